@@ -1,0 +1,100 @@
+"""Dry-run throughput: traces per second on one core, against a bare-Jinja2 floor.
+
+    python benchmarks/bench_trace.py [--seconds 3]
+
+For each journey it measures ``simulate()`` for a subject that walks the whole journey
+(every gate, wait and branch, every message rendered and masked), then the *floor*:
+rendering the same templates with bare ``jinja2.Environment`` (compiled once, same
+context) and nothing else. The ratio traces/s ÷ floor/s says what share of a bare
+render's speed a whole trace keeps. Target: at least 2,000 traces/s for act-onb-2026.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import jinja2
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from simulator.engine import render_context, simulate
+from simulator.models import Channel
+from simulator.paths import fixtures_dir
+from simulator.project import load_project
+from simulator.templating import looks_like_html
+
+CASES = (
+    ("act-onb-2026", "Activation Onboarding", "usr_plain_ana"),
+    ("expansion-nudge-2026", "Expansion Nudge", "usr_expansion_candidate"),
+)
+TARGET = 2_000
+
+
+def rate(work, seconds: float) -> float:
+    """Calls of ``work`` per second, measured for about ``seconds``."""
+    for _ in range(20):  # warm caches
+        work()
+    count, started = 0, time.process_time()
+    deadline = started + seconds
+    while True:
+        for _ in range(50):
+            work()
+        count += 50
+        now = time.process_time()
+        if now >= deadline:
+            return count / (now - started)
+
+
+def bare_floor(project, journey, subject, seconds: float) -> float:
+    """Renders per second of the trace's templates with bare Jinja2, same context."""
+    trace = simulate(journey, subject, world=project.world)
+    context = render_context(
+        subject, world=project.world, journey=journey, trigger_properties=trace.trigger.properties
+    )
+    plain, html = jinja2.Environment(), jinja2.Environment(autoescape=True)
+    templates = []
+    for step in trace.steps:
+        if step.send is None or step.send.rendered is None:
+            continue
+        comm = project.world.communications[step.send.communication_id]
+        if step.send.channel is Channel.EMAIL and comm.subject_line is not None:
+            templates.append(plain.from_string(comm.subject_line))
+        env = html if looks_like_html(comm.body) else plain
+        templates.append(env.from_string(comm.body))
+
+    def render_all() -> None:
+        for template in templates:
+            template.render(context)
+
+    return rate(render_all, seconds)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    project = load_project(fixtures_dir() / "acme")
+    ok = True
+    print(f"{'journey':24} {'traces/s':>10} {'floor/s':>10} {'ratio':>7}")
+    for journey_id, name, subject_id in CASES:
+        journey = project.journeys[journey_id]
+        subject = project.world.subjects[subject_id]
+        traces = rate(
+            lambda j=journey, s=subject: simulate(j, s, world=project.world), args.seconds
+        )
+        floor = bare_floor(project, journey, subject, args.seconds)
+        print(f"{name:24} {traces:>10,.0f} {floor:>10,.0f} {traces / floor:>7.3f}")
+        if journey_id == "act-onb-2026" and traces < TARGET:
+            ok = False
+    print(f"target: >= {TARGET:,} traces/s for act-onb-2026: {'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""The I/O shell of the Pinpoint importer: read export files, write bundles and projects.
+
+Reading: the journey export is one JSON file; ``--templates`` is a folder of template
+exports (every ``*.json`` in it); ``--segments`` is a segment export file or a folder
+of them. Anything that cannot be read or is not JSON raises
+:class:`~simulator.errors.InputError` (exit code 2) with the file and, for JSON
+syntax errors, the line and column. Files that are JSON but not Pinpoint exports are
+the translator's business: they become report entries, which :class:`ImportRun`
+places at a line and column of the file they point into.
+
+Writing: :func:`write_project` lays a bundle out as a journeysim project folder
+(SPEC §1.7), so ``journeysim validate`` and ``simulate`` can run on it directly. It
+refuses to overwrite any existing file, and checks that before writing anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from importers.pinpoint.bundle import ImportBundle, ReportEntry
+from importers.pinpoint.checks import IMPORT_WORKSPACE, template_attributes
+from importers.pinpoint.translator import translate
+from simulator.errors import InputError
+from simulator.models import DEFAULT_PII_ATTRIBUTES, DocumentModel
+from simulator.project.json_source import parse_json
+from simulator.project.positions import Position, SourceSyntaxError, lookup
+
+__all__ = [
+    "EXPORT",
+    "ImportRun",
+    "SourceFile",
+    "import_files",
+    "read_source",
+    "read_sources",
+    "write_project",
+]
+
+EXPORT = "export"
+"""The document name the journey export goes by in the report."""
+_SCHEMAS = "https://journeysim.dev/schemas/"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A JSON file as read: its value and where each JSON pointer starts in it."""
+
+    path: Path
+    value: Any
+    positions: Mapping[str, Position] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """A translation and the files it came from."""
+
+    bundle: ImportBundle
+    report: list[ReportEntry]
+    sources: Mapping[str, SourceFile]
+    """Document name (``export``, template and segment file names) → the file."""
+
+    def position(self, entry: ReportEntry) -> tuple[Path, int, int] | None:
+        """The file, line and column an entry's location points at, when in an input file."""
+        source = self.sources.get(entry.document or "")
+        if source is None or entry.location is None:
+            return None
+        line, column = lookup(source.positions, entry.location)
+        return source.path, line, column
+
+
+def read_source(path: Path) -> SourceFile:
+    """Read one JSON file (``InputError`` when missing, unreadable or not JSON).
+
+    Stricter than ``json.loads``: a repeated key in one object is refused (AWS never
+    writes one, and keeping either value would silently drop the other).
+    """
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError as exc:
+        raise InputError(f"{path} is a folder, not a JSON file", location=str(path)) from exc
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot read {path}: {reason}", location=str(path)) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text", location=str(path)) from exc
+    try:
+        parsed = parse_json(text)
+    except SourceSyntaxError as exc:
+        where = f"{path}:{exc.line}:{exc.column}"
+        raise InputError(f"{where}: not JSON: {exc.message}", location=where) from exc
+    return SourceFile(path, parsed.value, parsed.positions)
+
+
+def read_sources(path: Path) -> dict[str, SourceFile]:
+    """Every ``*.json`` of a folder (or the one file ``path``), keyed by path."""
+    if path.is_file():
+        return {str(path): read_source(path)}
+    if not path.is_dir():
+        raise InputError(f"{path} does not exist", location=str(path))
+    return {str(file): read_source(file) for file in sorted(path.glob("*.json"))}
+
+
+def import_files(
+    export: Path, templates: Path | None = None, segments: Path | None = None
+) -> ImportRun:
+    """Read the files and translate them (see :func:`importers.pinpoint.translate`)."""
+    journey = read_source(export)
+    template_files = read_sources(templates) if templates is not None else {}
+    segment_files = read_sources(segments) if segments is not None else {}
+    bundle, report = translate(
+        journey.value,
+        {name: source.value for name, source in template_files.items()},
+        {name: source.value for name, source in segment_files.items()},
+    )
+    sources = {EXPORT: journey, **template_files, **segment_files}
+    return ImportRun(bundle, report, sources)
+
+
+def write_project(bundle: ImportBundle, root: Path) -> list[Path]:
+    """Write the bundle's documents as a project under ``root``; the files written.
+
+    An existing ``workspace.json`` is kept (importing into a project); otherwise one
+    is written whose ``knownAttributes`` are the PII defaults plus every attribute the
+    templates read. No file is ever overwritten (``InputError`` before writing any).
+    """
+    files: dict[Path, dict[str, Any]] = {}
+    if not (root / "workspace.json").exists() and not (root / "workspace.yaml").exists():
+        known = sorted({*DEFAULT_PII_ATTRIBUTES, *template_attributes(bundle)})
+        workspace = IMPORT_WORKSPACE.model_copy(update={"known_attributes": known})
+        files[root / "workspace.json"] = _document(workspace, "workspace")
+    groups = (
+        ("journeys", bundle.journeys, "journey"),
+        ("communications", bundle.communications, "communication"),
+        ("segments", bundle.segments, "segment"),
+        ("triggers", bundle.trigger_contracts, "trigger-contract"),
+    )
+    for folder, documents, kind in groups:
+        names: set[str] = set()
+        for document in documents:
+            name = _file_name(document.id, names)
+            files[root / folder / name] = _document(document, kind)
+    existing = [str(path) for path in files if path.exists()]
+    if existing:
+        raise InputError(f"refusing to overwrite {', '.join(existing)}", location=str(root))
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return list(files)
+
+
+def _document(model: DocumentModel, kind: str) -> dict[str, Any]:
+    return {"$schema": f"{_SCHEMAS}{kind}.schema.json", **model.to_wire()}
+
+
+def _file_name(document_id: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", document_id).strip(".") or "document"
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken.add(name.lower())
+    return f"{name}.json"

@@ -1,0 +1,1 @@
+"""The ``journeysim`` command line."""

@@ -1,0 +1,32 @@
+"""The ``journeysim`` command line: one Typer app, one module per command.
+
+Errors go to stderr, data to stdout. Exit codes: 0 success, 1 findings (validate)
+or a failed check, 2 usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="journeysim",
+    help="Offline simulator, validator and test harness for Adaptive Journeys.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    # Each command module defines ``register(app)``; imported lazily so that a
+    # broken optional command cannot stop the others from loading.
+    from simulator.cli import demo, import_pinpoint, schema, simulate, validate
+
+    for module in (validate, schema, simulate, demo, import_pinpoint):
+        module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _register()
+    app()

@@ -1,0 +1,117 @@
+"""``journeysim demo``: the main job on the bundled fixtures, as a short tour.
+
+The demo is a list of sections, each a function of one ``DemoContext``; adding a
+part to the tour is writing ``def show_something(context)`` and listing it in
+``SECTIONS``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, user_errors
+from simulator.cli.simulate import show_dry_run
+from simulator.codes import Severity
+from simulator.findings import Finding, has_errors
+from simulator.models import Journey
+from simulator.paths import fixtures_dir
+from simulator.project import Document, DocumentKind, LoadedProject, load_project, validate_project
+from simulator.reporting import build_report, finding_line, summary_line
+
+__all__ = ["SECTIONS", "DemoContext", "demo_command", "register", "show_validation"]
+
+DEMO_PROJECT = "acme"
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What every demo section may use."""
+
+    console: Console
+    fixtures: Path
+    project: LoadedProject
+    findings: tuple[Finding, ...]
+    """Validation findings of the whole project, located."""
+    now: datetime
+
+
+def _plural(count: int, kind: DocumentKind) -> str:
+    word = kind.value.replace("-", " ")
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def _step_counts(journey: Journey) -> Counter[str]:
+    return Counter(step.type for step in journey.steps)
+
+
+def _result(findings: list[Finding]) -> str:
+    severities = Counter(finding.severity for finding in findings)
+    errors, warnings = severities[Severity.ERROR], severities[Severity.WARNING]
+    if not errors and not warnings:
+        return "[green]valid[/green]"
+    parts = [f"[red]{errors} error{'s' * (errors != 1)}[/red]"] if errors else []
+    if warnings:
+        parts.append(f"[yellow]{warnings} warning{'s' * (warnings != 1)}[/yellow]")
+    return ", ".join(parts)
+
+
+def _journey_row(document: Document, findings: list[Finding]) -> list[str]:
+    journey = document.model if isinstance(document.model, Journey) else None
+    counts = _step_counts(journey) if journey else Counter()
+    numbers = [str(counts[t]) if journey else "-" for t in ("send", "wait", "branch")]
+    steps = str(len(journey.steps)) if journey else "-"
+    return [document.id or document.name, steps, *numbers, _result(findings)]
+
+
+def show_validation(context: DemoContext) -> None:
+    """A table of the project's journeys with their shape and validation result."""
+    project, console = context.project, context.console
+    workspace = project.world.workspace if project.world else None
+    title = f"Journeys of workspace {workspace.name!r}" if workspace else "Journeys"
+    table = Table(title=title, title_justify="left")
+    for header in ("journey", "steps", "sends", "waits", "branches", "result"):
+        table.add_column(header, justify="left" if header in ("journey", "result") else "right")
+    for document in project.of_kind(DocumentKind.JOURNEY):
+        own = [f for f in context.findings if f.source and f.source.file == document.name]
+        table.add_row(*_journey_row(document, own))
+    console.print(table)
+    report = build_report(
+        [(d.name, d.kind.value, d.id) for d in project.documents], context.findings
+    )
+    for finding in report.findings:
+        console.print(finding_line(finding), markup=False, highlight=False)
+    kinds = Counter(document.kind for document in project.documents)
+    listed = ", ".join(_plural(count, kind) for kind, count in kinds.items())
+    line = f"Validated the example project {DEMO_PROJECT!r}: {summary_line(report)}"
+    console.print(line, markup=False, highlight=False)
+    console.print(f"({listed})", markup=False, highlight=False)
+
+
+SECTIONS: list[Callable[[DemoContext], None]] = [show_validation, show_dry_run]
+"""The demo's parts, in order."""
+
+
+def demo_command() -> None:
+    with user_errors():
+        fixtures = fixtures_dir()
+        project = load_project(fixtures / DEMO_PROJECT, relative_to=fixtures)
+        now = datetime.now(UTC)
+        findings = tuple(validate_project(project, now))
+        context = DemoContext(Console(), fixtures, project, findings, now)
+        for section in SECTIONS:
+            section(context)
+    raise typer.Exit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo", help="Validate the bundled example project and show what it holds.")(
+        demo_command
+    )

@@ -1,0 +1,71 @@
+"""``journeysim validate``: check journey files before publishing, for people and CI."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, user_errors, write_atomically
+from simulator.project import validate_paths
+from simulator.reporting import ReportFormat, ValidationReport, build_report, render
+
+__all__ = ["register", "validate_command"]
+
+_HELP = (
+    "Validate journeys and the documents they use; report problems by file:line:column."
+    "\n\n"
+    "PATH may be a project folder (it holds workspace.json, .yaml or .yml): the whole "
+    "project; a document file: that file, and for a journey also the workspace, segments, "
+    "trigger contract and communications it refers to; a folder inside a project: the "
+    "documents beneath it; any other folder: every project beneath it, except inside hidden "
+    "folders and folders named 'invalid' (collections of deliberately broken projects) "
+    "unless such a folder is the PATH given."
+    "\n\n"
+    "Exit codes: 0 no errors (with --strict: no findings at all); 1 errors (with --strict: "
+    "errors or warnings); 2 usage error or unreadable input (missing path, no project, "
+    "unreadable file)."
+    "\n\n"
+    "With -o, the report goes to FILE; for the json, junit and github formats the text "
+    "report still goes to stdout, for the log."
+)
+
+
+def validate_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", help="Project folders, document files or folders."),
+    ],
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option("--format", "-f", case_sensitive=False, help="Report format."),
+    ] = ReportFormat.TEXT,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings fail the run too (exit code 1).")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
+    ] = None,
+) -> None:
+    with user_errors():
+        report = run(paths, strict=strict, now=datetime.now(UTC))
+        if output is not None:
+            write_atomically(output, render(report, fmt))
+            if fmt is not ReportFormat.TEXT:
+                typer.echo(render(report, ReportFormat.TEXT), nl=False)
+        else:
+            typer.echo(render(report, fmt), nl=False)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+def run(paths: list[Path], *, strict: bool, now: datetime) -> ValidationReport:
+    """Validate ``paths`` (files named relative to the working folder) into a report."""
+    result = validate_paths(paths, now=now, relative_to=Path.cwd())
+    return build_report(result.checked_files(), result.findings, strict=strict)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate", help=_HELP)(validate_command)

@@ -1,0 +1,111 @@
+"""ISO-8601 durations (``P3D``, ``PT12H``, ``P1Y2M``, ``P2W``) and calendar arithmetic.
+
+Years and months are calendar units: ``P1M`` from 31 January lands on the last day
+of February, as a person reading the journey would expect. Fractions are allowed
+only on the smallest unit given (``PT1.5H``). Negative durations are refused.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+__all__ = ["Duration", "parse_duration", "parse_timestamp"]
+
+_PATTERN = re.compile(
+    r"^P(?!$)"
+    r"(?:(?P<years>\d+(?:[.,]\d+)?)Y)?"
+    r"(?:(?P<months>\d+(?:[.,]\d+)?)M)?"
+    r"(?:(?P<weeks>\d+(?:[.,]\d+)?)W)?"
+    r"(?:(?P<days>\d+(?:[.,]\d+)?)D)?"
+    r"(?:T(?=\d)"
+    r"(?:(?P<hours>\d+(?:[.,]\d+)?)H)?"
+    r"(?:(?P<minutes>\d+(?:[.,]\d+)?)M)?"
+    r"(?:(?P<seconds>\d+(?:[.,]\d+)?)S)?"
+    r")?$"
+)
+_UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A parsed duration: whole calendar months plus an exact time span."""
+
+    months: int
+    span: timedelta
+    text: str
+
+    def add_to(self, moment: datetime) -> datetime:
+        """``moment`` advanced by this duration (months first, clamped to month end).
+
+        >>> from datetime import datetime, timezone
+        >>> parse_duration("P1M").add_to(datetime(2026, 1, 31, tzinfo=timezone.utc)).date()
+        datetime.date(2026, 2, 28)
+        """
+        return _add_months(moment, self.months) + self.span
+
+    @property
+    def approx_days(self) -> float:
+        """Length in days, counting a month as 30.44 days (for ``long_wait``)."""
+        return self.months * 30.44 + self.span.total_seconds() / 86400
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse an ISO-8601 duration; ``ValueError`` with a reason when it is not one.
+
+    >>> parse_duration("P3D").span
+    datetime.timedelta(days=3)
+    >>> parse_duration("PT12H").span
+    datetime.timedelta(seconds=43200)
+    >>> parse_duration("3 days")
+    Traceback (most recent call last):
+    ...
+    ValueError: '3 days' is not an ISO-8601 duration (e.g. P3D, PT12H, P1W)
+    """
+    match = _PATTERN.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"{text!r} is not an ISO-8601 duration (e.g. P3D, PT12H, P1W)")
+    given = [(unit, match.group(unit)) for unit in _UNITS if match.group(unit) is not None]
+    values = {unit: float(raw.replace(",", ".")) for unit, raw in given}
+    fractional = [unit for unit, raw in given if "." in raw or "," in raw]
+    if fractional and fractional != [given[-1][0]]:
+        raise ValueError(f"{text!r}: only the smallest unit may have a fraction")
+    if (values.get("years", 0) % 1) or (values.get("months", 0) % 1):
+        raise ValueError(f"{text!r}: years and months must be whole numbers")
+    months = int(values.get("years", 0)) * 12 + int(values.get("months", 0))
+    span = timedelta(
+        weeks=values.get("weeks", 0),
+        days=values.get("days", 0),
+        hours=values.get("hours", 0),
+        minutes=values.get("minutes", 0),
+        seconds=values.get("seconds", 0),
+    )
+    if months > 12 * 1000 or span > timedelta(days=365 * 1000):
+        raise ValueError(f"{text!r} is longer than 1000 years")
+    return Duration(months=months, span=span, text=text)
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Parse an ISO-8601 timestamp that carries an offset (``Z`` allowed).
+
+    >>> parse_timestamp("2026-05-01T09:00:00Z").isoformat()
+    '2026-05-01T09:00:00+00:00'
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{text!r} is not an ISO-8601 timestamp") from exc
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset (add Z or +00:00)")
+    return moment
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    if not months:
+        return moment
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)

@@ -1,0 +1,190 @@
+"""``simulate``: one subject through one journey on a virtual clock (SPEC §3).
+
+It calls the same eligibility evaluator and step planners as the runtime; the driver
+(:mod:`simulator.engine.driver`) applies their effects without delivering anything:
+``Deliver`` renders the message masked, ``CallWebhook`` renders the body masked, waits
+move the virtual clock.
+
+Documented decisions where the spec is silent:
+
+* The default start is :data:`DEFAULT_START` (2026-06-01T14:00:00Z, the instant the
+  bundled fixtures are written for), or the trigger event's time when one is given
+  as an ``Event`` and ``at`` is not. The wall clock is never read.
+* Scripted ``futureEvents`` happen ``after`` the start (the trigger time). Events of
+  the subject's snapshot dated after the start happen too, at their own time.
+* The trigger event (what templates see as ``event``) is ``trigger_event`` when given;
+  else the subject's latest event named by the journey's trigger contract at or before
+  the start; else an empty one.
+* ``untilEvent`` resumes on the first matching event from the moment the wait starts
+  up to and including its timeout; otherwise the timeout path is taken at the timeout.
+* The goal converts when a goal event happens between the start and ``windowDays``
+  later (both inclusive), whether or not the subject is still in the journey; it is
+  reported for held-out and ineligible subjects too (calibrated impact needs both).
+* A journey that loops (invalid, but simulated anyway) stops at the first repeated
+  step with a ``cycle_detected`` warning; a reference to a missing step stops with
+  ``unknown_step``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from simulator.codes import EntryDecision, Override
+from simulator.durations import parse_duration
+from simulator.engine.bandit import ArmStats
+from simulator.engine.driver import Execution, TriggerInfo
+from simulator.engine.eligibility import evaluate_entry
+from simulator.engine.trace import (
+    Trace,
+    TraceEntry,
+    TraceGoal,
+    TraceOutcome,
+    TraceSubject,
+    TraceTrigger,
+)
+from simulator.engine.trace_parts import audience_part, gate_parts, holdout_part
+from simulator.errors import UnknownOverrideError
+from simulator.models import Event, Journey, Subject
+from simulator.world import World
+
+__all__ = ["DEFAULT_START", "derive_seed", "parse_overrides", "simulate"]
+
+DEFAULT_START = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
+"""The virtual start of a dry-run when none is given."""
+
+
+def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
+    """The override set; ``UnknownOverrideError`` names an unknown one.
+
+    >>> sorted(parse_overrides(["holdout", "opt_out"]))
+    [<Override.HOLDOUT: 'holdout'>, <Override.OPT_OUT: 'opt_out'>]
+    """
+    known = {o.value for o in Override}
+    parsed = set()
+    for name in overrides:
+        if str(name) not in known:
+            expected = ", ".join(sorted(known))
+            raise UnknownOverrideError(
+                f"unknown override {str(name)!r}; expected one of {expected}",
+                location="overrides",
+            )
+        parsed.add(Override(str(name)))
+    return frozenset(parsed)
+
+
+def derive_seed(journey_id: str, version: int | str | None, end_user_id: str) -> int:
+    """The default seed of a trace: stable in (journey, version, subject), below 2**48.
+
+    >>> derive_seed("j", 1, "u") == derive_seed("j", 1, "u") != derive_seed("j", 2, "u")
+    True
+    """
+    text = f"{journey_id}::{'draft' if version is None else version}::{end_user_id}"
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:6], "big")
+
+
+def simulate(
+    journey: Journey,
+    subject: Subject,
+    *,
+    world: World,
+    overrides: Iterable[str | Override] = (),
+    at: datetime | None = None,
+    seed: int | None = None,
+    arm_stats: Mapping[str, Mapping[str, ArmStats]] | None = None,
+    version: int | None = None,
+    status: str | None = None,
+    trigger_event: Event | Mapping[str, Any] | None = None,
+) -> Trace:
+    """Walk ``subject`` through ``journey`` and return the (masked) trace. Pure."""
+    active = parse_overrides(overrides)
+    start = at or (trigger_event.at if isinstance(trigger_event, Event) else DEFAULT_START)
+    if start.tzinfo is None:
+        raise ValueError("the dry-run start needs a UTC offset")
+    seed = derive_seed(journey.id, version, subject.end_user_id) if seed is None else seed
+    timeline = _with_future_events(subject, start)
+    trigger = _trigger(journey, world, timeline, start, trigger_event)
+    entry = evaluate_entry(
+        journey, timeline, world=world, at=start, version=version, status=status, overrides=active
+    )
+    run = Execution(journey, world, timeline, start, active, arm_stats, seed, trigger)
+    if entry.decision is EntryDecision.ENTERED:
+        run.walk()
+    return Trace(
+        journey_id=journey.id,
+        version="draft" if version is None else version,
+        subject=TraceSubject(
+            id=subject.end_user_id,
+            synthetic=subject.synthetic,
+            attributes=run.masked_attributes,
+        ),
+        started_at=start,
+        seed=seed,
+        overrides_applied=sorted(active),
+        trigger=TraceTrigger(
+            event_name=trigger.event_name,
+            at=trigger.at,
+            properties=run.masked_event,
+        ),
+        entry=TraceEntry(
+            decision=entry.decision,
+            reason=entry.reason,
+            gates=gate_parts(entry.checks),
+            holdout=holdout_part(entry.holdout),
+            audience=audience_part(journey.audience_id, entry.audience),
+        ),
+        steps=run.records,
+        outcome=TraceOutcome(
+            exit_step_id=run.exit_step_id,
+            exited_at=run.exited_at,
+            goal=_goal(journey, world, timeline, start),
+        ),
+        warnings=run.warnings,
+    )
+
+
+def _with_future_events(subject: Subject, start: datetime) -> Subject:
+    if not subject.future_events:
+        return subject
+    scripted = [
+        Event(name=e.name, at=parse_duration(e.after).add_to(start), properties=e.properties)
+        for e in subject.future_events
+    ]
+    events = sorted([*subject.events, *scripted], key=lambda e: e.at)
+    return subject.model_copy(update={"events": events})
+
+
+def _trigger(
+    journey: Journey,
+    world: World,
+    subject: Subject,
+    start: datetime,
+    given: Event | Mapping[str, Any] | None,
+) -> TriggerInfo:
+    contract = world.trigger_contracts.get(journey.trigger_contract_id or "")
+    name = contract.event_name if contract else None
+    if isinstance(given, Event):
+        return TriggerInfo(given.name, given.at, dict(given.properties))
+    if given is not None:
+        return TriggerInfo(name, start, dict(given))
+    if name is None:
+        return TriggerInfo(None, None, {})
+    latest = None
+    for event in subject.events:
+        if event.name == name and event.at <= start:
+            latest = event
+    if latest is None:
+        return TriggerInfo(name, None, {})
+    return TriggerInfo(name, latest.at, dict(latest.properties))
+
+
+def _goal(journey: Journey, world: World, subject: Subject, start: datetime) -> TraceGoal | None:
+    name = journey.goal_event_name
+    if not name:
+        return None
+    days = journey.goal_event_window_days or world.workspace.default_goal_event_window_days
+    end = start + timedelta(days=days)
+    hit = next((e.at for e in subject.events if e.name == name and start <= e.at <= end), None)
+    return TraceGoal(event_name=name, window_days=days, converted=hit is not None, at=hit)

@@ -1,0 +1,112 @@
+"""Effects: what a step planner asks its driver to do, as plain data.
+
+Planners never deliver, wait or call anything; they return a :class:`StepPlan`
+holding effects. The dry-run driver applies them against a virtual clock and renders
+messages masked; the runtime applies the same effects with real delivery. The one
+place the two drivers differ is what :class:`Deliver` and :class:`CallWebhook` do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from simulator.codes import Decision, Reason
+from simulator.engine.bandit import ArmChoice
+from simulator.engine.gates import GateCheck
+from simulator.engine.predicates import Leaf
+from simulator.models import Channel, Communication
+
+__all__ = [
+    "AwaitEvent",
+    "CallWebhook",
+    "ConditionalChoice",
+    "Deliver",
+    "Effect",
+    "Exit",
+    "Goto",
+    "RuleResult",
+    "StepPlan",
+    "WaitUntil",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Deliver:
+    """Render ``communication`` for the subject and deliver it on ``channel``."""
+
+    channel: Channel
+    communication: Communication
+
+
+@dataclass(frozen=True, slots=True)
+class CallWebhook:
+    url: str
+    method: str
+    body_template: str | None
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Goto:
+    """Continue at ``step_id`` now."""
+
+    step_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class WaitUntil:
+    """Continue at ``next`` at virtual time ``at`` (also how a deferred send re-runs)."""
+
+    at: datetime
+    next: str
+    kind: str = "duration"
+    """``duration``, ``until`` or ``deferral``: how the wait was specified."""
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitEvent:
+    """Continue at ``next`` when ``event_name`` arrives by ``timeout_at``, else ``timeout_next``."""
+
+    event_name: str
+    timeout_at: datetime
+    next: str
+    timeout_next: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    """The execution ends here."""
+
+
+Effect = Deliver | CallWebhook | Goto | WaitUntil | AwaitEvent | Exit
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    index: int
+    matched: bool
+    leaves: tuple[Leaf, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionalChoice:
+    rule_index: int | None
+    """The first matching rule, or ``None`` when ``defaultNext`` was taken."""
+    rules: tuple[RuleResult, ...]
+    """Every rule evaluated, in order, up to the match."""
+
+
+@dataclass(frozen=True, slots=True)
+class StepPlan:
+    """A planner's answer for one step at one moment."""
+
+    decision: Decision
+    reason: Reason | None = None
+    effects: tuple[Effect, ...] = ()
+    gates: tuple[GateCheck, ...] = ()
+    branch: ConditionalChoice | ArmChoice | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    """Extra facts for the trace (the resolved channel, a failure message...)."""

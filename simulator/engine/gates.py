@@ -1,0 +1,252 @@
+"""The send gates of SPEC §3.2, run once per (subject, channel) just before a send.
+
+Order, first failure decides: suppression → opt-out → recipient → quiet hours →
+daily cap → frequency cap. An overridden gate (SPEC §3.3) is recorded as
+``passed: false, overridden: true`` and evaluation goes on; gates after the deciding
+one are not evaluated and not recorded.
+
+Documented decisions where the spec is silent:
+
+* A suppression entry counts from its ``at``; one recorded after the virtual "now"
+  does not exist yet.
+* Recipient: ``email`` needs a non-empty ``email`` attribute, or a non-empty value at
+  the trigger contract's ``recipientEmailFieldPath`` in the trigger event's properties.
+  Push channels (``in_app_push``, ``mobile_push``) address the end user by
+  ``endUserId`` through the push service, which owns device registration, so a push
+  recipient is always present.
+* Quiet hours are ``[start, end)`` in local time (a window may span midnight; a window
+  whose start equals its end is empty) and apply to every channel. A send inside them
+  is deferred to the next local ``end``; the driver then re-runs every gate.
+* Caps count every send of the subject on any channel in any journey (``sendHistory``)
+  plus earlier sends of the same trace, at or before "now". The frequency window is
+  rolling: ``(now - windowDays, now]``. The daily cap counts the local calendar day.
+* The subject's zone is its ``timezone``, else the workspace quiet-hours zone, else UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+
+from simulator.codes import Decision, Gate, Override, Reason
+from simulator.engine.predicates import lookup
+from simulator.models import Channel, QuietHours, Subject, Workspace
+from simulator.timezones import zone
+
+__all__ = [
+    "GateCheck",
+    "GateOutcome",
+    "has_recipient",
+    "quiet_hours_end",
+    "run_gates",
+    "subject_zone",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class GateCheck:
+    gate: Gate
+    passed: bool
+    reason: Reason | None = None
+    overridden: bool = False
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GateOutcome:
+    decision: Decision
+    """``executed`` when every gate passed (or was overridden)."""
+    reason: Reason | None
+    checks: tuple[GateCheck, ...]
+    deferred_until: datetime | None = None
+
+
+_PASSED = {gate: GateCheck(gate, True) for gate in Gate}
+
+
+def subject_zone(subject: Subject, workspace: Workspace) -> tzinfo:
+    """The zone of quiet hours and the daily cap: subject, workspace quiet hours, else UTC."""
+    if subject.timezone:
+        return zone(subject.timezone)
+    if workspace.quiet_hours is not None:
+        return zone(workspace.quiet_hours.timezone)
+    return UTC
+
+
+def has_recipient(
+    channel: Channel,
+    subject: Subject,
+    trigger_properties: Mapping[str, Any] | None = None,
+    recipient_email_path: str | None = None,
+) -> bool:
+    """Whether the channel has an address for this subject (see the module notes).
+
+    >>> from simulator.models import Subject
+    >>> has_recipient(Channel.EMAIL, Subject(endUserId="u"))
+    False
+    >>> has_recipient(Channel.EMAIL, Subject(endUserId="u"), {"email": "a@b.co"}, "email")
+    True
+    >>> has_recipient(Channel.MOBILE_PUSH, Subject(endUserId="u"))
+    True
+    """
+    if channel is not Channel.EMAIL:
+        return True
+    if _present(subject.attributes.get("email")):
+        return True
+    if recipient_email_path and trigger_properties is not None:
+        path = recipient_email_path.removeprefix("properties.")
+        return _present(lookup(trigger_properties, path))
+    return False
+
+
+def _present(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def quiet_hours_end(moment: datetime, quiet: QuietHours, where: tzinfo) -> datetime | None:
+    """When the quiet hours containing ``moment`` end (UTC), or None outside them.
+
+    >>> from simulator.models import QuietHours
+    >>> from datetime import datetime, timezone
+    >>> q = QuietHours(start="21:00", end="08:00")
+    >>> quiet_hours_end(datetime(2026, 6, 1, 22, tzinfo=timezone.utc), q, timezone.utc)
+    datetime.datetime(2026, 6, 2, 8, 0, tzinfo=datetime.timezone.utc)
+    >>> quiet_hours_end(datetime(2026, 6, 1, 8, tzinfo=timezone.utc), q, timezone.utc) is None
+    True
+    """
+    start, end = _hhmm(quiet.start), _hhmm(quiet.end)
+    if start == end:
+        return None
+    local = moment.astimezone(where)
+    now = local.time().replace(tzinfo=None)
+    inside = start <= now < end if start < end else (now >= start or now < end)
+    if not inside:
+        return None
+    day = local.date() if now < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=where).astimezone(UTC)
+
+
+@lru_cache(maxsize=64)
+def _hhmm(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def run_gates(
+    subject: Subject,
+    channel: Channel,
+    *,
+    workspace: Workspace,
+    at: datetime,
+    sends: Sequence[datetime] = (),
+    overrides: frozenset[Override] = frozenset(),
+    recipient: bool = True,
+) -> GateOutcome:
+    """Run the send gates in order; ``sends`` are the subject's earlier send times.
+
+    ``recipient`` is the answer of :func:`has_recipient` (the caller knows the trigger).
+    """
+    checks: list[GateCheck] = []
+    where = subject_zone(subject, workspace)
+
+    def fail(gate: Gate, reason: Reason, decision: Decision, detail: str, override=None):
+        if override is not None and override in overrides:
+            checks.append(GateCheck(gate, False, reason, overridden=True, detail=detail))
+            return None
+        checks.append(GateCheck(gate, False, reason, detail=detail))
+        return GateOutcome(decision, reason, tuple(checks))
+
+    suppression = next((s for s in subject.suppressed if s.channel is channel and s.at <= at), None)
+    if suppression is None:
+        checks.append(_PASSED[Gate.SUPPRESSION])
+    else:
+        detail = f"{channel.value} suppressed ({suppression.reason}) since {_day(suppression.at)}"
+        decided = fail(
+            Gate.SUPPRESSION,
+            Reason.SUPPRESSION_MATCH,
+            Decision.BLOCKED,
+            detail,
+            Override.SUPPRESSION,
+        )
+        if decided:
+            return decided
+
+    preference = subject.channel_preferences.for_channel(channel)
+    if not subject.global_opt_out and preference is not False:
+        checks.append(_PASSED[Gate.OPT_OUT])
+    else:
+        detail = (
+            "global opt-out" if subject.global_opt_out else f"{channel.value} preference is false"
+        )
+        decided = fail(Gate.OPT_OUT, Reason.OPT_OUT, Decision.BLOCKED, detail, Override.OPT_OUT)
+        if decided:
+            return decided
+
+    if recipient:
+        checks.append(_PASSED[Gate.RECIPIENT])
+    else:
+        return fail(
+            Gate.RECIPIENT,
+            Reason.MISSING_RECIPIENT,
+            Decision.SKIPPED,
+            f"no {channel.value} address",
+        )
+
+    quiet = workspace.quiet_hours
+    until = quiet_hours_end(at, quiet, where) if quiet is not None else None
+    if until is None:
+        checks.append(_PASSED[Gate.QUIET_HOURS])
+    else:
+        local = at.astimezone(where).strftime("%H:%M")
+        detail = f"quiet hours {quiet.start}-{quiet.end} {_zone_name(where)}, local time {local}"
+        checks.append(GateCheck(Gate.QUIET_HOURS, False, Reason.QUIET_HOURS, detail=detail))
+        return GateOutcome(Decision.DEFERRED, Reason.QUIET_HOURS, tuple(checks), until)
+
+    if workspace.daily_cap is not None:
+        limit = workspace.daily_cap.max_sends
+        today = at.astimezone(where).date()
+        count = sum(1 for s in sends if s <= at and s.astimezone(where).date() == today)
+        detail = f"{count} of {limit} sends on {today.isoformat()} ({_zone_name(where)})"
+        if count < limit:
+            checks.append(GateCheck(Gate.DAILY_CAP, True, detail=detail))
+        else:
+            decided = fail(
+                Gate.DAILY_CAP,
+                Reason.DAILY_CAP_EXCEEDED,
+                Decision.SKIPPED,
+                detail,
+                Override.FREQUENCY_CAP,
+            )
+            if decided:
+                return decided
+
+    if workspace.frequency_cap is not None:
+        cap = workspace.frequency_cap
+        since = at - timedelta(days=cap.window_days)
+        count = sum(1 for s in sends if since < s <= at)
+        detail = f"{count} of {cap.max_sends} sends in the last {cap.window_days} days"
+        if count < cap.max_sends:
+            checks.append(GateCheck(Gate.FREQUENCY_CAP, True, detail=detail))
+        else:
+            decided = fail(
+                Gate.FREQUENCY_CAP,
+                Reason.FREQUENCY_CAP_EXCEEDED,
+                Decision.SKIPPED,
+                detail,
+                Override.FREQUENCY_CAP,
+            )
+            if decided:
+                return decided
+
+    return GateOutcome(Decision.EXECUTED, None, tuple(checks))
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def _zone_name(where: tzinfo) -> str:
+    return getattr(where, "key", None) or str(where)

@@ -1,0 +1,290 @@
+"""The one predicate evaluator: segments (audiences) and conditional branches use it.
+
+``evaluate(predicate, subject, world=..., at=...)`` answers whether the subject matches
+at the virtual time ``at`` and lists the leaves that decided it (``all``/``any``
+short-circuit, so leaves after the deciding one are not evaluated and not listed).
+
+Semantics where SPEC §1.3 leaves room (documented decisions):
+
+* ``attribute``: a dotted name reads nested objects (``plan.tier``). An attribute that
+  is absent or ``null`` does not exist: every operator is false on it except
+  ``not_exists``. Comparisons never raise: a type mismatch (``"5" gt 3``, ``true eq 1``)
+  is false for every operator, ``neq`` and ``not_in`` included. Numbers compare as
+  numbers; strings that are both ISO-8601 timestamps compare as instants, other
+  strings lexicographically. ``contains`` is a substring test on strings and a
+  membership test on lists.
+* ``event_fired``/``event_not_fired``: only events at or before ``at`` exist; with
+  ``withinDays`` only those at or after ``at - withinDays``. ``where`` is a predicate
+  over the event's properties (its ``attribute`` leaves name properties).
+* ``channel_opted_in``: the channel preference is not ``false`` (``null``, "not set",
+  counts as opted in for marketing); ``channel_opted_out``: it is ``false``. Global
+  opt-out is a send gate, not a preference, and does not change these leaves.
+* ``in_segment``: static segments list their members by ``subjectIds``; rules segments
+  evaluate their predicate. An unknown segment or a segment cycle evaluates to false
+  (the validator reports both as errors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from simulator.models import (
+    AllOf,
+    AnyOf,
+    AttributeOp,
+    AttributePredicate,
+    ChannelOptedIn,
+    ChannelOptedOut,
+    EventFired,
+    EventNotFired,
+    InSegment,
+    NotPredicate,
+    Predicate,
+    SegmentKind,
+    Subject,
+)
+from simulator.world import World
+
+__all__ = ["Evaluation", "Leaf", "evaluate", "in_segment", "lookup"]
+
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A leaf of the predicate tree that was evaluated."""
+
+    path: str
+    """JSON pointer of the leaf inside the evaluated predicate (``""`` for the root)."""
+    kind: str
+    label: str
+    """What the leaf tests, for people (``plan eq 'pro'``)."""
+    result: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    result: bool
+    leaves: tuple[Leaf, ...]
+
+
+def evaluate(predicate: Predicate, subject: Subject, *, world: World, at: datetime) -> Evaluation:
+    """Evaluate ``predicate`` for ``subject`` at virtual time ``at``.
+
+    >>> from datetime import datetime, timezone
+    >>> from simulator.models import PredicateAdapter, Subject, Workspace
+    >>> world = World(Workspace(id="w", projectKey="pk", name="W"))
+    >>> p = PredicateAdapter.validate_python(
+    ...     {"kind": "attribute", "name": "plan.tier", "op": "eq", "value": "pro"})
+    >>> s = Subject(endUserId="u", attributes={"plan": {"tier": "pro"}})
+    >>> ev = evaluate(p, s, world=world, at=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    >>> ev.result, ev.leaves[0].label
+    (True, "plan.tier eq 'pro'")
+    """
+    walker = _Walker(subject, world, at, stack=())
+    result = walker.walk(predicate, "")
+    return Evaluation(result, tuple(walker.leaves))
+
+
+def in_segment(
+    segment_id: str, subject: Subject, *, world: World, at: datetime, stack: tuple[str, ...] = ()
+) -> bool:
+    """Whether ``subject`` belongs to the segment (false when unknown or cyclic)."""
+    segment = world.segments.get(segment_id)
+    if segment is None or segment_id in stack:
+        return False
+    if segment.kind is SegmentKind.STATIC:
+        return subject.end_user_id in (segment.subject_ids or ())
+    if segment.predicate is None:
+        return False
+    walker = _Walker(subject, world, at, stack=(*stack, segment_id))
+    return walker.walk(segment.predicate, "")
+
+
+def lookup(data: Mapping[str, Any], name: str) -> Any:
+    """The value at a dotted ``name`` inside ``data``, or ``None`` when absent.
+
+    >>> lookup({"plan": {"tier": "pro"}}, "plan.tier")
+    'pro'
+    >>> lookup({"plan": "pro"}, "plan.tier") is None
+    True
+    """
+    value = _lookup(data, name)
+    return None if value is _MISSING else value
+
+
+def _lookup(data: Mapping[str, Any], name: str) -> Any:
+    if name in data:
+        return data[name]
+    value: Any = data
+    for part in name.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
+
+
+class _Walker:
+    def __init__(self, subject: Subject, world: World, at: datetime, stack: tuple[str, ...]):
+        self.subject = subject
+        self.world = world
+        self.at = at
+        self.stack = stack
+        self.leaves: list[Leaf] = []
+
+    def walk(self, node: Predicate, path: str) -> bool:
+        if isinstance(node, AllOf):
+            return all(self.walk(child, f"{path}/of/{i}") for i, child in enumerate(node.of))
+        if isinstance(node, AnyOf):
+            return any(self.walk(child, f"{path}/of/{i}") for i, child in enumerate(node.of))
+        if isinstance(node, NotPredicate):
+            return not self.walk(node.of, f"{path}/of")
+        result, label = self.leaf(node)
+        self.leaves.append(Leaf(path, node.kind, label, result))
+        return result
+
+    def leaf(self, node: Predicate) -> tuple[bool, str]:
+        if isinstance(node, AttributePredicate):
+            return _attribute(node, self.subject.attributes), _attribute_label(node)
+        if isinstance(node, EventFired | EventNotFired):
+            fired = self.fired(node)
+            result = fired if isinstance(node, EventFired) else not fired
+            window = f" within {node.within_days:g} days" if node.within_days is not None else ""
+            where = " (with conditions)" if node.where is not None else ""
+            return result, f"{node.kind} {node.event_name}{window}{where}"
+        if isinstance(node, ChannelOptedIn | ChannelOptedOut):
+            preference = self.subject.channel_preferences.for_channel(node.channel)
+            opted_in = preference is not False
+            result = opted_in if isinstance(node, ChannelOptedIn) else not opted_in
+            return result, f"{node.kind} {node.channel.value}"
+        if isinstance(node, InSegment):
+            member = in_segment(
+                node.segment_id, self.subject, world=self.world, at=self.at, stack=self.stack
+            )
+            return member, f"in_segment {node.segment_id}"
+        return False, f"unsupported predicate {getattr(node, 'kind', '?')}"
+
+    def fired(self, node: EventFired | EventNotFired) -> bool:
+        since = self.at - timedelta(days=node.within_days) if node.within_days is not None else None
+        for event in self.subject.events:
+            if event.name != node.event_name or event.at > self.at:
+                continue
+            if since is not None and event.at < since:
+                continue
+            if node.where is None or _properties_match(node.where, event.properties):
+                return True
+        return False
+
+
+def _properties_match(node: Predicate, properties: Mapping[str, Any]) -> bool:
+    """A ``where`` clause: attribute leaves read event properties; other leaves are false."""
+    if isinstance(node, AllOf):
+        return all(_properties_match(child, properties) for child in node.of)
+    if isinstance(node, AnyOf):
+        return any(_properties_match(child, properties) for child in node.of)
+    if isinstance(node, NotPredicate):
+        return not _properties_match(node.of, properties)
+    if isinstance(node, AttributePredicate):
+        return _attribute(node, properties)
+    return False
+
+
+def _attribute_label(node: AttributePredicate) -> str:
+    if node.op in (AttributeOp.EXISTS, AttributeOp.NOT_EXISTS):
+        return f"{node.name} {node.op.value}"
+    return f"{node.name} {node.op.value} {node.value!r}"
+
+
+def _attribute(node: AttributePredicate, data: Mapping[str, Any]) -> bool:
+    actual = _lookup(data, node.name)
+    exists = actual is not _MISSING and actual is not None
+    op = node.op
+    if op is AttributeOp.EXISTS:
+        return exists
+    if op is AttributeOp.NOT_EXISTS:
+        return not exists
+    if not exists:
+        return False
+    return _compare(op, actual, node.value)
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, Mapping):
+        return "object"
+    return None
+
+
+def _equal(a: Any, b: Any) -> bool:
+    return _kind(a) == _kind(b) and a == b
+
+
+def _compare(op: AttributeOp, actual: Any, expected: Any) -> bool:
+    if op is AttributeOp.EQ:
+        return _equal(actual, expected)
+    if op is AttributeOp.NEQ:
+        return _kind(actual) == _kind(expected) and actual != expected
+    if op in (AttributeOp.IN, AttributeOp.NOT_IN):
+        if not isinstance(expected, list | tuple):
+            return False
+        comparable = [item for item in expected if _kind(item) == _kind(actual)]
+        if op is AttributeOp.IN:
+            return any(item == actual for item in comparable)
+        return bool(comparable) and all(item != actual for item in comparable)
+    if op is AttributeOp.CONTAINS:
+        if isinstance(actual, str):
+            return isinstance(expected, str) and expected in actual
+        if isinstance(actual, list | tuple):
+            return any(_equal(item, expected) for item in actual)
+        return False
+    if op is AttributeOp.STARTS_WITH:
+        return isinstance(actual, str) and isinstance(expected, str) and actual.startswith(expected)
+    return _order(op, actual, expected)
+
+
+def _order(op: AttributeOp, actual: Any, expected: Any) -> bool:
+    kind = _kind(actual)
+    if kind != _kind(expected) or kind not in ("number", "string"):
+        return False
+    if kind == "string":
+        actual, expected = _instants_or_text(actual, expected)
+        if actual is None:
+            return False
+    try:
+        if op is AttributeOp.GT:
+            return actual > expected
+        if op is AttributeOp.GTE:
+            return actual >= expected
+        if op is AttributeOp.LT:
+            return actual < expected
+        return actual <= expected
+    except TypeError:
+        return False
+
+
+def _instants_or_text(a: str, b: str) -> tuple[Any, Any]:
+    moments = [_instant(a), _instant(b)]
+    if all(m is not None for m in moments):
+        if (moments[0].tzinfo is None) != (moments[1].tzinfo is None):
+            return None, None
+        return moments[0], moments[1]
+    return a, b
+
+
+def _instant(text: str) -> datetime | None:
+    if len(text) < 10 or not text[:4].isdigit() or text[4] != "-":
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None

@@ -1,0 +1,147 @@
+"""Rendering messages and webhook bodies in the shared, resource-limited sandbox.
+
+Context of every template (SPEC §3.6): the subject's attributes at top level
+(``{{ firstName }}``), ``event`` (the trigger event's properties), ``endUserId``,
+``journey`` (``id``, ``name``) and ``workspace`` (``id``, ``name``); those four names
+win over attributes of the same name; an attribute whose value is ``null`` is missing
+(it renders empty and is listed, rather than printing ``None``). The dry-run builds
+the context *masked* (:func:`render_context` with ``masked=True``), so templates never
+see raw PII; the runtime's delivery path alone renders unmasked.
+
+Bodies that look like HTML render with autoescape; subject lines, plain bodies and
+webhook bodies do not. Missing variables render empty and are reported; a template
+that fails to compile or to render gives a :class:`RenderResult` with ``error`` set
+(never an exception). Compiled templates are cached by source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Template, TemplateSyntaxError
+
+from simulator.engine.masking import mask_attributes
+from simulator.models import Channel, Communication, Journey, Subject
+from simulator.templating import environment, looks_like_html, recording_missing
+from simulator.world import World
+
+__all__ = ["RenderResult", "context_of", "render_context", "render_message", "render_template"]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    subject_line: str | None = None
+    body: str = ""
+    missing_variables: tuple[str, ...] = ()
+    error: str | None = None
+    """Why the template could not be rendered (syntax or runtime), with its line."""
+
+
+def render_context(
+    subject: Subject,
+    *,
+    world: World,
+    journey: Journey,
+    trigger_properties: Mapping[str, Any],
+    masked: bool = True,
+) -> dict[str, Any]:
+    """The variables templates see; masked unless this is a real delivery."""
+    ws = world.workspace
+    attributes = subject.attributes
+    event = dict(trigger_properties)
+    if masked:
+        attributes = mask_attributes(attributes, ws.pii_attributes)
+        event = mask_attributes(event, ws.pii_attributes)
+    return context_of(attributes, event, subject.end_user_id, journey, world)
+
+
+def context_of(
+    attributes: Mapping[str, Any],
+    event: Mapping[str, Any],
+    end_user_id: str,
+    journey: Journey,
+    world: World,
+) -> dict[str, Any]:
+    """The template context from attributes and event properties as given (the caller
+    has masked them, or is the real delivery path)."""
+    ws = world.workspace
+    return {
+        **{name: value for name, value in attributes.items() if value is not None},
+        "event": event,
+        "endUserId": end_user_id,
+        "journey": {"id": journey.id, "name": journey.name},
+        "workspace": {"id": ws.id, "name": ws.name},
+    }
+
+
+@lru_cache(maxsize=1024)
+def _compiled(source: str, autoescape: bool) -> Template:
+    return environment(autoescape).from_string(source)
+
+
+def render_template(
+    source: str, context: Mapping[str, Any], *, html: bool | None = None
+) -> RenderResult:
+    """Render one template; ``html=None`` decides autoescape by :func:`looks_like_html`.
+
+    >>> render_template("Hi {{ firstName }}!", {}).missing_variables
+    ('firstName',)
+    >>> render_template("Hi {{ oops }", {}).error
+    "line 1: unexpected '}'"
+    """
+    autoescape = looks_like_html(source) if html is None else html
+    try:
+        template = _compiled(source, autoescape)
+    except TemplateSyntaxError as exc:
+        return RenderResult(error=f"line {exc.lineno or 1}: {exc.message or exc}")
+    except Exception as exc:  # RecursionError on absurd nesting, limits at compile time
+        return RenderResult(error=f"{type(exc).__name__}: {exc}")
+    with recording_missing() as missing:
+        try:
+            text = template.render(context)
+        except Exception as exc:  # a template must never crash a trace
+            return RenderResult(error=_runtime_error(exc), missing_variables=_names(missing))
+    return RenderResult(body=text, missing_variables=_names(missing))
+
+
+def render_message(
+    communication: Communication, channel: Channel, context: Mapping[str, Any]
+) -> RenderResult:
+    """Render a communication's subject line (e-mail only) and body."""
+    subject_line = None
+    missing: tuple[str, ...] = ()
+    if channel is Channel.EMAIL and communication.subject_line is not None:
+        line = render_template(communication.subject_line, context, html=False)
+        if line.error is not None:
+            return RenderResult(error=f"subjectLine {line.error}")
+        subject_line, missing = line.body, line.missing_variables
+    body = render_template(communication.body, context)
+    if body.error is not None:
+        return RenderResult(error=f"body {body.error}")
+    if body.missing_variables:
+        missing = tuple(sorted({*missing, *body.missing_variables}))
+    return RenderResult(subject_line, body.body, missing)
+
+
+def _names(missing: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(name for name in missing if not name.startswith("_")))
+
+
+def _runtime_error(exc: Exception) -> str:
+    line = _template_line(exc)
+    where = f"line {line}: " if line else ""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return f"{where}{type(exc).__name__}: {message}"
+
+
+def _template_line(exc: BaseException) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

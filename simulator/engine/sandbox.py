@@ -1,0 +1,311 @@
+"""Resource limits for the Jinja2 sandbox (untrusted templates arrive from imports).
+
+Jinja2's ``SandboxedEnvironment`` stops attribute walks (``__class__``,
+``__globals__``...) but not resource abuse: ``'a' * 10**9``, ``9**9**9`` (folded at
+*compile* time), nested ``range`` loops, runaway macro recursion, padding widths such as
+``'x'|center(10**9)``, or structures that explode when printed. :class:`LimitedSandbox`
+adds a per-render budget and size checks on every route that can allocate or loop:
+
+* every ``for`` iterable is wrapped by the code generator and charged per iteration;
+* ``range`` is capped at :data:`MAX_RANGE` items, ``lipsum`` at a few paragraphs;
+* ``*``, ``**``, ``+``, ``%`` are intercepted (so they are never constant-folded) and
+  refuse oversized results, huge integers and huge ``%`` widths;
+* list/tuple/dict literals, ``~`` operands, comparison operands, printed values, filter
+  and test arguments are size-checked (sizes count characters plus elements, through
+  nested containers, stopping early at the limit);
+* every call is counted, depth-limited (recursion) and its arguments and result are
+  size-checked; container mutations (``append``, ``update``...) are charged to a
+  per-render storage budget; ``str.format``/padding methods refuse huge widths;
+* everything a render outputs, including into macro and ``set`` block buffers, is
+  charged to a work budget, and the final output is capped.
+
+Breaking a limit raises :class:`TemplateLimitError` (a ``SecurityError``), which the
+renderer reports as a template error. Limits are far above what a real message needs.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator, Mapping
+from functools import update_wrapper
+from typing import Any
+
+from jinja2 import Template, nodes
+from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum, pass_context
+from markupsafe import Markup
+
+from simulator.engine.limits import (
+    MAX_CALLS,
+    MAX_DEPTH,
+    MAX_ITERATIONS,
+    MAX_OUTPUT,
+    MAX_RANGE,
+    MAX_SIZE,
+    MAX_WORK,
+    TemplateLimitError,
+    charge,
+    check_method,
+    check_power,
+    check_printf,
+    check_product,
+    check_size,
+    check_width,
+    current_budget,
+    estimate_join,
+    estimate_replace,
+    fresh_budget,
+    limit_error,
+    reset_budget,
+    size_of,
+)
+
+__all__ = [
+    "MAX_CALLS",
+    "MAX_DEPTH",
+    "MAX_ITERATIONS",
+    "MAX_OUTPUT",
+    "MAX_RANGE",
+    "MAX_SIZE",
+    "MAX_WORK",
+    "LimitedSandbox",
+    "LimitedTemplate",
+    "TemplateLimitError",
+    "size_of",
+]
+
+
+def _guard_filter(name: str, func: Callable) -> Callable:
+    """Wrap a filter or test: size-check its arguments and result, plus per-filter rules."""
+    leading = 0 if _PassArg.from_obj(func) is None else 1
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > leading and isinstance(args[leading], Iterator):
+            # Materialise generators (``map``, ``select``...) so they can be measured.
+            args = (*args[:leading], list(args[leading]), *args[leading + 1 :])
+        data = list(args[leading:])
+        for value in (*data, *kwargs.values()):
+            check_size(value, f"input of {name!r}")
+        _FILTER_RULES.get(name, _no_rule)(data, kwargs)
+        result = func(*args, **kwargs)
+        if isinstance(result, str | list | tuple | dict):
+            check_size(result, f"result of {name!r}")
+        return result
+
+    return update_wrapper(guarded, func)
+
+
+def _no_rule(args: list, kwargs: dict) -> None:
+    return None
+
+
+def _arg(args: list, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
+    if name in kwargs:
+        return kwargs[name]
+    return args[index] if len(args) > index else default
+
+
+def _rule_width(args: list, kwargs: dict) -> None:
+    check_width(_arg(args, kwargs, 1, "width"))
+
+
+def _rule_wordwrap(args: list, kwargs: dict) -> None:
+    width = _arg(args, kwargs, 1, "width", 79)
+    wrap = _arg(args, kwargs, 3, "wrapstring", "\n")
+    if isinstance(width, int) and width < 1:
+        raise limit_error("wordwrap needs a positive width")
+    if isinstance(wrap, str) and len(wrap) > 16:
+        raise limit_error("wordwrap strings longer than 16 characters are not allowed")
+
+
+def _rule_count(args: list, kwargs: dict, name: str) -> None:
+    count = _arg(args, kwargs, 1, name)
+    if isinstance(count, int) and count > MAX_RANGE:
+        raise limit_error(f"{name} above {MAX_RANGE} is not allowed")
+
+
+_FILTER_RULES: dict[str, Callable[[list, dict], None]] = {
+    "center": _rule_width,
+    "indent": _rule_width,
+    "wordwrap": _rule_wordwrap,
+    "format": lambda args, kwargs: check_printf(_arg(args, kwargs, 0, "value")),
+    "replace": lambda args, kwargs: estimate_replace(
+        _arg(args, kwargs, 0, "s"), _arg(args, kwargs, 1, "old"), _arg(args, kwargs, 2, "new")
+    ),
+    "join": lambda args, kwargs: estimate_join(
+        _arg(args, kwargs, 0, "value", []), _arg(args, kwargs, 1, "d", "")
+    ),
+    "batch": lambda args, kwargs: _rule_count(args, kwargs, "linecount"),
+    "slice": lambda args, kwargs: _rule_count(args, kwargs, "slices"),
+}
+
+
+def _limited_range(*args: int) -> range:
+    values = range(*args)
+    if len(values) > MAX_RANGE:
+        raise limit_error(f"range() is limited to {MAX_RANGE:,} items")
+    return values
+
+
+def _limited_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:
+    if n > 20 or max > 200 or min > max:
+        raise limit_error("lipsum() is limited to 20 paragraphs of 200 words")
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+class _LimitedNamespace(Namespace):
+    def __setitem__(self, name: str, value: Any) -> None:
+        check_size(value, f"namespace value {name!r}")
+        Namespace.__setitem__(self, name, value)
+
+
+@pass_context
+def _seeded_random(context: Context, seq: Any) -> Any:
+    """The ``random`` filter, made reproducible: seeded by the sequence itself."""
+    items = list(seq)
+    if not items:
+        return context.environment.undefined("No random item, sequence was empty.")
+    return items[random.Random(repr(items)).randrange(len(items))]
+
+
+class _LimitedCodeGenerator(CodeGenerator):
+    """Wraps loop iterables, literals, ``~`` and comparison operands in runtime guards."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loop_iterables: set[int] = set()
+        self._sized: set[int] = set()
+
+    def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(node, nodes.Concat):
+            self._sized.update(id(child) for child in node.nodes)
+        elif isinstance(node, nodes.Compare):
+            self._sized.add(id(node.expr))
+            self._sized.update(id(op.expr) for op in node.ops)
+        if id(node) in self._loop_iterables:
+            return self._wrapped("environment.jsim_iterate(", node, args, kwargs)
+        literal = isinstance(node, nodes.List | nodes.Dict) or (
+            isinstance(node, nodes.Tuple) and node.ctx == "load"
+        )
+        if literal or id(node) in self._sized:
+            return self._wrapped("environment.jsim_sized(", node, args, kwargs)
+        return super().visit(node, *args, **kwargs)
+
+    def _wrapped(self, opening: str, node: nodes.Node, args: tuple, kwargs: dict) -> Any:
+        self.write(opening)
+        result = super().visit(node, *args, **kwargs)
+        self.write(")")
+        return result
+
+    def visit_For(self, node: nodes.For, frame: Any) -> None:
+        self._loop_iterables.add(id(node.iter))
+        super().visit_For(node, frame)
+        self._loop_iterables.discard(id(node.iter))
+
+    def visit_Output(self, node: nodes.Output, frame: Any) -> None:
+        data = [child.data for child in node.nodes if isinstance(child, nodes.TemplateData)]
+        static = sum(map(len, data))
+        if static:
+            self.writeline(f"environment.jsimcharge({static})")
+        super().visit_Output(node, frame)
+
+
+class LimitedTemplate(Template):
+    """A template whose ``render`` starts a fresh budget and caps the output."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        token = fresh_budget()
+        try:
+            context = self.new_context(dict(*args, **kwargs))
+            try:
+                text = self.environment.concat(self.root_render_func(context))  # type: ignore[attr-defined]
+            except Exception:
+                self.environment.handle_exception()
+        finally:
+            reset_budget(token)
+        # Everything produced was charged to the work budget on the way; this caps the rest.
+        if len(text) > MAX_OUTPUT:
+            raise limit_error(f"the output is longer than {MAX_OUTPUT:,} characters")
+        return text
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """``SandboxedEnvironment`` plus the resource limits described in the module docs."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _LimitedCodeGenerator
+    template_class = LimitedTemplate
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("finalize", self._finalize)
+        super().__init__(*args, **kwargs)
+        self.globals.update(
+            range=_limited_range, lipsum=_limited_lipsum, namespace=_LimitedNamespace
+        )
+        self.filters["random"] = _seeded_random
+        self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
+        self.tests = {name: _guard_filter(name, f) for name, f in self.tests.items()}
+
+    def make_globals(self, d: Mapping[str, Any] | None) -> Any:
+        # A plain dict instead of Jinja's ChainMap: this environment's globals never
+        # change after construction, and copying a ChainMap on every render is slow.
+        return {**self.globals, **(d or {})}
+
+    @staticmethod
+    def _finalize(value: Any) -> Any:
+        if type(value) is str or type(value) is Markup:  # the common case, kept quick
+            if len(value) > MAX_OUTPUT:
+                raise limit_error(f"printed value is larger than {MAX_OUTPUT:,} characters")
+            charge(len(value))
+        else:
+            check_size(value, "printed value", MAX_OUTPUT)
+        return value
+
+    def jsimcharge(self, amount: int) -> None:
+        charge(amount)
+
+    def jsim_sized(self, value: Any) -> Any:
+        check_size(value)
+        return value
+
+    def jsim_iterate(self, iterable: Any) -> Any:
+        budget = current_budget()
+        for item in iterable:
+            budget.iterations += 1
+            if budget.iterations > MAX_ITERATIONS:
+                raise limit_error(f"loops may run at most {MAX_ITERATIONS:,} times in one render")
+            yield item
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        check_size(left, "operand")
+        check_size(right, "operand")
+        if operator == "**":
+            check_power(left, right)
+        elif operator == "*":
+            check_product(left, right)
+        elif operator == "%":
+            check_printf(left)
+        result = self.binop_table[operator](left, right)
+        check_size(result, "result")
+        return result
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        budget = current_budget()
+        budget.calls += 1
+        if budget.calls > MAX_CALLS:
+            raise limit_error(f"at most {MAX_CALLS:,} calls per render")
+        if budget.depth >= MAX_DEPTH:
+            raise limit_error(f"calls nest deeper than {MAX_DEPTH}")
+        args = check_method(__obj, args, kwargs)
+        for value in (*args, *kwargs.values()):
+            check_size(value, "argument")
+        budget.depth += 1
+        try:
+            result = super().call(__context, __obj, *args, **kwargs)
+        finally:
+            budget.depth -= 1
+        if isinstance(result, str | list | tuple | dict):
+            check_size(result, "call result")
+        return result

@@ -1,0 +1,187 @@
+"""A trace as a readable timeline (the ``simulate --format text`` output).
+
+Built only from the :class:`Trace`, which is already masked, so the text shows
+nothing the JSON does not. :func:`timeline` returns a rich renderable (colours on a
+terminal); :func:`format_timeline` returns plain text.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from datetime import datetime
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from simulator.engine.trace import Trace, TraceBranch, TraceStep, TraceWait
+
+__all__ = ["excerpt", "format_timeline", "timeline"]
+
+_STYLES = {
+    "executed": "green",
+    "entered": "green",
+    "skipped": "yellow",
+    "deferred": "cyan",
+    "blocked": "red",
+    "not_eligible": "red",
+    "failed": "bold red",
+}
+
+
+def excerpt(body: str, limit: int = 160) -> str:
+    """A body as one line of text: tags stripped, entities decoded, whitespace collapsed.
+
+    >>> excerpt("<p>Hi A•••,</p>\\n<p>Thanks &amp; welcome</p>", 20)
+    'Hi A•••, Thanks & w…'
+    """
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _time(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%MZ")
+
+
+def timeline(trace: Trace) -> RenderableType:
+    """The trace as a rich renderable: header, entry, one row per step, outcome."""
+    parts: list[RenderableType] = [_header(trace), _entry(trace)]
+    if trace.steps:
+        table = Table(box=None, show_edge=False, pad_edge=False, expand=False)
+        table.add_column("time (UTC)", no_wrap=True)
+        table.add_column("step", no_wrap=True)
+        table.add_column("decision", no_wrap=True)
+        table.add_column("details")
+        for step in trace.steps:
+            decision = Text(step.decision.value, style=_STYLES.get(step.decision.value, ""))
+            if step.reason:
+                decision.append(f"\n{step.reason.value}", style="dim")
+            table.add_row(_time(step.at), f"{step.step_id}\n{step.type}", decision, _details(step))
+        parts.append(table)
+    parts.append(_outcome(trace))
+    return Group(*parts)
+
+
+def format_timeline(trace: Trace, width: int = 120) -> str:
+    """The timeline as plain text."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
+    console.print(timeline(trace))
+    return buffer.getvalue()
+
+
+def _header(trace: Trace) -> Text:
+    version = "draft" if trace.version == "draft" else f"v{trace.version}"
+    kind = "synthetic subject" if trace.subject.synthetic else "subject"
+    text = Text(f"{trace.journey_id} ({version})", style="bold")
+    text.append(f" · {kind} {trace.subject.id} · start {_time(trace.started_at)}")
+    text.append(f" · seed {trace.seed}")
+    if trace.overrides_applied:
+        overrides = ", ".join(o.value for o in trace.overrides_applied)
+        text.append(f"\noverrides: {overrides}", style="magenta")
+    if trace.trigger.event_name:
+        text.append(f"\ntrigger: {trace.trigger.event_name}")
+        if trace.trigger.at:
+            text.append(f" at {_time(trace.trigger.at)}")
+    return text
+
+
+def _entry(trace: Trace) -> Text:
+    entry = trace.entry
+    text = Text("entry: ")
+    text.append(entry.decision.value, style=_STYLES.get(entry.decision.value, ""))
+    if entry.reason:
+        text.append(f" ({entry.reason.value})")
+    for gate in entry.gates:
+        mark = "✓" if gate.passed else ("overridden" if gate.overridden else "✗")
+        text.append(f" · {gate.gate.value} {mark}")
+        if gate.detail:
+            text.append(f" [{gate.detail}]", style="dim")
+    return text
+
+
+def _details(step: TraceStep) -> Text:
+    lines: list[str] = []
+    if step.send is not None:
+        send = step.send
+        lines.append(
+            f"{send.channel.value} · {send.communication_id} v{send.communication_version}"
+        )
+        for gate in step.gates or []:
+            if not gate.passed:
+                state = "overridden" if gate.overridden else "failed"
+                lines.append(f"gate {gate.gate.value} {state}: {gate.detail or ''}".rstrip(": "))
+        if step.deferred_until is not None:
+            lines.append(f"deferred until {_time(step.deferred_until)}")
+        if send.rendered is not None:
+            if send.rendered.subject_line is not None:
+                lines.append(f"subject: {send.rendered.subject_line}")
+            lines.append(f"body: {excerpt(send.rendered.body)}")
+        if send.missing_variables:
+            lines.append("missing variables: " + ", ".join(send.missing_variables))
+        if send.error:
+            lines.append(f"template error: {send.error}")
+    if step.wait is not None:
+        lines.append(_wait(step.wait))
+    if step.branch is not None:
+        lines.extend(_branch(step.branch))
+    if step.webhook is not None:
+        hook = step.webhook
+        lines.append(f"{hook.method} {hook.url} (not called in a dry-run)")
+        if hook.body is not None:
+            lines.append(f"body: {excerpt(hook.body)}")
+        if hook.error:
+            lines.append(f"template error: {hook.error}")
+    if step.message:
+        lines.append(step.message)
+    if step.next:
+        lines.append(f"→ {step.next}")
+    return Text("\n".join(lines))
+
+
+def _wait(wait: TraceWait) -> str:
+    if wait.kind == "until_event":
+        if wait.resumed_by == "event":
+            return f"{wait.event_name} arrived at {_time(wait.until)}"
+        return f"no {wait.event_name} by {_time(wait.timeout_at)}: timed out"
+    length = f"{wait.duration} " if wait.duration else ""
+    return f"waits {length}until {_time(wait.until)}"
+
+
+def _branch(branch: TraceBranch) -> list[str]:
+    if branch.mode == "conditional":
+        lines = []
+        for rule in branch.rules or []:
+            leaves = "; ".join(
+                f"{leaf.label} {'✓' if leaf.result else '✗'}" for leaf in rule.leaves
+            )
+            lines.append(f"rule {rule.index} {'matched' if rule.matched else 'no match'}: {leaves}")
+        if branch.rule_index is None:
+            lines.append("no rule matched: default")
+        return lines
+    arms = ", ".join(
+        f"{arm.arm_id} {arm.goal_events}/{arm.subjects_reached} mean {arm.posterior_mean:.4f}"
+        + (f" draw {arm.sample:.4f}" if arm.sample is not None else "")
+        for arm in branch.arms or []
+    )
+    return [f"{branch.selection}: arm {branch.chosen_arm_id} ({arms})"]
+
+
+def _outcome(trace: Trace) -> Text:
+    outcome = trace.outcome
+    text = Text("outcome: ")
+    if outcome.exit_step_id:
+        text.append(f"exited at {outcome.exit_step_id} on {_time(outcome.exited_at)}")
+    else:
+        text.append("did not run to an exit")
+    goal = outcome.goal
+    if goal is not None:
+        state = f"converted at {_time(goal.at)}" if goal.converted else "not converted"
+        text.append(f" · goal {goal.event_name} within {goal.window_days} days: {state}")
+    for warning in trace.warnings:
+        where = f" at {warning.step_id}" if warning.step_id else ""
+        text.append(f"\nwarning {warning.code}{where}: {warning.message}", style="yellow")
+    return text

@@ -1,0 +1,260 @@
+"""The dry-run trace (SPEC §3.7): what happened to one subject in one journey.
+
+Field names are camelCase on the wire. Every free-text field (rendered messages,
+webhook bodies, subject attributes, event properties, details, messages) is typed
+``Text`` or ``Data``, whose validator scrubs e-mail addresses and phone numbers as the
+value enters the trace; trace models are frozen, so no code path can put an
+unscrubbed string into a trace. Identifiers (journey, step, communication, arm and
+subject ids) and codes are shown as they are. Times are virtual and serialised in UTC with a
+``Z``; floats are rounded to 6 decimals; :meth:`Trace.to_json` sorts keys and indents
+by 2, so a trace is byte-for-byte reproducible and golden traces diff cleanly.
+
+Beyond the shape SPEC §3.7 lists, a trace carries what a reader needs to see *why*:
+the entry gates with the holdout bucket and the audience leaves, the trigger event
+used for ``event.*``, a ``detail`` per gate (``2 of 2 sends on 2026-06-01``), and
+``next`` per step. ``version`` is ``"draft"`` when a draft was simulated.
+``overridesApplied`` lists the overrides the dry-run ran with; the gates they bypassed
+show ``overridden: true``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
+
+from simulator.codes import Decision, EntryDecision, Gate, Override, Reason
+from simulator.engine.masking import scrub
+from simulator.models import Channel
+from simulator.models.base import Model
+
+__all__ = [
+    "Trace",
+    "TraceArm",
+    "TraceAudience",
+    "TraceBranch",
+    "TraceEntry",
+    "TraceGate",
+    "TraceGoal",
+    "TraceHoldout",
+    "TraceLeaf",
+    "TraceModel",
+    "TraceOutcome",
+    "TraceRendered",
+    "TraceRule",
+    "TraceSend",
+    "TraceStep",
+    "TraceSubject",
+    "TraceTrigger",
+    "TraceWait",
+    "TraceWarning",
+    "TraceWebhook",
+    "format_time",
+    "scrub_data",
+]
+
+
+def format_time(moment: datetime) -> str:
+    """A virtual time as ISO-8601 UTC with ``Z``.
+
+    >>> from datetime import timezone, timedelta
+    >>> format_time(datetime(2026, 6, 1, 16, tzinfo=timezone(timedelta(hours=2))))
+    '2026-06-01T14:00:00Z'
+    """
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def scrub_data(value: Any) -> Any:
+    """``value`` with :func:`scrub` applied to every string inside it (keys excepted).
+
+    >>> scrub_data({"note": ["call 555-123-4567"], "n": 3})
+    {'note': ['call •••67'], 'n': 3}
+    """
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {key: scrub_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_data(item) for item in value]
+    return value
+
+
+Time = Annotated[datetime, PlainSerializer(format_time, return_type=str, when_used="json")]
+Rounded = Annotated[float, PlainSerializer(lambda v: round(v, 6), return_type=float)]
+Text = Annotated[str, AfterValidator(scrub)]
+"""Free text: e-mail addresses and phone numbers are scrubbed as it enters a trace."""
+Data = Annotated[dict[str, Any], AfterValidator(scrub_data)]
+"""Subject data (masked attributes, event properties), scrubbed the same way."""
+
+
+class TraceModel(Model):
+    """Base of the trace models: immutable, so a trace holds only what was validated
+    (and scrubbed) when it was built, and equal parts can be shared between traces."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class TraceGate(TraceModel):
+    gate: Gate
+    passed: bool
+    reason: Reason | None = None
+    overridden: bool = False
+    detail: Text | None = None
+
+
+class TraceLeaf(TraceModel):
+    path: str
+    kind: str
+    label: Text
+    result: bool
+
+
+class TraceHoldout(TraceModel):
+    bucket: int
+    holdout_pct: int
+    in_holdout: bool
+
+
+class TraceAudience(TraceModel):
+    segment_id: str
+    matched: bool
+    leaves: list[TraceLeaf]
+
+
+class TraceEntry(TraceModel):
+    decision: EntryDecision
+    reason: Reason | None = None
+    gates: list[TraceGate]
+    holdout: TraceHoldout
+    audience: TraceAudience | None = None
+
+
+class TraceSubject(TraceModel):
+    id: str
+    synthetic: bool
+    attributes: Data
+    """Masked."""
+
+
+class TraceTrigger(TraceModel):
+    event_name: str | None = None
+    at: Time | None = None
+    properties: Data
+    """Masked; what templates see as ``event``."""
+
+
+class TraceRendered(TraceModel):
+    subject_line: Text | None = None
+    body: Text
+
+
+class TraceSend(TraceModel):
+    channel: Channel
+    communication_id: str
+    communication_version: int
+    rendered: TraceRendered | None = None
+    missing_variables: list[Text] = Field(default_factory=list)
+    error: Text | None = None
+
+
+class TraceWait(TraceModel):
+    kind: Literal["duration", "until", "until_event", "deferral"]
+    duration: Text | None = None
+    until: Time
+    """When the subject moved on."""
+    event_name: str | None = None
+    timeout_at: Time | None = None
+    resumed_by: Literal["elapsed", "event", "timeout"]
+
+
+class TraceRule(TraceModel):
+    index: int
+    matched: bool
+    leaves: list[TraceLeaf]
+
+
+class TraceArm(TraceModel):
+    arm_id: str
+    subjects_reached: int
+    goal_events: int
+    posterior_mean: Rounded
+    sample: Rounded | None = None
+
+
+class TraceBranch(TraceModel):
+    mode: Literal["conditional", "adaptive"]
+    rule_index: int | None = None
+    """Conditional: the first matching rule (absent when ``defaultNext`` was taken)."""
+    rules: list[TraceRule] | None = None
+    selection: Literal["cold_start", "thompson"] | None = None
+    """Adaptive: how the arm was chosen."""
+    arms: list[TraceArm] | None = None
+    chosen_arm_id: str | None = None
+
+
+class TraceWebhook(TraceModel):
+    url: Text
+    method: str
+    headers: Data = Field(default_factory=dict)
+    body: Text | None = None
+    missing_variables: list[Text] = Field(default_factory=list)
+    error: Text | None = None
+
+
+class TraceStep(TraceModel):
+    step_id: str
+    type: Literal["send", "wait", "branch", "webhook", "exit"]
+    at: Time
+    decision: Decision
+    reason: Reason | None = None
+    message: Text | None = None
+    gates: list[TraceGate] | None = None
+    """The send gates, in evaluation order up to the deciding one (send steps only)."""
+    deferred_until: Time | None = None
+    next: str | None = None
+    send: TraceSend | None = None
+    wait: TraceWait | None = None
+    branch: TraceBranch | None = None
+    webhook: TraceWebhook | None = None
+
+
+class TraceGoal(TraceModel):
+    event_name: str
+    window_days: int
+    converted: bool
+    at: Time | None = None
+
+
+class TraceOutcome(TraceModel):
+    exit_step_id: str | None = None
+    exited_at: Time | None = None
+    goal: TraceGoal | None = None
+
+
+class TraceWarning(TraceModel):
+    code: str
+    message: Text
+    step_id: str | None = None
+
+
+class Trace(TraceModel):
+    journey_id: str
+    version: int | Literal["draft"]
+    subject: TraceSubject
+    started_at: Time
+    seed: int
+    overrides_applied: list[Override]
+    trigger: TraceTrigger
+    entry: TraceEntry
+    steps: list[TraceStep]
+    outcome: TraceOutcome
+    warnings: list[TraceWarning]
+
+    def to_wire(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def to_json(self) -> str:
+        """Stable JSON: sorted keys, 2-space indent, UTF-8 text, trailing newline."""
+        return json.dumps(self.to_wire(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,171 @@
+"""One file of a project: its kind, text, parsed value, position map and model.
+
+Reading a file never raises for a bad document: bad UTF-8, bad JSON or YAML
+syntax, a repeated key, a top level that is not an object and model errors all
+become ``invalid_document`` findings located in the file. Only a file that cannot
+be read at all (permissions, a vanished file) raises ``InputError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from simulator.codes import FindingCode
+from simulator.errors import InputError
+from simulator.findings import Finding, SourcePosition, make_finding
+from simulator.models import (
+    Communication,
+    DocumentModel,
+    Journey,
+    Segment,
+    Subject,
+    TriggerContract,
+    Workspace,
+)
+from simulator.project.json_source import parse_json
+from simulator.project.positions import (
+    Position,
+    SourceSyntaxError,
+    lookup,
+    offsets_to_positions,
+)
+from simulator.project.yaml_source import parse_yaml
+from simulator.validation import pydantic_findings
+
+__all__ = ["SOURCE_SUFFIXES", "Document", "DocumentKind", "read_document"]
+
+SOURCE_SUFFIXES = (".json", ".yaml", ".yml")
+"""File name endings the loader reads; other files in a project folder are ignored."""
+
+
+class DocumentKind(StrEnum):
+    """The kinds of file in a project folder (SPEC §1.7)."""
+
+    WORKSPACE = "workspace"
+    JOURNEY = "journey"
+    COMMUNICATION = "communication"
+    SEGMENT = "segment"
+    TRIGGER_CONTRACT = "trigger-contract"
+    SUBJECT = "subject"
+
+    @property
+    def model(self) -> type[DocumentModel]:
+        return _MODELS[self]
+
+    @property
+    def folder(self) -> str | None:
+        """The project sub-folder holding this kind (the workspace is a root file)."""
+        return _FOLDERS.get(self)
+
+    @property
+    def id_key(self) -> str:
+        """The wire key that names a document of this kind."""
+        return "endUserId" if self is DocumentKind.SUBJECT else "id"
+
+
+_MODELS: dict[DocumentKind, type[DocumentModel]] = {
+    DocumentKind.WORKSPACE: Workspace,
+    DocumentKind.JOURNEY: Journey,
+    DocumentKind.COMMUNICATION: Communication,
+    DocumentKind.SEGMENT: Segment,
+    DocumentKind.TRIGGER_CONTRACT: TriggerContract,
+    DocumentKind.SUBJECT: Subject,
+}
+_FOLDERS = {
+    DocumentKind.JOURNEY: "journeys",
+    DocumentKind.COMMUNICATION: "communications",
+    DocumentKind.SEGMENT: "segments",
+    DocumentKind.TRIGGER_CONTRACT: "triggers",
+    DocumentKind.SUBJECT: "subjects",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A project file as read: everything needed to report on it by line and column."""
+
+    path: Path
+    name: str
+    """How reports name the file (relative to the folder the user works from)."""
+    kind: DocumentKind
+    text: str = ""
+    data: Any = None
+    """The parsed value; ``None`` when the file did not parse."""
+    positions: Mapping[str, Position] = field(default_factory=dict)
+    """JSON pointer → where the value starts (1-based line and column)."""
+    model: DocumentModel | None = None
+    """The validated model; ``None`` when the file did not parse or validate."""
+
+    @property
+    def id(self) -> str | None:
+        """The document's id (``endUserId`` for subjects), when it has a usable one."""
+        if self.model is not None:
+            return getattr(self.model, "end_user_id", None) or getattr(self.model, "id", None)
+        value = self.data.get(self.kind.id_key) if isinstance(self.data, dict) else None
+        return value if isinstance(value, str) and value else None
+
+    def locate(self, finding: Finding) -> Finding:
+        """``finding`` with its ``source`` set to where its pointer starts in this file."""
+        line, column = lookup(self.positions, finding.path)
+        return finding.model_copy(
+            update={"source": SourcePosition(file=self.name, line=line, column=column)}
+        )
+
+
+def read_document(path: Path, kind: DocumentKind, name: str) -> tuple[Document, list[Finding]]:
+    """Read, parse and validate one file; its problems come back as located findings."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}", location=name) from exc
+    document = Document(path=path, name=name, kind=kind, text="")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return document, [_undecodable(document, raw, exc)]
+    document = replace(document, text=text)
+    try:
+        parsed = parse_yaml(text) if path.suffix in (".yaml", ".yml") else parse_json(text)
+    except SourceSyntaxError as exc:
+        language = "YAML" if path.suffix in (".yaml", ".yml") else "JSON"
+        return document, [_syntax(document, f"invalid {language}: {exc.message}", exc)]
+    document = replace(document, data=parsed.value, positions=parsed.positions)
+    if not isinstance(parsed.value, dict):
+        found = type(parsed.value).__name__
+        message = f"a {kind} file holds one object; found {_JSON_NAMES.get(found, found)}"
+        return document, [document.locate(make_finding(FindingCode.INVALID_DOCUMENT, message))]
+    try:
+        model = kind.model.model_validate(parsed.value)
+    except ValidationError as exc:
+        findings = pydantic_findings(exc, parsed.value, kind=kind.value.replace("-", " "))
+        return document, [document.locate(finding) for finding in findings]
+    return replace(document, model=model), []
+
+
+_JSON_NAMES = {
+    "list": "an array",
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+    "NoneType": "null",
+}
+
+
+def _syntax(document: Document, message: str, exc: SourceSyntaxError) -> Finding:
+    source = SourcePosition(file=document.name, line=exc.line, column=exc.column)
+    finding = make_finding(FindingCode.INVALID_DOCUMENT, message)
+    return finding.model_copy(update={"source": source})
+
+
+def _undecodable(document: Document, raw: bytes, exc: UnicodeDecodeError) -> Finding:
+    before = raw[: exc.start].decode("utf-8-sig", errors="replace")
+    [(line, column)] = offsets_to_positions(before, [len(before)])
+    message = f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)"
+    return _syntax(document, message, SourceSyntaxError(message, line, column))

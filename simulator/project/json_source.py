@@ -1,0 +1,185 @@
+"""A position-tracking JSON parser (the stdlib ``json`` module keeps no positions).
+
+A compact recursive-descent parser over the text: it builds the same value as
+``json.loads`` and records, for every JSON pointer, the offset at which that
+value's text starts; the offsets are turned into 1-based line/column pairs in one
+linear pass at the end. Strings are decoded by the stdlib's C ``scanstring``, so
+escapes behave exactly as in ``json``.
+
+Stricter than ``json.loads`` on purpose, because a journey file is authored by
+hand and a silent surprise is worse than an error:
+
+* a repeated key in one object is a syntax error (``json`` keeps the last one and
+  silently drops the first, which loses data);
+* ``NaN``, ``Infinity`` and trailing commas are refused (they are not JSON);
+* nesting deeper than 200 levels is refused (no real document comes close).
+
+>>> parsed = parse_json('{"steps": [\\n  {"id": "a"}\\n]}')
+>>> parsed.value
+{'steps': [{'id': 'a'}]}
+>>> parsed.positions["/steps/0/id"]
+(2, 10)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from json.decoder import scanstring
+from typing import Any
+
+from simulator.project.positions import (
+    ParsedSource,
+    SourceSyntaxError,
+    child_pointer,
+    line_starts,
+    offsets_to_positions,
+)
+
+__all__ = ["MAX_DEPTH", "parse_json"]
+
+MAX_DEPTH = 200
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+_NUMBER_TAIL = re.compile(r"[0-9A-Za-z.+-]")
+_DANGLING_AT = re.compile(r"\s+(?:starting )?at$")
+_LITERALS = (("true", True), ("false", False), ("null", None))
+
+
+class _Failure(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+def parse_json(text: str) -> ParsedSource:
+    """Parse one JSON document; ``SourceSyntaxError`` (with line and column) if it is not."""
+    parser = _Parser(text)
+    try:
+        value = parser.document()
+    except _Failure as failure:
+        line, column = parser.position(failure.offset)
+        raise SourceSyntaxError(failure.message, line, column) from None
+    except RecursionError:
+        raise SourceSyntaxError("the document is nested too deeply", 1, 1) from None
+    located = offsets_to_positions(text, parser.offsets.values())
+    return ParsedSource(value=value, positions=dict(zip(parser.offsets, located, strict=True)))
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offsets: dict[str, int] = {}
+
+    def position(self, offset: int) -> tuple[int, int]:
+        starts = line_starts(self.text)
+        line = bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
+
+    def skip(self, index: int) -> int:
+        return _WHITESPACE.match(self.text, index).end()
+
+    def document(self) -> Any:
+        index = self.skip(0)
+        if index == len(self.text):
+            raise _Failure("the file is empty; expected a JSON object", index)
+        value, index = self.value(index, "", 0)
+        index = self.skip(index)
+        if index != len(self.text):
+            raise _Failure("unexpected text after the end of the document", index)
+        return value
+
+    def value(self, index: int, pointer: str, depth: int) -> tuple[Any, int]:
+        self.offsets[pointer] = index
+        char = self.text[index : index + 1]
+        if char == "{":
+            return self.object(index, pointer, depth + 1)
+        if char == "[":
+            return self.array(index, pointer, depth + 1)
+        if char == '"':
+            return self.string(index)
+        if char and char in "-0123456789":
+            return self.number(index)
+        for word, literal in _LITERALS:
+            if self.text.startswith(word, index):
+                return literal, index + len(word)
+        if not char:
+            raise _Failure("unexpected end of file; expected a value", index)
+        raise _Failure(f"expected a value, found {char!r}", index)
+
+    def object(self, index: int, pointer: str, depth: int) -> tuple[dict, int]:
+        self.check_depth(index, depth)
+        result: dict[str, Any] = {}
+        key_offsets: dict[str, int] = {}
+        index = self.skip(index + 1)
+        if self.text.startswith("}", index):
+            return result, index + 1
+        while True:
+            if not self.text.startswith('"', index):
+                raise _Failure("expected a key in double quotes", index)
+            key, after = self.string(index)
+            if key in key_offsets:
+                first = self.position(key_offsets[key])[0]
+                raise _Failure(f"duplicate key {key!r} (first defined on line {first})", index)
+            key_offsets[key] = index
+            index = self.skip(after)
+            if not self.text.startswith(":", index):
+                raise _Failure(f"expected ':' after the key {key!r}", index)
+            index = self.skip(index + 1)
+            result[key], index = self.value(index, child_pointer(pointer, key), depth)
+            index, done = self.after_item(index, "}", "an object member")
+            if done:
+                return result, index
+
+    def array(self, index: int, pointer: str, depth: int) -> tuple[list, int]:
+        self.check_depth(index, depth)
+        result: list[Any] = []
+        index = self.skip(index + 1)
+        if self.text.startswith("]", index):
+            return result, index + 1
+        while True:
+            item, index = self.value(index, child_pointer(pointer, len(result)), depth)
+            result.append(item)
+            index, done = self.after_item(index, "]", "an array item")
+            if done:
+                return result, index
+
+    def after_item(self, index: int, closer: str, what: str) -> tuple[int, bool]:
+        """Where the next item starts (after a comma), or ``(after closer, True)``."""
+        index = self.skip(index)
+        char = self.text[index : index + 1]
+        if char == closer:
+            return index + 1, True
+        if char != ",":
+            raise _Failure(f"expected ',' or '{closer}' after {what}", index)
+        index = self.skip(index + 1)
+        if self.text.startswith(closer, index):
+            raise _Failure(f"trailing comma before '{closer}' is not allowed in JSON", index)
+        return index, False
+
+    def string(self, index: int) -> tuple[str, int]:
+        try:
+            return scanstring(self.text, index + 1, True)
+        except json.JSONDecodeError as exc:
+            message = _DANGLING_AT.sub("", exc.msg[0].lower() + exc.msg[1:])
+            where = "" if "string" in message else " in a string"
+            raise _Failure(f"{message}{where}", exc.pos) from None
+
+    def number(self, index: int) -> tuple[int | float, int]:
+        match = _NUMBER.match(self.text, index)
+        end = match.end() if match else index
+        if not match or end == index or _NUMBER_TAIL.match(self.text, end):
+            raise _Failure("invalid number", index)
+        literal = match.group()
+        if match.group(1) or match.group(2):
+            return float(literal), end
+        try:
+            return int(literal), end
+        except ValueError:  # more digits than Python converts by default
+            raise _Failure("integer has too many digits", index) from None
+
+    def check_depth(self, index: int, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise _Failure(f"nesting deeper than {MAX_DEPTH} levels", index)

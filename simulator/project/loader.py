@@ -1,0 +1,212 @@
+"""The project loader: a folder of JSON/YAML files in, a ``World`` and journeys out.
+
+Layout (SPEC §1.7)::
+
+    <project>/workspace.json   (or .yaml / .yml)
+    <project>/journeys/*        communications/*   segments/*   triggers/*   subjects/*
+
+Only ``.json``, ``.yaml`` and ``.yml`` files directly inside those folders are
+documents; anything else is ignored. Files are read in name order, so "the later
+file" of two that share an id is the one whose name sorts later; the earlier one
+wins and the later one gets an ``invalid_document`` finding at its id.
+
+A bad document never raises: it becomes a located finding and is left out of the
+``World``. When the workspace itself is unusable, ``world`` is ``None`` and the
+journeys are still checked on their own (cross-document checks are skipped).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path, PurePath
+
+from simulator.codes import FindingCode
+from simulator.errors import InputError
+from simulator.findings import Finding, make_finding
+from simulator.models import Journey
+from simulator.project.documents import SOURCE_SUFFIXES, Document, DocumentKind, read_document
+from simulator.world import World
+
+__all__ = [
+    "WORKSPACE_FILES",
+    "LoadedProject",
+    "find_project_root",
+    "is_project",
+    "load_project",
+    "workspace_files",
+]
+
+WORKSPACE_FILES = ("workspace.json", "workspace.yaml", "workspace.yml")
+
+
+def absolute(path: str | os.PathLike[str]) -> Path:
+    """An absolute, ``..``-free path that keeps symlinks as the user named them."""
+    return Path(os.path.abspath(path))
+
+
+def workspace_files(folder: Path) -> list[Path]:
+    """The workspace files directly in ``folder``, in preference order."""
+    return [folder / name for name in WORKSPACE_FILES if (folder / name).is_file()]
+
+
+def is_project(folder: Path) -> bool:
+    """Whether ``folder`` is a project folder (it holds a workspace file)."""
+    return folder.is_dir() and bool(workspace_files(folder))
+
+
+def find_project_root(path: str | os.PathLike[str]) -> Path:
+    """The nearest folder at or above ``path`` that holds ``workspace.json``/``.yaml``/``.yml``.
+
+    ``InputError`` when ``path`` does not exist or no such folder encloses it.
+    """
+    given = absolute(path)
+    if not given.exists():
+        raise InputError(f"{path}: no such file or folder", location=str(path))
+    start = given if given.is_dir() else given.parent
+    for folder in (start, *start.parents):
+        if is_project(folder):
+            return folder
+    raise InputError(
+        f"{path} is not in a journeysim project: no workspace.json (or .yaml, .yml) "
+        "in it or in any folder above it",
+        location=str(path),
+    )
+
+
+@dataclass(frozen=True)
+class LoadedProject:
+    """Everything read from one project folder."""
+
+    root: Path
+    world: World | None
+    """``None`` when the workspace document is unusable."""
+    journeys: Mapping[str, Journey]
+    """Journeys that parsed and validated as models, by id (the first file wins)."""
+    documents: tuple[Document, ...]
+    findings: tuple[Finding, ...]
+    """Located findings for files that did not parse or validate, and duplicate ids."""
+
+    def document(self, file: Document | str | os.PathLike[str]) -> Document:
+        """The document for a path (absolute or relative to the root) or report name."""
+        if isinstance(file, Document):
+            return file
+        wanted = absolute(self.root / file) if not PurePath(file).is_absolute() else absolute(file)
+        for document in self.documents:
+            if document.path == wanted or document.name == str(file):
+                return document
+        raise KeyError(str(file))
+
+    def find(self, kind: DocumentKind, document_id: str) -> Document | None:
+        """The (first) document of ``kind`` with this id."""
+        return self._by_id.get((kind, document_id))
+
+    @cached_property
+    def _by_id(self) -> dict[tuple[DocumentKind, str], Document]:
+        index: dict[tuple[DocumentKind, str], Document] = {}
+        for document in self.documents:
+            if document.id is not None:
+                index.setdefault((document.kind, document.id), document)
+        return index
+
+    def of_kind(self, kind: DocumentKind) -> Iterator[Document]:
+        return (document for document in self.documents if document.kind is kind)
+
+    def locate(self, file: Document | str | os.PathLike[str], finding: Finding) -> Finding:
+        """``finding`` with ``source`` set to where its pointer starts in ``file``."""
+        return self.document(file).locate(finding)
+
+
+def load_project(
+    root: str | os.PathLike[str], *, relative_to: str | os.PathLike[str] | None = None
+) -> LoadedProject:
+    """Read every document of the project at ``root``.
+
+    Findings name files relative to ``relative_to`` (default: the project root) when
+    they lie beneath it, else by absolute path. ``InputError`` only when the root is
+    not a project or a file cannot be read.
+    """
+    folder = absolute(root)
+    if not is_project(folder):
+        raise InputError(
+            f"{root} is not a journeysim project folder: it has no workspace.json (or .yaml, .yml)",
+            location=str(root),
+        )
+    base = absolute(relative_to) if relative_to is not None else folder
+    documents: list[Document] = []
+    findings: list[Finding] = []
+    workspace, *extras = workspace_files(folder)
+    for path, kind in [(workspace, DocumentKind.WORKSPACE), *_document_files(folder)]:
+        document, problems = read_document(path, kind, _name(path, base))
+        documents.append(document)
+        findings.extend(problems)
+    # Extra workspace files are reported, not read: which one counts must be no guess.
+    ignored = [Document(path=p, name=_name(p, base), kind=DocumentKind.WORKSPACE) for p in extras]
+    message = f"a project has one workspace file; {workspace.name} is the one used"
+    findings.extend(d.locate(make_finding(FindingCode.INVALID_DOCUMENT, message)) for d in ignored)
+    documents[1:1] = ignored
+    findings.extend(_duplicate_ids(documents))
+    return LoadedProject(
+        root=folder,
+        world=_world(documents),
+        journeys=_first_models(documents, DocumentKind.JOURNEY),
+        documents=tuple(documents),
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+    )
+
+
+def _name(path: Path, base: Path) -> str:
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+
+
+def _document_files(folder: Path) -> Iterator[tuple[Path, DocumentKind]]:
+    for kind in DocumentKind:
+        if kind.folder is None or not (folder / kind.folder).is_dir():
+            continue
+        try:
+            entries = sorted((folder / kind.folder).iterdir())
+        except OSError as exc:
+            raise InputError(f"cannot list {folder / kind.folder}: {exc.strerror}") from exc
+        for path in entries:
+            # A dangling symlink is read (and fails loudly) rather than skipped in silence.
+            readable = path.is_file() or path.is_symlink()
+            if path.suffix in SOURCE_SUFFIXES and not path.name.startswith(".") and readable:
+                yield path, kind
+
+
+def _duplicate_ids(documents: list[Document]) -> Iterator[Finding]:
+    first: dict[tuple[DocumentKind, str], Document] = {}
+    for document in documents:
+        if document.id is None:
+            continue
+        earlier = first.setdefault((document.kind, document.id), document)
+        if earlier is not document:
+            message = (
+                f"duplicate {document.kind} id {document.id!r}: {earlier.name} already "
+                "defines it (the first file wins)"
+            )
+            pointer = f"/{document.kind.id_key}"
+            yield document.locate(make_finding(FindingCode.INVALID_DOCUMENT, message, pointer))
+
+
+def _first_models(documents: list[Document], kind: DocumentKind) -> dict:
+    models: dict = {}
+    for document in documents:
+        if document.kind is kind and document.model is not None:
+            models.setdefault(document.id, document.model)
+    return models
+
+
+def _world(documents: list[Document]) -> World | None:
+    workspace = next((d.model for d in documents if d.kind is DocumentKind.WORKSPACE), None)
+    if workspace is None:
+        return None
+    return World(
+        workspace=workspace,
+        communications=_first_models(documents, DocumentKind.COMMUNICATION),
+        segments=_first_models(documents, DocumentKind.SEGMENT),
+        trigger_contracts=_first_models(documents, DocumentKind.TRIGGER_CONTRACT),
+        subjects=_first_models(documents, DocumentKind.SUBJECT),
+    )

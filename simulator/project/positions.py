@@ -1,0 +1,112 @@
+"""Source positions: JSON pointers, 1-based line/column pairs and syntax problems.
+
+Both source parsers (JSON and YAML) return a :class:`ParsedSource`: the plain
+value plus a position map from every JSON pointer in it to where that value's
+text starts. The loader uses the map to turn a finding's pointer into
+``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "ParsedSource",
+    "Position",
+    "SourceSyntaxError",
+    "child_pointer",
+    "line_starts",
+    "lookup",
+    "offsets_to_positions",
+    "parent_pointer",
+]
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+Position = tuple[int, int]
+"""A 1-based ``(line, column)``; columns count characters (code points)."""
+
+
+class SourceSyntaxError(ValueError):
+    """The text is not one well-formed document; carries where it went wrong."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(f"{line}:{column}: {message}")
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    value: Any
+    """The document as plain JSON data (dicts, lists, str, int, float, bool, None)."""
+    positions: Mapping[str, Position]
+    """JSON pointer → where the value starts (``""`` is the root, at 1:1)."""
+
+
+def child_pointer(pointer: str, key: str | int) -> str:
+    """The pointer of ``key`` under ``pointer`` (RFC 6901 escaping).
+
+    >>> child_pointer("/steps", 3)
+    '/steps/3'
+    >>> child_pointer("", "a/b~c")
+    '/a~1b~0c'
+    """
+    token = str(key).replace("~", "~0").replace("/", "~1")
+    return f"{pointer}/{token}"
+
+
+def parent_pointer(pointer: str) -> str:
+    """The enclosing pointer (the root is its own parent).
+
+    >>> parent_pointer("/steps/3/next")
+    '/steps/3'
+    >>> parent_pointer("")
+    ''
+    """
+    return pointer.rpartition("/")[0]
+
+
+def lookup(positions: Mapping[str, Position], pointer: str) -> Position:
+    """Where ``pointer`` starts; for a pointer that is not in the document (a missing
+    field), where its nearest existing ancestor starts; 1:1 as a last resort.
+
+    >>> lookup({"": (1, 1), "/steps": (2, 12)}, "/steps/0/next")
+    (2, 12)
+    """
+    while True:
+        found = positions.get(pointer)
+        if found is not None:
+            return found
+        if not pointer:
+            return (1, 1)
+        pointer = parent_pointer(pointer)
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which lines start; ``\\n``, ``\\r\\n`` and a lone ``\\r`` end a line.
+
+    >>> line_starts("a\\nb\\r\\nc\\rd")
+    [0, 2, 5, 7]
+    """
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+
+def offsets_to_positions(text: str, offsets: Iterable[int]) -> Iterator[Position]:
+    """Convert ascending character offsets to 1-based positions in one linear pass.
+
+    >>> list(offsets_to_positions("ab\\ncd", [0, 1, 3, 4]))
+    [(1, 1), (1, 2), (2, 1), (2, 2)]
+    """
+    starts = line_starts(text)
+    line = 0
+    for offset in offsets:
+        if offset < starts[line]:  # not ascending: restart the scan (never in practice)
+            line = 0
+        while line + 1 < len(starts) and starts[line + 1] <= offset:
+            line += 1
+        yield (line + 1, offset - starts[line] + 1)

@@ -1,0 +1,56 @@
+"""Validating what a list of paths names: the I/O shell behind ``journeysim validate``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from simulator.findings import Finding
+from simulator.project.checks import validate_project
+from simulator.project.documents import Document
+from simulator.project.loader import LoadedProject, load_project
+from simulator.project.targets import resolve_targets, select_documents
+
+__all__ = ["ValidationRun", "validate_paths"]
+
+
+@dataclass(frozen=True)
+class ValidationRun:
+    projects: tuple[LoadedProject, ...]
+    checked: tuple[Document, ...]
+    """The documents reported on, in project then file order."""
+    findings: tuple[Finding, ...]
+    """Located findings in the checked documents, sorted by file, line and column."""
+
+    def checked_files(self) -> list[tuple[str, str, str | None]]:
+        """``(file, kind, id)`` of each checked document, as reports list them."""
+        return [(document.name, document.kind.value, document.id) for document in self.checked]
+
+
+def validate_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    now: datetime | None = None,
+    relative_to: str | os.PathLike[str] | None = None,
+) -> ValidationRun:
+    """Validate the projects and files that ``paths`` name (see ``simulator.project.targets``).
+
+    ``InputError`` when a path is missing, names no project, or a file cannot be read.
+    """
+    projects: list[LoadedProject] = []
+    checked: list[Document] = []
+    findings: list[Finding] = []
+    for target in resolve_targets(paths):
+        loaded = load_project(target.root, relative_to=relative_to)
+        selected = select_documents(loaded, target)
+        names = {document.name for document in selected}
+        projects.append(loaded)
+        checked.extend(selected)
+        findings.extend(f for f in validate_project(loaded, now) if f.source.file in names)
+    return ValidationRun(
+        projects=tuple(projects),
+        checked=tuple(checked),
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+    )

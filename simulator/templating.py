@@ -1,0 +1,216 @@
+"""The one sandboxed Jinja2 environment journeysim renders and checks templates with.
+
+Templates arrive from untrusted places (Pinpoint imports, pull requests), so they
+always run in Jinja2's ``SandboxedEnvironment`` with its defaults kept. Missing
+variables render as the empty string, as they do in production; the environment's
+``undefined`` class records the names it was asked for, so the dry-run renderer can
+list them as ``missingVariables`` (see :func:`recording_missing`).
+
+Validation only needs :func:`check_template`: does the template compile, and which
+top-level variables does it read? Rendering is built on :func:`environment` by the
+dry-run engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import ChainableUndefined, meta, nodes
+from jinja2.exceptions import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+__all__ = [
+    "RecordingUndefined",
+    "TemplateCheck",
+    "TemplateProblem",
+    "check_template",
+    "environment",
+    "looks_like_html",
+    "recording_missing",
+]
+
+_missing: ContextVar[set[str] | None] = ContextVar("journeysim_missing_variables", default=None)
+
+
+class RecordingUndefined(ChainableUndefined):
+    """Renders as ``""`` (production behaviour) and records the missing name when used.
+
+    A name is recorded when the undefined value is *used* (printed, iterated, tested
+    for truth), not when it is merely looked up, so ``{{ firstName | default("there") }}``
+    and ``{% if x is defined %}`` do not count as missing. Chained lookups on a missing
+    value (``{{ plan.tier }}``) record the first missing name (``plan``). Names are
+    collected only inside :func:`recording_missing`.
+    """
+
+    __slots__ = ()
+
+    def _record(self) -> None:
+        names = _missing.get()
+        if names is not None and self._undefined_name is not None:
+            names.add(self._undefined_name)
+
+    def __str__(self) -> str:
+        self._record()
+        return ""
+
+    def __html__(self) -> str:
+        self._record()
+        return ""
+
+    def __iter__(self) -> Iterator[Any]:
+        self._record()
+        return iter(())
+
+    def __bool__(self) -> bool:
+        self._record()
+        return False
+
+    def __len__(self) -> int:
+        self._record()
+        return 0
+
+
+@contextmanager
+def recording_missing() -> Iterator[set[str]]:
+    """Collect the names of missing variables used while rendering inside the block.
+
+    >>> with recording_missing() as missing:
+    ...     text = environment(False).from_string("Hi {{ firstName }}!").render()
+    >>> text, sorted(missing)
+    ('Hi !', ['firstName'])
+    """
+    names: set[str] = set()
+    token = _missing.set(names)
+    try:
+        yield names
+    finally:
+        _missing.reset(token)
+
+
+@lru_cache(maxsize=2)
+def environment(autoescape: bool) -> SandboxedEnvironment:
+    """The shared sandboxed environment (one per ``autoescape`` setting).
+
+    >>> environment(True) is environment(True)
+    True
+    >>> environment(True).from_string("{{ x }}").render(x="<b>")
+    '&lt;b&gt;'
+    """
+    # Resource limits (loop, call, size and output budgets) live with the renderer;
+    # imported here because the engine itself builds on this module.
+    from simulator.engine.sandbox import LimitedSandbox
+    from simulator.filters import FILTERS
+
+    env = LimitedSandbox(autoescape=autoescape, undefined=RecordingUndefined)
+    env.filters.update(FILTERS)
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateProblem:
+    """Why a template does not compile, and where (1-based line within the template)."""
+
+    message: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateCheck:
+    """What :func:`check_template` learns about a template without rendering it."""
+
+    error: TemplateProblem | None = None
+    variables: frozenset[str] = frozenset()
+    """Top-level variables the template reads (Jinja's own globals excluded)."""
+    lines: Mapping[str, int] = field(default_factory=dict, hash=False)
+    """The first line (1-based) on which each of ``variables`` is read."""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@lru_cache(maxsize=4096)
+def check_template(source: str) -> TemplateCheck:
+    """Compile ``source`` in the sandbox and report a syntax error or the variables it reads.
+
+    >>> check = check_template("Hi {{ firstName }}, {% for p in plans %}{{ p }}{% endfor %}")
+    >>> sorted(check.variables)
+    ['firstName', 'plans']
+    >>> check_template("line one\\n{{ oops }").error
+    TemplateProblem(message="unexpected '}'", line=2)
+    """
+    if not isinstance(source, str):
+        return TemplateCheck(
+            error=TemplateProblem(f"a template must be a string, not {source!r}", 1)
+        )
+    env = environment(False)
+    try:
+        tree = env.parse(source)
+        env.compile(tree, raw=True)  # code generation finds the errors; skip Python compile
+        _check_names(env, tree)
+        undeclared = meta.find_undeclared_variables(tree)
+    except TemplateSyntaxError as exc:
+        return TemplateCheck(error=TemplateProblem(exc.message or str(exc), exc.lineno or 1))
+    except RecursionError:
+        return TemplateCheck(error=TemplateProblem("the template nests too deeply", 1))
+    variables = frozenset(undeclared - set(env.globals))
+    return TemplateCheck(variables=variables, lines=_first_lines(tree, variables))
+
+
+def _check_names(env: SandboxedEnvironment, tree: nodes.Template) -> None:
+    # Jinja defers unknown filters and tests inside conditionals to render time; a
+    # template that fails only for some subjects is still broken, so look statically.
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        known = env.filters if isinstance(node, nodes.Filter) else env.tests
+        if node.name not in known:
+            kind = "filter" if isinstance(node, nodes.Filter) else "test"
+            raise TemplateSyntaxError(f"No {kind} named {node.name!r}.", node.lineno)
+    # The environment has no loader: a template stands alone, as in production.
+    for node in tree.find_all(_OTHER_TEMPLATES):
+        tag = _TAGS[type(node)]
+        raise TemplateSyntaxError(f"'{tag}' is not available: templates stand alone", node.lineno)
+
+
+_TAGS = {
+    nodes.Extends: "extends",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from ... import",
+}
+_OTHER_TEMPLATES = tuple(_TAGS)
+
+
+def _first_lines(tree: nodes.Template, names: frozenset[str]) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for node in tree.find_all(nodes.Name):
+        if node.name in names and node.ctx == "load":
+            lines[node.name] = min(lines.get(node.name, node.lineno), node.lineno)
+    return lines
+
+
+_HTML_TAGS = (
+    "a|abbr|address|article|aside|b|blockquote|body|br|button|center|code|div|em|font|footer"
+    "|h[1-6]|head|header|hr|html|i|img|li|link|main|meta|nav|ol|p|pre|section|small|span"
+    "|strong|style|sub|sup|table|tbody|td|tfoot|th|thead|title|tr|u|ul"
+)
+_HTML = re.compile(rf"<!doctype\s+html|</?(?:{_HTML_TAGS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
+def looks_like_html(body: str) -> bool:
+    """True when ``body`` contains an HTML tag or doctype (then it renders autoescaped).
+
+    Only well-known element names count, so comparisons such as ``{{ a < b }}`` or
+    placeholders like ``<first name>`` in plain text do not switch autoescape on.
+
+    >>> looks_like_html("<p>Hi {{ firstName }}</p>")
+    True
+    >>> looks_like_html("Hi {{ firstName }}, 2 < 3 and <first name> stays text")
+    False
+    """
+    return isinstance(body, str) and _HTML.search(body) is not None

@@ -1,0 +1,254 @@
+"""Malformed documents as ``invalid_document`` findings with JSON pointers.
+
+pydantic reports an error ``loc`` such as ``('steps', 3, 'send', 'communication_id')``:
+it carries the discriminator *values* of tagged unions (``send``) and, for input
+given by field name, Python names. A finding's pointer must name the document's
+own keys (``/steps/3/communicationId``), so the loc is walked through the document
+itself when it is at hand; otherwise tags are recognised by the shape of the
+journey and predicate models and field names are mapped to their camelCase aliases.
+
+Pointer rules (the loader maps them to file positions): the offending value, or the
+enclosing object when a field is missing; for an unknown tag (``"type": "sned"``)
+the tag field itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from simulator import models
+from simulator.codes import FindingCode
+from simulator.findings import Finding, make_finding
+from simulator.validation.pointers import join
+
+__all__ = ["load_document", "pydantic_findings"]
+
+_UNSET: Any = object()
+_DISCRIMINATORS = ("type", "mode", "kind")
+_STEP_TYPES = frozenset({"send", "wait", "branch", "webhook", "exit"})
+_BRANCH_MODES = frozenset({"conditional", "adaptive"})
+_PREDICATE_KINDS = frozenset(
+    {"attribute", "event_fired", "event_not_fired", "channel_opted_in", "channel_opted_out"}
+    | {"in_segment", "all", "any", "not"}
+)
+_SHAPES = {
+    "model_type": "a JSON object",
+    "model_attributes_type": "a JSON object",
+    "dict_type": "a JSON object",
+    "list_type": "an array",
+}
+_PREDICATE_FIELDS = frozenset({"when", "where", "predicate"})
+
+
+def _aliases() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for value in vars(models).values():
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            for name, info in value.model_fields.items():
+                names[name] = info.alias or name
+    return names
+
+
+_ALIASES = _aliases()
+
+
+def load_document(
+    document: Any, model: type[BaseModel], kind: str
+) -> tuple[Any, BaseModel | None, list[Finding]]:
+    """The wire form of ``document``, its model when valid, and its ``invalid_document`` findings.
+
+    A model instance is taken as valid and dumped to its camelCase wire form; a
+    mapping is validated; anything else is one finding at the root.
+    """
+    if isinstance(document, model):
+        return document.to_wire(), document, []
+    if not isinstance(document, Mapping):
+        message = f"a {kind} must be a JSON object, not {_describe(document)}"
+        return document, None, [make_finding(FindingCode.INVALID_DOCUMENT, message, "")]
+    try:
+        return document, model.model_validate(dict(document)), []
+    except ValidationError as exc:
+        return document, None, pydantic_findings(exc, document, kind=kind)
+
+
+def pydantic_findings(
+    exc: ValidationError,
+    document: Any = _UNSET,
+    *,
+    kind: str = "document",
+    prefix: tuple[str | int, ...] = (),
+) -> list[Finding]:
+    """One ``invalid_document`` finding per pydantic error, at a JSON pointer.
+
+    Pass the validated ``document`` when you have it: pointers then follow its own
+    keys exactly. ``prefix`` is the location of the validated part inside
+    ``document`` when only a part was validated (``("steps", 3)``).
+
+    >>> from simulator.models import Journey
+    >>> bad = {"id": "j", "name": "J", "steps": [{"id": "a", "type": "send", "next": 3}]}
+    >>> try:
+    ...     Journey.model_validate(bad)
+    ... except ValidationError as exc:
+    ...     [(f.path, f.message) for f in pydantic_findings(exc, bad, kind="journey")]
+    [('/steps/0', "step 'a' is missing the required field 'communicationId'"), \
+('/steps/0/next', "step 'a': next: Input should be a valid string")]
+    """
+    findings: dict[tuple[str, str], Finding] = {}
+    for error in exc.errors(include_url=False):
+        error = {**error, "loc": (*prefix, *error.get("loc", ()))}
+        path, message = _describe_error(error, document, kind)
+        step_id = _step_id(path, document)
+        findings.setdefault(
+            (path, message), make_finding(FindingCode.INVALID_DOCUMENT, message, path, step_id)
+        )
+    return list(findings.values())
+
+
+def _describe_error(error: Mapping[str, Any], document: Any, kind: str) -> tuple[str, str]:
+    loc = tuple(error.get("loc", ()))
+    kind_of_error = error.get("type", "")
+    if document is _UNSET:
+        tokens, missing = _tokens_from_shape(loc, kind_of_error == "missing")
+    else:
+        tokens, missing = _tokens_from_document(loc, document, kind_of_error == "missing")
+    ctx = error.get("ctx") or {}
+    discriminator = str(ctx.get("discriminator", "")).strip("'\"")
+    if kind_of_error == "union_tag_invalid" and discriminator:
+        tokens.append(discriminator)
+    path = join("", *tokens)
+    subject = _subject(tokens, document, kind)
+    field = _relative(tokens)
+    if kind_of_error == "missing":
+        where = f"{subject}: {field}" if field else subject
+        return path, f"{where} is missing the required field '{missing}'"
+    if kind_of_error == "extra_forbidden":
+        return path, f"{subject}: unknown field '{tokens[-1] if tokens else ''}'"
+    if kind_of_error == "union_tag_not_found":
+        return path, f"{subject} needs a '{discriminator}' field"
+    if kind_of_error == "union_tag_invalid":
+        expected = ctx.get("expected_tags", "")
+        tag = ctx.get("tag")
+        return path, f"{subject}: unknown {discriminator} {tag!r} (expected one of {expected})"
+    if kind_of_error == "string_pattern_mismatch" and field == "id" and subject != kind:
+        return path, (
+            f"{subject}: a step id starts with a letter or digit and has at most 64 letters, "
+            "digits, '_' or '-'"
+        )
+    shape = _SHAPES.get(kind_of_error)
+    if shape is not None:
+        where = f"{subject}: {field}" if field else subject
+        return path, f"{where} must be {shape}, not {_describe(error.get('input'))}"
+    return path, f"{subject}: {field + ': ' if field else ''}{error.get('msg', 'invalid value')}"
+
+
+def _tokens_from_document(
+    loc: Sequence[Any], document: Any, missing: bool
+) -> tuple[list[Any], str | None]:
+    tokens: list[Any] = []
+    node, used = document, set()
+    for item in loc:
+        if isinstance(node, Mapping):
+            tag_field = _tag_field(node, item, used)
+            if tag_field is not None:
+                used.add(tag_field)
+                continue
+            key = _key_in(node, item)
+            if key is _UNSET:
+                return tokens, _ALIASES.get(str(item), str(item)) if missing else None
+            tokens.append(key)
+            node, used = node[key], set()
+        elif isinstance(node, list | tuple) and isinstance(item, int) and 0 <= item < len(node):
+            tokens.append(item)
+            node, used = node[item], set()
+        else:
+            break
+    if missing and tokens:
+        return tokens[:-1], str(tokens[-1])
+    return tokens, None
+
+
+def _tag_field(node: Mapping, item: Any, used: set[str]) -> str | None:
+    if not isinstance(item, str):
+        return None
+    for field in _DISCRIMINATORS:
+        if field not in used and node.get(field) == item:
+            return field
+    return None
+
+
+def _key_in(node: Mapping, item: Any) -> Any:
+    for candidate in (item, _ALIASES.get(item) if isinstance(item, str) else None):
+        if candidate is not None and candidate in node:
+            return candidate
+    return _UNSET
+
+
+def _tokens_from_shape(loc: Sequence[Any], missing: bool) -> tuple[list[Any], str | None]:
+    tokens: list[Any] = []
+    for position, item in enumerate(loc):
+        before = loc[position - 1] if position else None
+        before2 = loc[position - 2] if position > 1 else None
+        if _is_tag(item, before, before2, position):
+            continue
+        tokens.append(_ALIASES.get(item, item) if isinstance(item, str) else item)
+    if missing and tokens:
+        return tokens[:-1], str(tokens[-1])
+    return tokens, None
+
+
+def _is_tag(item: Any, before: Any, before2: Any, position: int) -> bool:
+    if not isinstance(item, str):
+        return False
+    if item in _STEP_TYPES and isinstance(before, int) and before2 == "steps" and position == 2:
+        return True
+    if item in _BRANCH_MODES and before == "branch":
+        return True
+    return item in _PREDICATE_KINDS and (
+        before in _PREDICATE_FIELDS
+        or before == "of"
+        or (isinstance(before, int) and before2 == "of")
+    )
+
+
+def _subject(tokens: Sequence[Any], document: Any, kind: str) -> str:
+    if len(tokens) >= 2 and tokens[0] == "steps" and isinstance(tokens[1], int):
+        step_id = _step_id(join("", *tokens[:2]), document)
+        return f"step {step_id!r}" if step_id else f"steps[{tokens[1]}]"
+    return kind
+
+
+def _relative(tokens: Sequence[Any]) -> str:
+    start = 2 if len(tokens) >= 2 and tokens[0] == "steps" else 0
+    return "/".join(str(token) for token in tokens[start:])
+
+
+def _step_id(path: str, document: Any) -> str | None:
+    parts = path.split("/")
+    if len(parts) < 3 or parts[1] != "steps" or not (parts[2].isascii() and parts[2].isdigit()):
+        return None
+    steps = document.get("steps") if isinstance(document, Mapping) else None
+    index = int(parts[2])
+    if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], Mapping):
+        step_id = steps[index].get("id")
+        return step_id if isinstance(step_id, str) else None
+    return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number" if not isinstance(value, float) or math.isfinite(value) else "NaN"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__

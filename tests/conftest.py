@@ -1,0 +1,57 @@
+"""Shared test fixtures: where the bundled fixtures are, and running the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from simulator.paths import fixtures_dir as _fixtures_dir
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    """The bundled ``fixtures/`` folder (a checkout's, or an installed wheel's)."""
+    return _fixtures_dir()
+
+
+@pytest.fixture(scope="session")
+def acme_dir(fixtures_dir: Path) -> Path:
+    """The example project every feature is demonstrated on."""
+    return fixtures_dir / "acme"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def cli_app():
+    """The real ``journeysim`` Typer app with every command registered (once)."""
+    from simulator.cli.app import _register, app
+
+    if not app.registered_commands:
+        _register()
+    return app
+
+
+@pytest.fixture
+def run_cli(cli_app) -> Callable[..., CliResult]:
+    """Run ``journeysim ARGS...`` in-process; stdout and stderr come back separately.
+
+    An exception that escaped the command (it would be a traceback for a user) fails
+    the test instead of hiding in the result."""
+
+    def run(*args: str) -> CliResult:
+        result = CliRunner().invoke(cli_app, list(args))
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    return run

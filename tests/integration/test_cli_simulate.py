@@ -1,0 +1,183 @@
+"""``journeysim simulate``: one subject through one journey file, text or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.engine import DEFAULT_START
+
+
+@pytest.fixture
+def onboarding(acme_dir: Path) -> str:
+    return str(acme_dir / "journeys" / "act-onb-2026.json")
+
+
+def test_json_trace_of_a_project_subject(run_cli, onboarding):
+    result = run_cli("simulate", onboarding, "--subject-id", "usr_plain_ana", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    trace = json.loads(result.stdout)
+    assert trace["journeyId"] == "act-onb-2026" and trace["subject"]["id"] == "usr_plain_ana"
+    assert [s["decision"] for s in trace["steps"]] == ["executed"] * 5
+    assert "ana.ribeiro@example.com" not in result.stdout and "Ribeiro" not in result.stdout
+
+
+def test_text_timeline_is_the_default(run_cli, onboarding):
+    result = run_cli("simulate", onboarding, "--subject-id", "usr_daily_cap_hit")
+    assert result.exit_code == 0, result.stderr
+    for expected in (
+        "2026-06-01 14:00Z",
+        "send-welcome",
+        "skipped",
+        "daily_cap_exceeded",
+        "subject: C•••, your first dashboard is one step away",
+        "outcome:",
+    ):
+        assert expected in result.stdout
+    assert "Chloé" not in result.stdout
+
+
+def test_a_subject_file_and_overrides(run_cli, onboarding, acme_dir):
+    subject = str(acme_dir / "subjects" / "usr_holdout.json")
+    blocked = json.loads(run_cli("simulate", onboarding, "--subject", subject, "-f", "json").stdout)
+    assert blocked["entry"]["reason"] == "holdout_membership"
+    result = run_cli(
+        "simulate",
+        onboarding,
+        "--subject",
+        subject,
+        "--override",
+        "holdout",
+        "--override",
+        "opt_out",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0
+    trace = json.loads(result.stdout)
+    assert trace["entry"]["decision"] == "entered"
+    assert trace["overridesApplied"] == ["holdout", "opt_out"]
+
+
+def test_attr_pairs_make_a_synthetic_subject_with_json_values(run_cli, onboarding):
+    result = run_cli(
+        "simulate",
+        onboarding,
+        "--attr",
+        "firstName=Zoe",
+        "--attr",
+        "seats=12",
+        "--attr",
+        "email=zoe@example.com",
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    trace = json.loads(result.stdout)
+    assert trace["subject"]["synthetic"] is True and trace["subject"]["id"].startswith("syn_")
+    assert trace["subject"]["attributes"] == {
+        "firstName": "Z•••",
+        "seats": 12,
+        "email": "z•••@e•••.com",
+    }
+    # No sign-up event: a pure attribute subject is not a new sign-up.
+    assert trace["entry"]["reason"] == "audience_mismatch"
+
+
+def test_attr_overlays_a_project_subject(run_cli, onboarding):
+    result = run_cli(
+        "simulate",
+        onboarding,
+        "--subject-id",
+        "usr_plain_ana",
+        "--attr",
+        "firstName=null",
+        "-f",
+        "json",
+    )
+    trace = json.loads(result.stdout)
+    assert trace["steps"][0]["send"]["rendered"]["subjectLine"] == "Welcome to Acme Analytics, !"
+    assert trace["steps"][0]["send"]["missingVariables"] == ["firstName"]
+    assert trace["subject"]["id"] == "usr_plain_ana"
+
+
+def test_synthetic_subjects_are_reproducible_from_the_seed(run_cli, onboarding):
+    first = run_cli("simulate", onboarding, "--synthetic", "--seed", "5", "-f", "json")
+    second = run_cli("simulate", onboarding, "--synthetic", "--seed", "5", "-f", "json")
+    other = run_cli("simulate", onboarding, "--synthetic", "--seed", "6", "-f", "json")
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == second.stdout != other.stdout
+    assert json.loads(first.stdout)["seed"] == 5
+
+
+def test_at_moves_the_virtual_start(run_cli, onboarding):
+    result = run_cli(
+        "simulate",
+        onboarding,
+        "--subject-id",
+        "usr_plain_ana",
+        "--at",
+        "2026-06-02T01:30:00Z",
+        "-f",
+        "json",
+    )
+    trace = json.loads(result.stdout)
+    assert trace["startedAt"] == "2026-06-02T01:30:00Z"
+    # 21:30 in New York: the welcome e-mail waits for the end of quiet hours.
+    assert trace["steps"][0]["decision"] == "deferred"
+    default = json.loads(
+        run_cli("simulate", onboarding, "--subject-id", "usr_plain_ana", "-f", "json").stdout
+    )
+    assert default["startedAt"] == DEFAULT_START.isoformat().replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--subject-id", "usr_plain_ana", "--override", "nope"], "unknown override 'nope'"),
+        (["--subject-id", "nobody"], "no subject 'nobody'"),
+        ([], "no subject"),
+        (["--subject-id", "usr_plain_ana", "--synthetic"], "give one of"),
+        (["--subject-id", "usr_plain_ana", "--at", "tomorrow"], "--at"),
+        (["--subject-id", "usr_plain_ana", "--at", "2026-06-01T14:00:00"], "UTC offset"),
+        (["--attr", "novalue"], "NAME=VALUE"),
+        (["--subject-id", "usr_plain_ana", "--format", "xml"], "text or json"),
+    ],
+)
+def test_bad_input_exits_2_with_a_clear_message(run_cli, onboarding, args, message):
+    result = run_cli("simulate", onboarding, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_unreadable_journey_or_subject_files_exit_2(run_cli, tmp_path, acme_dir, onboarding):
+    missing = run_cli("simulate", str(tmp_path / "nope.json"), "--subject-id", "x")
+    assert missing.exit_code == 2
+    bad_subject = tmp_path / "s.json"
+    bad_subject.write_text('{"endUserId": ""}', encoding="utf-8")
+    result = run_cli("simulate", onboarding, "--subject", str(bad_subject))
+    assert result.exit_code == 2 and "not a valid subject" in result.stderr
+    not_a_journey = str(acme_dir / "segments" / "seg-new-signups.json")
+    result = run_cli("simulate", not_a_journey, "--subject-id", "usr_plain_ana")
+    assert result.exit_code == 2 and "not a journey" in result.stderr
+
+
+def test_a_journey_with_errors_exits_2(run_cli, tmp_path, acme_dir):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(acme_dir, project)
+    journey = project / "journeys" / "act-onb-2026.json"
+    journey.write_text('{"id": "act-onb-2026", "steps": 3}', encoding="utf-8")
+    result = run_cli("simulate", str(journey), "--subject-id", "usr_plain_ana")
+    assert result.exit_code == 2 and "not a valid journey" in result.stderr
+
+
+def test_demo_prints_a_synthetic_dry_run_through_onboarding(run_cli):
+    result = run_cli("demo")
+    assert "Dry-run" in result.stdout and "act-onb-2026" in result.stdout
+    assert "synthetic subject syn_" in result.stdout
+    assert "send-welcome" in result.stdout and "ada@example.com" not in result.stdout

@@ -1,0 +1,235 @@
+"""``journeysim validate``: findings at file:line:column, formats, and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from simulator.paths import fixtures_dir as bundled_fixtures
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def invalid_projects() -> list[Path]:
+    """Every project under ``fixtures/invalid`` (each has an ``expected.json``)."""
+    return sorted(path.parent for path in (bundled_fixtures() / "invalid").rglob("expected.json"))
+
+
+def expected_findings(project: Path) -> list[dict]:
+    """A project's ``expected.json``, always as a list."""
+    expected = json.loads((project / "expected.json").read_text(encoding="utf-8"))
+    return expected if isinstance(expected, list) else [expected]
+
+
+def as_tuples(findings: list[dict]) -> list[tuple]:
+    keys = ("code", "severity", "file", "line", "column", "path")
+    return sorted(tuple(finding[key] for key in keys) for finding in findings)
+
+
+def test_the_bundled_fixtures_validate_clean(run_cli, fixtures_dir: Path):
+    result = run_cli("validate", str(fixtures_dir))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].startswith("0 errors, 0 warnings in ")
+    assert "invalid" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "project", invalid_projects(), ids=lambda p: p.relative_to(p.parents[1]).as_posix()
+)
+def test_each_invalid_project_reports_its_finding_where_it_is(
+    run_cli, project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(project)
+    expected = expected_findings(project)
+    result = run_cli("validate", ".", "--format", "json")
+    report = json.loads(result.stdout)
+    assert as_tuples(report["findings"]) == as_tuples(expected)
+    has_error = any(finding["severity"] == "error" for finding in expected)
+    assert result.exit_code == (1 if has_error else 0)
+    assert run_cli("validate", ".", "--strict").exit_code == 1
+
+
+def test_text_output_names_file_line_and_column(run_cli, fixtures_dir: Path, monkeypatch):
+    monkeypatch.chdir(fixtures_dir)
+    project = Path("invalid") / "cycle_detected"
+    [expected] = expected_findings(project)
+    result = run_cli("validate", str(project))
+    first, summary = result.stdout.splitlines()
+    where = f"{(project / expected['file']).as_posix()}:{expected['line']}:{expected['column']}"
+    assert first.startswith(f"{where}: error cycle_detected: ")
+    assert summary == "1 error, 0 warnings in 3 files"
+    assert result.exit_code == 1
+
+
+def test_json_output_follows_the_published_report_schema(run_cli, fixtures_dir: Path):
+    schema = json.loads(run_cli("schema", "validation-report").stdout)
+    for path in (fixtures_dir / "acme", fixtures_dir / "invalid"):
+        report = json.loads(run_cli("validate", str(path), "--format", "json").stdout)
+        jsonschema.Draft202012Validator(schema).validate(report)
+    assert report["summary"]["errors"] > 0 and report["ok"] is False
+
+
+def test_junit_output_has_one_failure_per_error(run_cli, fixtures_dir: Path):
+    invalid = str(fixtures_dir / "invalid")
+    report = json.loads(run_cli("validate", invalid, "--format", "json").stdout)
+    result = run_cli("validate", invalid, "--format", "junit")
+    root = ET.fromstring(result.stdout)
+    failures = list(root.iter("failure"))
+    assert len(failures) == report["summary"]["errors"]
+    assert {f.get("type") for f in failures} == {
+        f["code"] for f in report["findings"] if f["severity"] == "error"
+    }
+    assert len(list(root.iter("testsuite"))) == report["summary"]["files"]
+    assert result.exit_code == 1
+
+
+def test_github_output_annotates_each_finding(run_cli, fixtures_dir: Path):
+    invalid = fixtures_dir / "invalid"
+    result = run_cli("validate", str(invalid / "unknown_step_reference"), "-f", "github")
+    [expected] = expected_findings(invalid / "unknown_step_reference")
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 1
+    assert (
+        f"line={expected['line']},col={expected['column']},title=unknown_step_reference::"
+        in (errors[0])
+    )
+    assert errors[0].startswith("::error file=") and expected["file"] in errors[0]
+    warned = run_cli("validate", str(invalid / "warnings" / "long_wait"), "-f", "github")
+    assert warned.stdout.startswith("::warning file=") and warned.exit_code == 0
+
+
+def test_a_journey_file_reports_it_and_what_it_uses(run_cli, acme_dir: Path, monkeypatch):
+    monkeypatch.chdir(acme_dir)
+    result = run_cli("validate", "journeys/act-onb-2026.json", "--format", "json")
+    files = {entry["file"] for entry in json.loads(result.stdout)["files"]}
+    assert "journeys/act-onb-2026.json" in files and "workspace.json" in files
+    assert not any(name.startswith("subjects/") for name in files)
+    assert result.exit_code == 0
+
+
+def test_output_file_gets_the_report_and_stdout_the_text(run_cli, acme_dir: Path, tmp_path):
+    target = tmp_path / "report.xml"
+    result = run_cli("validate", str(acme_dir), "--format", "junit", "-o", str(target))
+    assert ET.parse(target).getroot().tag == "testsuites"
+    assert result.stdout.startswith("0 errors, 0 warnings in ")
+    assert result.exit_code == 0
+
+
+def test_an_output_file_that_cannot_be_written_is_exit_2(run_cli, acme_dir: Path, tmp_path):
+    target = tmp_path / "missing-folder" / "report.json"
+    result = run_cli("validate", str(acme_dir), "-f", "json", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("journeysim: error: ") and not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["validate", "does-not-exist"], "no such file or folder"),
+        (["validate"], "Missing argument"),
+        (["validate", ".", "--format", "xml"], "'xml' is not one of"),
+        (["validate", ".", "--no-such-flag"], "No such option"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message_and_no_traceback(
+    run_cli, tmp_path, monkeypatch, args, words
+):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""
+
+
+def unreadable_setups():
+    def not_a_project(root: Path) -> Path:
+        return root.parent / "empty"
+
+    def dangling_symlink(root: Path) -> Path:
+        (root / "journeys" / "gone.json").symlink_to(root / "nowhere.json")
+        return root
+
+    def stray_file(root: Path) -> Path:
+        (root / "journeys" / "drafts").mkdir()
+        (root / "journeys" / "drafts" / "x.json").write_text("{}")
+        return root / "journeys" / "drafts" / "x.json"
+
+    return [
+        (not_a_project, "holds no journeysim project"),
+        (dangling_symlink, "cannot read journeys/gone.json"),
+        (stray_file, "is not a document of the project"),
+    ]
+
+
+@pytest.mark.parametrize(("setup", "words"), unreadable_setups())
+def test_unreadable_input_exits_2(
+    run_cli, acme_dir: Path, tmp_path: Path, monkeypatch, setup, words
+):
+    root = tmp_path / "project"
+    shutil.copytree(acme_dir, root)
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(root)
+    result = run_cli("validate", str(setup(root)))
+    assert result.exit_code == 2
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_file_system_error_while_reading_exits_2(run_cli, acme_dir: Path, monkeypatch):
+    real = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "trig-signup.json":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    result = run_cli("validate", str(acme_dir))
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr and "Permission denied" in result.stderr
+
+
+def run_module(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "simulator.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_real_process_validates_the_fixtures_folder():
+    clean = run_module("validate", "fixtures/")
+    assert clean.returncode == 0, clean.stderr
+    broken = run_module("validate", "fixtures/invalid/cycle_detected", "-f", "github")
+    assert broken.returncode == 1 and broken.stdout.startswith("::error file=fixtures/invalid/")
+    missing = run_module("validate", "no/such/path")
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert "no such file or folder" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_installed_console_script_validates_too(fixtures_dir: Path):
+    script = shutil.which("journeysim") or str(Path(sys.executable).with_name("journeysim"))
+    if not Path(script).exists():
+        pytest.skip("the journeysim console script is not installed (pip install -e .)")
+    done = subprocess.run(
+        [script, "validate", str(fixtures_dir / "invalid" / "warnings" / "long_wait"), "--strict"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1 and "warning long_wait" in done.stdout

@@ -1,0 +1,226 @@
+"""``journeysim import-pinpoint``: exit codes, report, bundle, and a dry-run of the result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from importers.pinpoint import bundle_schema
+
+EXPECTED = "expected.json"
+
+
+@pytest.fixture(scope="module")
+def pinpoint(fixtures_dir: Path) -> Path:
+    return fixtures_dir / "pinpoint"
+
+
+def _args(pinpoint: Path, export: str, *more: str) -> list[str]:
+    return [
+        "import-pinpoint",
+        str(pinpoint / export),
+        "--templates",
+        str(pinpoint / "templates"),
+        "--segments",
+        str(pinpoint / "segments.json"),
+        *more,
+    ]
+
+
+def test_a_valid_export_exits_0_prints_the_report_and_writes_the_bundle(
+    run_cli, pinpoint, tmp_path
+):
+    out = tmp_path / "bundle.json"
+    result = run_cli(*_args(pinpoint, "all-activities.write-journey.json", "-o", str(out)))
+    assert result.exit_code == 0, result.stderr
+    assert "Pinpoint import report" in result.stdout
+    for code in ("unsupported_channel_sms", "holdout_removed", "adaptive_branch_without_goal"):
+        assert code in result.stdout
+    assert "translated 1 journey" in result.stdout
+    bundle = json.loads(out.read_text())
+    assert list(jsonschema.Draft202012Validator(bundle_schema()).iter_errors(bundle)) == []
+    assert bundle["format"] == "journeysim.import-bundle/v1"
+
+
+def test_json_format_prints_the_report_as_json(run_cli, pinpoint):
+    result = run_cli(*_args(pinpoint, "welcome-series.get-journey.json", "--format", "json"))
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["summary"]["journeys"] == 1
+    assert document["source"]["journeyId"] == "0c4f8d2e6a1b4c3d9e7f5a2b8c1d4e6f"
+    codes = {entry["code"] for entry in document["report"]}
+    assert {"event_trigger", "evaluation_wait"} <= codes
+
+
+def test_output_dash_writes_the_bundle_to_stdout_and_the_report_to_stderr(run_cli, pinpoint):
+    result = run_cli(*_args(pinpoint, "list-journeys.json", "-o", "-", "-f", "json"))
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)["journeys"]) == 3
+    assert json.loads(result.stderr)["summary"]["journeys"] == 3
+
+
+@pytest.mark.parametrize("export", ["malformed.get-journey.json", "miscased.get-journey.json"])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_malformed_export_exits_1_with_every_problem_at_its_location(
+    run_cli, pinpoint, tmp_path, export, fmt
+):
+    out = tmp_path / "bundle.json"
+    result = run_cli(*_args(pinpoint, export, "-o", str(out), "--format", fmt))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("journeysim: error:") and "Traceback" not in result.stderr
+    expected = json.loads((pinpoint / EXPECTED).read_text())["exports"][export]["problems"]
+    if fmt == "json":
+        report = json.loads(result.stdout)["report"]
+        printed = {(e.get("location"), e["code"]) for e in report}
+        assert {(p["location"], p["code"]) for p in expected} <= printed
+        positions = [e["position"] for e in report if e["code"] == expected[0]["code"]]
+        assert all(p["file"] == str(pinpoint / export) and p["line"] >= 1 for p in positions)
+    else:
+        rows = result.stdout.splitlines()
+        for problem in expected:
+            assert any(problem["location"] in row for row in rows), problem
+            assert problem["code"] in result.stdout
+        assert f"{pinpoint / export}:" in result.stdout
+    assert not out.exists()
+
+
+def test_problems_are_placed_at_the_line_and_column_of_the_file(run_cli, pinpoint):
+    result = run_cli(*_args(pinpoint, "miscased.get-journey.json", "-f", "json"))
+    lines = (pinpoint / "miscased.get-journey.json").read_text().splitlines()
+    placed = [e for e in json.loads(result.stdout)["report"] if e["code"] == "miscased_key"]
+    assert placed
+    for entry in placed:
+        line, column = entry["position"]["line"], entry["position"]["column"]
+        text = lines[line - 1]
+        key = entry["location"].rsplit("/", 1)[-1]
+        assert f'"{key}": ' in text  # the mis-cased key is on that line...
+        assert text.index(f'"{key}": ') + len(key) + 5 == column  # ...and its value starts there
+
+
+def test_a_malformed_template_file_exits_1_located_in_that_file(run_cli, pinpoint, tmp_path):
+    template = pinpoint / "templates-malformed" / "WelcomeEmail.json"
+    out = tmp_path / "bundle.json"
+    result = run_cli(
+        "import-pinpoint",
+        str(pinpoint / "welcome-series.get-journey.json"),
+        "--templates",
+        str(template.parent),
+        "-o",
+        str(out),
+        "-f",
+        "json",
+    )
+    assert result.exit_code == 1 and str(template) in result.stderr
+    problems = [
+        e for e in json.loads(result.stdout)["report"] if e.get("document") == str(template)
+    ]
+    assert {(e["location"], e["code"]) for e in problems} == {
+        ("/EmailTemplateResponse/subject", "miscased_key"),
+        ("/EmailTemplateResponse/TemplateType", "value_not_allowed"),
+    }
+    assert all(e["position"]["file"] == str(template) for e in problems)
+    assert not out.exists()
+
+
+def test_a_miscased_key_says_what_was_meant(run_cli, pinpoint):
+    result = run_cli(*_args(pinpoint, "miscased.get-journey.json", "-f", "json"))
+    messages = [e["message"] for e in json.loads(result.stdout)["report"]]
+    assert any("'Email'" in m and "did you mean 'EMAIL'?" in m for m in messages)
+    assert any("'WAIT'" in m and "did you mean 'Wait'?" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [(None, "No such file"), ('{"Name": ', "not JSON"), (b"\xff\xfe{}", "not UTF-8")],
+)
+def test_unreadable_input_exits_2_without_a_traceback(run_cli, tmp_path, content, needle):
+    path = tmp_path / "export.json"
+    if isinstance(content, str):
+        path.write_text(content)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    result = run_cli("import-pinpoint", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("journeysim: error:") and needle in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_json_syntax_error_is_located(run_cli, tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text('{\n  "Name": "x",\n  "Activities": {,}\n}')
+    result = run_cli("import-pinpoint", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:3:18: not JSON: expected a key" in result.stderr
+
+
+def test_a_missing_templates_folder_exits_2(run_cli, pinpoint, tmp_path):
+    result = run_cli(
+        "import-pinpoint",
+        str(pinpoint / "welcome-series.get-journey.json"),
+        "--templates",
+        str(tmp_path / "nope"),
+    )
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_an_unknown_format_is_a_usage_error(run_cli, pinpoint):
+    result = run_cli(*_args(pinpoint, "welcome-series.get-journey.json", "--format", "xml"))
+    assert result.exit_code == 2 and "--format" in result.stderr
+
+
+def test_the_bundle_schema_is_published_with_the_others(run_cli):
+    result = run_cli("schema", "import-bundle")
+    assert result.exit_code == 0
+    assert (
+        json.loads(result.stdout)["$id"]
+        == "https://journeysim.dev/schemas/import-bundle.schema.json"
+    )
+    assert "import-bundle" in run_cli("schema").stdout
+
+
+def test_a_translated_journey_validates_and_runs_through_simulate_synthetic(
+    run_cli, pinpoint, tmp_path
+):
+    project = tmp_path / "project"
+    imported = run_cli(
+        *_args(pinpoint, "welcome-series.get-journey.json", "--project", str(project))
+    )
+    assert imported.exit_code == 0, imported.stderr
+    validated = run_cli("validate", str(project))
+    assert validated.exit_code == 0, validated.stdout
+    journey = project / "journeys" / "0c4f8d2e6a1b4c3d9e7f5a2b8c1d4e6f.json"
+    simulated = run_cli(
+        "simulate",
+        str(journey),
+        "--synthetic",
+        "--seed",
+        "3",
+        "--attr",
+        "lifecycle=new",
+        "-f",
+        "json",
+    )
+    assert simulated.exit_code == 0, simulated.stderr
+    trace = json.loads(simulated.stdout)
+    assert trace["entry"]["decision"] == "entered"
+    steps = [(s["stepId"], s["decision"]) for s in trace["steps"]]
+    assert steps[0] == ("welcomeEmail", "executed")
+    assert [s for s, _ in steps] == [
+        "welcomeEmail", "wait2d", "openedSplit", "openedSplit-split", "digestEmail", "exit"
+    ]  # fmt: skip
+    assert all(decision == "executed" for _, decision in steps), steps
+    subject = trace["steps"][0]["send"]["rendered"]["subjectLine"]
+    assert subject.startswith("Welcome to Acme, ") and subject.endswith("!")
+
+
+def test_the_project_is_never_overwritten(run_cli, pinpoint, tmp_path):
+    project = tmp_path / "project"
+    args = _args(pinpoint, "welcome-series.get-journey.json", "--project", str(project))
+    assert run_cli(*args).exit_code == 0
+    before = {p: p.read_text() for p in project.rglob("*.json")}
+    again = run_cli(*args)
+    assert again.exit_code == 2 and "refusing to overwrite" in again.stderr
+    assert {p: p.read_text() for p in project.rglob("*.json")} == before

@@ -1,0 +1,471 @@
+"""The dry-run driver: entry, waits, events, goals, overrides, failures, reproducibility."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator.codes import Decision, EntryDecision, Override, Reason
+from simulator.engine import (
+    DEFAULT_START,
+    ArmStats,
+    Deliver,
+    Goto,
+    StepContext,
+    faker_subjects,
+    plan_step,
+    simulate,
+)
+from simulator.errors import UnknownOverrideError, UsageError
+from simulator.models import (
+    Communication,
+    Event,
+    Journey,
+    Segment,
+    Subject,
+    TriggerContract,
+    Workspace,
+)
+from simulator.strategies import worlds_and_journeys
+from simulator.world import World
+
+START = DEFAULT_START
+
+
+def make_world(**workspace: Any) -> World:
+    ws = Workspace.model_validate(
+        {"id": "w", "projectKey": "pk", "name": "W", "holdoutPct": 0, **workspace}
+    )
+    comms = [
+        Communication(
+            id="hello",
+            name="Hello",
+            kind="marketing",
+            channels=["email", "mobile_push"],
+            subjectLine="Hi {{ firstName }}",
+            body="<p>Hello {{ firstName }}</p>",
+        ),
+        Communication(
+            id="broken", name="Broken", kind="marketing", channels=["email"], body="{{ 1 / 0 }}"
+        ),
+        Communication(
+            id="receipt", name="Receipt", kind="transactional", channels=["email"], body="Paid."
+        ),
+    ]
+    trigger = TriggerContract(
+        id="trig",
+        name="T",
+        eventName="signed_up",
+        recipientEmailFieldPath="email",
+        versionAt="2026-01-01T00:00:00Z",
+    )
+    return World.of(ws, comms, trigger_contracts=[trigger])
+
+
+def make_journey(*steps: dict, **fields: Any) -> Journey:
+    return Journey.model_validate({"id": "j", "name": "J", "steps": list(steps), **fields})
+
+
+def make_subject(**fields: Any) -> Subject:
+    base = {"endUserId": "u", "attributes": {"firstName": "Ana", "email": "ana@example.com"}}
+    return Subject.model_validate({**base, **fields})
+
+
+SEND = {"id": "send", "type": "send", "communicationId": "hello", "next": "exit"}
+EXIT = {"id": "exit", "type": "exit"}
+
+
+def decisions(trace) -> list[tuple[str, str, str | None]]:
+    return [(s.step_id, s.decision.value, s.reason and s.reason.value) for s in trace.steps]
+
+
+def test_unknown_overrides_are_a_usage_error_naming_the_value():
+    with pytest.raises(UnknownOverrideError) as caught:
+        simulate(make_journey(EXIT), make_subject(), world=make_world(), overrides=["nope"])
+    assert isinstance(caught.value, UsageError) and caught.value.status == 400
+    assert "'nope'" in caught.value.message and "frequency_cap" in caught.value.message
+
+
+def test_defaults_virtual_start_and_reproducibility():
+    journey = make_journey(SEND, EXIT)
+    one = simulate(journey, make_subject(), world=make_world())
+    two = simulate(journey, make_subject(), world=make_world())
+    assert one.started_at == START
+    assert one.to_json() == two.to_json()
+    assert one.version == "draft"
+    assert one.seed != simulate(journey, make_subject(), world=make_world(), version=2).seed
+    document = json.loads(one.to_json())
+    assert document["startedAt"] == "2026-06-01T14:00:00Z"
+    assert list(document) == sorted(document)
+
+
+def test_sends_render_masked_and_record_channel_and_version():
+    trace = simulate(make_journey(SEND, EXIT), make_subject(), world=make_world())
+    send = trace.steps[0].send
+    assert (send.channel.value, send.communication_id, send.communication_version) == (
+        "email",
+        "hello",
+        1,
+    )
+    assert send.rendered.subject_line == "Hi A•••"
+    assert send.rendered.body == "<p>Hello A•••</p>"
+    assert trace.subject.attributes == {"firstName": "A•••", "email": "a•••@e•••.com"}
+
+
+def test_a_template_error_fails_the_send_and_the_subject_moves_on():
+    journey = make_journey(
+        {"id": "bad", "type": "send", "communicationId": "broken", "next": "send"}, SEND, EXIT
+    )
+    trace = simulate(journey, make_subject(), world=make_world())
+    assert decisions(trace)[:2] == [("bad", "failed", "template_error"), ("send", "executed", None)]
+    assert "ZeroDivisionError" in trace.steps[0].send.error
+    assert trace.outcome.exit_step_id == "exit"
+
+
+@pytest.mark.parametrize(
+    ("step", "reason"),
+    [
+        ({"communicationId": "nope"}, Reason.UNKNOWN_COMMUNICATION),
+        ({"communicationId": "receipt"}, Reason.TRANSACTIONAL_COMMUNICATION),
+        ({"communicationId": "hello", "channel": "in_app_push"}, Reason.CHANNEL_NOT_SUPPORTED),
+    ],
+)
+def test_sends_that_cannot_run_fail_with_a_reason(step, reason):
+    journey = make_journey({"id": "s", "type": "send", "next": "exit", **step}, EXIT)
+    trace = simulate(journey, make_subject(), world=make_world())
+    assert (trace.steps[0].decision, trace.steps[0].reason) == (Decision.FAILED, reason)
+    assert trace.steps[0].message
+
+
+def test_channel_defaults_to_the_communications_first():
+    journey = make_journey(
+        {"id": "s", "type": "send", "communicationId": "hello", "next": "exit"}, EXIT
+    )
+    assert simulate(journey, make_subject(), world=make_world()).steps[0].send.channel.value == (
+        "email"
+    )
+
+
+def test_missing_variables_are_listed_and_render_empty():
+    subject = make_subject(attributes={"email": "x@example.com"})
+    trace = simulate(make_journey(SEND, EXIT), subject, world=make_world())
+    assert trace.steps[0].send.missing_variables == ["firstName"]
+    assert trace.steps[0].send.rendered.subject_line == "Hi "
+
+
+@pytest.mark.parametrize(
+    ("status", "version", "decision", "reason"),
+    [
+        ("paused", 3, EntryDecision.NOT_ELIGIBLE, Reason.JOURNEY_PAUSED),
+        ("archived", 3, EntryDecision.NOT_ELIGIBLE, Reason.JOURNEY_ARCHIVED),
+        ("active", 3, EntryDecision.ENTERED, None),
+        ("paused", None, EntryDecision.ENTERED, None),
+    ],
+)
+def test_journey_status_gates_published_versions_only(status, version, decision, reason):
+    trace = simulate(
+        make_journey(EXIT), make_subject(), world=make_world(), version=version, status=status
+    )
+    assert (trace.entry.decision, trace.entry.reason) == (decision, reason)
+    assert trace.version == (version or "draft")
+
+
+def test_holdout_blocks_entry_unless_overridden():
+    world = make_world(holdoutPct=100)
+    journey = make_journey(SEND, EXIT)
+    held = simulate(journey, make_subject(), world=world)
+    assert (held.entry.decision, held.entry.reason) == (
+        EntryDecision.BLOCKED,
+        Reason.HOLDOUT_MEMBERSHIP,
+    )
+    assert held.steps == [] and held.outcome.exit_step_id is None
+    let_in = simulate(journey, make_subject(), world=world, overrides=["holdout"])
+    assert let_in.entry.decision is EntryDecision.ENTERED
+    gate = let_in.entry.gates[-1]
+    assert (gate.gate.value, gate.passed, gate.overridden) == ("holdout", False, True)
+    assert let_in.overrides_applied == [Override.HOLDOUT]
+
+
+def test_held_out_subjects_never_reach_webhooks():
+    hook = {"id": "hook", "type": "webhook", "url": "https://x.example.com", "next": "exit"}
+    trace = simulate(make_journey(hook, EXIT), make_subject(), world=make_world(holdoutPct=100))
+    assert trace.steps == []
+
+
+def test_audience_mismatch_lists_the_deciding_leaves():
+    world = World.of(
+        make_world().workspace,
+        segments=[
+            Segment.model_validate(
+                {
+                    "id": "pro",
+                    "name": "Pro",
+                    "kind": "rules",
+                    "predicate": {"kind": "attribute", "name": "plan", "op": "eq", "value": "pro"},
+                }
+            )
+        ],
+    )
+    trace = simulate(make_journey(EXIT, audienceId="pro"), make_subject(), world=world)
+    assert (trace.entry.decision, trace.entry.reason) == (
+        EntryDecision.NOT_ELIGIBLE,
+        Reason.AUDIENCE_MISMATCH,
+    )
+    assert [leaf.label for leaf in trace.entry.audience.leaves] == ["plan eq 'pro'"]
+
+
+def _until_event(timeout: str = "P2D") -> Journey:
+    wait = {
+        "id": "wait",
+        "type": "wait",
+        "next": "yes",
+        "untilEvent": {"eventName": "paid", "timeout": timeout, "timeoutNext": "no"},
+    }
+    return make_journey(wait, {**EXIT, "id": "yes"}, {**EXIT, "id": "no"})
+
+
+@pytest.mark.parametrize(
+    ("after", "exit_step", "resumed_at"),
+    [
+        ("P1D", "yes", START + timedelta(days=1)),
+        ("P2D", "yes", START + timedelta(days=2)),
+        ("P2DT1S", "no", START + timedelta(days=2)),
+        ("PT0S", "yes", START),
+    ],
+)
+def test_until_event_resumes_on_the_event_up_to_and_including_the_timeout(
+    after, exit_step, resumed_at
+):
+    subject = make_subject(futureEvents=[{"name": "paid", "after": after}])
+    trace = simulate(_until_event(), subject, world=make_world())
+    assert trace.outcome.exit_step_id == exit_step
+    assert trace.steps[0].wait.resumed_by == ("event" if exit_step == "yes" else "timeout")
+    assert trace.steps[1].at == resumed_at
+
+
+def test_until_event_ignores_events_from_before_the_wait():
+    subject = make_subject(events=[{"name": "paid", "at": START - timedelta(hours=1)}])
+    assert simulate(_until_event(), subject, world=make_world()).outcome.exit_step_id == "no"
+
+
+def test_duration_and_until_waits_move_the_virtual_clock():
+    journey = make_journey(
+        {"id": "w1", "type": "wait", "duration": "P1M", "next": "w2"},
+        {"id": "w2", "type": "wait", "until": "2026-07-04T09:00:00-04:00", "next": "w3"},
+        {"id": "w3", "type": "wait", "until": "2020-01-01T00:00:00Z", "next": "exit"},
+        EXIT,
+    )
+    trace = simulate(journey, make_subject(), world=make_world())
+    assert [s.at for s in trace.steps] == [
+        START,
+        START + timedelta(days=30),
+        datetime(2026, 7, 4, 13, tzinfo=UTC),
+        datetime(2026, 7, 4, 13, tzinfo=UTC),
+    ]
+    assert trace.steps[0].wait.until == datetime(2026, 7, 1, 14, tzinfo=UTC)
+
+
+def test_branches_see_events_that_happened_during_waits():
+    journey = make_journey(
+        {"id": "wait", "type": "wait", "duration": "P3D", "next": "b"},
+        {
+            "id": "b",
+            "type": "branch",
+            "mode": "conditional",
+            "defaultNext": "no",
+            "rules": [
+                {
+                    "when": {"kind": "event_fired", "eventName": "paid", "withinDays": 3},
+                    "next": "yes",
+                }
+            ],
+        },
+        {**EXIT, "id": "yes"},
+        {**EXIT, "id": "no"},
+    )
+    paid = make_subject(futureEvents=[{"name": "paid", "after": "P2D"}])
+    late = make_subject(futureEvents=[{"name": "paid", "after": "P4D"}])
+    assert simulate(journey, paid, world=make_world()).outcome.exit_step_id == "yes"
+    trace = simulate(journey, late, world=make_world())
+    assert trace.outcome.exit_step_id == "no"
+    assert trace.steps[1].branch.rule_index is None
+    assert trace.steps[1].branch.rules[0].matched is False
+
+
+@pytest.mark.parametrize(("after", "converted"), [("P7D", True), ("P7DT1S", False), ("PT0S", True)])
+def test_goal_converts_inside_the_window_inclusive(after, converted):
+    journey = make_journey(EXIT, goalEventName="paid", goalEventWindowDays=7)
+    subject = make_subject(futureEvents=[{"name": "paid", "after": after}])
+    goal = simulate(journey, subject, world=make_world()).outcome.goal
+    assert (goal.event_name, goal.window_days, goal.converted) == ("paid", 7, converted)
+
+
+def test_goal_window_defaults_to_the_workspace_and_ignores_earlier_events():
+    journey = make_journey(EXIT, goalEventName="paid")
+    before = make_subject(events=[{"name": "paid", "at": START - timedelta(seconds=1)}])
+    goal = simulate(journey, before, world=make_world(defaultGoalEventWindowDays=3)).outcome.goal
+    assert (goal.window_days, goal.converted) == (3, False)
+    assert simulate(make_journey(EXIT), before, world=make_world()).outcome.goal is None
+
+
+def test_a_deferred_send_reruns_every_gate_at_its_new_time():
+    quiet = {
+        "quietHours": {"start": "21:00", "end": "08:00", "timezone": "America/New_York"},
+        "dailyCap": {"maxSends": 2},
+    }
+    late_evening = START + timedelta(hours=12)  # 22:00 in New York
+    two_today = [
+        {"at": late_evening - timedelta(hours=h), "channel": "email", "communicationId": "x"}
+        for h in (1, 2)
+    ]
+    subject = make_subject(sendHistory=two_today)
+    trace = simulate(make_journey(SEND, EXIT), subject, world=make_world(**quiet), at=late_evening)
+    assert decisions(trace)[:2] == [("send", "deferred", "quiet_hours"), ("send", "executed", None)]
+    assert (
+        trace.steps[0].deferred_until == trace.steps[1].at == datetime(2026, 6, 2, 12, tzinfo=UTC)
+    )
+    # A suppression that appears while the send waits blocks it on the re-run.
+    suppressed = make_subject(
+        suppressed=[
+            {"channel": "email", "reason": "manual", "at": late_evening + timedelta(hours=1)}
+        ]
+    )
+    trace = simulate(
+        make_journey(SEND, EXIT), suppressed, world=make_world(**quiet), at=late_evening
+    )
+    assert decisions(trace)[:2] == [
+        ("send", "deferred", "quiet_hours"),
+        ("send", "blocked", "suppression_match"),
+    ]
+
+
+def test_caps_count_sends_made_earlier_in_the_same_trace():
+    world = make_world(dailyCap={"maxSends": 1})
+    journey = make_journey({**SEND, "next": "again"}, {**SEND, "id": "again"}, EXIT)
+    trace = simulate(journey, make_subject(), world=world)
+    assert decisions(trace)[:2] == [
+        ("send", "executed", None),
+        ("again", "skipped", "daily_cap_exceeded"),
+    ]
+
+
+def test_email_recipient_from_the_trigger_event():
+    subject = make_subject(attributes={"firstName": "Ana"})
+    journey = make_journey(SEND, EXIT, triggerContractId="trig")
+    world = make_world()
+    assert simulate(journey, subject, world=world).steps[0].reason is Reason.MISSING_RECIPIENT
+    with_event = simulate(journey, subject, world=world, trigger_event={"email": "ana@example.com"})
+    assert with_event.steps[0].decision is Decision.EXECUTED
+    assert with_event.trigger.properties == {"email": "a•••@e•••.com"}
+
+
+def test_trigger_event_defaults_to_the_latest_matching_history_event():
+    subject = make_subject(
+        events=[
+            {"name": "signed_up", "at": START - timedelta(days=2), "properties": {"n": 1}},
+            {"name": "signed_up", "at": START - timedelta(days=1), "properties": {"n": 2}},
+            {"name": "signed_up", "at": START + timedelta(days=1), "properties": {"n": 3}},
+        ]
+    )
+    trace = simulate(make_journey(EXIT, triggerContractId="trig"), subject, world=make_world())
+    assert trace.trigger.properties == {"n": 2}
+    event = Event(name="signed_up", at=START - timedelta(hours=5), properties={"n": 9})
+    given_event = simulate(
+        make_journey(EXIT, triggerContractId="trig"),
+        subject,
+        world=make_world(),
+        trigger_event=event,
+    )
+    assert given_event.started_at == event.at and given_event.trigger.properties == {"n": 9}
+
+
+def test_webhooks_render_masked_bodies_and_hide_secret_headers():
+    hook = {
+        "id": "hook",
+        "type": "webhook",
+        "url": "https://x.example.com/h",
+        "next": "exit",
+        "bodyTemplate": '{"who": "{{ email }}", "missing": "{{ nope }}"}',
+        "headers": {"Authorization": "Bearer s3cr3t", "X-Api-Key": "k", "X-Source": "j"},
+    }
+    trace = simulate(make_journey(hook, EXIT), make_subject(), world=make_world())
+    webhook = trace.steps[0].webhook
+    assert webhook.body == '{"who": "a•••@e•••.com", "missing": ""}'
+    assert webhook.headers == {"Authorization": "•••", "X-Api-Key": "•••", "X-Source": "j"}
+    assert webhook.missing_variables == ["nope"]
+    assert trace.steps[0].gates is None
+
+
+def test_adaptive_branches_take_arm_statistics_and_seeds():
+    journey = make_journey(
+        {
+            "id": "ab",
+            "type": "branch",
+            "mode": "adaptive",
+            "arms": [{"armId": "a", "next": "ea"}, {"armId": "b", "next": "eb"}],
+        },
+        {**EXIT, "id": "ea"},
+        {**EXIT, "id": "eb"},
+    )
+    cold = simulate(journey, make_subject(), world=make_world())
+    assert cold.steps[0].branch.selection == "cold_start"
+    stats = {"ab": {"a": ArmStats(1000, 10), "b": ArmStats(1000, 900)}}
+    hot = [
+        simulate(journey, make_subject(), world=make_world(), arm_stats=stats, seed=s)
+        for s in range(20)
+    ]
+    assert {t.steps[0].branch.chosen_arm_id for t in hot} == {"b"}
+    assert hot[0].steps[0].branch.selection == "thompson"
+    assert (
+        hot[3].to_json()
+        == simulate(journey, make_subject(), world=make_world(), arm_stats=stats, seed=3).to_json()
+    )
+
+
+def test_a_looping_or_dangling_journey_stops_with_a_warning():
+    loop = make_journey(
+        {"id": "a", "type": "wait", "duration": "P1D", "next": "b"},
+        {"id": "b", "type": "wait", "duration": "P1D", "next": "a"},
+    )
+    trace = simulate(loop, make_subject(), world=make_world())
+    assert [w.code for w in trace.warnings] == ["cycle_detected"]
+    dangling = make_journey({"id": "a", "type": "wait", "duration": "P1D", "next": "zz"})
+    trace = simulate(dangling, make_subject(), world=make_world())
+    assert [w.code for w in trace.warnings] == ["unknown_step"]
+    assert trace.outcome.exit_step_id is None
+
+
+def test_planners_return_effects_and_perform_nothing():
+    world = make_world()
+    journey = make_journey(SEND, EXIT)
+    context = StepContext(journey=journey, world=world, subject=make_subject(), now=START)
+    plan = plan_step(journey.steps[0], context)
+    assert plan.decision is Decision.EXECUTED
+    assert [type(e) for e in plan.effects] == [Deliver, Goto]
+    assert plan.effects[0].communication.id == "hello"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    worlds_and_journeys(max_steps=10),
+    st.integers(0, 1000),
+    st.lists(st.sampled_from([o.value for o in Override]), max_size=4),
+)
+def test_any_valid_journey_simulates_to_a_stable_trace(pair, seed, overrides):
+    world, raw = pair
+    journey = Journey.model_validate(raw)
+    subject = faker_subjects(seed, 1)[0]
+    trace = simulate(journey, subject, world=world, overrides=overrides, seed=seed)
+    again = simulate(journey, subject, world=world, overrides=overrides, seed=seed)
+    assert trace.to_json() == again.to_json()
+    if trace.entry.decision is EntryDecision.ENTERED:
+        assert trace.outcome.exit_step_id is not None
+        assert not trace.warnings
+        assert all(s.at >= trace.started_at for s in trace.steps)
+        times = [s.at for s in trace.steps]
+        assert times == sorted(times)

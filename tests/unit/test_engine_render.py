@@ -1,0 +1,79 @@
+"""Rendering: the shared sandbox, autoescape for HTML, missing variables, errors as data."""
+
+from __future__ import annotations
+
+from simulator.engine import render_context, render_message, render_template
+from simulator.models import Channel, Communication, Journey, Subject, Workspace
+from simulator.templating import environment
+from simulator.world import World
+
+
+def test_the_renderer_uses_the_shared_limited_sandbox():
+    from simulator.engine.sandbox import LimitedSandbox
+
+    assert isinstance(environment(True), LimitedSandbox)
+    assert environment(True).autoescape is True and environment(False).autoescape is False
+
+
+def test_html_bodies_are_autoescaped_and_plain_ones_are_not():
+    context = {"company": "<b>Tom & Jerry</b>"}
+    assert render_template("<p>{{ company }}</p>", context).body == (
+        "<p>&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</p>"
+    )
+    assert render_template("Hi {{ company }}", context).body == "Hi <b>Tom & Jerry</b>"
+
+
+def test_syntax_and_runtime_errors_are_reported_with_their_line():
+    syntax = render_template("line one\n{% if %}", {})
+    assert syntax.error.startswith("line 2:") and syntax.body == ""
+    runtime = render_template("ok\n{{ 1 / 0 }}", {})
+    assert runtime.error.startswith("line 2: ZeroDivisionError")
+    unknown_filter = render_template("{{ x | nosuchfilter }}", {})
+    assert unknown_filter.error is not None
+
+
+def test_missing_variables_are_collected_once_each_and_sorted():
+    result = render_template("{{ b }}{{ a }}{{ b }}{{ known }}{{ c | default('x') }}", {"known": 1})
+    assert result.missing_variables == ("a", "b")
+
+
+def test_context_masks_pii_attributes_and_event_properties_before_rendering():
+    world = World(Workspace(id="w", projectKey="pk", name="Acme"))
+    journey = Journey(id="j", name="Journey")
+    subject = Subject(
+        endUserId="u1", attributes={"firstName": "Ana", "plan": "pro", "event": "shadowed"}
+    )
+    context = render_context(
+        subject,
+        world=world,
+        journey=journey,
+        trigger_properties={"email": "a@b.example.com", "n": 3},
+    )
+    assert context["firstName"] == "A•••" and context["plan"] == "pro"
+    assert context["event"] == {"email": "a•••@b•••.com", "n": 3}
+    assert context["endUserId"] == "u1"
+    assert context["journey"] == {"id": "j", "name": "Journey"}
+    assert context["workspace"] == {"id": "w", "name": "Acme"}
+    unmasked = render_context(
+        subject, world=world, journey=journey, trigger_properties={}, masked=False
+    )
+    assert unmasked["firstName"] == "Ana"
+
+
+def test_subject_lines_only_for_email():
+    comm = Communication(
+        id="c",
+        name="C",
+        kind="marketing",
+        channels=["email", "in_app_push"],
+        subjectLine="S {{ x }}",
+        body="B {{ y }}",
+    )
+    email = render_message(comm, Channel.EMAIL, {"x": 1})
+    assert (email.subject_line, email.body, email.missing_variables) == ("S 1", "B ", ("y",))
+    push = render_message(comm, Channel.IN_APP_PUSH, {"x": 1})
+    assert push.subject_line is None
+    broken = Communication(
+        id="c", name="C", kind="marketing", channels=["email"], subjectLine="{{ oops }", body="fine"
+    )
+    assert render_message(broken, Channel.EMAIL, {}).error.startswith("subjectLine line 1")

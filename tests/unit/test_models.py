@@ -1,0 +1,188 @@
+"""The domain models: camelCase wire format, defaults of SPEC §1, refusal of unknown keys."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from simulator.models import (
+    DEFAULT_PII_ATTRIBUTES,
+    AdaptiveBranchStep,
+    Channel,
+    ChannelPreferences,
+    Communication,
+    ConditionalBranchStep,
+    ExitStep,
+    Journey,
+    PredicateAdapter,
+    Subject,
+    Tier,
+    Workspace,
+)
+
+
+def test_journey_defaults_to_a_single_exit_step():
+    journey = Journey.model_validate({"id": "j1", "name": "J"})
+    assert journey.steps == [ExitStep(id="exit")]
+    assert journey.to_wire()["steps"] == [{"id": "exit", "type": "exit"}]
+
+
+def test_branch_steps_are_discriminated_on_mode():
+    journey = Journey.model_validate(
+        {
+            "id": "j1",
+            "name": "J",
+            "goalEventName": "done",
+            "steps": [
+                {
+                    "id": "b1",
+                    "type": "branch",
+                    "mode": "conditional",
+                    "rules": [
+                        {
+                            "when": {
+                                "kind": "attribute",
+                                "name": "plan",
+                                "op": "eq",
+                                "value": "pro",
+                            },
+                            "next": "b2",
+                        }
+                    ],
+                    "defaultNext": "b2",
+                },
+                {
+                    "id": "b2",
+                    "type": "branch",
+                    "mode": "adaptive",
+                    "arms": [{"armId": "a", "next": "x"}, {"armId": "b", "next": "x"}],
+                },
+                {"id": "x", "type": "exit"},
+            ],
+        }
+    )
+    assert isinstance(journey.steps[0], ConditionalBranchStep)
+    assert isinstance(journey.steps[1], AdaptiveBranchStep)
+    assert journey.step("b2").arms[1].arm_id == "b"
+
+
+def test_wire_format_is_camel_case_and_round_trips():
+    doc = {
+        "id": "j1",
+        "name": "J",
+        "audienceId": "seg",
+        "goalEventName": "ev",
+        "goalEventWindowDays": 3,
+        "steps": [
+            {"id": "s", "type": "send", "communicationId": "c", "channel": "email", "next": "w"},
+            {
+                "id": "w",
+                "type": "wait",
+                "untilEvent": {"eventName": "e", "timeout": "P1D", "timeoutNext": "x"},
+                "next": "x",
+            },
+            {"id": "x", "type": "exit"},
+        ],
+    }
+    journey = Journey.model_validate(doc)
+    assert journey.to_wire() == {**doc, "description": ""}
+
+
+def test_unknown_fields_are_refused_with_their_location():
+    with pytest.raises(ValidationError) as info:
+        Journey.model_validate({"id": "j1", "name": "J", "stpes": []})
+    error = info.value.errors()[0]
+    assert error["type"] == "extra_forbidden"
+    assert error["loc"] == ("stpes",)
+
+
+def test_schema_key_is_allowed_on_documents_but_not_serialised():
+    journey = Journey.model_validate({"$schema": "https://x/j.json", "id": "j1", "name": "J"})
+    assert journey.schema_url == "https://x/j.json"
+    assert "$schema" not in journey.to_wire()
+
+
+@pytest.mark.parametrize("step_id", ["", "-lead", "has space", "x" * 65, "é"])
+def test_step_ids_must_match_the_pattern(step_id):
+    with pytest.raises(ValidationError):
+        Journey.model_validate({"id": "j", "name": "J", "steps": [{"id": step_id, "type": "exit"}]})
+
+
+def test_workspace_defaults_follow_the_spec():
+    ws = Workspace.model_validate({"id": "w", "projectKey": "pk", "name": "W"})
+    assert ws.holdout_pct == 5
+    assert ws.default_goal_event_window_days == 7
+    assert ws.quiet_hours is None
+    assert tuple(ws.pii_attributes) == DEFAULT_PII_ATTRIBUTES
+    assert ws.tier is Tier.GROWTH
+
+
+def test_quiet_hours_defaults_and_checks():
+    ws = Workspace.model_validate({"id": "w", "projectKey": "pk", "name": "W", "quietHours": {}})
+    assert (ws.quiet_hours.start, ws.quiet_hours.end, ws.quiet_hours.timezone) == (
+        "21:00",
+        "08:00",
+        "UTC",
+    )
+    for bad in ({"start": "25:00"}, {"timezone": "Mars/Olympus"}):
+        with pytest.raises(ValidationError):
+            Workspace.model_validate(
+                {"id": "w", "projectKey": "pk", "name": "W", "quietHours": bad}
+            )
+
+
+def test_unset_channel_preference_is_none_not_false():
+    prefs = ChannelPreferences.model_validate({"email": False})
+    assert prefs.for_channel(Channel.EMAIL) is False
+    assert prefs.for_channel(Channel.MOBILE_PUSH) is None
+
+
+def test_subject_timestamps_need_an_offset_and_zones_must_exist():
+    base = {"endUserId": "u1"}
+    with pytest.raises(ValidationError):
+        Subject.model_validate({**base, "events": [{"name": "e", "at": "2026-01-01T00:00:00"}]})
+    with pytest.raises(ValidationError):
+        Subject.model_validate({**base, "timezone": "Nowhere/Town"})
+    subject = Subject.model_validate({**base, "timezone": "Asia/Tokyo"})
+    assert subject.timezone == "Asia/Tokyo"
+
+
+def test_communication_needs_a_channel_and_keeps_from():
+    comm = Communication.model_validate(
+        {
+            "id": "c",
+            "name": "C",
+            "kind": "marketing",
+            "channels": ["email"],
+            "body": "hi",
+            "from": "team@example.com",
+        }
+    )
+    assert comm.to_wire()["from"] == "team@example.com"
+    with pytest.raises(ValidationError):
+        Communication.model_validate(
+            {"id": "c", "name": "C", "kind": "marketing", "channels": [], "body": "hi"}
+        )
+
+
+def test_predicates_nest():
+    predicate = PredicateAdapter.validate_python(
+        {
+            "kind": "not",
+            "of": {
+                "kind": "any",
+                "of": [
+                    {
+                        "kind": "event_fired",
+                        "eventName": "e",
+                        "withinDays": 3,
+                        "where": {"kind": "attribute", "name": "plan", "op": "in", "value": ["a"]},
+                    },
+                    {"kind": "in_segment", "segmentId": "s"},
+                ],
+            },
+        }
+    )
+    assert predicate.of.of[0].where.value == ["a"]
+    with pytest.raises(ValidationError):
+        PredicateAdapter.validate_python({"kind": "sometimes"})

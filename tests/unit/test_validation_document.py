@@ -1,0 +1,139 @@
+"""Malformed documents become invalid_document findings at precise JSON pointers."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import pydantic
+import pytest
+
+from simulator.codes import FindingCode
+from simulator.models import Journey, Segment
+from simulator.validation import pydantic_findings, validate, validate_segment
+
+
+def refusal(model, document) -> pydantic.ValidationError:
+    with pytest.raises(pydantic.ValidationError) as caught:
+        model.model_validate(document)
+    return caught.value
+
+
+BROKEN = {
+    "name": "J",
+    "steps": [
+        {
+            "id": "b",
+            "type": "branch",
+            "mode": "conditional",
+            "defaultNext": "e",
+            "rules": [
+                {
+                    "when": {
+                        "kind": "not",
+                        "of": {"kind": "attribute", "name": "x", "op": "almost"},
+                    },
+                    "next": "e",
+                }
+            ],
+        },
+        {"id": "s", "type": "send", "communication_id": 7, "next": "e", "send": True},
+        {"id": "e", "type": "exit"},
+    ],
+}
+
+
+def test_pointers_follow_the_document_and_drop_union_tags():
+    findings = pydantic_findings(refusal(Journey, BROKEN), BROKEN, kind="journey")
+
+    assert [f.path for f in findings] == [
+        "",
+        "/steps/0/rules/0/when/of/op",
+        "/steps/1/communication_id",
+        "/steps/1/send",
+    ]
+    assert findings[0].message == "journey is missing the required field 'id'"
+    assert findings[3].message == "step 's': unknown field 'send'"
+    assert findings[3].step_id == "s"
+    assert all(f.code is FindingCode.INVALID_DOCUMENT for f in findings)
+
+
+def test_without_the_document_pointers_use_camel_case_aliases():
+    findings = pydantic_findings(refusal(Journey, BROKEN))
+
+    assert [f.path for f in findings] == [
+        "",
+        "/steps/0/rules/0/when/of/op",
+        "/steps/1/communicationId",
+        "/steps/1/send",
+    ]
+
+
+def test_an_unknown_tag_points_at_the_tag_field():
+    document = {
+        "id": "seg",
+        "name": "S",
+        "kind": "rules",
+        "predicate": {"kind": "all", "of": [{"kind": "attr", "name": "x"}]},
+    }
+
+    (finding,) = validate_segment(document)
+
+    assert finding.path == "/predicate/of/0/kind"
+    assert "'attr'" in finding.message
+
+
+@pytest.mark.parametrize("value", [None, 3, "journey", ["a"], 2.5, True])
+def test_a_non_object_is_one_finding_at_the_root(value):
+    (finding,) = validate(value)
+
+    assert (finding.code, finding.path) == (FindingCode.INVALID_DOCUMENT, "")
+    assert finding.message.startswith("a journey must be a JSON object")
+
+
+def test_any_mapping_is_accepted():
+    document = MappingProxyType({"id": "j", "name": "J", "triggerContractId": "t"})
+
+    assert validate(document) == []
+
+
+def test_an_editor_schema_key_is_allowed():
+    document = {
+        "$schema": "https://example.com/journey.json",
+        "id": "j",
+        "name": "J",
+        "triggerContractId": "t",
+    }
+
+    assert validate(document) == []
+
+
+def test_a_missing_nested_field_points_at_its_object():
+    document = {
+        "id": "j",
+        "name": "J",
+        "triggerContractId": "t",
+        "steps": [
+            {
+                "id": "w",
+                "type": "wait",
+                "next": "e",
+                "untilEvent": {"eventName": "go", "timeout": "P1D"},
+            },
+            {"id": "e", "type": "exit"},
+        ],
+    }
+
+    (finding,) = validate(document)
+
+    assert finding.path == "/steps/0/untilEvent"
+    assert finding.message == "step 'w': untilEvent is missing the required field 'timeoutNext'"
+
+
+def test_segment_pointers_are_built_the_same_way():
+    document = {"id": "s", "name": "S", "kind": "static", "subjectIds": "u1"}
+
+    findings = pydantic_findings(refusal(Segment, document), document, kind="segment")
+
+    assert [(f.path, f.message) for f in findings] == [
+        ("/subjectIds", "segment: subjectIds must be an array, not a string")
+    ]
