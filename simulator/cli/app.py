@@ -20,9 +20,9 @@ app = typer.Typer(
 def _register() -> None:
     # Each command module defines ``register(app)``; imported lazily so that a
     # broken optional command cannot stop the others from loading.
-    from simulator.cli import demo, import_pinpoint, schema, simulate, validate
+    from simulator.cli import demo, import_pinpoint, schema, serve, simulate, validate
 
-    for module in (validate, schema, simulate, demo, import_pinpoint):
+    for module in (validate, schema, simulate, demo, serve, import_pinpoint):
         module.register(app)
 
 

@@ -1,0 +1,28 @@
+"""The Journeys API (SPEC §5): a framework-free backend on DynamoDB and a FastAPI shell.
+
+``Backend.start(settings)`` gives the logic (for the CLI, the TUI and tests);
+``create_app(backend_or_settings)`` the ASGI app; :mod:`simulator.api.testing` an
+in-process client for users' own tests.
+"""
+
+from simulator.api.app import create_app
+from simulator.api.auth import Actor
+from simulator.api.aws import AwsSession, AwsSettings, MotoServer
+from simulator.api.backend import Backend
+from simulator.api.loading import LoadReport
+from simulator.api.records import JourneyStatus
+from simulator.api.settings import ApiSettings
+from simulator.api.store import Store
+
+__all__ = [
+    "Actor",
+    "ApiSettings",
+    "AwsSession",
+    "AwsSettings",
+    "Backend",
+    "JourneyStatus",
+    "LoadReport",
+    "MotoServer",
+    "Store",
+    "create_app",
+]

@@ -1,0 +1,325 @@
+"""The FastAPI app: thin routes over :class:`~simulator.api.backend.Backend`.
+
+Each route parses its input, makes one backend call and serialises the result. Errors
+of every kind (the backend's, FastAPI's request validation, unknown routes, wrong
+methods, oversized bodies, failures) leave as the envelope of
+:mod:`simulator.api.errors`, and the OpenAPI document at ``/openapi.json`` lists them
+for every operation.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Path, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyCookie, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from simulator import __version__
+from simulator.api import openapi
+from simulator.api.auth import Actor, credentials
+from simulator.api.backend import Backend
+from simulator.api.errors import (
+    ErrorBody,
+    InvalidJson,
+    InvalidRequest,
+    MethodNotAllowed,
+    RouteNotFound,
+    StoreUnavailable,
+    envelope,
+)
+from simulator.api.middleware import BodyGuard
+from simulator.api.settings import ApiSettings
+from simulator.api.store import StoreFailure
+from simulator.api.wire import (
+    AuditEntryOut,
+    CreateJourney,
+    JourneySummary,
+    JourneyView,
+    PatchJourney,
+    PublishResult,
+    SimulateRequest,
+    WorkspaceView,
+)
+from simulator.engine.trace import Trace
+from simulator.errors import JourneySimError
+from simulator.models import Communication, Segment, Subject, TriggerContract
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("journeysim.api")
+
+_bearer = HTTPBearer(auto_error=False, description="A workspace member's token.")
+_cookie = APIKeyCookie(name="session", auto_error=False, description="A member's token.")
+_JourneyId = Annotated[str, Path(description="Journey id, e.g. act-onb-2026.")]
+
+
+def _backend(request: Request) -> Backend:
+    return request.app.state.backend
+
+
+def _actor(
+    request: Request,
+    _b: Annotated[Any, Security(_bearer)] = None,
+    _c: Annotated[Any, Security(_cookie)] = None,
+) -> Actor:
+    token = credentials(request.headers.get("authorization"), request.cookies.get("session"))
+    return _backend(request).directory.authenticate(token)
+
+
+ActorDep = Annotated[Actor, Depends(_actor)]
+BackendDep = Annotated[Backend, Depends(_backend)]
+
+
+def _json(model_or_list: Any, status_code: int = 200) -> JSONResponse:
+    if isinstance(model_or_list, list):
+        content = [item.to_wire() for item in model_or_list]
+    else:
+        content = model_or_list.to_wire()
+    return JSONResponse(content, status_code=status_code)
+
+
+def create_app(backend_or_settings: Backend | ApiSettings | None = None) -> FastAPI:
+    """The Journeys API over a backend, or over one started from settings (default:
+    ``ApiSettings.from_env()``, i.e. moto in-process) with ``settings.project`` loaded.
+    A backend started here is closed when the app shuts down."""
+    owned = not isinstance(backend_or_settings, Backend)
+    if isinstance(backend_or_settings, Backend):
+        backend = backend_or_settings
+    else:
+        settings = backend_or_settings or ApiSettings.from_env()
+        backend = Backend.start(settings)
+        if settings.project is not None:
+            try:
+                backend.load_project(settings.project)
+            except BaseException:
+                backend.close()
+                raise
+    app = FastAPI(
+        title="Journeys API (journeysim)",
+        version=__version__,
+        description=openapi.DESCRIPTION,
+        openapi_tags=openapi.TAGS,
+        strict_content_type=False,
+    )
+    app.state.backend = backend
+    if owned:
+        app.router.on_shutdown.append(backend.close)
+    app.add_middleware(
+        BodyGuard,
+        max_bytes=backend.settings.max_body_bytes,
+        max_depth=backend.settings.max_json_depth,
+    )
+    _install_error_handlers(app)
+    _journey_routes(app)
+    _workspace_routes(app)
+    app.openapi = lambda: openapi.document(app)
+    return app
+
+
+def _journey_routes(app: FastAPI) -> None:
+    errors = openapi.errors
+    base = "/api/journeys"
+    tags = ["journeys"]
+
+    @app.get(base, tags=tags, response_model=list[JourneySummary], responses=errors())
+    def list_journeys(actor: ActorDep, backend: BackendDep):
+        """List all journeys (drafts + published) of the workspace."""
+        return _json(backend.list_journeys(actor))
+
+    @app.post(
+        base,
+        tags=tags,
+        status_code=201,
+        response_model=JourneyView,
+        responses=errors(403, 409),
+    )
+    def create_journey(body: CreateJourney, actor: ActorDep, backend: BackendDep):
+        """Create a new draft journey; returns it with ``version: "draft"``."""
+        return _json(backend.create_journey(actor, body), 201)
+
+    @app.get(base + "/{journey_id}", tags=tags, response_model=JourneyView, responses=errors(404))
+    def get_journey(
+        journey_id: _JourneyId,
+        actor: ActorDep,
+        backend: BackendDep,
+        version: Annotated[
+            str | None,
+            Query(
+                pattern=r"^(draft|latest|[1-9][0-9]{0,8})$",
+                description="draft, latest or a version number (default: the draft if "
+                "there is one, else the latest version)",
+            ),
+        ] = None,
+    ):
+        """One journey: its draft, or a published version with its pins."""
+        selector: Any = int(version) if version and version.isdigit() else version
+        return _json(backend.get_journey(actor, journey_id, selector))
+
+    @app.patch(
+        base + "/{journey_id}",
+        tags=tags,
+        response_model=JourneyView,
+        responses=errors(403, 404, 409),
+    )
+    def patch_draft(
+        journey_id: _JourneyId, body: PatchJourney, actor: ActorDep, backend: BackendDep
+    ):
+        """Change the draft, conditionally on the ``updatedAt`` last read (409 if stale)."""
+        return _json(backend.patch_draft(actor, journey_id, body))
+
+    @app.post(
+        base + "/{journey_id}/draft",
+        tags=tags,
+        status_code=201,
+        response_model=JourneyView,
+        responses=errors(403, 404, 409),
+    )
+    def bump_draft(journey_id: _JourneyId, actor: ActorDep, backend: BackendDep):
+        """Start a new draft as a copy of the latest version ("bump")."""
+        return _json(backend.bump_draft(actor, journey_id), 201)
+
+    @app.post(
+        base + "/{journey_id}/publish",
+        tags=tags,
+        response_model=PublishResult,
+        responses=errors(402, 403, 404, 409),
+    )
+    def publish(journey_id: _JourneyId, actor: ActorDep, backend: BackendDep):
+        """Validate the draft and promote it to a new immutable version."""
+        return _json(backend.publish(actor, journey_id))
+
+    for action, summary in (
+        ("pause", "Pause: stop new executions; in-flight ones continue."),
+        ("resume", "Resume a paused journey."),
+        ("archive", "Archive a paused journey permanently (the record is preserved)."),
+    ):
+        _lifecycle_route(app, base, action, summary)
+
+    @app.get(
+        base + "/{journey_id}/audit",
+        tags=tags,
+        response_model=list[AuditEntryOut],
+        responses=errors(404),
+    )
+    def audit(
+        journey_id: _JourneyId,
+        actor: ActorDep,
+        backend: BackendDep,
+        before: Annotated[
+            int | None,
+            Query(ge=1, le=2**53, description="Only entries with a smaller seq (paging)."),
+        ] = None,
+    ):
+        """Append-only audit timeline, newest first, up to 200 entries."""
+        return _json(backend.audit(actor, journey_id, before))
+
+    @app.post(
+        base + "/{journey_id}/simulate",
+        tags=tags,
+        response_model=Trace,
+        responses=errors(403, 404),
+    )
+    def simulate(
+        journey_id: _JourneyId, body: SimulateRequest, actor: ActorDep, backend: BackendDep
+    ):
+        """Dry-run trace of one subject (PII-masked); nothing is sent."""
+        return JSONResponse(backend.simulate(actor, journey_id, body))
+
+
+def _lifecycle_route(app: FastAPI, base: str, action: str, summary: str) -> None:
+    def route(journey_id: _JourneyId, actor: ActorDep, backend: BackendDep):
+        return _json(backend.transition(actor, journey_id, action))
+
+    route.__name__ = action
+    route.__doc__ = summary
+    app.post(
+        f"{base}/{{journey_id}}/{action}",
+        tags=["journeys"],
+        response_model=JourneySummary,
+        responses=openapi.errors(403, 404, 409),
+    )(route)
+
+
+def _workspace_routes(app: FastAPI) -> None:
+    errors = openapi.errors
+    tags = ["workspace"]
+
+    @app.get("/api/workspace", tags=tags, response_model=WorkspaceView, responses=errors())
+    def workspace(actor: ActorDep, backend: BackendDep):
+        """The caller's workspace and role (no tokens or secrets)."""
+        return _json(backend.workspace(actor))
+
+    for path, model, method in (
+        ("/api/communications", Communication, "communications"),
+        ("/api/segments", Segment, "segments"),
+        ("/api/trigger-contracts", TriggerContract, "trigger_contracts"),
+        ("/api/subjects", Subject, "subjects"),
+    ):
+        _document_route(app, path, model, method)
+
+
+def _document_route(app: FastAPI, path: str, model: type, method: str) -> None:
+    def route(actor: ActorDep, backend: BackendDep):
+        return _json(getattr(backend, method)(actor))
+
+    masked = ", PII-masked" if method == "subjects" else ""
+    route.__name__ = f"list_{method}"
+    route.__doc__ = f"The workspace's {method.replace('_', ' ')} (read-only{masked})."
+    app.get(path, tags=["workspace"], response_model=list[model], responses=openapi.errors())(route)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    # Starlette's Allow header names the first matching route's methods only.
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    def respond(error: JourneySimError, headers: dict[str, str] | None = None) -> JSONResponse:
+        return JSONResponse(envelope(error), status_code=error.status, headers=headers)
+
+    @app.exception_handler(JourneySimError)
+    async def domain_error(request: Request, exc: JourneySimError):
+        return respond(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return respond(openapi.request_error(exc.errors(), exc.body))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            error: JourneySimError = RouteNotFound(f"no route {request.url.path}")
+        elif exc.status_code == 405:
+            allowed = _allowed_methods(request)
+            error = MethodNotAllowed(
+                f"{request.method} is not allowed on {request.url.path}",
+                details=[{"allowed": allowed}],
+            )
+            return respond(error, headers={"Allow": ", ".join(allowed)})
+        elif exc.status_code == 400:
+            error = InvalidJson(f"the request body could not be read: {exc.detail}")
+        else:
+            error = InvalidRequest(str(exc.detail))
+            error.status = exc.status_code
+        return respond(error, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(StoreFailure)
+    async def store_failure(request: Request, exc: StoreFailure):
+        log.error("store failure on %s %s: %s", request.method, request.url.path, exc)
+        return respond(StoreUnavailable("the journey store is unavailable; try again later"))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        body = ErrorBody(error="internal error", code="internal_error", status=500)
+        return JSONResponse(body.model_dump(), status_code=500)

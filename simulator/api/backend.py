@@ -1,0 +1,370 @@
+"""The Journeys API's logic, free of any web framework (SPEC §5).
+
+Every method takes the calling :class:`~simulator.api.auth.Actor` and request models
+from :mod:`simulator.api.wire`, and returns response models or raises an error of
+:mod:`simulator.api.errors`. The FastAPI routes, the CLI and the terminal UI all call
+this class; nothing here knows about HTTP.
+
+Each write computes a :class:`~simulator.api.mutations.Change` from the journey it
+read, with the pure rules of :mod:`simulator.api.lifecycle`, and hands it to the write
+protocol of :mod:`simulator.api.mutations`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from simulator.api import catalog, dryrun, lifecycle
+from simulator.api.auth import Actor, require_writer
+from simulator.api.aws import AwsSession
+from simulator.api.directory import WorkspaceDirectory
+from simulator.api.errors import (
+    ConcurrentModification,
+    DraftExists,
+    DraftNotFound,
+    InvalidRequest,
+    JourneyArchived,
+    JourneyExists,
+    NoDraft,
+)
+from simulator.api.loading import LoadReport, load_project
+from simulator.api.mutations import Change, JourneyAccess
+from simulator.api.records import (
+    JourneyRecord,
+    JourneyStatus,
+    VersionRecord,
+    next_timestamp,
+)
+from simulator.api.settings import ApiSettings
+from simulator.api.store import AlreadyExists, Store
+from simulator.api.views import audit_view, draft_view, summary_view, version_view
+from simulator.api.wire import (
+    AuditEntryOut,
+    CreateJourney,
+    JourneySummary,
+    JourneyView,
+    PatchJourney,
+    PublishResult,
+    SimulateRequest,
+    VersionSelector,
+    WorkspaceView,
+)
+from simulator.errors import JourneySimError, JourneyValidationError
+from simulator.findings import has_errors
+from simulator.models import Communication, Journey, Segment, Subject, TriggerContract
+from simulator.project import LoadedProject
+
+__all__ = ["Backend"]
+
+_ATTEMPTS = 8
+_PATCHABLE_REQUIRED = {"name", "description", "steps"}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Backend(JourneyAccess):
+    """Journeys of every workspace in one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: ApiSettings | None = None,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.store = store
+        self.settings = settings or ApiSettings()
+        self.clock = clock
+        self.directory = WorkspaceDirectory(store)
+
+    @classmethod
+    def start(
+        cls, settings: ApiSettings | None = None, *, clock: Callable[[], datetime] = _utc_now
+    ) -> Backend:
+        """Start what the settings ask for (in-process moto by default) and create the
+        tables if they are missing."""
+        settings = settings or ApiSettings()
+        session = AwsSession(settings.aws).start()
+        try:
+            store = Store(session)
+            store.ensure_tables()
+        except BaseException:
+            session.close()
+            raise
+        return cls(store, settings, clock=clock)
+
+    def close(self) -> None:
+        """Stop the AWS session (and the in-process mock with its data)."""
+        self.store.session.close()
+
+    def load_project(
+        self, project: LoadedProject | str | os.PathLike[str], *, publish: bool = False
+    ) -> LoadReport:
+        """Load a project folder's workspace documents and journeys (see :mod:`loading`)."""
+        return load_project(self, project, publish=publish)
+
+    # --- workspace documents (read-only) -------------------------------------------------
+
+    def workspace(self, actor: Actor) -> WorkspaceView:
+        return catalog.workspace_view(self.directory.world(actor.workspace_id), actor)
+
+    def communications(self, actor: Actor) -> list[Communication]:
+        return catalog.communications(self.directory.world(actor.workspace_id))
+
+    def segments(self, actor: Actor) -> list[Segment]:
+        return catalog.segments(self.directory.world(actor.workspace_id))
+
+    def trigger_contracts(self, actor: Actor) -> list[TriggerContract]:
+        return catalog.trigger_contracts(self.directory.world(actor.workspace_id))
+
+    def subjects(self, actor: Actor) -> list[Subject]:
+        """Real subjects, PII-masked."""
+        return catalog.subjects(self.directory.world(actor.workspace_id))
+
+    # --- reads ------------------------------------------------------------------------
+
+    def list_journeys(self, actor: Actor) -> list[JourneySummary]:
+        return [JourneySummary.model_validate(m) for m in self.store.journeys(actor.workspace_id)]
+
+    def get_journey(
+        self, actor: Actor, journey_id: str, version: VersionSelector | None = None
+    ) -> JourneyView:
+        record = self._record(actor, journey_id)
+        if version is None:
+            version = "draft" if record.has_draft else "latest"
+        if version == "draft":
+            if record.draft is None:
+                raise DraftNotFound(
+                    f"journey {journey_id!r} has no draft: bump one with POST .../draft"
+                )
+            return draft_view(record, record.draft)
+        return version_view(record, self._version(record, version))
+
+    def audit(
+        self, actor: Actor, journey_id: str, before: int | None = None
+    ) -> list[AuditEntryOut]:
+        """Newest first, at most ``audit_page_limit``; ``before`` pages to older entries."""
+        record = self._record(actor, journey_id, with_draft=False)
+        newest = record.audit_seq if before is None else min(record.audit_seq, before - 1)
+        entries = self.store.audit(
+            actor.workspace_id, journey_id, newest=newest, limit=self.settings.audit_page_limit
+        )
+        return [audit_view(entry) for entry in entries]
+
+    # --- authoring ----------------------------------------------------------------------
+
+    def create_journey(self, actor: Actor, body: CreateJourney) -> JourneyView:
+        require_writer(actor, "create journeys")
+        now = self.clock()
+        for _ in range(_ATTEMPTS):
+            journey_id = body.id or _generated_id(body.name)
+            draft = Journey(
+                id=journey_id,
+                name=body.name,
+                description=body.description,
+                audience_id=body.audience_id,
+                trigger_contract_id=body.trigger_contract_id,
+                goal_event_name=body.goal_event_name,
+                goal_event_window_days=body.goal_event_window_days,
+                steps=body.steps,
+            )
+            stamp = next_timestamp(now, None)
+            record = JourneyRecord(
+                workspace_id=actor.workspace_id,
+                journey_id=journey_id,
+                name=draft.name,
+                description=draft.description,
+                status=JourneyStatus.DRAFT,
+                has_draft=True,
+                draft=draft,
+                updated_at=stamp,
+                created_at=stamp,
+                created_by=actor.user_id,
+                audit_seq=1,
+            )
+            try:
+                self.store.create_journey(record, self._encode(draft))
+            except AlreadyExists:
+                if body.id is not None:
+                    raise JourneyExists(
+                        f"a journey {journey_id!r} already exists in this workspace",
+                        details=[{"id": journey_id}],
+                    ) from None
+                continue
+            self._append(actor, record, 1, [("created", {"steps": len(draft.steps)})])
+            return draft_view(record, draft)
+        raise ConcurrentModification("could not allocate a journey id; try again")
+
+    def patch_draft(self, actor: Actor, journey_id: str, body: PatchJourney) -> JourneyView:
+        require_writer(actor, "edit journeys")
+        fields = body.model_fields_set - {"updated_at"}
+        for name in sorted(fields & _PATCHABLE_REQUIRED):
+            if getattr(body, name) is None:
+                raise InvalidRequest(
+                    f"{name} cannot be null",
+                    details=[{"in": "body", "path": f"/{_camel(name)}", "message": "null"}],
+                )
+
+        def edit(current: JourneyRecord) -> Change:
+            _require_editable(current)
+            if current.draft is None:
+                raise NoDraft(
+                    f"journey {journey_id!r} has no draft: a published version cannot be "
+                    "modified, bump a new draft first (POST /api/journeys/{id}/draft)"
+                )
+            draft = current.draft.model_copy(update={f: getattr(body, f) for f in fields})
+            record = replace(current, name=draft.name, description=draft.description, draft=draft)
+            changed = sorted(_camel(f) for f in fields)
+            return Change(record, draft, [("edited", {"fields": changed})])
+
+        record = self._mutate(actor, journey_id, edit, expected=body.updated_at)
+        return draft_view(record, record.draft)
+
+    def bump_draft(self, actor: Actor, journey_id: str) -> JourneyView:
+        """A new draft, copied from the latest version (``POST /api/journeys/{id}/draft``)."""
+        require_writer(actor, "create drafts")
+
+        def bump(current: JourneyRecord) -> Change:
+            _require_editable(current)
+            if current.has_draft:
+                raise DraftExists(
+                    f"journey {journey_id!r} already has a draft: edit it with PATCH",
+                    details=[{"basedOnVersion": current.draft_based_on}],
+                )
+            latest = self._version(current, "latest")
+            draft = latest.journey
+            record = replace(
+                current,
+                name=draft.name,
+                description=draft.description,
+                has_draft=True,
+                draft=draft,
+                draft_based_on=latest.version,
+            )
+            return Change(record, draft, [("draft-bumped", {"fromVersion": latest.version})])
+
+        record = self._mutate(actor, journey_id, bump)
+        return draft_view(record, record.draft)
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def publish(self, actor: Actor, journey_id: str) -> PublishResult:
+        """Validate the draft (SPEC §2), snapshot it as version N, pin what it uses."""
+        require_writer(actor, "publish journeys")
+        world = self.directory.world(actor.workspace_id)
+
+        def publish(current: JourneyRecord) -> Change:
+            status = lifecycle.status_after_publish(current.status)
+            if current.draft is None:
+                raise NoDraft(f"journey {journey_id!r} has no draft to publish")
+            from simulator.validation import ValidationContext, validate
+
+            findings = validate(current.draft, ValidationContext(world=world, now=self.clock()))
+            if has_errors(findings):
+                raise JourneyValidationError(
+                    f"journey {journey_id!r} cannot be published: fix the errors in details",
+                    code=lifecycle.blocking_code(findings),
+                    details=[f.to_wire() for f in findings],
+                )
+            self._check_tier(actor, current, world)
+            number = (current.latest_version or 0) + 1
+            pins = lifecycle.pins_for(current.draft, world)
+            version = VersionRecord(
+                version=number,
+                journey=current.draft,
+                published_at="",  # stamped by _mutate
+                published_by=actor.user_id,
+                pins=pins,
+            )
+            record = replace(
+                current,
+                status=status,
+                latest_version=number,
+                has_draft=False,
+                draft=None,
+                draft_based_on=None,
+            )
+            meta = {"version": number, "status": status.value, "warnings": len(findings)}
+            return Change(record, None, [("published", meta)], version)
+
+        record = self._mutate(actor, journey_id, publish)
+        return PublishResult(id=journey_id, version=record.latest_version)
+
+    def transition(self, actor: Actor, journey_id: str, action: str) -> JourneySummary:
+        """``pause``, ``resume`` or ``archive`` (SPEC §1.6; see :mod:`lifecycle`)."""
+        require_writer(actor, f"{action} journeys")
+
+        def move(current: JourneyRecord) -> Change:
+            status = lifecycle.status_after(current.status, action)
+            meta = {"from": current.status.value, "to": status.value}
+            record = replace(current, status=status)
+            return Change(record, current.draft, [(lifecycle.ACTIONS[action], meta)])
+
+        return summary_view(self._mutate(actor, journey_id, move))
+
+    def pause(self, actor: Actor, journey_id: str) -> JourneySummary:
+        return self.transition(actor, journey_id, "pause")
+
+    def resume(self, actor: Actor, journey_id: str) -> JourneySummary:
+        return self.transition(actor, journey_id, "resume")
+
+    def archive(self, actor: Actor, journey_id: str) -> JourneySummary:
+        return self.transition(actor, journey_id, "archive")
+
+    # --- dry-run ------------------------------------------------------------------------
+
+    def simulate(self, actor: Actor, journey_id: str, body: SimulateRequest) -> dict[str, Any]:
+        """The masked dry-run trace of one subject (see :mod:`simulator.api.dryrun`)."""
+        from simulator.engine import simulate
+
+        dryrun.check_request(actor, body)
+        record = self._record(actor, journey_id)
+        journey, version, status = dryrun.document_to_run(record, body, self._version)
+        world = self.directory.world(actor.workspace_id)
+        subject = dryrun.subject_for(
+            body, lambda end_user_id: self.directory.subject(actor.workspace_id, end_user_id)
+        )
+        try:
+            trace = simulate(
+                journey,
+                subject,
+                world=world,
+                overrides=body.overrides,
+                at=body.at,
+                seed=body.seed,
+                version=version,
+                status=status,
+            )
+        except JourneySimError:
+            raise
+        except (ValueError, OverflowError) as exc:
+            # Input the engine cannot walk (a start so late that waits overflow, say).
+            raise InvalidRequest(f"the dry-run cannot run on this input: {exc}") from exc
+        self._append_now(actor, journey_id, dryrun.audit_entries(body, subject, version))
+        return trace.to_wire()
+
+
+def _require_editable(record: JourneyRecord) -> None:
+    if record.status is JourneyStatus.ARCHIVED:
+        raise JourneyArchived(
+            f"journey {record.journey_id!r} is archived: archived journeys cannot be edited"
+        )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _generated_id(name: str) -> str:
+    """A slug of the name plus a random suffix (``Win-back 2026`` → ``win-back-2026-3fa2c1``)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-") or "journey"
+    return f"{slug}-{secrets.token_hex(3)}"

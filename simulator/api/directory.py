@@ -1,0 +1,123 @@
+"""Workspaces in the store: their documents as a ``World``, and their members' tokens.
+
+Workspace documents (the workspace, communications, segments, trigger contracts and
+subjects) are written when a project folder is loaded and are read-only through the
+API, so each process keeps the ``World`` it read and the members it resolved; loading
+a project again through this directory refreshes both. (Another process loading a
+project into a shared store is seen after a restart.)
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from simulator.api.auth import Actor
+from simulator.api.errors import Unauthorized
+from simulator.api.store import MemberRecord, Store, token_digest
+from simulator.models import Communication, Role, Segment, Subject, TriggerContract, Workspace
+from simulator.world import World
+
+__all__ = ["WorkspaceDirectory", "document_key"]
+
+_KINDS: dict[str, type] = {
+    "communication": Communication,
+    "segment": Segment,
+    "trigger": TriggerContract,
+    "subject": Subject,
+}
+
+
+def document_key(kind: str, document_id: str) -> str:
+    """The store key of a workspace document.
+
+    >>> document_key("subject", "usr_1")
+    'subject#usr_1'
+    """
+    return f"{kind}#{document_id}"
+
+
+class WorkspaceDirectory:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._worlds: dict[str, World] = {}
+        self._members: dict[str, MemberRecord] = {}
+        self._lock = threading.Lock()
+
+    def put_world(self, world: World) -> None:
+        """Make the store's copy of ``world``'s workspace exactly ``world``."""
+        workspace = world.workspace
+        documents: dict[str, Any] = {document_key("workspace", ""): workspace.to_wire()}
+        for kind, items in (
+            ("communication", world.communications),
+            ("segment", world.segments),
+            ("trigger", world.trigger_contracts),
+            ("subject", world.subjects),
+        ):
+            for document_id, model in items.items():
+                documents[document_key(kind, document_id)] = model.to_wire()
+        previous = self.store.document(workspace.id, document_key("workspace", ""))
+        old_tokens = [m["token"] for m in (previous or {}).get("members", [])]
+        members = {
+            m.token: MemberRecord(workspace.id, m.user_id, m.role.value) for m in workspace.members
+        }
+        self.store.replace_documents(workspace.id, documents)
+        self.store.replace_members(workspace.id, members, old_tokens=old_tokens)
+        with self._lock:
+            self._worlds[workspace.id] = world
+            self._members.clear()
+
+    def world(self, workspace_id: str) -> World:
+        with self._lock:
+            cached = self._worlds.get(workspace_id)
+        if cached is not None:
+            return cached
+        world = self._read_world(workspace_id)
+        with self._lock:
+            return self._worlds.setdefault(workspace_id, world)
+
+    def _read_world(self, workspace_id: str) -> World:
+        workspace: Workspace | None = None
+        found: dict[str, list[Any]] = {kind: [] for kind in _KINDS}
+        for key, document in self.store.document_items(workspace_id):
+            kind = key.partition("#")[0]
+            if kind == "workspace":
+                workspace = Workspace.model_validate(document)
+            elif kind in _KINDS:
+                found[kind].append(_KINDS[kind].model_validate(document))
+        if workspace is None:
+            raise LookupError(f"workspace {workspace_id!r} is not in the store")
+        return World.of(
+            workspace,
+            communications=found["communication"],
+            segments=found["segment"],
+            trigger_contracts=found["trigger"],
+            subjects=found["subject"],
+        )
+
+    def subject(self, workspace_id: str, end_user_id: str) -> Subject | None:
+        known = self.world(workspace_id).subjects.get(end_user_id)
+        if known is not None:
+            return known
+        document = self.store.document(workspace_id, document_key("subject", end_user_id))
+        return None if document is None else Subject.model_validate(document)
+
+    def authenticate(self, token: str | None) -> Actor:
+        """The member a token belongs to, or ``401 unauthorized``."""
+        if not token:
+            raise Unauthorized(
+                "authentication required: send 'Authorization: Bearer <token>' "
+                "or a 'session' cookie"
+            )
+        digest = token_digest(token)
+        with self._lock:
+            member = self._members.get(digest)
+        if member is None:
+            member = self.store.member(token)
+            if member is None:
+                raise Unauthorized("the token is not a member token of any workspace")
+            with self._lock:
+                self._members[digest] = member
+        return Actor(
+            workspace_id=member.workspace_id, user_id=member.user_id, role=Role(member.role)
+        )

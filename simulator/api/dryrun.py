@@ -1,0 +1,120 @@
+"""``POST /api/journeys/{id}/simulate``: the API's shell around the dry-run engine.
+
+The trace comes from :func:`simulator.engine.simulate`, the same call the CLI makes,
+so one journey, subject and start give the same trace on both. Rules of the seed and
+SPEC §3.3, checked in this order:
+
+1. ``overrides`` must name known gates (``400 unknown_override``);
+2. exactly one of ``subjectId`` and ``subjectAttributes`` (``400 invalid_subject``;
+   ``futureEvents`` only with ``subjectAttributes``);
+3. overrides are for workspace owners (``403 overrides_require_owner``);
+4. the journey, version and subject must exist (``404``).
+
+Viewers may dry-run (a preview changes nothing), without overrides. The document run
+is the draft when there is one, else the latest version (``version`` picks another);
+a published version runs with the journey's status, so a paused journey shows
+``journey_paused``. ``at`` defaults to the engine's fixed start, as in the CLI.
+
+Audit: a dry-run of a real subject writes ``simulate-with-real-user``; each override
+writes ``dry-run-override-applied``. Their metadata carries the subject id scrubbed
+of e-mail addresses and phone numbers, never attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from simulator.api.auth import Actor, require_owner_for_overrides
+from simulator.api.errors import DraftNotFound, InvalidRequest, InvalidSubject, SubjectNotFound
+from simulator.api.records import JourneyRecord, VersionRecord
+from simulator.api.wire import SimulateRequest
+from simulator.durations import parse_duration
+from simulator.engine.masking import scrub
+from simulator.models import Journey, Subject
+
+__all__ = ["audit_entries", "check_request", "document_to_run", "subject_for"]
+
+
+def check_request(actor: Actor, body: SimulateRequest) -> None:
+    """Steps 1–3 above: everything that needs no store."""
+    from simulator.engine.dryrun import parse_overrides
+
+    parse_overrides(body.overrides)
+    given = [name for name in ("subjectId", "subjectAttributes") if _given(body, name)]
+    if len(given) != 1:
+        raise InvalidSubject(
+            "give exactly one of subjectId (a real subject) and subjectAttributes "
+            f"(a synthetic profile); got {' and '.join(given) or 'neither'}",
+            details=[{"given": given}],
+        )
+    if body.future_events is not None and body.subject_attributes is None:
+        raise InvalidSubject(
+            "futureEvents script a synthetic subject: send them with subjectAttributes",
+            details=[{"given": ["subjectId", "futureEvents"]}],
+        )
+    require_owner_for_overrides(actor, body.overrides)
+
+
+def _given(body: SimulateRequest, name: str) -> bool:
+    return (body.subject_id if name == "subjectId" else body.subject_attributes) is not None
+
+
+def document_to_run(
+    record: JourneyRecord,
+    body: SimulateRequest,
+    load_version: Callable[[JourneyRecord, Any], VersionRecord],
+) -> tuple[Journey, int | None, str | None]:
+    """``(journey, version, status)`` for the engine: a draft runs with no version and
+    no status; a published version with its number and the journey's status."""
+    selector: Any = body.version
+    if selector is None:
+        selector = "draft" if record.has_draft else "latest"
+    if selector == "draft" and record.draft is not None:
+        return record.draft, None, None
+    if selector == "draft":
+        raise DraftNotFound(f"journey {record.journey_id!r} has no draft")
+    version = load_version(record, selector)
+    return version.journey, version.version, record.status.value
+
+
+def subject_for(body: SimulateRequest, lookup: Callable[[str], Subject | None]) -> Subject:
+    """The real subject (``lookup(endUserId)``) or a synthetic one from attributes."""
+    if body.subject_id is not None:
+        subject = lookup(body.subject_id)
+        if subject is None:
+            raise SubjectNotFound(
+                f"no subject {scrub(body.subject_id)!r} in this workspace",
+                details=[{"subjectId": scrub(body.subject_id)}],
+            )
+        return subject
+    from simulator.engine import synthetic_subject
+
+    for index, event in enumerate(body.future_events or ()):
+        try:
+            parse_duration(event.after)
+        except ValueError as exc:
+            raise InvalidRequest(
+                f"futureEvents[{index}].after: {exc}",
+                details=[{"in": "body", "path": f"/futureEvents/{index}/after"}],
+            ) from None
+    return synthetic_subject(body.subject_attributes or {}, future_events=body.future_events or ())
+
+
+def audit_entries(
+    body: SimulateRequest, subject: Subject, version: int | None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The audit actions this dry-run records (none for a synthetic run without overrides)."""
+    reference = {
+        "subjectId": scrub(subject.end_user_id),
+        "synthetic": subject.synthetic,
+        "version": "draft" if version is None else version,
+    }
+    entries: list[tuple[str, dict[str, Any]]] = []
+    if body.subject_id is not None:
+        entries.append(("simulate-with-real-user", {**reference, "overrides": body.overrides}))
+    entries.extend(
+        ("dry-run-override-applied", {**reference, "override": name})
+        for name in dict.fromkeys(body.overrides)
+    )
+    return entries

@@ -1,0 +1,105 @@
+"""Journey lifecycle rules (SPEC §1.6) and what publish decides, as pure functions.
+
+Status moves only along these arrows::
+
+    draft ──publish──▶ active ◀──resume── paused ──archive──▶ archived
+                         └──────pause──────▶┘
+
+* ``pause`` is allowed from ``active`` only, ``resume`` from ``paused`` only.
+* ``archive`` is allowed from ``paused`` only (pause first, so no new executions
+  start while the journey is being retired); ``archived`` is terminal.
+* ``publish`` needs a draft and moves ``draft`` to ``active``; publishing a new version
+  of an ``active`` or ``paused`` journey keeps its status (publishing is not resuming).
+
+Anything else is ``409 invalid_transition``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from simulator.api.errors import InvalidTransition
+from simulator.api.records import JourneyStatus
+from simulator.codes import ApiErrorCode, FindingCode, Severity
+from simulator.findings import Finding
+from simulator.models import Journey, SendStep
+from simulator.world import World
+
+__all__ = ["ACTIONS", "blocking_code", "pins_for", "status_after", "status_after_publish"]
+
+_S = JourneyStatus
+_TRANSITIONS: dict[tuple[str, JourneyStatus], JourneyStatus] = {
+    ("pause", _S.ACTIVE): _S.PAUSED,
+    ("resume", _S.PAUSED): _S.ACTIVE,
+    ("archive", _S.PAUSED): _S.ARCHIVED,
+}
+ACTIONS: dict[str, str] = {"pause": "paused", "resume": "resumed", "archive": "archived"}
+"""Lifecycle action → the audit action it records."""
+
+
+def status_after(status: JourneyStatus, action: str) -> JourneyStatus:
+    """The status after ``action`` (pause, resume, archive), or ``InvalidTransition``.
+
+    >>> status_after(JourneyStatus.ACTIVE, "pause")
+    <JourneyStatus.PAUSED: 'paused'>
+    >>> status_after(JourneyStatus.ACTIVE, "archive")
+    Traceback (most recent call last):
+    ...
+    simulator.api.errors.InvalidTransition: cannot archive a journey that is active \
+(allowed from: paused) [invalid_transition]
+    """
+    target = _TRANSITIONS.get((action, status))
+    if target is None:
+        allowed = sorted(s.value for (a, s) in _TRANSITIONS if a == action)
+        froms = ", ".join(allowed)
+        raise InvalidTransition(
+            f"cannot {action} a journey that is {status.value} (allowed from: {froms})",
+            details=[{"status": status.value, "action": action, "allowedFrom": allowed}],
+        )
+    return target
+
+
+def status_after_publish(status: JourneyStatus) -> JourneyStatus:
+    """``draft`` becomes ``active``; ``active`` and ``paused`` keep their status.
+
+    >>> status_after_publish(JourneyStatus.DRAFT)
+    <JourneyStatus.ACTIVE: 'active'>
+    >>> status_after_publish(JourneyStatus.PAUSED)
+    <JourneyStatus.PAUSED: 'paused'>
+    """
+    if status is JourneyStatus.ARCHIVED:
+        raise InvalidTransition(
+            "an archived journey cannot be published",
+            details=[{"status": status.value, "action": "publish"}],
+        )
+    return JourneyStatus.ACTIVE if status is JourneyStatus.DRAFT else status
+
+
+def blocking_code(findings: Iterable[Finding]) -> str:
+    """The envelope code of a refused publish: the seed's
+    ``send_step_uses_transactional_comm`` when that is the only kind of error,
+    else ``validation_failed``."""
+    codes = {f.code for f in findings if f.severity is Severity.ERROR}
+    if codes == {FindingCode.SEND_STEP_USES_TRANSACTIONAL_COMM}:
+        return ApiErrorCode.SEND_STEP_USES_TRANSACTIONAL_COMM.value
+    return ApiErrorCode.VALIDATION_FAILED.value
+
+
+def pins_for(journey: Journey, world: World) -> dict[str, Any]:
+    """What a published version pins: each send step's communication version and the
+    trigger contract's ``versionAt`` (the journey validated, so references resolve)."""
+    communications = [
+        {
+            "stepId": step.id,
+            "communicationId": step.communication_id,
+            "version": world.communications[step.communication_id].version,
+        }
+        for step in journey.steps
+        if isinstance(step, SendStep) and step.communication_id in world.communications
+    ]
+    contract = world.trigger_contracts.get(journey.trigger_contract_id or "")
+    trigger = None
+    if contract is not None:
+        trigger = {"id": contract.id, "versionAt": contract.to_wire()["versionAt"]}
+    return {"communications": communications, "triggerContract": trigger}

@@ -1,0 +1,85 @@
+"""Loading a project folder (SPEC §1.7) into the API's store.
+
+The workspace documents replace the store's copy of that workspace (members and their
+tokens included). Journeys are created as drafts by ``system``, unless the store
+already has a journey with that id: those are kept as they are, so restarting a server
+on a shared store never overwrites what people edited. With ``publish=True`` each newly
+created journey that passes validation is published (version 1), which gives a
+dashboard active journeys to show; the others stay drafts and are reported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from simulator.api.auth import Actor
+from simulator.api.wire import CreateJourney
+from simulator.errors import InputError, JourneySimError
+from simulator.findings import Finding
+from simulator.models import Member
+from simulator.project import LoadedProject
+from simulator.project import load_project as read_project
+
+if TYPE_CHECKING:
+    from simulator.api.backend import Backend
+
+__all__ = ["LoadReport", "load_project"]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    workspace_id: str
+    workspace_name: str
+    members: tuple[Member, ...]
+    created: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    """Journeys already in the store, left untouched."""
+    published: tuple[str, ...] = ()
+    refused: dict[str, str] = field(default_factory=dict)
+    """Journeys not created or not published, with the error code that stopped them."""
+    findings: tuple[Finding, ...] = ()
+    """The project loader's findings for files that did not load."""
+
+
+def load_project(
+    backend: Backend, project: LoadedProject | str | os.PathLike[str], *, publish: bool = False
+) -> LoadReport:
+    if not isinstance(project, LoadedProject):
+        project = read_project(project)
+    world = project.world
+    if world is None:
+        raise InputError(
+            f"{project.root}: the workspace document cannot be used",
+            details=[finding.to_wire() for finding in project.findings],
+        )
+    backend.directory.put_world(world)
+    system = Actor.system(world.workspace.id)
+    created, kept, published, refused = [], [], [], {}
+    for journey_id in sorted(project.journeys):
+        if backend.store.journey(world.workspace.id, journey_id, with_draft=False) is not None:
+            kept.append(journey_id)
+            continue
+        journey = project.journeys[journey_id]
+        body = CreateJourney.model_validate(
+            {key: value for key, value in journey.to_wire().items() if key != "$schema"}
+        )
+        try:
+            backend.create_journey(system, body)
+            created.append(journey_id)
+            if publish:
+                backend.publish(system, journey_id)
+                published.append(journey_id)
+        except JourneySimError as exc:
+            refused[journey_id] = str(exc.code)
+    return LoadReport(
+        workspace_id=world.workspace.id,
+        workspace_name=world.workspace.name,
+        members=tuple(world.workspace.members),
+        created=tuple(created),
+        kept=tuple(kept),
+        published=tuple(published),
+        refused=refused,
+        findings=project.findings,
+    )

@@ -1,0 +1,182 @@
+"""How the backend reads and changes one journey record (the write protocol).
+
+:meth:`JourneyAccess._mutate` is the only way a journey changes: read the record,
+compute the change with pure rules, write it conditionally on the ``updatedAt`` and
+``auditSeq`` that were read (which reserves the audit sequence numbers), append the
+audit entries. A lost race re-reads and recomputes (up to 8 times); a client that sent
+a stale ``updatedAt`` gets ``409 draft_conflict`` with the current one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from simulator.api.auth import Actor
+from simulator.api.errors import (
+    ConcurrentModification,
+    DraftConflict,
+    JourneyNotFound,
+    JourneyTooLarge,
+    TierLimitExceeded,
+    TooManySteps,
+    VersionNotFound,
+)
+from simulator.api.records import (
+    AuditEntry,
+    JourneyRecord,
+    JourneyStatus,
+    VersionRecord,
+    encode_blob,
+    format_timestamp,
+    next_timestamp,
+)
+from simulator.api.settings import ApiSettings
+from simulator.api.store import StaleWrite, Store
+from simulator.api.wire import JOURNEY_ID_PATTERN, VersionSelector
+from simulator.models import Journey
+from simulator.world import World
+
+__all__ = ["Change", "JourneyAccess"]
+
+_ATTEMPTS = 8
+_JOURNEY_ID = re.compile(JOURNEY_ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one mutation does: the new record and draft, the audit entries, and for a
+    publish the version it writes."""
+
+    record: JourneyRecord
+    draft: Journey | None
+    audit: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    version: VersionRecord | None = None
+
+
+class JourneyAccess:
+    """Journey reads and the write protocol, shared by the backend's operations."""
+
+    store: Store
+    settings: ApiSettings
+    clock: Callable[[], datetime]
+
+    def _record(self, actor: Actor, journey_id: str, *, with_draft: bool = True) -> JourneyRecord:
+        """The caller's journey, or 404 (also for another workspace's, and for an id
+        that cannot be a journey id: those never reach DynamoDB's key limits)."""
+        record = None
+        if len(journey_id) <= 128 and _JOURNEY_ID.fullmatch(journey_id):
+            record = self.store.journey(actor.workspace_id, journey_id, with_draft=with_draft)
+        if record is None:
+            raise JourneyNotFound(journey_id[:128])
+        return record
+
+    def _version(self, record: JourneyRecord, selector: VersionSelector) -> VersionRecord:
+        number = record.latest_version if selector == "latest" else selector
+        found = None
+        if isinstance(number, int) and 1 <= number <= (record.latest_version or 0):
+            found = self.store.version(record.workspace_id, record.journey_id, number)
+        if found is None:
+            what = "has never been published" if selector == "latest" else f"has no {selector}"
+            raise VersionNotFound(
+                f"journey {record.journey_id!r} {what}",
+                details=[{"latestVersion": record.latest_version}],
+            )
+        return found
+
+    def _encode(self, draft: Journey) -> bytes:
+        if len(draft.steps) > self.settings.max_steps:
+            raise TooManySteps(
+                f"a journey has at most {self.settings.max_steps} steps; this one has "
+                f"{len(draft.steps)}",
+                details=[{"in": "body", "path": "/steps", "limit": self.settings.max_steps}],
+            )
+        blob = encode_blob(draft.to_wire())
+        if len(blob) > self.settings.max_stored_bytes:
+            raise JourneyTooLarge(
+                f"the journey takes {len(blob)} bytes stored; the limit is "
+                f"{self.settings.max_stored_bytes}",
+                details=[{"limit": self.settings.max_stored_bytes, "size": len(blob)}],
+            )
+        return blob
+
+    def _check_tier(self, actor: Actor, current: JourneyRecord, world: World) -> None:
+        limit = world.workspace.tier.max_journeys
+        if not self.settings.enforce_tier_limit or limit is None:
+            return
+        if current.status is not JourneyStatus.DRAFT:
+            return  # already counted: a new version does not add a published journey
+        published = [
+            m
+            for m in self.store.journeys(actor.workspace_id)
+            if m["status"] in (JourneyStatus.ACTIVE, JourneyStatus.PAUSED)
+        ]
+        if len(published) >= limit:
+            raise TierLimitExceeded(
+                f"the {world.workspace.tier.value} tier allows {limit} published journeys",
+                details=[{"tier": world.workspace.tier.value, "maxJourneys": limit}],
+            )
+
+    def _mutate(
+        self,
+        actor: Actor,
+        journey_id: str,
+        compute: Callable[[JourneyRecord], Change],
+        *,
+        expected: str | None = None,
+    ) -> JourneyRecord:
+        for _ in range(_ATTEMPTS):
+            current = self._record(actor, journey_id)
+            if expected is not None and current.updated_at != expected:
+                raise DraftConflict(current.updated_at)
+            change = compute(current)
+            stamp = next_timestamp(self.clock(), current.updated_at)
+            record = replace(
+                change.record,
+                updated_at=stamp,
+                audit_seq=current.audit_seq + len(change.audit),
+            )
+            try:
+                if change.version is not None:
+                    version = replace(change.version, published_at=stamp)
+                    self.store.publish(record, version, expected=current)
+                else:
+                    blob = None if change.draft is None else self._encode(change.draft)
+                    self.store.replace_journey(record, blob, expected=current)
+            except StaleWrite:
+                continue
+            self._append(actor, record, current.audit_seq + 1, change.audit)
+            return record
+        raise ConcurrentModification(
+            f"journey {journey_id!r} kept changing while this request ran; try again"
+        )
+
+    def _append(
+        self, actor: Actor, record: JourneyRecord, first_seq: int, audit: list[tuple[str, dict]]
+    ) -> None:
+        entries = [
+            AuditEntry(
+                seq=first_seq + i,
+                timestamp=record.updated_at,
+                actor=actor.user_id,
+                action=action,
+                metadata={**metadata, "updatedAt": record.updated_at},
+            )
+            for i, (action, metadata) in enumerate(audit)
+        ]
+        self.store.append_audit(record.workspace_id, record.journey_id, entries)
+
+    def _append_now(self, actor: Actor, journey_id: str, audit: list[tuple[str, dict]]) -> None:
+        """Audit entries that change nothing else (a dry-run): reserve, then append."""
+        if not audit:
+            return
+        last = self.store.reserve_audit(actor.workspace_id, journey_id, len(audit))
+        stamp = format_timestamp(self.clock())
+        entries = [
+            AuditEntry(last - len(audit) + 1 + i, stamp, actor.user_id, action, metadata)
+            for i, (action, metadata) in enumerate(audit)
+        ]
+        self.store.append_audit(actor.workspace_id, journey_id, entries)

@@ -1,0 +1,136 @@
+"""The five DynamoDB tables of the store and the low-level calls on them.
+
+Every call goes through :meth:`Tables._call`, which turns what DynamoDB (or the
+network) refuses into :class:`StoreFailure` (the API answers ``503
+store_unavailable``), except conditional-check failures, which the store interprets.
+Queries and batch reads page until done; batch writes retry unprocessed items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from simulator.api.aws import AwsSession
+
+__all__ = ["AlreadyExists", "StaleWrite", "StoreFailure", "Tables"]
+
+
+class StoreFailure(RuntimeError):
+    """DynamoDB could not be reached or refused a request for a reason of its own."""
+
+
+class StaleWrite(Exception):
+    """A conditional write lost: the record changed since it was read."""
+
+
+class AlreadyExists(Exception):
+    """A put-if-absent found the item already there."""
+
+
+def _s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def _n(value: int) -> dict[str, str]:
+    return {"N": str(value)}
+
+
+class Tables:
+    """Table names under the session's prefix, their creation, and paged calls."""
+
+    def __init__(self, session: AwsSession) -> None:
+        self.session = session
+        prefix = session.settings.table_prefix
+        self.journeys_table = f"{prefix}-journeys"
+        self.versions_table = f"{prefix}-versions"
+        self.audit_table = f"{prefix}-audit"
+        self.documents_table = f"{prefix}-documents"
+        self.members_table = f"{prefix}-members"
+
+    @property
+    def db(self) -> Any:
+        return self.session.client("dynamodb")
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return getattr(self.db, operation)(**kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in {"ConditionalCheckFailedException", "TransactionCanceledException"}:
+                raise
+            raise StoreFailure(f"DynamoDB {operation} failed: {code or exc}") from exc
+        except BotoCoreError as exc:
+            raise StoreFailure(f"DynamoDB {operation} failed: {exc}") from exc
+
+    def ensure_tables(self) -> None:
+        """Create the five tables if they are missing (on-demand billing)."""
+        specs = {
+            self.journeys_table: (("ws", "S"), ("id", "S")),
+            self.versions_table: (("journey", "S"), ("version", "N")),
+            self.audit_table: (("journey", "S"), ("page", "N")),
+            self.documents_table: (("ws", "S"), ("key", "S")),
+            self.members_table: (("token", "S"), None),
+        }
+        existing = set(self._call("list_tables").get("TableNames", []))
+        for name, (hash_key, range_key) in specs.items():
+            if name not in existing:
+                self._create_table(name, hash_key, range_key)
+
+    def _create_table(self, name: str, hash_key: tuple, range_key: tuple | None) -> None:
+        from botocore.exceptions import ClientError
+
+        keys = [(hash_key, "HASH")] + ([(range_key, "RANGE")] if range_key else [])
+        try:
+            self.db.create_table(
+                TableName=name,
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[
+                    {"AttributeName": a, "AttributeType": t} for (a, t), _ in keys
+                ],
+                KeySchema=[{"AttributeName": a, "KeyType": kind} for (a, _), kind in keys],
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
+                raise StoreFailure(f"cannot create table {name}: {exc}") from exc
+        self.db.get_waiter("table_exists").wait(
+            TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+        )
+
+    def _query(
+        self, table: str, condition: str, values: dict, *, projection: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        kwargs: dict[str, Any] = {
+            "TableName": table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+        }
+        if projection:
+            kwargs["ProjectionExpression"] = projection
+            if "#k" in projection:
+                kwargs["ExpressionAttributeNames"] = {"#k": "key"}
+        while True:
+            response = self._call("query", **kwargs)
+            yield from response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                return
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _batch_get(self, table: str, keys: list[dict]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            request = {table: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
+            while request:
+                response = self._call("batch_get_item", RequestItems=request)
+                found.extend(response.get("Responses", {}).get(table, []))
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def _batch_write(self, table: str, requests: list[dict]) -> None:
+        for start in range(0, len(requests), 25):
+            pending = {table: requests[start : start + 25]}
+            while pending:
+                response = self._call("batch_write_item", RequestItems=pending)
+                pending = response.get("UnprocessedItems") or {}

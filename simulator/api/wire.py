@@ -1,0 +1,189 @@
+"""Request and response bodies of the Journeys API (camelCase, unknown fields refused).
+
+These models are the OpenAPI document's schemas; the backend takes and returns them,
+so the CLI and the terminal UI can call it with the same shapes as HTTP clients.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, Discriminator, Field
+from typing_extensions import TypeAliasType
+
+from simulator.api.records import JourneyStatus
+from simulator.models import (
+    AdaptiveBranchStep,
+    ConditionalBranchStep,
+    ExitStep,
+    FutureEvent,
+    Model,
+    Role,
+    SendStep,
+    WaitStep,
+    WebhookStep,
+)
+
+__all__ = [
+    "AuditEntryOut",
+    "BranchStep",
+    "CommunicationPin",
+    "CreateJourney",
+    "DraftPointer",
+    "JourneySummary",
+    "JourneyView",
+    "PatchJourney",
+    "Pins",
+    "PublishResult",
+    "SimulateRequest",
+    "Step",
+    "TriggerPin",
+    "VersionSelector",
+    "WorkspaceView",
+]
+
+JOURNEY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+BranchStep = TypeAliasType(
+    "BranchStep",
+    Annotated[ConditionalBranchStep | AdaptiveBranchStep, Discriminator("mode")],
+)
+Step = Annotated[SendStep | WaitStep | BranchStep | WebhookStep | ExitStep, Discriminator("type")]
+"""``simulator.models.Step`` with the branch union named, so that the OpenAPI
+document's discriminator mapping points at a schema (OpenAPI wants a reference there,
+not the inline union pydantic emits for nested tagged unions). Same classes, same
+validation."""
+
+VersionSelector = Literal["draft", "latest"] | int
+"""Which document of a journey: its draft, its latest version, or version N."""
+
+
+def _exit_only() -> list[Step]:
+    return [ExitStep(id="exit")]
+
+
+class CreateJourney(Model):
+    """``POST /api/journeys``: the seed's parameters, plus an optional ``id``."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=128, pattern=JOURNEY_ID_PATTERN)
+    """Journey id; generated from the name when absent (journeysim extension)."""
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    audience_id: str | None = None
+    trigger_contract_id: str | None = None
+    goal_event_name: str | None = None
+    goal_event_window_days: int | None = Field(default=None, ge=1, le=365)
+    steps: list[Step] = Field(default_factory=_exit_only)
+    """Initial step graph; defaults to a single ``exit`` step."""
+
+
+class PatchJourney(Model):
+    """``PATCH /api/journeys/{id}``: the fields to change, plus the ``updatedAt`` the
+    client last read. Absent fields keep their value; ``null`` clears an optional one."""
+
+    updated_at: str = Field(min_length=1)
+    """The draft's ``updatedAt`` as last read; a stale one is ``409 draft_conflict``."""
+    name: str = Field(default=None, min_length=1, max_length=200)
+    description: str = Field(default=None)
+    audience_id: str | None = None
+    trigger_contract_id: str | None = None
+    goal_event_name: str | None = None
+    goal_event_window_days: int | None = Field(default=None, ge=1, le=365)
+    steps: list[Step] = Field(default=None)
+
+
+class SimulateRequest(Model):
+    """``POST /api/journeys/{id}/simulate``: exactly one of ``subjectId`` and
+    ``subjectAttributes``."""
+
+    subject_id: str | None = Field(default=None, min_length=1, max_length=256)
+    """A real subject of the workspace."""
+    subject_attributes: dict[str, Any] | None = None
+    """A synthetic profile (``syn_<hash>`` id)."""
+    future_events: list[FutureEvent] | None = None
+    """Scripted events relative to the trigger for a synthetic subject (extension)."""
+    overrides: list[str] = Field(default_factory=list)
+    """Owner only: any of ``opt_out``, ``suppression``, ``frequency_cap``, ``holdout``."""
+    version: Literal["draft", "latest"] | int | None = None
+    """Which document to run: the draft when there is one, else the latest version."""
+    at: AwareDatetime | None = None
+    """Virtual start time (default: now)."""
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
+
+
+class DraftPointer(Model):
+    based_on_version: int | None = None
+    """The version the draft was bumped from; null for a journey never published."""
+
+
+class JourneySummary(Model):
+    """One entry of ``GET /api/journeys``: latest version and draft pointer."""
+
+    id: str
+    name: str
+    description: str = ""
+    status: JourneyStatus
+    latest_version: int | None = None
+    draft: DraftPointer | None = None
+    updated_at: str
+    """Concurrency token of the draft: send it back with ``PATCH``."""
+    created_at: str
+    created_by: str
+
+
+class CommunicationPin(Model):
+    step_id: str
+    communication_id: str
+    version: int
+
+
+class TriggerPin(Model):
+    id: str
+    version_at: str
+
+
+class Pins(Model):
+    communications: list[CommunicationPin] = Field(default_factory=list)
+    trigger_contract: TriggerPin | None = None
+
+
+class JourneyView(JourneySummary):
+    """A journey document with its lifecycle metadata."""
+
+    version: Literal["draft"] | int
+    """``"draft"`` for the draft, else the published version number shown."""
+    audience_id: str | None = None
+    trigger_contract_id: str | None = None
+    goal_event_name: str | None = None
+    goal_event_window_days: int | None = None
+    steps: list[Step]
+    published_at: str | None = None
+    published_by: str | None = None
+    pins: Pins | None = None
+
+
+class PublishResult(Model):
+    id: str
+    version: int
+
+
+class AuditEntryOut(Model):
+    seq: int
+    """Position in the journey's log (1 = oldest); page with ``?before=<seq>``."""
+    timestamp: str
+    actor: str
+    action: str
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class WorkspaceView(Model):
+    """The caller's workspace, without tokens or secrets."""
+
+    id: str
+    name: str
+    project_key: str
+    tier: str
+    holdout_pct: int
+    default_goal_event_window_days: int
+    user_id: str
+    role: Role

@@ -1,0 +1,111 @@
+"""``journeysim serve``: the Journeys API on localhost (SPEC §5, §6).
+
+Loads a project (default: the bundled ``acme`` fixtures) into DynamoDB — moto
+in-process unless ``JOURNEYSIM_AWS_*`` says otherwise — prints the members' tokens and
+the docs URL to stdout, and serves until interrupted. The port is bound before
+anything is printed, so ``--port 0`` picks a free port and the printed URL is right,
+and a port in use is a clear error (exit 2).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.cli.common import user_errors
+from simulator.errors import UsageError
+
+__all__ = ["bind", "register", "serve_command"]
+
+_HELP = (
+    "Serve the Journeys API on HOST:PORT (127.0.0.1:8000 by default), backed by "
+    "DynamoDB in moto in-process, with the project's journeys and members loaded."
+    "\n\n"
+    "Prints each member's token and the OpenAPI docs URL, then serves until Ctrl-C. "
+    "Storage follows JOURNEYSIM_AWS_ENDPOINT_URL / JOURNEYSIM_AWS_MODE / "
+    "JOURNEYSIM_AWS_REGION; JOURNEYSIM_ENFORCE_TIER_LIMIT=1 turns the tier gate on."
+)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (``UsageError`` when that is impossible)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def serve_command(
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", help="Project folder (default: the bundled fixtures)."),
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")
+    ] = 8000,
+    publish: Annotated[
+        bool,
+        typer.Option("--publish", help="Publish every loaded journey that passes validation."),
+    ] = False,
+) -> None:
+    import uvicorn
+
+    from simulator.api import ApiSettings, Backend, create_app
+    from simulator.paths import fixtures_dir
+
+    backend = None
+    with user_errors():
+        sock = bind(host, port)
+        try:
+            backend = Backend.start(ApiSettings.from_env())
+            report = backend.load_project(project or fixtures_dir() / "acme", publish=publish)
+            url = _url(host, sock.getsockname()[1])
+            _banner(report, url, host)
+            server = uvicorn.Server(
+                uvicorn.Config(create_app(backend), log_level="warning", access_log=False)
+            )
+            server.run(sockets=[sock])
+        finally:
+            sock.close()
+            if backend is not None:
+                backend.close()
+
+
+def _banner(report, url: str, host: str) -> None:
+    echo = typer.echo
+    echo(f"journeysim serve: workspace {report.workspace_id} ({report.workspace_name})")
+    echo(f"  journeys: {len(report.created) + len(report.kept)} loaded", nl=False)
+    echo(f", {len(report.published)} published" if report.published else "")
+    for journey_id, code in sorted(report.refused.items()):
+        echo(f"  not loaded or not published: {journey_id} ({code})", err=True)
+    if report.findings:
+        echo(f"  {len(report.findings)} project file problem(s): run journeysim validate", err=True)
+    echo("  members (send 'Authorization: Bearer <token>'):")
+    for member in report.members:
+        echo(f"    {member.role.value:<7} {member.user_id:<20} {member.token}")
+    echo(f"  API:  {url}/api/journeys")
+    echo(f"  docs: {url}/docs  (OpenAPI: {url}/openapi.json)")
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        echo("  warning: listening beyond loopback; the tokens above grant access", err=True)
+    echo("Serving until interrupted (Ctrl-C).")
+    sys.stdout.flush()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve", help=_HELP)(serve_command)

@@ -1,0 +1,378 @@
+"""Malformed input always gets a 4xx with a code, never a 500; and a bounded schemathesis
+run over ``/openapi.json`` finds no server error and no response outside the schema."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from simulator.api.testing import api_client
+
+OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
+JSON = {**OWNER, "Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def api():
+    with api_client() as client:
+        yield client
+
+
+def assert_4xx(response, code: str | None = None) -> dict:
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
+    body = response.json()
+    assert set(body) == {"error", "code", "status", "details"}
+    assert body["status"] == response.status_code
+    if code is not None:
+        assert body["code"] == code, body
+    return body
+
+
+def draft(api) -> dict:
+    created = api.post("/api/journeys", json={"name": "Malformed target"}, headers=OWNER)
+    assert created.status_code == 201
+    return created.json()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"{", b"{'name': 'single quotes'}", b'{"name": "x",}', b"\xff\xfe\x00", b"NaN-ish", b"[1, 2"],
+)
+def test_invalid_json(api, payload):
+    assert_4xx(api.post("/api/journeys", content=payload, headers=JSON), "invalid_json")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [],
+        "a string",
+        42,
+        None,
+        {"name": None},
+        {"name": ""},
+        {"name": "x", "steps": "not a list"},
+        {"name": "x", "steps": [{"id": "a", "type": "teleport"}]},
+        {"name": "x", "steps": [{"id": "bad id!", "type": "exit"}]},
+        {"name": "x", "steps": [{"type": "exit"}]},
+        {"name": "x", "goalEventWindowDays": "seven"},
+        {"name": "x", "goalEventWindowDays": 10**30},
+        {"name": "x", "id": "../../etc/passwd"},
+        {"name": "x", "steps": [{"id": "b", "type": "branch", "mode": "random", "arms": []}]},
+    ],
+)
+def test_wrong_types_and_shapes(api, payload):
+    body = assert_4xx(api.post("/api/journeys", json=payload, headers=OWNER), "invalid_request")
+    assert body["details"] and all("path" in d and "message" in d for d in body["details"])
+
+
+def test_wrong_step_type_points_at_the_field(api):
+    payload = {
+        "name": "x",
+        "steps": [{"id": "s", "type": "send", "communicationId": 7, "next": "e"}],
+    }
+    body = assert_4xx(api.post("/api/journeys", json=payload, headers=OWNER), "invalid_request")
+    assert body["details"][0]["path"] == "/steps/0/communicationId"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload"),
+    [
+        ("post", "/api/journeys", {"name": "x", "owner": "me"}),
+        ("patch", "/api/journeys/{id}", {"updatedAt": "{updatedAt}", "status": "active"}),
+        ("post", "/api/journeys/{id}/simulate", {"subjectAttributes": {}, "dryRun": True}),
+    ],
+)
+def test_unknown_fields_are_refused(api, method, path, payload):
+    journey = draft(api)
+    text = json.dumps(payload).replace("{updatedAt}", journey["updatedAt"])
+    url = path.format(id=journey["id"])
+    body = assert_4xx(api.request(method, url, content=text, headers=JSON), "invalid_request")
+    assert body["details"][0]["type"] == "extra_forbidden"
+
+
+def test_bodies_over_the_limit(api):
+    limit = api.backend.settings.max_body_bytes
+    padding = "x" * limit
+    body = assert_4xx(
+        api.post("/api/journeys", json={"name": "x", "description": padding}, headers=OWNER),
+        "payload_too_large",
+    )
+    assert body["details"] == [{"limit": limit}]
+
+    def chunks():  # no Content-Length: the guard counts what arrives
+        for _ in range(limit // 65536 + 2):
+            yield b" " * 65536
+
+    chunked = api.post("/api/journeys", content=chunks(), headers=JSON)
+    assert_4xx(chunked, "payload_too_large")
+    assert api.get("/api/journeys", headers=OWNER).status_code == 200  # still serving
+
+
+def test_ten_thousand_step_graphs(api):
+    steps = [
+        {"id": f"s{i}", "type": "wait", "duration": "P1D", "next": f"s{i + 1}"} for i in range(9999)
+    ]
+    steps.append({"id": "s9999", "type": "exit"})
+    created = api.post("/api/journeys", json={"name": "huge", "steps": steps}, headers=OWNER)
+    assert_4xx(created, "too_many_steps")
+    journey = draft(api)
+    patch = {"updatedAt": journey["updatedAt"], "steps": steps}
+    assert_4xx(
+        api.patch(f"/api/journeys/{journey['id']}", json=patch, headers=OWNER), "too_many_steps"
+    )
+    cyclic = [{**s, "next": "s0"} if s["id"] == "s9998" else s for s in steps]
+    assert_4xx(
+        api.post("/api/journeys", json={"name": "c", "steps": cyclic}, headers=OWNER),
+        "too_many_steps",
+    )
+
+
+def test_cyclic_graphs_are_kept_as_drafts_and_refused_at_publish(api):
+    steps = [
+        {"id": "a", "type": "wait", "duration": "P1D", "next": "b"},
+        {"id": "b", "type": "wait", "duration": "P1D", "next": "a"},
+    ]
+    created = api.post("/api/journeys", json={"name": "loop", "steps": steps}, headers=OWNER)
+    assert created.status_code == 201  # a draft may be unfinished
+    body = assert_4xx(api.post(f"/api/journeys/{created.json()['id']}/publish", headers=OWNER))
+    assert body["code"] == "validation_failed"
+    cycle = [f for f in body["details"] if f["code"] == "cycle_detected"]
+    assert cycle and "a" in cycle[0]["message"] and "b" in cycle[0]["message"]
+    trace = api.post(
+        f"/api/journeys/{created.json()['id']}/simulate",
+        json={"subjectAttributes": {}},
+        headers=OWNER,
+    )
+    assert trace.status_code == 200  # the dry-run stops at the repeated step with a warning
+
+
+def test_deep_nesting_is_refused_before_parsing_recursion(api):
+    predicate: dict = {"kind": "attribute", "name": "plan", "op": "exists"}
+    for _ in range(200):
+        predicate = {"kind": "not", "of": predicate}
+    steps = [
+        {
+            "id": "b",
+            "type": "branch",
+            "mode": "conditional",
+            "rules": [{"when": predicate, "next": "x"}],
+            "defaultNext": "x",
+        },
+        {"id": "x", "type": "exit"},
+    ]
+    deep = api.post("/api/journeys", json={"name": "deep", "steps": steps}, headers=OWNER)
+    assert_4xx(deep, "nesting_too_deep")
+    assert_4xx(api.post("/api/journeys", content=b"[" * 100_000, headers=JSON), "nesting_too_deep")
+    assert_4xx(api.post("/api/journeys", content=b"[" * 5_000 + b"]" * 5_000, headers=JSON))
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs", "code"),
+    [
+        (
+            "post",
+            "/api/journeys",
+            {
+                "content": b"name=x",
+                "headers": {**OWNER, "Content-Type": "application/x-www-form-urlencoded"},
+            },
+            "invalid_request",
+        ),
+        ("post", "/api/journeys", {"content": b"", "headers": JSON}, "invalid_request"),
+        ("get", "/api/journeys/%00%ff", {"headers": OWNER}, "journey_not_found"),
+        ("get", "/api/journeys/" + "é" * 300, {"headers": OWNER}, "journey_not_found"),
+        ("get", "/api/journeys/act-onb-2026?version=-1", {"headers": OWNER}, "invalid_request"),
+        (
+            "get",
+            "/api/journeys/act-onb-2026/audit?before=abc",
+            {"headers": OWNER},
+            "invalid_request",
+        ),
+        (
+            "get",
+            "/api/journeys/act-onb-2026/audit?before=99999999999999999999999",
+            {"headers": OWNER},
+            "invalid_request",
+        ),
+        (
+            "post",
+            "/api/journeys/act-onb-2026/simulate",
+            {"json": {"subjectId": "x" * 5000}, "headers": OWNER},
+            "invalid_request",
+        ),
+        (
+            "post",
+            "/api/journeys/act-onb-2026/simulate",
+            {"json": {"subjectAttributes": [1]}, "headers": OWNER},
+            "invalid_request",
+        ),
+        (
+            "post",
+            "/api/journeys/act-onb-2026/simulate",
+            {"json": {"subjectAttributes": {}, "at": "yesterday"}, "headers": OWNER},
+            "invalid_request",
+        ),
+        (
+            "post",
+            "/api/journeys/act-onb-2026/simulate",
+            {"json": {"subjectAttributes": {}, "at": "2026-06-01T00:00:00"}, "headers": OWNER},
+            "invalid_request",
+        ),
+        (
+            "post",
+            "/api/journeys/act-onb-2026/simulate",
+            {"json": {"subjectAttributes": {}, "overrides": "holdout"}, "headers": OWNER},
+            "invalid_request",
+        ),
+        (
+            "patch",
+            "/api/journeys/act-onb-2026",
+            {"json": {"updatedAt": "not a timestamp", "name": "y"}, "headers": OWNER},
+            "draft_conflict",
+        ),
+        (
+            "get",
+            "/api/journeys",
+            {"headers": {"Authorization": "Bearer " + "x" * 10_000}},
+            "unauthorized",
+        ),
+        ("get", "/api/journeys", {"headers": {"Authorization": "Bearer"}}, "unauthorized"),
+    ],
+)
+def test_odd_requests(api, method, url, kwargs, code):
+    assert_4xx(api.request(method, url, **kwargs), code)
+
+
+# --- schemathesis ---------------------------------------------------------------------------
+
+
+# Only the fuzzing phase, a few examples per operation, a fixed seed: bounded and
+# reproducible. (The coverage phase enumerates the recursive step/predicate schemas
+# combinatorially and does not finish in useful time.)
+CONFIG = {
+    "seed": 20260601,
+    "phases": {
+        "examples": {"enabled": False},
+        "coverage": {"enabled": False},
+        "stateful": {"enabled": False},
+        "fuzzing": {"enabled": True},
+    },
+    "generation": {"max-examples": 6},
+}
+
+
+@pytest.fixture(scope="module")
+def api_schema(api):
+    config = schemathesis.Config.from_dict(CONFIG)
+    return schemathesis.openapi.from_asgi("/openapi.json", api.app, config=config)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_openapi_contract(case):
+    case.call_and_validate(
+        headers=OWNER,
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ],
+    )
+
+
+def test_openapi_documents_every_error_status(api):
+    document = api.get("/openapi.json").json()
+    operations = [op for ops in document["paths"].values() for op in ops.values()]
+    assert len(operations) == 16
+    for operation in operations:
+        statuses = set(operation["responses"])
+        assert {"400", "401", "413", "503"} <= statuses, operation["operationId"]
+        assert "422" not in statuses
+        for status, response in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                schema_ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert schema_ref.endswith("/ErrorBody")
+    assert document["components"]["securitySchemes"].keys() == {"HTTPBearer", "APIKeyCookie"}
+
+
+ROUTES = [
+    ("get", "/api/journeys"),
+    ("post", "/api/journeys"),
+    ("get", "/api/journeys/act-onb-2026"),
+    ("patch", "/api/journeys/act-onb-2026"),
+    ("post", "/api/journeys/act-onb-2026/draft"),
+    ("post", "/api/journeys/act-onb-2026/publish"),
+    ("post", "/api/journeys/act-onb-2026/pause"),
+    ("post", "/api/journeys/act-onb-2026/resume"),
+    ("post", "/api/journeys/act-onb-2026/archive"),
+    ("get", "/api/journeys/act-onb-2026/audit"),
+    ("post", "/api/journeys/act-onb-2026/simulate"),
+    ("get", "/api/workspace"),
+    ("get", "/api/communications"),
+    ("get", "/api/segments"),
+    ("get", "/api/trigger-contracts"),
+    ("get", "/api/subjects"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_every_route_guards_body_size_and_depth(api, method, path):
+    big = b'{"name": "' + b"x" * api.backend.settings.max_body_bytes + b'"}'
+    assert_4xx(api.request(method, path, content=big, headers=JSON), "payload_too_large")
+    deep = b"[" * 70 + b"]" * 70
+    assert_4xx(api.request(method, path, content=deep, headers=JSON), "nesting_too_deep")
+    untouched = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()
+    assert untouched["status"] == "draft"  # a refused request changed nothing
+
+
+def test_happy_responses_match_the_documented_schemas(api):
+    from jsonschema import Draft202012Validator
+
+    document = api.get("/openapi.json").json()
+
+    def conforms(method: str, template: str, response) -> dict:
+        operation = document["paths"][template][method]
+        declared = operation["responses"][str(response.status_code)]
+        schema = declared["content"]["application/json"]["schema"]
+        validator = Draft202012Validator({**schema, "components": document["components"]})
+        problems = [error.message for error in validator.iter_errors(response.json())]
+        assert problems == [], (method, template, problems[:3])
+        return response.json()
+
+    one = "/api/journeys/{journey_id}"
+    created = conforms("post", "/api/journeys", api.post("/api/journeys", json={
+        "name": "Schema check", "steps": [
+            {"id": "w", "type": "wait", "untilEvent": {"eventName": "e", "timeout": "P1D",
+                                                        "timeoutNext": "x"}, "next": "x"},
+            {"id": "x", "type": "exit"}]}, headers=OWNER))  # fmt: skip
+    path = f"/api/journeys/{created['id']}"
+    conforms("get", "/api/journeys", api.get("/api/journeys", headers=OWNER))
+    patch = {"updatedAt": created["updatedAt"], "description": "checked"}
+    conforms("patch", one, api.patch(path, json=patch, headers=OWNER))
+    conforms("post", one + "/publish", api.post(path + "/publish", headers=OWNER))
+    conforms("get", one, api.get(path, headers=OWNER))
+    conforms("post", one + "/draft", api.post(path + "/draft", headers=OWNER))
+    conforms("post", one + "/pause", api.post(path + "/pause", headers=OWNER))
+    conforms("get", one + "/audit", api.get(path + "/audit", headers=OWNER))
+    for body in ({"subjectId": "usr_trial_checkout", "overrides": ["holdout"]},
+                 {"subjectAttributes": {"seats": 4}, "version": "draft"}):  # fmt: skip
+        trace = api.post("/api/journeys/trial-conv-2026/simulate", json=body, headers=OWNER)
+        conforms("post", one + "/simulate", trace)
+    for listing in ("/api/workspace", "/api/communications", "/api/segments",
+                    "/api/trigger-contracts", "/api/subjects"):  # fmt: skip
+        conforms("get", listing, api.get(listing, headers=OWNER))
+    conforms("get", one, api.get("/api/journeys/nope", headers=OWNER))
