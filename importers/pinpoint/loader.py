@@ -27,8 +27,11 @@ from importers.pinpoint.checks import IMPORT_WORKSPACE, template_attributes
 from importers.pinpoint.translator import translate
 from simulator.errors import InputError
 from simulator.models import DEFAULT_PII_ATTRIBUTES, DocumentModel
+from simulator.project.documents import MAX_DOCUMENT_BYTES, read_bounded
 from simulator.project.json_source import parse_json
+from simulator.project.loader import workspace_files
 from simulator.project.positions import Position, SourceSyntaxError, lookup
+from simulator.schemas import schema_id
 
 __all__ = [
     "EXPORT",
@@ -42,7 +45,6 @@ __all__ = [
 
 EXPORT = "export"
 """The document name the journey export goes by in the report."""
-_SCHEMAS = "https://journeysim.dev/schemas/"
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,21 @@ class ImportRun:
 
 
 def read_source(path: Path) -> SourceFile:
-    """Read one JSON file (``InputError`` when missing, unreadable or not JSON).
+    """Read one JSON file (``InputError`` when missing, unreadable, over 32 MiB or not JSON).
 
     Stricter than ``json.loads``: a repeated key in one object is refused (AWS never
     writes one, and keeping either value would silently drop the other).
     """
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
     except IsADirectoryError as exc:
         raise InputError(f"{path} is a folder, not a JSON file", location=str(path)) from exc
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InputError(f"cannot read {path}: {reason}", location=str(path)) from exc
+    if raw is None:
+        size = MAX_DOCUMENT_BYTES // (1024 * 1024)
+        raise InputError(f"{path} is larger than {size} MiB: not an export", location=str(path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,12 +130,13 @@ def import_files(
 def write_project(bundle: ImportBundle, root: Path) -> list[Path]:
     """Write the bundle's documents as a project under ``root``; the files written.
 
-    An existing ``workspace.json`` is kept (importing into a project); otherwise one
-    is written whose ``knownAttributes`` are the PII defaults plus every attribute the
-    templates read. No file is ever overwritten (``InputError`` before writing any).
+    An existing workspace file (``.json``, ``.yaml`` or ``.yml``) is kept (importing
+    into a project); otherwise a ``workspace.json`` is written whose ``knownAttributes``
+    are the PII defaults plus every attribute the templates read. No file is ever
+    overwritten (``InputError`` before writing any).
     """
     files: dict[Path, dict[str, Any]] = {}
-    if not (root / "workspace.json").exists() and not (root / "workspace.yaml").exists():
+    if not workspace_files(root):
         known = sorted({*DEFAULT_PII_ATTRIBUTES, *template_attributes(bundle)})
         workspace = IMPORT_WORKSPACE.model_copy(update={"known_attributes": known})
         files[root / "workspace.json"] = _document(workspace, "workspace")
@@ -155,7 +161,7 @@ def write_project(bundle: ImportBundle, root: Path) -> list[Path]:
 
 
 def _document(model: DocumentModel, kind: str) -> dict[str, Any]:
-    return {"$schema": f"{_SCHEMAS}{kind}.schema.json", **model.to_wire()}
+    return {"$schema": schema_id(kind), **model.to_wire()}
 
 
 def _file_name(document_id: str, taken: set[str]) -> str:

@@ -38,7 +38,6 @@ __all__ = [
 Operator = Literal["ALL", "ANY"]
 DimensionType = Literal["INCLUSIVE", "EXCLUSIVE"]
 AttributeType = Literal["INCLUSIVE", "EXCLUSIVE", "CONTAINS", "BEFORE", "AFTER", "ON", "BETWEEN"]
-Channels = Literal["EMAIL", "SMS", "PUSH", "VOICE", "CUSTOM"]
 DayOfWeek = Literal["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from simulator.codes import ImportCode
 from simulator.durations import parse_duration
+from simulator.validation.pointers import join
 
 __all__ = ["Problem", "check", "export_shape", "pointer", "service_shapes"]
 
@@ -45,13 +46,9 @@ def service_shapes() -> Mapping[str, Mapping[str, Any]]:
     return Loader().load_service_model("pinpoint", "service-2")["shapes"]
 
 
-def pointer(base: str, *tokens: object) -> str:
-    """``base`` extended by RFC 6901 tokens.
-
-    >>> pointer("/Activities", "a/b", "EMAIL")
-    '/Activities/a~1b/EMAIL'
-    """
-    return base + "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
+pointer = join
+"""``base`` extended by RFC 6901 tokens: ``pointer("/Activities", "a/b", "EMAIL")`` is
+``/Activities/a~1b/EMAIL`` (the validator's :func:`~simulator.validation.pointers.join`)."""
 
 
 # Formats the model states only in documentation: (shape, member) -> format.

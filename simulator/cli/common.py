@@ -50,15 +50,25 @@ def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename: a reader never sees
     half a file, and a failed write leaves any previous file untouched."""
     folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise _naming(path, exc) from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 is not what users expect
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _naming(path, exc) from exc
         raise
+
+
+def _naming(path: Path, exc: OSError) -> OSError:
+    """``exc`` about ``path``: the user named it, never the temporary file beside it."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def _umask() -> int:

@@ -3,7 +3,8 @@
 Nothing in the core reads the wall clock or sleeps. A driver creates a clock at the
 trigger time, schedules what will happen later (scripted events, wake-ups) and
 advances it; the dry-run advances instantly, a real-time runtime would wait before
-each ``advance``. The API's ``/api/_sim/`` routes drive the same kind of clock.
+each ``advance``, and the API's ``/api/_sim/`` routes (SPEC §5) are to drive the same
+kind of clock.
 """
 
 from __future__ import annotations

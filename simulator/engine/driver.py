@@ -4,8 +4,14 @@
 each step does (:func:`~simulator.engine.planners.plan_step`), then applies the
 effects the dry-run way: ``Deliver`` renders the message masked and counts the send for
 the caps, ``CallWebhook`` renders the body masked and calls nothing, ``WaitUntil`` and
-``AwaitEvent`` move the virtual clock (scripted events are scheduled on it), ``Exit``
-ends the walk. Each step becomes a :class:`~simulator.engine.trace.TraceStep`.
+``AwaitEvent`` move the virtual clock, ``Exit`` ends the walk. Each step becomes a
+:class:`~simulator.engine.trace.TraceStep`.
+
+An ``untilEvent`` wait resumes on the first matching event from the instant it starts
+(inclusive) to its timeout (inclusive), whatever moved the clock to that instant; the
+event is then consumed, so one occurrence resumes one wait. A send may be deferred at
+most :data:`MAX_DEFERRALS` times in a row (quiet hours end where they end, so one is
+the norm); the limit is per step, not per trace.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from simulator.engine.trace_parts import (
     wait_part,
     webhook_part,
 )
-from simulator.models import Journey, Step, Subject
+from simulator.models import Event, Journey, Step, Subject
 from simulator.world import World
 
 __all__ = ["MAX_DEFERRALS", "MAX_STEPS", "Execution", "TriggerInfo"]
@@ -78,9 +84,8 @@ class Execution:
         self.seed = seed
         self.trigger = trigger
         self.clock = VirtualClock(start)
-        for event in subject.events:
-            if event.at >= start:
-                self.clock.schedule(event.at, event)
+        self.upcoming = sorted((e for e in subject.events if e.at >= start), key=_at)
+        """Events an ``untilEvent`` wait may still consume, in time order."""
         self.sends = sorted(record.at for record in subject.send_history)
         pii = world.workspace.pii_attributes
         self.masked_attributes = mask_attributes(subject.attributes, pii)
@@ -117,6 +122,7 @@ class Execution:
                     self._warn(Reason.STEP_LIMIT, "deferred too many times", step.id)
                     return
             else:
+                deferrals = 0
                 done.add(step.id)
 
     def _context(self) -> StepContext:
@@ -181,21 +187,26 @@ class Execution:
         return following
 
     def _await(self, step: Step, effect: AwaitEvent, record: dict[str, Any]) -> str:
-        arrival = next(
+        now = self.clock.now
+        index = next(
             (
-                item.at
-                for item in self.clock.pending()
-                if item.item.name == effect.event_name and item.at <= effect.timeout_at
+                i
+                for i, event in enumerate(self.upcoming)
+                if event.name == effect.event_name and now <= event.at <= effect.timeout_at
             ),
             None,
         )
-        if arrival is None:
+        if index is None:
             self.clock.advance(effect.timeout_at)
             record["wait"] = wait_part(step, "until_event", effect.timeout_at, "timeout", effect)
             return effect.timeout_next
-        self.clock.advance(max(arrival, self.clock.now))
+        self.clock.advance(self.upcoming.pop(index).at)
         record["wait"] = wait_part(step, "until_event", self.clock.now, "event", effect)
         return effect.next
 
     def _warn(self, code: str, message: str, step_id: str | None) -> None:
         self.warnings.append(TraceWarning(code=str(code), message=message, step_id=step_id))
+
+
+def _at(event: Event) -> datetime:
+    return event.at

@@ -23,6 +23,11 @@ Documented decisions where the spec is silent:
 * A journey that loops (invalid, but simulated anyway) stops at the first repeated
   step with a ``cycle_detected`` warning; a reference to a missing step stops with
   ``unknown_step``.
+* Input the dry-run cannot walk is an :class:`~simulator.errors.InputError` with code
+  ``invalid_request`` (exit 2 on the CLI, 400 on the API), never a crash: a scripted
+  future event whose ``after`` is not a duration (location ``futureEvents/<i>/after``),
+  or a start so close to the ends of the calendar (years 1 and 9999) that its virtual
+  times cannot be computed.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from simulator.engine.trace import (
     TraceTrigger,
 )
 from simulator.engine.trace_parts import audience_part, gate_parts, holdout_part
-from simulator.errors import UnknownOverrideError
+from simulator.errors import InputError, UnknownOverrideError
 from simulator.models import Event, Journey, Subject
 from simulator.world import World
 
@@ -54,6 +59,8 @@ __all__ = ["DEFAULT_START", "derive_seed", "parse_overrides", "simulate"]
 
 DEFAULT_START = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
 """The virtual start of a dry-run when none is given."""
+_CANNOT_RUN = "invalid_request"
+"""The code of the input errors below (the API's generic 400 code)."""
 
 
 def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
@@ -103,6 +110,32 @@ def simulate(
     start = at or (trigger_event.at if isinstance(trigger_event, Event) else DEFAULT_START)
     if start.tzinfo is None:
         raise ValueError("the dry-run start needs a UTC offset")
+    try:
+        start.astimezone(UTC)  # traces show UTC times: the start must have one
+        return _simulate(
+            journey, subject, world, active, start, seed, arm_stats, version, status, trigger_event
+        )
+    except OverflowError as exc:
+        raise InputError(
+            f"the dry-run starting at {start.isoformat()} leaves the calendar "
+            f"(years 1 to 9999): {exc}",
+            code=_CANNOT_RUN,
+            location="at",
+        ) from exc
+
+
+def _simulate(
+    journey: Journey,
+    subject: Subject,
+    world: World,
+    active: frozenset[Override],
+    start: datetime,
+    seed: int | None,
+    arm_stats: Mapping[str, Mapping[str, ArmStats]] | None,
+    version: int | None,
+    status: str | None,
+    trigger_event: Event | Mapping[str, Any] | None,
+) -> Trace:
     seed = derive_seed(journey.id, version, subject.end_user_id) if seed is None else seed
     timeline = _with_future_events(subject, start)
     trigger = _trigger(journey, world, timeline, start, trigger_event)
@@ -149,11 +182,20 @@ def _with_future_events(subject: Subject, start: datetime) -> Subject:
     if not subject.future_events:
         return subject
     scripted = [
-        Event(name=e.name, at=parse_duration(e.after).add_to(start), properties=e.properties)
-        for e in subject.future_events
+        Event(name=e.name, at=_after(e.after, start, i), properties=e.properties)
+        for i, e in enumerate(subject.future_events)
     ]
     events = sorted([*subject.events, *scripted], key=lambda e: e.at)
     return subject.model_copy(update={"events": events})
+
+
+def _after(after: str, start: datetime, index: int) -> datetime:
+    try:
+        duration = parse_duration(after)
+    except ValueError as exc:
+        where = f"futureEvents/{index}/after"
+        raise InputError(f"{where}: {exc}", code=_CANNOT_RUN, location=where) from exc
+    return duration.add_to(start)
 
 
 def _trigger(

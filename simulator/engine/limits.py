@@ -28,6 +28,7 @@ __all__ = [
     "MAX_RANGE",
     "MAX_SIZE",
     "MAX_STORED",
+    "MAX_SUMMED_SEQUENCES",
     "MAX_WIDTH",
     "MAX_WORK",
     "Budget",
@@ -41,8 +42,11 @@ __all__ = [
     "check_size",
     "check_width",
     "current_budget",
+    "estimate_indent",
     "estimate_join",
+    "estimate_json_indent",
     "estimate_replace",
+    "estimate_sum",
     "fresh_budget",
     "limit_error",
     "reset_budget",
@@ -189,6 +193,57 @@ def estimate_replace(text: Any, old: Any, new: Any) -> None:
     hits = text.count(old) if old else len(text) + 1
     if len(text) + hits * max(len(new) - len(old), 0) > MAX_SIZE:
         raise limit_error(f"replaced text would be larger than {MAX_SIZE:,} characters")
+
+
+def _width(value: Any) -> int:
+    """A padding or indent width given as a number or as the padding text itself."""
+    if isinstance(value, str):
+        return len(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def estimate_indent(text: Any, width: Any) -> None:
+    """``indent``: every line may get ``width`` more characters."""
+    if isinstance(text, str):
+        lines = text.count("\n") + 1
+        if len(text) + lines * _width(width) > MAX_SIZE:
+            raise limit_error(f"indented text would be larger than {MAX_SIZE:,} characters")
+
+
+def estimate_json_indent(value: Any, indent: Any) -> None:
+    """``tojson(indent=n)``: each element goes on its own line, indented ``n`` per level
+    (a container takes two lines, opening and closing).
+
+    >>> estimate_json_indent([[1, 2], {"a": 3}], 2) is None
+    True
+    """
+    step = _width(indent)
+    check_width(step)
+    if not step:
+        return
+    total = 0
+    stack = [(value, 0)]
+    while stack:  # stops past the limit, so cyclic or huge values are cheap to refuse
+        item, depth = stack.pop()
+        container = isinstance(item, Mapping | list | tuple)
+        total += (depth * step + 1) * (2 if container else 1)
+        if total > MAX_SIZE:
+            raise limit_error(f"indented JSON would be larger than {MAX_SIZE:,} characters")
+        if isinstance(item, Mapping):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif container:
+            stack.extend((child, depth + 1) for child in item)
+
+
+MAX_SUMMED_SEQUENCES = 1_000
+"""Items ``sum`` may concatenate (each addition copies everything before it)."""
+
+
+def estimate_sum(items: Any, start: Any) -> None:
+    """``sum`` with a sequence ``start`` concatenates: quadratic, so the items are counted."""
+    sequence = isinstance(start, str | list | tuple)
+    if sequence and isinstance(items, list | tuple) and len(items) > MAX_SUMMED_SEQUENCES:
+        raise limit_error(f"sum() may concatenate at most {MAX_SUMMED_SEQUENCES:,} sequences")
 
 
 def check_width(value: Any) -> None:

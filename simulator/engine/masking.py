@@ -31,17 +31,22 @@ __all__ = [
     "mask_phone",
     "mask_value",
     "scrub",
+    "scrub_id",
 ]
 
 MASK = "•••"
 
 # The TLD is one case run (``com``, ``Com``, ``COM``) so that text glued after an address
-# (``a@b.netRFERNANDES@…``) is not taken for part of it.
+# (``a@b.netRFERNANDES@…``) is not taken for part of it. The lookbehind lets a local part
+# start only where a run of its characters starts: the leftmost match is the same, but a
+# long run without an address is scanned once instead of once per character (quadratic).
 _EMAIL = re.compile(
-    r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:[A-Z][a-z]+|[a-z]{2,}|[A-Z]{2,})"
+    r"(?<![A-Za-z0-9._%+'-])[A-Za-z0-9._%+'-]+"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:[A-Z][a-z]+|[a-z]{2,}|[A-Z]{2,})"
 )
 _PHONE = re.compile(r"(?<!\d)\+?\(?\d[\d \t().-]{5,}\d(?:\s*(?:x|ext\.?)\s*\d{1,6})?(?!\d)")
 _PHONE_HINT = re.compile(r"\d[\d \t().-]{5,}\d")  # cheap pre-check for _PHONE
+_INTERNATIONAL_PHONE = re.compile(r"\+\d[\d \t().-]{5,}\d")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -142,14 +147,34 @@ def scrub(text: str) -> str:
     >>> scrub("tel555-123-4567x89hi, 12 items at 1234.50 on 2026-06-08T14:00:00Z")
     'tel•••67hi, 12 items at 1234.50 on 2026-06-08T14:00:00Z'
     """
+    text = _scrub_emails(text)
+    if _PHONE_HINT.search(text):
+        text = _PHONE.sub(_phone_match, text)
+    return text
+
+
+def scrub_id(identifier: str) -> str:
+    """An identifier as a trace shows it: e-mail addresses masked, and the whole id masked
+    when it is a phone number in international form (``+`` and digits).
+
+    Other digit runs stay: ids such as ``syn_363379742f80b51b``, UUIDs and database
+    numbers would be unrecognisable if masked like phone numbers in free text.
+
+    >>> scrub_id("ana.r@example.com"), scrub_id("+44 7700 900123"), scrub_id("usr_12345678")
+    ('a•••@e•••.com', '•••23', 'usr_12345678')
+    """
+    if _INTERNATIONAL_PHONE.fullmatch(identifier.strip()):
+        return mask_phone(identifier)
+    return _scrub_emails(identifier)
+
+
+def _scrub_emails(text: str) -> str:
     if "@" in text:
         for _ in range(3):  # addresses glued to addresses need another pass
             cleaned = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
             if cleaned == text:
                 break
             text = cleaned
-    if _PHONE_HINT.search(text):
-        text = _PHONE.sub(_phone_match, text)
     return text
 
 

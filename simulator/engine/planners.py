@@ -2,9 +2,9 @@
 
 A planner decides what a step does at the context's virtual "now" and returns the
 effects (deliver, call a webhook, go to, wait until, await an event, exit) without
-performing any of them. The dry-run driver (:mod:`simulator.engine.dryrun`) and the
-API's runtime call these same functions; only the way they apply ``Deliver`` and
-``CallWebhook`` differs.
+performing any of them. The dry-run driver (:mod:`simulator.engine.driver`) applies
+them; a runtime driver (the API's step dispatcher, SPEC §5) is to call these same
+functions and differ only in how it applies ``Deliver`` and ``CallWebhook``.
 
 A send step whose gates fail, or which cannot run as written (unknown or
 transactional communication, unsupported channel), does not end the execution: the

@@ -12,7 +12,11 @@ adds a per-render budget and size checks on every route that can allocate or loo
   refuse oversized results, huge integers and huge ``%`` widths;
 * list/tuple/dict literals, ``~`` operands, comparison operands, printed values, filter
   and test arguments are size-checked (sizes count characters plus elements, through
-  nested containers, stopping early at the limit);
+  nested containers, stopping early at the limit); this holds for every filter and
+  test, journeysim's own ones (registered after construction) included;
+* filters whose output can dwarf their input are estimated *before* they run:
+  ``center``/``indent``/``tojson`` widths, ``join``/``join_values`` separators,
+  ``replace``, ``batch``/``slice`` counts, ``sum`` over sequences (quadratic);
 * every call is counted, depth-limited (recursion) and its arguments and result are
   size-checked; container mutations (``append``, ``update``...) are charged to a
   per-render storage budget; ``str.format``/padding methods refuse huge widths;
@@ -54,8 +58,11 @@ from simulator.engine.limits import (
     check_size,
     check_width,
     current_budget,
+    estimate_indent,
     estimate_join,
+    estimate_json_indent,
     estimate_replace,
+    estimate_sum,
     fresh_budget,
     limit_error,
     reset_budget,
@@ -111,6 +118,18 @@ def _rule_width(args: list, kwargs: dict) -> None:
     check_width(_arg(args, kwargs, 1, "width"))
 
 
+def _rule_indent(args: list, kwargs: dict) -> None:
+    width = _arg(args, kwargs, 1, "width", 4)
+    check_width(width)
+    estimate_indent(_arg(args, kwargs, 0, "s"), width)
+
+
+def _rule_join_values(args: list, kwargs: dict) -> None:
+    value = _arg(args, kwargs, 0, "value")
+    if isinstance(value, list | tuple):  # any other value stands alone, unjoined
+        estimate_join(value, _arg(args, kwargs, 1, "separator", ", "))
+
+
 def _rule_wordwrap(args: list, kwargs: dict) -> None:
     width = _arg(args, kwargs, 1, "width", 79)
     wrap = _arg(args, kwargs, 3, "wrapstring", "\n")
@@ -128,7 +147,7 @@ def _rule_count(args: list, kwargs: dict, name: str) -> None:
 
 _FILTER_RULES: dict[str, Callable[[list, dict], None]] = {
     "center": _rule_width,
-    "indent": _rule_width,
+    "indent": _rule_indent,
     "wordwrap": _rule_wordwrap,
     "format": lambda args, kwargs: check_printf(_arg(args, kwargs, 0, "value")),
     "replace": lambda args, kwargs: estimate_replace(
@@ -139,7 +158,33 @@ _FILTER_RULES: dict[str, Callable[[list, dict], None]] = {
     ),
     "batch": lambda args, kwargs: _rule_count(args, kwargs, "linecount"),
     "slice": lambda args, kwargs: _rule_count(args, kwargs, "slices"),
+    "tojson": lambda args, kwargs: estimate_json_indent(
+        _arg(args, kwargs, 0, "value"), _arg(args, kwargs, 1, "indent")
+    ),
+    "sum": lambda args, kwargs: estimate_sum(
+        _arg(args, kwargs, 0, "iterable"), _arg(args, kwargs, 2, "start", 0)
+    ),
+    # journeysim's own filters (simulator.filters), registered after construction
+    "join_values": _rule_join_values,
 }
+
+
+class _GuardedRegistry(dict):
+    """``filters``/``tests`` of a :class:`LimitedSandbox`: whatever is registered, at any
+    time (``simulator.templating`` adds journeysim's own filters after construction),
+    is wrapped by :func:`_guard_filter`."""
+
+    def __setitem__(self, name: str, func: Callable) -> None:
+        super().__setitem__(name, _guard_filter(name, func))
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for name, func in dict(*args, **kwargs).items():
+            self[name] = func
+
+    def setdefault(self, name: str, func: Callable | None = None) -> Callable | None:
+        if name not in self:
+            self[name] = func
+        return self[name]
 
 
 def _limited_range(*args: int) -> range:
@@ -245,8 +290,10 @@ class LimitedSandbox(SandboxedEnvironment):
             range=_limited_range, lipsum=_limited_lipsum, namespace=_LimitedNamespace
         )
         self.filters["random"] = _seeded_random
-        self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
-        self.tests = {name: _guard_filter(name, f) for name, f in self.tests.items()}
+        filters, tests = self.filters, self.tests
+        self.filters, self.tests = _GuardedRegistry(), _GuardedRegistry()
+        self.filters.update(filters)
+        self.tests.update(tests)
 
     def make_globals(self, d: Mapping[str, Any] | None) -> Any:
         # A plain dict instead of Jinja's ChainMap: this environment's globals never

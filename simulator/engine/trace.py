@@ -4,10 +4,12 @@ Field names are camelCase on the wire. Every free-text field (rendered messages,
 webhook bodies, subject attributes, event properties, details, messages) is typed
 ``Text`` or ``Data``, whose validator scrubs e-mail addresses and phone numbers as the
 value enters the trace; trace models are frozen, so no code path can put an
-unscrubbed string into a trace. Identifiers (journey, step, communication, arm and
-subject ids) and codes are shown as they are. Times are virtual and serialised in UTC with a
-``Z``; floats are rounded to 6 decimals; :meth:`Trace.to_json` sorts keys and indents
-by 2, so a trace is byte-for-byte reproducible and golden traces diff cleanly.
+unscrubbed string into a trace. Identifiers (journey, step, communication and arm ids)
+and codes are shown as they are, except the subject id, which goes through
+:func:`~simulator.engine.masking.scrub_id` (an end user may be keyed by an e-mail
+address or a phone number). Times are virtual and serialised in UTC with a ``Z``;
+floats are rounded to 6 decimals; :meth:`Trace.to_json` sorts keys and indents by 2,
+so a trace is byte-for-byte reproducible and golden traces diff cleanly.
 
 Beyond the shape SPEC §3.7 lists, a trace carries what a reader needs to see *why*:
 the entry gates with the holdout bucket and the audience leaves, the trigger event
@@ -26,7 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
 
 from simulator.codes import Decision, EntryDecision, Gate, Override, Reason
-from simulator.engine.masking import scrub
+from simulator.engine.masking import scrub, scrub_id
 from simulator.models import Channel
 from simulator.models.base import Model
 
@@ -132,7 +134,8 @@ class TraceEntry(TraceModel):
 
 
 class TraceSubject(TraceModel):
-    id: str
+    id: Annotated[str, AfterValidator(scrub_id)]
+    """An id that is (or holds) an e-mail address, or is a phone number, is masked."""
     synthetic: bool
     attributes: Data
     """Masked."""

@@ -2,7 +2,14 @@
 build the ``World``, and report every problem at its file, line and column."""
 
 from simulator.project.checks import referenced_documents, validate_project
-from simulator.project.documents import SOURCE_SUFFIXES, Document, DocumentKind, read_document
+from simulator.project.documents import (
+    MAX_DOCUMENT_BYTES,
+    SOURCE_SUFFIXES,
+    Document,
+    DocumentKind,
+    read_bounded,
+    read_document,
+)
 from simulator.project.json_source import parse_json
 from simulator.project.loader import (
     WORKSPACE_FILES,
@@ -24,6 +31,7 @@ from simulator.project.targets import (
 from simulator.project.yaml_source import parse_yaml
 
 __all__ = [
+    "MAX_DOCUMENT_BYTES",
     "SKIPPED_FOLDERS",
     "SOURCE_SUFFIXES",
     "WORKSPACE_FILES",
@@ -41,6 +49,7 @@ __all__ = [
     "load_project",
     "parse_json",
     "parse_yaml",
+    "read_bounded",
     "read_document",
     "referenced_documents",
     "resolve_targets",

@@ -1,8 +1,8 @@
 """One file of a project: its kind, text, parsed value, position map and model.
 
-Reading a file never raises for a bad document: bad UTF-8, bad JSON or YAML
-syntax, a repeated key, a top level that is not an object and model errors all
-become ``invalid_document`` findings located in the file. Only a file that cannot
+Reading a file never raises for a bad document: a file over 32 MiB, bad UTF-8, bad
+JSON or YAML syntax, a repeated key, a top level that is not an object and model
+errors all become ``invalid_document`` findings located in the file. Only a file that cannot
 be read at all (permissions, a vanished file) raises ``InputError``.
 """
 
@@ -38,7 +38,14 @@ from simulator.project.positions import (
 from simulator.project.yaml_source import parse_yaml
 from simulator.validation import pydantic_findings
 
-__all__ = ["SOURCE_SUFFIXES", "Document", "DocumentKind", "read_document"]
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "SOURCE_SUFFIXES",
+    "Document",
+    "DocumentKind",
+    "read_bounded",
+    "read_document",
+]
 
 SOURCE_SUFFIXES = (".json", ".yaml", ".yml")
 """File name endings the loader reads; other files in a project folder are ignored."""
@@ -118,13 +125,30 @@ class Document:
         )
 
 
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+"""Files larger than this are not parsed: a 10,000-step journey is about 2 MB, and a
+path that never ends (a link to ``/dev/zero``) must not hang a CI job."""
+
+
+def read_bounded(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes | None:
+    """The bytes of ``path``, or ``None`` when it holds more than ``limit`` (read no
+    further than that); ``OSError`` when it cannot be read."""
+    with path.open("rb") as stream:
+        raw = stream.read(limit + 1)
+    return None if len(raw) > limit else raw
+
+
 def read_document(path: Path, kind: DocumentKind, name: str) -> tuple[Document, list[Finding]]:
     """Read, parse and validate one file; its problems come back as located findings."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path)
     except OSError as exc:
         raise InputError(f"cannot read {name}: {exc.strerror or exc}", location=name) from exc
     document = Document(path=path, name=name, kind=kind, text="")
+    if raw is None:
+        size = MAX_DOCUMENT_BYTES // (1024 * 1024)
+        message = f"the file is larger than {size} MiB, far more than any {kind} needs"
+        return document, [document.locate(make_finding(FindingCode.INVALID_DOCUMENT, message))]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

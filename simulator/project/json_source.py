@@ -12,7 +12,9 @@ hand and a silent surprise is worse than an error:
 * a repeated key in one object is a syntax error (``json`` keeps the last one and
   silently drops the first, which loses data);
 * ``NaN``, ``Infinity`` and trailing commas are refused (they are not JSON);
-* nesting deeper than 200 levels is refused (no real document comes close).
+* nesting deeper than 200 levels is refused (no real document comes close);
+* a ``\\u`` escape of half a surrogate pair (``"\\ud800"`` alone) is refused: it names
+  no character, so no UTF-8 output (a report, a bundle) could carry it.
 
 >>> parsed = parse_json('{"steps": [\\n  {"id": "a"}\\n]}')
 >>> parsed.value
@@ -45,6 +47,7 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 _NUMBER_TAIL = re.compile(r"[0-9A-Za-z.+-]")
 _DANGLING_AT = re.compile(r"\s+(?:starting )?at$")
 _LITERALS = (("true", True), ("false", False), ("null", None))
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Failure(Exception):
@@ -161,11 +164,17 @@ class _Parser:
 
     def string(self, index: int) -> tuple[str, int]:
         try:
-            return scanstring(self.text, index + 1, True)
+            value, end = scanstring(self.text, index + 1, True)
         except json.JSONDecodeError as exc:
             message = _DANGLING_AT.sub("", exc.msg[0].lower() + exc.msg[1:])
             where = "" if "string" in message else " in a string"
             raise _Failure(f"{message}{where}", exc.pos) from None
+        lone = _LONE_SURROGATE.search(value)  # a valid pair was decoded to one character
+        if lone is not None:
+            escape = f"\\u{ord(lone.group()):04x}"
+            message = f"the string holds {escape}, half of a surrogate pair, which is no character"
+            raise _Failure(message, index)
+        return value, end
 
     def number(self, index: int) -> tuple[int | float, int]:
         match = _NUMBER.match(self.text, index)

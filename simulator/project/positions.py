@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.validation.pointers import join
+
 __all__ = [
     "ParsedSource",
     "Position",
@@ -56,8 +58,7 @@ def child_pointer(pointer: str, key: str | int) -> str:
     >>> child_pointer("", "a/b~c")
     '/a~1b~0c'
     """
-    token = str(key).replace("~", "~0").replace("/", "~1")
-    return f"{pointer}/{token}"
+    return join(pointer, key)
 
 
 def parent_pointer(pointer: str) -> str:

@@ -11,8 +11,9 @@ Rules (also in ``journeysim validate --help``):
   like ``fixtures/invalid/``) unless that folder is the one given; folders without a
   workspace file are searched but are not projects themselves.
 
-A path that does not exist, a folder with no project in or around it, and a file
-that is not a project document are ``InputError`` (exit code 2).
+A path that does not exist, a folder with no project in or around it, a file that
+is not a project document and a folder the search cannot list are ``InputError``
+(exit code 2): a project the search could not see must not pass for a clean one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from simulator.errors import InputError
 from simulator.project.checks import referenced_documents
@@ -50,8 +52,9 @@ class Target:
 
 def find_projects(folder: Path) -> Iterator[Path]:
     """Project folders at or beneath ``folder``, in name order, not searching inside a
-    project, hidden folders or ``SKIPPED_FOLDERS``."""
-    for current, subfolders, _ in os.walk(folder, onerror=None):
+    project, hidden folders or ``SKIPPED_FOLDERS``. ``InputError`` for a folder the
+    search would enter but cannot list."""
+    for current, subfolders, _ in os.walk(folder, onerror=_unlistable):
         here = Path(current)
         if is_project(here):
             subfolders.clear()
@@ -60,6 +63,12 @@ def find_projects(folder: Path) -> Iterator[Path]:
         subfolders[:] = sorted(
             name for name in subfolders if not name.startswith(".") and name not in SKIPPED_FOLDERS
         )
+
+
+def _unlistable(error: OSError) -> NoReturn:
+    where = error.filename if error.filename is not None else "a folder"
+    message = f"cannot list {where}: {error.strerror or error}"
+    raise InputError(message, location=str(where)) from error
 
 
 def resolve_targets(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:

@@ -9,7 +9,8 @@ Decisions, so that a YAML file means exactly what the same JSON file would:
 * Keys are the text as written (``on:`` is the key ``"on"``, ``1:`` is ``"1"``),
   never YAML 1.1's booleans or numbers; a repeated key is a syntax error.
 * Timestamps stay strings (``until: 2026-05-01T09:00:00Z`` is the text, exactly as
-  in JSON); values other than JSON's (``!!binary``, ``!!set``) are refused.
+  in JSON); values other than JSON's (``!!binary``, ``!!set``, ``.nan``, ``.inf``) are
+  refused.
 * One document per file; anchors, aliases and ``<<`` merge keys work, but an alias
   that contains itself is refused, and so is an alias expansion to more values than
   the text could hold without aliases (two characters per value, at least 100,000):
@@ -24,6 +25,7 @@ Decisions, so that a YAML file means exactly what the same JSON file would:
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import yaml
@@ -155,6 +157,8 @@ class _Walker:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         value = self.loader.construct_object(node)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _fail(node, f"{node.value!r} is not a JSON number (JSON has no NaN or infinity)")
         if value is None or isinstance(value, str | bool | int | float):
             return value
         raise _fail(node, f"the YAML type {node.tag} has no JSON equivalent")

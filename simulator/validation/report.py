@@ -32,9 +32,12 @@ class Report:
             self._findings.setdefault((finding.code.value, finding.path, finding.message), finding)
 
     def has(self, code: FindingCode, prefix: str = "") -> bool:
-        """Whether a finding with ``code`` was reported at or under ``prefix``."""
+        """Whether a finding with ``code`` was reported at or under the pointer ``prefix``
+        (``/steps`` covers ``/steps/3/next``, not ``/stepsNote``)."""
+        under = prefix + "/"
         return any(
-            finding.code is code and finding.path.startswith(prefix)
+            finding.code is code
+            and (not prefix or finding.path == prefix or finding.path.startswith(under))
             for finding in self._findings.values()
         )
 

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from simulator.codes import FindingCode
 from simulator.durations import Duration, parse_duration, parse_timestamp
 from simulator.models import Communication, CommunicationKind
+from simulator.validation.pointers import join
 from simulator.validation.predicates import check_predicate
 from simulator.validation.report import Report
 from simulator.validation.templates import check_template_field
@@ -236,7 +237,7 @@ def _check_webhook(step: Mapping, base: str, env: StepEnv, report: Report, sid: 
     headers = step.get("headers")
     if isinstance(headers, Mapping):
         for header, value in headers.items():
-            pointer = f"{base}/headers/" + str(header).replace("~", "~0").replace("/", "~1")
+            pointer = join(base, "headers", header)
             where = f"{name} header {header!r}"
             check_template_field(value, pointer, report, where=where, known=known, step_id=sid)
 

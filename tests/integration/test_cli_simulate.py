@@ -144,6 +144,8 @@ def test_at_moves_the_virtual_start(run_cli, onboarding):
         (["--subject-id", "usr_plain_ana", "--at", "2026-06-01T14:00:00"], "UTC offset"),
         (["--attr", "novalue"], "NAME=VALUE"),
         (["--subject-id", "usr_plain_ana", "--format", "xml"], "text or json"),
+        (["--subject-id", "usr_plain_ana", "--at", "9999-12-31T23:59:59Z"], "calendar"),
+        (["--subject-id", "usr_plain_ana", "--at", "0001-01-01T00:00:00+14:00"], "calendar"),
     ],
 )
 def test_bad_input_exits_2_with_a_clear_message(run_cli, onboarding, args, message):
@@ -151,6 +153,22 @@ def test_bad_input_exits_2_with_a_clear_message(run_cli, onboarding, args, messa
     assert result.exit_code == 2
     assert message in result.stderr
     assert result.stdout == "" and "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("after", ["garbage", "-P1D", "P9999Y"])
+def test_a_subject_file_with_a_bad_future_event_exits_2_naming_it(
+    run_cli, onboarding, tmp_path, after
+):
+    subject = tmp_path / "s.json"
+    subject.write_text(
+        json.dumps({"endUserId": "u1", "futureEvents": [{"name": "x", "after": after}]}),
+        encoding="utf-8",
+    )
+    result = run_cli("simulate", onboarding, "--subject", str(subject))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"futureEvents/0/after: {after!r}" in result.stderr
+    assert "internal error" not in result.stderr
 
 
 def test_unreadable_journey_or_subject_files_exit_2(run_cli, tmp_path, acme_dir, onboarding):

@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from simulator.codes import FindingCode, Severity, severity_of
 from simulator.paths import fixtures_dir as bundled_fixtures
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,6 +56,17 @@ def test_each_invalid_project_reports_its_finding_where_it_is(
     has_error = any(finding["severity"] == "error" for finding in expected)
     assert result.exit_code == (1 if has_error else 0)
     assert run_cli("validate", ".", "--strict").exit_code == 1
+
+
+def test_every_finding_code_has_an_invalid_project_of_its_own():
+    # The per-project test above checks the projects there are; this one, that none is
+    # missing: every code of SPEC §2, and every error code in a project of that name.
+    projects = invalid_projects()
+    found = {finding["code"] for project in projects for finding in expected_findings(project)}
+    assert found == {code.value for code in FindingCode}
+    named = {project.name for project in projects}
+    errors = {code.value for code in FindingCode if severity_of(code) is Severity.ERROR}
+    assert errors <= named
 
 
 def test_text_output_names_file_line_and_column(run_cli, fixtures_dir: Path, monkeypatch):
@@ -106,6 +118,28 @@ def test_github_output_annotates_each_finding(run_cli, fixtures_dir: Path):
     assert warned.stdout.startswith("::warning file=") and warned.exit_code == 0
 
 
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github"])
+def test_half_a_surrogate_pair_is_a_located_finding_in_every_format(
+    run_cli, fixtures_dir: Path, tmp_path: Path, monkeypatch, fmt
+):
+    # "\\ud800" alone names no character: no UTF-8 report could print it.
+    shutil.copytree(fixtures_dir / "invalid" / "cycle_detected", tmp_path / "p")
+    journey = tmp_path / "p" / "journeys" / "activation-loop.json"
+    journey.write_text(journey.read_text().replace('"wait-1d"', '"wait-1d\\ud800"', 1))
+    monkeypatch.chdir(tmp_path / "p")
+    result = run_cli("validate", ".", "--format", fmt)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == ""
+    report = json.loads(run_cli("validate", ".", "--format", "json").stdout)
+    [finding] = report["findings"]
+    assert (finding["code"], finding["file"]) == (
+        "invalid_document",
+        "journeys/activation-loop.json",
+    )
+    assert "\\ud800, half of a surrogate pair" in finding["message"]
+    assert finding["line"] > 1
+
+
 def test_a_journey_file_reports_it_and_what_it_uses(run_cli, acme_dir: Path, monkeypatch):
     monkeypatch.chdir(acme_dir)
     result = run_cli("validate", "journeys/act-onb-2026.json", "--format", "json")
@@ -123,11 +157,18 @@ def test_output_file_gets_the_report_and_stdout_the_text(run_cli, acme_dir: Path
     assert result.exit_code == 0
 
 
-def test_an_output_file_that_cannot_be_written_is_exit_2(run_cli, acme_dir: Path, tmp_path):
-    target = tmp_path / "missing-folder" / "report.json"
+@pytest.mark.parametrize(
+    ("name", "words"), [("missing-folder/report.json", "No such file"), (".", "directory")]
+)
+def test_an_output_file_that_cannot_be_written_is_exit_2(
+    run_cli, acme_dir: Path, tmp_path, name, words
+):
+    target = tmp_path / name
     result = run_cli("validate", str(acme_dir), "-f", "json", "-o", str(target))
     assert result.exit_code == 2
-    assert result.stderr.startswith("journeysim: error: ") and not target.exists()
+    # The message names the file asked for, not the temporary file written first.
+    assert result.stderr.startswith(f"journeysim: error: {target}: ") and words in result.stderr
+    assert not target.is_file() and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -185,17 +226,34 @@ def test_unreadable_input_exits_2(
 
 
 def test_a_file_system_error_while_reading_exits_2(run_cli, acme_dir: Path, monkeypatch):
-    real = Path.read_bytes
+    real = Path.open
 
-    def refuse(path: Path) -> bytes:
+    def refuse(path: Path, *args, **kwargs):
         if path.name == "trig-signup.json":
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     result = run_cli("validate", str(acme_dir))
     assert result.exit_code == 2
     assert "cannot read" in result.stderr and "Permission denied" in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_document_that_never_ends_is_a_finding_not_a_hang(
+    run_cli, fixtures_dir: Path, tmp_path: Path, monkeypatch
+):
+    shutil.copytree(fixtures_dir / "invalid" / "cycle_detected", tmp_path / "p")
+    (tmp_path / "p" / "journeys" / "zero.json").symlink_to("/dev/zero")
+    monkeypatch.chdir(tmp_path / "p")
+    result = run_cli("validate", ".", "--format", "json")
+    assert result.exit_code == 1
+    located = {
+        (f["code"], f["file"], f["line"], f["column"])
+        for f in json.loads(result.stdout)["findings"]
+    }
+    assert ("invalid_document", "journeys/zero.json", 1, 1) in located
+    assert "larger than 32 MiB" in result.stdout
 
 
 def run_module(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

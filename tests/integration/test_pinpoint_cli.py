@@ -134,7 +134,12 @@ def test_a_miscased_key_says_what_was_meant(run_cli, pinpoint):
 
 @pytest.mark.parametrize(
     ("content", "needle"),
-    [(None, "No such file"), ('{"Name": ', "not JSON"), (b"\xff\xfe{}", "not UTF-8")],
+    [
+        (None, "No such file"),
+        ('{"Name": ', "not JSON"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        ('{"Name": "\\ud800"}', "half of a surrogate pair"),
+    ],
 )
 def test_unreadable_input_exits_2_without_a_traceback(run_cli, tmp_path, content, needle):
     path = tmp_path / "export.json"
@@ -146,6 +151,13 @@ def test_unreadable_input_exits_2_without_a_traceback(run_cli, tmp_path, content
     assert result.exit_code == 2
     assert result.stderr.startswith("journeysim: error:") and needle in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_export_that_never_ends_exits_2_instead_of_hanging(run_cli):
+    result = run_cli("import-pinpoint", "/dev/zero")
+    assert result.exit_code == 2
+    assert "/dev/zero is larger than 32 MiB" in result.stderr
 
 
 def test_a_json_syntax_error_is_located(run_cli, tmp_path):
@@ -224,3 +236,17 @@ def test_the_project_is_never_overwritten(run_cli, pinpoint, tmp_path):
     again = run_cli(*args)
     assert again.exit_code == 2 and "refusing to overwrite" in again.stderr
     assert {p: p.read_text() for p in project.rglob("*.json")} == before
+
+
+@pytest.mark.parametrize("name", ["workspace.json", "workspace.yaml", "workspace.yml"])
+def test_importing_into_a_project_keeps_its_workspace_file(run_cli, pinpoint, tmp_path, name):
+    project = tmp_path / "project"
+    project.mkdir()
+    text = "id: acme\nprojectKey: pk_test_acme\nname: Acme\n"
+    workspace = {"id": "acme", "projectKey": "pk_test_acme", "name": "Acme"}
+    (project / name).write_text(json.dumps(workspace) if name.endswith(".json") else text)
+    args = _args(pinpoint, "welcome-series.get-journey.json", "--project", str(project))
+    assert run_cli(*args).exit_code == 0
+    assert sorted(p.name for p in project.glob("workspace.*")) == [name]
+    validated = run_cli("validate", str(project))
+    assert validated.exit_code == 0, validated.stdout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -21,7 +21,8 @@ from simulator.engine import (
     plan_step,
     simulate,
 )
-from simulator.errors import UnknownOverrideError, UsageError
+from simulator.engine.timeline import format_timeline
+from simulator.errors import InputError, UnknownOverrideError, UsageError
 from simulator.models import (
     Communication,
     Event,
@@ -469,3 +470,129 @@ def test_any_valid_journey_simulates_to_a_stable_trace(pair, seed, overrides):
         assert all(s.at >= trace.started_at for s in trace.steps)
         times = [s.at for s in trace.steps]
         assert times == sorted(times)
+
+
+# --- review fixes: each of these failed before its fix ------------------------------------
+
+
+def test_every_send_of_a_long_journey_may_wait_for_the_end_of_quiet_hours():
+    # Five sends, each landing at 22:00 UTC inside quiet hours: each is deferred once and
+    # then sent. The deferral limit guards one step, not the whole trace.
+    steps = []
+    for i in range(5):
+        after = f"s{i + 1}" if i < 4 else "exit"
+        steps.append({"id": f"s{i}", "type": "send", "communicationId": "hello", "next": f"w{i}"})
+        steps.append({"id": f"w{i}", "type": "wait", "duration": "PT14H", "next": after})
+    quiet = {"quietHours": {"start": "21:00", "end": "08:00", "timezone": "UTC"}}
+    trace = simulate(
+        make_journey(*steps, EXIT),
+        make_subject(),
+        world=make_world(**quiet),
+        at=START.replace(hour=22),
+    )
+    assert not trace.warnings
+    assert trace.outcome.exit_step_id == "exit"
+    sends = [d for d in decisions(trace) if d[0].startswith("s")]
+    assert sends == [(f"s{i}", d, r) for i in range(5) for d, r in _DEFERRED_THEN_SENT]
+
+
+_DEFERRED_THEN_SENT = [("deferred", "quiet_hours"), ("executed", None)]
+
+
+def test_until_event_counts_an_event_at_the_moment_the_wait_starts():
+    # The event comes exactly when the first wait ends and the untilEvent wait begins.
+    journey = make_journey(
+        {"id": "w0", "type": "wait", "duration": "P1D", "next": "wait"},
+        *_until_event().model_dump(by_alias=True, exclude_none=True)["steps"],
+    )
+    subject = make_subject(futureEvents=[{"name": "paid", "after": "P1D"}])
+    trace = simulate(journey, subject, world=make_world())
+    assert trace.outcome.exit_step_id == "yes"
+    assert trace.steps[1].wait.resumed_by == "event"
+    assert trace.steps[2].at == START + timedelta(days=1)
+
+
+def test_one_event_resumes_one_until_event_wait_only():
+    first = {
+        "id": "first",
+        "type": "wait",
+        "next": "second",
+        "untilEvent": {"eventName": "paid", "timeout": "P2D", "timeoutNext": "no"},
+    }
+    second = {
+        "id": "second",
+        "type": "wait",
+        "next": "yes",
+        "untilEvent": {"eventName": "paid", "timeout": "P2D", "timeoutNext": "no"},
+    }
+    journey = make_journey(first, second, {**EXIT, "id": "yes"}, {**EXIT, "id": "no"})
+    once = make_subject(futureEvents=[{"name": "paid", "after": "P1D"}])
+    assert simulate(journey, once, world=make_world()).outcome.exit_step_id == "no"
+    twice = make_subject(
+        futureEvents=[{"name": "paid", "after": "P1D"}, {"name": "paid", "after": "P1D"}]
+    )
+    assert simulate(journey, twice, world=make_world()).outcome.exit_step_id == "yes"
+
+
+@pytest.mark.parametrize("after", ["garbage", "-P1D", "P9999Y"])
+def test_a_future_event_with_a_bad_after_is_an_input_error_naming_it(after):
+    subject = make_subject(
+        futureEvents=[{"name": "ok", "after": "P1D"}, {"name": "x", "after": after}]
+    )
+    with pytest.raises(InputError) as caught:
+        simulate(make_journey(EXIT), subject, world=make_world())
+    assert caught.value.location == "futureEvents/1/after"
+    assert (caught.value.code, caught.value.status) == ("invalid_request", 400)
+    assert repr(after) in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(9999, 12, 31, 23, 59, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+    ],
+)
+def test_a_start_at_the_edge_of_the_calendar_is_an_input_error(at):
+    journey = make_journey(SEND, EXIT, goalEventName="paid")
+    with pytest.raises(InputError) as caught:
+        simulate(journey, make_subject(), world=make_world(), at=at)
+    assert "calendar" in caught.value.message
+    assert (caught.value.code, caught.value.status) == ("invalid_request", 400)
+
+
+def test_a_wait_that_cannot_be_computed_fails_with_invalid_wait_and_moves_on():
+    journey = make_journey({"id": "w", "type": "wait", "duration": "soon", "next": "exit"}, EXIT)
+    trace = simulate(journey, make_subject(), world=make_world())
+    assert decisions(trace)[0] == ("w", "failed", "invalid_wait")
+    assert "soon" in trace.steps[0].message
+    assert trace.outcome.exit_step_id == "exit"
+
+
+def test_a_journey_longer_than_the_step_limit_stops_with_a_warning():
+    from simulator.engine.driver import MAX_STEPS
+
+    waits = [
+        {"id": f"w{i}", "type": "wait", "duration": "PT1M", "next": f"w{i + 1}"}
+        for i in range(MAX_STEPS + 5)
+    ]
+    trace = simulate(make_journey(*waits, EXIT), make_subject(), world=make_world())
+    assert len(trace.steps) == MAX_STEPS
+    assert [w.code for w in trace.warnings] == ["step_limit"]
+    assert trace.outcome.exit_step_id is None
+
+
+def test_a_subject_id_that_is_an_email_or_phone_is_scrubbed_in_the_trace():
+    for raw, shown in (("ana.ribeiro@example.com", "a•••@e•••.com"), ("+351912345678", "•••78")):
+        trace = simulate(make_journey(SEND, EXIT), make_subject(endUserId=raw), world=make_world())
+        assert trace.subject.id == shown
+        assert raw not in trace.to_json() and raw not in format_timeline(trace)
+
+
+@pytest.mark.parametrize(
+    "end_user_id",
+    ["syn_363379742f80b51b", "550e8400-e29b-41d4-a716-446655440000", "12345678", "usr_plain"],
+)
+def test_other_subject_ids_are_shown_as_they_are(end_user_id):
+    trace = simulate(make_journey(EXIT), make_subject(endUserId=end_user_id), world=make_world())
+    assert trace.subject.id == end_user_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -228,3 +229,24 @@ def test_no_raw_pii_reaches_the_trace_or_the_text(seed, subject_line, body, push
     for secret in secrets:
         if len(secret) >= 3 and secret.lower() not in baseline.lower():
             assert secret.lower() not in output.lower(), f"{secret!r} leaked"
+
+
+# --- scrubbing must stay linear: a rendered body may be 200,000 characters -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 60_000 + "@",
+        "a.a" * 20_000 + "@x",
+        "a@b" + ".c" * 30_000 + "!",
+        "x " + "b-" * 30_000 + "@",
+        "ana@example.com " + "a" * 60_000 + "@",
+    ],
+    ids=["local-part", "dotted-local-part", "one-letter-tlds", "hyphens", "after-an-address"],
+)
+def test_scrubbing_adversarial_text_takes_linear_time(text):
+    started = time.perf_counter()
+    cleaned = scrub(text)
+    assert time.perf_counter() - started < 1.0
+    assert "ana@example.com" not in cleaned

@@ -9,10 +9,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from importers.pinpoint import bundle_schema, import_files, translate
+from importers.pinpoint import bundle_schema, export_shape, import_files, translate
 from importers.pinpoint.bundle import ImportBundle, ReportEntry
 from importers.pinpoint.strategies import activities, journey_exports
 from simulator.codes import MALFORMED_INPUT_CODES, ImportCode
@@ -229,6 +229,7 @@ _JSON = st.recursive(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(_JSON, st.dictionaries(st.text(max_size=5), _JSON, max_size=2))
+@example({"JourneysResponse": {}, "Activities": {"JourneyResponse": None}}, {})
 def test_arbitrary_json_never_raises(export, templates):
     bundle, report = translate(export, templates, templates)
     assert bundle.report == report
@@ -238,7 +239,13 @@ def test_arbitrary_json_never_raises(export, templates):
 def _assert_total_raw(export: Any, report: list[ReportEntry], bundle: ImportBundle) -> None:
     if bundle.journeys:
         return  # shape-valid by chance: covered by the totality tests above
-    journey = export.get("JourneyResponse", export) if isinstance(export, dict) else None
+    # Only a bare journey's own Activities are activities: beside a (broken) wrapper
+    # key they are an unknown key, reported as such.
+    shape = export_shape(export)
+    if shape == "GetJourneyResponse":
+        journey = export.get("JourneyResponse")
+    else:
+        journey = export if shape in ("JourneyResponse", "WriteJourneyRequest") else None
     acts = journey.get("Activities") if isinstance(journey, dict) else None
     if isinstance(acts, dict):
         assert set(map(str, acts)) <= {e.activity_id for e in report}

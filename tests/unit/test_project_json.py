@@ -97,6 +97,10 @@ def test_columns_count_characters_after_escapes_and_unicode():
     assert parsed.positions["/b"] == (1, 38)
 
 
+def test_a_surrogate_pair_escape_is_one_character():
+    assert parse_json('"\\ud83d\\ude00"').value == "\U0001f600"
+
+
 def test_crlf_and_lone_cr_both_end_lines():
     assert parse_json('{\r\n"a":\r\n  1}').positions["/a"] == (3, 3)
     assert parse_json('{\r"a":\r  [true]}').positions["/a/0"] == (3, 4)
@@ -122,6 +126,9 @@ def test_keys_with_slash_and_tilde_are_escaped_in_pointers():
         ('{"a": tru}', 1, 7, "expected a value"),
         ('{"a": 1\r\n  "b": 2}', 2, 3, "expected ',' or '}'"),
         ("[" * (MAX_DEPTH + 5), 1, MAX_DEPTH + 1, "nesting deeper"),
+        ('{\n  "id": "a\\ud800"}', 2, 9, "\\ud800, half of a surrogate pair"),
+        ('{"\\udfff": 1}', 1, 2, "\\udfff, half of a surrogate pair"),
+        ('["\\udc00\\ud800"]', 1, 2, "\\udc00, half of a surrogate pair"),
     ],
 )
 def test_syntax_errors_say_what_and_where(text, line, column, words):

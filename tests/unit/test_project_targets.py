@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -91,3 +92,22 @@ def test_paths_that_name_nothing_to_validate_are_input_errors(
     (root / "journeys" / "old" / "x.json").write_text("{}")
     with pytest.raises(InputError, match=words):
         validate_paths([make(root)])
+
+
+def test_a_folder_the_search_cannot_list_is_an_input_error(
+    fixtures_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Skipping it would pass the run while a broken project in it went unchecked.
+    shutil.copytree(fixtures_dir / "acme", tmp_path / "acme")
+    shutil.copytree(fixtures_dir / "invalid" / "cycle_detected", tmp_path / "locked" / "broken")
+    locked = tmp_path / "locked"
+    real = os.scandir
+
+    def refuse(path=".", *args, **kwargs):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    with pytest.raises(InputError, match=f"cannot list {re.escape(str(locked))}: Permission"):
+        validate_paths([tmp_path])

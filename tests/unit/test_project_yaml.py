@@ -81,6 +81,9 @@ def test_anchors_and_merge_keys_resolve_with_positions_of_their_source():
         ("a: 'open\n", 2, 1, "end of stream"),
         (LAUGHS, 1, 35, "aliases expand to more than 100000 values"),
         ("a: b\x01\n", 1, 5, "unacceptable character #x0001"),
+        # JSON refuses NaN and infinity; a YAML file must not smuggle them in.
+        ("score: .nan\n", 1, 8, "'.nan' is not a JSON number"),
+        ("a:\n  - -.Inf\n", 2, 5, "'-.Inf' is not a JSON number"),
     ],
 )
 def test_syntax_errors_say_what_and_where(text, line, column, words):

@@ -111,6 +111,15 @@ def test_dangling_references_do_not_also_make_unreachable_warnings():
     assert codes_and_paths(document) == [(C.UNKNOWN_STEP_REFERENCE, "/steps/0/next")]
 
 
+def test_an_unknown_key_beside_steps_does_not_hide_unreachable_steps():
+    document = {**journey({"id": "a", "type": "exit"}, {"id": "b", "type": "exit"}), "stepsX": 1}
+
+    assert codes_and_paths(document) == [
+        (C.UNREACHABLE_STEP, "/steps/1"),
+        (C.INVALID_DOCUMENT, "/stepsX"),
+    ]
+
+
 def test_a_malformed_step_keeps_the_rest_of_the_graph_checked():
     document = journey(wait("a", "b"), {"id": "b", "type": "wait", "next": "a", "duration": 5})
 
