@@ -45,6 +45,7 @@ from simulator.api.wire import (
     SimulateRequest,
     WorkspaceView,
 )
+from simulator.codes import ApiErrorCode
 from simulator.engine.trace import Trace
 from simulator.errors import JourneySimError
 from simulator.models import Communication, Segment, Subject, TriggerContract
@@ -196,7 +197,7 @@ def _journey_routes(app: FastAPI) -> None:
     for action, summary in (
         ("pause", "Pause: stop new executions; in-flight ones continue."),
         ("resume", "Resume a paused journey."),
-        ("archive", "Archive a paused journey permanently (the record is preserved)."),
+        ("archive", "Archive an active or paused journey permanently (the record is kept)."),
     ):
         _lifecycle_route(app, base, action, summary)
 
@@ -293,7 +294,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        return respond(openapi.request_error(exc.errors(), exc.body))
+        content_type = request.headers.get("content-type")
+        return respond(openapi.request_error(exc.errors(), exc.body, content_type))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -321,5 +323,5 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        body = ErrorBody(error="internal error", code="internal_error", status=500)
+        body = ErrorBody(error="internal error", code=ApiErrorCode.INTERNAL_ERROR, status=500)
         return JSONResponse(body.model_dump(), status_code=500)

@@ -15,6 +15,12 @@ conditional updates and can raise ``dictionary changed size during iteration``
 ``BotocoreStubber.process_request`` (in-process) and the moto server's WSGI entry
 point (:class:`MotoServer`) in one process-wide :data:`MOTO_LOCK`, once, idempotently.
 
+A :class:`MotoServer` of this process and in-process moto share moto's state, and moto
+wipes all of it when the first mock starts and when the last one stops. So while a
+server of this process runs, an in-process session neither resets moto when it starts
+nor when it stops: it drops only its own tables (those under its ``table_prefix``)
+once no other in-process session uses that prefix.
+
 Environment variables read by :meth:`AwsSettings.from_env`:
 
 ==================================  =============================================
@@ -33,6 +39,7 @@ import functools
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -49,6 +56,10 @@ MOTO_LOCK = threading.RLock()
 """Serialises every moto request of this process (in-process mock and moto server)."""
 
 _MARK = "_journeysim_locked"
+_servers_running = 0
+"""In-process :class:`MotoServer` instances started and not yet stopped (under the lock)."""
+_prefixes_in_use: Counter[str] = Counter()
+"""Table prefixes of the open in-process moto sessions (under the lock)."""
 _DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
@@ -144,8 +155,9 @@ def _install_moto_server_lock() -> None:
 class AwsSession:
     """Starts what the settings ask for (moto or nothing) and hands out clients.
 
-    Clients are created lazily, after the mock started, always with a region, and
-    reused: the first client of a process costs ~150 ms, later ones ~3 ms.
+    Clients are created lazily, after the mock started, always with a region, with
+    their exception classes built before any thread can share them, and reused: the
+    first client of a process costs ~150 ms, later ones ~3 ms.
     """
 
     def __init__(self, settings: AwsSettings | None = None) -> None:
@@ -159,8 +171,10 @@ class AwsSession:
             from moto import mock_aws
 
             install_moto_lock()
-            self._mock = mock_aws()
-            self._mock.start()
+            with MOTO_LOCK:
+                self._mock = mock_aws()
+                self._mock.start(reset=_servers_running == 0)
+                _prefixes_in_use[self.settings.table_prefix] += 1
         return self
 
     def client(self, service: str) -> Any:
@@ -171,18 +185,37 @@ class AwsSession:
 
                 session = boto3.session.Session()
                 config = Config(retries={"max_attempts": 3, "mode": "standard"})
-                self._clients[service] = session.client(
-                    service, config=config, **self.settings.client_kwargs()
-                )
+                client = session.client(service, config=config, **self.settings.client_kwargs())
+                # botocore builds the exception classes lazily, at the first error;
+                # threads failing at once would build several sets, and an
+                # ``except client.exceptions.X`` would miss another thread's X.
+                _ = client.exceptions
+                self._clients[service] = client
             return self._clients[service]
 
     def close(self) -> None:
         """Stop the in-process mock (its data goes with it) and drop the clients."""
+        if self._mock is not None:
+            with MOTO_LOCK:
+                prefix = self.settings.table_prefix
+                _prefixes_in_use[prefix] -= 1
+                shared = _servers_running > 0
+                if shared and _prefixes_in_use[prefix] == 0:
+                    self._drop_tables(prefix)
+                if _prefixes_in_use[prefix] <= 0:
+                    del _prefixes_in_use[prefix]
+                self._mock.stop(remove_data=not shared)
+                self._mock = None
         with self._guard:
             self._clients.clear()
-        if self._mock is not None:
-            self._mock.stop()
-            self._mock = None
+
+    def _drop_tables(self, prefix: str) -> None:
+        # Only while a moto server of this process keeps moto's state alive.
+        db = self.client("dynamodb")
+        for page in db.get_paginator("list_tables").paginate():
+            for name in page.get("TableNames", []):
+                if name.startswith(f"{prefix}-"):
+                    db.delete_table(TableName=name)
 
     def __enter__(self) -> AwsSession:
         return self.start()
@@ -208,6 +241,7 @@ class MotoServer:
         return f"http://{host}:{port}"
 
     def start(self) -> MotoServer:
+        global _servers_running
         from moto.server import ThreadedMotoServer
 
         _install_moto_server_lock()
@@ -216,12 +250,17 @@ class MotoServer:
             quiet.setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
+        with MOTO_LOCK:
+            _servers_running += 1
         return self
 
     def stop(self) -> None:
+        global _servers_running
         if self._server is not None:
             self._server.stop()
             self._server = None
+            with MOTO_LOCK:
+                _servers_running -= 1
 
     def __enter__(self) -> MotoServer:
         return self.start()

@@ -2,12 +2,21 @@
 
 Status moves only along these arrows::
 
-    draft ──publish──▶ active ◀──resume── paused ──archive──▶ archived
-                         └──────pause──────▶┘
+    draft ──publish──▶ active ──pause──▶ paused
+                         │   ◀──resume───   │
+                         └──────┬───────────┘
+                             archive
+                                ▼
+                             archived
 
 * ``pause`` is allowed from ``active`` only, ``resume`` from ``paused`` only.
-* ``archive`` is allowed from ``paused`` only (pause first, so no new executions
-  start while the journey is being retired); ``archived`` is terminal.
+* ``archive`` is allowed from ``active`` and ``paused``; ``archived`` is terminal.
+  SPEC §1.6 draws ``active ⇄ paused → archived`` and the seed says only "archive
+  permanently", without a precondition. Users of the hosted product retire a live
+  journey in one step, so archiving an active journey is allowed too (it stops new
+  executions as a pause would); making them pause first would add a step that
+  protects nothing. A draft that was never published cannot be archived: it has no
+  version and no execution to retire.
 * ``publish`` needs a draft and moves ``draft`` to ``active``; publishing a new version
   of an ``active`` or ``paused`` journey keeps its status (publishing is not resuming).
 
@@ -32,6 +41,7 @@ _S = JourneyStatus
 _TRANSITIONS: dict[tuple[str, JourneyStatus], JourneyStatus] = {
     ("pause", _S.ACTIVE): _S.PAUSED,
     ("resume", _S.PAUSED): _S.ACTIVE,
+    ("archive", _S.ACTIVE): _S.ARCHIVED,
     ("archive", _S.PAUSED): _S.ARCHIVED,
 }
 ACTIONS: dict[str, str] = {"pause": "paused", "resume": "resumed", "archive": "archived"}
@@ -44,10 +54,12 @@ def status_after(status: JourneyStatus, action: str) -> JourneyStatus:
     >>> status_after(JourneyStatus.ACTIVE, "pause")
     <JourneyStatus.PAUSED: 'paused'>
     >>> status_after(JourneyStatus.ACTIVE, "archive")
+    <JourneyStatus.ARCHIVED: 'archived'>
+    >>> status_after(JourneyStatus.DRAFT, "archive")
     Traceback (most recent call last):
     ...
-    simulator.api.errors.InvalidTransition: cannot archive a journey that is active \
-(allowed from: paused) [invalid_transition]
+    simulator.api.errors.InvalidTransition: cannot archive a journey that is draft \
+(allowed from: active, paused) [invalid_transition]
     """
     target = _TRANSITIONS.get((action, status))
     if target is None:

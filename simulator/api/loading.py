@@ -14,8 +14,11 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from simulator.api.auth import Actor
 from simulator.api.wire import CreateJourney
+from simulator.codes import ApiErrorCode
 from simulator.errors import InputError, JourneySimError
 from simulator.findings import Finding
 from simulator.models import Member
@@ -62,9 +65,14 @@ def load_project(
             kept.append(journey_id)
             continue
         journey = project.journeys[journey_id]
-        body = CreateJourney.model_validate(
-            {key: value for key, value in journey.to_wire().items() if key != "$schema"}
-        )
+        wire = {key: value for key, value in journey.to_wire().items() if key != "$schema"}
+        try:
+            # The API's create body is stricter than a project file (a name over 200
+            # characters, say): such a journey is refused alone, like an invalid one.
+            body = CreateJourney.model_validate(wire)
+        except ValidationError:
+            refused[journey_id] = ApiErrorCode.INVALID_REQUEST.value
+            continue
         try:
             backend.create_journey(system, body)
             created.append(journey_id)

@@ -80,7 +80,9 @@ class JourneyAccess:
         if isinstance(number, int) and 1 <= number <= (record.latest_version or 0):
             found = self.store.version(record.workspace_id, record.journey_id, number)
         if found is None:
-            what = "has never been published" if selector == "latest" else f"has no {selector}"
+            what = f"has no version {selector}"
+            if selector == "latest":
+                what = "has never been published"
             raise VersionNotFound(
                 f"journey {record.journey_id!r} {what}",
                 details=[{"latestVersion": record.latest_version}],

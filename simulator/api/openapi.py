@@ -74,9 +74,34 @@ def document(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-def request_error(problems: Iterable[Mapping[str, Any]], body: Any = None) -> JourneySimError:
-    """FastAPI's validation errors as one ``invalid_json`` or ``invalid_request`` error."""
+def request_error(
+    problems: Iterable[Mapping[str, Any]], body: Any = None, content_type: str | None = None
+) -> JourneySimError:
+    """FastAPI's validation errors as one ``invalid_json`` or ``invalid_request`` error.
+
+    FastAPI parses a body as JSON only when it is declared as JSON (or not declared at
+    all); any other declared type reaches validation as raw bytes, which is reported as
+    the wrong ``Content-Type`` rather than as a body that is "not an object".
+
+    >>> error = request_error([{"type": "model_attributes_type", "loc": ("body",)}],
+    ...                       b'{"name": "x"}', "text/plain")
+    >>> error.message
+    'the request body must be JSON sent with Content-Type: application/json, not text/plain'
+    """
     problems = list(problems)
+    if isinstance(body, bytes | bytearray) and body and content_type:
+        return InvalidRequest(
+            "the request body must be JSON sent with Content-Type: application/json, "
+            f"not {content_type}",
+            details=[
+                {
+                    "in": "header",
+                    "path": "/content-type",
+                    "message": f"expected application/json, got {content_type}",
+                    "type": "content_type",
+                }
+            ],
+        )
     for problem in problems:
         if problem.get("type") == "json_invalid":
             reason = (problem.get("ctx") or {}).get("error", "invalid JSON")

@@ -107,7 +107,8 @@ class SimulateRequest(Model):
     version: Literal["draft", "latest"] | int | None = None
     """Which document to run: the draft when there is one, else the latest version."""
     at: AwareDatetime | None = None
-    """Virtual start time (default: now)."""
+    """Virtual start time, with an offset (default: the engine's fixed start,
+    2026-06-01T14:00:00Z, as in the CLI, so that a trace is reproducible)."""
     seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
 
 

@@ -110,3 +110,26 @@ def test_concurrent_patches_lose_nothing(servers, kind, round_number, eager_thre
     last_text, last_stamp = max(((text, stamp) for _, text, stamp in accepted), key=lambda a: a[1])
     assert final["updatedAt"] == last_stamp
     assert final["description"] == last_text
+
+
+def test_clients_are_shared_with_their_exception_classes_already_built(monkeypatch):
+    # botocore builds a client's exception classes lazily, at its first error. Threads
+    # failing at once could each build a set, and ``except db.exceptions.X`` then missed
+    # an X raised from another thread's set: a lost write race became a 500 instead of
+    # a 409 (seen here as a rare failure of the test above on the moto server). Building
+    # them when the client is created, before any thread can use it, closes the window.
+    from botocore.errorfactory import ClientExceptionsFactory
+
+    from simulator.api import AwsSession
+
+    with AwsSession() as session:
+        db = session.client("dynamodb")
+        built_later: list[str] = []
+        monkeypatch.setattr(
+            ClientExceptionsFactory,
+            "create_client_exceptions",
+            lambda self, model: built_later.append(model.service_name),
+        )
+        assert issubclass(db.exceptions.ConditionalCheckFailedException, Exception)
+        assert session.client("dynamodb") is db
+    assert built_later == []

@@ -75,6 +75,26 @@ def test_wrong_types_and_shapes(api, payload):
     assert body["details"] and all("path" in d and "message" in d for d in body["details"])
 
 
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "text/plain", "application/xml"]
+)
+def test_a_body_sent_as_another_content_type_is_named_as_such(api, content_type):
+    # curl -d sends application/x-www-form-urlencoded unless told otherwise: the answer
+    # must say what to change, not that a JSON object is "not a valid dictionary".
+    headers = {**OWNER, "Content-Type": content_type}
+    response = api.post("/api/journeys", content=b'{"name": "x"}', headers=headers)
+    body = assert_4xx(response, "invalid_request")
+    assert "Content-Type: application/json" in body["error"] and content_type in body["error"]
+    assert body["details"] == [
+        {
+            "in": "header",
+            "path": "/content-type",
+            "message": f"expected application/json, got {content_type}",
+            "type": "content_type",
+        }
+    ]
+
+
 def test_wrong_step_type_points_at_the_field(api):
     payload = {
         "name": "x",

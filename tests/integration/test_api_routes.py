@@ -110,7 +110,9 @@ def test_get_errors(api):
     journey = published(api)
     path = f"/api/journeys/{journey['id']}"
     assert_error(api.get(path + "?version=draft", headers=api.auth()), 404, "draft_not_found")
-    assert_error(api.get(path + "?version=7", headers=api.auth()), 404, "version_not_found")
+    seven = assert_error(api.get(path + "?version=7", headers=api.auth()), 404, "version_not_found")
+    assert seven["error"] == f"journey {journey['id']!r} has no version 7"
+    assert seven["details"] == [{"latestVersion": 1}]
     assert_error(api.get(path + "?version=newest", headers=api.auth()), 400, "invalid_request")
     assert_error(
         api.get("/api/journeys/no-such-journey", headers=api.auth()), 404, "journey_not_found"
@@ -326,7 +328,6 @@ def test_lifecycle_follows_the_spec(api):
         ("draft", "resume"),
         ("draft", "archive"),
         ("active", "resume"),
-        ("active", "archive"),
         ("paused", "pause"),
     ],
 )
@@ -336,6 +337,21 @@ def test_invalid_transitions(api, state, action):
         post(api, journey["id"], "pause")
     body = assert_error(post(api, journey["id"], action), 409, "invalid_transition")
     assert body["details"][0]["status"] == state
+
+
+def test_an_active_journey_can_be_archived_directly(api):
+    journey = published(api)
+    response = post(api, journey["id"], "archive", "editor")
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "archived"
+    latest = api.get(f"/api/journeys/{journey['id']}", headers=api.auth()).json()
+    assert latest["status"] == "archived" and latest["version"] == 1  # the record is kept
+    audit = api.get(f"/api/journeys/{journey['id']}/audit", headers=api.auth()).json()
+    assert audit[0]["action"] == "archived"
+    assert (audit[0]["metadata"]["from"], audit[0]["metadata"]["to"]) == ("active", "archived")
+    for action in ("resume", "pause", "archive"):
+        assert_error(post(api, journey["id"], action), 409, "invalid_transition")
+    assert_error(post(api, journey["id"], "draft"), 409, "journey_archived")
 
 
 def test_lifecycle_unknown_journey(api):
@@ -474,6 +490,8 @@ def test_simulate_errors(api):
     assert_error(post(api, path, "simulate", json=late), 400, "invalid_request")
     bad_after = {"subjectAttributes": {}, "futureEvents": [{"name": "x", "after": "soon"}]}
     assert_error(post(api, path, "simulate", json=bad_after), 400, "invalid_request")
+    scripted_real = {"subjectId": "usr_plain_ana", "futureEvents": [{"name": "x", "after": "P1D"}]}
+    assert_error(post(api, path, "simulate", json=scripted_real), 400, "invalid_subject")
 
 
 # --- workspace documents ------------------------------------------------------------------

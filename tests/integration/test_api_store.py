@@ -163,3 +163,40 @@ def test_an_unreachable_store_is_a_503_with_the_envelope():
     finally:
         server.stop()
         backend.close()
+
+
+def test_a_journey_the_api_would_refuse_is_reported_and_the_rest_still_load(backend, tmp_path):
+    # The project format allows any name length; the API's create body caps it at 200.
+    project = tmp_path / "acme"
+    shutil.copytree(fixtures_dir() / "acme", project)
+    path = project / "journeys" / "act-onb-2026.json"
+    journey = json.loads(path.read_text())
+    workspace = json.loads((project / "workspace.json").read_text())
+    workspace.update(id="long-names", members=[])  # a workspace the fixture has not loaded
+    (project / "workspace.json").write_text(json.dumps(workspace))
+    journey["name"] = "N" * 300
+    path.write_text(json.dumps(journey))
+    report = backend.load_project(project)
+    assert report.refused == {"act-onb-2026": "invalid_request"}
+    assert "act-onb-2026" not in report.created and len(report.created) == 4
+    assert backend.store.journey("long-names", "act-onb-2026") is None
+
+
+def test_an_unexpected_failure_is_a_500_with_the_envelope_and_no_traceback(backend):
+    from simulator.api import create_app
+    from simulator.api.testing import ApiClient as TestClient
+
+    def broken(actor):
+        raise RuntimeError("secret internals")
+
+    backend.list_journeys = broken
+    owner = {"Authorization": "Bearer tok_owner_acme_ada"}
+    with TestClient(create_app(backend), raise_server_exceptions=False) as client:
+        response = client.get("/api/journeys", headers=owner)
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "internal error",
+        "code": "internal_error",
+        "status": 500,
+        "details": [],
+    }

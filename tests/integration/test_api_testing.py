@@ -54,3 +54,26 @@ def test_api_client_against_a_moto_server():
     with api_client(moto_server=True) as client:
         assert client.backend.store.session.settings.endpoint_url.startswith("http://127.0.0.1:")
         assert client.get("/api/journeys", headers=client.auth()).status_code == 200
+
+
+def test_an_in_process_client_leaves_a_moto_server_clients_data_alone():
+    # A moto server in this process and in-process moto share moto's state: starting
+    # or stopping the in-process mock must not wipe what the server's client stored.
+    with api_client(moto_server=True) as on_server:
+        created = on_server.post("/api/journeys", json={"name": "Kept"}, headers=on_server.auth())
+        assert created.status_code == 201
+        with api_client() as in_process:
+            assert in_process.get("/api/journeys", headers=in_process.auth()).status_code == 200
+            mine = on_server.get(f"/api/journeys/{created.json()['id']}", headers=on_server.auth())
+            assert mine.status_code == 200, mine.text
+        after = on_server.get("/api/journeys", headers=on_server.auth())
+        assert after.status_code == 200, after.text
+        assert created.json()["id"] in {entry["id"] for entry in after.json()}
+
+
+def test_a_moto_server_started_inside_an_in_process_client_keeps_it_working():
+    with api_client() as in_process:
+        with api_client(moto_server=True) as on_server:
+            assert on_server.get("/api/journeys", headers=on_server.auth()).status_code == 200
+        listed = in_process.get("/api/journeys", headers=in_process.auth())
+        assert listed.status_code == 200 and len(listed.json()) == 5
