@@ -23,6 +23,7 @@ from simulator import __version__
 from simulator.api import openapi
 from simulator.api.auth import Actor, credentials
 from simulator.api.backend import Backend
+from simulator.api.docs import install_docs
 from simulator.api.errors import (
     ErrorBody,
     InvalidJson,
@@ -100,12 +101,15 @@ def create_app(backend_or_settings: Backend | ApiSettings | None = None) -> Fast
             except BaseException:
                 backend.close()
                 raise
+    title = "Journeys API (journeysim)"
     app = FastAPI(
-        title="Journeys API (journeysim)",
+        title=title,
         version=__version__,
         description=openapi.DESCRIPTION,
         openapi_tags=openapi.TAGS,
         strict_content_type=False,
+        docs_url=None,  # served by install_docs, without a CDN
+        redoc_url=None,
     )
     app.state.backend = backend
     if owned:
@@ -118,6 +122,7 @@ def create_app(backend_or_settings: Backend | ApiSettings | None = None) -> Fast
     _install_error_handlers(app)
     _journey_routes(app)
     _workspace_routes(app)
+    install_docs(app, title=title)
     app.openapi = lambda: openapi.document(app)
     return app
 
