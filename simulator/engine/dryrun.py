@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from simulator.codes import EntryDecision, Override
+from simulator.codes import ApiErrorCode, EntryDecision, Override
 from simulator.durations import parse_duration
 from simulator.engine.bandit import ArmStats
 from simulator.engine.driver import Execution, TriggerInfo
@@ -59,8 +59,9 @@ __all__ = ["DEFAULT_START", "derive_seed", "parse_overrides", "simulate"]
 
 DEFAULT_START = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
 """The virtual start of a dry-run when none is given."""
-_CANNOT_RUN = "invalid_request"
-"""The code of the input errors below (the API's generic 400 code)."""
+_CANNOT_RUN = ApiErrorCode.INVALID_REQUEST
+"""The code of the input errors below (the generic bad-request code, from the one
+place stable codes live)."""
 
 
 def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
