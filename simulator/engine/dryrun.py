@@ -40,8 +40,10 @@ from typing import Any
 from simulator.codes import ApiErrorCode, EntryDecision, Override
 from simulator.durations import parse_duration
 from simulator.engine.bandit import ArmStats
-from simulator.engine.driver import Execution, TriggerInfo
+from simulator.engine.delivery import DryRunDelivery
+from simulator.engine.driver import walk
 from simulator.engine.eligibility import evaluate_entry
+from simulator.engine.stepper import ExecutionEnv, TriggerInfo
 from simulator.engine.trace import (
     Trace,
     TraceEntry,
@@ -143,16 +145,16 @@ def _simulate(
     entry = evaluate_entry(
         journey, timeline, world=world, at=start, version=version, status=status, overrides=active
     )
-    run = Execution(journey, world, timeline, start, active, arm_stats, seed, trigger)
-    if entry.decision is EntryDecision.ENTERED:
-        run.walk()
+    env = ExecutionEnv.of(journey, world, timeline, trigger, active, arm_stats)
+    delivery = DryRunDelivery(env)
+    run = walk(env, start, seed, delivery) if entry.decision is EntryDecision.ENTERED else None
     return Trace(
         journey_id=journey.id,
         version="draft" if version is None else version,
         subject=TraceSubject(
             id=subject.end_user_id,
             synthetic=subject.synthetic,
-            attributes=run.masked_attributes,
+            attributes=delivery.attributes,
         ),
         started_at=start,
         seed=seed,
@@ -160,7 +162,7 @@ def _simulate(
         trigger=TraceTrigger(
             event_name=trigger.event_name,
             at=trigger.at,
-            properties=run.masked_event,
+            properties=delivery.event,
         ),
         entry=TraceEntry(
             decision=entry.decision,
@@ -169,13 +171,13 @@ def _simulate(
             holdout=holdout_part(entry.holdout),
             audience=audience_part(journey.audience_id, entry.audience),
         ),
-        steps=run.records,
+        steps=run.steps if run else [],
         outcome=TraceOutcome(
-            exit_step_id=run.exit_step_id,
-            exited_at=run.exited_at,
+            exit_step_id=run.state.exit_step_id if run else None,
+            exited_at=run.state.exited_at if run else None,
             goal=_goal(journey, world, timeline, start),
         ),
-        warnings=run.warnings,
+        warnings=run.warnings if run else [],
     )
 
 
