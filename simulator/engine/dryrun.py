@@ -57,7 +57,7 @@ from simulator.errors import InputError, UnknownOverrideError
 from simulator.models import Event, Journey, Subject
 from simulator.world import World
 
-__all__ = ["DEFAULT_START", "derive_seed", "parse_overrides", "simulate"]
+__all__ = ["DEFAULT_START", "derive_seed", "dry_run_env", "parse_overrides", "simulate"]
 
 DEFAULT_START = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
 """The virtual start of a dry-run when none is given."""
@@ -140,12 +140,11 @@ def _simulate(
     trigger_event: Event | Mapping[str, Any] | None,
 ) -> Trace:
     seed = derive_seed(journey.id, version, subject.end_user_id) if seed is None else seed
-    timeline = _with_future_events(subject, start)
-    trigger = _trigger(journey, world, timeline, start, trigger_event)
+    env = dry_run_env(journey, subject, world, active, start, arm_stats, trigger_event)
+    timeline, trigger = env.subject, env.trigger
     entry = evaluate_entry(
         journey, timeline, world=world, at=start, version=version, status=status, overrides=active
     )
-    env = ExecutionEnv.of(journey, world, timeline, trigger, active, arm_stats)
     delivery = DryRunDelivery(env)
     run = walk(env, start, seed, delivery) if entry.decision is EntryDecision.ENTERED else None
     return Trace(
@@ -179,6 +178,22 @@ def _simulate(
         ),
         warnings=run.warnings if run else [],
     )
+
+
+def dry_run_env(
+    journey: Journey,
+    subject: Subject,
+    world: World,
+    overrides: frozenset[Override],
+    start: datetime,
+    arm_stats: Mapping[str, Mapping[str, ArmStats]] | None = None,
+    trigger_event: Event | Mapping[str, Any] | None = None,
+) -> ExecutionEnv:
+    """The execution environment of a dry-run starting at ``start``: the subject with
+    its scripted future events placed in time, and the trigger event."""
+    timeline = _with_future_events(subject, start)
+    trigger = _trigger(journey, world, timeline, start, trigger_event)
+    return ExecutionEnv.of(journey, world, timeline, trigger, overrides, arm_stats)
 
 
 def _with_future_events(subject: Subject, start: datetime) -> Subject:
