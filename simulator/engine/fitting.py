@@ -37,6 +37,7 @@ from typing import Any
 
 from simulator.codes import EntryDecision
 from simulator.durations import parse_timestamp
+from simulator.engine.dryrun import dry_run_env
 from simulator.engine.eligibility import evaluate_entry
 from simulator.engine.synthetic import faker_subjects, synthetic_subject
 from simulator.models import (
@@ -71,7 +72,8 @@ def fitted_subject(journey: Journey, world: World, seed: int, at: datetime) -> S
     for attempt, base in enumerate(faker_subjects(seed, TRIES)):
         rng = random.Random(f"{seed}::{attempt}")
         candidate = _fit(base, journey, world, predicate, at, rng)
-        entry = evaluate_entry(journey, candidate, world=world, at=at)
+        triggered = dry_run_env(journey, candidate, world, frozenset(), at).subject
+        entry = evaluate_entry(journey, triggered, world=world, at=at)
         if entry.decision is EntryDecision.ENTERED:
             return candidate
     assert candidate is not None
@@ -87,6 +89,7 @@ class _Draft:
         self.preferences: dict[str, Any] = subject.channel_preferences.model_dump()
         self.rng, self.world, self.at = rng, world, at
         self.seen: set[str] = set()
+        self.trigger_event: str | None = None
 
 
 def _fit(
@@ -100,6 +103,7 @@ def _fit(
     draft = _Draft(base, rng, world, at)
     contract = world.trigger_contracts.get(journey.trigger_contract_id or "")
     if contract is not None:
+        draft.trigger_event = contract.event_name
         draft.events = [e for e in draft.events if e.name != contract.event_name]
     draft.attributes.setdefault("email", f"{base.end_user_id}@example.com")
     for channel in _send_channels(journey, world):
@@ -158,6 +162,8 @@ def _event(node: EventFired | EventNotFired, present: bool, draft: _Draft) -> No
     if not present:
         draft.events = [e for e in draft.events if e.name != node.event_name]
         return
+    if node.event_name == draft.trigger_event and node.where is None:
+        return  # the dry-run fires the trigger at the start
     window = timedelta(days=node.within_days) if node.within_days is not None else None
     back = timedelta(hours=1) if window is None or window > timedelta(hours=2) else window / 2
     properties: dict[str, Any] = {}
@@ -196,9 +202,9 @@ def _in(value: Any, want: bool) -> Any:
     options = value if isinstance(value, list) else [value]
     if want:
         return options[0] if options else _ABSENT
-    candidate = "other"
-    while candidate in options:
-        candidate += "-x"
+    candidate = _other(options[0]) if options else "other"
+    while candidate in options:  # same kind as the options, so not_in compares it
+        candidate = _other(candidate)
     return candidate
 
 
