@@ -94,7 +94,7 @@ def coverage_items(journey: Journey, world: World) -> list[CoverageItem]:
     items: list[CoverageItem] = []
     for i, step in enumerate(journey.steps):
         where = f"/steps/{i}"
-        items.append(CoverageItem("steps", ("step", step.id), f"step {step.id}", where))
+        items.append(CoverageItem("steps", ("step", step.id), step.id, where))
         if isinstance(step, ConditionalBranchStep):
             for r, _ in enumerate(step.rules):
                 key = ("rule", step.id, str(r))
@@ -138,7 +138,7 @@ def _gate_items(journey: Journey, world: World) -> list[CoverageItem]:
     items = []
     for gate, where in gates:
         for outcome in ("passed", _FAILURE[gate].value):
-            label = f"gate {gate.value} {outcome}"
+            label = f"{gate.value}: {outcome}"
             items.append(CoverageItem("gates", ("gate", gate.value, outcome), label, where))
     return items
 

@@ -119,6 +119,16 @@ class PreparedCase:
         return f"{self.source.name}::{self.case.name}"
 
     @property
+    def snapshot_name(self) -> str | None:
+        """How reports name the golden file (beside the scenario file's report name)."""
+        if self.snapshot is None:
+            return None
+        folder = self.source.path.parent
+        if not self.snapshot.is_relative_to(folder):
+            return str(self.snapshot)
+        return (Path(self.source.name).parent / self.snapshot.relative_to(folder)).as_posix()
+
+    @property
     def pointer(self) -> str:
         return f"/cases/{self.index}"
 

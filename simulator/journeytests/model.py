@@ -142,7 +142,9 @@ class Expectations(Model):
     entry: EntryExpectation | None = None
     path: list[str] | None = None
     path_contains: list[str] | None = None
-    steps: dict[str, list[StepExpectation]] | None = None
+    steps: dict[str, list[StepExpectation]] | None = Field(
+        default=None, json_schema_extra=lambda schema: _one_or_many_schema(schema)
+    )
     """Step id → what its records show; one expectation or a list of them."""
     sends: list[SendExpectation] | None = None
     outcome: OutcomeExpectation | None = None
@@ -154,6 +156,14 @@ class Expectations(Model):
         if isinstance(value, dict):
             return {k: [v] if isinstance(v, dict) else v for k, v in value.items()}
         return value
+
+
+def _one_or_many_schema(schema: dict[str, Any]) -> None:
+    """The published schema accepts what the validator does: one object or a list."""
+    for alternative in schema.get("anyOf", []):
+        listed = alternative.get("additionalProperties")
+        if isinstance(listed, dict) and listed.get("type") == "array":
+            alternative["additionalProperties"] = {"anyOf": [listed["items"], listed]}
 
 
 class Case(Model):

@@ -67,7 +67,7 @@ def run_case(case: PreparedCase, golden: str | None = None, *, update: bool = Fa
     text = trace.to_json()
     if golden == text:
         return CaseResult(case=case, trace=trace, failures=tuple(failures))
-    diff = snapshot_diff(golden, text, str(case.snapshot.name))
+    diff = snapshot_diff(golden, text, case.snapshot_name or "snapshot")
     if update:
         return CaseResult(case, trace, tuple(failures), snapshot_diff=diff, updated=True)
     expected = "the trace in its golden file" if golden is not None else "a golden file"
