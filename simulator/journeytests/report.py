@@ -96,7 +96,8 @@ def _text(results: Sequence[CaseResult], coverage: str | None) -> str:
             lines += ["", f"___ {result.case.id} ___", *failure_lines(result)]
     updated = [r for r in results if r.updated]
     for result in updated:
-        lines += ["", f"updated {result.case.snapshot_name}", *(result.snapshot_diff or "").splitlines()]
+        diff = (result.snapshot_diff or "").splitlines()
+        lines += ["", f"updated {result.case.snapshot_name}", *diff]
     if coverage:
         lines += ["", coverage.rstrip("\n")]
     lines += ["", summary_line(results)]

@@ -86,7 +86,8 @@ def drop_the_reengagement(steps: dict, _journey: dict) -> None:
         (
             "trial-conv-2026",
             shorten_the_checkout_wait,
-            "steps.wait-checkout.resumedBy at step 'wait-checkout': expected 'event', got 'timeout'",
+            "steps.wait-checkout.resumedBy at step 'wait-checkout': "
+            "expected 'event', got 'timeout'",
         ),
         (
             "act-onb-2026",
