@@ -300,6 +300,9 @@ def coverage_wire(coverage: Sequence[JourneyCoverage], locate: Locate | None) ->
     }
 
 
+_SINGULAR = {"steps": "step", "branches": "branch", "waits": "wait", "gates": "gate"}
+
+
 def coverage_table(coverage: Sequence[JourneyCoverage], locate: Locate | None) -> str:
     """The coverage table, then each uncovered item at its ``file:line:column``."""
     wire = coverage_wire(coverage, locate)
@@ -314,10 +317,17 @@ def coverage_table(coverage: Sequence[JourneyCoverage], locate: Locate | None) -
         )
     lines.append(f"{'TOTAL':<{width}}  {'':>5}  {'':<8} {'':<9} {'':<8} {'':<8} "
                  f"{wire['percent']:>5.1f}%")  # fmt: skip
-    missing = [(j, item) for j in wire["journeys"] for item in j["uncovered"]]
+    missing = [j for j in wire["journeys"] if j["uncovered"]]
     if missing:
         lines.append("uncovered:")
-        for j, item in missing:
+    for j in missing:
+        if not j["cases"]:  # every item of the journey: one line says it better
+            first = j["uncovered"][0]
+            where = f"{first['file']}:1:1"
+            lines.append(f"  {where}: no case runs journey {j['journeyId']}")
+            continue
+        for item in j["uncovered"]:
             where = f"{item['file']}:{item['line']}:{item['column']}"
-            lines.append(f"  {where}: {item['kind'][:-1]} {item['item']} ({j['journeyId']})")
+            kind = _SINGULAR[item["kind"]]
+            lines.append(f"  {where}: {kind} {item['item']} ({j['journeyId']})")
     return "\n".join(lines) + "\n"
