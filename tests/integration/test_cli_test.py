@@ -212,3 +212,29 @@ def test_a_snapshot_is_written_by_update_and_then_pins_the_trace(run_cli, acme_c
     again = run_cli("test", "tests/pinned.journeytest.yaml", "--update")
     assert again.exit_code == 0 and '+        "duration": "P6D",' in again.stdout
     assert '"P6D"' in golden.read_text()
+
+
+def test_a_case_checks_the_trace_simulate_prints(run_cli, acme_dir: Path):
+    from simulator.journeytests import load_suite, simulate_case
+
+    suite = load_suite([acme_dir / "tests" / "trial.journeytest.yaml"])
+    case = next(c for c in suite.cases if c.name.startswith("a late-evening start"))
+    printed = run_cli(
+        "simulate", str(acme_dir / "journeys" / "trial-conv-2026.json"),
+        "--subject-id", "usr_trial_timeout", "--at", "2026-06-02T03:00:00Z", "--seed", "7",
+        "--format", "json",
+    )  # fmt: skip
+    assert printed.exit_code == 0
+    assert simulate_case(case).to_json() == printed.stdout
+
+
+def test_the_command_module_imports_no_engine():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, simulator.cli.test\n"
+        "print(any(m.startswith('simulator.engine') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
