@@ -86,6 +86,8 @@ class TriggerInfo:
     event_name: str | None
     at: datetime | None
     properties: Mapping[str, Any]
+    injected: bool = False
+    """Made by the dry-run at its start (the subject had no such event then)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,8 +82,22 @@ def test_attr_pairs_make_a_synthetic_subject_with_json_values(run_cli, onboardin
         "seats": 12,
         "email": "z•••@e•••.com",
     }
-    # No sign-up event: a pure attribute subject is not a new sign-up.
-    assert trace["entry"]["reason"] == "audience_mismatch"
+    # A dry-run is the trigger firing at the start (SPEC §3.1): the sign-up event is
+    # added, with the contract's required properties, so the subject enters.
+    assert trace["entry"]["decision"] == "entered"
+    assert trace["trigger"]["injected"] is True
+    assert trace["trigger"]["at"] == "2026-06-01T14:00:00Z"
+    assert set(trace["trigger"]["properties"]) == {"signupSource", "plan"}
+    assert trace["steps"][0]["send"]["rendered"]["subjectLine"]
+
+
+def test_an_entry_failure_names_the_failing_audience_leaf(run_cli, onboarding):
+    result = run_cli("simulate", onboarding, "--subject-id", "usr_not_new_signup")
+    assert result.exit_code == 0, result.stderr
+    assert "not_eligible (audience_mismatch)" in result.stdout
+    assert "audience leaf failed: event_fired user.signed_up within 30 days (at /of/0)" in (
+        result.stdout
+    )
 
 
 def test_attr_overlays_a_project_subject(run_cli, onboarding):
