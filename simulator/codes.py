@@ -15,6 +15,7 @@ __all__ = [
     "FindingCode",
     "Gate",
     "ImportCode",
+    "JourneyTestCode",
     "Override",
     "Reason",
     "ReportSeverity",
@@ -324,3 +325,25 @@ class ApiErrorCode(StrEnum):
     # 5xx
     INTERNAL_ERROR = "internal_error"
     STORE_UNAVAILABLE = "store_unavailable"
+
+
+# --- Journey tests (scenario files, ``journeysim test``) ----------------------------------
+
+
+class JourneyTestCode(StrEnum):
+    """Why a scenario file cannot run (``journeysim test`` exits 2 with file:line:col)."""
+
+    INVALID_SCENARIO = "invalid_scenario"
+    DUPLICATE_CASE_NAME = "duplicate_case_name"
+    UNKNOWN_JOURNEY = "unknown_journey"
+    INVALID_JOURNEY = "invalid_journey"
+    UNKNOWN_STEP = "unknown_step"
+    UNKNOWN_ARM = "unknown_arm"
+    UNKNOWN_RULE = "unknown_rule"
+    UNKNOWN_SUBJECT = "unknown_subject"
+    INVALID_SUBJECT = "invalid_subject"
+    UNKNOWN_COMMUNICATION = "unknown_communication"
+    EXPECTATION_NOT_APPLICABLE = "expectation_not_applicable"
+    INVALID_PATTERN = "invalid_pattern"
+    INVALID_DURATION = "invalid_duration"
+    INVALID_TIMESTAMP = "invalid_timestamp"
