@@ -222,6 +222,16 @@ class ImportCode(StrEnum):
     TEMPLATE_VERSION = "template_version"
     TEXT_PART_DROPPED = "text_part_dropped"
     IMPORTED_AS_DRAFT = "imported_as_draft"
+    # shapes migrators have (boto3 dumps, request bodies, hand-written exports)
+    RESPONSE_METADATA_IGNORED = "response_metadata_ignored"
+    MISSING_RESPONSE_METADATA = "missing_response_metadata"
+    JOURNEY_NOT_TRANSLATED = "journey_not_translated"
+    TEMPLATE_REQUEST_BODY = "template_request_body"
+    CUSTOM_ENDPOINT_TYPES = "custom_endpoint_types"
+    ACTIVITY_DESCRIPTION = "activity_description"
+    RANDOM_SPLIT_COLLAPSED = "random_split_collapsed"
+    GOAL_EVENT_SET = "goal_event_set"
+    FILE_SKIPPED = "file_skipped"
 
 
 MALFORMED_INPUT_CODES = frozenset(
@@ -251,6 +261,11 @@ _IMPORT_INFO = frozenset(
         ImportCode.TEMPLATE_VERSION,
         ImportCode.TEXT_PART_DROPPED,
         ImportCode.IMPORTED_AS_DRAFT,
+        ImportCode.RESPONSE_METADATA_IGNORED,
+        ImportCode.MISSING_RESPONSE_METADATA,
+        ImportCode.JOURNEY_NOT_TRANSLATED,
+        ImportCode.ACTIVITY_DESCRIPTION,
+        ImportCode.GOAL_EVENT_SET,
     }
 )
 
