@@ -18,14 +18,15 @@ from simulator.engine.delivery import masked_context, render_webhook_body
 from simulator.engine.effects import CallWebhook, Deliver
 from simulator.engine.render import RenderResult, context_of, render_message
 from simulator.engine.stepper import ExecutionEnv
+from simulator.engine.trace import format_time
 from simulator.models import Channel, Step
 
 __all__ = ["RuntimeDelivery"]
 
 
 class RuntimeDelivery:
-    def __init__(self, env: ExecutionEnv, runtime: Any, ws: str, seq: int, pseudonym: str):
-        self.runtime, self.ws, self.seq, self.pseudonym = runtime, ws, seq, pseudonym
+    def __init__(self, env: ExecutionEnv, runtime: Any, ws: str, arn: str):
+        self.runtime, self.ws, self.arn = runtime, ws, arn
         _, _, self.masked = masked_context(env)
         subject = env.subject
         self.raw = context_of(
@@ -46,16 +47,15 @@ class RuntimeDelivery:
             self.ws,
             {
                 "kind": "message",
+                "executionArn": self.arn,
                 "journeyId": env.journey.id,
-                "executionSeq": self.seq,
-                "subject": self.pseudonym,
                 "stepId": step.id,
+                "endUserId": env.subject.end_user_id,
                 "channel": effect.channel.value,
                 "communicationId": effect.communication.id,
                 "communicationVersion": effect.communication.version,
-                "at": now.isoformat(),
-                "subjectLine": masked.subject_line,
-                "body": masked.body,
+                "sentAt": format_time(now),
+                "rendered": _rendered(masked),
                 "missingVariables": list(masked.missing_variables),
                 **({"sesMessageId": ses} if ses else {}),
             },
@@ -70,14 +70,22 @@ class RuntimeDelivery:
             self.ws,
             {
                 "kind": "webhook",
+                "executionArn": self.arn,
                 "journeyId": env.journey.id,
-                "executionSeq": self.seq,
-                "subject": self.pseudonym,
                 "stepId": step.id,
+                "endUserId": env.subject.end_user_id,
                 "url": effect.url,
                 "method": effect.method,
-                "at": now.isoformat(),
-                "body": body.body if body is not None and body.error is None else None,
+                "sentAt": format_time(now),
+                "rendered": {
+                    "body": body.body if body is not None and body.error is None else None
+                },
             },
         )
         return body
+
+
+def _rendered(result: RenderResult) -> dict[str, Any]:
+    if result.subject_line is None:
+        return {"body": result.body}
+    return {"subjectLine": result.subject_line, "body": result.body}

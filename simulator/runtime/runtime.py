@@ -24,11 +24,13 @@ Documented decisions where the spec is silent:
 * **Execution status** is Step Functions' own: ``RUNNING`` until the exit step
   (``SUCCEEDED``); a loop or limit guard, or a journey version that disappeared, ends
   it ``FAILED``; erasure ``ABORTED``.
-* **Audit and outbox.** Runtime actions are appended to the journey's audit log by
-  ``system``; they and the outbox name the subject by a random pseudonym kept in the
-  runtime's subject index (erased with the subject) and the execution by its number
-  in the journey (``executionSeq``), never by its id, its attributes or the execution
-  name (which holds the end user's id).
+* **Audit.** Runtime actions are appended to the journey's audit log by ``system``;
+  they name the subject by a random pseudonym kept in the runtime's subject index
+  (erased with the subject) and the execution by its number in the journey
+  (``executionSeq``), never by its id, its attributes or the execution name (which
+  holds the end user's id): erasure has nothing to rewrite in an append-only log.
+  The outbox (SPEC §5.1's shape, ``endUserId`` included) keeps masked renders only,
+  and erasure deletes the subject's messages.
 """
 
 from __future__ import annotations
@@ -90,6 +92,9 @@ class StartResult:
 
     def to_wire(self) -> dict[str, Any]:
         return {"started": self.started, "heldOut": self.held_out, "skipped": self.skipped}
+
+    def execution_arns(self) -> list[str]:
+        return [s["executionArn"] for s in self.started]
 
 
 @dataclass(frozen=True)
@@ -214,11 +219,11 @@ class Runtime:
         if entry.decision is EntryDecision.BLOCKED:
             self._index(ws, end_user_id, f"{journey_id}#holdout#{event.id}", start, journey, world)
             self._count_impact(ws, journey_id, start, "holdout")
-            result.held_out.append({"journeyId": journey_id, "subject": pseudonym})
+            result.held_out.append({"journeyId": journey_id, "endUserId": end_user_id})
             return
         if entry.decision is not EntryDecision.ENTERED:
             reason = entry.reason.value if entry.reason else "not_eligible"
-            skip(reason, f"subject {pseudonym} is not eligible ({reason})")
+            skip(reason, f"the subject is not eligible ({reason})")
             return
         name = execution_name(journey_id, version, end_user_id, event.id)
         arn = self.sfn.start(name, f'{{"journey": "{journey_id}"}}')
@@ -260,7 +265,8 @@ class Runtime:
             ],
             start,
         )
-        result.started.append({"journeyId": journey_id, "executionName": name, "executionArn": arn})
+        started = {"journeyId": journey_id, "version": version, "executionArn": arn}
+        result.started.append({**started, "endUserId": end_user_id})
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -288,7 +294,7 @@ class Runtime:
             self._unwait(ws, record["endUserId"], state, journey_id, name)
             moved = resume(env, state, event_at)
         else:
-            delivery = RuntimeDelivery(env, self, ws, record["seq"], pseudonym)
+            delivery = RuntimeDelivery(env, self, ws, record["arn"])
             moved = advance(env, state, delivery)
         new = moved.state
         audit: list[tuple[str, dict]] = []
@@ -444,8 +450,7 @@ class Runtime:
         if journey_id:
             rows = [m for m in rows if m["journeyId"] == journey_id]
         if end_user_id:
-            pseudonym = self.tables["subjects"].get(f"{workspace_id}#{end_user_id}", "pseudonym")
-            rows = [m for m in rows if m["subject"] == pseudonym]
+            rows = [m for m in rows if m["endUserId"] == end_user_id]
         return rows
 
     def step_stats(self, workspace_id: str, journey: Journey) -> list[dict[str, Any]]:

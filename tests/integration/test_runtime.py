@@ -41,8 +41,15 @@ def trial(event_id: str, user: str, at: datetime = T0) -> InboundEvent:
 def test_a_trigger_starts_one_named_running_execution_and_a_holdout_subject_none(runtime):
     started = runtime.start_execution(WS, signup("evt-1", "usr_plain_ana")).to_wire()
     name = "act-onb-2026__v1__usr_plain_ana__evt-1"
-    assert [s["executionName"] for s in started["started"]] == [name]
     arn = started["started"][0]["executionArn"]
+    assert started["started"] == [
+        {
+            "journeyId": "act-onb-2026",
+            "version": 1,
+            "executionArn": arn,
+            "endUserId": "usr_plain_ana",
+        }
+    ]
     assert arn.endswith(f":execution:disp:{name}")
     assert runtime.sfn.describe(arn)["status"] == "RUNNING"
 
@@ -84,10 +91,10 @@ def test_advancing_the_clock_runs_the_waits_in_order_delivers_and_succeeds(runti
 
     outbox = runtime.outbox(WS, journey_id="act-onb-2026")
     assert [m["stepId"] for m in outbox] == ["send-welcome", "send-reengage"]
-    assert outbox[0]["at"].startswith("2026-06-01T14:00") and outbox[1]["at"].startswith(
-        "2026-06-04T14:00"
-    )
-    assert outbox[0]["subjectLine"] == "Welcome to Acme Analytics, A•••!"  # masked at rest
+    assert [m["sentAt"] for m in outbox] == ["2026-06-01T14:00:00Z", "2026-06-04T14:00:00Z"]
+    assert (
+        outbox[0]["rendered"]["subjectLine"] == "Welcome to Acme Analytics, A•••!"
+    )  # masked at rest
     assert all(m["sesMessageId"] for m in outbox)
     from moto.backends import get_backend
 
@@ -147,7 +154,10 @@ def test_a_version_published_mid_flight_does_not_move_running_executions(runtime
         "comm-reengage-email",
     ]
     new = runtime.start_execution(WS, signup("evt-2", "usr_plain_ana")).to_wire()
-    assert new["started"][0]["executionName"].startswith("act-onb-2026__v2__")
+    assert new["started"][0]["version"] == 2
+    assert new["started"][0]["executionArn"].endswith(
+        ":disp:act-onb-2026__v2__usr_plain_ana__evt-2"
+    )
 
 
 def test_step_stats_equal_the_counts_of_the_audit_entries(runtime):
