@@ -309,6 +309,7 @@ class ApiErrorCode(StrEnum):
     VERSION_NOT_FOUND = "version_not_found"
     DRAFT_NOT_FOUND = "draft_not_found"
     SUBJECT_NOT_FOUND = "subject_not_found"
+    EXECUTION_NOT_FOUND = "execution_not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     # 409
     CONFLICT = "conflict"

@@ -34,6 +34,7 @@ from simulator.api.errors import (
     envelope,
 )
 from simulator.api.middleware import BodyGuard
+from simulator.api.runtime_routes import register_runtime_routes
 from simulator.api.settings import ApiSettings
 from simulator.api.store import StoreFailure
 from simulator.api.wire import (
@@ -120,6 +121,7 @@ def create_app(backend_or_settings: Backend | ApiSettings | None = None) -> Fast
         max_depth=backend.settings.max_json_depth,
     )
     _install_error_handlers(app)
+    register_runtime_routes(app, _actor)  # before /{journey_id}: internal/* must win
     _journey_routes(app)
     _workspace_routes(app)
     install_docs(app, title=title)

@@ -102,6 +102,21 @@ class WorkspaceDirectory:
         document = self.store.document(workspace_id, document_key("subject", end_user_id))
         return None if document is None else Subject.model_validate(document)
 
+    def known_workspaces(self) -> list[str]:
+        """Every workspace the store holds (the partitions with a workspace document)."""
+        workspace = document_key("workspace", "")
+        found = set()
+        for page in self.store.db.get_paginator("scan").paginate(
+            TableName=self.store.documents_table,
+            ProjectionExpression="ws, #k",
+            ExpressionAttributeNames={"#k": "key"},
+        ):
+            found |= {i["ws"]["S"] for i in page.get("Items", []) if i["key"]["S"] == workspace}
+        return sorted(found)
+
+    def is_member_token(self, token: str) -> bool:
+        return self.store.member(token) is not None
+
     def authenticate(self, token: str | None) -> Actor:
         """The member a token belongs to, or ``401 unauthorized``."""
         if not token:

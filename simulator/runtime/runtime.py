@@ -104,6 +104,8 @@ class DispatchResult:
     decision: str | None
     status: str
     wake_at: datetime | None
+    step: dict[str, Any] | None = None
+    """The step's trace record (masked), as the dry-run shows it."""
 
 
 class Runtime:
@@ -251,6 +253,7 @@ class Runtime:
         }
         if not self.tables["executions"].put(f"{ws}#{journey_id}", name, record, if_absent=True):
             return  # the same (journey, version, subject, event): already started
+        self.tables["triggers"].put(ws, f"arn#{arn}", {"journey": journey_id, "name": name})
         self._index(ws, end_user_id, f"{journey_id}#exec#{name}", start, journey, world)
         self._count_impact(ws, journey_id, start, "exposed")
         self._schedule(ws, journey_id, name, state)
@@ -269,6 +272,11 @@ class Runtime:
         result.started.append({**started, "endUserId": end_user_id})
 
     # --- dispatch ----------------------------------------------------------------------
+
+    def execution_by_arn(self, workspace_id: str, arn: str) -> tuple[str, str] | None:
+        """``(journey id, execution name)`` of an execution of the workspace."""
+        found = self.tables["triggers"].get(workspace_id, f"arn#{arn}")
+        return None if found is None else (found["journey"], found["name"])
 
     def dispatch(self, workspace_id: str, journey_id: str, name: str) -> DispatchResult:
         """Advance one execution by one step (the dispatcher Task state)."""
@@ -370,7 +378,8 @@ class Runtime:
             self._audit(ws, journey_id, audit, self.now())
         step_id = moved.step.step_id if moved.step else None
         decision = moved.step.decision.value if moved.step else None
-        return DispatchResult(name, step_id, decision, status, new.wake_at)
+        trace_step = moved.step.to_wire() if moved.step else None
+        return DispatchResult(name, step_id, decision, status, new.wake_at, trace_step)
 
     # --- end-user events ---------------------------------------------------------------
 
