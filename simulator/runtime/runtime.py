@@ -250,6 +250,8 @@ class Runtime:
             "startedAt": start.isoformat(),
             "trigger": trigger,
             "state": state.to_wire(),
+            "status": "RUNNING",
+            "currentStepId": state.step_id,
         }
         if not self.tables["executions"].put(f"{ws}#{journey_id}", name, record, if_absent=True):
             return  # the same (journey, version, subject, event): already started
