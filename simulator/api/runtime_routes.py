@@ -36,6 +36,10 @@ class DispatchBody(_Body):
     execution_arn: str = Field(alias="executionArn", min_length=1)
 
 
+class ForgetBody(_Body):
+    end_user_id: str = Field(alias="endUserId", min_length=1)
+
+
 class AdvanceBody(_Body):
     """Exactly one of ``to`` (a timestamp) and ``by`` (an ISO-8601 duration)."""
 
@@ -76,6 +80,11 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
     def dispatch(body: DispatchBody, ws: WorkspaceDep, svc: ServiceDep):
         """Advance one execution by one step (the dispatcher's Task state)."""
         return JSONResponse(svc.dispatch(ws, body.execution_arn))
+
+    @app.post(base + "/forget-end-user", tags=tags, responses=errors(403))
+    def forget_end_user(body: ForgetBody, ws: WorkspaceDep, svc: ServiceDep):
+        """GDPR erasure: the end user everywhere, running executions ABORTED; idempotent."""
+        return JSONResponse(svc.forget_end_user(ws, _plain(body)))
 
     journeys = "/api/journeys/{journey_id}"
     stats = ["runtime"]

@@ -35,6 +35,8 @@ Documented decisions where the spec is silent:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 import threading
 from collections.abc import Mapping
@@ -47,6 +49,7 @@ from simulator.codes import Decision, EntryDecision
 from simulator.engine.bandit import ArmStats
 from simulator.engine.dryrun import DEFAULT_START, derive_seed
 from simulator.engine.eligibility import evaluate_entry
+from simulator.engine.masking import mask_name
 from simulator.engine.predicates import lookup
 from simulator.engine.stepper import (
     ExecutionEnv,
@@ -430,6 +433,84 @@ class Runtime:
             counted += 1
         return counted
 
+    # --- erasure -----------------------------------------------------------------------
+
+    def forget_end_user(self, workspace_id: str, end_user_id: str) -> dict[str, Any]:
+        """Erase the end user everywhere the runtime and the store keep them (GDPR).
+
+        Deleted: the profile document, every execution of theirs (state, pointer, wake-up,
+        open wait, ARN pointer; running ones are stopped first: ``ABORTED``), their holdout
+        records, outbox messages, stored trigger answers that name them, and their
+        subject index with the audit pseudonym (the append-only audit log then names
+        nobody who can be found). Kept: the counters behind the stats, which are
+        anonymous. A tombstone keyed by a hash of (workspace, id) lets a second call say
+        ``alreadyForgotten`` without keeping the id.
+        """
+        with self._lock:
+            erased: dict[str, int] = {}
+            stopped = 0
+            subjects = self.tables["subjects"]
+            partition = f"{workspace_id}#{end_user_id}"
+            entries = list(subjects.items(partition))
+            for key, entry in entries:
+                if "#exec#" in key:
+                    name = key.split("#exec#", 1)[1]
+                    stopped += self._erase_execution(workspace_id, entry["journeyId"], name)
+                    erased["executions"] = erased.get("executions", 0) + 1
+                elif "#holdout#" in key:
+                    erased["holdoutRecords"] = erased.get("holdoutRecords", 0) + 1
+                subjects.delete(partition, key)
+            outbox = self.tables["outbox"]
+            messages = [
+                (k, m) for k, m in outbox.items(workspace_id) if m.get("endUserId") == end_user_id
+            ]
+            for key, _ in messages:
+                outbox.delete(workspace_id, key)
+            erased["outboxMessages"] = len(messages)
+            triggers = self.tables["triggers"]
+            answers = [
+                key
+                for key, answer in triggers.items(workspace_id, "event#")
+                if end_user_id in json.dumps(answer)
+            ]
+            for key in answers:
+                triggers.delete(workspace_id, key)
+            erased["triggerAnswers"] = len(answers)
+            erased["profiles"] = self.backend.directory.forget_subject(workspace_id, end_user_id)
+            tombstone = _tombstone(workspace_id, end_user_id)
+            nothing = not entries and not messages and not answers and not erased["profiles"]
+            already = nothing and self.tables["counters"].get("forgotten", tombstone) is not None
+            self.tables["counters"].put("forgotten", tombstone, True)
+            if not nothing:
+                self._audit_erasure(workspace_id, {k for k, e in entries if isinstance(e, dict)})
+            return {
+                "endUserId": mask_name(end_user_id),
+                "erased": erased,
+                "stoppedExecutions": stopped,
+                "alreadyForgotten": already,
+            }
+
+    def _erase_execution(self, ws: str, journey_id: str, name: str) -> int:
+        executions = self.tables["executions"]
+        record = executions.get(f"{ws}#{journey_id}", name)
+        if record is None:
+            return 0
+        state = ExecutionState.from_wire(record["state"])
+        if state.wake_at is not None:
+            self.tables["wakeups"].delete(
+                _WAKE, _wake_key(state.wake_at, f"{ws}#{journey_id}#{name}")
+            )
+        if state.awaiting is not None:
+            self._unwait(ws, record["endUserId"], state, journey_id, name)
+        stopped = int(self.sfn.abort(record["arn"]))
+        self.tables["triggers"].delete(ws, f"arn#{record['arn']}")
+        executions.delete(f"{ws}#{journey_id}", name)
+        return stopped
+
+    def _audit_erasure(self, ws: str, keys: set[str]) -> None:
+        for journey_id in sorted({key.split("#", 1)[0] for key in keys}):
+            self._audit(ws, journey_id, [("end-user-forgotten", {})], self.now())
+
     # --- reads -------------------------------------------------------------------------
 
     def executions(
@@ -669,6 +750,10 @@ class Runtime:
 
 def _wake_key(at: datetime, suffix: str) -> str:
     return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{suffix}"
+
+
+def _tombstone(workspace_id: str, end_user_id: str) -> str:
+    return hashlib.sha256(f"forgotten::{workspace_id}::{end_user_id}".encode()).hexdigest()
 
 
 def _sender(workspace_id: str) -> str:

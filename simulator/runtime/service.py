@@ -88,6 +88,12 @@ class RuntimeService:
             "wakeAt": _time(result.wake_at),
         }
 
+    def forget_end_user(self, workspace_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        end_user_id = body.get("endUserId") if isinstance(body, dict) else None
+        if not isinstance(end_user_id, str) or not end_user_id:
+            raise InvalidRequest("endUserId: a non-empty string is required", location="endUserId")
+        return self.ready().forget_end_user(workspace_id, end_user_id)
+
     # --- journey stats -----------------------------------------------------------------
 
     def _journey(self, actor: Actor, journey_id: str):

@@ -3,6 +3,8 @@ outbox and stats, and 4xx with a code on bad input."""
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 
 from simulator.api.testing import api_client
@@ -111,3 +113,75 @@ def test_viewers_cannot_move_the_clock_and_unknown_things_are_404(client):
     assert (response.status_code, response.json()["code"]) == (404, "execution_not_found")
     response = client.get("/api/_sim/outbox", params={"cursor": "x"}, headers=viewer)
     assert (response.status_code, response.json()["code"]) == (400, "invalid_request")
+
+
+def _everything(client, owner):
+    """Every route's answer about the workspace, and every item of every table."""
+    texts = []
+    for path in ("/api/journeys", "/api/_sim/outbox", "/api/workspace/subjects"):
+        texts.append(client.get(path, headers=owner).text)
+    for journey in client.get("/api/journeys", headers=owner).json():
+        for tail in ("", "/audit", "/executions", "/step-stats", "/calibrated-impact"):
+            texts.append(client.get(f"/api/journeys/{journey['id']}{tail}", headers=owner).text)
+    db = client.backend.store.db
+    prefix = client.backend.store.session.settings.table_prefix + "-"
+    for table in [t for t in db.list_tables()["TableNames"] if t.startswith(prefix)]:
+        for page in db.get_paginator("scan").paginate(TableName=table):
+            for item in page["Items"]:
+                for value in item.values():
+                    blob = value.get("B")  # documents and versions are zlib-compressed JSON
+                    texts.append(zlib.decompress(blob).decode() if blob else repr(value))
+    return "\n".join(texts)
+
+
+def test_forget_end_user_leaves_nothing_aborts_and_keeps_the_stats():
+    with api_client(publish=True) as client:
+        owner = client.auth("owner")
+        subject = client.backend.directory.subject("acme", "usr_trial_checkout")
+        trial = {
+            "id": "evt-trial",
+            "name": "subscription.trial_started",
+            "at": "2026-06-01T14:00:00Z",
+            "properties": {
+                "trialPlan": "growth",
+                "trialDays": 14,
+                "seats": 4,
+                "endUserId": "usr_trial_checkout",
+            },
+        }
+        client.post("/api/journeys/internal/start-execution", json=trial, headers=SYNC)
+        client.post("/api/_sim/clock/advance", json={"by": "PT1H"}, headers=owner)
+        [row] = client.get("/api/journeys/trial-conv-2026/executions", headers=owner).json()
+        arn = row["executionArn"]
+        stats = client.get("/api/journeys/trial-conv-2026/step-stats", headers=owner).json()
+        impact = client.get("/api/journeys/trial-conv-2026/calibrated-impact", headers=owner)
+
+        before = _everything(client, owner)
+        assert "usr_trial_checkout" in before and subject.attributes["email"] in before
+
+        body = {"endUserId": "usr_trial_checkout"}
+        forgot = client.post("/api/journeys/internal/forget-end-user", json=body, headers=SYNC)
+        assert forgot.status_code == 200, forgot.text
+        answer = forgot.json()
+        assert answer["stoppedExecutions"] == 1 and answer["alreadyForgotten"] is False
+        assert answer["erased"]["executions"] == 1 and answer["erased"]["profiles"] == 1
+        assert (
+            client.backend.store.session.client("stepfunctions").describe_execution(
+                executionArn=arn
+            )["status"]
+            == "ABORTED"
+        )
+
+        everything = _everything(client, owner)
+        pii = client.backend.directory.world("acme").workspace.pii_attributes
+        values = [subject.attributes[name] for name in pii if name in subject.attributes]
+        assert len(values) >= 3  # e-mail, phone, names: what identifies the person
+        for needle in ["usr_trial_checkout", *values]:
+            assert needle not in everything, needle
+        assert client.get("/api/journeys/trial-conv-2026/step-stats", headers=owner).json() == stats
+        after = client.get("/api/journeys/trial-conv-2026/calibrated-impact", headers=owner)
+        assert after.json() == impact.json()
+
+        second = client.post("/api/journeys/internal/forget-end-user", json=body, headers=SYNC)
+        assert second.json()["alreadyForgotten"] is True
+        assert second.json()["stoppedExecutions"] == 0
