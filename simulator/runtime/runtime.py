@@ -35,6 +35,7 @@ Documented decisions where the spec is silent:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -59,7 +60,7 @@ from simulator.engine.stepper import (
     resume,
     start_state,
 )
-from simulator.models import Event, Journey, Subject
+from simulator.models import AdaptiveBranchStep, Event, Journey, Subject
 from simulator.runtime.delivery import RuntimeDelivery
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable
 from simulator.runtime.naming import execution_name
@@ -109,6 +110,21 @@ class DispatchResult:
     wake_at: datetime | None
     step: dict[str, Any] | None = None
     """The step's trace record (masked), as the dry-run shows it."""
+    end_user_id: str | None = None
+
+
+def _flushing(method: Any) -> Any:
+    """Run a public runtime call under the lock, appending its audit entries at the end."""
+
+    @functools.wraps(method)
+    def call(self: Runtime, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._flush_audit()
+
+    return call
 
 
 class Runtime:
@@ -124,6 +140,12 @@ class Runtime:
         self._lock = threading.RLock()
         self._journeys: dict[tuple[str, str, int], Journey] = {}
         self._senders: set[str] = set()
+        # What this runtime wrote, kept to avoid reading it back (write-through: every
+        # write still goes to DynamoDB first). One runtime instance per store.
+        self._now: datetime | None = None
+        self._pseudonyms: dict[tuple[str, str], str] = {}
+        self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._pending_audit: dict[tuple[str, str], list[tuple[str, dict, datetime]]] = {}
 
     def ensure(self) -> None:
         for table in self.tables.values():
@@ -133,12 +155,17 @@ class Runtime:
     # --- the clock ---------------------------------------------------------------------
 
     def now(self) -> datetime:
-        stored = self.tables["counters"].get(*_CLOCK)
-        return datetime.fromisoformat(stored) if stored else DEFAULT_START
+        if self._now is None:
+            stored = self.tables["counters"].get(*_CLOCK)
+            self._now = datetime.fromisoformat(stored) if stored else DEFAULT_START
+        return self._now
 
     def _set_now(self, moment: datetime) -> None:
-        self.tables["counters"].put(*_CLOCK, moment.astimezone(UTC).isoformat())
+        if moment != self._now:
+            self.tables["counters"].put(*_CLOCK, moment.astimezone(UTC).isoformat())
+            self._now = moment
 
+    @_flushing
     def advance_clock(self, to: datetime) -> list[DispatchResult]:
         """Move the clock to ``to``, running every dispatch due by then in time order."""
         with self._lock:
@@ -163,6 +190,7 @@ class Runtime:
 
     # --- triggers ----------------------------------------------------------------------
 
+    @_flushing
     def start_execution(self, workspace_id: str, event: InboundEvent) -> StartResult:
         """Start one execution per active journey listening to ``event`` (SPEC §5)."""
         with self._lock:
@@ -258,6 +286,7 @@ class Runtime:
         }
         if not self.tables["executions"].put(f"{ws}#{journey_id}", name, record, if_absent=True):
             return  # the same (journey, version, subject, event): already started
+        self._records[(ws, journey_id, name)] = record
         self.tables["triggers"].put(ws, f"arn#{arn}", {"journey": journey_id, "name": name})
         self._index(ws, end_user_id, f"{journey_id}#exec#{name}", start, journey, world)
         self._count_impact(ws, journey_id, start, "exposed")
@@ -283,6 +312,7 @@ class Runtime:
         found = self.tables["triggers"].get(workspace_id, f"arn#{arn}")
         return None if found is None else (found["journey"], found["name"])
 
+    @_flushing
     def dispatch(self, workspace_id: str, journey_id: str, name: str) -> DispatchResult:
         """Advance one execution by one step (the dispatcher Task state)."""
         with self._lock:
@@ -291,17 +321,17 @@ class Runtime:
     def _dispatch(
         self, ws: str, journey_id: str, name: str, event_at: datetime | None = None
     ) -> DispatchResult:
-        executions = self.tables["executions"]
-        record = executions.get(f"{ws}#{journey_id}", name)
-        if record is None:
+        found = self._record(ws, journey_id, name)
+        if found is None:
             raise LookupError(f"no execution {name!r} of journey {journey_id!r}")
+        record = {**found, "arms": dict(found.get("arms", {}))}  # the cache changes on write
         state = ExecutionState.from_wire(record["state"])
         if state.done:
             return DispatchResult(name, None, None, record.get("status", "SUCCEEDED"), None)
         world = self.backend.directory.world(ws)
         journey = self._journey(ws, journey_id, record["version"])
         subject = self._subject(ws, record["endUserId"], None)
-        env = self._env(ws, journey, world, subject, record["trigger"])
+        env = self._env(ws, journey, world, subject, record["trigger"], state.step_id)
         pseudonym = self._pseudonym(ws, record["endUserId"])
         if state.awaiting is not None:
             self._unwait(ws, record["endUserId"], state, journey_id, name)
@@ -376,7 +406,8 @@ class Runtime:
             and moved.step.branch.chosen_arm_id
         ):
             record.setdefault("arms", {})[moved.step.step_id] = moved.step.branch.chosen_arm_id
-        executions.put(f"{ws}#{journey_id}", name, record)
+        self.tables["executions"].put(f"{ws}#{journey_id}", name, record)
+        self._records[(ws, journey_id, name)] = record
         if new.ended is None:
             self._schedule(ws, journey_id, name, new)
         if audit:
@@ -384,10 +415,13 @@ class Runtime:
         step_id = moved.step.step_id if moved.step else None
         decision = moved.step.decision.value if moved.step else None
         trace_step = moved.step.to_wire() if moved.step else None
-        return DispatchResult(name, step_id, decision, status, new.wake_at, trace_step)
+        return DispatchResult(
+            name, step_id, decision, status, new.wake_at, trace_step, record["endUserId"]
+        )
 
     # --- end-user events ---------------------------------------------------------------
 
+    @_flushing
     def post_event(
         self, workspace_id: str, event: InboundEvent, end_user_id: str
     ) -> dict[str, Any]:
@@ -435,6 +469,7 @@ class Runtime:
 
     # --- erasure -----------------------------------------------------------------------
 
+    @_flushing
     def forget_end_user(self, workspace_id: str, end_user_id: str) -> dict[str, Any]:
         """Erase the end user everywhere the runtime and the store keep them (GDPR).
 
@@ -477,6 +512,7 @@ class Runtime:
                 triggers.delete(workspace_id, key)
             erased["triggerAnswers"] = len(answers)
             erased["profiles"] = self.backend.directory.forget_subject(workspace_id, end_user_id)
+            self._pseudonyms.pop((workspace_id, end_user_id), None)
             tombstone = _tombstone(workspace_id, end_user_id)
             nothing = not entries and not messages and not answers and not erased["profiles"]
             already = nothing and self.tables["counters"].get("forgotten", tombstone) is not None
@@ -492,7 +528,8 @@ class Runtime:
 
     def _erase_execution(self, ws: str, journey_id: str, name: str) -> int:
         executions = self.tables["executions"]
-        record = executions.get(f"{ws}#{journey_id}", name)
+        record = self._record(ws, journey_id, name)
+        self._records.pop((ws, journey_id, name), None)
         if record is None:
             return 0
         state = ExecutionState.from_wire(record["state"])
@@ -620,8 +657,16 @@ class Runtime:
         )
 
     def _env(
-        self, ws: str, journey: Journey, world: World, subject: Subject, trigger: Mapping[str, Any]
+        self,
+        ws: str,
+        journey: Journey,
+        world: World,
+        subject: Subject,
+        trigger: Mapping[str, Any],
+        step_id: str | None = None,
     ) -> ExecutionEnv:
+        """The execution's environment; arm stats are read only when ``step_id`` is an
+        adaptive branch (the one planner that reads them)."""
         at = datetime.fromisoformat(trigger["at"])
         info = TriggerInfo(trigger["eventName"], at, dict(trigger["properties"]))
         event = Event(name=trigger["eventName"], at=at, properties=dict(trigger["properties"]))
@@ -629,17 +674,32 @@ class Runtime:
             subject = subject.model_copy(
                 update={"events": sorted([*subject.events, event], key=lambda e: e.at)}
             )
-        return ExecutionEnv.of(
-            journey, world, subject, info, frozenset(), self.arm_stats(ws, journey.id) or None
+        step = next((s for s in journey.steps if s.id == step_id), None)
+        arms = (
+            self.arm_stats(ws, journey.id) or None if isinstance(step, AdaptiveBranchStep) else None
         )
+        return ExecutionEnv.of(journey, world, subject, info, frozenset(), arms)
+
+    def _record(self, ws: str, journey_id: str, name: str) -> dict[str, Any] | None:
+        key = (ws, journey_id, name)
+        if key not in self._records:
+            found = self.tables["executions"].get(f"{ws}#{journey_id}", name)
+            if found is None:
+                return None
+            self._records[key] = found
+        return self._records[key]
 
     def _pseudonym(self, ws: str, end_user_id: str) -> str:
+        cached = self._pseudonyms.get((ws, end_user_id))
+        if cached is not None:
+            return cached
         subjects = self.tables["subjects"]
         known = subjects.get(f"{ws}#{end_user_id}", "pseudonym")
         if known is None:
             known = "sub_" + secrets.token_hex(8)
             if not subjects.put(f"{ws}#{end_user_id}", "pseudonym", known, if_absent=True):
                 known = subjects.get(f"{ws}#{end_user_id}", "pseudonym")
+        self._pseudonyms[(ws, end_user_id)] = known
         return known
 
     def _index(
@@ -678,7 +738,7 @@ class Runtime:
         self.tables["wakeups"].put(_WAKE, key, pointer)
 
     def _clear_wake(self, ws: str, journey_id: str, name: str) -> None:
-        record = self.tables["executions"].get(f"{ws}#{journey_id}", name)
+        record = self._record(ws, journey_id, name)
         if record is None:
             return
         state = ExecutionState.from_wire(record["state"])
@@ -712,13 +772,20 @@ class Runtime:
         )
 
     def _audit(self, ws: str, journey_id: str, audit: list[tuple[str, dict]], at: datetime) -> None:
-        last = self.store.reserve_audit(ws, journey_id, len(audit))
-        stamp = format_timestamp(at)
-        entries = [
-            AuditEntry(last - len(audit) + 1 + i, stamp, "system", action, metadata)
-            for i, (action, metadata) in enumerate(audit)
-        ]
-        self.store.append_audit(ws, journey_id, entries)
+        """Queue audit entries; :meth:`_flush_audit` appends them before the public
+        call that made them returns (one reserve and one append per journey)."""
+        pending = self._pending_audit.setdefault((ws, journey_id), [])
+        pending.extend((action, metadata, at) for action, metadata in audit)
+
+    def _flush_audit(self) -> None:
+        pending, self._pending_audit = self._pending_audit, {}
+        for (ws, journey_id), queued in pending.items():
+            last = self.store.reserve_audit(ws, journey_id, len(queued))
+            entries = [
+                AuditEntry(last - len(queued) + 1 + i, format_timestamp(at), "system", action, meta)
+                for i, (action, meta, at) in enumerate(queued)
+            ]
+            self.store.append_audit(ws, journey_id, entries)
 
     def send_email(self, env: ExecutionEnv, effect: Any, rendered: Any) -> str | None:
         """Deliver an e-mail through SES v2 (moto by default) when enabled; its id."""
