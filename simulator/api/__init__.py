@@ -7,8 +7,6 @@ not import FastAPI: ``create_app`` is loaded on first use, so the CLI and the te
 UI that call the backend directly never pay for the web framework.
 """
 
-from typing import Any
-
 from simulator.api.auth import Actor
 from simulator.api.aws import AwsSession, AwsSettings, MotoServer
 from simulator.api.backend import Backend
@@ -31,7 +29,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str):
     if name == "create_app":
         from simulator.api.app import create_app
 

@@ -85,6 +85,8 @@ class InboundEvent:
     at: datetime
     properties: Mapping[str, Any] = field(default_factory=dict)
     end_user_id: str | None = None
+    awaiting: bool = False
+    """The execution now awaits an event (``wake_at`` is the wait's timeout)."""
     """Given at the top level of the payload; else read at the contract's path."""
 
 
@@ -111,6 +113,8 @@ class DispatchResult:
     step: dict[str, Any] | None = None
     """The step's trace record (masked), as the dry-run shows it."""
     end_user_id: str | None = None
+    awaiting: bool = False
+    """The execution now awaits an event (``wake_at`` is the wait's timeout)."""
 
 
 def _flushing(method: Any) -> Any:
@@ -122,6 +126,7 @@ def _flushing(method: Any) -> Any:
             try:
                 return method(self, *args, **kwargs)
             finally:
+                self._flush_counters()
                 self._flush_audit()
 
     return call
@@ -146,6 +151,7 @@ class Runtime:
         self._pseudonyms: dict[tuple[str, str], str] = {}
         self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._pending_audit: dict[tuple[str, str], list[tuple[str, dict, datetime]]] = {}
+        self._pending_counts: dict[tuple[str, str], int] = {}
 
     def ensure(self) -> None:
         for table in self.tables.values():
@@ -182,9 +188,16 @@ class Runtime:
                     break
                 key, pointer = due
                 wakeups.delete(_WAKE, key)
-                at = datetime.fromisoformat(pointer["at"])
-                self._set_now(max(at, now))
-                results.append(self._dispatch(pointer["ws"], pointer["journey"], pointer["name"]))
+                at = max(datetime.fromisoformat(pointer["at"]), now)
+                self._set_now(at)
+                ws, journey_id, name = pointer["ws"], pointer["journey"], pointer["name"]
+                while True:  # steps due at this same instant run on, without a wake-up
+                    result = self._dispatch(ws, journey_id, name, schedule=False)
+                    results.append(result)
+                    if result.wake_at is None or result.wake_at != at or result.awaiting:
+                        break
+                if result.wake_at is not None:
+                    self._schedule_at(ws, journey_id, name, result.wake_at)
             self._set_now(to)
             return results
 
@@ -319,7 +332,13 @@ class Runtime:
             return self._dispatch(workspace_id, journey_id, name)
 
     def _dispatch(
-        self, ws: str, journey_id: str, name: str, event_at: datetime | None = None
+        self,
+        ws: str,
+        journey_id: str,
+        name: str,
+        event_at: datetime | None = None,
+        *,
+        schedule: bool = True,
     ) -> DispatchResult:
         found = self._record(ws, journey_id, name)
         if found is None:
@@ -345,9 +364,7 @@ class Runtime:
             step = moved.step
             decision, reason = step.decision.value, step.reason.value if step.reason else None
             if step.decision is not Decision.DEFERRED:
-                self.tables["counters"].add(
-                    f"{ws}#{journey_id}", f"step#{step.step_id}#{decision}#{reason or ''}"
-                )
+                self._bump(f"{ws}#{journey_id}", f"step#{step.step_id}#{decision}#{reason or ''}")
             if step.type == "send" and step.decision is not Decision.DEFERRED:
                 audit.append(
                     (
@@ -372,7 +389,7 @@ class Runtime:
                     )
                 )
             if step.branch is not None and step.branch.chosen_arm_id is not None:
-                self.tables["counters"].add(
+                self._bump(
                     f"{ws}#{journey_id}", f"arm#{step.step_id}#{step.branch.chosen_arm_id}#n"
                 )
                 self._add_arm(
@@ -408,7 +425,7 @@ class Runtime:
             record.setdefault("arms", {})[moved.step.step_id] = moved.step.branch.chosen_arm_id
         self.tables["executions"].put(f"{ws}#{journey_id}", name, record)
         self._records[(ws, journey_id, name)] = record
-        if new.ended is None:
+        if new.ended is None and schedule:
             self._schedule(ws, journey_id, name, new)
         if audit:
             self._audit(ws, journey_id, audit, self.now())
@@ -416,7 +433,14 @@ class Runtime:
         decision = moved.step.decision.value if moved.step else None
         trace_step = moved.step.to_wire() if moved.step else None
         return DispatchResult(
-            name, step_id, decision, status, new.wake_at, trace_step, record["endUserId"]
+            name,
+            step_id,
+            decision,
+            status,
+            new.wake_at,
+            trace_step,
+            record["endUserId"],
+            new.awaiting is not None,
         )
 
     # --- end-user events ---------------------------------------------------------------
@@ -462,7 +486,7 @@ class Runtime:
                 ws, journey_id, datetime.fromisoformat(entry["startedAt"]), f"{cohort}_converted"
             )
             for step_id, arm_id in entry.get("arms", {}).items():
-                self.tables["counters"].add(f"{ws}#{journey_id}", f"arm#{step_id}#{arm_id}#g")
+                self._bump(f"{ws}#{journey_id}", f"arm#{step_id}#{arm_id}#g")
             subjects.put(f"{ws}#{end_user_id}", key, {**entry, "converted": True})
             counted += 1
         return counted
@@ -584,9 +608,7 @@ class Runtime:
 
     def step_stats(self, workspace_id: str, journey: Journey) -> list[dict[str, Any]]:
         counts: dict[tuple[str, str, str | None], int] = {}
-        for key, n in (
-            self.tables["counters"].counters(f"{workspace_id}#{journey.id}", "step#").items()
-        ):
+        for key, n in self._counters(f"{workspace_id}#{journey.id}", "step#").items():
             _, step_id, decision, reason = key.split("#", 3)
             counts[(step_id, decision, reason or None)] = n
         rows = step_stats([(s.id, s.type) for s in journey.steps], counts)
@@ -595,9 +617,7 @@ class Runtime:
     def arm_stats(self, workspace_id: str, journey_id: str) -> dict[str, dict[str, ArmStats]]:
         reached: dict[tuple[str, str], int] = {}
         goals: dict[tuple[str, str], int] = {}
-        for key, n in (
-            self.tables["counters"].counters(f"{workspace_id}#{journey_id}", "arm#").items()
-        ):
+        for key, n in self._counters(f"{workspace_id}#{journey_id}", "arm#").items():
             _, step_id, arm_id, kind = (
                 key.rsplit("#", 3) if key.count("#") == 3 else (None, None, None, None)
             )
@@ -625,9 +645,7 @@ class Runtime:
 
     def calibrated_impact(self, workspace_id: str, journey_id: str) -> dict[str, Any]:
         days: dict[date, CohortCounts] = {}
-        for key, n in (
-            self.tables["counters"].counters(f"{workspace_id}#{journey_id}", "impact#").items()
-        ):
+        for key, n in self._counters(f"{workspace_id}#{journey_id}", "impact#").items():
             _, day, cohort = key.split("#")
             counts = days.get(date.fromisoformat(day), CohortCounts())
             days[date.fromisoformat(day)] = counts + CohortCounts(**{cohort: n})
@@ -727,12 +745,13 @@ class Runtime:
 
     def _count_impact(self, ws: str, journey_id: str, start: datetime, cohort: str) -> None:
         day = start.astimezone(UTC).date().isoformat()
-        self.tables["counters"].add(f"{ws}#{journey_id}", f"impact#{day}#{cohort}")
+        self._bump(f"{ws}#{journey_id}", f"impact#{day}#{cohort}")
 
     def _schedule(self, ws: str, journey_id: str, name: str, state: ExecutionState) -> None:
-        wake = state.wake_at
-        if wake is None:
-            return
+        if state.wake_at is not None:
+            self._schedule_at(ws, journey_id, name, state.wake_at)
+
+    def _schedule_at(self, ws: str, journey_id: str, name: str, wake: datetime) -> None:
         key = _wake_key(wake, f"{ws}#{journey_id}#{name}")
         pointer = {"ws": ws, "journey": journey_id, "name": name, "at": wake.isoformat()}
         self.tables["wakeups"].put(_WAKE, key, pointer)
@@ -776,6 +795,24 @@ class Runtime:
         call that made them returns (one reserve and one append per journey)."""
         pending = self._pending_audit.setdefault((ws, journey_id), [])
         pending.extend((action, metadata, at) for action, metadata in audit)
+
+    def _bump(self, pk: str, sk: str, amount: int = 1) -> None:
+        """Count; the increments of one public call are added at its end (one
+        ``UpdateItem ADD`` per counter), and reads in between see them."""
+        key = (pk, sk)
+        self._pending_counts[key] = self._pending_counts.get(key, 0) + amount
+
+    def _counters(self, pk: str, prefix: str) -> dict[str, int]:
+        counts = self.tables["counters"].counters(pk, prefix)
+        for (pending_pk, sk), n in self._pending_counts.items():
+            if pending_pk == pk and sk.startswith(prefix):
+                counts[sk] = counts.get(sk, 0) + n
+        return counts
+
+    def _flush_counters(self) -> None:
+        pending, self._pending_counts = self._pending_counts, {}
+        for (pk, sk), n in pending.items():
+            self.tables["counters"].add(pk, sk, n)
 
     def _flush_audit(self) -> None:
         pending, self._pending_audit = self._pending_audit, {}
