@@ -109,7 +109,7 @@ class ScenarioReport:
 
 def load_scenario(path: Path) -> tuple[Scenario, Path]:
     """The scenario and its project folder (relative paths from the file's folder)."""
-    from simulator.project.positions import SourceSyntaxError
+    from simulator.project.positions import SourceSyntaxError, lookup
     from simulator.project.yaml_source import parse_yaml
 
     try:
@@ -122,8 +122,8 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
         raise InputError(f"{path}:{exc.line}:{exc.column}: {exc}", location=str(path)) from exc
 
     def where(pointer: str) -> str:
-        found = parsed.positions.get(pointer)
-        return f"{path}:{found.line}:{found.column}" if found else str(path)
+        line, column = lookup(parsed.positions, pointer)
+        return f"{path}:{line}:{column}"
 
     try:
         scenario = Scenario.model_validate(parsed.value)
