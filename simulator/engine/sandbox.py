@@ -49,9 +49,11 @@ from typing import Any
 
 from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator
+from jinja2.optimizer import Optimizer
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
 from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum, pass_context
+from jinja2.visitor import NodeTransformer
 from markupsafe import EscapeFormatter, Markup
 
 from simulator.engine.growth import (
@@ -287,11 +289,28 @@ class _LimitedEscapeFormatter(_LimitedFormatter, EscapeFormatter):
     pass
 
 
+def _joins(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Concat) or node.find(nodes.Concat) is not None
+
+
+class _LimitedOptimizer(Optimizer):
+    """Jinja's constant folding, except of ``~`` (and what holds one): folding would join
+    values into text at compile time, past the run-time check that refuses non-data
+    (``{{ ''.upper ~ '' }}`` would print a method's address)."""
+
+    def generic_visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> nodes.Node:
+        if isinstance(node, nodes.Expr) and _joins(node):
+            return NodeTransformer.generic_visit(self, node, *args, **kwargs)
+        return super().generic_visit(node, *args, **kwargs)
+
+
 class _LimitedCodeGenerator(CodeGenerator):
     """Wraps loop iterables, literals, ``~`` and comparison operands in runtime guards."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.optimizer is not None:
+            self.optimizer = _LimitedOptimizer(self.environment)
         self._loop_iterables: set[int] = set()
         self._sized: set[int] = set()
         self._joined: set[int] = set()
@@ -323,6 +342,15 @@ class _LimitedCodeGenerator(CodeGenerator):
         self._loop_iterables.add(id(node.iter))
         super().visit_For(node, frame)
         self._loop_iterables.discard(id(node.iter))
+
+    def _output_child_to_const(self, node: nodes.Expr, frame: Any, finalize: Any) -> str:
+        # Jinja folds constant output (``{{ ''.upper }}``) at compile time and, with
+        # autoescape, escapes it *before* finalize sees it: refuse non-data here, so the
+        # node is evaluated at run time, where finalize comes first and reports it.
+        if _joins(node):
+            raise nodes.Impossible()
+        check_printable(node.as_const(frame.eval_ctx))
+        return super()._output_child_to_const(node, frame, finalize)
 
     def visit_Output(self, node: nodes.Output, frame: Any) -> None:
         data = [child.data for child in node.nodes if isinstance(child, nodes.TemplateData)]
