@@ -24,6 +24,7 @@ from typing import Any
 from jinja2 import ChainableUndefined, meta, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import object_type_repr
 
 __all__ = [
     "RecordingUndefined",
@@ -65,6 +66,23 @@ class RecordingUndefined(ChainableUndefined):
         names = _missing.get()
         if names is not None:
             names.add(name)
+
+    @property
+    def _undefined_message(self) -> str:
+        name = self._undefined_name
+        if name is None or isinstance(name, str) or self._undefined_hint is not None:
+            return super()._undefined_message
+        return self._missing_item()
+
+    def _missing_item(self) -> str:
+        from simulator.engine.limits import NotDataError, check_printable
+
+        owner = object_type_repr(self._undefined_obj)
+        try:
+            check_printable(self._undefined_name)
+        except NotDataError:  # say what the key is, never its repr (an address)
+            return f"{owner} has no element of type {type(self._undefined_name).__name__}"
+        return f"{owner} has no element {self._undefined_name!r}"
 
     def __str__(self) -> str:
         self._record()

@@ -43,6 +43,7 @@ renderer reports as a template error. Limits are far above what a real message n
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import update_wrapper
 from typing import Any
@@ -397,6 +398,13 @@ class LimitedSandbox(SandboxedEnvironment):
         self.filters, self.tests = _GuardedRegistry(tests=False), _GuardedRegistry(tests=True)
         self.filters.update(filters)
         self.tests.update(tests)
+
+    def _compile(self, source: str, filename: str) -> Any:
+        # Python may warn about the generated code (``{{ (5)[1:2] }}`` becomes ``5[1:2]``,
+        # a SyntaxWarning); it is not the author's code, and it fails as a template error.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return super()._compile(source, filename)
 
     def make_globals(self, d: Mapping[str, Any] | None) -> Any:
         # A plain dict instead of Jinja's ChainMap: this environment's globals never
