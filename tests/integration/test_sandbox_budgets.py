@@ -213,3 +213,20 @@ def test_served_api_answers_other_requests_while_payloads_run(projects):
                     assert (first["decision"], first["reason"]) == ("failed", "template_error")
     finally:
         _stop(process)
+
+
+def test_validate_reports_templates_that_cannot_compile_as_findings(run_cli, tmp_path):
+    """Validation compiles every payload without crashing, and a template Python cannot
+    even compile (a 5,000-digit integer literal) is a finding, not an internal error."""
+    root = _example_project(tmp_path / "acme")
+    for journey_id, item in zip(_payload_ids(), PAYLOADS, strict=True):
+        _write_payload(root, journey_id, item["template"])
+    _write_payload(root, "huge-literal", "{{ " + "9" * 5000 + " }}")
+    result = run_cli("validate", str(root), "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    report = json.loads(result.stdout)
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    assert [(f["code"], Path(f["file"]).name) for f in errors] == [
+        ("template_syntax_error", "comm-huge-literal.json")
+    ]
+    assert "Exceeds the limit" in errors[0]["message"]
