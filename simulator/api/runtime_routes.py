@@ -4,7 +4,7 @@ simulator's own ``/api/_sim/`` routes. Thin: every route calls
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Body, Depends, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,6 +85,18 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
     def forget_end_user(body: ForgetBody, ws: WorkspaceDep, svc: ServiceDep):
         """GDPR erasure: the end user everywhere, running executions ABORTED; idempotent."""
         return JSONResponse(svc.forget_end_user(ws, _plain(body)))
+
+    @app.post(base + "/translate-pinpoint", tags=tags, responses=errors(403))
+    def translate_pinpoint(
+        body: Annotated[dict[str, Any], Body()], ws: WorkspaceDep, svc: ServiceDep
+    ):
+        """A Pinpoint journey export (with templates and segments) → an import bundle."""
+        return JSONResponse(svc.translate_pinpoint(ws, body))
+
+    @app.post(base + "/import-bundle", tags=tags, responses=errors(403, 409))
+    def import_bundle(body: Annotated[dict[str, Any], Body()], ws: WorkspaceDep, svc: ServiceDep):
+        """Apply an import bundle as drafts (never publishes); dryRun writes nothing."""
+        return JSONResponse(svc.import_bundle(ws, body))
 
     journeys = "/api/journeys/{journey_id}"
     stats = ["runtime"]

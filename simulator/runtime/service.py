@@ -94,6 +94,16 @@ class RuntimeService:
             raise InvalidRequest("endUserId: a non-empty string is required", location="endUserId")
         return self.ready().forget_end_user(workspace_id, end_user_id)
 
+    def translate_pinpoint(self, workspace_id: str, body: Any) -> dict[str, Any]:
+        from simulator.runtime.imports import translate_pinpoint
+
+        return translate_pinpoint(body)
+
+    def import_bundle(self, workspace_id: str, body: Any) -> dict[str, Any]:
+        from simulator.runtime.imports import import_bundle
+
+        return import_bundle(self.backend, workspace_id, body)
+
     # --- journey stats -----------------------------------------------------------------
 
     def _journey(self, actor: Actor, journey_id: str):
