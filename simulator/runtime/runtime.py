@@ -60,6 +60,7 @@ from simulator.engine.stepper import (
     resume,
     start_state,
 )
+from simulator.engine.trace import format_time
 from simulator.models import AdaptiveBranchStep, Event, Journey, Subject
 from simulator.runtime.delivery import RuntimeDelivery
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable
@@ -591,7 +592,7 @@ class Runtime:
                     "status": described.get("status", record.get("status", "RUNNING")),
                     "currentStepId": record.get("currentStepId"),
                     "chosenArms": record.get("arms", {}),
-                    "startedAt": record["startedAt"],
+                    "startedAt": format_time(datetime.fromisoformat(record["startedAt"])),
                 }
             )
         return rows
