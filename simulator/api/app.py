@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyCookie, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import cookie_parser
 from starlette.routing import Match
 
 from simulator import __version__
@@ -33,9 +34,10 @@ from simulator.api.errors import (
     StoreUnavailable,
     envelope,
 )
-from simulator.api.middleware import BodyGuard
+from simulator.api.middleware import HEAD_REWRITTEN, BodyGuard, HeadAsGet
+from simulator.api.mutations import too_large_as_journey_error
 from simulator.api.settings import ApiSettings
-from simulator.api.store import StoreFailure
+from simulator.api.store import ItemTooLarge, StoreFailure
 from simulator.api.wire import (
     AuditEntryOut,
     CreateJourney,
@@ -69,8 +71,18 @@ def _actor(
     _b: Annotated[Any, Security(_bearer)] = None,
     _c: Annotated[Any, Security(_cookie)] = None,
 ) -> Actor:
-    token = credentials(request.headers.get("authorization"), request.cookies.get("session"))
+    token = credentials(request.headers.getlist("authorization"), _session_cookies(request))
     return _backend(request).directory.authenticate(token)
+
+
+def _session_cookies(request: Request) -> list[str]:
+    # Every ``session`` cookie, from every Cookie header: ``request.cookies`` keeps the
+    # last one only, which would let a second cookie silently pick the member.
+    found = []
+    for header in request.headers.getlist("cookie"):
+        for chunk in header.split(";"):
+            found.extend(value for name, value in cookie_parser(chunk).items() if name == "session")
+    return found
 
 
 ActorDep = Annotated[Actor, Depends(_actor)]
@@ -119,6 +131,7 @@ def create_app(backend_or_settings: Backend | ApiSettings | None = None) -> Fast
         max_bytes=backend.settings.max_body_bytes,
         max_depth=backend.settings.max_json_depth,
     )
+    app.add_middleware(HeadAsGet)
     _install_error_handlers(app)
     _journey_routes(app)
     _workspace_routes(app)
@@ -286,6 +299,8 @@ def _allowed_methods(request: Request) -> list[str]:
         match, _ = route.matches(request.scope)
         if match is not Match.NONE:
             methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")  # served by HeadAsGet
     return sorted(methods)
 
 
@@ -308,8 +323,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             error: JourneySimError = RouteNotFound(f"no route {request.url.path}")
         elif exc.status_code == 405:
             allowed = _allowed_methods(request)
+            method = "HEAD" if request.scope.get(HEAD_REWRITTEN) else request.method
             error = MethodNotAllowed(
-                f"{request.method} is not allowed on {request.url.path}",
+                f"{method} is not allowed on {request.url.path}",
                 details=[{"allowed": allowed}],
             )
             return respond(error, headers={"Allow": ", ".join(allowed)})
@@ -319,6 +335,15 @@ def _install_error_handlers(app: FastAPI) -> None:
             error = InvalidRequest(str(exc.detail))
             error.status = exc.status_code
         return respond(error, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(ItemTooLarge)
+    async def item_too_large(request: Request, exc: ItemTooLarge):
+        # A write the backend did not expect to be large (an audit page, say).
+        try:
+            with too_large_as_journey_error():
+                raise exc
+        except JourneySimError as error:
+            return respond(error)
 
     @app.exception_handler(StoreFailure)
     async def store_failure(request: Request, exc: StoreFailure):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Discriminator, Field
+from pydantic import AwareDatetime, Discriminator, Field, WithJsonSchema
 from typing_extensions import TypeAliasType
 
 from simulator.api.records import JourneyStatus
@@ -43,6 +43,26 @@ __all__ = [
 ]
 
 JOURNEY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+RESERVED_JOURNEY_IDS = frozenset({"internal"})
+"""Ids that would shadow a route: ``/api/journeys/internal/*`` is the runtime's. Ids
+starting with ``_`` are reserved for journeysim's own routes as well."""
+
+JourneyIdIn = Annotated[
+    str,
+    Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "pattern": JOURNEY_ID_PATTERN,
+            "not": {"enum": sorted(RESERVED_JOURNEY_IDS)},
+        }
+    ),
+]
+"""A journey id as a create body gives it. Validation lets reserved ids (``internal``,
+``_…``) through so that the backend refuses them with their own code,
+``400 reserved_journey_id``; the documented schema excludes them."""
 
 BranchStep = TypeAliasType(
     "BranchStep",
@@ -65,7 +85,7 @@ def _exit_only() -> list[Step]:
 class CreateJourney(Model):
     """``POST /api/journeys``: the seed's parameters, plus an optional ``id``."""
 
-    id: str | None = Field(default=None, min_length=1, max_length=128, pattern=JOURNEY_ID_PATTERN)
+    id: JourneyIdIn | None = None
     """Journey id; generated from the name when absent (journeysim extension)."""
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
