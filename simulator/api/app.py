@@ -9,6 +9,7 @@ for every operation.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from fastapi import Depends, FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyCookie, HTTPBearer
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import cookie_parser
 from starlette.routing import Match
@@ -89,6 +91,42 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 BackendDep = Annotated[Backend, Depends(_backend)]
 
 
+async def _strictly(request: Request, body: BaseModel) -> BaseModel:
+    """``body`` (FastAPI validated it in pydantic's lax mode), if the raw JSON also
+    passes strict validation; else ``400 invalid_request`` as for any field problem.
+
+    Lax mode converts ``"3"`` and ``true`` to the integers 3 and 1, ``"yes"`` to a
+    boolean: requests the OpenAPI document calls invalid would be accepted. Strict JSON
+    validation takes exactly the JSON types the document names (ISO strings for times,
+    enum values as strings, as JSON has no other form). ``3.0`` stays an integer, as
+    JSON Schema says it is one."""
+    raw = await request.body()
+    document = json.loads(raw, parse_float=_integral_as_int)
+    try:
+        type(body).model_validate_json(json.dumps(document), strict=True)
+    except ValidationError as exc:
+        problems = [{**problem, "loc": ("body", *problem["loc"])} for problem in exc.errors()]
+        raise RequestValidationError(problems, body=document) from None
+    return body
+
+
+def _integral_as_int(text: str) -> int | float:
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+async def _create_body(request: Request, body: CreateJourney) -> CreateJourney:
+    return await _strictly(request, body)
+
+
+async def _patch_body(request: Request, body: PatchJourney) -> PatchJourney:
+    return await _strictly(request, body)
+
+
+async def _simulate_body(request: Request, body: SimulateRequest) -> SimulateRequest:
+    return await _strictly(request, body)
+
+
 def _json(model_or_list: Any, status_code: int = 200) -> JSONResponse:
     if isinstance(model_or_list, list):
         content = [item.to_wire() for item in model_or_list]
@@ -157,7 +195,9 @@ def _journey_routes(app: FastAPI) -> None:
         response_model=JourneyView,
         responses=errors(403, 409),
     )
-    def create_journey(body: CreateJourney, actor: ActorDep, backend: BackendDep):
+    def create_journey(
+        body: Annotated[CreateJourney, Depends(_create_body)], actor: ActorDep, backend: BackendDep
+    ):
         """Create a new draft journey; returns it with ``version: "draft"``."""
         return _json(backend.create_journey(actor, body), 201)
 
@@ -186,7 +226,10 @@ def _journey_routes(app: FastAPI) -> None:
         responses=errors(403, 404, 409),
     )
     def patch_draft(
-        journey_id: _JourneyId, body: PatchJourney, actor: ActorDep, backend: BackendDep
+        journey_id: _JourneyId,
+        body: Annotated[PatchJourney, Depends(_patch_body)],
+        actor: ActorDep,
+        backend: BackendDep,
     ):
         """Change the draft, conditionally on the ``updatedAt`` last read (409 if stale)."""
         return _json(backend.patch_draft(actor, journey_id, body))
@@ -244,7 +287,10 @@ def _journey_routes(app: FastAPI) -> None:
         responses=errors(403, 404),
     )
     def simulate(
-        journey_id: _JourneyId, body: SimulateRequest, actor: ActorDep, backend: BackendDep
+        journey_id: _JourneyId,
+        body: Annotated[SimulateRequest, Depends(_simulate_body)],
+        actor: ActorDep,
+        backend: BackendDep,
     ):
         """Dry-run trace of one subject (PII-masked); nothing is sent."""
         return JSONResponse(backend.simulate(actor, journey_id, body))

@@ -227,3 +227,98 @@ def test_two_session_cookies_in_two_cookie_headers_are_ambiguous(api):
 )
 def test_one_credential_presented_consistently_is_accepted(api, headers):
     assert api.get("/api/journeys", headers=headers).status_code == 200
+
+
+# --- the OpenAPI request schemas say what the server accepts -------------------------------
+
+
+def _request_validator(api, path: str, method: str):
+    from jsonschema import Draft202012Validator
+
+    document = api.get("/openapi.json").json()
+    body = document["paths"][path][method]["requestBody"]["content"]["application/json"]
+    return Draft202012Validator({**body["schema"], "components": document["components"]})
+
+
+BRANCH_WITHOUT_KIND = {
+    "id": "b",
+    "type": "branch",
+    "mode": "conditional",
+    "rules": [{"when": {"name": "plan", "op": "eq", "value": "pro"}, "next": "x"}],
+    "defaultNext": "x",
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"name": "n", "steps": [{"id": "x"}]}, "invalid_request"),
+        ({"name": "n", "steps": [{"id": "b", "type": "branch", "rules": [], "defaultNext": "x"}]},
+         "invalid_request"),
+        ({"name": "n", "steps": [BRANCH_WITHOUT_KIND, {"id": "x", "type": "exit"}]},
+         "invalid_request"),
+        ({"name": "n", "goalEventWindowDays": "3"}, "invalid_request"),
+        ({"name": "n", "goalEventWindowDays": True}, "invalid_request"),
+        ({"id": "internal", "name": "n"}, "reserved_journey_id"),
+    ],
+    ids=["step-without-type", "branch-without-mode", "predicate-without-kind",
+         "integer-as-string", "integer-as-boolean", "reserved-id"],
+)  # fmt: skip
+def test_create_bodies_the_schema_refuses_the_server_refuses(api, body, code):
+    validator = _request_validator(api, "/api/journeys", "post")
+    assert not validator.is_valid(body)
+    refused(api.post("/api/journeys", json=body, headers=OWNER), 400, code)
+
+
+def test_create_bodies_the_schema_accepts_the_server_accepts(api):
+    validator = _request_validator(api, "/api/journeys", "post")
+    with_kind = {**BRANCH_WITHOUT_KIND, "rules": [{**BRANCH_WITHOUT_KIND["rules"][0]}]}
+    with_kind["rules"][0]["when"] = {**with_kind["rules"][0]["when"], "kind": "attribute"}
+    body = {
+        "name": "n",
+        "goalEventWindowDays": 3.0,
+        "steps": [with_kind, {"id": "x", "type": "exit"}],
+    }
+    assert validator.is_valid(body)
+    assert api.post("/api/journeys", json=body, headers=OWNER).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({}, "invalid_subject"),
+        ({"subjectId": "usr_trial_checkout", "subjectAttributes": {}}, "invalid_subject"),
+        ({"subjectId": None, "subjectAttributes": None}, "invalid_subject"),
+        ({"subjectId": "usr_trial_checkout", "futureEvents": []}, "invalid_subject"),
+        ({"subjectAttributes": {}, "overrides": ["nope"]}, "unknown_override"),
+        ({"subjectAttributes": {}, "futureEvents": [{"name": "e", "after": "3 days"}]},
+         "invalid_request"),
+        ({"subjectAttributes": {}, "futureEvents": [{"name": "e", "after": "P1.5DT1H"}]},
+         "invalid_request"),
+        ({"subjectAttributes": {}, "at": "9999-01-01T00:00:00Z"}, "invalid_request"),
+        ({"subjectAttributes": {}, "seed": 2**63}, "invalid_request"),
+    ],
+    ids=["empty", "both", "both-null", "events-with-a-real-subject", "unknown-override",
+         "not-a-duration", "fraction-not-last", "start-too-late", "seed-too-large"],
+)  # fmt: skip
+def test_simulate_bodies_the_schema_refuses_the_server_refuses(api, body, code):
+    validator = _request_validator(api, "/api/journeys/{journey_id}/simulate", "post")
+    assert not validator.is_valid(body)
+    response = api.post("/api/journeys/act-onb-2026/simulate", json=body, headers=OWNER)
+    refused(response, 400, code)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"subjectId": "usr_trial_checkout", "subjectAttributes": None},
+        {"subjectAttributes": {"seats": 4}, "subjectId": None, "overrides": ["holdout"]},
+        {"subjectAttributes": {}, "futureEvents": [{"name": "e", "after": "PT1.5H"}], "seed": 7},
+        {"subjectAttributes": {}, "at": "2999-12-31T00:00:00+05:00"},
+    ],
+)
+def test_simulate_bodies_the_schema_accepts_the_server_accepts(api, body):
+    validator = _request_validator(api, "/api/journeys/{journey_id}/simulate", "post")
+    assert validator.is_valid(body)
+    response = api.post("/api/journeys/trial-conv-2026/simulate", json=body, headers=OWNER)
+    assert response.status_code == 200, response.text[:300]
