@@ -23,15 +23,25 @@ from pydantic import BaseModel
 from simulator.project.documents import DocumentKind
 from simulator.reporting.model import ValidationReport
 
-__all__ = ["BUNDLE_KIND", "REPORT_KIND", "SCHEMA_BASE", "SCHEMA_KINDS", "schema_for", "schema_id"]
+__all__ = [
+    "BUNDLE_KIND",
+    "JOURNEY_TEST_KIND",
+    "REPORT_KIND",
+    "SCHEMA_BASE",
+    "SCHEMA_KINDS",
+    "schema_for",
+    "schema_id",
+]
 
 SCHEMA_BASE = "https://journeysim.dev/schemas/"
 REPORT_KIND = "validation-report"
 BUNDLE_KIND = "import-bundle"
+JOURNEY_TEST_KIND = "journey-test"
 SCHEMA_KINDS: tuple[str, ...] = (
     *(kind.value for kind in DocumentKind),
     REPORT_KIND,
     BUNDLE_KIND,
+    JOURNEY_TEST_KIND,
 )
 """Every published schema, by kind name."""
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -44,6 +54,7 @@ _DESCRIPTIONS = {
     DocumentKind.SUBJECT.value: "A journeysim subject for dry-runs (subjects/*.json).",
     REPORT_KIND: "The JSON output of `journeysim validate --format json` (version 1).",
     BUNDLE_KIND: "A Pinpoint import bundle (`journeysim import-pinpoint -o FILE`).",
+    JOURNEY_TEST_KIND: "A journeysim scenario file (*.journeytest.yaml, `journeysim test`).",
 }
 
 
@@ -66,6 +77,10 @@ def schema_for(kind: str) -> dict[str, Any]:
         from importers.pinpoint.bundle import ImportBundle
 
         generated = _generate(ImportBundle, "validation")
+    elif kind == JOURNEY_TEST_KIND:
+        from simulator.journeytests.model import ScenarioFile
+
+        generated = _generate(ScenarioFile, "validation")
     else:
         generated = _generate(DocumentKind(kind).model, "validation")
     return {

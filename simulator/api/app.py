@@ -38,6 +38,7 @@ from simulator.api.errors import (
 )
 from simulator.api.middleware import HEAD_REWRITTEN, BodyGuard, HeadAsGet
 from simulator.api.mutations import too_large_as_journey_error
+from simulator.api.runtime_routes import register_runtime_routes
 from simulator.api.settings import ApiSettings
 from simulator.api.store import ItemTooLarge, StoreFailure
 from simulator.api.wire import (
@@ -171,6 +172,7 @@ def create_app(backend_or_settings: Backend | ApiSettings | None = None) -> Fast
     )
     app.add_middleware(HeadAsGet)
     _install_error_handlers(app)
+    register_runtime_routes(app, _actor)  # before /{journey_id}: internal/* must win
     _journey_routes(app)
     _workspace_routes(app)
     install_docs(app, title=title)

@@ -35,6 +35,15 @@ in-process by default). Authenticate with `Authorization: Bearer <member token>`
 TAGS = [
     {"name": "journeys", "description": "Authoring, lifecycle, audit and dry-runs."},
     {"name": "workspace", "description": "Read-only workspace documents for dashboards."},
+    {"name": "runtime", "description": "Live executions and the stats of published journeys."},
+    {
+        "name": "internal",
+        "description": "The runtime's own endpoints: bearer = the workspace's syncApiKey.",
+    },
+    {
+        "name": "simulator",
+        "description": "journeysim's clock, events and outbox: not part of the product API.",
+    },
 ]
 
 _MEANINGS = {

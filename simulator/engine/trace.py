@@ -146,6 +146,9 @@ class TraceTrigger(TraceModel):
     at: Time | None = None
     properties: Data
     """Masked; what templates see as ``event``."""
+    injected: bool | None = None
+    """``true`` when the subject had no such event at the start and the dry-run added
+    it (SPEC §3.1); absent otherwise."""
 
 
 class TraceRendered(TraceModel):
