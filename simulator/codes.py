@@ -298,8 +298,12 @@ class ApiErrorCode(StrEnum):
     UNKNOWN_OVERRIDE = "unknown_override"
     VALIDATION_FAILED = "validation_failed"
     SEND_STEP_USES_TRANSACTIONAL_COMM = "send_step_uses_transactional_comm"
+    RESERVED_JOURNEY_ID = "reserved_journey_id"
+    INVALID_DOCUMENT = "invalid_document"
+    """A request body with a repeated key: the code the CLI gives a file with one."""
     # 401, 402, 403
     UNAUTHORIZED = "unauthorized"
+    AMBIGUOUS_CREDENTIALS = "ambiguous_credentials"
     TIER_LIMIT_EXCEEDED = "tier_limit_exceeded"
     FORBIDDEN = "forbidden"
     OVERRIDES_REQUIRE_OWNER = "overrides_require_owner"
@@ -327,6 +331,8 @@ class ApiErrorCode(StrEnum):
     # 5xx
     INTERNAL_ERROR = "internal_error"
     STORE_UNAVAILABLE = "store_unavailable"
+    # journeysim serve --state
+    INVALID_STATE_FILE = "invalid_state_file"
 
 
 # --- Journey tests (scenario files, ``journeysim test``) ----------------------------------
