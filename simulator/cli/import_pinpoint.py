@@ -14,19 +14,18 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
-from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
-from rich.text import Text
 
-from importers.pinpoint.bundle import ReportEntry
-from importers.pinpoint.loader import ImportRun, import_files, write_project
 from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, fail, user_errors, write_atomically
-from simulator.codes import MALFORMED_INPUT_CODES
 from simulator.errors import UsageError
+
+if TYPE_CHECKING:  # the importer and rich are imported when the command runs, not for --help
+    from rich.text import Text
+
+    from importers.pinpoint.bundle import ReportEntry
+    from importers.pinpoint.loader import ImportRun
 
 __all__ = ["import_pinpoint_command", "register"]
 
@@ -69,6 +68,9 @@ def import_pinpoint_command(
     with user_errors():
         if fmt not in ("text", "json"):
             raise UsageError(f"--format must be text or json, not {fmt!r}")
+        from importers.pinpoint.loader import import_files, write_project
+        from simulator.codes import MALFORMED_INPUT_CODES
+
         run = import_files(export, templates, segments)
         bundle = run.bundle
         to_stdout = output is not None and str(output) == "-"
@@ -92,6 +94,11 @@ def import_pinpoint_command(
 
 
 def _print_report(run: ImportRun, fmt: str, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
     report = sorted(run.report, key=lambda entry: _RANK[entry.severity.value])
     if fmt == "json":
         document = {
@@ -110,14 +117,12 @@ def _print_report(run: ImportRun, fmt: str, stream: TextIO) -> None:
         severity = Text(entry.severity.value, style=style)
         table.add_row(severity, Text(entry.code), _where(run, entry), Text(entry.message))
     # Piped output is not cut to a terminal's width: pointers stay whole, one per line.
-    natural = Measurement.get(_WIDE, _WIDE.options, table).maximum
+    wide = Console(width=1000)
+    natural = Measurement.get(wide, wide.options, table).maximum
     width = None if stream.isatty() else max(100, natural)
     console = Console(file=stream, highlight=False, width=width)
     console.print(table)
     console.print(Text(_summary_line(run)))
-
-
-_WIDE = Console(width=1000)
 
 
 def _summary_line(run: ImportRun) -> str:
@@ -142,6 +147,8 @@ def _position(run: ImportRun, entry: ReportEntry) -> dict:
 
 
 def _where(run: ImportRun, entry: ReportEntry) -> Text:
+    from rich.text import Text
+
     lines = []
     if entry.template is not None:
         at = f" {entry.line}:{entry.column}" if entry.line else ""
