@@ -95,8 +95,12 @@ def schema_for(kind: str) -> dict[str, Any]:
 
 
 def _generate(model: type[BaseModel], mode: str) -> dict[str, Any]:
+    from simulator.docstrings import add_field_docstrings, describe, models_under
+
     schema = model.model_json_schema(by_alias=True, mode=mode)  # type: ignore[arg-type]
     definitions = schema.get("$defs", {})
+    describe(schema, model)
+    add_field_docstrings(definitions, models_under(model))
     _require_tags(schema, definitions)
     return _tidy(schema)
 

@@ -8,8 +8,9 @@ loader, the models and the validator with it.
 
 from __future__ import annotations
 
-import importlib as _importlib
 import typing as _typing
+
+from simulator.lazy import exports as _exports
 
 if _typing.TYPE_CHECKING:
     from simulator.project.checks import referenced_documents, validate_project
@@ -104,14 +105,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> _typing.Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _exports(__name__, _HOMES)

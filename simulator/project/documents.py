@@ -29,7 +29,6 @@ from simulator.project.positions import (
     lookup,
     offsets_to_positions,
 )
-from simulator.project.yaml_source import load_yaml, parse_yaml
 
 if TYPE_CHECKING:
     from simulator.models import DocumentModel
@@ -67,8 +66,11 @@ class Document:
         on first use, empty when the file did not parse."""
         if self.data is None:
             return {}
-        parse = parse_yaml if self.path.suffix in _YAML_SUFFIXES else parse_json
-        return parse(self.text).positions
+        if self.path.suffix in _YAML_SUFFIXES:
+            from simulator.project.yaml_source import parse_yaml
+
+            return parse_yaml(self.text).positions
+        return parse_json(self.text).positions
 
     @property
     def id(self) -> str | None:
@@ -124,6 +126,8 @@ def read_document(
     del raw  # a big file is held once, as text
     document = replace(document, text=text)
     is_yaml = path.suffix in _YAML_SUFFIXES
+    if is_yaml:  # PyYAML is imported for projects that have YAML files
+        from simulator.project.yaml_source import load_yaml
     try:
         value = load_yaml(text) if is_yaml else load_json(text)
     except SourceSyntaxError as exc:
