@@ -14,7 +14,6 @@ from typing import Any
 from simulator.findings import Finding
 from simulator.project.documents import Document, DocumentKind
 from simulator.project.loader import LoadedProject
-from simulator.project.references import references
 
 __all__ = ["referenced_documents", "validate_project"]
 
@@ -67,7 +66,7 @@ def referenced_documents(loaded: LoadedProject, document: Document) -> list[Docu
     if document.kind is not DocumentKind.JOURNEY:
         return [document]
     related = [document, *loaded.of_kind(DocumentKind.WORKSPACE)]
-    pending = list(references(document.kind, document.data))
+    pending = list(document.references)
     seen: set[tuple[DocumentKind, str]] = set()
     while pending:
         key = pending.pop()
@@ -77,6 +76,6 @@ def referenced_documents(loaded: LoadedProject, document: Document) -> list[Docu
         found = loaded.find(*key)
         if found is not None:
             related.append(found)
-            pending.extend(references(found.kind, found.data))
+            pending.extend(found.references)
     unique = {id(d): d for d in related}
     return list(unique.values())

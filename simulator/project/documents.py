@@ -29,6 +29,7 @@ from simulator.project.positions import (
     lookup,
     offsets_to_positions,
 )
+from simulator.project.references import references
 
 if TYPE_CHECKING:
     from simulator.models import DocumentModel
@@ -71,6 +72,11 @@ class Document:
 
             return parse_yaml(self.text).positions
         return parse_json(self.text).positions
+
+    @cached_property
+    def references(self) -> list[tuple[DocumentKind, str]]:
+        """``(kind, id)`` of the documents this one names (``simulator.project.references``)."""
+        return references(self.kind, self.data)
 
     @property
     def id(self) -> str | None:

@@ -42,7 +42,6 @@ from simulator.codes import FindingCode
 from simulator.errors import InputError
 from simulator.findings import Finding, make_finding
 from simulator.project.documents import SOURCE_SUFFIXES, Document, DocumentKind, read_document
-from simulator.project.references import references
 
 if TYPE_CHECKING:
     from simulator.models import Journey
@@ -247,7 +246,7 @@ class _Reader:
         while pending or wanted:
             if pending:
                 document = pending.pop()
-                wanted.extend(references(document.kind, document.data))
+                wanted.extend(document.references)
                 continue
             key = wanted.pop()
             if key in seen:

@@ -6,15 +6,15 @@ segments its branch predicates test (``segmentId``, at any depth); a segment nam
 the segments its predicate composes. Read from the parsed data, so a document that
 failed its model still brings what it names.
 
->>> sorted(references(DocumentKind.JOURNEY, {"audienceId": "seg-a", "steps": [
-...     {"type": "send", "communicationId": "comm-1"}]}))
-[(<DocumentKind.COMMUNICATION: 'communication'>, 'comm-1'), \
-(<DocumentKind.SEGMENT: 'segment'>, 'seg-a')]
+>>> references(DocumentKind.JOURNEY, {"audienceId": "seg-a", "steps": [
+...     {"type": "send", "communicationId": "comm-1"}]})
+[(<DocumentKind.SEGMENT: 'segment'>, 'seg-a'), \
+(<DocumentKind.COMMUNICATION: 'communication'>, 'comm-1')]
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from simulator.project.kinds import DocumentKind
@@ -22,37 +22,47 @@ from simulator.project.kinds import DocumentKind
 __all__ = ["references", "values_of"]
 
 
-def references(kind: DocumentKind, data: Any) -> Iterator[tuple[DocumentKind, str]]:
-    """``(kind, id)`` of each document that a ``kind`` document with this data names."""
-    if not isinstance(data, dict):
-        return
+def references(kind: DocumentKind, data: Any) -> list[tuple[DocumentKind, str]]:
+    """``(kind, id)`` of each document that a ``kind`` document with this data names, in
+    document order (repeats kept). One pass over the data, however large."""
+    if kind not in (DocumentKind.JOURNEY, DocumentKind.SEGMENT) or not isinstance(data, dict):
+        return []
+    named: list[tuple[DocumentKind, str]] = []
     if kind is DocumentKind.JOURNEY:
         contract = data.get("triggerContractId")
         if isinstance(contract, str):
-            yield DocumentKind.TRIGGER_CONTRACT, contract
+            named.append((DocumentKind.TRIGGER_CONTRACT, contract))
         audience = data.get("audienceId")
         if isinstance(audience, str):
-            yield DocumentKind.SEGMENT, audience
-        for name in values_of(data, "communicationId"):
-            yield DocumentKind.COMMUNICATION, name
-    if kind in (DocumentKind.JOURNEY, DocumentKind.SEGMENT):
-        for name in values_of(data, "segmentId"):
-            yield DocumentKind.SEGMENT, name
+            named.append((DocumentKind.SEGMENT, audience))
+        keys = {"communicationId": DocumentKind.COMMUNICATION, "segmentId": DocumentKind.SEGMENT}
+    else:
+        keys = {"segmentId": DocumentKind.SEGMENT}
+    for key, value in values_of(data, keys):
+        named.append((keys[key], value))
+    return named
 
 
-def values_of(data: Any, key: str) -> Iterator[str]:
-    """Every string under ``key`` anywhere in a JSON value (iteratively, any depth).
+def values_of(data: Any, keys: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """``(key, value)`` for every string value under one of ``keys`` anywhere in a JSON
+    value, in document order (iteratively, any depth; only containers are visited).
 
-    >>> list(values_of({"a": [{"k": "x"}, {"b": {"k": "y"}}], "k": 3}, "k"))
-    ['x', 'y']
+    >>> list(values_of({"a": [{"k": "x"}, {"b": {"k": "y"}}], "k": 3}, ["k"]))
+    [('k', 'x'), ('k', 'y')]
     """
-    stack = [data]
+    wanted = frozenset(keys)
+    stack = [data] if type(data) in (dict, list) else []
+    pop = stack.pop
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            value = item.get(key)
-            if isinstance(value, str):
-                yield value
-            stack.extend(reversed(item.values()))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
+        item = pop()
+        if type(item) is dict:
+            children = []
+            for key, value in item.items():
+                if type(value) is str:
+                    if key in wanted:
+                        yield key, value
+                elif type(value) is dict or type(value) is list:
+                    children.append(value)
+        else:
+            children = [value for value in item if type(value) is dict or type(value) is list]
+        stack.extend(reversed(children))
