@@ -26,6 +26,9 @@ def _register() -> None:
     for module in (validate, schema, simulate, demo, serve, import_pinpoint):
         module.register(app)
     test_cli.register(app)
+    from simulator.cli import tui
+
+    tui.register(app)
 
 
 def main() -> None:
