@@ -52,6 +52,8 @@ class JourneysimApp(App[None]):
         self.deep_request = request
         self.blink = blink
         self.backend_info = BackendInfo("?", "?", "?", can_override=False)
+        self.link_followed = journey is None and request is None
+        """Whether the deep link's screens are up (tests wait for it)."""
 
     def on_mount(self) -> None:
         from tui.screens.journeys import JourneysScreen
@@ -68,6 +70,7 @@ class JourneysimApp(App[None]):
         assert self.deep_journey is not None
         if self.open_journey(self.deep_journey) and self.deep_request is not None:
             self.open_dry_run(self.deep_journey, self.deep_request)
+        self.link_followed = True
 
     # --- backend calls and navigation ------------------------------------------------
 

@@ -57,6 +57,13 @@ class CompareScreen(Screen):
         self.query_one("#right-timeline", Timeline).show(self.right, mark)
         self.query_one("#left-timeline", Timeline).focus()
         self._details(mark or 0)
+        self.call_after_refresh(self._place, mark or 0)
+
+    def _place(self, index: int) -> None:
+        for side in ("left", "right"):
+            table = self.query_one(f"#{side}-timeline", Timeline)
+            table.move_cursor(row=min(index, table.row_count - 1), animate=False)
+        self._details(index)
 
     def _details(self, index: int) -> None:
         self.query_one("#left-detail", StepDetail).show(self.left, index)
@@ -64,7 +71,9 @@ class CompareScreen(Screen):
 
     @on(DataTable.RowHighlighted)
     def _follow(self, event: DataTable.RowHighlighted) -> None:
-        """Both sides follow the cursor, so the same row is read on both."""
+        """Both sides follow the focused side's cursor, so the same row is read on both."""
+        if not event.data_table.has_focus:
+            return
         index = event.cursor_row
         for side in ("left", "right"):
             table = self.query_one(f"#{side}-timeline", Timeline)
@@ -77,8 +86,7 @@ class CompareScreen(Screen):
         if self.divergence is None:
             self.notify("no divergence: the traces agree row for row")
             return
-        self.query_one("#left-timeline", Timeline).move_cursor(row=self.divergence.index)
-        self.query_one("#left-timeline", Timeline).focus()
+        self._place(self.divergence.index)
 
     def action_back(self) -> None:
         self.app.pop_screen()

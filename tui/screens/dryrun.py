@@ -90,9 +90,8 @@ class DryRunScreen(Screen):
                 yield Label("overrides")
                 can = self.app.backend_info.can_override
                 for override, meaning in OVERRIDE_MEANINGS.items():
-                    key = _FLIP_KEYS[override]
                     yield Checkbox(
-                        f"{override.value} ({key})",
+                        _box_label(override, False),
                         id=f"override-{override.value}",
                         compact=True,
                         disabled=not can,
@@ -205,6 +204,8 @@ class DryRunScreen(Screen):
 
     @on(Checkbox.Changed)
     def _override_changed(self, event: Checkbox.Changed) -> None:
+        override = Override(str(event.checkbox.id).removeprefix("override-"))
+        event.checkbox.label = _box_label(override, event.value)
         if not self._syncing:
             self.action_run()
 
@@ -292,6 +293,11 @@ def _summary(trace: Trace) -> Text:
         applied = ", ".join(o.value for o in trace.overrides_applied)
         text.append(f"\noverrides: {applied}", style="magenta")
     return text
+
+
+def _box_label(override: Override, on: bool) -> str:
+    """A toggle's label says its state in words too (no colour needed to read it)."""
+    return f"{override.value} ({_FLIP_KEYS[override]}){' · on' if on else ''}"
 
 
 def _label(request: DryRunRequest) -> str:
