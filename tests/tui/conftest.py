@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui import DryRunRequest, JourneysimApp, LocalBackend, create_app
+from tui import JourneysimApp, LocalBackend, create_app
 
 
 @pytest.fixture(scope="session")
@@ -41,5 +41,20 @@ def make_app(acme_backend) -> Callable[..., JourneysimApp]:
     return make
 
 
-def dry_run(journey: str, **kwargs) -> DryRunRequest:
-    return DryRunRequest(journey, **kwargs)
+async def settle_app(pilot, times: int = 40) -> None:
+    """Pause until the deep link's screens are up (a dry-run screen has its trace)."""
+    from tui.screens import DryRunScreen
+
+    app = pilot.app
+    for _ in range(times):
+        await pilot.pause()
+        screen = app.screen
+        if app.link_followed and (not isinstance(screen, DryRunScreen) or screen.history):
+            return
+    raise AssertionError(f"the app did not settle on {app.screen!r}")
+
+
+@pytest.fixture
+def settle():
+    """``await settle(pilot)``: wait until the app shows what its deep link asked for."""
+    return settle_app

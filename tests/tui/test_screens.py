@@ -26,17 +26,6 @@ pytestmark = pytest.mark.anyio
 HOLDOUT = DryRunRequest("act-onb-2026", subject_id="usr_holdout")
 
 
-async def settle(pilot, times: int = 40) -> None:
-    """Pause until the deep link's screens are up (a dry-run screen has its trace)."""
-    app = pilot.app
-    for _ in range(times):
-        await pilot.pause()
-        screen = app.screen
-        if app.link_followed and (not isinstance(screen, DryRunScreen) or screen.history):
-            return
-    raise AssertionError(f"the app did not settle on {app.screen!r}")
-
-
 def tree_labels(tree: Tree) -> list[str]:
     labels, stack = [], [tree.root]
     while stack:
@@ -50,7 +39,7 @@ def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def test_journeys_table_filters_as_you_type_and_opens(make_app):
+async def test_journeys_table_filters_as_you_type_and_opens(make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -74,7 +63,7 @@ async def test_journeys_table_filters_as_you_type_and_opens(make_app):
         assert table.row_count == 5
 
 
-async def test_journey_tree_shows_every_step_with_its_details(make_app):
+async def test_journey_tree_shows_every_step_with_its_details(make_app, settle):
     app = make_app(journey="trial-conv-2026")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -93,7 +82,7 @@ async def test_journey_tree_shows_every_step_with_its_details(make_app):
         assert "unreachable" not in labels
 
 
-async def test_journey_tree_puts_findings_beside_their_step(make_app, broken_backend):
+async def test_journey_tree_puts_findings_beside_their_step(make_app, broken_backend, settle):
     app = make_app(broken_backend, journey="onboarding-typo")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -110,7 +99,7 @@ def _walk(node):
         yield from _walk(child)
 
 
-async def test_deep_link_opens_the_trace_and_escape_walks_back(make_app):
+async def test_deep_link_opens_the_trace_and_escape_walks_back(make_app, settle):
     app = make_app(request=HOLDOUT.with_(overrides=frozenset({Override.HOLDOUT})))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -126,7 +115,7 @@ async def test_deep_link_opens_the_trace_and_escape_walks_back(make_app):
         assert isinstance(app.screen, JourneysScreen)
 
 
-async def test_flipping_an_override_reruns_and_changes_the_trace(make_app):
+async def test_flipping_an_override_reruns_and_changes_the_trace(make_app, settle):
     app = make_app(request=HOLDOUT)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -144,7 +133,7 @@ async def test_flipping_an_override_reruns_and_changes_the_trace(make_app):
         assert screen.trace.entry.decision.value == "blocked"
 
 
-async def test_detail_pane_follows_the_selected_step(make_app):
+async def test_detail_pane_follows_the_selected_step(make_app, settle):
     request = DryRunRequest("act-onb-2026", subject_id="usr_quiet_tokyo")
     app = make_app(request=request)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -173,7 +162,7 @@ def _plain(static) -> str:
     return console.file.getvalue()
 
 
-async def test_editing_attributes_in_place_reruns_with_them(make_app):
+async def test_editing_attributes_in_place_reruns_with_them(make_app, settle):
     app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_plain_ana"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -186,7 +175,7 @@ async def test_editing_attributes_in_place_reruns_with_them(make_app):
         assert screen.history[-1][0].attributes == {"firstName": None}
 
 
-async def test_choosing_another_subject_reruns(make_app):
+async def test_choosing_another_subject_reruns(make_app, settle):
     app = make_app(request=HOLDOUT)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -197,7 +186,7 @@ async def test_choosing_another_subject_reruns(make_app):
         assert screen.trace.entry.decision.value == "entered"
 
 
-async def test_synthetic_subject_from_a_seed(make_app):
+async def test_synthetic_subject_from_a_seed(make_app, settle):
     app = make_app(request=DryRunRequest("trial-conv-2026", synthetic=True, seed=7))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -206,7 +195,7 @@ async def test_synthetic_subject_from_a_seed(make_app):
         assert screen.query_one("#seed", Input).value == "7"
 
 
-async def test_compare_highlights_the_first_divergence(make_app):
+async def test_compare_highlights_the_first_divergence(make_app, settle):
     app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_freq_cap_hit"))
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -231,7 +220,7 @@ async def test_compare_highlights_the_first_divergence(make_app):
         assert isinstance(app.screen, DryRunScreen)
 
 
-async def test_export_writes_the_trace_json(make_app, tmp_path):
+async def test_export_writes_the_trace_json(make_app, tmp_path, settle):
     app = make_app(request=HOLDOUT)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -254,7 +243,7 @@ async def test_export_writes_the_trace_json(make_app, tmp_path):
         assert "cannot write" in notifications(app)[-1]
 
 
-async def test_command_line_is_shown_and_copied(make_app, run_cli, monkeypatch):
+async def test_command_line_is_shown_and_copied(make_app, run_cli, monkeypatch, settle):
     request = HOLDOUT.with_(overrides=frozenset({Override.HOLDOUT}))
     app = make_app(request=request)
     copied = []
@@ -273,7 +262,7 @@ async def test_command_line_is_shown_and_copied(make_app, run_cli, monkeypatch):
     assert json.loads(result.stdout) == trace.to_wire()
 
 
-async def test_help_lists_the_keys_of_the_screen(make_app):
+async def test_help_lists_the_keys_of_the_screen(make_app, settle):
     app = make_app(request=HOLDOUT)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -286,7 +275,7 @@ async def test_help_lists_the_keys_of_the_screen(make_app):
         assert isinstance(app.screen, DryRunScreen)
 
 
-async def test_palette_offers_every_key_action(make_app):
+async def test_palette_offers_every_key_action(make_app, settle):
     app = make_app(request=HOLDOUT)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -300,7 +289,7 @@ async def test_palette_offers_every_key_action(make_app):
         assert screen.trace.entry.decision.value == "entered"
 
 
-async def test_bad_settings_are_notifications_not_tracebacks(make_app):
+async def test_bad_settings_are_notifications_not_tracebacks(make_app, settle):
     app = make_app(request=HOLDOUT)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -316,7 +305,7 @@ async def test_bad_settings_are_notifications_not_tracebacks(make_app):
         assert "--attr expects NAME=VALUE" in notifications(app)[-1]
 
 
-async def test_unknown_deep_link_is_a_notification(make_app):
+async def test_unknown_deep_link_is_a_notification(make_app, settle):
     app = make_app(journey="nope")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -324,7 +313,7 @@ async def test_unknown_deep_link_is_a_notification(make_app):
         assert "no journey 'nope'" in notifications(app)[-1]
 
 
-async def test_backend_failures_never_crash_the_app(make_app, acme_backend, monkeypatch):
+async def test_backend_failures_never_crash_the_app(make_app, acme_backend, monkeypatch, settle):
     def broken(request):
         raise RuntimeError("disk on fire")
 
@@ -338,7 +327,7 @@ async def test_backend_failures_never_crash_the_app(make_app, acme_backend, monk
         assert isinstance(app.screen, DryRunScreen)
 
 
-async def test_a_journey_that_does_not_parse_cannot_be_dry_run(make_app, fixtures_dir):
+async def test_a_journey_that_does_not_parse_cannot_be_dry_run(make_app, fixtures_dir, settle):
     from tui import LocalBackend
 
     backend = LocalBackend(fixtures_dir / "invalid" / "invalid_document")
@@ -354,7 +343,7 @@ async def test_a_journey_that_does_not_parse_cannot_be_dry_run(make_app, fixture
 
 
 @pytest.mark.parametrize("key", ["q"])
-async def test_q_quits(make_app, key):
+async def test_q_quits(make_app, key, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

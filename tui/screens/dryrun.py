@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
 
@@ -100,8 +100,9 @@ class DryRunScreen(Screen):
                     yield Static(OVERRIDE_SHORT[override], classes="meaning")
             with Vertical(id="trace-pane"):
                 yield Static(id="trace-summary")
-                yield Timeline(id="timeline")
-                yield StepDetail(id="detail")
+                with Container(id="trace-split"):
+                    yield Timeline(id="timeline")
+                    yield StepDetail(id="detail")
         yield Footer()
 
     def _subject_options(self) -> list[tuple[str, str]]:

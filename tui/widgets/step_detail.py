@@ -160,7 +160,7 @@ def _send(step: TraceStep) -> list[RenderableType]:
     if send.missing_variables:
         names = ", ".join(send.missing_variables)
         parts.append(Text(f"missing variables: {names}", style="yellow"))
-    else:
+    elif send.rendered is not None:
         parts.append(Text("missing variables: none", style="dim"))
     if send.error:
         parts.append(Text(f"template error: {send.error}", style="red"))
