@@ -64,7 +64,7 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
     ServiceDep = Annotated[RuntimeService, Depends(service)]
 
     def internal(request: Request, svc: ServiceDep) -> str:
-        token = credentials(request.headers.get("authorization"), None)
+        token = credentials(request.headers.getlist("authorization"), [])
         return svc.internal_workspace(token)
 
     WorkspaceDep = Annotated[str, Depends(internal)]
