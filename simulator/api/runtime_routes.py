@@ -2,7 +2,6 @@
 simulator's own ``/api/_sim/`` routes. Thin: every route calls
 :class:`~simulator.runtime.service.RuntimeService`."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Path, Query, Request
@@ -29,8 +28,9 @@ _JourneyId = Annotated[str, Path(description="Journey id, e.g. act-onb-2026.")]
 _AWARE = TypeAdapter(AwareDatetime)
 
 
-def _aware(text: str) -> datetime:
-    return _AWARE.validate_python(text)
+def _aware(text: str) -> str:
+    _AWARE.validate_python(text)  # refuses what is not a date-time with an offset
+    return text
 
 
 Timestamp = Annotated[
@@ -77,11 +77,7 @@ class AdvanceBy(_Body):
 
 
 def _plain(body: BaseModel) -> dict[str, Any]:
-    data = body.model_dump(by_alias=True, exclude_none=True)
-    return {
-        key: value.isoformat() if isinstance(value, datetime) else value
-        for key, value in data.items()
-    }
+    return body.model_dump(by_alias=True, exclude_none=True)
 
 
 def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
