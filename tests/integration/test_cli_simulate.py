@@ -119,6 +119,19 @@ def test_attr_overlays_a_project_subject(run_cli, onboarding):
     assert trace["subject"]["id"] == "usr_plain_•••"  # "ana" is still in the e-mail address
 
 
+def test_synthetic_enters_the_journey_and_synthetic_any_need_not(run_cli, onboarding):
+    fitted = run_cli("simulate", onboarding, "--synthetic", "--seed", "1", "-f", "json")
+    loose = run_cli("simulate", onboarding, "--synthetic-any", "--seed", "1", "-f", "json")
+    assert fitted.exit_code == loose.exit_code == 0, fitted.stderr + loose.stderr
+    assert json.loads(fitted.stdout)["entry"]["decision"] == "entered"
+    # The fitted subject leaves the trigger to the dry-run; the unconstrained one keeps
+    # the sign-up event Faker dated up to 40 days back.
+    assert json.loads(fitted.stdout)["trigger"]["injected"] is True
+    assert "injected" not in json.loads(loose.stdout)["trigger"]
+    both = run_cli("simulate", onboarding, "--synthetic", "--synthetic-any")
+    assert both.exit_code == 2 and "give one of --synthetic and --synthetic-any" in both.stderr
+
+
 def test_synthetic_subjects_are_reproducible_from_the_seed(run_cli, onboarding):
     first = run_cli("simulate", onboarding, "--synthetic", "--seed", "5", "-f", "json")
     second = run_cli("simulate", onboarding, "--synthetic", "--seed", "5", "-f", "json")
