@@ -324,6 +324,7 @@ class ApiErrorCode(StrEnum):
     JOURNEY_EXISTS = "journey_exists"
     JOURNEY_ARCHIVED = "journey_archived"
     CONCURRENT_MODIFICATION = "concurrent_modification"
+    IMPORT_CONFLICT = "import_conflict"
     # 413
     PAYLOAD_TOO_LARGE = "payload_too_large"
     JOURNEY_TOO_LARGE = "journey_too_large"

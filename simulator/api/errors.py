@@ -154,6 +154,10 @@ class DraftConflict(Conflict):
         self.current_updated_at = current_updated_at
 
 
+class ImportConflict(Conflict):
+    code = C.IMPORT_CONFLICT
+
+
 class InvalidTransition(Conflict):
     code = C.INVALID_TRANSITION
 

@@ -14,7 +14,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from simulator.api.errors import ErrorBody, InvalidJson, InvalidRequest
+from simulator.docstrings import add_field_docstrings, models_of
 from simulator.errors import JourneySimError
+from simulator.models.base import Model
 
 __all__ = [
     "DESCRIPTION",
@@ -88,6 +90,7 @@ def document(app: FastAPI) -> dict[str, Any]:
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         require_discriminators(components)
+        add_field_docstrings(components, models_of(Model), sort=False)
         app.openapi_schema = schema
     return app.openapi_schema
 

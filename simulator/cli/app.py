@@ -28,6 +28,9 @@ def _register() -> None:
         module.register(app)
     test_cli.register(app)
     run_cli.register(app)
+    from simulator.cli import tui
+
+    tui.register(app)
 
 
 def main() -> None:

@@ -19,15 +19,17 @@ state.
 
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from simulator.cli.common import user_errors
 from simulator.errors import UsageError
+
+if TYPE_CHECKING:
+    import socket
 
 __all__ = ["bind", "register", "serve_command"]
 
@@ -43,6 +45,8 @@ _HELP = (
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host:port`` (``UsageError`` when that is impossible)."""
+    import socket
+
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         sock = socket.socket(family, kind, proto)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from simulator.engine.delivery import masked_context, render_webhook_body
+from simulator.engine.delivery import env_masker, masked_context, render_webhook_body
 from simulator.engine.effects import CallWebhook, Deliver
 from simulator.engine.render import RenderResult, context_of, render_message
 from simulator.engine.stepper import ExecutionEnv
@@ -27,7 +27,8 @@ __all__ = ["RuntimeDelivery"]
 class RuntimeDelivery:
     def __init__(self, env: ExecutionEnv, runtime: Any, ws: str, arn: str):
         self.runtime, self.ws, self.arn = runtime, ws, arn
-        _, _, self.masked = masked_context(env)
+        self.masker = env_masker(env)
+        _, _, self.masked = masked_context(env, self.masker)
         subject = env.subject
         self.raw = context_of(
             subject.attributes, env.trigger.properties, subject.end_user_id, env.journey, env.world
@@ -55,12 +56,16 @@ class RuntimeDelivery:
                 "communicationId": effect.communication.id,
                 "communicationVersion": effect.communication.version,
                 "sentAt": format_time(now),
-                "rendered": _rendered(masked),
-                "missingVariables": list(masked.missing_variables),
+                "rendered": self.masker.data(_rendered(masked)),
+                "missingVariables": self.masker.data(list(masked.missing_variables)),
                 **({"sesMessageId": ses} if ses else {}),
             },
         )
         return masked
+
+    def mask(self, value: Any) -> Any:
+        """``value`` (a trace step's wire form) with the subject's PII values masked."""
+        return self.masker.data(value)
 
     def call_webhook(
         self, env: ExecutionEnv, step: Step, effect: CallWebhook, now: datetime

@@ -60,6 +60,7 @@ from simulator.engine.stepper import (
     resume,
     start_state,
 )
+from simulator.engine.trace import format_time
 from simulator.models import AdaptiveBranchStep, Event, Journey, Subject
 from simulator.runtime.delivery import RuntimeDelivery
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable
@@ -431,7 +432,7 @@ class Runtime:
             self._audit(ws, journey_id, audit, self.now())
         step_id = moved.step.step_id if moved.step else None
         decision = moved.step.decision.value if moved.step else None
-        trace_step = moved.step.to_wire() if moved.step else None
+        trace_step = _mask_step(env, moved.step.to_wire()) if moved.step else None
         return DispatchResult(
             name,
             step_id,
@@ -591,7 +592,7 @@ class Runtime:
                     "status": described.get("status", record.get("status", "RUNNING")),
                     "currentStepId": record.get("currentStepId"),
                     "chosenArms": record.get("arms", {}),
-                    "startedAt": record["startedAt"],
+                    "startedAt": format_time(datetime.fromisoformat(record["startedAt"])),
                 }
             )
         return rows
@@ -854,6 +855,13 @@ class Runtime:
 
 def _wake_key(at: datetime, suffix: str) -> str:
     return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{suffix}"
+
+
+def _mask_step(env: ExecutionEnv, step: dict[str, Any]) -> dict[str, Any]:
+    """A trace step as every surface shows it: the subject's PII values masked."""
+    from simulator.engine.delivery import env_masker
+
+    return env_masker(env).data(step)
 
 
 def _tombstone(workspace_id: str, end_user_id: str) -> str:

@@ -94,6 +94,16 @@ class RuntimeService:
             raise InvalidRequest("endUserId: a non-empty string is required", location="endUserId")
         return self.ready().forget_end_user(workspace_id, end_user_id)
 
+    def translate_pinpoint(self, workspace_id: str, body: Any) -> dict[str, Any]:
+        from simulator.runtime.imports import translate_pinpoint
+
+        return translate_pinpoint(body)
+
+    def import_bundle(self, workspace_id: str, body: Any) -> dict[str, Any]:
+        from simulator.runtime.imports import import_bundle
+
+        return import_bundle(self.backend, workspace_id, body)
+
     # --- journey stats -----------------------------------------------------------------
 
     def _journey(self, actor: Actor, journey_id: str):
@@ -208,13 +218,14 @@ def _event(body: Any) -> InboundEvent:
 
 
 def _timestamp(text: str, where: str) -> datetime:
+    from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InvalidRequest(f"{where}: not an ISO-8601 timestamp", location=where) from exc
-    if moment.tzinfo is None:
-        raise InvalidRequest(f"{where}: the timestamp needs a UTC offset", location=where)
-    return moment
+        return TypeAdapter(AwareDatetime).validate_python(text)
+    except ValidationError as exc:
+        raise InvalidRequest(
+            f"{where}: not an ISO-8601 timestamp with a UTC offset", location=where
+        ) from exc
 
 
 def _time(moment: datetime | None) -> str | None:

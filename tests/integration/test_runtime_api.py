@@ -3,11 +3,13 @@ outbox and stats, and 4xx with a code on bad input."""
 
 from __future__ import annotations
 
+import json
 import zlib
 
 import pytest
 
 from simulator.api.testing import api_client
+from simulator.paths import fixtures_dir
 
 SYNC = {"Authorization": "Bearer sync_acme_local_only"}
 EVENT = {
@@ -185,3 +187,62 @@ def test_forget_end_user_leaves_nothing_aborts_and_keeps_the_stats():
         second = client.post("/api/journeys/internal/forget-end-user", json=body, headers=SYNC)
         assert second.json()["alreadyForgotten"] is True
         assert second.json()["stoppedExecutions"] == 0
+
+
+def _pinpoint_bundle(tmp_path):
+    from typer.testing import CliRunner
+
+    from simulator.cli import app as cli
+
+    cli._register()
+    out = tmp_path / "bundle.json"
+    source = fixtures_dir() / "pinpoint" / "welcome-series.get-journey.json"
+    templates = fixtures_dir() / "pinpoint" / "templates"
+    result = CliRunner().invoke(
+        cli.app, ["import-pinpoint", str(source), "--templates", str(templates), "-o", str(out)]
+    )
+    assert out.exists(), result.output
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_import_bundle_creates_drafts_dry_runs_and_refuses_conflicts(tmp_path):
+    bundle = _pinpoint_bundle(tmp_path)
+    ids = [journey["id"] for journey in bundle["journeys"]]
+    assert ids
+    with api_client() as client:
+        owner = client.auth("owner")
+        route = "/api/journeys/internal/import-bundle"
+        dry = client.post(route, json={"bundle": bundle, "dryRun": True}, headers=SYNC)
+        assert dry.json() == {"created": sorted(ids), "replaced": [], "dryRun": True}
+        assert client.get(f"/api/journeys/{ids[0]}", headers=owner).status_code == 404
+
+        applied = client.post(route, json={"bundle": bundle}, headers=SYNC)
+        assert applied.status_code == 200, applied.text
+        draft = client.get(f"/api/journeys/{ids[0]}", headers=owner).json()
+        assert draft["status"] == "draft" and draft["version"] == "draft"
+        audit = client.get(f"/api/journeys/{ids[0]}/audit", headers=owner).json()
+        assert "bundle-imported" in [entry["action"] for entry in audit]
+
+        again = client.post(route, json={"bundle": bundle}, headers=SYNC)
+        assert (again.status_code, again.json()["code"]) == (409, "import_conflict")
+        assert {d["id"] for d in again.json()["details"]} >= set(ids)
+        replaced = client.post(route, json={"bundle": bundle, "replace": True}, headers=SYNC)
+        assert replaced.json()["replaced"] == sorted(ids)
+
+        broken = client.post(route, json={"bundle": {"journeys": "no"}}, headers=SYNC)
+        assert (broken.status_code, broken.json()["code"]) == (400, "invalid_request")
+
+
+def test_translate_pinpoint_answers_the_bundle_the_cli_writes(tmp_path):
+    export = json.loads(
+        (fixtures_dir() / "pinpoint" / "welcome-series.get-journey.json").read_text("utf-8")
+    )
+    with api_client() as client:
+        answer = client.post(
+            "/api/journeys/internal/translate-pinpoint", json={"export": export}, headers=SYNC
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["format"] == "journeysim.import-bundle/v1"
+        assert answer.json()["journeys"]
+        bad = client.post("/api/journeys/internal/translate-pinpoint", json={}, headers=SYNC)
+        assert (bad.status_code, bad.json()["code"]) == (400, "invalid_request")

@@ -23,7 +23,7 @@ def test_the_bundled_scenario_shows_the_bandit_learning_the_better_arm():
     assert last.get("discount", 0) / 500 >= 0.75, last
     [branch] = report["branchPerformance"]
     arms = {arm["armId"]: arm for arm in branch["arms"]}
-    assert not arms["discount"]["coldStart"] and not arms["education"]["coldStart"]
+    assert not any(arm.get("coldStart") for arm in arms.values())
     assert arms["discount"]["credibleInterval95"][0] > arms["education"]["credibleInterval95"][1]
     reached = sum(arm["subjectsReached"] for arm in arms.values())
     assert reached == report["executions"]["SUCCEEDED"] == report["population"] - report["heldOut"]
