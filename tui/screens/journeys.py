@@ -30,6 +30,7 @@ class JourneysScreen(Screen):
     """A table of journeys (id, name, status, version, steps, errors, warnings)."""
 
     TITLE = "Journeys"
+    AUTO_FOCUS = "#journeys"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", priority=False),
         Binding("slash", "focus_filter", "Filter"),
@@ -61,7 +62,6 @@ class JourneysScreen(Screen):
             table.add_column(label, key=key)
         self._summaries = self.app.call_backend(self.app.backend.journeys) or []
         self.refresh_rows()
-        table.focus()
 
     def refresh_rows(self) -> None:
         table = self.query_one("#journeys", DataTable)
