@@ -115,7 +115,8 @@ class JourneysimApp(App[None]):
                 severity="error",
             )
             return False
-        request = request or DryRunRequest(journey_id, synthetic=True)
+        synthetic = self.backend_info.synthetic_subjects
+        request = request or DryRunRequest(journey_id, synthetic=synthetic)
         self.push_screen(DryRunScreen(detail.summary, request))
         return True
 

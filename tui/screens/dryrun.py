@@ -107,8 +107,9 @@ class DryRunScreen(Screen):
 
     def _subject_options(self) -> list[tuple[str, str]]:
         subjects = self.app.call_backend(self.app.backend.subjects) or []
+        synthetic = [("synthetic (from seed)", SYNTHETIC)]
         return [
-            ("synthetic (from seed)", SYNTHETIC),
+            *(synthetic if self.app.backend_info.synthetic_subjects else []),
             ("attributes only", ATTRIBUTES_ONLY),
             *((s.label, s.id) for s in subjects),
         ]

@@ -76,7 +76,8 @@ class JourneysScreen(Screen):
                 s.id, s.name, s.status, s.version_label, str(s.steps), errors, warnings, key=s.id
             )
         self.title = f"{self.app.backend_info.workspace_name} · journeys"
-        self.sub_title = f"{table.row_count} of {len(self._summaries)}"
+        shown = f"{table.row_count} of {len(self._summaries)}"
+        self.sub_title = f"{shown} · {self.app.backend_info.source}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()
