@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from tui.backend import JourneySummary
+from tui.widgets import KeyFooter
 
 __all__ = ["JourneysScreen", "matches"]
 
@@ -46,7 +47,7 @@ class JourneysScreen(Screen):
         yield Header()
         yield Input(placeholder="filter: type part of an id or a name", id="filter")
         yield DataTable(id="journeys", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#journeys", DataTable)
