@@ -298,8 +298,12 @@ class ApiErrorCode(StrEnum):
     UNKNOWN_OVERRIDE = "unknown_override"
     VALIDATION_FAILED = "validation_failed"
     SEND_STEP_USES_TRANSACTIONAL_COMM = "send_step_uses_transactional_comm"
+    RESERVED_JOURNEY_ID = "reserved_journey_id"
+    INVALID_DOCUMENT = "invalid_document"
+    """A request body with a repeated key: the code the CLI gives a file with one."""
     # 401, 402, 403
     UNAUTHORIZED = "unauthorized"
+    AMBIGUOUS_CREDENTIALS = "ambiguous_credentials"
     TIER_LIMIT_EXCEEDED = "tier_limit_exceeded"
     FORBIDDEN = "forbidden"
     OVERRIDES_REQUIRE_OWNER = "overrides_require_owner"
@@ -309,6 +313,7 @@ class ApiErrorCode(StrEnum):
     VERSION_NOT_FOUND = "version_not_found"
     DRAFT_NOT_FOUND = "draft_not_found"
     SUBJECT_NOT_FOUND = "subject_not_found"
+    EXECUTION_NOT_FOUND = "execution_not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     # 409
     CONFLICT = "conflict"
@@ -319,12 +324,15 @@ class ApiErrorCode(StrEnum):
     JOURNEY_EXISTS = "journey_exists"
     JOURNEY_ARCHIVED = "journey_archived"
     CONCURRENT_MODIFICATION = "concurrent_modification"
+    IMPORT_CONFLICT = "import_conflict"
     # 413
     PAYLOAD_TOO_LARGE = "payload_too_large"
     JOURNEY_TOO_LARGE = "journey_too_large"
     # 5xx
     INTERNAL_ERROR = "internal_error"
     STORE_UNAVAILABLE = "store_unavailable"
+    # journeysim serve --state
+    INVALID_STATE_FILE = "invalid_state_file"
 
 
 # --- Journey tests (scenario files, ``journeysim test``) ----------------------------------

@@ -16,12 +16,12 @@ per-property titles (``"Armid"``) are dropped.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from simulator.project.kinds import DocumentKind
 
-from simulator.project.documents import DocumentKind
-from simulator.reporting.model import ValidationReport
+if TYPE_CHECKING:  # the models are imported when a schema is asked for
+    from pydantic import BaseModel
 
 __all__ = [
     "BUNDLE_KIND",
@@ -72,6 +72,8 @@ def schema_for(kind: str) -> dict[str, Any]:
     if kind not in SCHEMA_KINDS:
         raise KeyError(kind)
     if kind == REPORT_KIND:
+        from simulator.reporting.model import ValidationReport
+
         generated = _generate(ValidationReport, "serialization")
     elif kind == BUNDLE_KIND:
         from importers.pinpoint.bundle import ImportBundle
@@ -93,8 +95,12 @@ def schema_for(kind: str) -> dict[str, Any]:
 
 
 def _generate(model: type[BaseModel], mode: str) -> dict[str, Any]:
+    from simulator.docstrings import add_field_docstrings, describe, models_under
+
     schema = model.model_json_schema(by_alias=True, mode=mode)  # type: ignore[arg-type]
     definitions = schema.get("$defs", {})
+    describe(schema, model)
+    add_field_docstrings(definitions, models_under(model))
     _require_tags(schema, definitions)
     return _tidy(schema)
 

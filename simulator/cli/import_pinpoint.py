@@ -24,18 +24,19 @@ import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from importers.pinpoint.bundle import ReportEntry
-from importers.pinpoint.loader import ImportRun, import_files, write_project
 from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, fail, user_errors, write_atomically
-from simulator.codes import MALFORMED_INPUT_CODES
 from simulator.errors import UsageError
+
+if TYPE_CHECKING:  # the importer is imported when the command runs, not for --help
+    from importers.pinpoint.bundle import ReportEntry
+    from importers.pinpoint.loader import ImportRun
 
 __all__ = ["import_pinpoint_command", "register"]
 
@@ -101,6 +102,9 @@ def import_pinpoint_command(
             raise UsageError("--goal-window-days needs --goal-event NAME")
         if goal_event is not None and not goal_event.strip():
             raise UsageError("--goal-event needs an event name")
+        from importers.pinpoint.loader import import_files, write_project
+        from simulator.codes import MALFORMED_INPUT_CODES
+
         run = import_files(
             export, templates, segments, goal_event=goal_event, goal_window_days=goal_window_days
         )

@@ -13,29 +13,21 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from simulator.cli.common import EXIT_OK, user_errors
-from simulator.durations import parse_timestamp
-from simulator.engine import (
-    DEFAULT_START,
-    faker_subjects,
-    parse_overrides,
-    simulate,
-    synthetic_subject,
-)
-from simulator.engine.timeline import timeline
 from simulator.errors import InputError, NotFoundError, UsageError
-from simulator.findings import Finding
-from simulator.models import Journey, Subject
-from simulator.project import DocumentKind, LoadedProject, find_project_root, load_project
-from simulator.project.documents import read_document
-from simulator.world import World
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from simulator.findings import Finding
+    from simulator.models import Journey, Subject
+    from simulator.project import LoadedProject
+    from simulator.world import World
 
 __all__ = ["parse_attr", "register", "show_dry_run", "simulate_command"]
 
@@ -128,9 +120,11 @@ def simulate_command(
     with user_errors():
         if fmt not in (_Format.TEXT, _Format.JSON):
             raise UsageError(f"--format must be text or json, not {fmt!r}")
+        from simulator.engine import DEFAULT_START, parse_overrides, simulate
+
         active = parse_overrides(overrides or ())
         start = _start(at)
-        journey, project = _journey(journey_file)
+        journey, project = _journey(journey_file, subject_id)
         world = _world(project)
         if synthetic and synthetic_any:
             raise UsageError("give one of --synthetic and --synthetic-any")
@@ -141,6 +135,10 @@ def simulate_command(
         if fmt == _Format.JSON:
             typer.echo(trace.to_json(), nl=False)
         else:
+            from rich.console import Console
+
+            from simulator.engine.timeline import timeline
+
             console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
             console.print(timeline(trace))
     raise typer.Exit(EXIT_OK)
@@ -149,18 +147,30 @@ def simulate_command(
 def _start(text: str | None) -> datetime | None:
     if text is None:
         return None
+    from simulator.durations import parse_timestamp
+
     try:
         return parse_timestamp(text)
     except ValueError as exc:
         raise UsageError(f"--at: {exc}", location="--at") from exc
 
 
-def _journey(path: Path) -> tuple[Journey, LoadedProject]:
-    project = load_project(find_project_root(path))
+def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject]:
+    """The journey of ``path`` and its project, read as far as the dry-run needs: the
+    workspace, the journey, what it refers to and the subject asked for by id."""
+    from simulator.models import Journey
+    from simulator.project import DocumentKind, find_project_root, load_project, read_document
+    from simulator.project.references import references
+
+    root = find_project_root(path)
+    wanted = [(DocumentKind.SUBJECT, subject_id)] if subject_id else []
+    project = load_project(root, files=[path], ids=wanted)
     try:
         document = project.document(path)
-    except KeyError:
+    except KeyError:  # a journey file outside the project's folders
         document, _ = read_document(path, DocumentKind.JOURNEY, str(path))
+        named = references(DocumentKind.JOURNEY, document.data)
+        project = load_project(root, files=[], ids=[*wanted, *named])
     else:
         if document.kind is not DocumentKind.JOURNEY:
             raise UsageError(f"{path} is a {document.kind.value}, not a journey")
@@ -197,6 +207,10 @@ def _subject(
     seed: int | None,
     fit: tuple[Journey, datetime] | None = None,
 ) -> Subject:
+    from simulator.engine import synthetic_subject
+    from simulator.models import Subject
+    from simulator.project import DocumentKind, read_document
+
     sources = [s for s in (subject_file, subject_id, synthetic or None) if s is not None]
     if len(sources) > 1:
         raise UsageError("give one of --subject, --subject-id and --synthetic")
@@ -217,6 +231,8 @@ def _subject(
 
         base = fitted_subject(fit[0], world, seed or 0, fit[1])
     elif synthetic:
+        from simulator.engine import faker_subjects
+
         base = faker_subjects(seed or 0, 1)[0]
     else:
         return synthetic_subject(overlay)
@@ -232,6 +248,9 @@ def _subject(
 
 def show_dry_run(context: Any) -> None:
     """Demo section: a synthetic subject's trace through ``act-onb-2026``."""
+    from simulator.engine import simulate, synthetic_subject
+    from simulator.engine.timeline import timeline
+
     project = context.project
     journey = project.journeys.get("act-onb-2026")
     if journey is None or project.world is None:

@@ -1,10 +1,13 @@
 """Resource limits for the Jinja2 sandbox (untrusted templates arrive from imports).
 
 Jinja2's ``SandboxedEnvironment`` stops attribute walks (``__class__``,
-``__globals__``...) but not resource abuse: ``'a' * 10**9``, ``9**9**9`` (folded at
-*compile* time), nested ``range`` loops, runaway macro recursion, padding widths such as
-``'x'|center(10**9)``, or structures that explode when printed. :class:`LimitedSandbox`
-adds a per-render budget and size checks on every route that can allocate or loop:
+``__globals__``...) but not resource abuse: ``'a' * 10**9``, ``'a'.encode() * 10**9``,
+``9**9**9`` (folded at *compile* time), nested ``range`` loops, runaway macro recursion,
+padding widths such as ``'x'|center(10**9)``, or structures that explode when printed.
+:class:`LimitedSandbox` adds a per-render budget and size checks on every route that can
+allocate or loop. Sizes count every sequence-like value (``str``, ``bytes``,
+``bytearray``, ``list``, ``tuple``, ``dict``, ``set``) and the methods that grow one are
+estimated before they run, on ``bytes`` as on ``str`` (:mod:`.growth`):
 
 * every ``for`` iterable is wrapped by the code generator and charged per iteration;
 * ``range`` is capped at :data:`MAX_RANGE` items, ``lipsum`` at a few paragraphs;
@@ -17,11 +20,21 @@ adds a per-render budget and size checks on every route that can allocate or loo
 * filters whose output can dwarf their input are estimated *before* they run:
   ``center``/``indent``/``tojson`` widths, ``join``/``join_values`` separators,
   ``replace``, ``batch``/``slice`` counts, ``sum`` over sequences (quadratic);
+  ``urlize`` targets, printf ``%`` and the ``format`` filter (conversions times what
+  they print);
 * every call is counted, depth-limited (recursion) and its arguments and result are
   size-checked; container mutations (``append``, ``update``...) are charged to a
-  per-render storage budget; ``str.format``/padding methods refuse huge widths;
+  per-render storage budget; padding methods refuse huge widths, ``expandtabs``,
+  ``replace``, ``join`` and ``translate`` are estimated, and ``str.format`` runs in a
+  formatter that bounds its output field by field;
 * everything a render outputs, including into macro and ``set`` block buffers, is
   charged to a work budget, and the final output is capped.
+
+Values that are not data (functions, methods, classes, modules, generators, Jinja's own
+helper objects) never become text: printing one, joining it with ``~``, formatting it or
+giving it to a filter raises :class:`NotDataError`, since its ``repr`` would put a
+memory address (``0x7f…``) in the trace. Tests (``is callable``, ``is defined``) may
+still look at them.
 
 Breaking a limit raises :class:`TemplateLimitError` (a ``SecurityError``), which the
 renderer reports as a template error. Limits are far above what a real message needs.
@@ -30,17 +43,31 @@ renderer reports as a template error. Limits are far above what a real message n
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import update_wrapper
 from typing import Any
 
 from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator
+from jinja2.optimizer import Optimizer
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
 from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum, pass_context
-from markupsafe import Markup
+from jinja2.visitor import NodeTransformer
+from markupsafe import EscapeFormatter, Markup
 
+from simulator.engine.growth import (
+    check_format,
+    check_method,
+    check_printf,
+    estimate_indent,
+    estimate_join,
+    estimate_json_indent,
+    estimate_replace,
+    estimate_sum,
+    estimate_urlize,
+)
 from simulator.engine.limits import (
     MAX_CALLS,
     MAX_DEPTH,
@@ -49,20 +76,16 @@ from simulator.engine.limits import (
     MAX_RANGE,
     MAX_SIZE,
     MAX_WORK,
+    SEQUENCES,
+    NotDataError,
     TemplateLimitError,
     charge,
-    check_method,
     check_power,
-    check_printf,
+    check_printable,
     check_product,
     check_size,
     check_width,
     current_budget,
-    estimate_indent,
-    estimate_join,
-    estimate_json_indent,
-    estimate_replace,
-    estimate_sum,
     fresh_budget,
     limit_error,
     reset_budget,
@@ -79,14 +102,20 @@ __all__ = [
     "MAX_WORK",
     "LimitedSandbox",
     "LimitedTemplate",
+    "NotDataError",
     "TemplateLimitError",
     "size_of",
 ]
 
 
-def _guard_filter(name: str, func: Callable) -> Callable:
-    """Wrap a filter or test: size-check its arguments and result, plus per-filter rules."""
+def _guard_filter(name: str, func: Callable, *, test: bool = False) -> Callable:
+    """Wrap a filter or test: size-check its arguments and result, plus per-filter rules.
+
+    A filter's arguments must be data (filters turn their input into text or data); a
+    test may look at anything (``lipsum is callable``)."""
     leading = 0 if _PassArg.from_obj(func) is None else 1
+    rule = _no_rule if test else _FILTER_RULES.get(name, _no_rule)
+    kind = "test" if test else "filter"
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if len(args) > leading and isinstance(args[leading], Iterator):
@@ -94,11 +123,11 @@ def _guard_filter(name: str, func: Callable) -> Callable:
             args = (*args[:leading], list(args[leading]), *args[leading + 1 :])
         data = list(args[leading:])
         for value in (*data, *kwargs.values()):
-            check_size(value, f"input of {name!r}")
-        _FILTER_RULES.get(name, _no_rule)(data, kwargs)
+            check_size(value, f"input of {kind} {name!r}", printed=not test)
+        rule(data, kwargs)
         result = func(*args, **kwargs)
-        if isinstance(result, str | list | tuple | dict):
-            check_size(result, f"result of {name!r}")
+        if isinstance(result, SEQUENCES):
+            check_size(result, f"result of {kind} {name!r}")
         return result
 
     return update_wrapper(guarded, func)
@@ -122,6 +151,24 @@ def _rule_indent(args: list, kwargs: dict) -> None:
     width = _arg(args, kwargs, 1, "width", 4)
     check_width(width)
     estimate_indent(_arg(args, kwargs, 0, "s"), width)
+
+
+def _rule_replace(args: list, kwargs: dict) -> None:
+    text, old = _arg(args, kwargs, 0, "s"), _arg(args, kwargs, 1, "old")
+    estimate_replace(text, "" if old is None else old, _arg(args, kwargs, 2, "new", ""))
+
+
+def _rule_format(args: list, kwargs: dict) -> None:
+    # ``value|format(*args, **kwargs)`` is ``value % (kwargs or args)``.
+    check_printf(_arg(args, kwargs, 0, "value"), kwargs or tuple(args[1:]))
+
+
+def _rule_urlize(args: list, kwargs: dict) -> None:
+    estimate_urlize(
+        _arg(args, kwargs, 0, "value"),
+        _arg(args, kwargs, 3, "target"),
+        _arg(args, kwargs, 4, "rel"),
+    )
 
 
 def _rule_join_values(args: list, kwargs: dict) -> None:
@@ -149,10 +196,9 @@ _FILTER_RULES: dict[str, Callable[[list, dict], None]] = {
     "center": _rule_width,
     "indent": _rule_indent,
     "wordwrap": _rule_wordwrap,
-    "format": lambda args, kwargs: check_printf(_arg(args, kwargs, 0, "value")),
-    "replace": lambda args, kwargs: estimate_replace(
-        _arg(args, kwargs, 0, "s"), _arg(args, kwargs, 1, "old"), _arg(args, kwargs, 2, "new")
-    ),
+    "format": _rule_format,
+    "replace": _rule_replace,
+    "urlize": _rule_urlize,
     "join": lambda args, kwargs: estimate_join(
         _arg(args, kwargs, 0, "value", []), _arg(args, kwargs, 1, "d", "")
     ),
@@ -174,8 +220,12 @@ class _GuardedRegistry(dict):
     time (``simulator.templating`` adds journeysim's own filters after construction),
     is wrapped by :func:`_guard_filter`."""
 
+    def __init__(self, *, tests: bool) -> None:
+        super().__init__()
+        self.tests = tests
+
     def __setitem__(self, name: str, func: Callable) -> None:
-        super().__setitem__(name, _guard_filter(name, func))
+        super().__setitem__(name, _guard_filter(name, func, test=self.tests))
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         for name, func in dict(*args, **kwargs).items():
@@ -215,22 +265,67 @@ def _seeded_random(context: Context, seq: Any) -> Any:
     return items[random.Random(repr(items)).randrange(len(items))]
 
 
+class _LimitedFormatter(SandboxedFormatter):
+    """``str.format`` in the sandbox: every field must be data, and the text made so far
+    is bounded field by field (``('{0}' * 30000).format('x' * 90000)`` stops at once)."""
+
+    def __init__(self, env: Any, **kwargs: Any) -> None:
+        super().__init__(env, **kwargs)
+        self._made = 0
+
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        obj, first = super().get_field(field_name, args, kwargs)
+        check_printable(obj, "format field")
+        return obj, first
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        text = super().format_field(value, format_spec)
+        self._made += len(text)
+        if self._made > MAX_SIZE:
+            raise limit_error(f"formatted text would be larger than {MAX_SIZE:,} characters")
+        return text
+
+
+class _LimitedEscapeFormatter(_LimitedFormatter, EscapeFormatter):
+    pass
+
+
+def _joins(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Concat) or node.find(nodes.Concat) is not None
+
+
+class _LimitedOptimizer(Optimizer):
+    """Jinja's constant folding, except of ``~`` (and what holds one): folding would join
+    values into text at compile time, past the run-time check that refuses non-data
+    (``{{ ''.upper ~ '' }}`` would print a method's address)."""
+
+    def generic_visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> nodes.Node:
+        if isinstance(node, nodes.Expr) and _joins(node):
+            return NodeTransformer.generic_visit(self, node, *args, **kwargs)
+        return super().generic_visit(node, *args, **kwargs)
+
+
 class _LimitedCodeGenerator(CodeGenerator):
     """Wraps loop iterables, literals, ``~`` and comparison operands in runtime guards."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.optimizer is not None:
+            self.optimizer = _LimitedOptimizer(self.environment)
         self._loop_iterables: set[int] = set()
         self._sized: set[int] = set()
+        self._joined: set[int] = set()
 
     def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
         if isinstance(node, nodes.Concat):
-            self._sized.update(id(child) for child in node.nodes)
+            self._joined.update(id(child) for child in node.nodes)
         elif isinstance(node, nodes.Compare):
             self._sized.add(id(node.expr))
             self._sized.update(id(op.expr) for op in node.ops)
         if id(node) in self._loop_iterables:
             return self._wrapped("environment.jsim_iterate(", node, args, kwargs)
+        if id(node) in self._joined:
+            return self._wrapped("environment.jsim_text(", node, args, kwargs)
         literal = isinstance(node, nodes.List | nodes.Dict) or (
             isinstance(node, nodes.Tuple) and node.ctx == "load"
         )
@@ -248,6 +343,15 @@ class _LimitedCodeGenerator(CodeGenerator):
         self._loop_iterables.add(id(node.iter))
         super().visit_For(node, frame)
         self._loop_iterables.discard(id(node.iter))
+
+    def _output_child_to_const(self, node: nodes.Expr, frame: Any, finalize: Any) -> str:
+        # Jinja folds constant output (``{{ ''.upper }}``) at compile time and, with
+        # autoescape, escapes it *before* finalize sees it: refuse non-data here, so the
+        # node is evaluated at run time, where finalize comes first and reports it.
+        if _joins(node):
+            raise nodes.Impossible()
+        check_printable(node.as_const(frame.eval_ctx))
+        return super()._output_child_to_const(node, frame, finalize)
 
     def visit_Output(self, node: nodes.Output, frame: Any) -> None:
         data = [child.data for child in node.nodes if isinstance(child, nodes.TemplateData)]
@@ -291,9 +395,16 @@ class LimitedSandbox(SandboxedEnvironment):
         )
         self.filters["random"] = _seeded_random
         filters, tests = self.filters, self.tests
-        self.filters, self.tests = _GuardedRegistry(), _GuardedRegistry()
+        self.filters, self.tests = _GuardedRegistry(tests=False), _GuardedRegistry(tests=True)
         self.filters.update(filters)
         self.tests.update(tests)
+
+    def _compile(self, source: str, filename: str) -> Any:
+        # Python may warn about the generated code (``{{ (5)[1:2] }}`` becomes ``5[1:2]``,
+        # a SyntaxWarning); it is not the author's code, and it fails as a template error.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return super()._compile(source, filename)
 
     def make_globals(self, d: Mapping[str, Any] | None) -> Any:
         # A plain dict instead of Jinja's ChainMap: this environment's globals never
@@ -307,7 +418,7 @@ class LimitedSandbox(SandboxedEnvironment):
                 raise limit_error(f"printed value is larger than {MAX_OUTPUT:,} characters")
             charge(len(value))
         else:
-            check_size(value, "printed value", MAX_OUTPUT)
+            check_size(value, "printed value", MAX_OUTPUT, printed=True)
         return value
 
     def jsimcharge(self, amount: int) -> None:
@@ -315,6 +426,10 @@ class LimitedSandbox(SandboxedEnvironment):
 
     def jsim_sized(self, value: Any) -> Any:
         check_size(value)
+        return value
+
+    def jsim_text(self, value: Any) -> Any:
+        check_size(value, "operand of '~'", printed=True)
         return value
 
     def jsim_iterate(self, iterable: Any) -> Any:
@@ -326,14 +441,15 @@ class LimitedSandbox(SandboxedEnvironment):
             yield item
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        check_size(left, "operand")
-        check_size(right, "operand")
+        printed = operator == "%"  # printf formatting turns the right operand into text
+        check_size(left, "operand", printed=printed)
+        check_size(right, "operand", printed=printed)
         if operator == "**":
             check_power(left, right)
         elif operator == "*":
             check_product(left, right)
         elif operator == "%":
-            check_printf(left)
+            check_printf(left, right)
         result = self.binop_table[operator](left, right)
         check_size(result, "result")
         return result
@@ -353,6 +469,30 @@ class LimitedSandbox(SandboxedEnvironment):
             result = super().call(__context, __obj, *args, **kwargs)
         finally:
             budget.depth -= 1
-        if isinstance(result, str | list | tuple | dict):
+        if isinstance(result, SEQUENCES):
             check_size(result, "call result")
         return result
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format``/``format_map``, as Jinja2 sandboxes them, with
+        :class:`_LimitedFormatter` (fields must be data, output bounded as it is made)."""
+        if super().wrap_str_format(value) is None:
+            return None
+        owner: str = value.__self__
+        check_format(owner)
+        text_type = type(owner)
+        is_format_map = value.__name__ == "format_map"
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            if is_format_map:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one mapping argument")
+                args, kwargs = (), args[0]
+            formatter = (
+                _LimitedEscapeFormatter(self, escape=owner.escape)
+                if isinstance(owner, Markup)
+                else _LimitedFormatter(self)
+            )
+            return text_type(formatter.vformat(owner, args, kwargs))
+
+        return update_wrapper(wrapper, value)
