@@ -207,7 +207,7 @@ def _subject(
     seed: int | None,
     fit: tuple[Journey, datetime] | None = None,
 ) -> Subject:
-    from simulator.engine import synthetic_subject
+    from simulator.engine import synthetic_subject, with_attributes
     from simulator.models import Subject
     from simulator.project import DocumentKind, read_document
 
@@ -236,14 +236,7 @@ def _subject(
         base = faker_subjects(seed or 0, 1)[0]
     else:
         return synthetic_subject(overlay)
-    if not overlay:
-        return base
-    merged = {**base.attributes, **overlay}
-    if base.synthetic:
-        fields = base.model_dump(by_alias=True, exclude={"end_user_id", "attributes", "synthetic"})
-        events, future = fields.pop("events"), fields.pop("futureEvents")
-        return synthetic_subject(merged, events, future, **fields)
-    return base.model_copy(update={"attributes": merged})
+    return with_attributes(base, overlay)
 
 
 def show_dry_run(context: Any) -> None:
