@@ -1,7 +1,8 @@
 """Guards around every filter and test of the sandbox (used by :mod:`.sandbox`).
 
 Whatever a :class:`GuardedRegistry` holds, registered at any time, runs wrapped: its
-arguments and result are size-checked, a filter's arguments must be data (filters turn
+arguments and result are size-checked, each call is charged to the work budget, a
+filter's arguments must be data (filters turn
 their input into text or data; a test may look at anything, ``lipsum is callable``),
 generators are materialised so they can be measured, and filters whose output can
 dwarf their input are estimated before they run (:data:`FILTER_RULES`).
@@ -9,7 +10,7 @@ dwarf their input are estimated before they run (:data:`FILTER_RULES`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sized
 from functools import update_wrapper
 from typing import Any
 
@@ -24,9 +25,19 @@ from simulator.engine.growth import (
     estimate_sum,
     estimate_urlize,
 )
-from simulator.engine.limits import MAX_RANGE, SEQUENCES, check_size, check_width, limit_error
+from simulator.engine.limits import (
+    FILTER_COST,
+    ITEM_COST,
+    MAX_RANGE,
+    SEQUENCES,
+    TEXT,
+    charge,
+    check_size,
+    check_width,
+    limit_error,
+)
 
-__all__ = ["FILTER_RULES", "GuardedRegistry", "guard_filter"]
+__all__ = ["FILTER_RULES", "ITEMWISE", "WORDWISE", "GuardedRegistry", "guard_filter"]
 
 
 def guard_filter(name: str, func: Callable, *, test: bool = False) -> Callable:
@@ -36,15 +47,25 @@ def guard_filter(name: str, func: Callable, *, test: bool = False) -> Callable:
     test may look at anything (``lipsum is callable``)."""
     leading = 0 if _PassArg.from_obj(func) is None else 1
     rule = _no_rule if test else FILTER_RULES.get(name, _no_rule)
+    itemwise = not test and name in ITEMWISE
+    wordwise = not test and name in WORDWISE
     kind = "test" if test else "filter"
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
+        charge(FILTER_COST)
         if len(args) > leading and isinstance(args[leading], Iterator):
-            # Materialise generators (``map``, ``select``...) so they can be measured.
-            args = (*args[:leading], list(args[leading]), *args[leading + 1 :])
+            # Materialise generators (``map``, ``select``...) so they can be measured;
+            # each item they yield cost a step (an attribute lookup, a filter call).
+            items = list(args[leading])
+            charge(ITEM_COST * len(items))
+            args = (*args[:leading], items, *args[leading + 1 :])
         data = list(args[leading:])
         for value in (*data, *kwargs.values()):
             check_size(value, f"input of {kind} {name!r}", printed=not test)
+        if itemwise and data and isinstance(data[0], Sized) and not isinstance(data[0], TEXT):
+            charge(ITEM_COST * len(data[0]))
+        elif wordwise and data and isinstance(data[0], str):
+            charge(ITEM_COST * (data[0].count(" ") + data[0].count("\n") + 1))
         rule(data, kwargs)
         result = func(*args, **kwargs)
         if isinstance(result, SEQUENCES):
@@ -52,6 +73,23 @@ def guard_filter(name: str, func: Callable, *, test: bool = False) -> Callable:
         return result
 
     return update_wrapper(guarded, func)
+
+
+ITEMWISE = frozenset(
+    {"batch", "dictsort", "groupby", "items", "join", "map", "max", "min", "pprint", "reject"}
+    | {"rejectattr", "select", "selectattr", "slice", "sort", "sum", "unique", "urlencode"}
+    | {"xmlattr", "join_values"}
+)
+"""Filters that do Python work per item of their input (look up an attribute, call a
+filter or test, compare): charged :data:`ITEM_COST` per item, so ``range(10000)|sum(
+attribute='real')`` in a loop runs out of budget rather than for seconds."""
+
+
+WORDWISE = frozenset(
+    {"capitalize_words", "slugify", "title", "truncate", "urlize", "wordcount", "wordwrap"}
+)
+"""Filters that work through text word by word in Python: charged :data:`ITEM_COST`
+per word."""
 
 
 def _no_rule(args: list, kwargs: dict) -> None:
