@@ -28,7 +28,11 @@ estimated before they run, on ``bytes`` as on ``str`` (:mod:`.growth`):
   ``replace``, ``join`` and ``translate`` are estimated, and ``str.format`` runs in a
   formatter that bounds its output field by field;
 * everything a render outputs, including into macro and ``set`` block buffers, is
-  charged to a work budget, and the final output is capped.
+  charged to a work budget, and the final output is capped;
+* time is charged to the same budget: each block charges its statements' nodes every
+  time it runs (a loop body per iteration, a macro per call), each filter or test call
+  a fixed cost, and filters that work item by item or word by word per item, so a
+  template that builds nothing large still cannot run for seconds.
 
 Values that are not data (functions, methods, classes, modules, generators, Jinja's own
 helper objects) never become text: printing one, joining it with ``~``, formatting it or
