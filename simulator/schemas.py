@@ -16,22 +16,32 @@ per-property titles (``"Armid"``) are dropped.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from simulator.project.kinds import DocumentKind
 
-from simulator.project.documents import DocumentKind
-from simulator.reporting.model import ValidationReport
+if TYPE_CHECKING:  # the models are imported when a schema is asked for
+    from pydantic import BaseModel
 
-__all__ = ["BUNDLE_KIND", "REPORT_KIND", "SCHEMA_BASE", "SCHEMA_KINDS", "schema_for", "schema_id"]
+__all__ = [
+    "BUNDLE_KIND",
+    "JOURNEY_TEST_KIND",
+    "REPORT_KIND",
+    "SCHEMA_BASE",
+    "SCHEMA_KINDS",
+    "schema_for",
+    "schema_id",
+]
 
 SCHEMA_BASE = "https://journeysim.dev/schemas/"
 REPORT_KIND = "validation-report"
 BUNDLE_KIND = "import-bundle"
+JOURNEY_TEST_KIND = "journey-test"
 SCHEMA_KINDS: tuple[str, ...] = (
     *(kind.value for kind in DocumentKind),
     REPORT_KIND,
     BUNDLE_KIND,
+    JOURNEY_TEST_KIND,
 )
 """Every published schema, by kind name."""
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -44,6 +54,7 @@ _DESCRIPTIONS = {
     DocumentKind.SUBJECT.value: "A journeysim subject for dry-runs (subjects/*.json).",
     REPORT_KIND: "The JSON output of `journeysim validate --format json` (version 1).",
     BUNDLE_KIND: "A Pinpoint import bundle (`journeysim import-pinpoint -o FILE`).",
+    JOURNEY_TEST_KIND: "A journeysim scenario file (*.journeytest.yaml, `journeysim test`).",
 }
 
 
@@ -61,11 +72,17 @@ def schema_for(kind: str) -> dict[str, Any]:
     if kind not in SCHEMA_KINDS:
         raise KeyError(kind)
     if kind == REPORT_KIND:
+        from simulator.reporting.model import ValidationReport
+
         generated = _generate(ValidationReport, "serialization")
     elif kind == BUNDLE_KIND:
         from importers.pinpoint.bundle import ImportBundle
 
         generated = _generate(ImportBundle, "validation")
+    elif kind == JOURNEY_TEST_KIND:
+        from simulator.journeytests.model import ScenarioFile
+
+        generated = _generate(ScenarioFile, "validation")
     else:
         generated = _generate(DocumentKind(kind).model, "validation")
     return {
@@ -78,8 +95,12 @@ def schema_for(kind: str) -> dict[str, Any]:
 
 
 def _generate(model: type[BaseModel], mode: str) -> dict[str, Any]:
+    from simulator.docstrings import add_field_docstrings, describe, models_under
+
     schema = model.model_json_schema(by_alias=True, mode=mode)  # type: ignore[arg-type]
     definitions = schema.get("$defs", {})
+    describe(schema, model)
+    add_field_docstrings(definitions, models_under(model))
     _require_tags(schema, definitions)
     return _tidy(schema)
 

@@ -1,3 +1,28 @@
-"""The Textual terminal UI of journeysim (browse journeys, dry-run, read traces)."""
+"""The Textual terminal UI of journeysim: browse journeys, dry-run, flip overrides,
+read and compare traces (``journeysim tui``)."""
 
-__all__: list[str] = []
+from tui.app import JourneysimApp, create_app
+from tui.backend import (
+    Backend,
+    BackendInfo,
+    DryRunRequest,
+    JourneyDetail,
+    JourneySummary,
+    SubjectSummary,
+)
+from tui.compare import Divergence, first_divergence
+from tui.local import LocalBackend
+
+__all__ = [
+    "Backend",
+    "BackendInfo",
+    "Divergence",
+    "DryRunRequest",
+    "JourneyDetail",
+    "JourneySummary",
+    "JourneysimApp",
+    "LocalBackend",
+    "SubjectSummary",
+    "create_app",
+    "first_divergence",
+]

@@ -4,13 +4,11 @@ and output files written whole or not at all."""
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
-import click
 import typer
 
 from simulator.errors import JourneySimError
@@ -35,7 +33,7 @@ def user_errors() -> Iterator[None]:
     """Turn every exception into a message on stderr and exit code 2 (no traceback)."""
     try:
         yield
-    except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+    except (typer.Exit, typer.Abort, typer.BadParameter, typer.TyperException):
         raise
     except JourneySimError as exc:
         fail(exc.message)
@@ -49,6 +47,8 @@ def user_errors() -> Iterator[None]:
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename: a reader never sees
     half a file, and a failed write leaves any previous file untouched."""
+    import tempfile  # here, not at the top: most commands write no file
+
     folder = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)

@@ -12,19 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, user_errors
 from simulator.cli.simulate import show_dry_run
-from simulator.codes import Severity
-from simulator.findings import Finding, has_errors
-from simulator.models import Journey
-from simulator.paths import fixtures_dir
-from simulator.project import Document, DocumentKind, LoadedProject, load_project, validate_project
-from simulator.reporting import build_report, finding_line, summary_line
+from simulator.project.kinds import DocumentKind
+
+if TYPE_CHECKING:  # imported when the demo runs, not for --help
+    from rich.console import Console
+
+    from simulator.findings import Finding
+    from simulator.models import Journey
+    from simulator.project import Document, LoadedProject
 
 __all__ = ["SECTIONS", "DemoContext", "demo_command", "register", "show_validation"]
 
@@ -53,6 +54,8 @@ def _step_counts(journey: Journey) -> Counter[str]:
 
 
 def _result(findings: list[Finding]) -> str:
+    from simulator.codes import Severity
+
     severities = Counter(finding.severity for finding in findings)
     errors, warnings = severities[Severity.ERROR], severities[Severity.WARNING]
     if not errors and not warnings:
@@ -64,6 +67,8 @@ def _result(findings: list[Finding]) -> str:
 
 
 def _journey_row(document: Document, findings: list[Finding]) -> list[str]:
+    from simulator.models import Journey
+
     journey = document.model if isinstance(document.model, Journey) else None
     counts = _step_counts(journey) if journey else Counter()
     numbers = [str(counts[t]) if journey else "-" for t in ("send", "wait", "branch")]
@@ -73,6 +78,10 @@ def _journey_row(document: Document, findings: list[Finding]) -> list[str]:
 
 def show_validation(context: DemoContext) -> None:
     """A table of the project's journeys with their shape and validation result."""
+    from rich.table import Table
+
+    from simulator.reporting import build_report, finding_line, summary_line
+
     project, console = context.project, context.console
     workspace = project.world.workspace if project.world else None
     title = f"Journeys of workspace {workspace.name!r}" if workspace else "Journeys"
@@ -95,11 +104,45 @@ def show_validation(context: DemoContext) -> None:
     console.print(f"({listed})", markup=False, highlight=False)
 
 
-SECTIONS: list[Callable[[DemoContext], None]] = [show_validation, show_dry_run]
+DEMO_POPULATION = 150
+"""Subjects of the demo's population run: enough to show every part of the runtime
+in a few seconds; ``journeysim run`` plays the scenario's full 1,000 (the bandit
+leaves cold start at 200 subjects per arm)."""
+
+
+def show_runtime(context: DemoContext) -> None:
+    """Demo section: the bundled Expansion Nudge scenario on the runtime, shortened."""
+    from simulator.cli.run import show_report
+    from simulator.runtime.scenario import load_scenario, run_scenario
+
+    path = context.fixtures / "scenarios" / "expansion-nudge.scenario.yaml"
+    scenario, project = load_scenario(path)
+    scenario = scenario.model_copy(update={"population": DEMO_POPULATION})
+    context.console.print()
+    context.console.print(
+        f"[bold]Runtime[/bold]: {DEMO_POPULATION} subjects through expansion-nudge-2026 on "
+        "Step Functions and DynamoDB (moto), 30 virtual days"
+    )
+    show_report(context.console, run_scenario(scenario, project).to_wire())
+    context.console.print(
+        "the full scenario (1,000 subjects, the bandit past cold start): "
+        "journeysim run fixtures/scenarios/expansion-nudge.scenario.yaml",
+        markup=False,
+        highlight=False,
+    )
+
+
+SECTIONS: list[Callable[[DemoContext], None]] = [show_validation, show_dry_run, show_runtime]
 """The demo's parts, in order."""
 
 
 def demo_command() -> None:
+    from rich.console import Console
+
+    from simulator.findings import has_errors
+    from simulator.paths import fixtures_dir
+    from simulator.project import load_project, validate_project
+
     with user_errors():
         fixtures = fixtures_dir()
         project = load_project(fixtures / DEMO_PROJECT, relative_to=fixtures)

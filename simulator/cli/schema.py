@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import fail, user_errors, write_atomically
-from simulator.schemas import SCHEMA_KINDS, schema_for, schema_id
+from simulator.schemas import SCHEMA_KINDS, schema_for, schema_id  # light: models on demand
 
 __all__ = ["register", "schema_command"]
 

@@ -1,18 +1,27 @@
-"""``journeysim validate``: check journey files before publishing, for people and CI."""
+"""``journeysim validate``: check journey files before publishing, for people and CI.
+
+The loader, the validator and the report formats are imported when the command runs,
+so ``journeysim --help`` does not pay for them; the validator never imports the engine.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, user_errors, write_atomically
-from simulator.project import validate_paths
-from simulator.reporting import ReportFormat, ValidationReport, build_report, render
+from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, user_errors, write_atomically
 
-__all__ = ["register", "validate_command"]
+if TYPE_CHECKING:
+    from simulator.reporting import ValidationReport
+
+__all__ = ["Format", "register", "validate_command"]
+
+Format = Literal["text", "json", "junit", "github"]
+"""The values of ``simulator.reporting.ReportFormat``, spelled out so that parsing the
+command line needs no report models (a unit test keeps the two lists equal)."""
 
 _HELP = (
     "Validate journeys and the documents they use; report problems by file:line:column."
@@ -26,7 +35,7 @@ _HELP = (
     "\n\n"
     "Exit codes: 0 no errors (with --strict: no findings at all); 1 errors (with --strict: "
     "errors or warnings); 2 usage error or unreadable input (missing path, no project, "
-    "unreadable file)."
+    "unreadable file, nothing to validate)."
     "\n\n"
     "With -o, the report goes to FILE; for the json, junit and github formats the text "
     "report still goes to stdout, for the log."
@@ -39,9 +48,9 @@ def validate_command(
         typer.Argument(metavar="PATH", help="Project folders, document files or folders."),
     ],
     fmt: Annotated[
-        ReportFormat,
+        Format,
         typer.Option("--format", "-f", case_sensitive=False, help="Report format."),
-    ] = ReportFormat.TEXT,
+    ] = "text",
     strict: Annotated[
         bool, typer.Option("--strict", help="Warnings fail the run too (exit code 1).")
     ] = False,
@@ -51,18 +60,28 @@ def validate_command(
     ] = None,
 ) -> None:
     with user_errors():
+        from simulator.reporting import ReportFormat, render
+
         report = run(paths, strict=strict, now=datetime.now(UTC))
+        fmt = ReportFormat(fmt.lower())
         if output is not None:
             write_atomically(output, render(report, fmt))
             if fmt is not ReportFormat.TEXT:
                 typer.echo(render(report, ReportFormat.TEXT), nl=False)
         else:
             typer.echo(render(report, fmt), nl=False)
+    if report.summary.files == 0:  # an empty selection is a mistake, not a clean run
+        where = ", ".join(str(path) for path in paths)
+        typer.echo(f"journeysim: warning: nothing to validate: 0 files in {where}", err=True)
+        raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
 def run(paths: list[Path], *, strict: bool, now: datetime) -> ValidationReport:
     """Validate ``paths`` (files named relative to the working folder) into a report."""
+    from simulator.project import validate_paths
+    from simulator.reporting import build_report
+
     result = validate_paths(paths, now=now, relative_to=Path.cwd())
     return build_report(result.checked_files(), result.findings, strict=strict)
 

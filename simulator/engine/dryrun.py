@@ -12,9 +12,16 @@ Documented decisions where the spec is silent:
   as an ``Event`` and ``at`` is not. The wall clock is never read.
 * Scripted ``futureEvents`` happen ``after`` the start (the trigger time). Events of
   the subject's snapshot dated after the start happen too, at their own time.
-* The trigger event (what templates see as ``event``) is ``trigger_event`` when given;
-  else the subject's latest event named by the journey's trigger contract at or before
-  the start; else an empty one.
+* A dry-run is the trigger firing at the start (SPEC §3.1). The trigger event (what
+  templates see as ``event``) is ``trigger_event`` when given (a mapping of properties
+  becomes the contract's event at the start); else the subject's latest event named by
+  the journey's trigger contract at or before the start ("the subject already has
+  it"); else the dry-run adds that event to the subject's events at the start, with
+  the contract's required properties taken from the subject's attributes of the same
+  name and type, or a placeholder of the type (``"example"``, ``1``, ``true``, ``{}``,
+  ``[]``); the trace's ``trigger.injected`` is then ``true``. So an attributes-only
+  subject meets audience leaves about the trigger event, as it would in production.
+  A journey without a trigger contract has no trigger event.
 * ``untilEvent`` resumes on the first matching event from the moment the wait starts
   up to and including its timeout; otherwise the timeout path is taken at the timeout.
 * The goal converts when a goal event happens between the start and ``windowDays``
@@ -40,8 +47,10 @@ from typing import Any
 from simulator.codes import ApiErrorCode, EntryDecision, Override
 from simulator.durations import parse_duration
 from simulator.engine.bandit import ArmStats
-from simulator.engine.driver import Execution, TriggerInfo
+from simulator.engine.delivery import DryRunDelivery
+from simulator.engine.driver import walk
 from simulator.engine.eligibility import evaluate_entry
+from simulator.engine.stepper import ExecutionEnv, TriggerInfo
 from simulator.engine.trace import (
     Trace,
     TraceEntry,
@@ -52,10 +61,10 @@ from simulator.engine.trace import (
 )
 from simulator.engine.trace_parts import audience_part, gate_parts, holdout_part
 from simulator.errors import InputError, UnknownOverrideError
-from simulator.models import Event, Journey, Subject
+from simulator.models import Event, Journey, Subject, TriggerContract
 from simulator.world import World
 
-__all__ = ["DEFAULT_START", "derive_seed", "parse_overrides", "simulate"]
+__all__ = ["DEFAULT_START", "derive_seed", "dry_run_env", "parse_overrides", "simulate"]
 
 DEFAULT_START = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
 """The virtual start of a dry-run when none is given."""
@@ -138,21 +147,20 @@ def _simulate(
     trigger_event: Event | Mapping[str, Any] | None,
 ) -> Trace:
     seed = derive_seed(journey.id, version, subject.end_user_id) if seed is None else seed
-    timeline = _with_future_events(subject, start)
-    trigger = _trigger(journey, world, timeline, start, trigger_event)
+    env = dry_run_env(journey, subject, world, active, start, arm_stats, trigger_event)
+    timeline, trigger = env.subject, env.trigger
     entry = evaluate_entry(
         journey, timeline, world=world, at=start, version=version, status=status, overrides=active
     )
-    run = Execution(journey, world, timeline, start, active, arm_stats, seed, trigger)
-    if entry.decision is EntryDecision.ENTERED:
-        run.walk()
-    return Trace(
+    delivery = DryRunDelivery(env)
+    run = walk(env, start, seed, delivery) if entry.decision is EntryDecision.ENTERED else None
+    trace = Trace(
         journey_id=journey.id,
         version="draft" if version is None else version,
         subject=TraceSubject(
-            id=subject.end_user_id,
+            id=delivery.masker.identifier(subject.end_user_id),
             synthetic=subject.synthetic,
-            attributes=run.masked_attributes,
+            attributes=delivery.attributes,
         ),
         started_at=start,
         seed=seed,
@@ -160,7 +168,8 @@ def _simulate(
         trigger=TraceTrigger(
             event_name=trigger.event_name,
             at=trigger.at,
-            properties=run.masked_event,
+            properties=delivery.event,
+            injected=trigger.injected or None,
         ),
         entry=TraceEntry(
             decision=entry.decision,
@@ -169,14 +178,34 @@ def _simulate(
             holdout=holdout_part(entry.holdout),
             audience=audience_part(journey.audience_id, entry.audience),
         ),
-        steps=run.records,
+        steps=run.steps if run else [],
         outcome=TraceOutcome(
-            exit_step_id=run.exit_step_id,
-            exited_at=run.exited_at,
+            exit_step_id=run.state.exit_step_id if run else None,
+            exited_at=run.state.exited_at if run else None,
             goal=_goal(journey, world, timeline, start),
         ),
-        warnings=run.warnings,
+        warnings=run.warnings if run else [],
     )
+    return delivery.masker.model(trace)  # the subject's PII values, wherever they reached
+
+
+def dry_run_env(
+    journey: Journey,
+    subject: Subject,
+    world: World,
+    overrides: frozenset[Override],
+    start: datetime,
+    arm_stats: Mapping[str, Mapping[str, ArmStats]] | None = None,
+    trigger_event: Event | Mapping[str, Any] | None = None,
+) -> ExecutionEnv:
+    """The execution environment of a dry-run starting at ``start``: the subject with
+    its scripted future events placed in time and the trigger event among its events."""
+    timeline = _with_future_events(subject, start)
+    trigger, added = _trigger(journey, world, timeline, start, trigger_event)
+    if added is not None:
+        events = sorted([*timeline.events, added], key=_event_time)
+        timeline = timeline.model_copy(update={"events": events})
+    return ExecutionEnv.of(journey, world, timeline, trigger, overrides, arm_stats)
 
 
 def _with_future_events(subject: Subject, start: datetime) -> Subject:
@@ -186,8 +215,12 @@ def _with_future_events(subject: Subject, start: datetime) -> Subject:
         Event(name=e.name, at=_after(e.after, start, i), properties=e.properties)
         for i, e in enumerate(subject.future_events)
     ]
-    events = sorted([*subject.events, *scripted], key=lambda e: e.at)
+    events = sorted([*subject.events, *scripted], key=_event_time)
     return subject.model_copy(update={"events": events})
+
+
+def _event_time(event: Event) -> datetime:
+    return event.at
 
 
 def _after(after: str, start: datetime, index: int) -> datetime:
@@ -205,22 +238,70 @@ def _trigger(
     subject: Subject,
     start: datetime,
     given: Event | Mapping[str, Any] | None,
-) -> TriggerInfo:
+) -> tuple[TriggerInfo, Event | None]:
+    """The trigger of the dry-run, and the event to add to the subject's (if any)."""
     contract = world.trigger_contracts.get(journey.trigger_contract_id or "")
-    name = contract.event_name if contract else None
     if isinstance(given, Event):
-        return TriggerInfo(given.name, given.at, dict(given.properties))
+        known = any(e.name == given.name and e.at == given.at for e in subject.events)
+        return TriggerInfo(given.name, given.at, dict(given.properties)), None if known else given
+    if contract is None:
+        if given is not None:
+            return TriggerInfo(None, start, dict(given)), None
+        return TriggerInfo(None, None, {}), None
+    name = contract.event_name
     if given is not None:
-        return TriggerInfo(name, start, dict(given))
-    if name is None:
-        return TriggerInfo(None, None, {})
+        event = Event(name=name, at=start, properties=dict(given))
+        return TriggerInfo(name, start, dict(given)), event
     latest = None
     for event in subject.events:
         if event.name == name and event.at <= start:
             latest = event
-    if latest is None:
-        return TriggerInfo(name, None, {})
-    return TriggerInfo(name, latest.at, dict(latest.properties))
+    if latest is not None:
+        return TriggerInfo(name, latest.at, dict(latest.properties)), None
+    properties = _contract_properties(contract, subject)
+    injected = Event(name=name, at=start, properties=properties)
+    return TriggerInfo(name, start, properties, injected=True), injected
+
+
+_PLACEHOLDERS: dict[str, Any] = {
+    "string": "example",
+    "number": 1,
+    "integer": 1,
+    "boolean": True,
+    "object": {},
+    "array": [],
+    "null": None,
+}
+"""What an injected trigger event carries for a required property the subject gives
+no value for: a value of the contract's type."""
+
+
+def _contract_properties(contract: TriggerContract, subject: Subject) -> dict[str, Any]:
+    """The injected trigger event's properties: for each required property, the
+    subject's attribute of the same name when it has the contract's type, else a
+    placeholder of that type."""
+    properties: dict[str, Any] = {}
+    for field, kind in (contract.required_properties or {}).items():
+        value = subject.attributes.get(field)
+        properties[field] = value if _has_type(value, kind) else _PLACEHOLDERS[kind]
+    return properties
+
+
+def _has_type(value: Any, kind: str) -> bool:
+    match kind:
+        case "string":
+            return isinstance(value, str)
+        case "integer":
+            return isinstance(value, int) and not isinstance(value, bool)
+        case "number":
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        case "boolean":
+            return isinstance(value, bool)
+        case "object":
+            return isinstance(value, dict)
+        case "array":
+            return isinstance(value, list)
+    return value is None
 
 
 def _goal(journey: Journey, world: World, subject: Subject, start: datetime) -> TraceGoal | None:

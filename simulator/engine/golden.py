@@ -30,7 +30,15 @@ from simulator.models import Subject
 from simulator.paths import fixtures_dir
 from simulator.project import LoadedProject, load_project
 
-__all__ = ["GoldenCase", "golden_path", "load_cases", "main", "render_case", "traces_dir"]
+__all__ = [
+    "GoldenCase",
+    "case_arguments",
+    "golden_path",
+    "load_cases",
+    "main",
+    "render_case",
+    "traces_dir",
+]
 
 
 def traces_dir() -> Path:
@@ -78,6 +86,13 @@ def golden_path(case: GoldenCase, root: Path | None = None) -> Path:
 
 def render_case(case: GoldenCase, project: LoadedProject, root: Path | None = None) -> str:
     """The case's trace as stable JSON."""
+    return simulate(**case_arguments(case, project, root)).to_json()
+
+
+def case_arguments(
+    case: GoldenCase, project: LoadedProject, root: Path | None = None
+) -> dict[str, Any]:
+    """The keyword arguments of :func:`~simulator.engine.dryrun.simulate` for ``case``."""
     world = project.world
     if world is None:
         raise ValueError(f"project {project.root} has no usable workspace")
@@ -93,16 +108,15 @@ def render_case(case: GoldenCase, project: LoadedProject, root: Path | None = No
         }
         for step, arms in case.arm_stats.items()
     }
-    trace = simulate(
-        project.journeys[case.journey],
-        subject,
-        world=world,
-        overrides=case.overrides,
-        at=parse_timestamp(case.at) if case.at else None,
-        seed=case.seed,
-        arm_stats=arm_stats or None,
-    )
-    return trace.to_json()
+    return {
+        "journey": project.journeys[case.journey],
+        "subject": subject,
+        "world": world,
+        "overrides": case.overrides,
+        "at": parse_timestamp(case.at) if case.at else None,
+        "seed": case.seed,
+        "arm_stats": arm_stats or None,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

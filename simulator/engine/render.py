@@ -5,8 +5,10 @@ Context of every template (SPEC §3.6): the subject's attributes at top level
 ``journey`` (``id``, ``name``) and ``workspace`` (``id``, ``name``); those four names
 win over attributes of the same name; an attribute whose value is ``null`` is missing
 (it renders empty and is listed, rather than printing ``None``). The dry-run builds
-the context *masked* (:func:`render_context` with ``masked=True``), so templates never
-see raw PII; the runtime's delivery path alone renders unmasked.
+the context *masked* (:func:`render_context` with ``masked=True``: the subject's
+:class:`~simulator.engine.masking.Masker` over attributes, event properties and
+``endUserId``), so templates never see raw PII, nor any form of it a filter could
+transform; the runtime's delivery path alone renders unmasked.
 
 Bodies that look like HTML render with autoescape; subject lines, plain bodies and
 webhook bodies do not. Missing variables render empty and are reported; a template
@@ -27,7 +29,7 @@ from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError
 
-from simulator.engine.masking import mask_attributes
+from simulator.engine.masking import subject_masker
 from simulator.models import Channel, Communication, Journey, Subject
 from simulator.templating import environment, looks_like_html, recording_missing
 from simulator.world import World
@@ -53,13 +55,13 @@ def render_context(
     masked: bool = True,
 ) -> dict[str, Any]:
     """The variables templates see; masked unless this is a real delivery."""
-    ws = world.workspace
-    attributes = subject.attributes
-    event = dict(trigger_properties)
+    attributes, event = subject.attributes, dict(trigger_properties)
+    end_user_id = subject.end_user_id
     if masked:
-        attributes = mask_attributes(attributes, ws.pii_attributes)
-        event = mask_attributes(event, ws.pii_attributes)
-    return context_of(attributes, event, subject.end_user_id, journey, world)
+        masker = subject_masker(subject, world.workspace.pii_attributes, event)
+        attributes, event = masker.attributes(attributes), masker.attributes(event)
+        end_user_id = masker.identifier(end_user_id)
+    return context_of(attributes, event, end_user_id, journey, world)
 
 
 def context_of(

@@ -20,9 +20,7 @@ import random
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from simulator.models import (
     Channel,
@@ -33,6 +31,9 @@ from simulator.models import (
     Subject,
     Suppression,
 )
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 __all__ = ["POPULATION_EPOCH", "TIME_ZONES", "faker_subjects", "synthetic_id", "synthetic_subject"]
 
@@ -121,8 +122,11 @@ _FAKERS_LOCK = threading.Lock()
 
 
 def _fakers() -> dict[str, Faker]:
-    # Creating a Faker is slow (provider discovery); reseeding one is cheap.
+    # Creating a Faker is slow (provider discovery); reseeding one is cheap. Faker is
+    # imported here, not at the top: only commands that make subjects pay for it.
     if not _FAKERS:
+        from faker import Faker
+
         _FAKERS.update({locale: Faker(locale) for locale in _LOCALES})
     return _FAKERS
 

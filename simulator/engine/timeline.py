@@ -16,9 +16,9 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from simulator.engine.trace import Trace, TraceBranch, TraceStep, TraceWait
+from simulator.engine.trace import Trace, TraceBranch, TraceLeaf, TraceStep, TraceWait
 
-__all__ = ["excerpt", "format_timeline", "timeline"]
+__all__ = ["excerpt", "failing_leaves", "format_timeline", "timeline"]
 
 _STYLES = {
     "executed": "green",
@@ -86,6 +86,8 @@ def _header(trace: Trace) -> Text:
         text.append(f"\ntrigger: {trace.trigger.event_name}")
         if trace.trigger.at:
             text.append(f" at {_time(trace.trigger.at)}")
+        if trace.trigger.injected:
+            text.append(" (added by the dry-run: the subject had no such event)", style="dim")
     return text
 
 
@@ -100,7 +102,33 @@ def _entry(trace: Trace) -> Text:
         text.append(f" · {gate.gate.value} {mark}")
         if gate.detail:
             text.append(f" [{gate.detail}]", style="dim")
+    audience = entry.audience
+    if audience is not None and not audience.matched:
+        for leaf in failing_leaves(audience.leaves):
+            text.append(f"\n  audience leaf failed: {leaf.label} (at {leaf.path})", style="red")
     return text
+
+
+def failing_leaves(leaves: list[TraceLeaf]) -> list[TraceLeaf]:
+    """The leaves that count against a match: false ones, and true ones under an odd
+    number of ``not`` (a ``not``'s operand sits at ``.../of`` with no index after it).
+
+    >>> a = TraceLeaf(path="/of/0", kind="attribute", label="plan eq pro", result=False)
+    >>> b = TraceLeaf(path="/of/1/of", kind="in_segment", label="in_segment s", result=True)
+    >>> [leaf.label for leaf in failing_leaves([a, b])]
+    ['plan eq pro', 'in_segment s']
+    """
+    return [leaf for leaf in leaves if leaf.result == _negated(leaf.path)]
+
+
+def _negated(path: str) -> bool:
+    parts = path.split("/")
+    nots = sum(
+        1
+        for i, part in enumerate(parts)
+        if part == "of" and not (i + 1 < len(parts) and parts[i + 1].isdigit())
+    )
+    return nots % 2 == 1
 
 
 def _details(step: TraceStep) -> Text:

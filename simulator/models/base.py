@@ -26,7 +26,9 @@ class Model(BaseModel):
         alias_generator=to_camel,
         populate_by_name=True,
         extra="forbid",
-        use_attribute_docstrings=True,
+        # Field docstrings become schema descriptions where schemas are generated
+        # (simulator.docstrings): reading sources here would slow every import.
+        use_attribute_docstrings=False,
         ser_json_timedelta="iso8601",
     )
 

@@ -1,34 +1,77 @@
 """Project folders (SPEC §1.7): read JSON/YAML documents with their source positions,
-build the ``World``, and report every problem at its file, line and column."""
+build the ``World``, and report every problem at its file, line and column.
 
-from simulator.project.checks import referenced_documents, validate_project
-from simulator.project.documents import (
-    MAX_DOCUMENT_BYTES,
-    SOURCE_SUFFIXES,
-    Document,
-    DocumentKind,
-    read_bounded,
-    read_document,
-)
-from simulator.project.json_source import parse_json
-from simulator.project.loader import (
-    WORKSPACE_FILES,
-    LoadedProject,
-    find_project_root,
-    is_project,
-    load_project,
-    workspace_files,
-)
-from simulator.project.positions import ParsedSource, Position, SourceSyntaxError
-from simulator.project.runs import ValidationRun, validate_paths
-from simulator.project.targets import (
-    SKIPPED_FOLDERS,
-    Target,
-    find_projects,
-    resolve_targets,
-    select_documents,
-)
-from simulator.project.yaml_source import parse_yaml
+The names below are imported on first use (PEP 562), so that importing one light
+part (``simulator.project.kinds``, say, for the CLI's help) does not import the
+loader, the models and the validator with it.
+"""
+
+from __future__ import annotations
+
+import typing as _typing
+
+from simulator.lazy import exports as _exports
+
+if _typing.TYPE_CHECKING:
+    from simulator.project.checks import referenced_documents, validate_project
+    from simulator.project.documents import (
+        MAX_DOCUMENT_BYTES,
+        SOURCE_SUFFIXES,
+        Document,
+        DocumentKind,
+        read_bounded,
+        read_document,
+    )
+    from simulator.project.json_source import load_json, parse_json
+    from simulator.project.loader import (
+        WORKSPACE_FILES,
+        LoadedProject,
+        find_project_root,
+        is_project,
+        load_project,
+        workspace_files,
+    )
+    from simulator.project.positions import ParsedSource, Position, SourceSyntaxError
+    from simulator.project.runs import ValidationRun, validate_paths
+    from simulator.project.targets import (
+        SKIPPED_FOLDERS,
+        Target,
+        find_projects,
+        resolve_targets,
+        select_documents,
+    )
+    from simulator.project.yaml_source import load_yaml, parse_yaml
+
+_HOMES = {
+    "MAX_DOCUMENT_BYTES": "documents",
+    "SKIPPED_FOLDERS": "targets",
+    "SOURCE_SUFFIXES": "kinds",
+    "WORKSPACE_FILES": "loader",
+    "Document": "documents",
+    "DocumentKind": "kinds",
+    "LoadedProject": "loader",
+    "ParsedSource": "positions",
+    "Position": "positions",
+    "SourceSyntaxError": "positions",
+    "Target": "targets",
+    "ValidationRun": "runs",
+    "find_project_root": "loader",
+    "find_projects": "targets",
+    "is_project": "loader",
+    "load_json": "json_source",
+    "load_project": "loader",
+    "load_yaml": "yaml_source",
+    "parse_json": "json_source",
+    "parse_yaml": "yaml_source",
+    "read_bounded": "documents",
+    "read_document": "documents",
+    "referenced_documents": "checks",
+    "resolve_targets": "targets",
+    "select_documents": "targets",
+    "validate_paths": "runs",
+    "validate_project": "checks",
+    "workspace_files": "loader",
+}
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -46,7 +89,9 @@ __all__ = [
     "find_project_root",
     "find_projects",
     "is_project",
+    "load_json",
     "load_project",
+    "load_yaml",
     "parse_json",
     "parse_yaml",
     "read_bounded",
@@ -58,3 +103,6 @@ __all__ = [
     "validate_project",
     "workspace_files",
 ]
+
+
+__getattr__, __dir__ = _exports(__name__, _HOMES)

@@ -7,14 +7,13 @@ where the pointed-at value starts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from simulator.findings import Finding
 from simulator.project.documents import Document, DocumentKind
 from simulator.project.loader import LoadedProject
-from simulator.validation import ValidationContext, validate, validate_world
 
 __all__ = ["referenced_documents", "validate_project"]
 
@@ -23,7 +22,13 @@ def validate_project(loaded: LoadedProject, now: datetime | None = None) -> list
     """All findings of the project: the loader's, each journey's and the other
     documents' (templates, segment predicates), located and sorted by file, line,
     column. ``now`` is the moment ``wait_until_in_past`` compares with (skipped when
-    ``None``)."""
+    ``None``).
+
+    A journey is validated from its parsed data (``validate`` checks it step by step
+    against the models); its model, when the loader built one, is not dumped back to
+    data for that."""
+    from simulator.validation import ValidationContext, validate, validate_world
+
     context = ValidationContext(world=loaded.world, now=now)
     found: dict[tuple, Finding] = {}
 
@@ -37,10 +42,10 @@ def validate_project(loaded: LoadedProject, now: datetime | None = None) -> list
         key = (finding.source.file, finding.code, finding.path, finding.message)
         found.setdefault(key, finding)
     for document in loaded.of_kind(DocumentKind.JOURNEY):
-        if document.model is not None or isinstance(document.data, dict):
+        if isinstance(document.data, dict):
             # A journey whose model failed still goes through the validator, which
             # reports what it can; the loader's identical findings are not repeated.
-            add(document, validate(document.model or document.data, context))
+            add(document, validate(document.data, context))
     if loaded.world is not None:
         for (kind, document_id), findings in validate_world(loaded.world, now).items():
             document = loaded.find(_kind(kind), document_id)
@@ -61,36 +66,16 @@ def referenced_documents(loaded: LoadedProject, document: Document) -> list[Docu
     if document.kind is not DocumentKind.JOURNEY:
         return [document]
     related = [document, *loaded.of_kind(DocumentKind.WORKSPACE)]
-    data = document.data if isinstance(document.data, dict) else {}
-    contract = data.get("triggerContractId")
-    if isinstance(contract, str):
-        related.append(loaded.find(DocumentKind.TRIGGER_CONTRACT, contract))
-    communications = _values(data, "communicationId")
-    related.extend(loaded.find(DocumentKind.COMMUNICATION, c) for c in communications)
-    segments = [data.get("audienceId"), *_values(data, "segmentId")]
-    seen: set[str] = set()
-    while segments:
-        segment_id = segments.pop()
-        if not isinstance(segment_id, str) or segment_id in seen:
+    pending = list(document.references)
+    seen: set[tuple[DocumentKind, str]] = set()
+    while pending:
+        key = pending.pop()
+        if key in seen:
             continue
-        seen.add(segment_id)
-        segment = loaded.find(DocumentKind.SEGMENT, segment_id)
-        if segment is not None:
-            related.append(segment)
-            segments.extend(_values(segment.data, "segmentId"))
-    unique = {id(d): d for d in related if d is not None}
+        seen.add(key)
+        found = loaded.find(*key)
+        if found is not None:
+            related.append(found)
+            pending.extend(found.references)
+    unique = {id(d): d for d in related}
     return list(unique.values())
-
-
-def _values(data: Any, key: str) -> Iterator[str]:
-    """Every string under ``key`` anywhere in a JSON value (iteratively, any depth)."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            value = item.get(key)
-            if isinstance(value, str):
-                yield value
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)

@@ -4,39 +4,35 @@ Reading a file never raises for a bad document: a file over 32 MiB, bad UTF-8, b
 JSON or YAML syntax, a repeated key, a top level that is not an object and model
 errors all become ``invalid_document`` findings located in the file. Only a file that cannot
 be read at all (permissions, a vanished file) raises ``InputError``.
+
+Files are parsed by the C parsers (``load_json``, ``load_yaml``); the position map,
+which only a finding needs, is computed on first use by re-reading the text with the
+position-tracking parser, so a valid file never pays for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from simulator.codes import FindingCode
 from simulator.errors import InputError
 from simulator.findings import Finding, SourcePosition, make_finding
-from simulator.models import (
-    Communication,
-    DocumentModel,
-    Journey,
-    Segment,
-    Subject,
-    TriggerContract,
-    Workspace,
-)
-from simulator.project.json_source import parse_json
+from simulator.project.json_source import load_json, parse_json
+from simulator.project.kinds import SOURCE_SUFFIXES, DocumentKind
 from simulator.project.positions import (
     Position,
     SourceSyntaxError,
     lookup,
     offsets_to_positions,
 )
-from simulator.project.yaml_source import parse_yaml
-from simulator.validation import pydantic_findings
+from simulator.project.references import references
+
+if TYPE_CHECKING:
+    from simulator.models import DocumentModel
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -47,50 +43,7 @@ __all__ = [
     "read_document",
 ]
 
-SOURCE_SUFFIXES = (".json", ".yaml", ".yml")
-"""File name endings the loader reads; other files in a project folder are ignored."""
-
-
-class DocumentKind(StrEnum):
-    """The kinds of file in a project folder (SPEC §1.7)."""
-
-    WORKSPACE = "workspace"
-    JOURNEY = "journey"
-    COMMUNICATION = "communication"
-    SEGMENT = "segment"
-    TRIGGER_CONTRACT = "trigger-contract"
-    SUBJECT = "subject"
-
-    @property
-    def model(self) -> type[DocumentModel]:
-        return _MODELS[self]
-
-    @property
-    def folder(self) -> str | None:
-        """The project sub-folder holding this kind (the workspace is a root file)."""
-        return _FOLDERS.get(self)
-
-    @property
-    def id_key(self) -> str:
-        """The wire key that names a document of this kind."""
-        return "endUserId" if self is DocumentKind.SUBJECT else "id"
-
-
-_MODELS: dict[DocumentKind, type[DocumentModel]] = {
-    DocumentKind.WORKSPACE: Workspace,
-    DocumentKind.JOURNEY: Journey,
-    DocumentKind.COMMUNICATION: Communication,
-    DocumentKind.SEGMENT: Segment,
-    DocumentKind.TRIGGER_CONTRACT: TriggerContract,
-    DocumentKind.SUBJECT: Subject,
-}
-_FOLDERS = {
-    DocumentKind.JOURNEY: "journeys",
-    DocumentKind.COMMUNICATION: "communications",
-    DocumentKind.SEGMENT: "segments",
-    DocumentKind.TRIGGER_CONTRACT: "triggers",
-    DocumentKind.SUBJECT: "subjects",
-}
+_YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -104,10 +57,26 @@ class Document:
     text: str = ""
     data: Any = None
     """The parsed value; ``None`` when the file did not parse."""
-    positions: Mapping[str, Position] = field(default_factory=dict)
-    """JSON pointer → where the value starts (1-based line and column)."""
     model: DocumentModel | None = None
-    """The validated model; ``None`` when the file did not parse or validate."""
+    """The validated model; ``None`` when the file did not parse or validate, or was
+    read without one (``read_document(..., build_model=False)``)."""
+
+    @cached_property
+    def positions(self) -> Mapping[str, Position]:
+        """JSON pointer → where the value starts (1-based line and column); computed
+        on first use, empty when the file did not parse."""
+        if self.data is None:
+            return {}
+        if self.path.suffix in _YAML_SUFFIXES:
+            from simulator.project.yaml_source import parse_yaml
+
+            return parse_yaml(self.text).positions
+        return parse_json(self.text).positions
+
+    @cached_property
+    def references(self) -> list[tuple[DocumentKind, str]]:
+        """``(kind, id)`` of the documents this one names (``simulator.project.references``)."""
+        return references(self.kind, self.data)
 
     @property
     def id(self) -> str | None:
@@ -138,8 +107,15 @@ def read_bounded(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes | None:
     return None if len(raw) > limit else raw
 
 
-def read_document(path: Path, kind: DocumentKind, name: str) -> tuple[Document, list[Finding]]:
-    """Read, parse and validate one file; its problems come back as located findings."""
+def read_document(
+    path: Path, kind: DocumentKind, name: str, *, build_model: bool = True
+) -> tuple[Document, list[Finding]]:
+    """Read, parse and validate one file; its problems come back as located findings.
+
+    With ``build_model=False`` the model is neither built nor checked: for a journey
+    that only goes through ``simulator.validation.validate``, which checks the parsed
+    data itself (step by step) and reports the same findings.
+    """
     try:
         raw = read_bounded(path)
     except OSError as exc:
@@ -153,21 +129,31 @@ def read_document(path: Path, kind: DocumentKind, name: str) -> tuple[Document, 
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return document, [_undecodable(document, raw, exc)]
+    del raw  # a big file is held once, as text
     document = replace(document, text=text)
+    is_yaml = path.suffix in _YAML_SUFFIXES
+    if is_yaml:  # PyYAML is imported for projects that have YAML files
+        from simulator.project.yaml_source import load_yaml
     try:
-        parsed = parse_yaml(text) if path.suffix in (".yaml", ".yml") else parse_json(text)
+        value = load_yaml(text) if is_yaml else load_json(text)
     except SourceSyntaxError as exc:
-        language = "YAML" if path.suffix in (".yaml", ".yml") else "JSON"
+        language = "YAML" if is_yaml else "JSON"
         return document, [_syntax(document, f"invalid {language}: {exc.message}", exc)]
-    document = replace(document, data=parsed.value, positions=parsed.positions)
-    if not isinstance(parsed.value, dict):
-        found = type(parsed.value).__name__
+    document = replace(document, data=value)
+    if not isinstance(value, dict):
+        found = type(value).__name__
         message = f"a {kind} file holds one object; found {_JSON_NAMES.get(found, found)}"
         return document, [document.locate(make_finding(FindingCode.INVALID_DOCUMENT, message))]
+    if not build_model:
+        return document, []
+    from pydantic import ValidationError
+
+    from simulator.validation import pydantic_findings
+
     try:
-        model = kind.model.model_validate(parsed.value)
+        model = kind.model.model_validate(value)
     except ValidationError as exc:
-        findings = pydantic_findings(exc, parsed.value, kind=kind.value.replace("-", " "))
+        findings = pydantic_findings(exc, value, kind=kind.value.replace("-", " "))
         return document, [document.locate(finding) for finding in findings]
     return replace(document, model=model), []
 

@@ -21,6 +21,20 @@ hand and a silent surprise is worse than an error:
 {'steps': [{'id': 'a'}]}
 >>> parsed.positions["/steps/0/id"]
 (2, 10)
+
+``load_json`` gives the same value, or the same ``SourceSyntaxError``, at the speed of
+the stdlib's C parser: it parses with ``json.loads`` (a hook refuses repeated keys,
+another ``NaN`` and ``Infinity``), checks the depth and ``\\u`` surrogate escapes the C
+parser lets through, and hands anything it refuses to ``parse_json`` for the exact
+message and position. Positions are not computed: the loader asks ``parse_json`` for
+them only for a document that has findings.
+
+>>> load_json('{"steps": [{"id": "a"}]}')
+{'steps': [{'id': 'a'}]}
+>>> load_json('{"a": 1, "a": 2}')
+Traceback (most recent call last):
+...
+simulator.project.positions.SourceSyntaxError: 1:10: duplicate key 'a' (first defined on line 1)
 """
 
 from __future__ import annotations
@@ -39,7 +53,7 @@ from simulator.project.positions import (
     offsets_to_positions,
 )
 
-__all__ = ["MAX_DEPTH", "parse_json"]
+__all__ = ["MAX_DEPTH", "load_json", "parse_json"]
 
 MAX_DEPTH = 200
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -48,6 +62,50 @@ _NUMBER_TAIL = re.compile(r"[0-9A-Za-z.+-]")
 _DANGLING_AT = re.compile(r"\s+(?:starting )?at$")
 _LITERALS = (("true", True), ("false", False), ("null", None))
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _Refused(Exception):
+    """What ``json.loads`` accepts and ``parse_json`` does not (found by the hooks)."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _Refused
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _Refused
+
+
+def load_json(text: str) -> Any:
+    """The value ``parse_json(text)`` gives, without positions, parsed in C; the same
+    ``SourceSyntaxError`` for text that is not a document ``parse_json`` accepts."""
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+    except (_Refused, ValueError, RecursionError):
+        return parse_json(text).value  # raises the located error (or agrees, rarely)
+    if _SURROGATE_ESCAPE.search(text) or not _shallow(value, text):
+        return parse_json(text).value
+    return value
+
+
+def _shallow(value: Any, text: str) -> bool:
+    """Whether no container is nested more than ``MAX_DEPTH`` deep (the root is depth 1)."""
+    if type(value) not in (dict, list) or text.count("{") + text.count("[") <= MAX_DEPTH:
+        return True  # a scalar, or too few brackets to nest deeper
+    stack = [(value, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item, depth = pop()
+        if depth > MAX_DEPTH:
+            return False
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                push((child, depth + 1))
+    return True
 
 
 class _Failure(Exception):

@@ -38,12 +38,16 @@ def validate_paths(
     """Validate the projects and files that ``paths`` name (see ``simulator.project.targets``).
 
     ``InputError`` when a path is missing, names no project, or a file cannot be read.
+    Files asked for bring the documents they refer to and nothing else (see
+    ``load_project``); journeys are validated from their data, never built as models.
     """
     projects: list[LoadedProject] = []
     checked: list[Document] = []
     findings: list[Finding] = []
     for target in resolve_targets(paths):
-        loaded = load_project(target.root, relative_to=relative_to)
+        loaded = load_project(
+            target.root, relative_to=relative_to, files=target.paths, journey_models=False
+        )
         selected = select_documents(loaded, target)
         names = {document.name for document in selected}
         projects.append(loaded)

@@ -21,6 +21,10 @@ Decisions, so that a YAML file means exactly what the same JSON file would:
 {'steps': [{'id': 'a', 'next': 'b'}]}
 >>> parsed.positions["/steps/0"], parsed.positions["/steps/0/next"]
 ((2, 5), (3, 11))
+
+``load_yaml`` is the same reading without the position map (the loader asks for
+positions only for a document that has findings); both compose with libyaml's C
+parser when PyYAML has it (``CSafeLoader``).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from simulator.project.positions import (
     line_starts,
 )
 
-__all__ = ["parse_yaml"]
+__all__ = ["load_yaml", "parse_yaml"]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -58,12 +62,21 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 def parse_yaml(text: str) -> ParsedSource:
     """Parse one YAML document; ``SourceSyntaxError`` (with line and column) if it is not."""
+    return _read(text, record=True)
+
+
+def load_yaml(text: str) -> Any:
+    """The value ``parse_yaml(text)`` gives (or its ``SourceSyntaxError``), without positions."""
+    return _read(text, record=False).value
+
+
+def _read(text: str, *, record: bool) -> ParsedSource:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise SourceSyntaxError("the file is empty; expected a YAML mapping", 1, 1)
-        walker = _Walker(loader, budget=max(_MIN_VALUE_BUDGET, 2 * len(text)))
+        walker = _Walker(loader, budget=max(_MIN_VALUE_BUDGET, 2 * len(text)), record=record)
         return ParsedSource(value=walker.value(node, "", 0), positions=walker.positions)
     except yaml.MarkedYAMLError as exc:
         raise _located(exc) from None
@@ -102,15 +115,17 @@ def _fail(node: yaml.Node, message: str) -> SourceSyntaxError:
 
 
 class _Walker:
-    def __init__(self, loader: Any, budget: int) -> None:
+    def __init__(self, loader: Any, budget: int, *, record: bool = True) -> None:
         self.loader = loader
         self.budget = budget
+        self.record = record
         self.positions: dict[str, Position] = {}
         self.open: set[int] = set()
         self.count = 0
 
     def value(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        self.positions[pointer] = _start(node)
+        if self.record:
+            self.positions[pointer] = _start(node)
         self.count += 1
         if self.count > self.budget:
             raise _fail(node, f"aliases expand to more than {self.budget} values")
@@ -124,7 +139,7 @@ class _Walker:
         try:
             if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
                 return [
-                    self.value(item, child_pointer(pointer, i), depth + 1)
+                    self.value(item, self.child(pointer, i), depth + 1)
                     for i, item in enumerate(node.value)
                 ]
             if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
@@ -146,9 +161,12 @@ class _Walker:
         self.loader.flatten_mapping(node)  # resolves ``<<`` merges; own keys come last
         final = {self.key(key_node): value_node for key_node, value_node in node.value}
         return {
-            key: self.value(value_node, child_pointer(pointer, key), depth + 1)
+            key: self.value(value_node, self.child(pointer, key), depth + 1)
             for key, value_node in final.items()
         }
+
+    def child(self, pointer: str, key: str | int) -> str:
+        return child_pointer(pointer, key) if self.record else pointer
 
     def key(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):

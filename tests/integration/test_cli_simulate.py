@@ -19,9 +19,11 @@ def test_json_trace_of_a_project_subject(run_cli, onboarding):
     result = run_cli("simulate", onboarding, "--subject-id", "usr_plain_ana", "--format", "json")
     assert result.exit_code == 0, result.stderr
     trace = json.loads(result.stdout)
-    assert trace["journeyId"] == "act-onb-2026" and trace["subject"]["id"] == "usr_plain_ana"
+    # The id holds the subject's first name: it is masked by value like any other text.
+    assert trace["journeyId"] == "act-onb-2026" and trace["subject"]["id"] == "usr_plain_A•••"
     assert [s["decision"] for s in trace["steps"]] == ["executed"] * 5
     assert "ana.ribeiro@example.com" not in result.stdout and "Ribeiro" not in result.stdout
+    assert "usr_plain_ana" not in result.stdout
 
 
 def test_text_timeline_is_the_default(run_cli, onboarding):
@@ -82,8 +84,22 @@ def test_attr_pairs_make_a_synthetic_subject_with_json_values(run_cli, onboardin
         "seats": 12,
         "email": "z•••@e•••.com",
     }
-    # No sign-up event: a pure attribute subject is not a new sign-up.
-    assert trace["entry"]["reason"] == "audience_mismatch"
+    # A dry-run is the trigger firing at the start (SPEC §3.1): the sign-up event is
+    # added, with the contract's required properties, so the subject enters.
+    assert trace["entry"]["decision"] == "entered"
+    assert trace["trigger"]["injected"] is True
+    assert trace["trigger"]["at"] == "2026-06-01T14:00:00Z"
+    assert set(trace["trigger"]["properties"]) == {"signupSource", "plan"}
+    assert trace["steps"][0]["send"]["rendered"]["subjectLine"]
+
+
+def test_an_entry_failure_names_the_failing_audience_leaf(run_cli, onboarding):
+    result = run_cli("simulate", onboarding, "--subject-id", "usr_not_new_signup")
+    assert result.exit_code == 0, result.stderr
+    assert "not_eligible (audience_mismatch)" in result.stdout
+    assert "audience leaf failed: event_fired user.signed_up within 30 days (at /of/0)" in (
+        result.stdout
+    )
 
 
 def test_attr_overlays_a_project_subject(run_cli, onboarding):
@@ -100,7 +116,20 @@ def test_attr_overlays_a_project_subject(run_cli, onboarding):
     trace = json.loads(result.stdout)
     assert trace["steps"][0]["send"]["rendered"]["subjectLine"] == "Welcome to Acme Analytics, !"
     assert trace["steps"][0]["send"]["missingVariables"] == ["firstName"]
-    assert trace["subject"]["id"] == "usr_plain_ana"
+    assert trace["subject"]["id"] == "usr_plain_•••"  # "ana" is still in the e-mail address
+
+
+def test_synthetic_enters_the_journey_and_synthetic_any_need_not(run_cli, onboarding):
+    fitted = run_cli("simulate", onboarding, "--synthetic", "--seed", "1", "-f", "json")
+    loose = run_cli("simulate", onboarding, "--synthetic-any", "--seed", "1", "-f", "json")
+    assert fitted.exit_code == loose.exit_code == 0, fitted.stderr + loose.stderr
+    assert json.loads(fitted.stdout)["entry"]["decision"] == "entered"
+    # The fitted subject leaves the trigger to the dry-run; the unconstrained one keeps
+    # the sign-up event Faker dated up to 40 days back.
+    assert json.loads(fitted.stdout)["trigger"]["injected"] is True
+    assert "injected" not in json.loads(loose.stdout)["trigger"]
+    both = run_cli("simulate", onboarding, "--synthetic", "--synthetic-any")
+    assert both.exit_code == 2 and "give one of --synthetic and --synthetic-any" in both.stderr
 
 
 def test_synthetic_subjects_are_reproducible_from_the_seed(run_cli, onboarding):

@@ -570,7 +570,7 @@ def test_a_wait_that_cannot_be_computed_fails_with_invalid_wait_and_moves_on():
 
 
 def test_a_journey_longer_than_the_step_limit_stops_with_a_warning():
-    from simulator.engine.driver import MAX_STEPS
+    from simulator.engine.stepper import MAX_STEPS
 
     waits = [
         {"id": f"w{i}", "type": "wait", "duration": "PT1M", "next": f"w{i + 1}"}

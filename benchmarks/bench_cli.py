@@ -1,0 +1,93 @@
+"""Benchmark: the command line as users run it, whole processes against ``import typer``.
+
+    python benchmarks/bench_cli.py [--rounds 15]
+
+Each command runs as its own process (``journeysim`` as installed beside this Python,
+else ``python -m simulator.cli``), with bytecode caching on as users have it
+(``PYTHONDONTWRITEBYTECODE`` is removed from the environment), after warm-up runs
+that also write the bytecode caches. The commands take turns within each round and
+the best time of each is kept, so a busy machine slows all of them alike.
+
+The floor is ``python -c "import typer"``: the least any Typer command line costs.
+For reference it also times ``import typer, pydantic, networkx, jinja2``: the
+libraries validation cannot do without (its models, the step graph, templates).
+Targets (issue 9): ``--help`` within 2x of the floor, ``validate`` of one small
+journey within 3x. Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ACME = ROOT / "fixtures" / "acme"
+JOURNEY = ACME / "journeys" / "act-onb-2026.json"
+EXPORT = ROOT / "fixtures" / "pinpoint" / "all-activities.write-journey.json"
+TARGETS = {"--help": 2.0, "validate": 3.0}
+
+
+def journeysim() -> list[str]:
+    script = Path(sys.executable).with_name("journeysim")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("journeysim")
+    return [found] if found else [sys.executable, "-m", "simulator.cli"]
+
+
+def commands() -> dict[str, list[str]]:
+    cli = journeysim()
+    python = [sys.executable, "-c"]
+    return {
+        "floor: import typer": [*python, "import typer"],
+        "ref: + pydantic, networkx, jinja2": [*python, "import typer, pydantic, networkx, jinja2"],
+        "--help": [*cli, "--help"],
+        "validate": [*cli, "validate", str(JOURNEY)],
+        "simulate": [*cli, "simulate", str(JOURNEY), "--subject-id", "usr_quiet_tokyo"],
+        "import-pinpoint": [*cli, "import-pinpoint", str(EXPORT)],
+    }
+
+
+def run_once(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, check=False)
+    took = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr[-500:]!r}")
+    return took
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT)
+    table = commands()
+    for _ in range(2):  # warm-up: bytecode caches, the page cache
+        for command in table.values():
+            run_once(command, env)
+    best = dict.fromkeys(table, float("inf"))
+    for _ in range(args.rounds):
+        for name, command in table.items():
+            best[name] = min(best[name], run_once(command, env))
+    floor = best["floor: import typer"]
+    print(f"{'command':<36} {'best':>9} {'ratio':>7}  (best of {args.rounds}, whole processes)")
+    for name, took in best.items():
+        print(f"{name:<36} {took * 1000:>7.1f}ms {took / floor:>6.2f}x")
+    ok = True
+    for name, limit in TARGETS.items():
+        ratio = best[name] / floor
+        met = ratio <= limit
+        ok &= met
+        print(f"{name} within {limit:g}x of the floor: {'yes' if met else 'NO'} ({ratio:.2f}x)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""``journeysim test``: run the scenario files of a project (journey tests as code).
+
+A thin shell over :mod:`simulator.journeytests`, imported inside the command so that
+``journeysim --help`` does not load the engine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, user_errors, write_atomically
+from simulator.errors import UsageError
+
+__all__ = ["register", "test_command"]
+
+_HELP = (
+    "Run journey tests: the cases of *.journeytest.yaml (.yml, .json) scenario files, each "
+    "a dry-run whose trace is checked against the case's expectations."
+    "\n\n"
+    "PATH (default: the current folder) is a scenario file or a folder searched beneath "
+    "(not entering hidden folders or folders named 'invalid' unless given). Each file's "
+    "journeys, subjects and communications come from its enclosing project."
+    "\n\n"
+    "Exit codes: 0 every case passed (and coverage reached --fail-under); 1 a case failed "
+    "or coverage is below --fail-under; 2 bad input (an invalid scenario file, reported "
+    "as file:line:column; a missing path; no scenario files)."
+)
+
+
+def test_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="PATH", help="Scenario files or folders (default: .)."),
+    ] = None,
+    select: Annotated[
+        str | None,
+        typer.Option("-k", metavar="EXPRESSION", help="Run cases whose id matches (as pytest -k)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, junit or github.")
+    ] = "text",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
+    ] = None,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Report journey coverage (steps, branches, ...).")
+    ] = False,
+    fail_under: Annotated[
+        float | None,
+        typer.Option("--fail-under", metavar="PCT", help="Exit 1 when coverage is below PCT."),
+    ] = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Write changed or missing snapshot golden files.")
+    ] = False,
+    exitfirst: Annotated[
+        bool, typer.Option("--exitfirst", "-x", help="Stop after the first failed case.")
+    ] = False,
+) -> None:
+    with user_errors():
+        from simulator.journeytests import report as reports
+        from simulator.journeytests.loading import load_suite
+        from simulator.journeytests.selection import compile_selection
+        from simulator.journeytests.session import run_cases
+
+        if fmt not in reports.FORMATS:
+            raise UsageError(f"--format must be one of {', '.join(reports.FORMATS)}, not {fmt!r}")
+        if fail_under is not None and not 0 <= fail_under <= 100:
+            raise UsageError(f"--fail-under must be between 0 and 100, not {fail_under}")
+        keep = compile_selection(select) if select else None
+        suite = load_suite(paths or [Path(".")], relative_to=Path.cwd())
+        if suite.problems:
+            _emit(reports.render_problems(suite.problems, fmt), output, fmt)
+            raise typer.Exit(EXIT_USAGE)
+        results = run_cases(suite.cases, update=update, select=keep, stop_first=exitfirst)
+        if not results:
+            raise UsageError(f"no case matches -k {select!r}")
+        measured = coverage or fail_under is not None
+        covered, locate = _coverage(suite, results) if measured else (None, None)
+        text = reports.render_results(results, fmt, coverage=covered, locate=locate)
+        text_log = reports.render_results(results, "text", coverage=covered, locate=locate)
+        _emit(text, output, fmt, text_log)
+        failed = any(not r.passed for r in results)
+        if fail_under is not None and covered is not None:
+            total = reports.total_percent(covered)
+            if total < fail_under:
+                message = f"journey coverage {total:.1f}% is below --fail-under {fail_under:g}"
+                typer.echo(f"journeysim: {message}", err=True)
+                failed = True
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _emit(text: str, output: Path | None, fmt: str, text_log: str | None = None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    write_atomically(output, text)
+    if fmt != "text" and text_log is not None:
+        typer.echo(text_log, nl=False)
+
+
+def _coverage(suite, results):
+    from simulator.journeytests.coverage import journey_coverage
+    from simulator.project import DocumentKind
+    from simulator.project.positions import lookup
+
+    traces = [r.trace for r in results if r.trace is not None]
+    documents = {}
+    entries = []
+    for project in suite.projects:
+        if project.world is None:
+            continue
+        for journey_id, journey in sorted(project.journeys.items()):
+            if journey_id in documents:
+                continue
+            documents[journey_id] = project.find(DocumentKind.JOURNEY, journey_id)
+            entries.append(journey_coverage(journey, project.world, traces))
+
+    def locate(journey_id: str, pointer: str) -> tuple[str, int, int]:
+        document = documents[journey_id]
+        line, column = lookup(document.positions, pointer)
+        return document.name, line, column
+
+    return entries, locate
+
+
+def register(app: typer.Typer) -> None:
+    app.command("test", help=_HELP)(test_command)

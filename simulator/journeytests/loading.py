@@ -1,0 +1,384 @@
+"""Reading scenario files: find them, parse them with positions, check them, prepare cases.
+
+The I/O shell of journey tests. A scenario file is ``*.journeytest.yaml`` (or ``.yml``,
+``.json``) anywhere inside a project folder (conventionally ``tests/`` beside
+``journeys/``); its journeys, subjects and communications are those of the nearest
+enclosing project (the folder holding ``workspace.json``).
+
+Finding files (``journeysim test PATH...``, default ``.``): a scenario file is itself;
+a folder is searched beneath, not entering hidden folders or folders named ``invalid``,
+``node_modules`` or ``__pycache__`` unless that folder is the one given (as
+``journeysim validate`` does, so deliberately broken examples are not run by a plain
+``journeysim test .``).
+
+Nothing here raises for a bad scenario file: syntax errors, shape errors and
+references to things the project does not have all come back as located
+:class:`~simulator.journeytests.problems.Problem` values. ``InputError`` only for a
+path that does not exist, a scenario file outside any project, or a file that cannot
+be read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from simulator.codes import JourneyTestCode, Override
+from simulator.durations import parse_timestamp
+from simulator.errors import InputError
+from simulator.journeytests.checks import case_journey_id, check_scenarios
+from simulator.journeytests.model import Case, Expectations, ScenarioFile, SubjectSpec
+from simulator.journeytests.problems import Problem
+from simulator.models import Journey, Subject
+from simulator.project import (
+    SKIPPED_FOLDERS,
+    DocumentKind,
+    LoadedProject,
+    SourceSyntaxError,
+    find_project_root,
+    load_project,
+    parse_json,
+    parse_yaml,
+    read_bounded,
+    read_document,
+)
+from simulator.project.positions import Position
+from simulator.validation import pydantic_findings
+from simulator.world import World
+
+__all__ = [
+    "SCENARIO_SUFFIXES",
+    "PreparedCase",
+    "ScenarioSource",
+    "Suite",
+    "find_scenario_files",
+    "is_scenario_file",
+    "load_scenario_file",
+    "load_suite",
+]
+
+SCENARIO_SUFFIXES = (".journeytest.yaml", ".journeytest.yml", ".journeytest.json")
+
+
+def is_scenario_file(path: str | os.PathLike[str]) -> bool:
+    """Whether the file name marks a scenario file.
+
+    >>> is_scenario_file("tests/onboarding.journeytest.yaml"), is_scenario_file("x.yaml")
+    (True, False)
+    """
+    return os.fspath(path).endswith(SCENARIO_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class ScenarioSource:
+    """One scenario file as read: enough to report on it by line and column."""
+
+    path: Path
+    name: str
+    """How reports name the file (relative to the folder the user works from)."""
+    data: Any = None
+    positions: Mapping[str, Position] = field(default_factory=dict)
+    project: LoadedProject | None = None
+
+    def where(self, pointer: str) -> tuple[str, int, int]:
+        """``(file, line, column)`` of a pointer into this file."""
+        located = Problem(JourneyTestCode.INVALID_SCENARIO, "", pointer).located(
+            self.name, self.positions
+        )
+        return located.file, located.line, located.column
+
+
+@dataclass(frozen=True)
+class PreparedCase:
+    """A case ready to run: every reference resolved, nothing left to read."""
+
+    source: ScenarioSource
+    index: int
+    case: Case
+    journey: Journey
+    world: World
+    subject: Subject
+    at: datetime | None
+    arm_stats: Mapping[str, Mapping[str, Any]]
+    """Branch id → arm id → :class:`~simulator.engine.ArmStats`."""
+    snapshot: Path | None
+
+    @property
+    def name(self) -> str:
+        return self.case.name
+
+    @property
+    def id(self) -> str:
+        """``file::case name``, as reports and pytest name the case."""
+        return f"{self.source.name}::{self.case.name}"
+
+    @property
+    def snapshot_name(self) -> str | None:
+        """How reports name the golden file (beside the scenario file's report name)."""
+        if self.snapshot is None:
+            return None
+        folder = self.source.path.parent
+        if not self.snapshot.is_relative_to(folder):
+            return str(self.snapshot)
+        return (Path(self.source.name).parent / self.snapshot.relative_to(folder)).as_posix()
+
+    @property
+    def pointer(self) -> str:
+        return f"/cases/{self.index}"
+
+    @property
+    def expect(self) -> Expectations:
+        return self.case.expect
+
+    @property
+    def overrides(self) -> list[Override]:
+        return list(self.case.overrides)
+
+
+@dataclass(frozen=True)
+class Suite:
+    cases: tuple[PreparedCase, ...]
+    problems: tuple[Problem, ...]
+    """Located problems of every file; a suite with problems is not run."""
+    projects: tuple[LoadedProject, ...]
+    files: tuple[ScenarioSource, ...]
+
+
+def find_scenario_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The scenario files ``paths`` name (see the module docstring), in name order."""
+    found: dict[Path, None] = {}
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        if not path.exists():
+            raise InputError(f"{given}: no such file or folder", location=str(given))
+        if path.is_file():
+            if not is_scenario_file(path):
+                raise InputError(
+                    f"{given} is not a scenario file (expected *{', *'.join(SCENARIO_SUFFIXES)})",
+                    location=str(given),
+                )
+            found[path] = None
+        else:
+            found.update(dict.fromkeys(_beneath(path)))
+    return list(found)
+
+
+def _beneath(folder: Path) -> Iterator[Path]:
+    for current, subfolders, files in os.walk(folder):
+        subfolders[:] = sorted(
+            name for name in subfolders if not name.startswith(".") and name not in SKIPPED_FOLDERS
+        )
+        for name in sorted(files):
+            if is_scenario_file(name) and not name.startswith("."):
+                yield Path(current) / name
+
+
+def load_suite(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    relative_to: str | os.PathLike[str] | None = None,
+) -> Suite:
+    """Every case of the scenario files ``paths`` name, or the problems that stop them."""
+    files = find_scenario_files(paths)
+    if not files:
+        named = " ".join(os.fspath(p) for p in paths)
+        raise InputError(f"no scenario files (*{SCENARIO_SUFFIXES[0]}) in {named}")
+    projects: dict[Path, LoadedProject] = {}
+    cases: list[PreparedCase] = []
+    problems: list[Problem] = []
+    sources: list[ScenarioSource] = []
+    base = Path(os.path.abspath(relative_to or Path.cwd()))
+    for path in files:
+        root = find_project_root(path)
+        if root not in projects:
+            projects[root] = load_project(root, relative_to=base)
+        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+        source, prepared, found = load_scenario_file(path, name, projects[root])
+        sources.append(source)
+        cases.extend(prepared)
+        problems.extend(found)
+    return Suite(tuple(cases), tuple(problems), tuple(projects.values()), tuple(sources))
+
+
+def load_scenario_file(
+    path: Path, name: str, project: LoadedProject
+) -> tuple[ScenarioSource, list[PreparedCase], list[Problem]]:
+    """Read, check and prepare one scenario file of ``project``."""
+    source = ScenarioSource(path=path, name=name, project=project)
+    parsed = _parse(path, name)
+    if isinstance(parsed, Problem):
+        return source, [], [parsed]
+    data, positions = parsed
+    source = ScenarioSource(path=path, name=name, data=data, positions=positions, project=project)
+    if not isinstance(data, dict):
+        message = "a scenario file holds one object with a cases list"
+        return (
+            source,
+            [],
+            [Problem(JourneyTestCode.INVALID_SCENARIO, message).located(name, positions)],
+        )
+    try:
+        scenario = ScenarioFile.model_validate(data)
+    except ValidationError as exc:
+        findings = pydantic_findings(exc, data, kind="journey test")
+        problems = [
+            Problem(JourneyTestCode.INVALID_SCENARIO, f.message, _unwrapped(f.path, data))
+            for f in findings
+        ]
+        return source, [], [p.located(name, positions) for p in problems]
+    invalid = frozenset(
+        document.id
+        for document in project.of_kind(DocumentKind.JOURNEY)
+        if document.model is None and document.id is not None
+    )
+    problems = check_scenarios(
+        scenario, data, journeys=project.journeys, invalid_journeys=invalid, world=project.world
+    )
+    if project.world is None:
+        message = "the project's workspace is not usable (journeysim validate says why)"
+        problems.append(Problem(JourneyTestCode.INVALID_SCENARIO, message))
+    prepared: list[PreparedCase] = []
+    if not problems:
+        for index, case in enumerate(scenario.cases):
+            result = _prepare(source, scenario, index, case)
+            if isinstance(result, Problem):
+                problems.append(result)
+            else:
+                prepared.append(result)
+    return source, prepared, [p.located(name, positions) for p in problems]
+
+
+def _parse(path: Path, name: str) -> tuple[Any, Mapping[str, Position]] | Problem:
+    def problem(message: str, line: int = 1, column: int = 1) -> Problem:
+        return Problem(JourneyTestCode.INVALID_SCENARIO, message, "", name, line, column)
+
+    try:
+        raw = read_bounded(path)
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}", location=name) from exc
+    if raw is None:
+        return problem("the file is larger than 32 MiB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return problem(f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})")
+    is_json = path.name.endswith(".json")
+    try:
+        parsed = parse_json(text) if is_json else parse_yaml(text)
+    except SourceSyntaxError as exc:
+        language = "JSON" if is_json else "YAML"
+        return problem(f"invalid {language}: {exc.message}", exc.line, exc.column)
+    return parsed.value, parsed.positions
+
+
+def _unwrapped(pointer: str, data: Any) -> str:
+    """A pointer into a step expectation written as one object (``steps: {a: {...}}``)
+    carries the list index the model wraps it in; drop it so it names the file's keys."""
+    parts = pointer.split("/")
+    # /cases/<i>/expect/steps/<id>/0/...
+    if len(parts) >= 7 and parts[1] == "cases" and parts[3:5] == ["expect", "steps"]:
+        try:
+            written = data["cases"][int(parts[2])]["expect"]["steps"][_unescape(parts[5])]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return pointer
+        if isinstance(written, dict) and parts[6] == "0":
+            return "/".join(parts[:6] + parts[7:])
+    return pointer
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _prepare(
+    source: ScenarioSource, scenario: ScenarioFile, index: int, case: Case
+) -> PreparedCase | Problem:
+    from simulator.engine import ArmStats
+
+    project = source.project
+    assert project is not None and project.world is not None  # checked by the caller
+    journey = project.journeys[case_journey_id(scenario, case) or ""]
+    subject = _subject(source, case.subject, project.world, f"/cases/{index}/subject")
+    if isinstance(subject, Problem):
+        return subject
+    if case.future_events:
+        future = [*subject.future_events, *case.future_events]
+        subject = subject.model_copy(update={"future_events": future})
+    arm_stats = {
+        branch: {arm: ArmStats(s.subjects_reached, s.goal_events) for arm, s in arms.items()}
+        for branch, arms in case.arm_stats.items()
+    }
+    return PreparedCase(
+        source=source,
+        index=index,
+        case=case,
+        journey=journey,
+        world=project.world,
+        subject=subject,
+        at=parse_timestamp(case.at) if case.at else None,
+        arm_stats=arm_stats,
+        snapshot=_snapshot_path(source.path, case),
+    )
+
+
+def _subject(
+    source: ScenarioSource, spec: SubjectSpec, world: World, where: str
+) -> Subject | Problem:
+    from simulator.engine import faker_subjects, synthetic_subject
+
+    overlay = dict(spec.attributes or {})
+    if spec.id is not None:
+        base = world.subjects[spec.id]
+    elif spec.file is not None:
+        path = source.path.parent / spec.file
+        if not path.is_file():
+            message = f"no subject file {spec.file} (looked for {path})"
+            return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
+        document, findings = read_document(path, DocumentKind.SUBJECT, spec.file)
+        if not isinstance(document.model, Subject):
+            first = findings[0] if findings else None
+            at = f"{first.source.line}:{first.source.column}: " if first and first.source else ""
+            detail = f"{at}{first.message}" if first else "it could not be read"
+            message = f"{spec.file} is not a valid subject: {detail}"
+            return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
+        base = document.model
+    elif spec.synthetic:
+        base = faker_subjects(spec.seed or 0, 1)[0]
+    else:
+        return synthetic_subject(overlay)
+    if not overlay:
+        return base
+    merged = {**base.attributes, **overlay}
+    if base.synthetic:
+        fields = base.model_dump(by_alias=True, exclude={"end_user_id", "attributes", "synthetic"})
+        events, future = fields.pop("events"), fields.pop("futureEvents")
+        return synthetic_subject(merged, events, future, **fields)
+    return base.model_copy(update={"attributes": merged})
+
+
+def _snapshot_path(path: Path, case: Case) -> Path | None:
+    if case.snapshot is False:
+        return None
+    if isinstance(case.snapshot, str):
+        return path.parent / case.snapshot
+    stem = path.name
+    for suffix in SCENARIO_SUFFIXES:
+        stem = stem.removesuffix(suffix)
+    return path.parent / "__snapshots__" / stem / f"{_slug(case.name)}.json"
+
+
+def _slug(name: str) -> str:
+    """A file name for a case name.
+
+    >>> _slug("Team plan: gets the sales intro!")
+    'team-plan-gets-the-sales-intro'
+    """
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "case"

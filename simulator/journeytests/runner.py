@@ -1,0 +1,104 @@
+"""Running one prepared case: the dry-run, its expectations and its snapshot. Pure.
+
+The trace is the one ``journeysim simulate`` prints for the same inputs: the case's
+journey, subject, start, seed, overrides and arm statistics go to the engine's
+public :func:`~simulator.engine.simulate` unchanged. Golden-file reading and writing
+is the caller's (:mod:`simulator.journeytests.session`); here a snapshot is text in,
+a verdict and a diff out.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from simulator.engine.trace import Trace
+from simulator.errors import JourneySimError
+from simulator.journeytests.expectations import Failure, check_trace
+from simulator.journeytests.loading import PreparedCase
+
+__all__ = ["CaseResult", "run_case", "simulate_case", "snapshot_diff"]
+
+_MAX_DIFF_LINES = 60
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: PreparedCase
+    trace: Trace | None
+    """``None`` when the dry-run could not run (see ``error``)."""
+    failures: tuple[Failure, ...] = ()
+    error: str | None = None
+    """Why the dry-run could not run at all (the engine's input error)."""
+    snapshot_diff: str | None = None
+    """The golden file's diff, when the trace no longer matches it (or was updated)."""
+    updated: bool = False
+    """The golden file was (re)written (``--update``)."""
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures and self.error is None
+
+
+def simulate_case(case: PreparedCase) -> Trace:
+    """The dry-run of ``case``: exactly what ``simulate`` returns for its inputs."""
+    from simulator.engine import simulate
+
+    return simulate(
+        case.journey,
+        case.subject,
+        world=case.world,
+        overrides=case.overrides,
+        at=case.at,
+        seed=case.case.seed,
+        arm_stats=case.arm_stats or None,
+    )
+
+
+def run_case(case: PreparedCase, golden: str | None = None, *, update: bool = False) -> CaseResult:
+    """Run ``case``; ``golden`` is the text of its snapshot file (``None``: none yet)."""
+    try:
+        trace = simulate_case(case)
+    except JourneySimError as exc:
+        return CaseResult(case=case, trace=None, error=exc.message)
+    failures = check_trace(case.expect, trace, f"{case.pointer}/expect")
+    if case.snapshot is None:
+        return CaseResult(case=case, trace=trace, failures=tuple(failures))
+    text = trace.to_json()
+    if golden == text:
+        return CaseResult(case=case, trace=trace, failures=tuple(failures))
+    diff = snapshot_diff(golden, text, case.snapshot_name or "snapshot")
+    if update:
+        return CaseResult(case, trace, tuple(failures), snapshot_diff=diff, updated=True)
+    expected = "the trace in its golden file" if golden is not None else "a golden file"
+    actual = "a different trace" if golden is not None else "no golden file"
+    note = (
+        "run with --update to write it" if golden is None else "see the diff; --update accepts it"
+    )
+    failure = Failure("snapshot", expected, actual, f"{case.pointer}/snapshot", note=note)
+    return CaseResult(case, trace, (*failures, failure), snapshot_diff=diff)
+
+
+def snapshot_diff(golden: str | None, text: str, name: str) -> str:
+    """A unified diff from the golden text to the new one (at most 60 lines).
+
+    >>> print(snapshot_diff('{"a": 1}\\n', '{"a": 2}\\n', "t.json"), end="")
+    --- t.json (golden)
+    +++ t.json (this run)
+    @@ -1 +1 @@
+    -{"a": 1}
+    +{"a": 2}
+    """
+    lines = list(
+        difflib.unified_diff(
+            (golden or "").splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            f"{name} (golden)",
+            f"{name} (this run)",
+            n=2,
+        )
+    )
+    if len(lines) > _MAX_DIFF_LINES:
+        hidden = len(lines) - _MAX_DIFF_LINES
+        lines = [*lines[:_MAX_DIFF_LINES], f"... {hidden} more diff lines\n"]
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

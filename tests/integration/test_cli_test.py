@@ -1,0 +1,240 @@
+"""``journeysim test``: the acme scenarios, broken journeys, invalid scenario files,
+output formats, selection, coverage and snapshots."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def acme_copy(acme_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the acme project (with its scenarios) as the working folder."""
+    copy = tmp_path / "acme"
+    shutil.copytree(acme_dir, copy)
+    monkeypatch.chdir(copy)
+    return copy
+
+
+def edit_journey(project: Path, journey_id: str, change) -> None:
+    path = project / "journeys" / f"{journey_id}.json"
+    journey = json.loads(path.read_text(encoding="utf-8"))
+    change({step["id"]: step for step in journey["steps"]}, journey)
+    path.write_text(json.dumps(journey, indent=2), encoding="utf-8")
+
+
+def test_the_acme_scenarios_pass_with_full_step_and_branch_coverage(run_cli, acme_dir: Path):
+    result = run_cli("test", str(acme_dir), "--coverage", "--fail-under", "100", "-f", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] and report["summary"]["failed"] == 0
+    coverage = report["coverage"]
+    assert coverage["percent"] == 100.0
+    journeys = {j["journeyId"]: j for j in coverage["journeys"]}
+    assert set(journeys) == {
+        "act-onb-2026", "expansion-nudge-2026", "renewal-qbr-2026", "trial-conv-2026",
+        "win-back-2026",
+    }  # fmt: skip
+    for entry in journeys.values():
+        for kind in ("steps", "branches", "waits"):
+            assert entry[kind]["covered"] == entry[kind]["total"], (entry["journeyId"], kind)
+    assert journeys["trial-conv-2026"]["waits"] == {"covered": 2, "total": 2}
+
+
+def test_the_acme_scenarios_show_every_expectation_kind(acme_dir: Path):
+    text = "\n".join(p.read_text() for p in sorted((acme_dir / "tests").glob("*.journeytest.yaml")))
+    kinds = [
+        "entry:", "decision:", "reason:", "path:", "pathContains:", "occurrence:", "gates:",
+        "rule:", "arm:", "resumedBy:", "next:", "sends:", "step:", "communication:", "channel:",
+        "subjectContains:", "subjectMatches:", "bodyContains:", "bodyMatches:",
+        "noMissingVariables:", "missingVariables:", "exitStep:", "exited:", "goalConverted:",
+        "snapshot:", "overrides:", "futureEvents:", "armStats:", "at:", "seed:", "file:",
+        "synthetic:", "attributes:",
+    ]  # fmt: skip
+    assert [kind for kind in kinds if kind not in text] == []
+
+
+def swap_rule_and_default(steps: dict, _journey: dict) -> None:
+    branch = steps["branch-team-size"]
+    rule = branch["rules"][0]
+    rule["next"], branch["defaultNext"] = branch["defaultNext"], rule["next"]
+
+
+def shorten_the_checkout_wait(steps: dict, _journey: dict) -> None:
+    steps["wait-checkout"]["untilEvent"]["timeout"] = "PT1H"
+
+
+def drop_the_reengagement(steps: dict, _journey: dict) -> None:
+    # The send is bypassed, not deleted: a scenario naming a step the journey no longer
+    # has is an invalid scenario (exit 2), tested with the invalid files.
+    steps["branch-activated"]["defaultNext"] = "exit"
+
+
+@pytest.mark.parametrize(
+    ("journey_id", "change", "expected"),
+    [
+        (
+            "trial-conv-2026",
+            swap_rule_and_default,
+            "steps.branch-team-size.next at step 'branch-team-size': "
+            "expected 'send-sales-intro', got 'offer-subject-test'",
+        ),
+        (
+            "trial-conv-2026",
+            shorten_the_checkout_wait,
+            "steps.wait-checkout.resumedBy at step 'wait-checkout': "
+            "expected 'event', got 'timeout'",
+        ),
+        (
+            "act-onb-2026",
+            drop_the_reengagement,
+            "path at step 'exit': expected ['send-welcome', 'wait-3d', 'branch-activated', "
+            "'send-reengage', 'exit'], got ['send-welcome', 'wait-3d', 'branch-activated', 'exit']",
+        ),
+    ],
+    ids=["swap-rules", "change-a-wait", "drop-a-send"],
+)
+def test_breaking_a_journey_fails_a_case_naming_expectation_actual_and_step(
+    run_cli, acme_copy: Path, journey_id, change, expected
+):
+    edit_journey(acme_copy, journey_id, change)
+    result = run_cli("test", ".")
+    assert result.exit_code == 1, result.stdout
+    assert expected in result.stdout
+    assert "> 2026-06-0" in result.stdout  # the trace excerpt marks the step
+
+
+def test_an_invalid_scenario_file_exits_2_with_file_line_column(run_cli, acme_dir: Path):
+    invalid = acme_dir / "tests" / "invalid"
+    expected = json.loads((invalid / "expected.json").read_text())
+    for name, problems in expected.items():
+        result = run_cli("test", str(invalid / name), "--format", "json")
+        assert result.exit_code == 2, name
+        report = json.loads(result.stdout)
+        found = sorted((p["code"], p["line"], p["column"]) for p in report["problems"])
+        assert found == sorted(tuple(p) for p in problems), name
+        assert all(p["file"].endswith(name) for p in report["problems"])
+
+
+def test_problem_lines_look_like_validate(run_cli, acme_dir: Path, monkeypatch):
+    monkeypatch.chdir(acme_dir)
+    result = run_cli("test", "tests/invalid/unknown-step.journeytest.yaml")
+    assert result.exit_code == 2
+    assert result.stdout.splitlines()[0] == (
+        "tests/invalid/unknown-step.journeytest.yaml:6:28: error unknown_step: journey "
+        "'act-onb-2026' has no step 'wait-3days' (did you mean 'wait-3d'?)"
+    )
+
+
+def test_a_folder_named_invalid_is_skipped_unless_given(run_cli, acme_dir: Path):
+    assert run_cli("test", str(acme_dir / "tests")).exit_code == 0
+    assert run_cli("test", str(acme_dir / "tests" / "invalid")).exit_code == 2
+
+
+def test_bad_paths_and_usage_exit_2(run_cli, tmp_path: Path, acme_dir: Path):
+    assert run_cli("test", str(tmp_path / "missing")).exit_code == 2
+    empty = run_cli("test", str(tmp_path))
+    assert empty.exit_code == 2 and "no scenario files" in empty.stderr
+    assert run_cli("test", str(acme_dir), "--format", "xml").exit_code == 2
+    assert run_cli("test", str(acme_dir), "-k", "and").exit_code == 2
+    assert run_cli("test", str(acme_dir), "-k", "no-such-case").exit_code == 2
+
+
+def test_k_selects_cases_by_id(run_cli, acme_dir: Path):
+    result = run_cli("test", str(acme_dir), "-k", "trial and not checkout", "-f", "json")
+    report = json.loads(result.stdout)
+    names = [case["name"] for case in report["cases"]]
+    assert names and all("checkout" not in name for name in names)
+    assert {case["journeyId"] for case in report["cases"]} == {"trial-conv-2026"}
+
+
+def test_junit_has_one_failure_per_failed_case(run_cli, acme_copy: Path):
+    edit_journey(acme_copy, "trial-conv-2026", shorten_the_checkout_wait)
+    result = run_cli("test", ".", "--format", "junit", "-o", "report.xml")
+    assert result.exit_code == 1
+    assert "FAILURES" in result.stdout  # the text log still goes to stdout
+    root = ET.parse(acme_copy / "report.xml").getroot()
+    cases = root.findall(".//testcase")
+    failed = [case for case in cases if case.find("failure") is not None]
+    assert len(cases) == int(root.get("tests")) == 29
+    assert [len(case.findall("failure")) for case in failed] == [1] * len(failed)
+    assert {case.get("name") for case in failed} == {"starting checkout ends the wait and converts"}
+    assert int(root.get("failures")) == len(failed)
+
+
+def test_github_format_emits_error_commands(run_cli, acme_copy: Path):
+    edit_journey(acme_copy, "trial-conv-2026", shorten_the_checkout_wait)
+    result = run_cli("test", ".", "--format", "github")
+    assert result.exit_code == 1
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert errors
+    assert errors[0].startswith("::error file=tests/trial.journeytest.yaml,line=")
+    assert "resumedBy" in errors[0]
+
+
+def test_exitfirst_stops_after_the_first_failed_case(run_cli, acme_copy: Path):
+    edit_journey(acme_copy, "act-onb-2026", drop_the_reengagement)
+    result = run_cli("test", ".", "-x", "-f", "json")
+    report = json.loads(result.stdout)
+    assert report["summary"]["failed"] == 1
+    assert report["cases"][-1]["outcome"] == "failed"
+
+
+SNAPSHOT_CASE = """\
+journey: win-back-2026
+cases:
+  - name: price
+    subject: {id: usr_winback_price}
+    snapshot: true
+"""
+
+
+def test_a_snapshot_is_written_by_update_and_then_pins_the_trace(run_cli, acme_copy: Path):
+    (acme_copy / "tests" / "pinned.journeytest.yaml").write_text(SNAPSHOT_CASE)
+    golden = acme_copy / "tests" / "__snapshots__" / "pinned" / "price.json"
+    first = run_cli("test", "tests/pinned.journeytest.yaml")
+    assert first.exit_code == 1 and "run with --update" in first.stdout
+    assert not golden.exists()
+    updated = run_cli("test", "tests/pinned.journeytest.yaml", "--update")
+    assert updated.exit_code == 0 and "1 golden file updated" in updated.stdout
+    assert json.loads(golden.read_text())["journeyId"] == "win-back-2026"
+    assert run_cli("test", "tests/pinned.journeytest.yaml").exit_code == 0
+
+    edit_journey(acme_copy, "win-back-2026", lambda s, _: s["wait-5d"].update(duration="P6D"))
+    changed = run_cli("test", "tests/pinned.journeytest.yaml")
+    assert changed.exit_code == 1
+    assert '-        "duration": "P5D",' in changed.stdout
+    assert '+        "duration": "P6D",' in changed.stdout
+    again = run_cli("test", "tests/pinned.journeytest.yaml", "--update")
+    assert again.exit_code == 0 and '+        "duration": "P6D",' in again.stdout
+    assert '"P6D"' in golden.read_text()
+
+
+def test_a_case_checks_the_trace_simulate_prints(run_cli, acme_dir: Path):
+    from simulator.journeytests import load_suite, simulate_case
+
+    suite = load_suite([acme_dir / "tests" / "trial.journeytest.yaml"])
+    case = next(c for c in suite.cases if c.name.startswith("a late-evening start"))
+    printed = run_cli(
+        "simulate", str(acme_dir / "journeys" / "trial-conv-2026.json"),
+        "--subject-id", "usr_trial_timeout", "--at", "2026-06-02T03:00:00Z", "--seed", "7",
+        "--format", "json",
+    )  # fmt: skip
+    assert printed.exit_code == 0
+    assert simulate_case(case).to_json() == printed.stdout
+
+
+def test_the_command_module_imports_no_engine():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, simulator.cli.test\n"
+        "print(any(m.startswith('simulator.engine') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

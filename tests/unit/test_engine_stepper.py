@@ -1,0 +1,121 @@
+"""The shared step function: an execution driven one step at a time, its state
+serialised between steps as the runtime persists it, decides exactly what the dry-run
+decides (the runtime's contract test builds on this)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from simulator.engine.delivery import DryRunDelivery
+from simulator.engine.dryrun import DEFAULT_START, derive_seed, dry_run_env, parse_overrides
+from simulator.engine.golden import case_arguments, load_cases
+from simulator.engine.stepper import (
+    ExecutionState,
+    advance,
+    first_awaited_event,
+    resume,
+    start_state,
+)
+from simulator.models import Event
+from simulator.paths import fixtures_dir
+from simulator.project import load_project
+
+PROJECT, CASES = load_cases()
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(fixtures_dir() / PROJECT)
+
+
+def _through_json(state: ExecutionState) -> ExecutionState:
+    return ExecutionState.from_wire(json.loads(json.dumps(state.to_wire())))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_stepping_with_persisted_state_gives_the_dry_run_steps(case, project):
+    from simulator.engine.dryrun import simulate
+
+    arguments = case_arguments(case, project)
+    trace = simulate(**arguments)
+    if trace.entry.decision != "entered":
+        pytest.skip("the subject does not enter: no steps to compare")
+    journey, subject = arguments["journey"], arguments["subject"]
+    start = arguments["at"] or DEFAULT_START
+    seed = trace.seed
+    env = dry_run_env(
+        journey,
+        subject,
+        arguments["world"],
+        parse_overrides(arguments["overrides"]),
+        start,
+        arguments["arm_stats"],
+    )
+    delivery = DryRunDelivery(env)
+    events = sorted((e for e in env.subject.events if e.at >= start), key=lambda e: e.at)
+    consumed: set[int] = set()
+    state, steps, warnings = start_state(env, start, seed), [], []
+    while not state.done:
+        state = _through_json(state)
+        if state.awaiting is not None:
+            index = first_awaited_event(events, state.awaiting, consumed)
+            consumed |= {index} if index is not None else set()
+            moved = resume(env, state, None if index is None else events[index].at)
+        else:
+            moved = advance(env, state, delivery)
+        state = moved.state
+        steps += [moved.step.to_wire()] if moved.step else []
+        warnings += [moved.warning.to_wire()] if moved.warning else []
+    assert steps == [step.to_wire() for step in trace.steps]
+    assert warnings == [warning.to_wire() for warning in trace.warnings]
+    assert state.exit_step_id == trace.outcome.exit_step_id
+    assert seed == (
+        case.seed if case.seed is not None else derive_seed(journey.id, None, subject.end_user_id)
+    )
+
+
+def test_an_until_event_wait_is_open_until_resumed_and_records_its_cause(project):
+    journey = project.journeys["trial-conv-2026"]
+    waits = [s for s in journey.steps if s.type == "wait" and s.until_event is not None]
+    assert waits, "the fixture journey has an untilEvent wait"
+    wait = waits[0]
+    subject = next(iter(project.world.subjects.values()))
+    env = dry_run_env(journey, subject, project.world, frozenset(), DEFAULT_START)
+    state = ExecutionState(step_id=wait.id, now=DEFAULT_START, seed=1)
+    opened = advance(env, state, DryRunDelivery(env))
+    assert opened.step is None and opened.state.awaiting is not None
+    assert opened.state.wake_at == opened.state.awaiting.timeout_at
+    with pytest.raises(ValueError):
+        advance(env, opened.state, DryRunDelivery(env))
+
+    at = DEFAULT_START.replace(hour=15)
+    by_event = resume(env, opened.state, at)
+    assert by_event.step.wait.resumed_by == "event"
+    assert (by_event.state.step_id, by_event.state.now) == (wait.next, at)
+    timed_out = resume(env, opened.state, None)
+    assert timed_out.step.wait.resumed_by == "timeout"
+    assert timed_out.state.step_id == wait.until_event.timeout_next
+    assert timed_out.state.now == opened.state.awaiting.timeout_at
+    with pytest.raises(ValueError):
+        resume(env, by_event.state, None)
+
+
+def test_an_awaited_event_is_found_in_its_window_and_consumed_once():
+    from simulator.engine.stepper import Awaiting
+
+    t = datetime(2026, 6, 1, tzinfo=UTC)
+    events = [
+        Event(name="other", at=t.replace(hour=1)),
+        Event(name="paid", at=t.replace(hour=2)),
+        Event(name="paid", at=t.replace(hour=3)),
+        Event(name="paid", at=t.replace(hour=9)),
+    ]
+    awaiting = Awaiting("w", "paid", t.replace(hour=2), t.replace(hour=3))
+    assert first_awaited_event(events, awaiting, set()) == 1
+    assert first_awaited_event(events, awaiting, {1}) == 2
+    assert first_awaited_event(events, awaiting, {1, 2}) is None
+    late = Awaiting("w", "paid", t.replace(hour=4), t.replace(hour=5))
+    assert first_awaited_event(events, late, set()) is None
