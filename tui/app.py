@@ -57,14 +57,17 @@ class JourneysimApp(App[None]):
         self.link_followed = journey is None and request is None
         """Whether the deep link's screens are up (tests wait for it)."""
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The journeys screen is the bottom of the stack (no blank screen beneath)."""
         from tui.screens.journeys import JourneysScreen
 
         info = self.call_backend(self.backend.info)
         if info is not None:
             self.backend_info = info
             self.title = f"journeysim · {info.workspace_name}"
-        self.push_screen(JourneysScreen())
+        return JourneysScreen()
+
+    def on_mount(self) -> None:
         if self.deep_journey is not None:
             self.call_after_refresh(self._follow_link)
 
@@ -112,7 +115,8 @@ class JourneysimApp(App[None]):
                 severity="error",
             )
             return False
-        request = request or DryRunRequest(journey_id, synthetic=True)
+        synthetic = self.backend_info.synthetic_subjects
+        request = request or DryRunRequest(journey_id, synthetic=synthetic)
         self.push_screen(DryRunScreen(detail.summary, request))
         return True
 

@@ -45,6 +45,8 @@ class BackendInfo:
     """Where the journeys come from: a project folder, or a server's URL."""
     can_override: bool = True
     """Whether dry-runs may bypass gates (SPEC §3.3: workspace owners only)."""
+    synthetic_subjects: bool = True
+    """Whether dry-runs can use a synthetic subject fitted from a seed."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    WithJsonSchema,
+)
 
 from simulator.api.auth import Actor, credentials
 from simulator.api.openapi import errors
@@ -15,6 +23,20 @@ from simulator.runtime.service import RuntimeService
 __all__ = ["register_runtime_routes"]
 
 _JourneyId = Annotated[str, Path(description="Journey id, e.g. act-onb-2026.")]
+
+
+_AWARE = TypeAdapter(AwareDatetime)
+
+
+def _aware(text: str) -> str:
+    _AWARE.validate_python(text)  # refuses what is not a date-time with an offset
+    return text
+
+
+Timestamp = Annotated[
+    str, AfterValidator(_aware), WithJsonSchema({"type": "string", "format": "date-time"})
+]
+"""A JSON string holding an RFC 3339 date-time (numbers are refused, not read as epochs)."""
 
 
 class _Body(BaseModel):
@@ -27,7 +49,7 @@ class InboundEventBody(_Body):
 
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
-    at: str = Field(min_length=1, description="ISO-8601 with a UTC offset.")
+    at: Timestamp = Field(description="ISO-8601 with a UTC offset.")
     properties: dict[str, Any] = Field(default_factory=dict)
     end_user_id: str | None = Field(default=None, alias="endUserId", min_length=1)
 
@@ -40,11 +62,18 @@ class ForgetBody(_Body):
     end_user_id: str = Field(alias="endUserId", min_length=1)
 
 
-class AdvanceBody(_Body):
-    """Exactly one of ``to`` (a timestamp) and ``by`` (an ISO-8601 duration)."""
+class AdvanceTo(_Body):
+    """Move the clock to a timestamp (not before the clock's now)."""
 
-    to: str | None = Field(default=None, min_length=1)
-    by: str | None = Field(default=None, min_length=1)
+    to: Timestamp
+
+
+class AdvanceBy(_Body):
+    """Move the clock by an ISO-8601 duration."""
+
+    by: str = Field(
+        min_length=3, pattern=r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
+    )
 
 
 def _plain(body: BaseModel) -> dict[str, Any]:
@@ -130,7 +159,7 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
         return JSONResponse(svc.clock(actor))
 
     @app.post(sim + "/clock/advance", tags=simtags, responses=errors(403))
-    def advance(body: AdvanceBody, actor: ActorDep, svc: ServiceDep):
+    def advance(body: AdvanceTo | AdvanceBy, actor: ActorDep, svc: ServiceDep):
         """Move the clock forward, running every due dispatch in time order."""
         return JSONResponse(svc.advance(actor, _plain(body)))
 
@@ -145,7 +174,9 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
         svc: ServiceDep,
         journey_id: Annotated[str | None, Query(alias="journeyId")] = None,
         end_user_id: Annotated[str | None, Query(alias="endUserId")] = None,
-        cursor: Annotated[str | None, Query()] = None,
+        cursor: Annotated[
+            str | None, Query(pattern=r"^[0-9]+$", description="From the previous page.")
+        ] = None,
     ):
         """Delivered messages and webhook calls, masked, 50 a page."""
         return JSONResponse(

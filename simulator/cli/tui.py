@@ -1,4 +1,5 @@
-"""``journeysim tui``: the Textual terminal UI (SPEC §6), over a project folder.
+"""``journeysim tui``: the Textual terminal UI (SPEC §6), over a project folder or a
+running ``journeysim serve`` (``--url``/``--token``).
 
 Textual and the ``tui`` package are imported inside the command, so the other
 commands start without them. Options that can be wrong before the UI starts are
@@ -27,6 +28,9 @@ _HELP = (
     "Deep links open a screen directly: --journey ID opens that journey; with "
     "--subject-id ID, --synthetic [--seed N] or --attr k=v it opens the dry-run of that "
     "subject, with --override NAME (repeatable) and --at TIMESTAMP as in simulate."
+    "\n\n"
+    "--url http://127.0.0.1:PORT --token T attaches to a running journeysim serve "
+    "instead of reading a project folder."
 )
 
 
@@ -34,6 +38,14 @@ def tui_command(
     project: Annotated[
         Path | None,
         typer.Option("--project", help="Project folder (default: the bundled fixtures)."),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", metavar="URL", help="Attach to a running journeysim serve."),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", metavar="TOKEN", help="A member's token (with --url)."),
     ] = None,
     journey: Annotated[
         str | None, typer.Option("--journey", metavar="ID", help="Open this journey.")
@@ -78,7 +90,20 @@ def tui_command(
             raise UsageError(
                 "--subject-id, --synthetic, --attr, --override, --seed and --at need --journey"
             )
-        backend = LocalBackend(project if project is not None else fixtures_dir() / "acme")
+        if url is not None:
+            if project is not None:
+                raise UsageError("give one of --project and --url")
+            if not token:
+                raise UsageError("--url needs --token (a member's token, as serve prints them)")
+            from tui.remote import RemoteBackend
+
+            backend = RemoteBackend(url, token)
+            info = backend.info()  # a bad URL or token ends here, with exit 2
+        else:
+            if token is not None:
+                raise UsageError("--token goes with --url")
+            backend = LocalBackend(project if project is not None else fixtures_dir() / "acme")
+            info = backend.info()
         if journey is not None:
             backend.journey(journey)  # NotFoundError (exit 2) before the screen starts
         request = None
@@ -86,7 +111,7 @@ def tui_command(
             request = DryRunRequest(
                 journey,
                 subject_id=subject_id,
-                synthetic=synthetic or not (subject_id or attributes),
+                synthetic=synthetic or (info.synthetic_subjects and not (subject_id or attributes)),
                 seed=seed,
                 attributes=attributes,
                 overrides=active,

@@ -40,11 +40,13 @@ MASK = "•••"
 _AT = r"(?:@|＠|%40|&\#0*64;|&\#[xX]0*40;|&commat;)"
 _DOT = r"(?:\.|．|。|｡|%2[eE]|&\#0*46;|&\#[xX]0*2[eE];|&period;)"
 _LOCAL = r"[\w.%+'\-．]"
+_ENTITY_DOT = r"(?:&\#0*46;|&\#[xX]0*2[eE];|&period;)"
 # The lookbehind lets a local part start only where a run of its characters starts: the
 # leftmost match is the same, but a long run without an address is scanned once instead
-# of once per character (quadratic).
+# of once per character (quadratic). Entity-escaped dots in a local part are bounded in
+# number for the same reason (a run of them restarts after each ``;``).
 _EMAIL = re.compile(
-    rf"(?<!{_LOCAL}){_LOCAL}+{_AT}[\w\-]+(?:{_DOT}[\w\-]+)*{_DOT}"
+    rf"(?<!{_LOCAL}){_LOCAL}+(?:{_ENTITY_DOT}{_LOCAL}+){{0,8}}{_AT}[\w\-]+(?:{_DOT}[\w\-]+)*{_DOT}"
     r"(?:[A-Z][a-z]+|[a-z]{2,}|[A-Z]{2,}|[^\W\d_a-zA-Z]{2,})"
 )
 

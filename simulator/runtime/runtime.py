@@ -86,8 +86,6 @@ class InboundEvent:
     at: datetime
     properties: Mapping[str, Any] = field(default_factory=dict)
     end_user_id: str | None = None
-    awaiting: bool = False
-    """The execution now awaits an event (``wake_at`` is the wait's timeout)."""
     """Given at the top level of the payload; else read at the contract's path."""
 
 
@@ -116,6 +114,10 @@ class DispatchResult:
     end_user_id: str | None = None
     awaiting: bool = False
     """The execution now awaits an event (``wake_at`` is the wait's timeout)."""
+    at: datetime | None = None
+    """When the step ran."""
+    arm: str | None = None
+    """The arm an adaptive branch chose at this step."""
 
 
 def _flushing(method: Any) -> Any:
@@ -442,6 +444,8 @@ class Runtime:
             trace_step,
             record["endUserId"],
             new.awaiting is not None,
+            state.now if moved.step is not None else None,
+            moved.step.branch.chosen_arm_id if moved.step and moved.step.branch else None,
         )
 
     # --- end-user events ---------------------------------------------------------------
@@ -858,10 +862,15 @@ def _wake_key(at: datetime, suffix: str) -> str:
 
 
 def _mask_step(env: ExecutionEnv, step: dict[str, Any]) -> dict[str, Any]:
-    """A trace step as every surface shows it: the subject's PII values masked."""
+    """A trace step as every surface shows it: what was rendered or written about the
+    subject (send, webhook, message) masked by its PII values; ids and times as they are."""
     from simulator.engine.delivery import env_masker
 
-    return env_masker(env).data(step)
+    masker = env_masker(env)
+    return {
+        key: masker.data(value) if key in ("send", "webhook", "message") else value
+        for key, value in step.items()
+    }
 
 
 def _tombstone(workspace_id: str, end_user_id: str) -> str:

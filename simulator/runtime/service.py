@@ -218,13 +218,14 @@ def _event(body: Any) -> InboundEvent:
 
 
 def _timestamp(text: str, where: str) -> datetime:
+    from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InvalidRequest(f"{where}: not an ISO-8601 timestamp", location=where) from exc
-    if moment.tzinfo is None:
-        raise InvalidRequest(f"{where}: the timestamp needs a UTC offset", location=where)
-    return moment
+        return TypeAdapter(AwareDatetime).validate_python(text)
+    except ValidationError as exc:
+        raise InvalidRequest(
+            f"{where}: not an ISO-8601 timestamp with a UTC offset", location=where
+        ) from exc
 
 
 def _time(moment: datetime | None) -> str | None:

@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from simulator.engine.trace import Trace
 from tui.compare import first_divergence
-from tui.widgets import StepDetail, Timeline
+from tui.widgets import KeyFooter, StepDetail, Timeline
 
 __all__ = ["CompareScreen"]
 
@@ -42,7 +42,7 @@ class CompareScreen(Screen):
                     yield Label(Text(label, style="bold"), classes="side-label")
                     yield Timeline(id=f"{side}-timeline")
                     yield StepDetail(id=f"{side}-detail", classes="side-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def _verdict(self) -> Text:
         if self.divergence is None:

@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from simulator.cli.simulate import parse_attr
 from simulator.codes import Override
@@ -36,7 +36,7 @@ from simulator.engine.trace import Trace
 from simulator.errors import UsageError
 from tui.backend import DryRunRequest, JourneySummary
 from tui.describe import OVERRIDE_MEANINGS, OVERRIDE_SHORT
-from tui.widgets import StepDetail, Timeline
+from tui.widgets import KeyFooter, StepDetail, Timeline
 
 __all__ = ["ATTRIBUTES_ONLY", "SYNTHETIC", "DryRunScreen"]
 
@@ -103,12 +103,13 @@ class DryRunScreen(Screen):
                 with Container(id="trace-split"):
                     yield Timeline(id="timeline")
                     yield StepDetail(id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def _subject_options(self) -> list[tuple[str, str]]:
         subjects = self.app.call_backend(self.app.backend.subjects) or []
+        synthetic = [("synthetic (from seed)", SYNTHETIC)]
         return [
-            ("synthetic (from seed)", SYNTHETIC),
+            *(synthetic if self.app.backend_info.synthetic_subjects else []),
             ("attributes only", ATTRIBUTES_ONLY),
             *((s.label, s.id) for s in subjects),
         ]

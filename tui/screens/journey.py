@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.backend import JourneyDetail
-from tui.widgets import StepTree
+from tui.widgets import KeyFooter, StepTree
 
 __all__ = ["JourneyScreen"]
 
@@ -32,7 +32,7 @@ class JourneyScreen(Screen):
         yield Header()
         yield Static(self._summary(), id="journey-summary")
         yield StepTree(self.detail, id="steps")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = self.detail.summary.name

@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from tui.backend import JourneySummary
+from tui.widgets import KeyFooter
 
 __all__ = ["JourneysScreen", "matches"]
 
@@ -30,6 +31,7 @@ class JourneysScreen(Screen):
     """A table of journeys (id, name, status, version, steps, errors, warnings)."""
 
     TITLE = "Journeys"
+    AUTO_FOCUS = "#journeys"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", priority=False),
         Binding("slash", "focus_filter", "Filter"),
@@ -45,7 +47,7 @@ class JourneysScreen(Screen):
         yield Header()
         yield Input(placeholder="filter: type part of an id or a name", id="filter")
         yield DataTable(id="journeys", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#journeys", DataTable)
@@ -61,7 +63,6 @@ class JourneysScreen(Screen):
             table.add_column(label, key=key)
         self._summaries = self.app.call_backend(self.app.backend.journeys) or []
         self.refresh_rows()
-        table.focus()
 
     def refresh_rows(self) -> None:
         table = self.query_one("#journeys", DataTable)
@@ -76,7 +77,8 @@ class JourneysScreen(Screen):
                 s.id, s.name, s.status, s.version_label, str(s.steps), errors, warnings, key=s.id
             )
         self.title = f"{self.app.backend_info.workspace_name} · journeys"
-        self.sub_title = f"{table.row_count} of {len(self._summaries)}"
+        shown = f"{table.row_count} of {len(self._summaries)}"
+        self.sub_title = f"{shown} · {self.app.backend_info.source}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()

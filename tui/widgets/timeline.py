@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from simulator.engine.trace import Trace
-from tui.compare import rows
+from tui.compare import Row, rows
 
 __all__ = ["DECISION_STYLES", "Timeline"]
 
@@ -43,19 +43,22 @@ class Timeline(DataTable):
         keep = self.cursor_row
         self.trace = trace
         self.clear()
-        for index, row in enumerate(rows(trace)):
-            marked = index == highlight
-            style = "bold reverse" if marked else ""
-            decision = Text(row.decision, style=DECISION_STYLES.get(row.decision, ""))
-            if marked:
-                decision.stylize("reverse")
-            self.add_row(
-                Text(row.at, style=style),
-                Text(("▶ " if marked else "") + row.step_id, style=style),
-                decision,
-                Text(row.reason, style=style or "dim"),
-                key=str(index),
-            )
+        self.add_rows(_cells(row, index == highlight) for index, row in enumerate(rows(trace)))
         target = highlight if highlight is not None else min(keep, self.row_count - 1)
         if self.row_count:
             self.move_cursor(row=max(target, 0), animate=False)
+
+
+def _cells(row: Row, marked: bool) -> tuple:
+    """One row's cells; the marked row (a divergence) is drawn reversed with a ▶."""
+    decision = Text(row.decision, style=DECISION_STYLES.get(row.decision, ""))
+    if not marked:
+        return (row.at, row.step_id, decision, Text(row.reason, style="dim"))
+    decision.stylize("reverse")
+    style = "bold reverse"
+    return (
+        Text(row.at, style=style),
+        Text("▶ " + row.step_id, style=style),
+        decision,
+        Text(row.reason, style=style),
+    )
