@@ -28,12 +28,13 @@ Both scans are linear in the text (a rendered body may be 200,000 characters).
 from __future__ import annotations
 
 import html
+import logging
 import re
 import unicodedata
 from functools import lru_cache
 from urllib.parse import unquote
 
-__all__ = ["MASK", "mask_email", "mask_phone", "scrub", "scrub_id"]
+__all__ = ["MASK", "ScrubbingFilter", "mask_email", "mask_phone", "scrub", "scrub_id"]
 
 MASK = "•••"
 
@@ -199,3 +200,16 @@ def _phone_only(found: str) -> str:
     if sum(ch.isdigit() for ch in number) < 7:
         return found
     return mask_phone(number)
+
+
+class ScrubbingFilter(logging.Filter):
+    """A logging filter that scrubs a record's message and exception text: a log line
+    never shows an e-mail address or a phone number (the 500 handler logs tracebacks,
+    and exception messages may echo values)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = scrub(record.getMessage()), None
+        if record.exc_info:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, scrub(text)
+        return True
