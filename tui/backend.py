@@ -90,11 +90,13 @@ class SubjectSummary:
     id: str
     """The id a :class:`DryRunRequest` names (show :attr:`label` instead)."""
     timezone: str | None = None
+    masked_id: str | None = None
+    """The id as the subject's traces show it (masked by value); ``None``: the id
+    with e-mail addresses and phone numbers masked."""
 
     @property
     def label(self) -> str:
-        """The id as traces show it: masked when it is an e-mail address or a phone number."""
-        return scrub_id(self.id)
+        return self.masked_id if self.masked_id is not None else scrub_id(self.id)
 
 
 SubjectKind = Literal["project", "synthetic", "attributes"]

@@ -27,7 +27,7 @@ from pathlib import Path
 from simulator.codes import Severity
 from simulator.engine import DEFAULT_START, simulate, synthetic_subject
 from simulator.engine.fitting import fitted_subject
-from simulator.engine.masking import scrub_id
+from simulator.engine.masking import scrub_id, subject_masker
 from simulator.engine.trace import Trace
 from simulator.errors import InputError, NotFoundError
 from simulator.findings import Finding
@@ -96,7 +96,13 @@ class LocalBackend:
     def subjects(self) -> list[SubjectSummary]:
         world = self._project.world
         subjects = world.subjects.values() if world else ()
-        summaries = [SubjectSummary(s.end_user_id, s.timezone) for s in subjects]
+        pii = world.workspace.pii_attributes if world else ()
+        summaries = [
+            SubjectSummary(
+                s.end_user_id, s.timezone, subject_masker(s, pii).identifier(s.end_user_id)
+            )
+            for s in subjects
+        ]
         return sorted(summaries, key=lambda s: s.id)
 
     def simulate(self, request: DryRunRequest) -> Trace:

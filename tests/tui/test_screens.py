@@ -182,7 +182,7 @@ async def test_choosing_another_subject_reruns(make_app, settle):
         screen = app.screen
         screen.query_one("#subject", Select).value = "usr_plain_ana"
         await pilot.pause()
-        assert screen.trace.subject.id == "usr_plain_ana"
+        assert screen.trace.subject.id == "usr_plain_A•••"  # masked by value, as traces are
         assert screen.trace.entry.decision.value == "entered"
 
 

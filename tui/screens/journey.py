@@ -19,6 +19,7 @@ __all__ = ["JourneyScreen"]
 class JourneyScreen(Screen):
     """One journey: what it is, its steps as a tree, and what validation says."""
 
+    AUTO_FOCUS = "#steps"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "dry_run", "Dry-run"),
         Binding("escape", "back", "Back"),
@@ -37,7 +38,6 @@ class JourneyScreen(Screen):
     def on_mount(self) -> None:
         self.title = self.detail.summary.name
         self.sub_title = self.detail.summary.id
-        self.query_one(StepTree).focus()
 
     def _summary(self) -> Text:
         s = self.detail.summary
