@@ -275,6 +275,18 @@ async def test_help_lists_the_keys_of_the_screen(make_app, settle):
         assert isinstance(app.screen, DryRunScreen)
 
 
+async def test_a_project_offers_no_lifecycle(make_app, settle):
+    app = make_app(journey="win-back-2026")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.query("#audit")
+        assert screen.check_action("lifecycle", ("publish",)) is False
+        assert not any("Publish" in c.title for c in app.get_system_commands(screen))
+        await pilot.press("p")
+        assert not notifications(app)
+
+
 async def test_palette_offers_every_key_action(make_app, settle):
     app = make_app(request=HOLDOUT)
     async with app.run_test(size=(80, 24)) as pilot:
