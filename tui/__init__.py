@@ -3,6 +3,8 @@ read and compare traces (``journeysim tui``)."""
 
 from tui.app import JourneysimApp, create_app
 from tui.backend import (
+    LIFECYCLE_ACTIONS,
+    AuditEntry,
     Backend,
     BackendInfo,
     DryRunRequest,
@@ -14,6 +16,8 @@ from tui.compare import Divergence, first_divergence
 from tui.local import LocalBackend
 
 __all__ = [
+    "LIFECYCLE_ACTIONS",
+    "AuditEntry",
     "Backend",
     "BackendInfo",
     "Divergence",

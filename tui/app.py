@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
+from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.events import DescendantFocus
@@ -131,7 +132,10 @@ class JourneysimApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key action of the screen (and the app) is in the command palette too."""
         for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.description:
+            if not (isinstance(binding, Binding) and binding.description):
+                continue
+            _, name, parameters = parse_action(binding.action)
+            if screen.check_action(name, parameters):  # hidden or disabled: not offered
                 yield SystemCommand(
                     f"{screen.title or type(screen).__name__}: {binding.description}",
                     f"key {self.get_key_display(binding)}",

@@ -26,6 +26,8 @@ from simulator.findings import Finding
 from simulator.models import Journey
 
 __all__ = [
+    "LIFECYCLE_ACTIONS",
+    "AuditEntry",
     "Backend",
     "BackendInfo",
     "DryRunRequest",
@@ -47,6 +49,10 @@ class BackendInfo:
     """Whether dry-runs may bypass gates (SPEC §3.3: workspace owners only)."""
     synthetic_subjects: bool = True
     """Whether dry-runs can use a synthetic subject fitted from a seed."""
+    lifecycle: bool = False
+    """Whether journeys have an audit log and lifecycle actions (a served workspace)."""
+    can_write: bool = False
+    """Whether this member may change journeys (editors and owners, SPEC §5)."""
 
 
 @dataclass(frozen=True)
@@ -90,11 +96,28 @@ class SubjectSummary:
     id: str
     """The id a :class:`DryRunRequest` names (show :attr:`label` instead)."""
     timezone: str | None = None
+    masked_id: str | None = None
+    """The id as the subject's traces show it (masked by value); ``None``: the id
+    with e-mail addresses and phone numbers masked."""
 
     @property
     def label(self) -> str:
-        """The id as traces show it: masked when it is an e-mail address or a phone number."""
-        return scrub_id(self.id)
+        return self.masked_id if self.masked_id is not None else scrub_id(self.id)
+
+
+LIFECYCLE_ACTIONS = ("publish", "pause", "resume", "archive", "bump")
+"""What the journey screen can ask of a served journey (``bump``: a new draft)."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of a journey's audit log (newest first); metadata holds no raw PII."""
+
+    seq: int
+    timestamp: str
+    actor: str
+    action: str
+    metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
 SubjectKind = Literal["project", "synthetic", "attributes"]
@@ -184,4 +207,12 @@ class Backend(Protocol):
 
     def simulate(self, request: DryRunRequest) -> Trace:
         """The dry-run's trace (masked); ``JourneySimError`` on bad input."""
+        ...
+
+    def audit(self, journey_id: str) -> list[AuditEntry]:
+        """The journey's audit log, newest first (``UsageError`` without a lifecycle)."""
+        ...
+
+    def transition(self, journey_id: str, action: str) -> str:
+        """Run one of :data:`LIFECYCLE_ACTIONS`; a sentence saying what happened."""
         ...

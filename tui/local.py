@@ -16,6 +16,8 @@ Decisions where the spec is silent:
   file name when it has none) so its findings can be read; it cannot be dry-run.
 * The person at the terminal wrote the project, so they may use every override (the
   in-process backend acts as a workspace owner).
+* Files have no audit log and no lifecycle (publish, pause...): those need a served
+  workspace, and asking for them says so.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from pathlib import Path
 from simulator.codes import Severity
 from simulator.engine import DEFAULT_START, simulate, synthetic_subject, with_attributes
 from simulator.engine.fitting import fitted_subject
-from simulator.engine.masking import scrub_id
+from simulator.engine.masking import scrub_id, subject_masker
 from simulator.engine.trace import Trace
-from simulator.errors import InputError, NotFoundError
+from simulator.errors import InputError, NotFoundError, UsageError
 from simulator.findings import Finding
 from simulator.models import Journey, Subject
 from simulator.project import (
@@ -42,6 +44,7 @@ from simulator.project import (
 )
 from simulator.world import World
 from tui.backend import (
+    AuditEntry,
     BackendInfo,
     DryRunRequest,
     JourneyDetail,
@@ -50,6 +53,11 @@ from tui.backend import (
 )
 
 __all__ = ["LocalBackend"]
+
+_NO_LIFECYCLE = (
+    "a project folder's journeys are files: they have no audit log and no lifecycle; "
+    "serve the project (journeysim serve) and attach with --url to publish or pause"
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,13 @@ class LocalBackend:
     def subjects(self) -> list[SubjectSummary]:
         world = self._project.world
         subjects = world.subjects.values() if world else ()
-        summaries = [SubjectSummary(s.end_user_id, s.timezone) for s in subjects]
+        pii = world.workspace.pii_attributes if world else ()
+        summaries = [
+            SubjectSummary(
+                s.end_user_id, s.timezone, subject_masker(s, pii).identifier(s.end_user_id)
+            )
+            for s in subjects
+        ]
         return sorted(summaries, key=lambda s: s.id)
 
     def simulate(self, request: DryRunRequest) -> Trace:
@@ -116,6 +130,12 @@ class LocalBackend:
             at=request.at,
             seed=request.seed,
         )
+
+    def audit(self, journey_id: str) -> list[AuditEntry]:
+        raise UsageError(_NO_LIFECYCLE)
+
+    def transition(self, journey_id: str, action: str) -> str:
+        raise UsageError(_NO_LIFECYCLE)
 
     def _entry(self, journey_id: str) -> _Entry:
         entry = self._entries.get(journey_id)

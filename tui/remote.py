@@ -44,7 +44,15 @@ from simulator.models import (
 )
 from simulator.validation import ValidationContext, validate
 from simulator.world import World
-from tui.backend import BackendInfo, DryRunRequest, JourneyDetail, JourneySummary, SubjectSummary
+from tui.backend import (
+    LIFECYCLE_ACTIONS,
+    AuditEntry,
+    BackendInfo,
+    DryRunRequest,
+    JourneyDetail,
+    JourneySummary,
+    SubjectSummary,
+)
 
 __all__ = ["RemoteBackend", "RemoteError"]
 
@@ -96,6 +104,8 @@ class RemoteBackend:
             f"{self.url} as {view.get('userId', '?')} ({view.get('role', '?')})",
             can_override=view.get("role") == "owner",
             synthetic_subjects=False,
+            lifecycle=True,
+            can_write=view.get("role") in ("owner", "editor"),
         )
 
     def journeys(self) -> list[JourneySummary]:
@@ -130,6 +140,24 @@ class RemoteBackend:
             body["at"] = format_time(request.at)
         data = self._send("POST", f"/api/journeys/{_quoted(request.journey_id)}/simulate", body)
         return Trace.model_validate(data)
+
+    def audit(self, journey_id: str) -> list[AuditEntry]:
+        entries = self._get(f"/api/journeys/{_quoted(journey_id)}/audit")
+        return [
+            AuditEntry(e["seq"], e["timestamp"], e["actor"], e["action"], e.get("metadata") or {})
+            for e in entries
+        ]
+
+    def transition(self, journey_id: str, action: str) -> str:
+        if action not in LIFECYCLE_ACTIONS:
+            raise UsageError(f"unknown lifecycle action {action!r}")
+        path = f"/api/journeys/{_quoted(journey_id)}/{'draft' if action == 'bump' else action}"
+        answer = self._send("POST", path)
+        if action == "publish":
+            return f"{journey_id} published as version {answer.get('version')}"
+        if action == "bump":
+            return f"{journey_id}: a new draft, copied from the latest version"
+        return f"{journey_id} is {answer.get('status', action)}"
 
     # --- helpers ---------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from simulator.codes import Override
 from simulator.errors import NotFoundError
 from tui import DryRunRequest
 from tui.remote import RemoteBackend, RemoteError
-from tui.screens import DryRunScreen
+from tui.screens import DryRunScreen, JourneyScreen
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -157,3 +157,51 @@ def test_cli_refuses_a_bad_token_with_exit_2(served, run_cli):
     result = run_cli("tui", "--url", url, "--token", "tok_nobody")
     assert result.exit_code == 2 and "401" in result.stderr
     assert run_cli("tui", "--url", url).exit_code == 2
+
+
+@pytest.mark.anyio
+async def test_a_viewer_sees_the_audit_but_cannot_change_a_journey(served, make_app, settle):
+    url, tokens = served
+    viewer = RemoteBackend(url, tokens["viewer"])
+    app = make_app(viewer, journey="win-back-2026")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, JourneyScreen)
+        actions = [str(row[2]) for row in _rows(screen.query_one("#audit"))]
+        assert "created" in actions
+        assert screen.check_action("lifecycle", ("publish",)) is None  # shown, disabled
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.detail.summary.status == "draft"
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert not any("Publish" in t for t in titles)
+    viewer.close()
+
+
+@pytest.mark.anyio
+async def test_an_owner_publishes_pauses_and_reads_the_apis_refusals(owner, make_app, settle):
+    app = make_app(owner, journey="win-back-2026")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("p")
+        await pilot.pause()
+        assert "published as version 1" in _notes(app)[-1]
+        assert (screen.detail.summary.status, screen.detail.summary.version) == ("active", 1)
+        await pilot.press("z")
+        await pilot.pause()
+        assert screen.detail.summary.status == "paused"
+        await pilot.press("z")  # pausing a paused journey: the API says no
+        await pilot.pause()
+        assert "409" in _notes(app)[-1] and screen.detail.summary.status == "paused"
+        actions = [str(row[2]) for row in _rows(screen.query_one("#audit"))]
+        assert actions[:2] == ["paused", "published"]
+
+
+def _rows(table):
+    return [table.get_row_at(i) for i in range(table.row_count)]
+
+
+def _notes(app) -> list[str]:
+    return [n.message for n in app._notifications]

@@ -9,7 +9,6 @@ import pytest
 from textual.widgets import Checkbox, DataTable, Input, Select, Tree
 
 from simulator.codes import Override
-from simulator.engine.dryrun import derive_seed
 from tui import DryRunRequest
 from tui.screens import (
     CommandDialog,
@@ -183,8 +182,7 @@ async def test_choosing_another_subject_reruns(make_app, settle):
         screen = app.screen
         screen.query_one("#subject", Select).value = "usr_plain_ana"
         await pilot.pause()
-        # the trace's id is masked by value ("usr_plain_A•••"); its seed tells whose it is
-        assert screen.trace.seed == derive_seed(screen.trace.journey_id, None, "usr_plain_ana")
+        assert screen.trace.subject.id == "usr_plain_A•••"  # masked by value, as traces are
         assert screen.trace.entry.decision.value == "entered"
 
 
@@ -275,6 +273,18 @@ async def test_help_lists_the_keys_of_the_screen(make_app, settle):
         assert "Flip holdout" in text and "Export" in text and "Quit" in text
         await pilot.press("escape")
         assert isinstance(app.screen, DryRunScreen)
+
+
+async def test_a_project_offers_no_lifecycle(make_app, settle):
+    app = make_app(journey="win-back-2026")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.query("#audit")
+        assert screen.check_action("lifecycle", ("publish",)) is False
+        assert not any("Publish" in c.title for c in app.get_system_commands(screen))
+        await pilot.press("p")
+        assert not notifications(app)
 
 
 async def test_palette_offers_every_key_action(make_app, settle):

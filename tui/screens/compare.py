@@ -22,6 +22,7 @@ __all__ = ["CompareScreen"]
 class CompareScreen(Screen):
     """The previous run on the left, the current one on the right."""
 
+    AUTO_FOCUS = "#left-timeline"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "jump", "Divergence"),
         Binding("escape", "back", "Back"),
@@ -55,7 +56,6 @@ class CompareScreen(Screen):
         mark = self.divergence.index if self.divergence else None
         self.query_one("#left-timeline", Timeline).show(self.left, mark)
         self.query_one("#right-timeline", Timeline).show(self.right, mark)
-        self.query_one("#left-timeline", Timeline).focus()
         self._details(mark or 0)
         self.call_after_refresh(self._place, mark or 0)
 

@@ -9,8 +9,8 @@ other settings. The timeline's selected row is shown in full below it.
 
 The last two traces are kept, so ``c`` compares the previous run with this one (flip
 an override, or change the subject, and compare). The command line shown by ``y``
-prints the very same trace; the subject id in it is masked on screen when it is an
-e-mail address or a phone number (the copy put on the clipboard is the real one).
+prints the very same trace; on screen its subject id is masked as the trace masks it
+(the copy put on the clipboard is the real one, so that it runs).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ _FLIP_KEYS = {
 class DryRunScreen(Screen):
     """One journey's dry-run for one subject."""
 
+    AUTO_FOCUS = "#timeline"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
         *(
@@ -71,6 +72,8 @@ class DryRunScreen(Screen):
         self.summary = summary
         self.initial = request
         self.history: list[tuple[DryRunRequest, Trace]] = []
+        self.labels: dict[str, str] = {}
+        """Subject id → the id as traces show it (masked)."""
         self._syncing = False
 
     # --- layout ---------------------------------------------------------------------
@@ -107,6 +110,7 @@ class DryRunScreen(Screen):
 
     def _subject_options(self) -> list[tuple[str, str]]:
         subjects = self.app.call_backend(self.app.backend.subjects) or []
+        self.labels = {s.id: s.label for s in subjects}
         synthetic = [("synthetic (from seed)", SYNTHETIC)]
         return [
             *(synthetic if self.app.backend_info.synthetic_subjects else []),
@@ -118,7 +122,6 @@ class DryRunScreen(Screen):
         self.title = f"Dry-run · {self.summary.name}"
         self.sub_title = self.summary.id
         self._apply(self.initial)
-        self.query_one(Timeline).focus()
         self.action_run()
 
     def _apply(self, request: DryRunRequest) -> None:
@@ -241,7 +244,7 @@ class DryRunScreen(Screen):
 
         (left_request, left), (right_request, right) = self.history
         self.app.push_screen(
-            CompareScreen(left, right, _label(left_request), _label(right_request))
+            CompareScreen(left, right, self._label(left_request), self._label(right_request))
         )
 
     def action_export(self) -> None:
@@ -264,7 +267,7 @@ class DryRunScreen(Screen):
         real = request.command_line(self.summary.file)
         shown_request = request
         if request.subject_id is not None:
-            shown_request = request.with_(subject_id=scrub_id(request.subject_id))
+            shown_request = request.with_(subject_id=self._who(request.subject_id))
         self.app.copy_to_clipboard(real)
         self.app.push_screen(CommandDialog(shown_request.command_line(self.summary.file)))
 
@@ -277,6 +280,19 @@ class DryRunScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def _who(self, subject_id: str) -> str:
+        return self.labels.get(subject_id) or scrub_id(subject_id)
+
+    def _label(self, request: DryRunRequest) -> str:
+        if request.subject_id is not None:
+            who = self._who(request.subject_id)
+        elif request.synthetic:
+            who = f"synthetic seed {request.seed or 0}"
+        else:
+            who = "attributes"
+        overrides = ", ".join(sorted(o.value for o in request.overrides)) or "no overrides"
+        return f"{who} · {overrides}"
 
 
 def _summary(trace: Trace) -> Text:
@@ -300,17 +316,6 @@ def _summary(trace: Trace) -> Text:
 def _box_label(override: Override, on: bool) -> str:
     """A toggle's label says its state in words too (no colour needed to read it)."""
     return f"{override.value} ({_FLIP_KEYS[override]}){' · on' if on else ''}"
-
-
-def _label(request: DryRunRequest) -> str:
-    if request.subject_id is not None:
-        who = scrub_id(request.subject_id)
-    elif request.synthetic:
-        who = f"synthetic seed {request.seed or 0}"
-    else:
-        who = "attributes"
-    overrides = ", ".join(sorted(o.value for o in request.overrides)) or "no overrides"
-    return f"{who} · {overrides}"
 
 
 def _text(value) -> str:
