@@ -12,7 +12,9 @@ examples that write files, such as ``-o report.xml``, ``--project migrated/`` or
 * ``<!-- readme-test: file PATH -->`` before a fenced block writes the block to ``PATH``
   first: that is how the "Writing a project" example project comes to exist.
 * ``<!-- readme-test: skip: REASON -->`` before a block skips its commands. Only
-  ``journeysim serve`` (it serves until Ctrl-C) may be skipped, and this test checks it.
+  ``journeysim serve`` (it serves until Ctrl-C) and ``journeysim tui`` (it runs until
+  ``q``; ``tests/integration/test_cli_tui.py`` drives it in a real terminal) may be
+  skipped, and this test checks it.
 * **Python blocks** run: as doctests when they hold ``>>>`` prompts, else with ``exec``.
 * The **"Writing a project" tables** list exactly the fields of each document kind's
   JSON Schema, with the same required ones.
@@ -36,7 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
 _MARKER = re.compile(r"^<!-- readme-test: (file|skip):? (.+?) -->$")
 _SHELL_FENCES = {"", "sh", "shell", "bash", "console"}
-_SKIPPABLE = ("journeysim serve",)
+_SKIPPABLE = ("journeysim serve", "journeysim tui")
 _IGNORED = shutil.ignore_patterns(
     ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache", ".hypothesis", "*venv*"
 )
