@@ -142,6 +142,33 @@ def _mask_tree(data: Mapping[str, Any], names: frozenset[str], prefix: str) -> d
     return masked
 
 
+def _detected(value: Any, names: frozenset[str], prefix: str, seen: list[str]) -> Any:
+    """``value`` with PII names masked (:func:`mask_attributes`) and every string (keys
+    too) scrubbed by the detectors; what is left is appended to ``seen`` (numbers as
+    text). Two keys that scrub alike keep the first one's value."""
+    if isinstance(value, str):
+        value = scrub(value)
+        seen.append(value)
+        return value
+    if isinstance(value, Mapping):
+        masked: dict[Any, Any] = {}
+        for key, item in value.items():
+            path = f"{prefix}{key}"
+            shown = _detected(key, frozenset(), "", seen) if isinstance(key, str) else key
+            if shown in masked:
+                continue
+            if names and (key in names or path in names):
+                masked[shown] = mask_value(path if path in names else key, item)
+            else:
+                masked[shown] = _detected(item, names, f"{path}.", seen)
+        return masked
+    if isinstance(value, list | tuple):
+        return [_detected(item, names, prefix, seen) for item in value]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seen.append(str(value))
+    return value
+
+
 def _mask_child(value: Any, names: frozenset[str], prefix: str) -> Any:
     if isinstance(value, Mapping):
         return _mask_tree(value, names, prefix)
@@ -227,30 +254,36 @@ class Masker:
     def attributes(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Subject data (attributes or event properties) as every surface shows it and
         as dry-run templates see it: PII names masked, then :meth:`data`."""
-        return self.data(_mask_tree(data, self.pii, ""))
+        return self._masked(data, self.pii)
 
     def data(self, value: Any) -> Any:
         """``value`` with every string in it masked as :meth:`text`, keys included (two
         keys that mask alike keep the first one's value); a number whose digits are a
         value of the subject becomes ``•••``."""
-        strings: list[str] = []
-        _collect_data(value, strings)
-        return self._data(value, self._pattern is not None and self._may_occur("\n".join(strings)))
+        return self._masked(value, frozenset())
 
-    def _data(self, value: Any, by_value: bool) -> Any:
+    def _masked(self, value: Any, names: frozenset[str]) -> Any:
+        # One walk masks names and runs the detectors, collecting what it leaves; the
+        # by-value walk runs only when the pre-check finds a needle may be there.
+        seen: list[str] = []
+        value = _detected(value, names, "", seen)
+        if self._pattern is not None and self._may_occur("\n".join(seen)):
+            value = self._by_value_data(value)
+        return value
+
+    def _by_value_data(self, value: Any) -> Any:
         if isinstance(value, str):
-            value = scrub(value)
-            return self._pattern.sub(self._replace, value) if by_value else value  # type: ignore[union-attr]
+            return self._pattern.sub(self._replace, value)  # type: ignore[union-attr]
         if isinstance(value, Mapping):
             masked: dict[Any, Any] = {}
             for key, item in value.items():
-                shown = self._data(key, by_value) if isinstance(key, str) else key
+                shown = self._by_value_data(key) if isinstance(key, str) else key
                 if shown not in masked:
-                    masked[shown] = self._data(item, by_value)
+                    masked[shown] = self._by_value_data(item)
             return masked
-        if isinstance(value, list | tuple):
-            return [self._data(item, by_value) for item in value]
-        if by_value and isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, list):
+            return [self._by_value_data(item) for item in value]
+        if isinstance(value, int | float) and not isinstance(value, bool):
             digits = str(value)
             return MASK if self.by_value(digits) != digits else value
         return value
@@ -450,13 +483,29 @@ def _model_strings(model: BaseModel, out: list[str]) -> list[str]:
         value = getattr(model, name)
         if value is None:
             continue
-        kind = how[0]
-        if kind == "list":
+        if how[0] != "list":
+            _strings_of(how[0], value, out)
+        elif how[1] == "model" and (texts := _text_fields(type(value[0]) if value else None)):
+            for item in value:  # gates, leaves: one text each, many per trace
+                for field_name in texts:
+                    text = getattr(item, field_name)
+                    if text is not None:
+                        out.append(text)
+        else:
             for item in value:
                 _strings_of(how[1], item, out)
-        else:
-            _strings_of(kind, value, out)
     return out
+
+
+@lru_cache(maxsize=256)
+def _text_fields(cls: type[BaseModel] | None) -> tuple[str, ...]:
+    """The fields of ``cls`` when all it holds to mask is plain text (else ``()``)."""
+    if cls is None:
+        return ()
+    plan = _plan(cls)
+    if all(how in ((MASKED_TEXT,), (MASKED_ID,)) for _, how in plan):
+        return tuple(name for name, _ in plan)
+    return ()
 
 
 def _strings_of(kind: str, value: Any, out: list[str]) -> None:
