@@ -222,6 +222,16 @@ class ImportCode(StrEnum):
     TEMPLATE_VERSION = "template_version"
     TEXT_PART_DROPPED = "text_part_dropped"
     IMPORTED_AS_DRAFT = "imported_as_draft"
+    # shapes migrators have (boto3 dumps, request bodies, hand-written exports)
+    RESPONSE_METADATA_IGNORED = "response_metadata_ignored"
+    MISSING_RESPONSE_METADATA = "missing_response_metadata"
+    JOURNEY_NOT_TRANSLATED = "journey_not_translated"
+    TEMPLATE_REQUEST_BODY = "template_request_body"
+    CUSTOM_ENDPOINT_TYPES = "custom_endpoint_types"
+    ACTIVITY_DESCRIPTION = "activity_description"
+    RANDOM_SPLIT_COLLAPSED = "random_split_collapsed"
+    GOAL_EVENT_SET = "goal_event_set"
+    FILE_SKIPPED = "file_skipped"
 
 
 MALFORMED_INPUT_CODES = frozenset(
@@ -251,6 +261,11 @@ _IMPORT_INFO = frozenset(
         ImportCode.TEMPLATE_VERSION,
         ImportCode.TEXT_PART_DROPPED,
         ImportCode.IMPORTED_AS_DRAFT,
+        ImportCode.RESPONSE_METADATA_IGNORED,
+        ImportCode.MISSING_RESPONSE_METADATA,
+        ImportCode.JOURNEY_NOT_TRANSLATED,
+        ImportCode.ACTIVITY_DESCRIPTION,
+        ImportCode.GOAL_EVENT_SET,
     }
 )
 
@@ -283,8 +298,12 @@ class ApiErrorCode(StrEnum):
     UNKNOWN_OVERRIDE = "unknown_override"
     VALIDATION_FAILED = "validation_failed"
     SEND_STEP_USES_TRANSACTIONAL_COMM = "send_step_uses_transactional_comm"
+    RESERVED_JOURNEY_ID = "reserved_journey_id"
+    INVALID_DOCUMENT = "invalid_document"
+    """A request body with a repeated key: the code the CLI gives a file with one."""
     # 401, 402, 403
     UNAUTHORIZED = "unauthorized"
+    AMBIGUOUS_CREDENTIALS = "ambiguous_credentials"
     TIER_LIMIT_EXCEEDED = "tier_limit_exceeded"
     FORBIDDEN = "forbidden"
     OVERRIDES_REQUIRE_OWNER = "overrides_require_owner"
@@ -294,6 +313,7 @@ class ApiErrorCode(StrEnum):
     VERSION_NOT_FOUND = "version_not_found"
     DRAFT_NOT_FOUND = "draft_not_found"
     SUBJECT_NOT_FOUND = "subject_not_found"
+    EXECUTION_NOT_FOUND = "execution_not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     # 409
     CONFLICT = "conflict"
@@ -304,12 +324,15 @@ class ApiErrorCode(StrEnum):
     JOURNEY_EXISTS = "journey_exists"
     JOURNEY_ARCHIVED = "journey_archived"
     CONCURRENT_MODIFICATION = "concurrent_modification"
+    IMPORT_CONFLICT = "import_conflict"
     # 413
     PAYLOAD_TOO_LARGE = "payload_too_large"
     JOURNEY_TOO_LARGE = "journey_too_large"
     # 5xx
     INTERNAL_ERROR = "internal_error"
     STORE_UNAVAILABLE = "store_unavailable"
+    # journeysim serve --state
+    INVALID_STATE_FILE = "invalid_state_file"
 
 
 # --- Journey tests (scenario files, ``journeysim test``) ----------------------------------

@@ -24,6 +24,7 @@ from typing import Any
 from jinja2 import ChainableUndefined, meta, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import object_type_repr
 
 __all__ = [
     "RecordingUndefined",
@@ -46,14 +47,42 @@ class RecordingUndefined(ChainableUndefined):
     and ``{% if x is defined %}`` do not count as missing. Chained lookups on a missing
     value (``{{ plan.tier }}``) record the first missing name (``plan``). Names are
     collected only inside :func:`recording_missing`.
+
+    An item that is not there under a key that is not a name (``{{ tags[0] }}`` with
+    ``tags`` empty, ``{{ plan[10] }}``, a tuple key) is not a missing *variable* but a
+    template that indexes past its data: printing, iterating or measuring it raises
+    ``UndefinedError`` (a template error), while a truth test is simply false, so
+    ``{% if tags[0] %}`` and ``{{ tags[0] | default('none') }}`` keep working.
     """
 
     __slots__ = ()
 
     def _record(self) -> None:
+        name = self._undefined_name
+        if not isinstance(name, str):
+            if name is not None:  # an index or other key, not a variable
+                self._fail_with_undefined_error()
+            return
         names = _missing.get()
-        if names is not None and self._undefined_name is not None:
-            names.add(self._undefined_name)
+        if names is not None:
+            names.add(name)
+
+    @property
+    def _undefined_message(self) -> str:
+        name = self._undefined_name
+        if name is None or isinstance(name, str) or self._undefined_hint is not None:
+            return super()._undefined_message
+        return self._missing_item()
+
+    def _missing_item(self) -> str:
+        from simulator.engine.limits import NotDataError, check_printable
+
+        owner = object_type_repr(self._undefined_obj)
+        try:
+            check_printable(self._undefined_name)
+        except NotDataError:  # say what the key is, never its repr (an address)
+            return f"{owner} has no element of type {type(self._undefined_name).__name__}"
+        return f"{owner} has no element {self._undefined_name!r}"
 
     def __str__(self) -> str:
         self._record()
@@ -68,7 +97,8 @@ class RecordingUndefined(ChainableUndefined):
         return iter(())
 
     def __bool__(self) -> bool:
-        self._record()
+        if isinstance(self._undefined_name, str):
+            self._record()
         return False
 
     def __len__(self) -> int:
@@ -159,6 +189,9 @@ def check_template(source: str) -> TemplateCheck:
         return TemplateCheck(error=TemplateProblem(exc.message or str(exc), exc.lineno or 1))
     except RecursionError:
         return TemplateCheck(error=TemplateProblem("the template nests too deeply", 1))
+    except Exception as exc:  # any failure to compile is a finding, never a crash
+        # e.g. an integer literal longer than Python converts (ValueError), MemoryError
+        return TemplateCheck(error=TemplateProblem(f"{type(exc).__name__}: {exc}", 1))
     variables = frozenset(undeclared - set(env.globals))
     return TemplateCheck(variables=variables, lines=_first_lines(tree, variables))
 

@@ -1,3 +1,32 @@
-"""The Textual terminal UI of journeysim (browse journeys, dry-run, read traces)."""
+"""The Textual terminal UI of journeysim: browse journeys, dry-run, flip overrides,
+read and compare traces (``journeysim tui``)."""
 
-__all__: list[str] = []
+from tui.app import JourneysimApp, create_app
+from tui.backend import (
+    LIFECYCLE_ACTIONS,
+    AuditEntry,
+    Backend,
+    BackendInfo,
+    DryRunRequest,
+    JourneyDetail,
+    JourneySummary,
+    SubjectSummary,
+)
+from tui.compare import Divergence, first_divergence
+from tui.local import LocalBackend
+
+__all__ = [
+    "LIFECYCLE_ACTIONS",
+    "AuditEntry",
+    "Backend",
+    "BackendInfo",
+    "Divergence",
+    "DryRunRequest",
+    "JourneyDetail",
+    "JourneySummary",
+    "JourneysimApp",
+    "LocalBackend",
+    "SubjectSummary",
+    "create_app",
+    "first_divergence",
+]

@@ -15,8 +15,11 @@ degenerate splits that send everyone one way). Decisions:
   branch gets ``<id>-split``). A condition that tests nothing (``Conditions: [{}]``)
   matches no one: such a split sends everyone to ``FalseActivity``, such a
   MultiCondition branch is dropped, and a split left with nothing to test is removed.
+* ``CUSTOM`` ``EndpointTypes`` (which of a participant's endpoints Pinpoint called the
+  function or webhook for) has no equivalent: the webhook runs once per subject, reported.
 * ``RandomSplit`` → adaptive ``branch`` with arms ``arm-1``...; one branch or none
-  removes the split.
+  removes the split, and so do branches that all lead to the same next activity (the
+  split decides nothing; reported).
 * An activity object with no type (``{}``) is an ``exit``.
 """
 
@@ -167,6 +170,19 @@ def _custom(activity_id: str, act: Any, at: str, ctx: Context) -> Plan:
         url = f"{CUSTOM_PLACEHOLDER}/{step_id}"
         message = f"the CUSTOM activity has no DeliveryUri: the webhook points at {url}"
         ctx.report.add(ImportCode.CUSTOM_WITHOUT_URI, message, activity_id=activity_id, location=at)
+    if act.endpoint_types:
+        kinds = ", ".join(act.endpoint_types)
+        target = "function" if uri.startswith("arn:") else "webhook"
+        message = (
+            f"EndpointTypes ({kinds}): Pinpoint called the {target} once per endpoint of "
+            "those channels; the journeysim webhook runs once per subject"
+        )
+        ctx.report.add(
+            ImportCode.CUSTOM_ENDPOINT_TYPES,
+            message,
+            activity_id=activity_id,
+            location=pointer(at, "EndpointTypes"),
+        )
     data = act.message_config.data if act.message_config is not None else None
     return _webhook(activity_id, act, at, step_id, url, None if data is None else text(data))
 
@@ -308,9 +324,22 @@ def _random(activity_id: str, act: Any, at: str, ctx: Context) -> Plan:
         where = pointer(at, "Branches", 0, "NextActivity") if branches else pointer(at, "Branches")
         return Plan(passthrough=(target, where))
     shares = "/".join(f"{b.percentage if b.percentage is not None else '?'}%" for b in branches)
+    targets = {b.next_activity or None for b in branches}
+    if len(targets) == 1:
+        target = targets.pop()
+        where = f"{target!r}" if target else "the end of the journey"
+        message = (
+            f"every branch of the random split ({shares}) leads to {where}: the split "
+            "decides nothing and was removed"
+        )
+        ctx.report.add(
+            ImportCode.RANDOM_SPLIT_COLLAPSED, message, activity_id=activity_id, location=at
+        )
+        return Plan(passthrough=(target, pointer(at, "Branches", 0, "NextActivity")))
     message = (
         f"fixed percentages ({shares}) became an adaptive branch: journeysim assigns arms by "
-        "Thompson sampling on the journey's goal event, so set goalEventName on the journey"
+        "Thompson sampling on the journey's goal event, so the journey needs goalEventName "
+        "(`import-pinpoint --goal-event NAME` sets it)"
     )
     ctx.report.add(ImportCode.RANDOM_SPLIT_ADAPTIVE, message, activity_id=activity_id, location=at)
     step_id = ctx.ids.take(activity_id)

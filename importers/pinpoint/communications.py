@@ -4,7 +4,9 @@ One marketing communication per (channel, template name), however many activitie
 send it, and one for each supplied template no activity sends: ``email-<name>`` from
 an email template (``Subject`` → ``subjectLine``, ``HtmlPart`` → ``body``, else
 ``TextPart``) and ``push-<name>`` from a push template (the ``Default`` message, else
-the first platform's; its ``Title`` becomes ``subjectLine``). SMS templates become the
+the first platform's; its ``Title`` becomes ``subjectLine``) and ``inapp-<name>`` from
+an in-app template (``in_app_push``: the first message's header and body; buttons,
+images and further carousel messages are reported). SMS templates become the
 body of the SMS webhook placeholder. A template that was not supplied becomes an
 empty placeholder communication, reported, so the journey still validates and the
 gap is visible. Template translation issues are reported once per template, with the
@@ -19,6 +21,7 @@ from typing import Literal, cast
 
 from importers.pinpoint.documents import (
     EmailTemplateResponse,
+    InAppTemplateResponse,
     PushNotificationTemplateResponse,
     SMSTemplateResponse,
 )
@@ -32,12 +35,22 @@ from simulator.models import Channel, Communication, CommunicationKind
 
 __all__ = ["Catalog", "TemplateSource"]
 
-AnyTemplate = EmailTemplateResponse | SMSTemplateResponse | PushNotificationTemplateResponse
-_CHANNELS = {"EMAIL": (Channel.EMAIL, "email"), "PUSH": (Channel.MOBILE_PUSH, "push")}
+AnyTemplate = (
+    EmailTemplateResponse
+    | SMSTemplateResponse
+    | PushNotificationTemplateResponse
+    | InAppTemplateResponse
+)
+_CHANNELS = {
+    "EMAIL": (Channel.EMAIL, "email"),
+    "PUSH": (Channel.MOBILE_PUSH, "push"),
+    "INAPP": (Channel.IN_APP_PUSH, "inapp"),
+}
 _KIND = {
     EmailTemplateResponse: "EMAIL",
     SMSTemplateResponse: "SMS",
     PushNotificationTemplateResponse: "PUSH",
+    InAppTemplateResponse: "INAPP",
 }
 
 
@@ -147,7 +160,8 @@ class Catalog:
                 source.template.template_name or comm_id,
                 _version(source.template.version),
             )
-            fields = self._email(source) if kind == "EMAIL" else self._push(source)
+            build = {"EMAIL": self._email, "PUSH": self._push, "INAPP": self._inapp}[kind]
+            fields = build(source)
         return Communication(
             id=comm_id,
             name=title,
@@ -194,8 +208,43 @@ class Catalog:
         body = self._field(source, (member, "Body"), message.body, "push", defaults)
         return {"subject_line": title, "body": body}
 
+    def _inapp(self, source: TemplateSource) -> dict[str, str | None]:
+        template = cast(InAppTemplateResponse, source.template)
+        messages = template.content or []
+        dropped = [
+            f"Content/{k}/{member}"
+            for k, message in enumerate(messages[:1])
+            for member, value in (
+                ("ImageUrl", message.image_url),
+                ("PrimaryBtn", message.primary_btn),
+                ("SecondaryBtn", message.secondary_btn),
+            )
+            if value is not None
+        ]
+        dropped += [f"Content/{k}" for k in range(1, len(messages))]
+        dropped += ["CustomConfig"] if template.custom_config else []
+        if dropped:
+            note = (
+                f"a journeysim in-app message is a header and a body: {', '.join(dropped)} "
+                "not imported"
+            )
+            self._template_note(source, ImportCode.TEMPLATE_UNSUPPORTED, note, ("Content",))
+        if not messages:
+            return {"subject_line": None, "body": ""}
+        first = messages[0]
+        header = first.header_config.header if first.header_config else None
+        body = first.body_config.body if first.body_config else None
+        at = ("Content", "0")
+        return {
+            "subject_line": self._field(
+                source, (*at, "HeaderConfig", "Header"), header, "push", {}
+            ),
+            "body": self._field(source, (*at, "BodyConfig", "Body"), body, "push", {}),
+        }
+
     def _defaults(self, source: TemplateSource) -> dict[str, str]:
-        defaults, error = default_substitutions(source.template.default_substitutions)
+        text = getattr(source.template, "default_substitutions", None)
+        defaults, error = default_substitutions(text)
         if error:
             field = ("DefaultSubstitutions",)
             self._template_note(source, ImportCode.INVALID_DEFAULT_SUBSTITUTIONS, error, field)

@@ -2,7 +2,8 @@
 
 ``get-email-template`` prints ``{"EmailTemplateResponse": {...}}``, ``get-sms-template``
 ``{"SMSTemplateResponse": {...}}``, ``get-push-template``
-``{"PushNotificationTemplateResponse": {...}}``; ``get-segment`` / ``get-segments``
+``{"PushNotificationTemplateResponse": {...}}``, ``get-in-app-template``
+``{"InAppTemplateResponse": {...}}``; ``get-segment`` / ``get-segments``
 print ``{"SegmentResponse": {...}}`` / ``{"SegmentsResponse": {"Item": [...]}}``.
 Same conventions as :mod:`importers.pinpoint.models`.
 """
@@ -18,10 +19,13 @@ from importers.pinpoint.models import PinpointModel, SegmentDimensions
 __all__ = [
     "EmailTemplateResponse",
     "GetEmailTemplateResponse",
+    "GetInAppTemplateResponse",
     "GetPushTemplateResponse",
     "GetSegmentResponse",
     "GetSegmentsResponse",
     "GetSmsTemplateResponse",
+    "InAppMessageContent",
+    "InAppTemplateResponse",
     "PushNotificationTemplateResponse",
     "SMSTemplateResponse",
     "SegmentGroup",
@@ -38,17 +42,20 @@ class MessageHeader(PinpointModel):
     value: str | None = None
 
 
-class _TemplateResponse(PinpointModel):
+class _TemplateBase(PinpointModel):
     arn: str | None = None
-    creation_date: str
-    default_substitutions: str | None = None
-    last_modified_date: str
-    recommender_id: str | None = None
+    creation_date: str | None = None
+    last_modified_date: str | None = None
     tags: dict[str, str] | None = Field(default=None, alias="tags")
     template_description: str | None = None
     template_name: str
     template_type: TemplateType
     version: str | None = None
+
+
+class _TemplateResponse(_TemplateBase):
+    default_substitutions: str | None = None
+    recommender_id: str | None = None
 
 
 class EmailTemplateResponse(_TemplateResponse):
@@ -93,6 +100,61 @@ class PushNotificationTemplateResponse(_TemplateResponse):
     gcm: AndroidPushNotificationTemplate | None = Field(default=None, alias="GCM")
 
 
+Alignment = Literal["LEFT", "CENTER", "RIGHT"]
+ButtonAction = Literal["LINK", "DEEP_LINK", "CLOSE"]
+Layout = Literal[
+    "BOTTOM_BANNER", "TOP_BANNER", "OVERLAYS", "MOBILE_FEED", "MIDDLE_BANNER", "CAROUSEL"
+]
+
+
+class InAppMessageBodyConfig(PinpointModel):
+    alignment: Alignment
+    body: str
+    text_color: str
+
+
+class InAppMessageHeaderConfig(PinpointModel):
+    alignment: Alignment
+    header: str
+    text_color: str
+
+
+class DefaultButtonConfiguration(PinpointModel):
+    background_color: str | None = None
+    border_radius: int | None = None
+    button_action: ButtonAction
+    link: str | None = None
+    text: str
+    text_color: str | None = None
+
+
+class OverrideButtonConfiguration(PinpointModel):
+    button_action: ButtonAction
+    link: str | None = None
+
+
+class InAppMessageButton(PinpointModel):
+    android: OverrideButtonConfiguration | None = None
+    default_config: DefaultButtonConfiguration | None = None
+    ios: OverrideButtonConfiguration | None = Field(default=None, alias="IOS")
+    web: OverrideButtonConfiguration | None = None
+
+
+class InAppMessageContent(PinpointModel):
+    background_color: str | None = None
+    body_config: InAppMessageBodyConfig | None = None
+    header_config: InAppMessageHeaderConfig | None = None
+    image_url: str | None = None
+    primary_btn: InAppMessageButton | None = None
+    secondary_btn: InAppMessageButton | None = None
+
+
+class InAppTemplateResponse(_TemplateBase):
+    content: list[InAppMessageContent] | None = None
+    custom_config: dict[str, str] | None = None
+    layout: Layout | None = None
+
+
 class GetEmailTemplateResponse(PinpointModel):
     email_template_response: EmailTemplateResponse
 
@@ -103,6 +165,10 @@ class GetSmsTemplateResponse(PinpointModel):
 
 class GetPushTemplateResponse(PinpointModel):
     push_notification_template_response: PushNotificationTemplateResponse
+
+
+class GetInAppTemplateResponse(PinpointModel):
+    in_app_template_response: InAppTemplateResponse
 
 
 # --- segments -------------------------------------------------------------------------
@@ -136,8 +202,8 @@ class SegmentImportResource(PinpointModel):
 
 class SegmentResponse(PinpointModel):
     application_id: str
-    arn: str
-    creation_date: str
+    arn: str | None = None
+    creation_date: str | None = None
     dimensions: SegmentDimensions | None = None
     id: str
     import_definition: SegmentImportResource | None = None

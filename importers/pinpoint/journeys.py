@@ -12,6 +12,9 @@ event type; attribute and metric filters become required properties) and its
 ``SegmentId`` the audience; a ``SegmentStartCondition`` becomes the audience of a
 manual-trigger journey. A per-activity failure becomes an ``exit`` step and an error
 entry, never an exception.
+
+Activity ``Description``s have no place on a step: they are kept in the journey's
+``description`` (one line per activity, ``<activity id>: <text>``), reported once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from datetime import UTC, datetime
 
 from importers.pinpoint.activities import Context, Plan, plan_activity
 from importers.pinpoint.communications import Catalog
+from importers.pinpoint.inputs import JourneySource
 from importers.pinpoint.models import Activity, EventStartCondition, WriteJourneyRequest
 from importers.pinpoint.names import StepIds
 from importers.pinpoint.predicates import PredicateBuilder
@@ -55,9 +59,10 @@ class JourneyResult:
 
 
 def translate_journey(
-    source: WriteJourneyRequest, at: str, journey_id: str, report: Reporter, catalog: Catalog
+    found: JourneySource, journey_id: str, report: Reporter, catalog: Catalog
 ) -> JourneyResult:
-    """Translate one journey found at pointer ``at`` of the export."""
+    """Translate one journey of the export."""
+    source, at = found.journey, found.at
     base = pointer(at, "Activities")
 
     def note(code: ImportCode, message: str, location: str) -> None:
@@ -68,16 +73,34 @@ def translate_journey(
     report_settings(source, at, report)
     audience, trigger = _start(source, at, journey_id, name, report, predicates)
     steps, id_map = _Graph(source, at, base, report, catalog, predicates).steps()
-    pinpoint_id = getattr(source, "id", None)
     journey = Journey(
         id=journey_id,
         name=name,
-        description=f"Imported from Amazon Pinpoint journey {pinpoint_id or name!r}.",
+        description=_description(found, name, base, report),
         audience_id=audience,
         trigger_contract_id=trigger.id if trigger else None,
         steps=steps,
     )
     return JourneyResult(journey, id_map, trigger, predicates)
+
+
+def _description(found: JourneySource, name: str, base: str, report: Reporter) -> str:
+    text = f"Imported from Amazon Pinpoint journey {found.pinpoint_id or name!r}."
+    described = {
+        activity_id: activity.description.strip()
+        for activity_id, activity in (found.journey.activities or {}).items()
+        if activity.description and activity.description.strip()
+    }
+    if not described:
+        return text
+    ids = ", ".join(described)
+    message = f"activity descriptions ({ids}) were kept in the journey's description"
+    first = next(iter(described))
+    report.add(
+        ImportCode.ACTIVITY_DESCRIPTION, message, location=pointer(base, first, "Description")
+    )
+    notes = "\n".join(f"{activity_id}: {text}" for activity_id, text in described.items())
+    return f"{text}\nActivity descriptions:\n{notes}"
 
 
 def _activity_of(location: str, base: str) -> str | None:

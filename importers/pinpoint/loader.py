@@ -1,10 +1,13 @@
 """The I/O shell of the Pinpoint importer: read export files, write bundles and projects.
 
 Reading: the journey export is one JSON file; ``--templates`` is a folder of template
-exports (every ``*.json`` in it); ``--segments`` is a segment export file or a folder
+exports (every ``*.json`` in it; any other file is skipped with a ``file_skipped``
+warning, hidden files silently); ``--segments`` is a segment export file or a folder
 of them. Anything that cannot be read or is not JSON raises
 :class:`~simulator.errors.InputError` (exit code 2) with the file and, for JSON
-syntax errors, the line and column. Files that are JSON but not Pinpoint exports are
+syntax errors, the line and column, plus a hint when the text is a JavaScript object
+literal or a Python ``repr`` (``print(response)`` instead of ``json.dumps``), the two
+near-misses migrators paste most. Files that are JSON but not Pinpoint exports are
 the translator's business: they become report entries, which :class:`ImportRun`
 places at a line and column of the file they point into.
 
@@ -25,6 +28,7 @@ from typing import Any
 from importers.pinpoint.bundle import ImportBundle, ReportEntry
 from importers.pinpoint.checks import IMPORT_WORKSPACE, template_attributes
 from importers.pinpoint.translator import translate
+from simulator.codes import ImportCode, import_severity_of
 from simulator.errors import InputError
 from simulator.models import DEFAULT_PII_ATTRIBUTES, DocumentModel
 from simulator.project.documents import MAX_DOCUMENT_BYTES, read_bounded
@@ -38,6 +42,7 @@ __all__ = [
     "ImportRun",
     "SourceFile",
     "import_files",
+    "not_json_hint",
     "read_source",
     "read_sources",
     "write_project",
@@ -98,31 +103,99 @@ def read_source(path: Path) -> SourceFile:
         parsed = parse_json(text)
     except SourceSyntaxError as exc:
         where = f"{path}:{exc.line}:{exc.column}"
-        raise InputError(f"{where}: not JSON: {exc.message}", location=where) from exc
+        hint = not_json_hint(text)
+        message = f"{where}: not JSON: {exc.message}" + (f" ({hint})" if hint else "")
+        raise InputError(message, location=where) from exc
     return SourceFile(path, parsed.value, parsed.positions)
 
 
-def read_sources(path: Path) -> dict[str, SourceFile]:
-    """Every ``*.json`` of a folder (or the one file ``path``), keyed by path."""
+_JS = re.compile(
+    r"^\s*(?:(?:export\s+default|module\.exports\s*=|(?:const|let|var)\s+\w+\s*=)|//|/\*)"
+    r"|^\s*\{\s*[A-Za-z_$][\w$]*\s*:",
+    re.MULTILINE,
+)
+_PYTHON = re.compile(
+    r"""^\s*\{\s*'[^']*'\s*:|:\s*(?:None|True|False)\s*[,}]|datetime\.datetime\("""
+)
+
+
+def not_json_hint(text: str) -> str | None:
+    """What a text that is not JSON probably is, and how to get JSON from it.
+
+    >>> not_json_hint("{'JourneyResponse': {'Name': 'x', 'LocalTime': False}}")[:31]
+    'this looks like a Python repr ('
+    >>> not_json_hint("const journey = {Name: 'x'}")[:29]
+    'this looks like JavaScript (a'
+    >>> not_json_hint('{"Name": }') is None
+    True
+    """
+    head = text[:4096]
+    if _PYTHON.search(head):
+        return (
+            "this looks like a Python repr (print(response)), not JSON: write it with "
+            "json.dumps(response, indent=2, default=str)"
+        )
+    if _JS.search(head):
+        return (
+            "this looks like JavaScript (an object literal), not JSON: write it with "
+            "JSON.stringify(value, null, 2)"
+        )
+    return None
+
+
+def read_sources(path: Path, skipped: list[ReportEntry] | None = None) -> dict[str, SourceFile]:
+    """Every ``*.json`` of a folder (or the one file ``path``), keyed by path.
+
+    Other entries of the folder are appended to ``skipped`` as ``file_skipped`` warnings
+    (hidden ones, such as ``.DS_Store``, are not).
+    """
     if path.is_file():
         return {str(path): read_source(path)}
     if not path.is_dir():
         raise InputError(f"{path} does not exist", location=str(path))
-    return {str(file): read_source(file) for file in sorted(path.glob("*.json"))}
+    files = sorted(path.iterdir())
+    chosen = [file for file in files if file.suffix.lower() == ".json" and file.is_file()]
+    for file in files:
+        if file not in chosen and not file.name.startswith(".") and skipped is not None:
+            skipped.append(_skipped(file))
+    return {str(file): read_source(file) for file in chosen}
+
+
+def _skipped(file: Path) -> ReportEntry:
+    what = "a folder" if file.is_dir() else "not a .json file"
+    message = (
+        f"{file} is {what}: skipped (exports are the JSON the AWS CLI prints, e.g. "
+        "`aws pinpoint get-email-template --template-name NAME > NAME.json`)"
+    )
+    code = ImportCode.FILE_SKIPPED
+    return ReportEntry(severity=import_severity_of(code), code=code.value, message=message)
 
 
 def import_files(
-    export: Path, templates: Path | None = None, segments: Path | None = None
+    export: Path,
+    templates: Path | None = None,
+    segments: Path | None = None,
+    *,
+    goal_event: str | None = None,
+    goal_window_days: int | None = None,
 ) -> ImportRun:
-    """Read the files and translate them (see :func:`importers.pinpoint.translate`)."""
+    """Read the files and translate them (see :func:`importers.pinpoint.translate`).
+
+    Files skipped in the folders come first in the report.
+    """
     journey = read_source(export)
-    template_files = read_sources(templates) if templates is not None else {}
-    segment_files = read_sources(segments) if segments is not None else {}
+    skipped: list[ReportEntry] = []
+    template_files = read_sources(templates, skipped) if templates is not None else {}
+    segment_files = read_sources(segments, skipped) if segments is not None else {}
     bundle, report = translate(
         journey.value,
         {name: source.value for name, source in template_files.items()},
         {name: source.value for name, source in segment_files.items()},
+        goal_event=goal_event,
+        goal_window_days=goal_window_days,
     )
+    report = [*skipped, *report]
+    bundle = bundle.model_copy(update={"report": report})
     sources = {EXPORT: journey, **template_files, **segment_files}
     return ImportRun(bundle, report, sources)
 

@@ -4,7 +4,12 @@ Each class mirrors the botocore shape of the same name (members, casing, enums);
 test holds them to the service model. Inputs are checked against the service model
 first (:mod:`importers.pinpoint.servicemodel`), so parsing here only gives the
 translator typed access. ``Get*Response`` / ``List*Response`` are the wrappers the
-AWS CLI prints (``get-journey`` → ``{"JourneyResponse": {...}}``). Message templates
+AWS CLI prints (``get-journey`` → ``{"JourneyResponse": {...}}``); ``CreateJourneyRequest`` and
+``UpdateJourneyRequest`` are what ``create-journey`` / ``update-journey`` take as
+``--cli-input-json``. Response-only metadata (``CreationDate``, ``LastModifiedDate``,
+``Arn``) is optional here even where the service model requires it: its absence is
+noted, not refused (see :data:`importers.pinpoint.servicemodel.RESPONSE_METADATA`).
+Message templates
 and segments are mirrored in :mod:`importers.pinpoint.documents`.
 """
 
@@ -19,6 +24,7 @@ __all__ = [
     "Activity",
     "AttributeDimension",
     "Condition",
+    "CreateJourneyRequest",
     "EventCondition",
     "EventDimensions",
     "GetJourneyResponse",
@@ -31,6 +37,7 @@ __all__ = [
     "SegmentDimensions",
     "SetDimension",
     "SimpleCondition",
+    "UpdateJourneyRequest",
     "WaitTime",
     "WriteJourneyRequest",
 ]
@@ -366,3 +373,16 @@ class GetJourneyResponse(PinpointModel):
 
 class ListJourneysResponse(PinpointModel):
     journeys_response: JourneysResponse
+
+
+class CreateJourneyRequest(PinpointModel):
+    """``create-journey --cli-input-json`` input: the journey and its project."""
+
+    application_id: str
+    write_journey_request: WriteJourneyRequest
+
+
+class UpdateJourneyRequest(CreateJourneyRequest):
+    """``update-journey --cli-input-json`` input: it also names the journey."""
+
+    journey_id: str

@@ -9,7 +9,11 @@ the model only states in prose (ISO-8601 durations in ``WaitFor``, ``HH:MM`` qui
 times), and those are checked too.
 
 ``null`` stands for "absent": an optional member set to ``null`` is accepted, a
-required one is reported missing.
+required one is reported missing. The exception is response-only metadata
+(:data:`RESPONSE_METADATA`: ``CreationDate``, ``LastModifiedDate``, ``Arn``): the
+service writes it, hand-written and infrastructure-as-code exports leave it out, and
+the translation needs none of it, so its absence is one ``missing_response_metadata``
+note per object (info), not a problem.
 """
 
 from __future__ import annotations
@@ -26,7 +30,18 @@ from simulator.codes import ImportCode
 from simulator.durations import parse_duration
 from simulator.validation.pointers import join
 
-__all__ = ["Problem", "check", "export_shape", "pointer", "service_shapes"]
+__all__ = [
+    "RESPONSE_METADATA",
+    "Problem",
+    "check",
+    "export_shape",
+    "pointer",
+    "service_shapes",
+    "without_response_metadata",
+]
+
+RESPONSE_METADATA = frozenset({"CreationDate", "LastModifiedDate", "Arn"})
+"""Required members only the service fills in; missing, they are noted, not refused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +80,30 @@ _FORMATS = {
     ("ClosedDaysRule", "StartDateTime"): "timestamp",
     ("ClosedDaysRule", "EndDateTime"): "timestamp",
 }
+# Where a misplaced next pointer belongs, by the shape it was found in.
+_NEXT_HINTS = {
+    "NextActivity": {
+        "Activity": (
+            "NextActivity goes inside the activity's type object, e.g. "
+            '{"EMAIL": {"TemplateName": "...", "NextActivity": "next-id"}}'
+        ),
+        "ConditionalSplitActivity": (
+            "a yes/no split continues with TrueActivity and FalseActivity, not NextActivity"
+        ),
+        "MultiConditionalSplitActivity": (
+            "each of Branches has its own NextActivity; DefaultActivity takes everyone else"
+        ),
+        "RandomSplitActivity": "each of Branches has its own NextActivity (with its Percentage)",
+        "WriteJourneyRequest": "the first activity is StartActivity; NextActivity belongs to "
+        "an activity's type object",
+        "JourneyResponse": "the first activity is StartActivity; NextActivity belongs to "
+        "an activity's type object",
+    },
+}
+_NEXT_HINTS["DefaultActivity"] = {
+    "ConditionalSplitActivity": "a yes/no split continues with TrueActivity and FalseActivity",
+    "Activity": "DefaultActivity goes inside the MultiCondition object",
+}
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _JSON_TYPES = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
 
@@ -86,7 +125,10 @@ def export_shape(document: Any) -> str | None:
     """The shape a journey export should be checked against, from its top-level keys.
 
     ``get-journey`` output is a ``GetJourneyResponse``, ``list-journeys`` output a
-    ``ListJourneysResponse``; an object carrying ``Id`` or ``ApplicationId`` is a bare
+    ``ListJourneysResponse``; ``create-journey --cli-input-json`` input
+    (``{ApplicationId, WriteJourneyRequest}``) a ``CreateJourneyRequest``, or an
+    ``UpdateJourneyRequest`` when it names a ``JourneyId``; an object carrying ``Id`` or
+    ``ApplicationId`` is a bare
     ``JourneyResponse``; anything else is a ``WriteJourneyRequest``. Wrapper keys are
     recognised in any casing, so a mis-cased wrapper is reported rather than misread.
 
@@ -94,6 +136,8 @@ def export_shape(document: Any) -> str | None:
     'ListJourneysResponse'
     >>> export_shape({"Name": "n"})
     'WriteJourneyRequest'
+    >>> export_shape({"ApplicationId": "a", "WriteJourneyRequest": {"Name": "n"}})
+    'CreateJourneyRequest'
     >>> export_shape([]) is None
     True
     """
@@ -104,6 +148,8 @@ def export_shape(document: Any) -> str | None:
         return "GetJourneyResponse"
     if "journeysresponse" in keys:
         return "ListJourneysResponse"
+    if "writejourneyrequest" in keys:
+        return "UpdateJourneyRequest" if "journeyid" in keys else "CreateJourneyRequest"
     if keys & {"id", "applicationid"}:
         return "JourneyResponse"
     return "WriteJourneyRequest"
@@ -143,10 +189,36 @@ def _structure(value: Any, name: str, shape: Mapping, at: str, out: list[Problem
         if member is not None and item is not None:
             fmt = _FORMATS.get((name, target))
             _check(item, member["shape"], pointer(at, key), out, fmt)
+    metadata: list[str] = []
     for required in shape.get("required", []):
         if value.get(required) is None and not _present_miscased(value, required):
+            if required in RESPONSE_METADATA:
+                metadata.append(required)
+                continue
             message = f"{name} needs {required!r}, which is missing"
             out.append(Problem(at, ImportCode.MISSING_REQUIRED, message))
+    if metadata:
+        message = (
+            f"{name} has no {' or '.join(metadata)}: response-only metadata the service "
+            "writes, not needed to translate"
+        )
+        out.append(Problem(at, ImportCode.MISSING_RESPONSE_METADATA, message))
+
+
+def without_response_metadata(document: Any) -> tuple[Any, bool]:
+    """``document`` without the top-level ``ResponseMetadata`` boto3 adds to every answer.
+
+    ``json.dumps(client.get_journey(...))`` keeps the HTTP request id, status and
+    headers beside ``JourneyResponse``: none of it is part of the export.
+
+    >>> without_response_metadata({"JourneyResponse": {}, "ResponseMetadata": {}})
+    ({'JourneyResponse': {}}, True)
+    >>> without_response_metadata([1])
+    ([1], False)
+    """
+    if not isinstance(document, Mapping) or "ResponseMetadata" not in document:
+        return document, False
+    return {k: v for k, v in document.items() if k != "ResponseMetadata"}, True
 
 
 def _present_miscased(value: Mapping, member: str) -> bool:
@@ -168,6 +240,8 @@ def _report_unknown_key(
         return same_letters[0]
     close = difflib.get_close_matches(key, list(members), n=1, cutoff=0.75)
     hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {_listing(members)}"
+    if key in _NEXT_HINTS and key not in members and shape_name in _NEXT_HINTS[key]:
+        hint = "; " + _NEXT_HINTS[key][shape_name]
     message = f"{key!r} is not a member of {shape_name}{hint}"
     out.append(Problem(where, ImportCode.UNKNOWN_KEY, message))
     return None

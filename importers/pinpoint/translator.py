@@ -1,17 +1,21 @@
 """``translate``: Pinpoint exports → an import bundle and its report (pure; SPEC §4).
 
-Inputs are JSON values (the loader reads the files): the journey export
-(``get-journey``, ``list-journeys`` or a bare ``WriteJourneyRequest``), templates
-(``get-email-template``/``get-sms-template``/``get-push-template`` outputs) and
-segments (``get-segment``/``get-segments`` outputs), the last two keyed by where they
-came from. Everything is first checked against botocore's Pinpoint service model: an
-export that does not match is not guessed at; the bundle then has no journeys and
-the report lists every problem at its JSON pointer, plus each activity found as not
-translated. A template or segment file that does not match is left out (its
-problems reported) and the journeys use placeholders instead.
+Inputs are JSON values (the loader reads the files): the journey export, templates
+and segments, the last two keyed by where they came from; which shapes are accepted
+is :mod:`importers.pinpoint.inputs`' business. Everything is first checked against
+botocore's Pinpoint service model: an export that does not match is not guessed at;
+the bundle then has no journeys and the report lists every problem at its JSON
+pointer, plus one entry per journey naming the activities that were not read. A
+template or segment file that does not match is left out (its problems reported) and
+the journeys use placeholders instead.
 
-Translation is total: every activity id is a key of ``idMap`` or the
-``activityId`` of a report entry, and ``translate`` never raises.
+``goal_event`` (and ``goal_window_days``) set every translated journey's goal: a
+Pinpoint journey has none, but a ``RandomSplit`` becomes an adaptive branch, which
+needs one to validate.
+
+Translation is total: every activity id is a key of ``idMap`` or the ``activityId``
+of a report entry (or, for a journey not translated at all, named by its
+``journey_not_translated`` entry), and ``translate`` never raises on its input.
 """
 
 from __future__ import annotations
@@ -19,89 +23,59 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from importers.pinpoint.bundle import BundleSource, ImportBundle, ReportEntry
 from importers.pinpoint.checks import validation_entries
-from importers.pinpoint.communications import Catalog, TemplateSource
-from importers.pinpoint.documents import (
-    EmailTemplateResponse,
-    GetEmailTemplateResponse,
-    GetPushTemplateResponse,
-    GetSegmentResponse,
-    GetSegmentsResponse,
-    GetSmsTemplateResponse,
-    PushNotificationTemplateResponse,
-    SegmentResponse,
-    SMSTemplateResponse,
-)
-from importers.pinpoint.journeys import translate_journey
-from importers.pinpoint.models import (
-    GetJourneyResponse,
-    JourneyResponse,
-    ListJourneysResponse,
-    WriteJourneyRequest,
-)
+from importers.pinpoint.communications import Catalog
+from importers.pinpoint.inputs import JourneySource, read_journeys, read_segments, read_templates
+from importers.pinpoint.journeys import JourneyResult, translate_journey
 from importers.pinpoint.names import journey_id
 from importers.pinpoint.report import Reporter
 from importers.pinpoint.segments import translate_segments
-from importers.pinpoint.servicemodel import check, export_shape, pointer
+from importers.pinpoint.servicemodel import pointer
 from simulator.codes import ImportCode
 
 __all__ = ["translate"]
-
-_EXPORTS: dict[str, type[BaseModel]] = {
-    "GetJourneyResponse": GetJourneyResponse,
-    "ListJourneysResponse": ListJourneysResponse,
-    "JourneyResponse": JourneyResponse,
-    "WriteJourneyRequest": WriteJourneyRequest,
-}
-# wrapper key (lowercase) -> (shape, model); bare templates are told apart by TemplateType
-_TEMPLATE_WRAPPERS = {
-    "emailtemplateresponse": ("GetEmailTemplateResponse", GetEmailTemplateResponse),
-    "smstemplateresponse": ("GetSmsTemplateResponse", GetSmsTemplateResponse),
-    "pushnotificationtemplateresponse": ("GetPushTemplateResponse", GetPushTemplateResponse),
-}
-_BARE_TEMPLATES = {
-    "EMAIL": ("EmailTemplateResponse", EmailTemplateResponse),
-    "SMS": ("SMSTemplateResponse", SMSTemplateResponse),
-    "PUSH": ("PushNotificationTemplateResponse", PushNotificationTemplateResponse),
-}
-_SEGMENT_WRAPPERS = {
-    "segmentresponse": ("GetSegmentResponse", GetSegmentResponse),
-    "segmentsresponse": ("GetSegmentsResponse", GetSegmentsResponse),
-}
 
 
 def translate(
     export: Any,
     templates: Mapping[str, Any] | None = None,
     segments: Mapping[str, Any] | None = None,
+    *,
+    goal_event: str | None = None,
+    goal_window_days: int | None = None,
 ) -> tuple[ImportBundle, list[ReportEntry]]:
     """Translate a Pinpoint journey export; the report is also ``bundle.report``.
+
+    ``ValueError`` (the only exception) when ``goal_window_days`` is given without
+    ``goal_event`` or outside 1..365: those are the caller's arguments, not input.
 
     >>> bundle, report = translate({"Name": "Hello", "StartActivity": "w",
     ...     "Activities": {"w": {"Wait": {"WaitTime": {"WaitFor": "P1D"}}}}})
     >>> [(s.id, s.type) for s in bundle.journeys[0].steps], bundle.id_map
     ([('w', 'wait'), ('exit', 'exit')], {'w': 'w'})
     """
+    _check_goal(goal_event, goal_window_days)
     report = Reporter()
-    journeys = _journeys(export, report)
-    catalog = Catalog(_templates(templates or {}, report), report)
-    supplied = _segments(segments or {}, report)
+    journeys = read_journeys(export, report)
+    catalog = Catalog(read_templates(templates or {}, report), report)
+    supplied = read_segments(segments or {}, report)
     bundle = ImportBundle(source=_source(journeys))
     attributes: dict[str, str] = {}
     referenced: list[str] = []
     step_activities: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
-    for source, at in journeys:
-        jid = journey_id(getattr(source, "id", None), source.name, taken)
+    for found in journeys:
+        jid = journey_id(found.pinpoint_id, found.journey.name, taken)
         taken.add(jid)
+        reporter = report.for_journey(jid)
         try:
-            result = translate_journey(source, at, jid, report.for_journey(jid), catalog)
+            result = translate_journey(found, jid, reporter, catalog)
         except Exception as exc:  # a journey that cannot be translated is reported, not raised
-            _not_translated(source, at, f"{type(exc).__name__}: {exc}", report.for_journey(jid))
+            _not_translated(found, f"{type(exc).__name__}: {exc}", reporter)
             continue
+        if goal_event:
+            result = _with_goal(result, goal_event, goal_window_days, found.at, reporter)
         bundle.journeys.append(result.journey)
         bundle.trigger_contracts += [result.trigger] if result.trigger else []
         prefix = f"{jid}/" if len(journeys) > 1 else ""
@@ -120,169 +94,47 @@ def translate(
     return bundle, entries
 
 
-def _journeys(export: Any, report: Reporter) -> list[tuple[WriteJourneyRequest, str]]:
-    shape = export_shape(export)
-    if shape is None:
-        message = (
-            "the export is not a JSON object: expected `aws pinpoint get-journey` or "
-            "`list-journeys` output, or a WriteJourneyRequest"
-        )
-        report.add(ImportCode.UNRECOGNISED_EXPORT, message, location="")
-        return []
-    problems = check(export, shape)
-    for problem in problems:
-        report.add(problem.code, problem.message, location=problem.pointer)
-    if problems:
-        _raw_activities_not_translated(export, report)
-        return []
-    model = _parse(_EXPORTS[shape], export, "export", report)
-    if isinstance(model, GetJourneyResponse):
-        return [(model.journey_response, "/JourneyResponse")]
-    if isinstance(model, ListJourneysResponse):
-        items = model.journeys_response.item
-        return [(item, f"/JourneysResponse/Item/{k}") for k, item in enumerate(items)]
-    return [(model, "")] if isinstance(model, WriteJourneyRequest) else []
+def _check_goal(goal_event: str | None, goal_window_days: int | None) -> None:
+    if goal_window_days is not None and not goal_event:
+        raise ValueError("goal_window_days needs goal_event")
+    if goal_window_days is not None and not 1 <= goal_window_days <= 365:
+        raise ValueError(f"goal_window_days must be 1..365, not {goal_window_days}")
 
 
-def _templates(templates: Mapping[str, Any], report: Reporter) -> list[TemplateSource]:
-    found: list[TemplateSource] = []
-    for name, document in templates.items():
-        wrapper = _wrapper_key(document, _TEMPLATE_WRAPPERS)
-        kind = document.get("TemplateType") if isinstance(document, Mapping) else None
-        shape, model = (
-            _TEMPLATE_WRAPPERS[wrapper] if wrapper else _BARE_TEMPLATES.get(kind, (None, None))
-        )
-        if shape is None or model is None:
-            message = (
-                f"{name}: not a template export (get-email-template, get-sms-template or "
-                "get-push-template output)"
-            )
-            report.add(ImportCode.UNRECOGNISED_EXPORT, message, location="", document=name)
-            continue
-        parsed = _checked(document, shape, model, name, report)
-        if isinstance(parsed, GetEmailTemplateResponse):
-            found.append(
-                TemplateSource(parsed.email_template_response, name, "/EmailTemplateResponse")
-            )
-        elif isinstance(parsed, GetSmsTemplateResponse):
-            found.append(TemplateSource(parsed.sms_template_response, name, "/SMSTemplateResponse"))
-        elif isinstance(parsed, GetPushTemplateResponse):
-            push = parsed.push_notification_template_response
-            found.append(TemplateSource(push, name, "/PushNotificationTemplateResponse"))
-        elif parsed is not None:
-            found.append(TemplateSource(parsed, name))
-    return found
+def _with_goal(
+    result: JourneyResult, event: str, days: int | None, at: str, report: Reporter
+) -> JourneyResult:
+    journey = result.journey.model_copy(
+        update={"goal_event_name": event, "goal_event_window_days": days}
+    )
+    window = f"{days} days" if days else "the workspace's defaultGoalEventWindowDays"
+    message = f"the journey's goal is the event {event!r} within {window} of entry"
+    report.add(ImportCode.GOAL_EVENT_SET, message, location=at)
+    return JourneyResult(journey, result.id_map, result.trigger, result.predicates)
 
 
-def _segments(
-    segments: Mapping[str, Any], report: Reporter
-) -> list[tuple[SegmentResponse, str, str]]:
-    found: list[tuple[SegmentResponse, str, str]] = []
-    for name, document in segments.items():
-        wrapper = _wrapper_key(document, _SEGMENT_WRAPPERS)
-        bare = isinstance(document, Mapping) and "SegmentType" in document
-        shape, model = (
-            _SEGMENT_WRAPPERS[wrapper]
-            if wrapper
-            else (("SegmentResponse", SegmentResponse) if bare else (None, None))
-        )
-        if shape is None or model is None:
-            message = f"{name}: not a segment export (get-segment or get-segments output)"
-            report.add(ImportCode.UNRECOGNISED_EXPORT, message, location="", document=name)
-            continue
-        parsed = _checked(document, shape, model, name, report)
-        if isinstance(parsed, GetSegmentResponse):
-            found.append((parsed.segment_response, "/SegmentResponse", name))
-        elif isinstance(parsed, GetSegmentsResponse):
-            items = parsed.segments_response.item
-            found += [(item, f"/SegmentsResponse/Item/{k}", name) for k, item in enumerate(items)]
-        elif isinstance(parsed, SegmentResponse):
-            found.append((parsed, "", name))
-    return found
-
-
-def _wrapper_key(document: Any, wrappers: Mapping[str, Any]) -> str | None:
-    if not isinstance(document, Mapping):
-        return None
-    return next((str(k).lower() for k in document if str(k).lower() in wrappers), None)
-
-
-def _checked(document: Any, shape: str, model: type[BaseModel], name: str, report: Reporter) -> Any:
-    problems = check(document, shape)
-    for problem in problems:
-        message = f"{name}: {problem.message}"
-        report.add(problem.code, message, location=problem.pointer, document=name)
-    return None if problems else _parse(model, document, name, report)
-
-
-def _parse(model: type[BaseModel], document: Any, name: str, report: Reporter) -> Any:
-    try:
-        return model.model_validate(document)
-    except ValidationError as exc:  # the mirror models follow the service model; report a gap
-        for error in exc.errors():
-            at = pointer("", *error["loc"])
-            message = f"{name}: {error['msg']}"
-            report.add(ImportCode.WRONG_TYPE, message, location=at, document=name)
-        return None
-
-
-def _raw_activities_not_translated(export: Any, report: Reporter) -> None:
-    """Totality for a malformed export: name every activity it seems to hold."""
-    for journey, at in _raw_journeys(export):
-        key = next((k for k in journey if str(k).lower() == "activities"), None)
-        activities = journey.get(key) if key is not None else None
-        if not isinstance(activities, Mapping):
-            continue
-        for activity_id in activities:
-            message = "not translated: the export does not match Pinpoint's service model"
-            location = pointer(at, key, activity_id)
-            report.add(
-                ImportCode.ACTIVITY_NOT_TRANSLATED,
-                message,
-                activity_id=str(activity_id),
-                location=location,
-            )
-
-
-def _raw_journeys(export: Any) -> list[tuple[Mapping, str]]:
-    if not isinstance(export, Mapping):
-        return []
-    for key, value in export.items():
-        if str(key).lower() == "journeyresponse" and isinstance(value, Mapping):
-            return [(value, pointer("", key))]
-        if str(key).lower() == "journeysresponse" and isinstance(value, Mapping):
-            items = next((v for k, v in value.items() if str(k).lower() == "item"), [])
-            item_key = next((k for k in value if str(k).lower() == "item"), "Item")
-            return [
-                (item, pointer("", key, item_key, k))
-                for k, item in enumerate(items if isinstance(items, list) else [])
-                if isinstance(item, Mapping)
-            ]
-    return [(export, "")]
-
-
-def _not_translated(source: WriteJourneyRequest, at: str, reason: str, report: Reporter) -> None:
+def _not_translated(found: JourneySource, reason: str, report: Reporter) -> None:
     report.add(
         ImportCode.ACTIVITY_NOT_TRANSLATED,
         f"the journey could not be translated ({reason})",
-        location=at,
+        location=found.at,
     )
-    for activity_id in source.activities or {}:
+    for activity_id in found.journey.activities or {}:
         message = "not translated: its journey could not be translated"
-        location = pointer(at, "Activities", activity_id)
+        location = pointer(found.at, "Activities", activity_id)
         report.add(
             ImportCode.ACTIVITY_NOT_TRANSLATED, message, activity_id=activity_id, location=location
         )
 
 
-def _source(journeys: list[tuple[WriteJourneyRequest, str]]) -> BundleSource:
-    apps = {getattr(source, "application_id", None) for source, _ in journeys}
+def _source(journeys: list[JourneySource]) -> BundleSource:
+    apps = {found.application_id for found in journeys}
     application = next(iter(apps)) if len(apps) == 1 else None
     if len(journeys) != 1:
         return BundleSource(application_id=application)
-    source = journeys[0][0]
+    found = journeys[0]
     return BundleSource(
-        application_id=application, journey_id=getattr(source, "id", None), name=source.name
+        application_id=application, journey_id=found.pinpoint_id, name=found.journey.name
     )
 
 

@@ -9,6 +9,7 @@ for every operation.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Annotated, Any
 
@@ -16,7 +17,9 @@ from fastapi import Depends, FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyCookie, HTTPBearer
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import cookie_parser
 from starlette.routing import Match
 
 from simulator import __version__
@@ -33,9 +36,11 @@ from simulator.api.errors import (
     StoreUnavailable,
     envelope,
 )
-from simulator.api.middleware import BodyGuard
+from simulator.api.middleware import HEAD_REWRITTEN, BodyGuard, HeadAsGet
+from simulator.api.mutations import too_large_as_journey_error
+from simulator.api.runtime_routes import register_runtime_routes
 from simulator.api.settings import ApiSettings
-from simulator.api.store import StoreFailure
+from simulator.api.store import ItemTooLarge, StoreFailure
 from simulator.api.wire import (
     AuditEntryOut,
     CreateJourney,
@@ -47,6 +52,7 @@ from simulator.api.wire import (
     WorkspaceView,
 )
 from simulator.codes import ApiErrorCode
+from simulator.engine.detectors import ScrubbingFilter
 from simulator.engine.trace import Trace
 from simulator.errors import JourneySimError
 from simulator.models import Communication, Segment, Subject, TriggerContract
@@ -54,6 +60,7 @@ from simulator.models import Communication, Segment, Subject, TriggerContract
 __all__ = ["create_app"]
 
 log = logging.getLogger("journeysim.api")
+log.addFilter(ScrubbingFilter())  # tracebacks and messages may echo e-mails or phones
 
 _bearer = HTTPBearer(auto_error=False, description="A workspace member's token.")
 _cookie = APIKeyCookie(name="session", auto_error=False, description="A member's token.")
@@ -69,12 +76,58 @@ def _actor(
     _b: Annotated[Any, Security(_bearer)] = None,
     _c: Annotated[Any, Security(_cookie)] = None,
 ) -> Actor:
-    token = credentials(request.headers.get("authorization"), request.cookies.get("session"))
+    token = credentials(request.headers.getlist("authorization"), _session_cookies(request))
     return _backend(request).directory.authenticate(token)
+
+
+def _session_cookies(request: Request) -> list[str]:
+    # Every ``session`` cookie, from every Cookie header: ``request.cookies`` keeps the
+    # last one only, which would let a second cookie silently pick the member.
+    found = []
+    for header in request.headers.getlist("cookie"):
+        for chunk in header.split(";"):
+            found.extend(value for name, value in cookie_parser(chunk).items() if name == "session")
+    return found
 
 
 ActorDep = Annotated[Actor, Depends(_actor)]
 BackendDep = Annotated[Backend, Depends(_backend)]
+
+
+async def _strictly(request: Request, body: BaseModel) -> BaseModel:
+    """``body`` (FastAPI validated it in pydantic's lax mode), if the raw JSON also
+    passes strict validation; else ``400 invalid_request`` as for any field problem.
+
+    Lax mode converts ``"3"`` and ``true`` to the integers 3 and 1, ``"yes"`` to a
+    boolean: requests the OpenAPI document calls invalid would be accepted. Strict JSON
+    validation takes exactly the JSON types the document names (ISO strings for times,
+    enum values as strings, as JSON has no other form). ``3.0`` stays an integer, as
+    JSON Schema says it is one."""
+    raw = await request.body()
+    document = json.loads(raw, parse_float=_integral_as_int)
+    try:
+        type(body).model_validate_json(json.dumps(document), strict=True)
+    except ValidationError as exc:
+        problems = [{**problem, "loc": ("body", *problem["loc"])} for problem in exc.errors()]
+        raise RequestValidationError(problems, body=document) from None
+    return body
+
+
+def _integral_as_int(text: str) -> int | float:
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+async def _create_body(request: Request, body: CreateJourney) -> CreateJourney:
+    return await _strictly(request, body)
+
+
+async def _patch_body(request: Request, body: PatchJourney) -> PatchJourney:
+    return await _strictly(request, body)
+
+
+async def _simulate_body(request: Request, body: SimulateRequest) -> SimulateRequest:
+    return await _strictly(request, body)
 
 
 def _json(model_or_list: Any, status_code: int = 200) -> JSONResponse:
@@ -119,7 +172,9 @@ def create_app(backend_or_settings: Backend | ApiSettings | None = None) -> Fast
         max_bytes=backend.settings.max_body_bytes,
         max_depth=backend.settings.max_json_depth,
     )
+    app.add_middleware(HeadAsGet)
     _install_error_handlers(app)
+    register_runtime_routes(app, _actor)  # before /{journey_id}: internal/* must win
     _journey_routes(app)
     _workspace_routes(app)
     install_docs(app, title=title)
@@ -144,7 +199,9 @@ def _journey_routes(app: FastAPI) -> None:
         response_model=JourneyView,
         responses=errors(403, 409),
     )
-    def create_journey(body: CreateJourney, actor: ActorDep, backend: BackendDep):
+    def create_journey(
+        body: Annotated[CreateJourney, Depends(_create_body)], actor: ActorDep, backend: BackendDep
+    ):
         """Create a new draft journey; returns it with ``version: "draft"``."""
         return _json(backend.create_journey(actor, body), 201)
 
@@ -173,7 +230,10 @@ def _journey_routes(app: FastAPI) -> None:
         responses=errors(403, 404, 409),
     )
     def patch_draft(
-        journey_id: _JourneyId, body: PatchJourney, actor: ActorDep, backend: BackendDep
+        journey_id: _JourneyId,
+        body: Annotated[PatchJourney, Depends(_patch_body)],
+        actor: ActorDep,
+        backend: BackendDep,
     ):
         """Change the draft, conditionally on the ``updatedAt`` last read (409 if stale)."""
         return _json(backend.patch_draft(actor, journey_id, body))
@@ -231,7 +291,10 @@ def _journey_routes(app: FastAPI) -> None:
         responses=errors(403, 404),
     )
     def simulate(
-        journey_id: _JourneyId, body: SimulateRequest, actor: ActorDep, backend: BackendDep
+        journey_id: _JourneyId,
+        body: Annotated[SimulateRequest, Depends(_simulate_body)],
+        actor: ActorDep,
+        backend: BackendDep,
     ):
         """Dry-run trace of one subject (PII-masked); nothing is sent."""
         return JSONResponse(backend.simulate(actor, journey_id, body))
@@ -286,6 +349,8 @@ def _allowed_methods(request: Request) -> list[str]:
         match, _ = route.matches(request.scope)
         if match is not Match.NONE:
             methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")  # served by HeadAsGet
     return sorted(methods)
 
 
@@ -308,8 +373,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             error: JourneySimError = RouteNotFound(f"no route {request.url.path}")
         elif exc.status_code == 405:
             allowed = _allowed_methods(request)
+            method = "HEAD" if request.scope.get(HEAD_REWRITTEN) else request.method
             error = MethodNotAllowed(
-                f"{request.method} is not allowed on {request.url.path}",
+                f"{method} is not allowed on {request.url.path}",
                 details=[{"allowed": allowed}],
             )
             return respond(error, headers={"Allow": ", ".join(allowed)})
@@ -319,6 +385,15 @@ def _install_error_handlers(app: FastAPI) -> None:
             error = InvalidRequest(str(exc.detail))
             error.status = exc.status_code
         return respond(error, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(ItemTooLarge)
+    async def item_too_large(request: Request, exc: ItemTooLarge):
+        # A write the backend did not expect to be large (an audit page, say).
+        try:
+            with too_large_as_journey_error():
+                raise exc
+        except JourneySimError as error:
+            return respond(error)
 
     @app.exception_handler(StoreFailure)
     async def store_failure(request: Request, exc: StoreFailure):

@@ -32,9 +32,10 @@ from simulator.api.errors import (
     JourneyArchived,
     JourneyExists,
     NoDraft,
+    ReservedJourneyId,
 )
 from simulator.api.loading import LoadReport, load_project
-from simulator.api.mutations import Change, JourneyAccess
+from simulator.api.mutations import Change, JourneyAccess, too_large_as_journey_error
 from simulator.api.records import (
     JourneyRecord,
     JourneyStatus,
@@ -45,6 +46,7 @@ from simulator.api.settings import ApiSettings
 from simulator.api.store import AlreadyExists, Store
 from simulator.api.views import audit_view, draft_view, summary_view, version_view
 from simulator.api.wire import (
+    RESERVED_JOURNEY_IDS,
     AuditEntryOut,
     CreateJourney,
     JourneySummary,
@@ -163,6 +165,8 @@ class Backend(JourneyAccess):
 
     def create_journey(self, actor: Actor, body: CreateJourney) -> JourneyView:
         require_writer(actor, "create journeys")
+        if body.id is not None:
+            _refuse_reserved(body.id)
         now = self.clock()
         for _ in range(_ATTEMPTS):
             journey_id = body.id or _generated_id(body.name)
@@ -191,7 +195,8 @@ class Backend(JourneyAccess):
                 audit_seq=1,
             )
             try:
-                self.store.create_journey(record, self._encode(draft))
+                with too_large_as_journey_error():
+                    self.store.create_journey(record, self._encode(draft))
             except AlreadyExists:
                 if body.id is not None:
                     raise JourneyExists(
@@ -332,6 +337,7 @@ class Backend(JourneyAccess):
         subject = dryrun.subject_for(
             body, lambda end_user_id: self.directory.subject(actor.workspace_id, end_user_id)
         )
+        masker = dryrun.subject_masker_in(subject, world)
         try:
             trace = simulate(
                 journey,
@@ -343,13 +349,39 @@ class Backend(JourneyAccess):
                 version=version,
                 status=status,
             )
-        except JourneySimError:
-            raise
+        except JourneySimError as exc:
+            raise dryrun.masked_error(exc, masker) from None
         except (ValueError, OverflowError) as exc:
             # Input the engine cannot walk (a start so late that waits overflow, say).
-            raise InvalidRequest(f"the dry-run cannot run on this input: {exc}") from exc
-        self._append_now(actor, journey_id, dryrun.audit_entries(body, subject, version))
+            message = masker.text(f"the dry-run cannot run on this input: {exc}")
+            raise InvalidRequest(message) from None
+        except Exception as exc:  # a bug: the 500's log must not hold the subject's PII
+            problem = RuntimeError(masker.text(f"{type(exc).__name__}: {exc}"))
+            raise problem.with_traceback(exc.__traceback__) from None
+        entries = dryrun.audit_entries(body, subject, version, masker)
+        self._append_now(actor, journey_id, entries)
         return trace.to_wire()
+
+
+def _refuse_reserved(journey_id: str) -> None:
+    """Ids that would shadow a route are ``400 reserved_journey_id`` (see ``wire``)."""
+    if journey_id in RESERVED_JOURNEY_IDS or journey_id.startswith("_"):
+        shadowed = (
+            "journeysim's own routes"
+            if journey_id.startswith("_")
+            else (f"the routes under /api/journeys/{journey_id}/")
+        )
+        raise ReservedJourneyId(
+            f"journey id {journey_id!r} is reserved: it would shadow {shadowed}; choose another id",
+            details=[
+                {
+                    "in": "body",
+                    "path": "/id",
+                    "reserved": sorted(RESERVED_JOURNEY_IDS),
+                    "reservedPrefix": "_",
+                }
+            ],
+        )
 
 
 def _require_editable(record: JourneyRecord) -> None:

@@ -10,6 +10,7 @@ project into a shared store is seen after a restart.)
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 from simulator.api.auth import Actor
@@ -101,6 +102,37 @@ class WorkspaceDirectory:
             return known
         document = self.store.document(workspace_id, document_key("subject", end_user_id))
         return None if document is None else Subject.model_validate(document)
+
+    def forget_subject(self, workspace_id: str, end_user_id: str) -> int:
+        """Delete the subject's profile document (GDPR erasure); 1 if there was one."""
+        key = document_key("subject", end_user_id)
+        existed = self.store.document(workspace_id, key) is not None
+        if existed:
+            self.store.db.delete_item(
+                TableName=self.store.documents_table,
+                Key={"ws": {"S": workspace_id}, "key": {"S": key}},
+            )
+        with self._lock:
+            cached = self._worlds.get(workspace_id)
+            if cached is not None and end_user_id in cached.subjects:
+                subjects = {k: v for k, v in cached.subjects.items() if k != end_user_id}
+                self._worlds[workspace_id] = replace(cached, subjects=subjects)
+        return int(existed)
+
+    def known_workspaces(self) -> list[str]:
+        """Every workspace the store holds (the partitions with a workspace document)."""
+        workspace = document_key("workspace", "")
+        found = set()
+        for page in self.store.db.get_paginator("scan").paginate(
+            TableName=self.store.documents_table,
+            ProjectionExpression="ws, #k",
+            ExpressionAttributeNames={"#k": "key"},
+        ):
+            found |= {i["ws"]["S"] for i in page.get("Items", []) if i["key"]["S"] == workspace}
+        return sorted(found)
+
+    def is_member_token(self, token: str) -> bool:
+        return self.store.member(token) is not None
 
     def authenticate(self, token: str | None) -> Actor:
         """The member a token belongs to, or ``401 unauthorized``."""

@@ -20,6 +20,7 @@ Additions to the tree of :mod:`simulator.errors`::
 
     JourneySimError
     ├── Unauthorized (PermissionError)          401 unauthorized
+    │   └── AmbiguousCredentials                401 ambiguous_credentials
     ├── Forbidden (PermissionError)             403 forbidden
     │   └── OverridesRequireOwner               403 overrides_require_owner
     ├── TierLimitExceeded                       402 tier_limit_exceeded
@@ -34,9 +35,11 @@ Additions to the tree of :mod:`simulator.errors`::
     ├── UsageError
     │   ├── InvalidRequest                      400 invalid_request
     │   ├── TooManySteps                        400 too_many_steps
+    │   ├── ReservedJourneyId                   400 reserved_journey_id
     │   └── InvalidSubject                      400 invalid_subject
     ├── InputError
     │   ├── InvalidJson                         400 invalid_json
+    │   ├── DuplicateKey                        400 invalid_document (as the CLI)
     │   ├── NestingTooDeep                      400 nesting_too_deep
     │   └── PayloadTooLarge                     413 payload_too_large
     │       └── JourneyTooLarge                 413 journey_too_large
@@ -57,11 +60,13 @@ from simulator.codes import ApiErrorCode as C
 from simulator.errors import InputError, JourneySimError, NotFoundError, UsageError
 
 __all__ = [
+    "AmbiguousCredentials",
     "ConcurrentModification",
     "Conflict",
     "DraftConflict",
     "DraftExists",
     "DraftNotFound",
+    "DuplicateKey",
     "ErrorBody",
     "Forbidden",
     "InvalidJson",
@@ -77,6 +82,7 @@ __all__ = [
     "NoDraft",
     "OverridesRequireOwner",
     "PayloadTooLarge",
+    "ReservedJourneyId",
     "RouteNotFound",
     "StoreUnavailable",
     "SubjectNotFound",
@@ -114,6 +120,10 @@ class Unauthorized(JourneySimError, PermissionError):
     status = 401
 
 
+class AmbiguousCredentials(Unauthorized):
+    code = C.AMBIGUOUS_CREDENTIALS
+
+
 class Forbidden(JourneySimError, PermissionError):
     code = C.FORBIDDEN
     status = 403
@@ -142,6 +152,10 @@ class DraftConflict(Conflict):
             details=[{"updatedAt": current_updated_at}],
         )
         self.current_updated_at = current_updated_at
+
+
+class ImportConflict(Conflict):
+    code = C.IMPORT_CONFLICT
 
 
 class InvalidTransition(Conflict):
@@ -186,12 +200,20 @@ class TooManySteps(UsageError):
     code = C.TOO_MANY_STEPS
 
 
+class ReservedJourneyId(UsageError):
+    code = C.RESERVED_JOURNEY_ID
+
+
 class InvalidSubject(UsageError):
     code = C.INVALID_SUBJECT
 
 
 class InvalidJson(InputError):
     code = C.INVALID_JSON
+
+
+class DuplicateKey(InputError):
+    code = C.INVALID_DOCUMENT
 
 
 class NestingTooDeep(InputError):

@@ -1,20 +1,33 @@
-"""An ASGI guard in front of the API: request body size and JSON nesting limits.
+"""ASGI layers in front of the API: body limits, repeated keys, and HEAD.
 
-The body is read (up to the limit) before any route runs, so an oversized request is
-``413 payload_too_large`` whatever its route, and JSON nested deeper than the limit is
-``400 nesting_too_deep`` before a recursive parser or validator could overflow the
-stack. Both answer with the error envelope.
+:class:`BodyGuard` reads the body (up to the limit) before any route runs, so an
+oversized request is ``413 payload_too_large`` whatever its route, JSON nested deeper
+than the limit is ``400 nesting_too_deep`` before a recursive parser or validator
+could overflow the stack, and an object with a repeated key is
+``400 invalid_document``, the code ``journeysim validate`` gives a file with one
+(``json`` would keep the last value and silently drop the first). All answer with
+the error envelope.
+
+:class:`HeadAsGet` answers ``HEAD`` wherever ``GET`` works (RFC 9110 §9.3.2): the GET
+response's status and headers, ``Content-Length`` included, without its body.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
-from simulator.api.errors import NestingTooDeep, PayloadTooLarge, envelope
+from simulator.api.errors import DuplicateKey, NestingTooDeep, PayloadTooLarge, envelope
 from simulator.errors import JourneySimError
 
-__all__ = ["BodyGuard", "json_depth"]
+__all__ = ["BodyGuard", "HeadAsGet", "json_depth", "repeated_key"]
+
+HEAD_REWRITTEN = "journeysim.head"
+"""Scope key set on a ``HEAD`` request that is served as ``GET``."""
+
+
+_NOT_JSON = object()
 
 
 def json_depth(body: bytes) -> int:
@@ -27,12 +40,47 @@ def json_depth(body: bytes) -> int:
     >>> json_depth(b"42"), json_depth(b"not json")
     (0, 0)
     """
+    return _depth(_parse(body)[0])
+
+
+def repeated_key(body: bytes) -> DuplicateKey | None:
+    """The error for the first object key a JSON text repeats, else ``None`` (also for
+    text that is not JSON: the route reports that). The location comes from the
+    project loader's parser, so it reads as ``journeysim validate`` would say it.
+
+    >>> error = repeated_key(b'{"name": "a", "steps": [], "name": "b"}')
+    >>> str(error.code), error.details[0]["key"], error.details[0]["column"]
+    ('invalid_document', 'name', 28)
+    >>> repeated_key(b'{"a": {"b": 1}, "b": 1}') is None
+    True
+    """
+    return _repeated_key_error(body, _parse(body)[1])
+
+
+def _parse(body: bytes) -> tuple[Any, str | None]:
+    """``(document, first repeated key)``; the document is ``_NOT_JSON`` for text that
+    is not JSON and ``RecursionError`` for nesting past the parser's limit."""
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        document = dict(items)
+        if len(document) != len(items) and not repeated:
+            keys = [key for key, _ in items]
+            repeated.append(next(k for i, k in enumerate(keys) if k in keys[:i]))
+        return document
+
     try:
-        document = json.loads(body)
+        document = json.loads(body, object_pairs_hook=pairs)
     except RecursionError:
-        return sys.maxsize
+        return RecursionError, None
     except ValueError:
-        return 0
+        return _NOT_JSON, None
+    return document, (repeated[0] if repeated else None)
+
+
+def _depth(document: Any) -> int:
+    if document is RecursionError:
+        return sys.maxsize
     deepest = 0
     stack = [(document, 1)]
     while stack:
@@ -42,6 +90,28 @@ def json_depth(body: bytes) -> int:
             deepest = max(deepest, depth)
             stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return deepest
+
+
+def _repeated_key_error(body: bytes, key: str | None) -> DuplicateKey | None:
+    if key is None:
+        return None
+    from simulator.project.json_source import parse_json
+    from simulator.project.positions import SourceSyntaxError
+
+    message = f"duplicate key {key!r}"
+    where: dict[str, int] = {}
+    try:
+        parse_json(body.decode(json.detect_encoding(body)))
+    except SourceSyntaxError as exc:
+        if "duplicate key" in exc.message:
+            message = f"{exc.message} at line {exc.line}, column {exc.column}"
+            where = {"line": exc.line, "column": exc.column}
+    except (UnicodeDecodeError, RecursionError):
+        pass  # the C parser's verdict stands; only the position is missing
+    return DuplicateKey(
+        f"the request body is not a valid document: {message}",
+        details=[{"in": "body", "key": key, "message": "duplicate key", **where}],
+    )
 
 
 class BodyGuard:
@@ -73,12 +143,17 @@ class BodyGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body and json_depth(body) > self.max_depth:
+        document, repeated = _parse(body) if body else (_NOT_JSON, None)
+        if _depth(document) > self.max_depth:
             error = NestingTooDeep(
                 f"the JSON body is nested deeper than {self.max_depth} levels",
                 details=[{"limit": self.max_depth}],
             )
             await self._refuse(send, error)
+            return
+        duplicate = _repeated_key_error(body, repeated)
+        if duplicate is not None:
+            await self._refuse(send, duplicate)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -125,3 +200,22 @@ def _replay(body: bytes, receive):
         return await receive()
 
     return replay
+
+
+class HeadAsGet:
+    """Serve ``HEAD`` as ``GET`` without the body; the server sees the original method."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET", HEAD_REWRITTEN: True}, receive, headers_only)

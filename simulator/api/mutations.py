@@ -10,7 +10,8 @@ a stale ``updatedAt`` gets ``409 draft_conflict`` with the current one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -35,12 +36,12 @@ from simulator.api.records import (
     next_timestamp,
 )
 from simulator.api.settings import ApiSettings
-from simulator.api.store import StaleWrite, Store
+from simulator.api.store import ItemTooLarge, StaleWrite, Store
 from simulator.api.wire import JOURNEY_ID_PATTERN, VersionSelector
 from simulator.models import Journey
 from simulator.world import World
 
-__all__ = ["Change", "JourneyAccess"]
+__all__ = ["Change", "JourneyAccess", "too_large_as_journey_error"]
 
 _ATTEMPTS = 8
 _JOURNEY_ID = re.compile(JOURNEY_ID_PATTERN)
@@ -55,6 +56,23 @@ class Change:
     draft: Journey | None
     audit: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     version: VersionRecord | None = None
+
+
+@contextmanager
+def too_large_as_journey_error() -> Iterator[None]:
+    """A store item over DynamoDB's limit is the client's journey being too large
+    (``413 journey_too_large``): the list entry holds the name and description
+    uncompressed, so a long, compressible description can pass the compressed-blob
+    check and still not fit."""
+    try:
+        yield
+    except ItemTooLarge as exc:
+        size = f"{exc.size} bytes" if exc.size else "more than that"
+        raise JourneyTooLarge(
+            f"the journey is too large to store: DynamoDB items hold at most {exc.limit} "
+            f"bytes and this one takes {size}; shorten the description or the steps",
+            details=[{"limit": exc.limit, "size": exc.size}],
+        ) from None
 
 
 class JourneyAccess:
@@ -142,12 +160,13 @@ class JourneyAccess:
                 audit_seq=current.audit_seq + len(change.audit),
             )
             try:
-                if change.version is not None:
-                    version = replace(change.version, published_at=stamp)
-                    self.store.publish(record, version, expected=current)
-                else:
-                    blob = None if change.draft is None else self._encode(change.draft)
-                    self.store.replace_journey(record, blob, expected=current)
+                with too_large_as_journey_error():
+                    if change.version is not None:
+                        version = replace(change.version, published_at=stamp)
+                        self.store.publish(record, version, expected=current)
+                    else:
+                        blob = None if change.draft is None else self._encode(change.draft)
+                        self.store.replace_journey(record, blob, expected=current)
             except StaleWrite:
                 continue
             self._append(actor, record, current.audit_seq + 1, change.audit)

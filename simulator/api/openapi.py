@@ -18,7 +18,15 @@ from simulator.docstrings import add_field_docstrings, models_of
 from simulator.errors import JourneySimError
 from simulator.models.base import Model
 
-__all__ = ["DESCRIPTION", "TAGS", "document", "errors", "json_pointer", "request_error"]
+__all__ = [
+    "DESCRIPTION",
+    "TAGS",
+    "document",
+    "errors",
+    "json_pointer",
+    "request_error",
+    "require_discriminators",
+]
 
 DESCRIPTION = """\
 The Journeys API of Adaptive Journeys, served by journeysim on DynamoDB (moto
@@ -29,6 +37,15 @@ in-process by default). Authenticate with `Authorization: Bearer <member token>`
 TAGS = [
     {"name": "journeys", "description": "Authoring, lifecycle, audit and dry-runs."},
     {"name": "workspace", "description": "Read-only workspace documents for dashboards."},
+    {"name": "runtime", "description": "Live executions and the stats of published journeys."},
+    {
+        "name": "internal",
+        "description": "The runtime's own endpoints: bearer = the workspace's syncApiKey.",
+    },
+    {
+        "name": "simulator",
+        "description": "journeysim's clock, events and outbox: not part of the product API.",
+    },
 ]
 
 _MEANINGS = {
@@ -72,9 +89,57 @@ def document(app: FastAPI) -> dict[str, Any]:
         components = schema.get("components", {}).get("schemas", {})
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
+        require_discriminators(components)
         add_field_docstrings(components, models_of(Model), sort=False)
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def require_discriminators(components: dict[str, Any]) -> None:
+    """Mark every discriminator property required in the schemas its mapping names.
+
+    The models give ``type``, ``mode`` and ``kind`` defaults, so pydantic documents
+    them as optional; but a tagged union cannot pick a member without its tag, and the
+    server refuses a step without ``type`` or a predicate without ``kind``. Members
+    reached through a nested union (``branch`` → conditional or adaptive) get the
+    outer tag too.
+
+    >>> schemas = {"A": {"type": "object", "properties": {"t": {}}},
+    ...            "U": {"oneOf": [{"$ref": "#/components/schemas/A"}],
+    ...                  "discriminator": {"propertyName": "t",
+    ...                                    "mapping": {"a": "#/components/schemas/A"}}}}
+    >>> require_discriminators(schemas)
+    >>> schemas["A"]["required"]
+    ['t']
+    """
+
+    def members(reference: str) -> Iterable[dict[str, Any]]:
+        target = components.get(reference.rsplit("/", 1)[-1], {})
+        nested = target.get("oneOf") or target.get("anyOf")
+        if nested is None:
+            yield target
+            return
+        for option in nested:
+            if "$ref" in option:
+                yield from members(option["$ref"])
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            discriminator = node.get("discriminator")
+            if isinstance(discriminator, dict):
+                name = discriminator["propertyName"]
+                for reference in discriminator.get("mapping", {}).values():
+                    for member in members(reference):
+                        required = member.setdefault("required", [])
+                        if name not in required:
+                            required.append(name)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(components)
 
 
 def request_error(

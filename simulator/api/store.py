@@ -64,12 +64,21 @@ from simulator.api.records import (
     decode_blob,
     encode_blob,
 )
-from simulator.api.tables import AlreadyExists, StaleWrite, StoreFailure, Tables, _n, _s
+from simulator.api.tables import (
+    AlreadyExists,
+    ItemTooLarge,
+    StaleWrite,
+    StoreFailure,
+    Tables,
+    _n,
+    _s,
+)
 from simulator.models import Journey
 
 __all__ = [
     "AUDIT_PAGE_SIZE",
     "AlreadyExists",
+    "ItemTooLarge",
     "MemberRecord",
     "StaleWrite",
     "Store",

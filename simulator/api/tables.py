@@ -2,8 +2,11 @@
 
 Every call goes through :meth:`Tables._call`, which turns what DynamoDB (or the
 network) refuses into :class:`StoreFailure` (the API answers ``503
-store_unavailable``), except conditional-check failures, which the store interprets.
-Queries and batch reads page until done; batch writes retry unprocessed items.
+store_unavailable``), except conditional-check failures, which the store interprets,
+and items over DynamoDB's size limit: those are :class:`ItemTooLarge` (the API answers
+``413 journey_too_large``, never "try again later"), measured before the put is sent
+(:func:`item_size`) and recognised in DynamoDB's answer as well. Queries and batch
+reads page until done; batch writes retry unprocessed items.
 """
 
 from __future__ import annotations
@@ -13,7 +16,18 @@ from typing import Any
 
 from simulator.api.aws import AwsSession
 
-__all__ = ["AlreadyExists", "StaleWrite", "StoreFailure", "Tables"]
+__all__ = [
+    "MAX_ITEM_BYTES",
+    "AlreadyExists",
+    "ItemTooLarge",
+    "StaleWrite",
+    "StoreFailure",
+    "Tables",
+    "item_size",
+]
+
+MAX_ITEM_BYTES = 400_000
+"""DynamoDB's item limit ("400 KB"), read as the smaller 400,000 bytes."""
 
 
 class StoreFailure(RuntimeError):
@@ -26,6 +40,45 @@ class StaleWrite(Exception):
 
 class AlreadyExists(Exception):
     """A put-if-absent found the item already there."""
+
+
+class ItemTooLarge(Exception):
+    """An item would pass DynamoDB's size limit: retrying cannot help."""
+
+    def __init__(self, table: str, size: int | None, limit: int = MAX_ITEM_BYTES) -> None:
+        super().__init__(f"an item of {table} takes {size or 'over'} bytes; the limit is {limit}")
+        self.table = table
+        self.size = size
+        self.limit = limit
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB counts it: UTF-8 attribute names plus values
+    (numbers by their digits, lists and maps with their per-element overhead).
+
+    >>> item_size({"id": {"S": "héllo"}, "n": {"N": "12"}, "b": {"B": b"xyz"}})
+    16
+    >>> item_size({"l": {"L": [{"S": "ab"}, {"S": "c"}]}})
+    9
+    """
+    return sum(len(name.encode("utf-8")) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    ((kind, data),) = value.items()
+    if kind == "S":
+        return len(data.encode("utf-8"))
+    if kind == "B":
+        return len(data)
+    if kind == "N":
+        return len(data.lstrip("-")) // 2 + 2
+    if kind == "L":
+        return 3 + sum(1 + _value_size(element) for element in data)
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode("utf-8")) + _value_size(v) for k, v in data.items())
+    if kind in {"SS", "NS", "BS"}:
+        return sum(_value_size({kind[0]: element}) for element in data)
+    return 1  # BOOL, NULL
 
 
 def _s(value: str) -> dict[str, str]:
@@ -55,12 +108,19 @@ class Tables:
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        for table, item in _items_put(operation, kwargs):
+            size = item_size(item)
+            if size > MAX_ITEM_BYTES:
+                raise ItemTooLarge(table, size)
         try:
             return getattr(self.db, operation)(**kwargs)
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
+            error = exc.response.get("Error", {})
+            code = error.get("Code", "")
             if code in {"ConditionalCheckFailedException", "TransactionCanceledException"}:
                 raise
+            if code == "ValidationException" and "size has exceeded" in error.get("Message", ""):
+                raise ItemTooLarge(kwargs.get("TableName", "a table"), None) from exc
             raise StoreFailure(f"DynamoDB {operation} failed: {code or exc}") from exc
         except BotoCoreError as exc:
             raise StoreFailure(f"DynamoDB {operation} failed: {exc}") from exc
@@ -134,3 +194,17 @@ class Tables:
             while pending:
                 response = self._call("batch_write_item", RequestItems=pending)
                 pending = response.get("UnprocessedItems") or {}
+
+
+def _items_put(operation: str, kwargs: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    if operation == "put_item":
+        yield kwargs["TableName"], kwargs["Item"]
+    elif operation == "transact_write_items":
+        for entry in kwargs["TransactItems"]:
+            if "Put" in entry:
+                yield entry["Put"]["TableName"], entry["Put"]["Item"]
+    elif operation == "batch_write_item":
+        for table, requests in kwargs["RequestItems"].items():
+            for request in requests:
+                if "PutRequest" in request:
+                    yield table, request["PutRequest"]["Item"]

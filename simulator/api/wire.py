@@ -6,12 +6,21 @@ so the CLI and the terminal UI can call it with the same shapes as HTTP clients.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Discriminator, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    Discriminator,
+    Field,
+    WithJsonSchema,
+)
 from typing_extensions import TypeAliasType
 
 from simulator.api.records import JourneyStatus
+from simulator.codes import Override
 from simulator.models import (
     AdaptiveBranchStep,
     ConditionalBranchStep,
@@ -43,6 +52,26 @@ __all__ = [
 ]
 
 JOURNEY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+RESERVED_JOURNEY_IDS = frozenset({"internal"})
+"""Ids that would shadow a route: ``/api/journeys/internal/*`` is the runtime's. Ids
+starting with ``_`` are reserved for journeysim's own routes as well."""
+
+JourneyIdIn = Annotated[
+    str,
+    Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+            "pattern": JOURNEY_ID_PATTERN,
+            "not": {"enum": sorted(RESERVED_JOURNEY_IDS)},
+        }
+    ),
+]
+"""A journey id as a create body gives it. Validation lets reserved ids (``internal``,
+``_…``) through so that the backend refuses them with their own code,
+``400 reserved_journey_id``; the documented schema excludes them."""
 
 BranchStep = TypeAliasType(
     "BranchStep",
@@ -65,7 +94,7 @@ def _exit_only() -> list[Step]:
 class CreateJourney(Model):
     """``POST /api/journeys``: the seed's parameters, plus an optional ``id``."""
 
-    id: str | None = Field(default=None, min_length=1, max_length=128, pattern=JOURNEY_ID_PATTERN)
+    id: JourneyIdIn | None = None
     """Journey id; generated from the name when absent (journeysim extension)."""
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
@@ -92,24 +121,114 @@ class PatchJourney(Model):
     steps: list[Step] = Field(default=None)
 
 
+_SUBJECT_RULES = {
+    "oneOf": [
+        {
+            "title": "A real subject",
+            "required": ["subjectId"],
+            "properties": {
+                "subjectId": {"type": "string"},
+                "subjectAttributes": {"type": "null"},
+                "futureEvents": {"type": "null"},
+            },
+        },
+        {
+            "title": "A synthetic subject",
+            "required": ["subjectAttributes"],
+            "properties": {"subjectAttributes": {"type": "object"}, "subjectId": {"type": "null"}},
+        },
+    ]
+}
+"""The rules the backend checks (``400 invalid_subject``), as JSON Schema: exactly one
+of ``subjectId`` and ``subjectAttributes`` is given (not null), and ``futureEvents``
+only with ``subjectAttributes``. An empty body is refused."""
+
+OverrideName = Annotated[
+    str, WithJsonSchema({"type": "string", "enum": [override.value for override in Override]})
+]
+"""A gate to override; any other name is ``400 unknown_override`` (checked by the
+engine, so the CLI and the API name the same set)."""
+
+
+def _unit(designator: str, digits: int, fraction: bool = True) -> str:
+    # A fraction only on the last unit given: the look-ahead demands the end follows.
+    tail = rf"(?:[.,][0-9]+(?={designator}$))?" if fraction else ""
+    return rf"(?:[0-9]{{1,{digits}}}{tail}{designator})?"
+
+
+DURATION_PATTERN = (
+    r"^(?![^\n]*\n)P(?!$)"  # no newline: Python's $ would match before a final one
+    + _unit("Y", 2, fraction=False)
+    + _unit("M", 3, fraction=False)
+    + _unit("W", 4)
+    + _unit("D", 5)
+    + "(?:T(?=[0-9])"
+    + _unit("H", 6)
+    + _unit("M", 7)
+    + _unit("S", 8)
+    + ")?$"
+)
+"""An ISO-8601 duration a dry-run's scripted event may wait (``P3D``, ``PT1.5H``):
+every string it matches is one :func:`simulator.durations.parse_duration` reads (whole
+years and months, a fraction on the smallest unit only), and the digit limits keep
+the sum under ~800 years, below its 1,000-year ceiling. No dry-run needs more.
+
+>>> import re
+>>> [bool(re.match(DURATION_PATTERN, t)) for t in ("P3D", "PT1.5H", "P1.5DT1H", "P1.5Y")]
+[True, True, False, False]
+"""
+
+LATEST_START_YEAR = 2999
+
+
+def _not_too_late(moment: datetime) -> datetime:
+    if moment.year > LATEST_START_YEAR:
+        raise ValueError(f"a dry-run starts in year {LATEST_START_YEAR} at the latest")
+    return moment
+
+
+StartTime = Annotated[
+    AwareDatetime,
+    AfterValidator(_not_too_late),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": "^[0-2][0-9]{3}-"}),
+]
+"""A dry-run's virtual start: with an offset, at the latest in year 2999, so that the
+journey's waits (up to 1,000 years each) stay within the calendar."""
+
+
+class ScriptedEvent(FutureEvent):
+    """A ``futureEvents`` entry of a dry-run request: ``after`` must look like a duration."""
+
+    model_config = ConfigDict(regex_engine="python-re")  # the pattern has look-aheads
+
+    after: str = Field(pattern=DURATION_PATTERN)
+
+
+Seed = Annotated[int, Field(ge=0, le=2**53 - 1)]
+"""A dry-run seed, up to the largest integer every JSON client reads exactly (and the
+OpenAPI document, whose bounds are floats, states exactly)."""
+
+
 class SimulateRequest(Model):
     """``POST /api/journeys/{id}/simulate``: exactly one of ``subjectId`` and
     ``subjectAttributes``."""
+
+    model_config = ConfigDict(json_schema_extra=_SUBJECT_RULES)
 
     subject_id: str | None = Field(default=None, min_length=1, max_length=256)
     """A real subject of the workspace."""
     subject_attributes: dict[str, Any] | None = None
     """A synthetic profile (``syn_<hash>`` id)."""
-    future_events: list[FutureEvent] | None = None
+    future_events: list[ScriptedEvent] | None = None
     """Scripted events relative to the trigger for a synthetic subject (extension)."""
-    overrides: list[str] = Field(default_factory=list)
+    overrides: list[OverrideName] = Field(default_factory=list)
     """Owner only: any of ``opt_out``, ``suppression``, ``frequency_cap``, ``holdout``."""
     version: Literal["draft", "latest"] | int | None = None
     """Which document to run: the draft when there is one, else the latest version."""
-    at: AwareDatetime | None = None
+    at: StartTime | None = None
     """Virtual start time, with an offset (default: the engine's fixed start,
     2026-06-01T14:00:00Z, as in the CLI, so that a trace is reproducible)."""
-    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    seed: Seed | None = None
 
 
 class DraftPointer(Model):

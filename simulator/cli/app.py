@@ -30,11 +30,16 @@ def _register() -> None:
     # Each command module defines ``register(app)``; imported lazily so that a
     # broken optional command cannot stop the others from loading.
     from simulator.cli import demo, import_pinpoint, schema, serve, simulate, validate
+    from simulator.cli import run as run_cli
     from simulator.cli import test as test_cli
 
     for module in (validate, schema, simulate, demo, serve, import_pinpoint):
         module.register(app)
     test_cli.register(app)
+    run_cli.register(app)
+    from simulator.cli import tui
+
+    tui.register(app)
 
 
 def main() -> None:

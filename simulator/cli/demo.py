@@ -104,7 +104,35 @@ def show_validation(context: DemoContext) -> None:
     console.print(f"({listed})", markup=False, highlight=False)
 
 
-SECTIONS: list[Callable[[DemoContext], None]] = [show_validation, show_dry_run]
+DEMO_POPULATION = 150
+"""Subjects of the demo's population run: enough to show every part of the runtime
+in a few seconds; ``journeysim run`` plays the scenario's full 1,000 (the bandit
+leaves cold start at 200 subjects per arm)."""
+
+
+def show_runtime(context: DemoContext) -> None:
+    """Demo section: the bundled Expansion Nudge scenario on the runtime, shortened."""
+    from simulator.cli.run import show_report
+    from simulator.runtime.scenario import load_scenario, run_scenario
+
+    path = context.fixtures / "scenarios" / "expansion-nudge.scenario.yaml"
+    scenario, project = load_scenario(path)
+    scenario = scenario.model_copy(update={"population": DEMO_POPULATION})
+    context.console.print()
+    context.console.print(
+        f"[bold]Runtime[/bold]: {DEMO_POPULATION} subjects through expansion-nudge-2026 on "
+        "Step Functions and DynamoDB (moto), 30 virtual days"
+    )
+    show_report(context.console, run_scenario(scenario, project).to_wire())
+    context.console.print(
+        "the full scenario (1,000 subjects, the bandit past cold start): "
+        "journeysim run fixtures/scenarios/expansion-nudge.scenario.yaml",
+        markup=False,
+        highlight=False,
+    )
+
+
+SECTIONS: list[Callable[[DemoContext], None]] = [show_validation, show_dry_run, show_runtime]
 """The demo's parts, in order."""
 
 

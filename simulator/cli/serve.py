@@ -5,6 +5,16 @@ in-process unless ``JOURNEYSIM_AWS_*`` says otherwise — prints the members' to
 the docs URL to stdout, and serves until interrupted. The port is bound before
 anything is printed, so ``--port 0`` picks a free port and the printed URL is right,
 and a port in use is a clear error (exit 2).
+
+In-process moto forgets everything when the process ends, and the banner says so.
+``--state FILE`` keeps it (:mod:`simulator.api.statefile`): the file is restored before
+the project loads (journeys already there are kept as they are, as on any store that
+outlives a restart; the workspace documents and members are refreshed from the
+project), written once the project is loaded, and written again after every request
+that may write, before its response is sent. A state file that cannot be trusted
+(truncated, edited, not a state file) is refused with exit 2 and left untouched.
+``--state`` needs the in-process store: a DynamoDB endpoint or real AWS keeps its own
+state.
 """
 
 from __future__ import annotations
@@ -67,23 +77,43 @@ def serve_command(
         bool,
         typer.Option("--publish", help="Publish every loaded journey that passes validation."),
     ] = False,
+    state: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            help="Keep the served state in this file across restarts (restored at start, "
+            "written after every write).",
+        ),
+    ] = None,
 ) -> None:
     import uvicorn
 
     from simulator.api import ApiSettings, Backend, create_app
+    from simulator.api.statefile import SaveAfterWrites, StateKeeper, read_state
     from simulator.paths import fixtures_dir
 
     backend = None
     with user_errors():
+        settings = ApiSettings.from_env()
+        if state is not None:
+            _check_state_option(state, settings)
+            read_state(state)  # refuse a bad file before anything starts
         sock = bind(host, port)
         try:
-            backend = Backend.start(ApiSettings.from_env())
+            backend = Backend.start(settings)
+            keeper = restored = None
+            if state is not None:
+                keeper = StateKeeper(backend.store, state)
+                restored = keeper.restore() is not None
             report = backend.load_project(project or fixtures_dir() / "acme", publish=publish)
+            app = create_app(backend)
+            if keeper is not None:
+                keeper.save()
+                app = SaveAfterWrites(app, keeper)
             url = _url(host, sock.getsockname()[1])
-            _banner(report, url, host)
-            server = uvicorn.Server(
-                uvicorn.Config(create_app(backend), log_level="warning", access_log=False)
-            )
+            stored = len(backend.store.journeys(report.workspace_id)) if restored else None
+            _banner(report, url, host, state, stored)
+            server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
             server.run(sockets=[sock])
         finally:
             sock.close()
@@ -91,7 +121,20 @@ def serve_command(
                 backend.close()
 
 
-def _banner(report, url: str, host: str) -> None:
+def _check_state_option(state: Path, settings) -> None:
+    if not settings.aws.uses_in_process_moto:
+        raise UsageError(
+            "--state keeps the in-process store; with JOURNEYSIM_AWS_ENDPOINT_URL or "
+            "JOURNEYSIM_AWS_MODE=aws the state lives in that DynamoDB already"
+        )
+    if not state.parent.is_dir():
+        raise UsageError(f"--state {state}: the folder {state.parent} does not exist")
+
+
+def _banner(
+    report, url: str, host: str, state: Path | None = None, restored: int | None = None
+) -> None:
+    """``restored``: the journeys of the workspace after a restore (``None``: none)."""
     echo = typer.echo
     echo(f"journeysim serve: workspace {report.workspace_id} ({report.workspace_name})")
     echo(f"  journeys: {len(report.created) + len(report.kept)} loaded", nl=False)
@@ -100,11 +143,26 @@ def _banner(report, url: str, host: str) -> None:
         echo(f"  not loaded or not published: {journey_id} ({code})", err=True)
     if report.findings:
         echo(f"  {len(report.findings)} project file problem(s): run journeysim validate", err=True)
+    if not report.members:
+        echo(
+            "  warning: the workspace has no members, so every request is 401: add "
+            '"members": [{"userId", "role": "owner", "token"}] to workspace.json',
+            err=True,
+        )
     echo("  members (send 'Authorization: Bearer <token>'):")
     for member in report.members:
         echo(f"    {member.role.value:<7} {member.user_id:<20} {member.token}")
     echo(f"  API:  {url}/api/journeys")
     echo(f"  docs: {url}/docs  (OpenAPI: {url}/openapi.json)")
+    if state is None:
+        echo("  state: in memory only, lost when the server stops (keep it with --state FILE)")
+    else:
+        how = (
+            f"restored from {state} ({restored} journeys)"
+            if restored is not None
+            else (f"new file {state}")
+        )
+        echo(f"  state: {how}, saved after every write")
     if host not in {"127.0.0.1", "localhost", "::1"}:
         echo("  warning: listening beyond loopback; the tokens above grant access", err=True)
     echo("Serving until interrupted (Ctrl-C).")

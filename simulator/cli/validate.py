@@ -15,6 +15,7 @@ import typer
 from simulator.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
+    EXIT_USAGE,
     user_errors,
     without_cycle_collector,
     write_atomically,
@@ -41,7 +42,7 @@ _HELP = (
     "\n\n"
     "Exit codes: 0 no errors (with --strict: no findings at all); 1 errors (with --strict: "
     "errors or warnings); 2 usage error or unreadable input (missing path, no project, "
-    "unreadable file)."
+    "unreadable file, nothing to validate)."
     "\n\n"
     "With -o, the report goes to FILE; for the json, junit and github formats the text "
     "report still goes to stdout, for the log."
@@ -77,6 +78,10 @@ def validate_command(
                 typer.echo(render(report, ReportFormat.TEXT), nl=False)
         else:
             typer.echo(render(report, fmt), nl=False)
+    if report.summary.files == 0:  # an empty selection is a mistake, not a clean run
+        where = ", ".join(str(path) for path in paths)
+        typer.echo(f"journeysim: warning: nothing to validate: 0 files in {where}", err=True)
+        raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 

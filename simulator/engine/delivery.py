@@ -13,14 +13,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from simulator.engine.effects import CallWebhook, Deliver
-from simulator.engine.masking import mask_attributes
+from simulator.engine.masking import Masker, subject_masker
 from simulator.engine.render import RenderResult, context_of, render_message, render_template
 from simulator.models import Step
 
 if TYPE_CHECKING:
     from simulator.engine.stepper import ExecutionEnv
 
-__all__ = ["Delivery", "DryRunDelivery", "masked_context", "render_webhook_body"]
+__all__ = ["Delivery", "DryRunDelivery", "env_masker", "masked_context", "render_webhook_body"]
 
 
 class Delivery(Protocol):
@@ -38,13 +38,21 @@ class Delivery(Protocol):
         ...
 
 
-def masked_context(env: ExecutionEnv) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def env_masker(env: ExecutionEnv) -> Masker:
+    """The masker of ``env``'s subject (its trigger event's PII values included)."""
+    return subject_masker(env.subject, env.world.workspace.pii_attributes, env.trigger.properties)
+
+
+def masked_context(
+    env: ExecutionEnv, masker: Masker | None = None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """``(masked attributes, masked event properties, template context)`` of ``env``:
     what a dry-run's templates see and what a trace shows of the subject."""
-    pii = env.world.workspace.pii_attributes
-    attributes = mask_attributes(env.subject.attributes, pii)
-    event = mask_attributes(env.trigger.properties, pii)
-    context = context_of(attributes, event, env.subject.end_user_id, env.journey, env.world)
+    masker = masker or env_masker(env)
+    attributes = masker.attributes(env.subject.attributes)
+    event = masker.attributes(env.trigger.properties)
+    end_user_id = masker.identifier(env.subject.end_user_id)
+    context = context_of(attributes, event, end_user_id, env.journey, env.world)
     return attributes, event, context
 
 
@@ -56,10 +64,12 @@ def render_webhook_body(effect: CallWebhook, context: dict[str, Any]) -> RenderR
 
 
 class DryRunDelivery:
-    """Renders against the masked context, delivers nothing, calls nothing."""
+    """Renders against the masked context, delivers nothing, calls nothing; ``masker``
+    masks the finished trace."""
 
     def __init__(self, env: ExecutionEnv) -> None:
-        self.attributes, self.event, self.context = masked_context(env)
+        self.masker = env_masker(env)
+        self.attributes, self.event, self.context = masked_context(env, self.masker)
 
     def deliver(
         self, env: ExecutionEnv, step: Step, effect: Deliver, now: datetime

@@ -154,11 +154,11 @@ def _simulate(
     )
     delivery = DryRunDelivery(env)
     run = walk(env, start, seed, delivery) if entry.decision is EntryDecision.ENTERED else None
-    return Trace(
+    trace = Trace(
         journey_id=journey.id,
         version="draft" if version is None else version,
         subject=TraceSubject(
-            id=subject.end_user_id,
+            id=delivery.masker.identifier(subject.end_user_id),
             synthetic=subject.synthetic,
             attributes=delivery.attributes,
         ),
@@ -186,6 +186,7 @@ def _simulate(
         ),
         warnings=run.warnings if run else [],
     )
+    return delivery.masker.model(trace)  # the subject's PII values, wherever they reached
 
 
 def dry_run_env(

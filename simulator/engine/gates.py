@@ -25,6 +25,7 @@ Documented decisions where the spec is silent:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
@@ -144,8 +145,11 @@ def run_gates(
     sends: Sequence[datetime] = (),
     overrides: frozenset[Override] = frozenset(),
     recipient: bool = True,
+    recent: Sequence[datetime] = (),
 ) -> GateOutcome:
-    """Run the send gates in order; ``sends`` are the subject's earlier send times.
+    """Run the send gates in order; ``sends`` are the subject's earlier send times and
+    ``recent`` more of them (this execution's), each sorted: the caps count them by
+    bisection, O(log history) rather than O(history), without joining the two.
 
     ``recipient`` is the answer of :func:`has_recipient` (the caller knows the trigger).
     """
@@ -208,7 +212,7 @@ def run_gates(
     if workspace.daily_cap is not None:
         limit = workspace.daily_cap.max_sends
         today = at.astimezone(where).date()
-        count = sum(1 for s in sends if s <= at and s.astimezone(where).date() == today)
+        count = _sends_on_local_day(sends, at, where) + _sends_on_local_day(recent, at, where)
         detail = f"{count} of {limit} sends on {today.isoformat()} ({_zone_name(where)})"
         if count < limit:
             checks.append(GateCheck(Gate.DAILY_CAP, True, detail=detail))
@@ -226,7 +230,7 @@ def run_gates(
     if workspace.frequency_cap is not None:
         cap = workspace.frequency_cap
         since = at - timedelta(days=cap.window_days)
-        count = sum(1 for s in sends if since < s <= at)
+        count = sum(bisect_right(part, at) - bisect_right(part, since) for part in (sends, recent))
         detail = f"{count} of {cap.max_sends} sends in the last {cap.window_days} days"
         if count < cap.max_sends:
             checks.append(GateCheck(Gate.FREQUENCY_CAP, True, detail=detail))
@@ -242,6 +246,24 @@ def run_gates(
                 return decided
 
     return GateOutcome(Decision.EXECUTED, None, tuple(checks))
+
+
+def _sends_on_local_day(sends: Sequence[datetime], at: datetime, where: tzinfo) -> int:
+    """Sends at or before ``at`` on ``at``'s local calendar day, by bisection.
+
+    The day starts at local midnight, found from the naive midnight's instant: a time
+    zone change moves it by at most a few hours, so the search starts three hours
+    earlier and steps over the sends of the day before (a handful at most).
+    """
+    if not sends:
+        return 0
+    today = at.astimezone(where).date()
+    midnight = datetime.combine(today, time(0), tzinfo=where).astimezone(UTC)
+    high = bisect_right(sends, at)
+    low = bisect_left(sends, midnight - timedelta(hours=3), 0, high)
+    while low < high and sends[low].astimezone(where).date() < today:
+        low += 1
+    return high - low
 
 
 def _day(moment: datetime) -> str:

@@ -1,25 +1,34 @@
-"""Budgets and size checks for rendering untrusted templates (used by :mod:`.sandbox`).
+"""Budgets, sizes and data checks for rendering untrusted templates (used by :mod:`.sandbox`).
 
 A render gets a fresh :class:`Budget` (a context variable, so threads and tasks do
-not share one). Sizes count characters plus elements through nested containers and
-stop counting past the limit, so measuring a huge or self-similar structure is cheap.
-Every check raises :class:`TemplateLimitError`, a Jinja2 ``SecurityError``.
+not share one). Sizes count characters (or bytes) plus elements through nested
+containers and stop counting past the limit, so measuring a huge or self-similar
+structure is cheap. Every check raises :class:`TemplateLimitError`, a Jinja2
+``SecurityError``; a value that is not data where text is made raises
+:class:`NotDataError`. What methods and filters would produce is estimated in
+:mod:`.growth`.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, MappingView
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from types import ModuleType
 from typing import Any
 
+from jinja2.exceptions import TemplateRuntimeError
 from jinja2.runtime import Undefined
 from jinja2.sandbox import SecurityError
 from jinja2.utils import Namespace
 
 __all__ = [
+    "FILTER_COST",
+    "ITEM_COST",
     "MAX_CALLS",
     "MAX_DEPTH",
     "MAX_INT_BITS",
@@ -28,25 +37,21 @@ __all__ = [
     "MAX_RANGE",
     "MAX_SIZE",
     "MAX_STORED",
-    "MAX_SUMMED_SEQUENCES",
     "MAX_WIDTH",
     "MAX_WORK",
+    "SEQUENCES",
+    "STEP_COST",
+    "TEXT",
     "Budget",
+    "NotDataError",
     "TemplateLimitError",
     "charge",
-    "check_format",
-    "check_method",
     "check_power",
-    "check_printf",
+    "check_printable",
     "check_product",
     "check_size",
     "check_width",
     "current_budget",
-    "estimate_indent",
-    "estimate_join",
-    "estimate_json_indent",
-    "estimate_replace",
-    "estimate_sum",
     "fresh_budget",
     "limit_error",
     "reset_budget",
@@ -56,9 +61,20 @@ __all__ = [
 MAX_OUTPUT = 200_000
 """Characters one render may return."""
 MAX_SIZE = 100_000
-"""Size (characters plus elements, through nesting) of any one value a template builds."""
+"""Size (characters or bytes plus elements, through nesting) of any one value a template
+builds."""
 MAX_WORK = 5_000_000
-"""Characters one render may produce in total, buffers and intermediate values included."""
+"""Work one render may do: characters produced (buffers and intermediate values
+included) plus the steps below. A unit is about the time it takes to measure one
+character (≈ 10 ns), so the whole budget is a fraction of a second on a slow machine."""
+STEP_COST = 50
+"""Work charged for each template node run: each statement and expression of a block,
+charged every time the block runs (a loop body per iteration, a macro per call)."""
+FILTER_COST = 40
+"""Work charged for each filter or test call (``map`` and ``select`` call one per item)."""
+ITEM_COST = 100
+"""Work charged for each item a filter works through in Python (``sort(attribute=…)``,
+``map``, ``sum``...) and for each item a generator yields into a filter."""
 MAX_STORED = 1_000_000
 """Size one render may add to containers through ``append``, ``update`` and the like."""
 MAX_RANGE = 10_000
@@ -71,12 +87,24 @@ MAX_WIDTH = 1_000
 """Padding width or precision a format may ask for."""
 MAX_INT_BITS = 4_096
 
-_MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "add"})
-_PADDERS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+TEXT = (str, bytes, bytearray)
+"""Values whose size is their length and that methods such as ``ljust`` or ``replace``
+grow (``Markup`` is a ``str``)."""
+SEQUENCES = (*TEXT, list, tuple, dict, set, frozenset)
+"""Every sequence-like value a template can build; results of these types are measured."""
+
+_SCALARS = (bool, int, float, complex, Decimal, Fraction, date, time, timedelta)
+_NONE = object()
 
 
 class TemplateLimitError(SecurityError):
     """A template tried to use more time or memory than a message may."""
+
+
+class NotDataError(TemplateRuntimeError):
+    """A template tried to turn a value that is not data (a function, method, class,
+    module, generator or other object) into text: its ``repr`` would be meaningless
+    and differ on every run (``<function f at 0x7f…>``)."""
 
 
 @dataclass(slots=True)
@@ -112,175 +140,149 @@ def limit_error(message: str) -> TemplateLimitError:
     return TemplateLimitError(f"template limit: {message}")
 
 
-def size_of(value: Any, limit: int = MAX_SIZE) -> int:
-    """Characters plus elements of ``value`` through nested containers, stopping past ``limit``.
+_FLAT = {str: len, bytes: len, bytearray: len}
+"""Exact types measured without a look inside (the common case, kept quick)."""
 
-    >>> size_of("abc"), size_of(["ab", ["c"]])
-    (3, 6)
-    """
+
+def _measure(value: Any, limit: int) -> tuple[int, Any]:
+    """Size of ``value`` (stopping past ``limit``) and the first part that is not data
+    (``_NONE`` when all of it is)."""
     total = 0
+    foreign = _NONE
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
+        kind = type(item)
+        if kind is list or kind is tuple:
+            # Scalars inline, containers for later: a long list of numbers or strings
+            # is measured without a push and a pop per element.
             total += len(item)
-        elif isinstance(item, bool | float | Undefined) or item is None:
-            total += 1
-        elif isinstance(item, int):
+            if total > limit:
+                break
+            for element in item:
+                element_kind = type(element)
+                if element_kind is str:
+                    total += len(element)
+                elif element_kind is int:
+                    total += element.bit_length() // 3 + 1
+                elif element_kind is float or element is None or element_kind is bool:
+                    total += 1
+                else:
+                    stack.append(element)
+        elif kind in _FLAT:
+            total += len(item)
+        elif kind is int:
             total += item.bit_length() // 3 + 1
-        elif isinstance(item, Mapping):
+        elif kind is dict:
             total += len(item)
             stack.extend(item.keys())
             stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            total += len(item)
-            stack.extend(item)
-        elif isinstance(item, Namespace):
-            stack.append(object.__getattribute__(item, "_Namespace__attrs"))
-        elif isinstance(item, range):
-            total += len(item)
         else:
-            total += 1
+            total, foreign = _measure_other(item, total, foreign, stack)
         if total > limit:
-            return total
-    return total
+            break
+    return total, foreign
 
 
-def check_size(value: Any, what: str = "value", limit: int = MAX_SIZE) -> int:
-    size = size_of(value, limit)
+def _measure_other(item: Any, total: int, foreign: Any, stack: list) -> tuple[int, Any]:
+    """:func:`_measure` for everything but exact lists, tuples, dicts, text and ints."""
+    if isinstance(item, str | bytes | bytearray):
+        total += len(item)
+    elif item is None or isinstance(item, bool | float | Undefined):
+        total += 1
+    elif isinstance(item, int):
+        total += item.bit_length() // 3 + 1
+    elif isinstance(item, Mapping):
+        total += len(item)
+        stack.extend(item.keys())
+        stack.extend(item.values())
+    elif isinstance(item, list | tuple | set | frozenset | MappingView):
+        total += len(item)
+        stack.extend(item)
+    elif isinstance(item, Namespace):
+        stack.append(object.__getattribute__(item, "_Namespace__attrs"))
+    elif isinstance(item, range):
+        total += len(item)
+    else:
+        total += 1
+        if foreign is _NONE and not isinstance(item, _SCALARS):
+            foreign = item
+    return total, foreign
+
+
+def size_of(value: Any, limit: int = MAX_SIZE) -> int:
+    """Characters (bytes) plus elements of ``value`` through nested containers, stopping
+    past ``limit``.
+
+    >>> size_of("abc"), size_of(["ab", ["c"]]), size_of(b"abcd"), size_of({"a": (1,)})
+    (3, 6, 4, 4)
+    """
+    return _measure(value, limit)[0]
+
+
+def check_size(
+    value: Any, what: str = "value", limit: int = MAX_SIZE, *, printed: bool = False
+) -> int:
+    """Refuse ``value`` when larger than ``limit`` (or, when it is about to become text,
+    when any part of it is not data); charge its size to the work budget."""
+    size, foreign = _measure(value, limit)
     if size > limit:
         raise limit_error(f"{what} is larger than {limit:,} characters")
+    if printed and foreign is not _NONE:
+        raise _not_data(value, foreign, what)
     charge(size)
     return size
+
+
+def check_printable(value: Any, what: str = "value") -> None:
+    """Refuse a value that is not data where it would become text.
+
+    >>> check_printable(["a", 1, {"b": None}])
+    >>> check_printable([len])
+    Traceback (most recent call last):
+    ...
+    simulator.engine.limits.NotDataError: value holds a function or method, which is not data ...
+    """
+    foreign = _measure(value, MAX_OUTPUT)[1]
+    if foreign is not _NONE:
+        raise _not_data(value, foreign, what)
+
+
+def _not_data(value: Any, foreign: Any, what: str) -> NotDataError:
+    # Only the type is named: the value's repr is what must not reach the trace.
+    verb = "is" if foreign is value else "holds"
+    return NotDataError(f"{what} {verb} {_kind(foreign)}, which is not data and cannot become text")
+
+
+def _kind(value: Any) -> str:
+    """What a value that is not data is, in words (never its ``repr``).
+
+    >>> _kind(len), _kind(dict), _kind(iter([])), _kind(math)
+    ('a function or method', 'a class', 'an iterator (add |list to use its items)', 'a module')
+    """
+    if isinstance(value, type):
+        return "a class"
+    if isinstance(value, ModuleType):
+        return "a module"
+    if isinstance(value, Iterator):
+        return "an iterator (add |list to use its items)"
+    if callable(value):
+        return "a function or method"
+    return f"a {type(value).__name__} object"
 
 
 def charge(amount: int) -> None:
     budget = current_budget()
     budget.work += amount
     if budget.work > MAX_WORK:
-        raise limit_error(f"the template does more than {MAX_WORK:,} characters of work")
-
-
-def check_printf(fmt: Any) -> None:
-    if not isinstance(fmt, str):
-        return
-    for match in re.finditer(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?", fmt):
-        for group in match.groups():
-            if group == "*" or (group and int(group) > MAX_WIDTH):
-                raise limit_error(f"format widths above {MAX_WIDTH} are not allowed")
-
-
-def check_format(fmt: str) -> None:
-    if re.search(r"\{[^{}]*\{", fmt):
-        raise limit_error("nested format fields are not allowed")
-    for field in re.findall(r"\{[^{}]*\}", fmt):
-        if any(int(digits) > MAX_WIDTH for digits in re.findall(r"\d+", field)):
-            raise limit_error(f"format widths above {MAX_WIDTH} are not allowed")
-
-
-def estimate_join(items: Any, separator: Any) -> None:
-    if isinstance(items, Iterator) or not isinstance(items, Iterable):
-        return  # iterators were materialised by the caller; nothing else can be joined
-    items = items if isinstance(items, list | tuple | str) else list(items)
-    sep = len(separator) if isinstance(separator, str) else 0
-    if size_of(items) + sep * len(items) > MAX_SIZE:
-        raise limit_error(f"joined text would be larger than {MAX_SIZE:,} characters")
-
-
-def estimate_replace(text: Any, old: Any, new: Any) -> None:
-    if not (isinstance(text, str) and isinstance(old, str) and isinstance(new, str)):
-        return
-    hits = text.count(old) if old else len(text) + 1
-    if len(text) + hits * max(len(new) - len(old), 0) > MAX_SIZE:
-        raise limit_error(f"replaced text would be larger than {MAX_SIZE:,} characters")
-
-
-def _width(value: Any) -> int:
-    """A padding or indent width given as a number or as the padding text itself."""
-    if isinstance(value, str):
-        return len(value)
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def estimate_indent(text: Any, width: Any) -> None:
-    """``indent``: every line may get ``width`` more characters."""
-    if isinstance(text, str):
-        lines = text.count("\n") + 1
-        if len(text) + lines * _width(width) > MAX_SIZE:
-            raise limit_error(f"indented text would be larger than {MAX_SIZE:,} characters")
-
-
-def estimate_json_indent(value: Any, indent: Any) -> None:
-    """``tojson(indent=n)``: each element goes on its own line, indented ``n`` per level
-    (a container takes two lines, opening and closing).
-
-    >>> estimate_json_indent([[1, 2], {"a": 3}], 2) is None
-    True
-    """
-    step = _width(indent)
-    check_width(step)
-    if not step:
-        return
-    total = 0
-    stack = [(value, 0)]
-    while stack:  # stops past the limit, so cyclic or huge values are cheap to refuse
-        item, depth = stack.pop()
-        container = isinstance(item, Mapping | list | tuple)
-        total += (depth * step + 1) * (2 if container else 1)
-        if total > MAX_SIZE:
-            raise limit_error(f"indented JSON would be larger than {MAX_SIZE:,} characters")
-        if isinstance(item, Mapping):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif container:
-            stack.extend((child, depth + 1) for child in item)
-
-
-MAX_SUMMED_SEQUENCES = 1_000
-"""Items ``sum`` may concatenate (each addition copies everything before it)."""
-
-
-def estimate_sum(items: Any, start: Any) -> None:
-    """``sum`` with a sequence ``start`` concatenates: quadratic, so the items are counted."""
-    sequence = isinstance(start, str | list | tuple)
-    if sequence and isinstance(items, list | tuple) and len(items) > MAX_SUMMED_SEQUENCES:
-        raise limit_error(f"sum() may concatenate at most {MAX_SUMMED_SEQUENCES:,} sequences")
+        raise limit_error(f"the template does more than {MAX_WORK:,} units of work")
 
 
 def check_width(value: Any) -> None:
     if isinstance(value, int) and value > MAX_WIDTH:
         raise limit_error(f"widths above {MAX_WIDTH} are not allowed")
-    if isinstance(value, str) and len(value) > MAX_WIDTH:
+    if isinstance(value, TEXT) and len(value) > MAX_WIDTH:
         raise limit_error(f"padding strings longer than {MAX_WIDTH} are not allowed")
-
-
-def check_method(obj: Any, args: tuple, kwargs: dict) -> tuple:
-    """Extra checks for well-known methods that can allocate a lot; returns the arguments
-    to call with (a generator given to ``str.join`` is materialised to be measured)."""
-    if isinstance(obj, Undefined):
-        return args
-    target = getattr(obj, "__wrapped__", obj)
-    owner = getattr(target, "__self__", None)
-    name = getattr(target, "__name__", "")
-    if owner is None or isinstance(owner, type | Undefined) or not isinstance(name, str):
-        return args
-    check_size(owner, "object")
-    if isinstance(owner, str):
-        if name in ("format", "format_map"):
-            check_format(owner)
-        elif name in _PADDERS:
-            for arg in (*args, *kwargs.values()):
-                check_width(arg)
-        elif name == "replace" and len(args) >= 2:
-            estimate_replace(owner, args[0], args[1])
-        elif name == "join" and args:
-            args = (list(args[0]), *args[1:])
-            estimate_join(args[0], owner)
-    elif name in _MUTATORS and isinstance(owner, list | dict | set):
-        budget = current_budget()
-        budget.stored += size_of((args, kwargs), MAX_STORED)
-        if budget.stored > MAX_STORED:
-            raise limit_error(f"containers may not grow by more than {MAX_STORED:,} in one render")
-    return args
 
 
 def check_power(base: Any, exponent: Any) -> None:
@@ -291,8 +293,16 @@ def check_power(base: Any, exponent: Any) -> None:
 
 
 def check_product(left: Any, right: Any) -> None:
+    """``*`` of a sequence (text, bytes, list, tuple) and a count, or of two integers.
+
+    >>> check_product(b"ab", 3)
+    >>> check_product("a".encode(), 10**9)
+    Traceback (most recent call last):
+    ...
+    simulator.engine.limits.TemplateLimitError: template limit: repeated values larger ...
+    """
     for seq, times in ((left, right), (right, left)):
-        if isinstance(seq, str | list | tuple) and isinstance(times, int):
+        if isinstance(seq, str | bytes | bytearray | list | tuple) and isinstance(times, int):
             if size_of(seq) * max(times, 0) > MAX_SIZE:
                 raise limit_error(f"repeated values larger than {MAX_SIZE:,} are not allowed")
             return

@@ -1,78 +1,86 @@
-"""PII masking (SPEC §3.6): what traces, API responses, the TUI and logs show.
+"""PII masking (SPEC §3.6): what traces, API responses, errors, the TUI and logs show.
 
-Two layers. First, attributes named in the workspace's ``piiAttributes`` (and the same
-names among trigger-event properties) are replaced *before* rendering, so a template
-never sees the raw value: e-mail ``j•••@e•••.com``, phone ``•••67`` (the last two
-digits), names the first letter ``J•••``, anything else ``•••``. Which rule applies
-follows the attribute's name (``*email*``, ``*phone*``/``*mobile*``, ``*name*``).
-Second, :func:`scrub` masks e-mail addresses and phone numbers that reach the output by
-other routes (free-text attributes, event properties, webhook bodies); the dry-run
-applies it to every string of a finished trace.
+Three layers, all applied by one :class:`Masker` built per subject
+(:func:`subject_masker`, or :func:`masker_for` from plain mappings):
 
-A phone number, for scrubbing, is 7 or more digits written with the usual separators
-(spaces, dots, dashes, parentheses, a leading ``+``, an ``x``/``ext`` extension) that is
-not part of a longer digit run and not a date. Templates glue values to letters
-(``COM+1 555…``, ``…4567hi``), so letters are no boundary: a run of 7+ digits inside an
-identifier (``ord_12345678``) is masked too. Over-masking a long number is preferred
-to leaking one.
+1. **By name.** Values under a name listed in the workspace's ``piiAttributes`` are
+   replaced (:func:`mask_attributes`), at any depth of attributes and event properties
+   (``contact.email`` is an ``email`` too; dotted names reach one path): e-mail
+   ``j•••@e•••.com``, phone ``•••67`` (the last two digits), names the first letter
+   ``J•••``, anything else ``•••``. Which rule applies follows the name (``*email*``,
+   ``*phone*``/``*mobile*``, ``*name*``).
+2. **By value.** Every value found in layer 1 (strings and numbers, the leaves of
+   lists and objects), and each of its word tokens of 3 or more letters or digits, is
+   replaced wherever else it occurs: other attributes, nested values, event
+   properties, keys, ids, rendered text, error messages. A whole value becomes its
+   masked form (``Mensah Holdings`` → ``M••• Holdings``), a token ``•••``. Matching is
+   case-insensitive and accepts the value URL-encoded (``%40``, ``%20``, ``+``) or
+   HTML-escaped (``&#64;``, ``&nbsp;``, ``&eacute;``, ``&#39;``) character by character.
+   A value or token matches as a word: not inside a longer run of letters or digits
+   (``Ana`` is masked in ``usr_plain_ana`` and ``AnaSmith``, not in ``analyst``).
+   An e-mail's tokens are those of its local part: its domain names a provider or an
+   employer, which journeys print in their own links; the whole address, domain
+   included, is masked wherever it occurs.
+3. **Detectors.** :func:`~simulator.engine.detectors.scrub` masks e-mail addresses and
+   phone numbers of anyone, in all the formats it lists.
+
+The dry-run masks the template context *before* rendering (:meth:`Masker.attributes`),
+so no filter (``replace``, ``reverse``, ``urlencode``, ``join``, slicing, base64) can
+transform a raw value into a form the later passes miss, and masks the finished trace
+again (:meth:`Masker.model`). The runtime renders the real message from raw values and
+keeps a copy masked the same way.
+
+Masked forms keep, by design, what SPEC §3.6 shows: a name's first letter, an e-mail's
+first letters and top-level domain, a phone's last two digits. What masking cannot
+hide: decisions. Audience rules and branch predicates run on raw values, so which path
+a subject took can reveal what a value is (a rule ``lastName equals "Mensah"`` that
+matched); journey content (ids, step names, template text) is shown as written.
 """
 
 from __future__ import annotations
 
+import html.entities
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import UnionType
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_origin
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from simulator.engine.detectors import (
+    MASK,
+    ScrubbingFilter,
+    mask_email,
+    mask_phone,
+    scrub,
+    scrub_id,
+)
+
+if TYPE_CHECKING:
+    from simulator.models import Subject
 
 __all__ = [
     "MASK",
+    "MASKED_DATA",
+    "MASKED_ID",
+    "MASKED_TEXT",
+    "Masker",
+    "ScrubbingFilter",
     "mask_attributes",
     "mask_email",
     "mask_name",
     "mask_phone",
     "mask_value",
+    "masker_for",
     "scrub",
     "scrub_id",
+    "subject_masker",
 ]
 
-MASK = "•••"
-
-# The TLD is one case run (``com``, ``Com``, ``COM``) so that text glued after an address
-# (``a@b.netRFERNANDES@…``) is not taken for part of it. The lookbehind lets a local part
-# start only where a run of its characters starts: the leftmost match is the same, but a
-# long run without an address is scanned once instead of once per character (quadratic).
-_EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+'-])[A-Za-z0-9._%+'-]+"
-    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:[A-Z][a-z]+|[a-z]{2,}|[A-Z]{2,})"
-)
-_PHONE = re.compile(r"(?<!\d)\+?\(?\d[\d \t().-]{5,}\d(?:\s*(?:x|ext\.?)\s*\d{1,6})?(?!\d)")
-_PHONE_HINT = re.compile(r"\d[\d \t().-]{5,}\d")  # cheap pre-check for _PHONE
-_INTERNATIONAL_PHONE = re.compile(r"\+\d[\d \t().-]{5,}\d")
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-
-
-def mask_email(value: str) -> str:
-    """``j•••@e•••.com``: first letters of the local part and domain, and the TLD.
-
-    >>> mask_email("jane.doe@example.co.uk")
-    'j•••@e•••.uk'
-    >>> mask_email("not an address")
-    '•••'
-    """
-    local, at, domain = value.strip().rpartition("@")
-    if not at or not local or "." not in domain:
-        return MASK
-    tld = domain.rsplit(".", 1)[1]
-    return f"{local[0]}{MASK}@{domain[0]}{MASK}.{tld}"
-
-
-def mask_phone(value: str) -> str:
-    """``•••67``: only the last two digits stay.
-
-    >>> mask_phone("+1 (617) 555-0142")
-    '•••42'
-    """
-    digits = re.sub(r"\D", "", value)
-    return f"{MASK}{digits[-2:]}" if len(digits) >= 2 else MASK
+M = TypeVar("M", bound=BaseModel)
 
 
 def mask_name(value: str) -> str:
@@ -110,85 +118,431 @@ def mask_value(name: str, value: Any) -> Any:
 
 
 def mask_attributes(attributes: Mapping[str, Any], pii: Iterable[str]) -> dict[str, Any]:
-    """A copy of ``attributes`` with every PII name masked (dotted names reach nested ones).
+    """A copy of ``attributes`` with every PII name masked, at any depth (a dotted name
+    reaches one path).
 
     >>> mask_attributes({"firstName": "Ana", "plan": "pro", "home": {"address": "1 Rd"}},
     ...                 ["firstName", "home.address"])
     {'firstName': 'A•••', 'plan': 'pro', 'home': {'address': '•••'}}
+    >>> mask_attributes({"contacts": [{"email": "bo@x.org"}]}, ["email"])
+    {'contacts': [{'email': 'b•••@x•••.org'}]}
     """
-    masked = dict(attributes)
-    for name in pii:
-        if name in masked:
-            masked[name] = mask_value(name, masked[name])
-        elif "." in name:
-            _mask_path(masked, name.split("."), name)
+    names = pii if isinstance(pii, frozenset) else frozenset(pii)
+    return _mask_tree(attributes, names, "")
+
+
+def _mask_tree(data: Mapping[str, Any], names: frozenset[str], prefix: str) -> dict[str, Any]:
+    masked: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if key in names or path in names:
+            masked[key] = mask_value(path if path in names else key, value)
+        else:
+            masked[key] = _mask_child(value, names, f"{path}.")
     return masked
 
 
-def _mask_path(data: dict[str, Any], parts: list[str], name: str) -> None:
-    head, rest = parts[0], parts[1:]
-    child = data.get(head)
-    if not isinstance(child, Mapping):
-        return
-    child = dict(child)
-    data[head] = child
-    if len(rest) == 1:
-        if rest[0] in child:
-            child[rest[0]] = mask_value(name, child[rest[0]])
+def _mask_child(value: Any, names: frozenset[str], prefix: str) -> Any:
+    if isinstance(value, Mapping):
+        return _mask_tree(value, names, prefix)
+    if isinstance(value, list | tuple):
+        return [_mask_child(item, names, prefix) for item in value]
+    return value
+
+
+# --- by value --------------------------------------------------------------------------
+
+MASKED_TEXT = "journeysim:masked-text"
+"""Annotated metadata of a model field holding free text (see :meth:`Masker.model`)."""
+MASKED_DATA = "journeysim:masked-data"
+"""Annotated metadata of a model field holding subject data (keys and values masked)."""
+MASKED_ID = "journeysim:masked-id"
+"""Annotated metadata of a model field holding a subject's identifier."""
+
+_TOKEN = re.compile(r"[^\W_]+")
+_ANCHOR = re.compile(r"[A-Za-z0-9]{3,}")
+# A needle is a word: not inside a longer run of letters or digits, except at a
+# camelCase seam (``kwameMensah``) or after a URL escape (``%40Mensah``).
+_BEFORE = r"(?:(?<![^\W_])|(?<=%[0-9A-Fa-f]{2})|(?<=[a-z0-9])(?=[A-Z]))"
+_AFTER = r"(?:(?![^\W_])|(?<=[a-z0-9])(?=[A-Z]))"
+_SPACE = r"(?:[\s\u00a0\u202f]|\+|%20|%C2%A0|&nbsp;|&\#0*(?:32|160);|&\#x0*(?:20|a0);)+"
+_EXTRA_FORMS = {"@": ("＠", "&commat;"), ".": ("．", "。", "&period;"), "'": ("&apos;",)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Needle:
+    text: str
+    """The raw value or token, as found."""
+    replacement: str
+    anchor: str | None
+    """The longest ASCII run of letters and digits, lowercased: any form of the needle
+    (URL-encoded, escaped) contains it, so text without it cannot match."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Masker:
+    """Masks one subject's PII on every surface; build it with :func:`subject_masker`.
+
+    >>> m = masker_for(["lastName", "email"], {"lastName": "Mensah",
+    ...                "email": "kwame.mensah@example.org", "company": "Mensah Ltd"})
+    >>> m.text("ref KWAME.MENSAH%40EXAMPLE.ORG, mensah_corp, or call +44 7700 900123")
+    'ref K•••@E•••.ORG, M•••_corp, or call •••23'
+    >>> m.text("Kwame&nbsp;Mensah, kwame%2Emensah, kwame.mensah@example.org")
+    '•••&nbsp;M•••, •••%2EM•••, k•••@e•••.org'
+    >>> m.attributes({"lastName": "Mensah", "company": "Mensah Ltd", "Mensah": 1})
+    {'lastName': 'M•••', 'company': 'M••• Ltd', 'M•••': 1}
+    >>> m.identifier("kwame-42"), m.identifier("+44 7700 900123")
+    ('•••-42', '•••23')
+    """
+
+    pii: frozenset[str]
+    needles: tuple[_Needle, ...] = ()
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _anchors: tuple[tuple[bytes, bool, bool], ...] = field(default=(), repr=False)
+    """``(anchor, starts a word, ends a word)`` of the needles: the pre-check."""
+    _always: bool = field(default=False, repr=False)
+    """Some needle has no anchor: every text is searched."""
+
+    # --- strings
+
+    def text(self, text: str) -> str:
+        """Free text masked: any e-mail address or phone number, then the subject's
+        values (detectors first: a token masked inside an address would hide the
+        address from them)."""
+        return self.by_value(scrub(text))
+
+    def identifier(self, identifier: str) -> str:
+        """An id masked: as a whole when it is an e-mail address or a phone number
+        (:func:`~simulator.engine.detectors.scrub_id`), then the subject's values in it."""
+        return self.by_value(scrub_id(identifier))
+
+    def by_value(self, text: str) -> str:
+        """``text`` with the subject's values and tokens replaced (no detectors)."""
+        if self._pattern is None or not self._may_occur(text):
+            return text
+        return self._pattern.sub(self._replace, text)
+
+    # --- data
+
+    def attributes(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Subject data (attributes or event properties) as every surface shows it and
+        as dry-run templates see it: PII names masked, then :meth:`data`."""
+        return self.data(_mask_tree(data, self.pii, ""))
+
+    def data(self, value: Any) -> Any:
+        """``value`` with every string in it masked as :meth:`text`, keys included (two
+        keys that mask alike keep the first one's value); a number whose digits are a
+        value of the subject becomes ``•••``."""
+        strings: list[str] = []
+        _collect_data(value, strings)
+        return self._data(value, self._pattern is not None and self._may_occur("\n".join(strings)))
+
+    def _data(self, value: Any, by_value: bool) -> Any:
+        if isinstance(value, str):
+            value = scrub(value)
+            return self._pattern.sub(self._replace, value) if by_value else value  # type: ignore[union-attr]
+        if isinstance(value, Mapping):
+            masked: dict[Any, Any] = {}
+            for key, item in value.items():
+                shown = self._data(key, by_value) if isinstance(key, str) else key
+                if shown not in masked:
+                    masked[shown] = self._data(item, by_value)
+            return masked
+        if isinstance(value, list | tuple):
+            return [self._data(item, by_value) for item in value]
+        if by_value and isinstance(value, int | float) and not isinstance(value, bool):
+            digits = str(value)
+            return MASK if self.by_value(digits) != digits else value
+        return value
+
+    # --- models
+
+    def model(self, model: M) -> M:
+        """A copy of ``model`` (a trace or any part of one) with the fields marked
+        :data:`MASKED_TEXT`, :data:`MASKED_DATA` or :data:`MASKED_ID` masked, in nested
+        models too; ``model`` itself when nothing changes."""
+        if self._pattern is None:
+            return model
+        if not self._always and not self._may_occur("\n".join(_model_strings(model, []))):
+            return model
+        return _masked_model(model, self)
+
+    # --- internals
+
+    def _may_occur(self, text: str) -> bool:
+        """Whether a needle may occur in ``text`` (never false when one does): an
+        anchor occurs where its needle could start or end a word. ``bytes.find`` on the
+        ASCII-lowered UTF-8 text is far faster than the needles' pattern (and than
+        ``str.lower``), and most texts hold none."""
+        if self._always:
+            return True
+        raw = text.encode("utf-8", "surrogatepass")
+        lowered = raw.lower()
+        for anchor, starts, ends in self._anchors:
+            at = lowered.find(anchor)
+            while at >= 0:
+                if (not starts or _word_starts(raw, at)) and (
+                    not ends or _word_ends(raw, at + len(anchor))
+                ):
+                    return True
+                at = lowered.find(anchor, at + 1)
+        return False
+
+    def _replace(self, match: re.Match[str]) -> str:
+        return self.needles[(match.lastindex or 1) - 1].replacement
+
+
+def masker_for(pii: Iterable[str], *sources: Mapping[str, Any]) -> Masker:
+    """The masker of the PII values found under ``pii`` names in ``sources`` (a
+    subject's attributes, its events' properties...).
+
+    >>> masker_for(["firstName"], {"firstName": "Ana"}).text("Ana, Banana, ANA_x")
+    'A•••, Banana, A•••_x'
+    """
+    names = frozenset(pii)
+    found: list[tuple[str, Any]] = []
+    for source in sources:
+        found.extend(_pii_values(source, names, ""))
+    return _masker(names, tuple(dict.fromkeys(_leaf_key(n, v) for n, v in found)))
+
+
+def subject_masker(subject: Subject, pii: Iterable[str], *more: Mapping[str, Any]) -> Masker:
+    """The masker of ``subject``: the PII values of its attributes, of its events'
+    properties (scripted future events too) and of ``more`` (a trigger event's)."""
+    sources: list[Mapping[str, Any]] = [subject.attributes]
+    sources += [event.properties for event in subject.events]
+    sources += [event.properties for event in subject.future_events]
+    return masker_for(pii, *sources, *more)
+
+
+def _pii_values(data: Mapping[str, Any], names: frozenset[str], prefix: str) -> Iterator:
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if key in names or path in names:
+            yield from _leaves(path if path in names else key, value)
+        elif isinstance(value, Mapping):
+            yield from _pii_values(value, names, f"{path}.")
+        elif isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, Mapping):
+                    yield from _pii_values(item, names, f"{path}.")
+
+
+def _leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for item in value.values():
+            yield from _leaves(name, item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _leaves(name, item)
+    elif isinstance(value, str | int | float) and not isinstance(value, bool):
+        yield name, value
+
+
+def _leaf_key(name: str, value: Any) -> tuple[str, str, bool]:
+    return name, str(value), isinstance(value, str)
+
+
+@lru_cache(maxsize=4096)
+def _masker(names: frozenset[str], leaves: tuple[tuple[str, str, bool], ...]) -> Masker:
+    needles: dict[str, _Needle] = {}
+    for name, text, is_text in leaves:
+        whole = text.strip()
+        shown = mask_value(name, whole) if is_text else MASK
+        if len(whole) >= 3:
+            needles.setdefault(whole.lower(), _Needle(whole, shown, _anchor(whole)))
+    for name, text, _ in leaves:
+        for token in _tokens(name, text.strip()):
+            needles.setdefault(token.lower(), _Needle(token, MASK, _anchor(token)))
+    if not needles:
+        return Masker(names)
+    ordered = tuple(sorted(needles.values(), key=lambda n: (-len(n.text), n.text)))
+    anchors = tuple(dict.fromkeys(_anchor_check(n) for n in ordered if n.anchor is not None))
+    return Masker(
+        names,
+        ordered,
+        _compile(tuple(n.text for n in ordered)),
+        anchors,
+        any(n.anchor is None for n in ordered),
+    )
+
+
+def _tokens(name: str, text: str) -> list[str]:
+    local, at, domain = text.rpartition("@")
+    if at and local and "." in domain:
+        text = local  # an e-mail's tokens are those of its local part
+    return [token for token in _TOKEN.findall(text) if len(token) >= 3]
+
+
+def _anchor(text: str) -> str | None:
+    """The needle's longest ASCII run, from an e-mail's local part when it has one (the
+    domain, ``example``, is in every journey's links: a poor pre-check)."""
+    local, at, _ = text.rpartition("@")
+    runs = _ANCHOR.findall(local) if at else []
+    runs = runs or _ANCHOR.findall(text)
+    return max(runs, key=len).lower() if runs else None
+
+
+def _anchor_check(needle: _Needle) -> tuple[bytes, bool, bool]:
+    """The anchor and whether the needle's word boundaries fall on its ends."""
+    anchor, lowered = needle.anchor or "", needle.text.lower()
+    return anchor.encode(), lowered.startswith(anchor), lowered.endswith(anchor)
+
+
+def _word_starts(raw: bytes, at: int) -> bool:
+    """A loose form of the patterns' word start on UTF-8 bytes (it may say yes more
+    often, never less: a non-ASCII neighbour counts as a boundary)."""
+    return (
+        at == 0
+        or not raw[at - 1 : at].isalnum()
+        or raw[at : at + 1].isupper()
+        or raw[at - 3 : at - 2] == b"%"
+    )
+
+
+def _word_ends(raw: bytes, end: int) -> bool:
+    return end >= len(raw) or not raw[end : end + 1].isalnum() or raw[end : end + 1].isupper()
+
+
+@lru_cache(maxsize=4096)
+def _compile(texts: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = []
+    for text in texts:
+        before = _BEFORE if text[0].isalnum() else ""
+        after = _AFTER if text[-1].isalnum() else ""
+        alternatives.append(f"({before}(?i:{_forms(text)}){after})")
+    return re.compile("|".join(alternatives))
+
+
+def _forms(text: str) -> str:
+    """A pattern matching ``text`` plain, URL-encoded or HTML-escaped, char by char."""
+    parts: list[str] = []
+    for char in text:
+        if char.isspace():
+            if not parts or parts[-1] != _SPACE:
+                parts.append(_SPACE)
+        elif char.isascii() and char.isalnum():
+            parts.append(char)
+        else:
+            parts.append(_char_forms(char))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1024)
+def _char_forms(char: str) -> str:
+    point = ord(char)
+    forms = [re.escape(char), re.escape(quote(char, safe="")), rf"&\#0*{point};"]
+    forms.append(rf"&\#x0*{point:x};")
+    named = html.entities.codepoint2name.get(point)
+    if named:
+        forms.append(f"&{named};")
+    forms.extend(re.escape(extra) for extra in _EXTRA_FORMS.get(char, ()))
+    return "(?:" + "|".join(dict.fromkeys(forms)) + ")"
+
+
+# --- models ----------------------------------------------------------------------------
+
+
+def _model_strings(model: BaseModel, out: list[str]) -> list[str]:
+    """Every string :func:`_masked_model` would look at, appended to ``out`` (keys and
+    numbers of data too)."""
+    for name, how in _plan(type(model)):
+        value = getattr(model, name)
+        if value is None:
+            continue
+        kind = how[0]
+        if kind == "list":
+            for item in value:
+                _strings_of(how[1], item, out)
+        else:
+            _strings_of(kind, value, out)
+    return out
+
+
+def _strings_of(kind: str, value: Any, out: list[str]) -> None:
+    if kind == "model":
+        _model_strings(value, out)
+    elif kind == MASKED_DATA:
+        _collect_data(value, out)
     else:
-        _mask_path(child, rest, name)
+        out.append(value)
 
 
-def scrub(text: str) -> str:
-    """Mask e-mail addresses and phone numbers anywhere in ``text``.
-
-    >>> scrub("write to ana.r@example.com or call +1 (617) 555-0142 before 2026-06-08")
-    'write to a•••@e•••.com or call •••42 before 2026-06-08'
-    >>> scrub("tel555-123-4567x89hi, 12 items at 1234.50 on 2026-06-08T14:00:00Z")
-    'tel•••67hi, 12 items at 1234.50 on 2026-06-08T14:00:00Z'
-    """
-    text = _scrub_emails(text)
-    if _PHONE_HINT.search(text):
-        text = _PHONE.sub(_phone_match, text)
-    return text
-
-
-def scrub_id(identifier: str) -> str:
-    """An identifier as a trace shows it: e-mail addresses masked, and the whole id masked
-    when it is a phone number in international form (``+`` and digits).
-
-    Other digit runs stay: ids such as ``syn_363379742f80b51b``, UUIDs and database
-    numbers would be unrecognisable if masked like phone numbers in free text.
-
-    >>> scrub_id("ana.r@example.com"), scrub_id("+44 7700 900123"), scrub_id("usr_12345678")
-    ('a•••@e•••.com', '•••23', 'usr_12345678')
-    """
-    if _INTERNATIONAL_PHONE.fullmatch(identifier.strip()):
-        return mask_phone(identifier)
-    return _scrub_emails(identifier)
+def _collect_data(value: Any, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            out.append(str(key))
+            _collect_data(item, out)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect_data(item, out)
+    elif value is not None:
+        out.append(str(value))
 
 
-def _scrub_emails(text: str) -> str:
-    if "@" in text:
-        for _ in range(3):  # addresses glued to addresses need another pass
-            cleaned = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
-            if cleaned == text:
-                break
-            text = cleaned
-    return text
+def _masked_model(model: M, masker: Masker) -> M:
+    changes: dict[str, Any] = {}
+    for name, how in _plan(type(model)):
+        value = getattr(model, name)
+        if value is None:
+            continue
+        masked = _apply(how, value, masker)
+        if masked is not value and masked != value:
+            changes[name] = masked
+    return model.model_copy(update=changes) if changes else model
 
 
-def _phone_match(match: re.Match[str]) -> str:
-    found = match.group(0)
-    if _DATE.search(found):  # a date is no phone number, but a number may follow it
-        pieces = _DATE.split(found)
-        return "".join(p if _DATE.fullmatch(p) else _PHONE.sub(_phone_only, p) for p in pieces)
-    return _phone_only(match)
+def _apply(how: tuple[str, ...], value: Any, masker: Masker) -> Any:
+    kind, rest = how[0], how[1:]
+    if kind == "list":
+        return [_apply(rest, item, masker) for item in value]
+    if kind == MASKED_TEXT:
+        return masker.text(value)
+    if kind == MASKED_DATA:
+        return masker.data(value)
+    if kind == MASKED_ID:
+        return masker.identifier(value)
+    return _masked_model(value, masker)
 
 
-def _phone_only(match: re.Match[str]) -> str:
-    found = match.group(0)
-    number = re.split(r"\s*(?:x|ext\.?)\s*(?=\d)", found)[0]
-    if sum(ch.isdigit() for ch in number) < 7:
-        return found
-    return mask_phone(number)
+_PLANNING: set[type] = set()
+
+
+@lru_cache(maxsize=256)
+def _plan(cls: type[BaseModel]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The fields of ``cls`` to mask and how (``("list", "model")`` for a list of
+    models); models with nothing to mask, however deep, are left out."""
+    _PLANNING.add(cls)
+    try:
+        plan = []
+        for name, info in cls.model_fields.items():
+            how = _how(info.annotation, tuple(info.metadata))
+            if how is not None:
+                plan.append((name, how))
+        return tuple(plan)
+    finally:
+        _PLANNING.discard(cls)
+
+
+def _how(annotation: Any, metadata: tuple[Any, ...] = ()) -> tuple[str, ...] | None:
+    for marker in (MASKED_TEXT, MASKED_DATA, MASKED_ID):
+        if marker in metadata:
+            return (marker,)
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _how(get_args(annotation)[0], tuple(annotation.__metadata__))
+    if origin is Union or origin is UnionType:
+        for arg in get_args(annotation):
+            if arg is not type(None):
+                found = _how(arg)
+                if found is not None:
+                    return found
+        return None
+    if origin is list:
+        inner = _how(get_args(annotation)[0])
+        return ("list", *inner) if inner is not None else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return ("model",) if annotation in _PLANNING or _plan(annotation) else None
+    return None

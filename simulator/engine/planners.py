@@ -74,7 +74,9 @@ class StepContext:
     """The subject with every event known to the driver; evaluators ignore future ones."""
     now: datetime
     sends: tuple[datetime, ...] = ()
-    """Times of the subject's earlier sends (history plus this execution)."""
+    """Times of the subject's earlier sends (its history), sorted."""
+    recent_sends: tuple[datetime, ...] = ()
+    """Times of this execution's sends so far, sorted."""
     overrides: frozenset[Override] = frozenset()
     arm_stats: ArmStatsByStep | None = None
     seed: int = 0
@@ -120,6 +122,7 @@ def plan_send(step: SendStep, ctx: StepContext) -> StepPlan:
         sends=ctx.sends,
         overrides=ctx.overrides,
         recipient=recipient,
+        recent=ctx.recent_sends,
     )
     if outcome.decision is Decision.EXECUTED:
         effects = (Deliver(channel, comm), Goto(step.next))

@@ -5,17 +5,23 @@ Context of every template (SPEC §3.6): the subject's attributes at top level
 ``journey`` (``id``, ``name``) and ``workspace`` (``id``, ``name``); those four names
 win over attributes of the same name; an attribute whose value is ``null`` is missing
 (it renders empty and is listed, rather than printing ``None``). The dry-run builds
-the context *masked* (:func:`render_context` with ``masked=True``), so templates never
-see raw PII; the runtime's delivery path alone renders unmasked.
+the context *masked* (:func:`render_context` with ``masked=True``: the subject's
+:class:`~simulator.engine.masking.Masker` over attributes, event properties and
+``endUserId``), so templates never see raw PII, nor any form of it a filter could
+transform; the runtime's delivery path alone renders unmasked.
 
 Bodies that look like HTML render with autoescape; subject lines, plain bodies and
 webhook bodies do not. Missing variables render empty and are reported; a template
-that fails to compile or to render gives a :class:`RenderResult` with ``error`` set
-(never an exception). Compiled templates are cached by source.
+that fails to compile or to render, whatever the exception (an index past the end, a
+``TypeError``, ``RecursionError``, ``OverflowError``, a sandbox limit, a value that is
+not data), gives a :class:`RenderResult` with ``error`` set, never an exception.
+Errors name types, never memory addresses (``at 0x7f…`` is cut from any message), so
+traces stay deterministic. Compiled templates are cached by source.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +29,7 @@ from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError
 
-from simulator.engine.masking import mask_attributes
+from simulator.engine.masking import subject_masker
 from simulator.models import Channel, Communication, Journey, Subject
 from simulator.templating import environment, looks_like_html, recording_missing
 from simulator.world import World
@@ -49,13 +55,13 @@ def render_context(
     masked: bool = True,
 ) -> dict[str, Any]:
     """The variables templates see; masked unless this is a real delivery."""
-    ws = world.workspace
-    attributes = subject.attributes
-    event = dict(trigger_properties)
+    attributes, event = subject.attributes, dict(trigger_properties)
+    end_user_id = subject.end_user_id
     if masked:
-        attributes = mask_attributes(attributes, ws.pii_attributes)
-        event = mask_attributes(event, ws.pii_attributes)
-    return context_of(attributes, event, subject.end_user_id, journey, world)
+        masker = subject_masker(subject, world.workspace.pii_attributes, event)
+        attributes, event = masker.attributes(attributes), masker.attributes(event)
+        end_user_id = masker.identifier(end_user_id)
+    return context_of(attributes, event, end_user_id, journey, world)
 
 
 def context_of(
@@ -98,7 +104,7 @@ def render_template(
     except TemplateSyntaxError as exc:
         return RenderResult(error=f"line {exc.lineno or 1}: {exc.message or exc}")
     except Exception as exc:  # RecursionError on absurd nesting, limits at compile time
-        return RenderResult(error=f"{type(exc).__name__}: {exc}")
+        return RenderResult(error=_runtime_error(exc))
     with recording_missing() as missing:
         try:
             text = template.render(context)
@@ -127,14 +133,20 @@ def render_message(
 
 
 def _names(missing: set[str]) -> tuple[str, ...]:
-    return tuple(sorted(name for name in missing if not name.startswith("_")))
+    return tuple(sorted(n for n in missing if isinstance(n, str) and not n.startswith("_")))
+
+
+_ADDRESS = re.compile(r"\s*\bat 0x[0-9a-fA-F]+|0x[0-9a-fA-F]{6,}")
 
 
 def _runtime_error(exc: Exception) -> str:
     line = _template_line(exc)
     where = f"line {line}: " if line else ""
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return f"{where}{type(exc).__name__}: {message}"
+    try:
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    except Exception:  # an exception whose text cannot be made
+        message = type(exc).__name__
+    return f"{where}{type(exc).__name__}: {_ADDRESS.sub('', str(message))}"
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -1,10 +1,13 @@
 """Resource limits for the Jinja2 sandbox (untrusted templates arrive from imports).
 
 Jinja2's ``SandboxedEnvironment`` stops attribute walks (``__class__``,
-``__globals__``...) but not resource abuse: ``'a' * 10**9``, ``9**9**9`` (folded at
-*compile* time), nested ``range`` loops, runaway macro recursion, padding widths such as
-``'x'|center(10**9)``, or structures that explode when printed. :class:`LimitedSandbox`
-adds a per-render budget and size checks on every route that can allocate or loop:
+``__globals__``...) but not resource abuse: ``'a' * 10**9``, ``'a'.encode() * 10**9``,
+``9**9**9`` (folded at *compile* time), nested ``range`` loops, runaway macro recursion,
+padding widths such as ``'x'|center(10**9)``, or structures that explode when printed.
+:class:`LimitedSandbox` adds a per-render budget and size checks on every route that can
+allocate or loop. Sizes count every sequence-like value (``str``, ``bytes``,
+``bytearray``, ``list``, ``tuple``, ``dict``, ``set``) and the methods that grow one are
+estimated before they run, on ``bytes`` as on ``str`` (:mod:`.growth`):
 
 * every ``for`` iterable is wrapped by the code generator and charged per iteration;
 * ``range`` is capped at :data:`MAX_RANGE` items, ``lipsum`` at a few paragraphs;
@@ -17,11 +20,25 @@ adds a per-render budget and size checks on every route that can allocate or loo
 * filters whose output can dwarf their input are estimated *before* they run:
   ``center``/``indent``/``tojson`` widths, ``join``/``join_values`` separators,
   ``replace``, ``batch``/``slice`` counts, ``sum`` over sequences (quadratic);
+  ``urlize`` targets, printf ``%`` and the ``format`` filter (conversions times what
+  they print);
 * every call is counted, depth-limited (recursion) and its arguments and result are
   size-checked; container mutations (``append``, ``update``...) are charged to a
-  per-render storage budget; ``str.format``/padding methods refuse huge widths;
+  per-render storage budget; padding methods refuse huge widths, ``expandtabs``,
+  ``replace``, ``join`` and ``translate`` are estimated, and ``str.format`` runs in a
+  formatter that bounds its output field by field;
 * everything a render outputs, including into macro and ``set`` block buffers, is
-  charged to a work budget, and the final output is capped.
+  charged to a work budget, and the final output is capped;
+* time is charged to the same budget: each block charges its statements' nodes every
+  time it runs (a loop body per iteration, a macro per call), each filter or test call
+  a fixed cost, and filters that work item by item or word by word per item, so a
+  template that builds nothing large still cannot run for seconds.
+
+Values that are not data (functions, methods, classes, modules, generators, Jinja's own
+helper objects) never become text: printing one, joining it with ``~``, formatting it or
+giving it to a filter raises :class:`NotDataError`, since its ``repr`` would put a
+memory address (``0x7f…``) in the trace. Tests (``is callable``, ``is defined``) may
+still look at them.
 
 Breaking a limit raises :class:`TemplateLimitError` (a ``SecurityError``), which the
 renderer reports as a template error. Limits are far above what a real message needs.
@@ -30,17 +47,22 @@ renderer reports as a template error. Limits are far above what a real message n
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import update_wrapper
 from typing import Any
 
 from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator
+from jinja2.optimizer import Optimizer
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum, pass_context
-from markupsafe import Markup
+from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
+from jinja2.utils import Namespace, generate_lorem_ipsum, pass_context
+from jinja2.visitor import NodeTransformer
+from markupsafe import EscapeFormatter, Markup
 
+from simulator.engine.growth import check_format, check_method, check_printf
+from simulator.engine.guards import GuardedRegistry
 from simulator.engine.limits import (
     MAX_CALLS,
     MAX_DEPTH,
@@ -49,20 +71,16 @@ from simulator.engine.limits import (
     MAX_RANGE,
     MAX_SIZE,
     MAX_WORK,
+    SEQUENCES,
+    STEP_COST,
+    NotDataError,
     TemplateLimitError,
     charge,
-    check_method,
     check_power,
-    check_printf,
+    check_printable,
     check_product,
     check_size,
-    check_width,
     current_budget,
-    estimate_indent,
-    estimate_join,
-    estimate_json_indent,
-    estimate_replace,
-    estimate_sum,
     fresh_budget,
     limit_error,
     reset_budget,
@@ -79,112 +97,10 @@ __all__ = [
     "MAX_WORK",
     "LimitedSandbox",
     "LimitedTemplate",
+    "NotDataError",
     "TemplateLimitError",
     "size_of",
 ]
-
-
-def _guard_filter(name: str, func: Callable) -> Callable:
-    """Wrap a filter or test: size-check its arguments and result, plus per-filter rules."""
-    leading = 0 if _PassArg.from_obj(func) is None else 1
-
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if len(args) > leading and isinstance(args[leading], Iterator):
-            # Materialise generators (``map``, ``select``...) so they can be measured.
-            args = (*args[:leading], list(args[leading]), *args[leading + 1 :])
-        data = list(args[leading:])
-        for value in (*data, *kwargs.values()):
-            check_size(value, f"input of {name!r}")
-        _FILTER_RULES.get(name, _no_rule)(data, kwargs)
-        result = func(*args, **kwargs)
-        if isinstance(result, str | list | tuple | dict):
-            check_size(result, f"result of {name!r}")
-        return result
-
-    return update_wrapper(guarded, func)
-
-
-def _no_rule(args: list, kwargs: dict) -> None:
-    return None
-
-
-def _arg(args: list, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
-    if name in kwargs:
-        return kwargs[name]
-    return args[index] if len(args) > index else default
-
-
-def _rule_width(args: list, kwargs: dict) -> None:
-    check_width(_arg(args, kwargs, 1, "width"))
-
-
-def _rule_indent(args: list, kwargs: dict) -> None:
-    width = _arg(args, kwargs, 1, "width", 4)
-    check_width(width)
-    estimate_indent(_arg(args, kwargs, 0, "s"), width)
-
-
-def _rule_join_values(args: list, kwargs: dict) -> None:
-    value = _arg(args, kwargs, 0, "value")
-    if isinstance(value, list | tuple):  # any other value stands alone, unjoined
-        estimate_join(value, _arg(args, kwargs, 1, "separator", ", "))
-
-
-def _rule_wordwrap(args: list, kwargs: dict) -> None:
-    width = _arg(args, kwargs, 1, "width", 79)
-    wrap = _arg(args, kwargs, 3, "wrapstring", "\n")
-    if isinstance(width, int) and width < 1:
-        raise limit_error("wordwrap needs a positive width")
-    if isinstance(wrap, str) and len(wrap) > 16:
-        raise limit_error("wordwrap strings longer than 16 characters are not allowed")
-
-
-def _rule_count(args: list, kwargs: dict, name: str) -> None:
-    count = _arg(args, kwargs, 1, name)
-    if isinstance(count, int) and count > MAX_RANGE:
-        raise limit_error(f"{name} above {MAX_RANGE} is not allowed")
-
-
-_FILTER_RULES: dict[str, Callable[[list, dict], None]] = {
-    "center": _rule_width,
-    "indent": _rule_indent,
-    "wordwrap": _rule_wordwrap,
-    "format": lambda args, kwargs: check_printf(_arg(args, kwargs, 0, "value")),
-    "replace": lambda args, kwargs: estimate_replace(
-        _arg(args, kwargs, 0, "s"), _arg(args, kwargs, 1, "old"), _arg(args, kwargs, 2, "new")
-    ),
-    "join": lambda args, kwargs: estimate_join(
-        _arg(args, kwargs, 0, "value", []), _arg(args, kwargs, 1, "d", "")
-    ),
-    "batch": lambda args, kwargs: _rule_count(args, kwargs, "linecount"),
-    "slice": lambda args, kwargs: _rule_count(args, kwargs, "slices"),
-    "tojson": lambda args, kwargs: estimate_json_indent(
-        _arg(args, kwargs, 0, "value"), _arg(args, kwargs, 1, "indent")
-    ),
-    "sum": lambda args, kwargs: estimate_sum(
-        _arg(args, kwargs, 0, "iterable"), _arg(args, kwargs, 2, "start", 0)
-    ),
-    # journeysim's own filters (simulator.filters), registered after construction
-    "join_values": _rule_join_values,
-}
-
-
-class _GuardedRegistry(dict):
-    """``filters``/``tests`` of a :class:`LimitedSandbox`: whatever is registered, at any
-    time (``simulator.templating`` adds journeysim's own filters after construction),
-    is wrapped by :func:`_guard_filter`."""
-
-    def __setitem__(self, name: str, func: Callable) -> None:
-        super().__setitem__(name, _guard_filter(name, func))
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        for name, func in dict(*args, **kwargs).items():
-            self[name] = func
-
-    def setdefault(self, name: str, func: Callable | None = None) -> Callable | None:
-        if name not in self:
-            self[name] = func
-        return self[name]
 
 
 def _limited_range(*args: int) -> range:
@@ -215,22 +131,94 @@ def _seeded_random(context: Context, seq: Any) -> Any:
     return items[random.Random(repr(items)).randrange(len(items))]
 
 
+class _LimitedFormatter(SandboxedFormatter):
+    """``str.format`` in the sandbox: every field must be data, and the text made so far
+    is bounded field by field (``('{0}' * 30000).format('x' * 90000)`` stops at once)."""
+
+    def __init__(self, env: Any, **kwargs: Any) -> None:
+        super().__init__(env, **kwargs)
+        self._made = 0
+
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        obj, first = super().get_field(field_name, args, kwargs)
+        check_printable(obj, "format field")
+        return obj, first
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        text = super().format_field(value, format_spec)
+        self._made += len(text)
+        if self._made > MAX_SIZE:
+            raise limit_error(f"formatted text would be larger than {MAX_SIZE:,} characters")
+        return text
+
+
+class _LimitedEscapeFormatter(_LimitedFormatter, EscapeFormatter):
+    pass
+
+
+_BODIES = frozenset({"body", "else_"})
+
+
+def _steps(node: nodes.Node) -> int:
+    """Nodes of a statement that run whenever its block runs: nested blocks (loop and
+    ``if`` bodies, macro bodies) are charged when they run, by themselves.
+
+    >>> from jinja2 import Environment
+    >>> [_steps(n) for n in Environment().parse("{% if a.b %}{{ c }}{% endif %}{{ d }}").body]
+    [3, 2]
+    """
+    count = 0
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        count += 1
+        statement = isinstance(item, nodes.Stmt)
+        for name, value in item.iter_fields():
+            if statement and name in _BODIES:
+                continue
+            if isinstance(value, nodes.Node):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(child for child in value if isinstance(child, nodes.Node))
+    return count
+
+
+def _joins(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Concat) or node.find(nodes.Concat) is not None
+
+
+class _LimitedOptimizer(Optimizer):
+    """Jinja's constant folding, except of ``~`` (and what holds one): folding would join
+    values into text at compile time, past the run-time check that refuses non-data
+    (``{{ ''.upper ~ '' }}`` would print a method's address)."""
+
+    def generic_visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> nodes.Node:
+        if isinstance(node, nodes.Expr) and _joins(node):
+            return NodeTransformer.generic_visit(self, node, *args, **kwargs)
+        return super().generic_visit(node, *args, **kwargs)
+
+
 class _LimitedCodeGenerator(CodeGenerator):
     """Wraps loop iterables, literals, ``~`` and comparison operands in runtime guards."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.optimizer is not None:
+            self.optimizer = _LimitedOptimizer(self.environment)
         self._loop_iterables: set[int] = set()
         self._sized: set[int] = set()
+        self._joined: set[int] = set()
 
     def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
         if isinstance(node, nodes.Concat):
-            self._sized.update(id(child) for child in node.nodes)
+            self._joined.update(id(child) for child in node.nodes)
         elif isinstance(node, nodes.Compare):
             self._sized.add(id(node.expr))
             self._sized.update(id(op.expr) for op in node.ops)
         if id(node) in self._loop_iterables:
             return self._wrapped("environment.jsim_iterate(", node, args, kwargs)
+        if id(node) in self._joined:
+            return self._wrapped("environment.jsim_text(", node, args, kwargs)
         literal = isinstance(node, nodes.List | nodes.Dict) or (
             isinstance(node, nodes.Tuple) and node.ctx == "load"
         )
@@ -244,10 +232,28 @@ class _LimitedCodeGenerator(CodeGenerator):
         self.write(")")
         return result
 
+    def blockvisit(self, body: Iterable[nodes.Node], frame: Any) -> None:
+        # Every block charges its steps each time it runs, so time is bounded by the
+        # work budget however the template nests or repeats its blocks.
+        body = list(body)
+        steps = sum(map(_steps, body))
+        if steps:
+            self.writeline(f"environment.jsimcharge({steps * STEP_COST})")
+        super().blockvisit(body, frame)
+
     def visit_For(self, node: nodes.For, frame: Any) -> None:
         self._loop_iterables.add(id(node.iter))
         super().visit_For(node, frame)
         self._loop_iterables.discard(id(node.iter))
+
+    def _output_child_to_const(self, node: nodes.Expr, frame: Any, finalize: Any) -> str:
+        # Jinja folds constant output (``{{ ''.upper }}``) at compile time and, with
+        # autoescape, escapes it *before* finalize sees it: refuse non-data here, so the
+        # node is evaluated at run time, where finalize comes first and reports it.
+        if _joins(node):
+            raise nodes.Impossible()
+        check_printable(node.as_const(frame.eval_ctx))
+        return super()._output_child_to_const(node, frame, finalize)
 
     def visit_Output(self, node: nodes.Output, frame: Any) -> None:
         data = [child.data for child in node.nodes if isinstance(child, nodes.TemplateData)]
@@ -291,9 +297,26 @@ class LimitedSandbox(SandboxedEnvironment):
         )
         self.filters["random"] = _seeded_random
         filters, tests = self.filters, self.tests
-        self.filters, self.tests = _GuardedRegistry(), _GuardedRegistry()
+        self.filters, self.tests = GuardedRegistry(tests=False), GuardedRegistry(tests=True)
         self.filters.update(filters)
         self.tests.update(tests)
+
+    def _generate(self, *args: Any, **kwargs: Any) -> str:
+        # Constant folding runs filters and finalize at compile time, which charge the
+        # budget: give each compilation its own, so whether a template folds (and so
+        # what its render costs) never depends on what was compiled before.
+        token = fresh_budget()
+        try:
+            return super()._generate(*args, **kwargs)
+        finally:
+            reset_budget(token)
+
+    def _compile(self, source: str, filename: str) -> Any:
+        # Python may warn about the generated code (``{{ (5)[1:2] }}`` becomes ``5[1:2]``,
+        # a SyntaxWarning); it is not the author's code, and it fails as a template error.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return super()._compile(source, filename)
 
     def make_globals(self, d: Mapping[str, Any] | None) -> Any:
         # A plain dict instead of Jinja's ChainMap: this environment's globals never
@@ -307,7 +330,7 @@ class LimitedSandbox(SandboxedEnvironment):
                 raise limit_error(f"printed value is larger than {MAX_OUTPUT:,} characters")
             charge(len(value))
         else:
-            check_size(value, "printed value", MAX_OUTPUT)
+            check_size(value, "printed value", MAX_OUTPUT, printed=True)
         return value
 
     def jsimcharge(self, amount: int) -> None:
@@ -315,6 +338,10 @@ class LimitedSandbox(SandboxedEnvironment):
 
     def jsim_sized(self, value: Any) -> Any:
         check_size(value)
+        return value
+
+    def jsim_text(self, value: Any) -> Any:
+        check_size(value, "operand of '~'", printed=True)
         return value
 
     def jsim_iterate(self, iterable: Any) -> Any:
@@ -326,14 +353,15 @@ class LimitedSandbox(SandboxedEnvironment):
             yield item
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        check_size(left, "operand")
-        check_size(right, "operand")
+        printed = operator == "%"  # printf formatting turns the right operand into text
+        check_size(left, "operand", printed=printed)
+        check_size(right, "operand", printed=printed)
         if operator == "**":
             check_power(left, right)
         elif operator == "*":
             check_product(left, right)
         elif operator == "%":
-            check_printf(left)
+            check_printf(left, right)
         result = self.binop_table[operator](left, right)
         check_size(result, "result")
         return result
@@ -353,6 +381,30 @@ class LimitedSandbox(SandboxedEnvironment):
             result = super().call(__context, __obj, *args, **kwargs)
         finally:
             budget.depth -= 1
-        if isinstance(result, str | list | tuple | dict):
+        if isinstance(result, SEQUENCES):
             check_size(result, "call result")
         return result
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format``/``format_map``, as Jinja2 sandboxes them, with
+        :class:`_LimitedFormatter` (fields must be data, output bounded as it is made)."""
+        if super().wrap_str_format(value) is None:
+            return None
+        owner: str = value.__self__
+        check_format(owner)
+        text_type = type(owner)
+        is_format_map = value.__name__ == "format_map"
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            if is_format_map:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one mapping argument")
+                args, kwargs = (), args[0]
+            formatter = (
+                _LimitedEscapeFormatter(self, escape=owner.escape)
+                if isinstance(owner, Markup)
+                else _LimitedFormatter(self)
+            )
+            return text_type(formatter.vformat(owner, args, kwargs))
+
+        return update_wrapper(wrapper, value)

@@ -7,7 +7,10 @@ value enters the trace; trace models are frozen, so no code path can put an
 unscrubbed string into a trace. Identifiers (journey, step, communication and arm ids)
 and codes are shown as they are, except the subject id, which goes through
 :func:`~simulator.engine.masking.scrub_id` (an end user may be keyed by an e-mail
-address or a phone number). Times are virtual and serialised in UTC with a ``Z``;
+address or a phone number). A finished trace goes once more through the subject's
+:class:`~simulator.engine.masking.Masker` (``Masker.model``), which masks the
+subject's PII values in those same fields (``Text``, ``Data``, the subject id), in
+whatever form they reached them. Times are virtual and serialised in UTC with a ``Z``;
 floats are rounded to 6 decimals; :meth:`Trace.to_json` sorts keys and indents by 2,
 so a trace is byte-for-byte reproducible and golden traces diff cleanly.
 
@@ -28,7 +31,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
 
 from simulator.codes import Decision, EntryDecision, Gate, Override, Reason
-from simulator.engine.masking import scrub, scrub_id
+from simulator.engine.masking import MASKED_DATA, MASKED_ID, MASKED_TEXT, scrub, scrub_id
 from simulator.models import Channel
 from simulator.models.base import Model
 
@@ -69,15 +72,18 @@ def format_time(moment: datetime) -> str:
 
 
 def scrub_data(value: Any) -> Any:
-    """``value`` with :func:`scrub` applied to every string inside it (keys excepted).
+    """``value`` with :func:`scrub` applied to every string inside it, keys included.
 
-    >>> scrub_data({"note": ["call 555-123-4567"], "n": 3})
-    {'note': ['call •••67'], 'n': 3}
+    >>> scrub_data({"note": ["call 555-123-4567"], "n": 3, "ana@example.com": True})
+    {'note': ['call •••67'], 'n': 3, 'a•••@e•••.com': True}
     """
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, dict):
-        return {key: scrub_data(item) for key, item in value.items()}
+        return {
+            scrub(key) if isinstance(key, str) else key: scrub_data(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [scrub_data(item) for item in value]
     return value
@@ -85,9 +91,10 @@ def scrub_data(value: Any) -> Any:
 
 Time = Annotated[datetime, PlainSerializer(format_time, return_type=str, when_used="json")]
 Rounded = Annotated[float, PlainSerializer(lambda v: round(v, 6), return_type=float)]
-Text = Annotated[str, AfterValidator(scrub)]
-"""Free text: e-mail addresses and phone numbers are scrubbed as it enters a trace."""
-Data = Annotated[dict[str, Any], AfterValidator(scrub_data)]
+Text = Annotated[str, AfterValidator(scrub), MASKED_TEXT]
+"""Free text: e-mail addresses and phone numbers are scrubbed as it enters a trace (and
+the subject's values are masked by :meth:`~simulator.engine.masking.Masker.model`)."""
+Data = Annotated[dict[str, Any], AfterValidator(scrub_data), MASKED_DATA]
 """Subject data (masked attributes, event properties), scrubbed the same way."""
 
 
@@ -134,7 +141,7 @@ class TraceEntry(TraceModel):
 
 
 class TraceSubject(TraceModel):
-    id: Annotated[str, AfterValidator(scrub_id)]
+    id: Annotated[str, AfterValidator(scrub_id), MASKED_ID]
     """An id that is (or holds) an e-mail address, or is a phone number, is masked."""
     synthetic: bool
     attributes: Data

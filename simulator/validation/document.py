@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from simulator import models
 from simulator.codes import FindingCode
 from simulator.findings import Finding, make_finding
+from simulator.validation.fields import unknown_field_hint
 from simulator.validation.pointers import join
 
 __all__ = ["load_document", "pydantic_findings"]
@@ -100,7 +101,7 @@ def pydantic_findings(
     findings: dict[tuple[str, str], Finding] = {}
     for error in exc.errors(include_url=False):
         error = {**error, "loc": (*prefix, *error.get("loc", ()))}
-        path, message = _describe_error(error, document, kind)
+        path, message = _describe_error(error, document, kind, _root_model(exc, prefix))
         step_id = _step_id(path, document)
         findings.setdefault(
             (path, message), make_finding(FindingCode.INVALID_DOCUMENT, message, path, step_id)
@@ -108,7 +109,9 @@ def pydantic_findings(
     return list(findings.values())
 
 
-def _describe_error(error: Mapping[str, Any], document: Any, kind: str) -> tuple[str, str]:
+def _describe_error(
+    error: Mapping[str, Any], document: Any, kind: str, root: type[BaseModel] | None = None
+) -> tuple[str, str]:
     loc = tuple(error.get("loc", ()))
     kind_of_error = error.get("type", "")
     if document is _UNSET:
@@ -126,7 +129,8 @@ def _describe_error(error: Mapping[str, Any], document: Any, kind: str) -> tuple
         where = f"{subject}: {field}" if field else subject
         return path, f"{where} is missing the required field '{missing}'"
     if kind_of_error == "extra_forbidden":
-        return path, f"{subject}: unknown field '{tokens[-1] if tokens else ''}'"
+        hint = unknown_field_hint(root, loc)
+        return path, f"{subject}: unknown field '{tokens[-1] if tokens else ''}'{hint}"
     if kind_of_error == "union_tag_not_found":
         return path, f"{subject} needs a '{discriminator}' field"
     if kind_of_error == "union_tag_invalid":
@@ -143,6 +147,13 @@ def _describe_error(error: Mapping[str, Any], document: Any, kind: str) -> tuple
         where = f"{subject}: {field}" if field else subject
         return path, f"{where} must be {shape}, not {_describe(error.get('input'))}"
     return path, f"{subject}: {field + ': ' if field else ''}{error.get('msg', 'invalid value')}"
+
+
+def _root_model(exc: ValidationError, prefix: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The document model that was validated (its name is the error's title)."""
+    model = getattr(models, exc.title, None)
+    valid = isinstance(model, type) and issubclass(model, BaseModel) and not prefix
+    return model if valid else None
 
 
 def _tokens_from_document(

@@ -129,9 +129,11 @@ def test_auth_matrix(api, route, identity):
         assert response.json()["id"] == ("globex" if identity == "other-owner" else "acme")
 
 
-def test_bearer_header_wins_over_the_cookie(api):
+def test_a_bearer_header_and_a_cookie_that_disagree_are_refused(api):
     headers = {"Authorization": "Bearer tok_not_a_member", "Cookie": "session=tok_owner_acme_ada"}
-    assert api.get("/api/journeys", headers=headers).status_code == 401
+    response = api.get("/api/journeys", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["code"] == "ambiguous_credentials"
 
 
 def test_a_workspace_never_sees_anothers_journey_even_by_exact_id(api):

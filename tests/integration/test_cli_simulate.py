@@ -19,9 +19,11 @@ def test_json_trace_of_a_project_subject(run_cli, onboarding):
     result = run_cli("simulate", onboarding, "--subject-id", "usr_plain_ana", "--format", "json")
     assert result.exit_code == 0, result.stderr
     trace = json.loads(result.stdout)
-    assert trace["journeyId"] == "act-onb-2026" and trace["subject"]["id"] == "usr_plain_ana"
+    # The id holds the subject's first name: it is masked by value like any other text.
+    assert trace["journeyId"] == "act-onb-2026" and trace["subject"]["id"] == "usr_plain_A•••"
     assert [s["decision"] for s in trace["steps"]] == ["executed"] * 5
     assert "ana.ribeiro@example.com" not in result.stdout and "Ribeiro" not in result.stdout
+    assert "usr_plain_ana" not in result.stdout
 
 
 def test_text_timeline_is_the_default(run_cli, onboarding):
@@ -114,7 +116,7 @@ def test_attr_overlays_a_project_subject(run_cli, onboarding):
     trace = json.loads(result.stdout)
     assert trace["steps"][0]["send"]["rendered"]["subjectLine"] == "Welcome to Acme Analytics, !"
     assert trace["steps"][0]["send"]["missingVariables"] == ["firstName"]
-    assert trace["subject"]["id"] == "usr_plain_ana"
+    assert trace["subject"]["id"] == "usr_plain_•••"  # "ana" is still in the e-mail address
 
 
 def test_synthetic_enters_the_journey_and_synthetic_any_need_not(run_cli, onboarding):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from importers.pinpoint import bundle_schema
+from importers.pinpoint import bundle_schema, import_files
+from simulator.paths import fixtures_dir
 
 EXPECTED = "expected.json"
 
@@ -250,3 +253,145 @@ def test_importing_into_a_project_keeps_its_workspace_file(run_cli, pinpoint, tm
     assert sorted(p.name for p in project.glob("workspace.*")) == [name]
     validated = run_cli("validate", str(project))
     assert validated.exit_code == 0, validated.stdout
+
+
+# --- issue 9: shapes migrators have, reports that fit, goals on import -----------------
+
+ALL_EXPORTS = sorted(json.loads((fixtures_dir() / "pinpoint" / EXPECTED).read_text())["exports"])
+
+
+@pytest.mark.parametrize("export", ALL_EXPORTS)
+def test_the_piped_report_fits_100_columns(run_cli, pinpoint, export):
+    result = run_cli(*_args(pinpoint, export))
+    assert result.exit_code in (0, 1)
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100, max(lines, key=len)
+    assert not [line for line in lines if line != line.rstrip()]  # no padding to the width
+
+
+def test_each_piped_finding_is_one_block_with_its_position_and_pointer(run_cli, pinpoint):
+    result = run_cli(*_args(pinpoint, "boto3-get-journey.json"))
+    blocks = result.stdout.split("\n\n")
+    (block,) = [b for b in blocks if "custom_endpoint_types" in b]
+    head, *rest = block.splitlines()
+    assert head == "warning  custom_endpoint_types  activity crm"
+    assert all(line.startswith("  ") for line in rest)
+    body = " ".join(line.strip() for line in rest)
+    place = f"{pinpoint / 'boto3-get-journey.json'}:38:28 "
+    assert body.startswith(place + "/JourneyResponse/Activities/crm/CUSTOM/EndpointTypes")
+    assert body.endswith("the journeysim webhook runs once per subject")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("columns", "table"), [(160, True), (80, False)])
+def test_on_a_terminal_the_report_fits_its_width(monkeypatch, pinpoint, columns, table):
+    from simulator.cli.import_pinpoint import _print_report
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    run = import_files(
+        pinpoint / "all-activities.write-journey.json",
+        pinpoint / "templates",
+        pinpoint / "segments.json",
+    )
+    stream = _Terminal()
+    _print_report(run, "text", stream)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", stream.getvalue())
+    assert max(len(line) for line in text.splitlines()) <= columns
+    assert ("┃ severity" in text) is table
+    assert "unsupported_channel_sms" in text
+
+
+def test_a_malformed_export_counts_its_problems_as_the_report_does(run_cli, pinpoint):
+    result = run_cli(*_args(pinpoint, "missing-name.get-journey.json"))
+    assert result.exit_code == 1
+    assert "1 problem(s)" in result.stderr
+    assert result.stdout.count("\nerror  ") == 1
+    assert "report: 1 error," in result.stdout
+    assert "activity_not_translated" not in result.stdout
+
+
+def test_goal_event_makes_the_reference_sample_validate(run_cli, pinpoint, tmp_path):
+    without = run_cli(*_args(pinpoint, "reference-sample.journey-response.json", "-f", "json"))
+    codes = {e["code"] for e in json.loads(without.stdout)["report"] if e["severity"] == "error"}
+    assert codes == {"adaptive_branch_without_goal"}
+    project = tmp_path / "migrated"
+    imported = run_cli(
+        *_args(pinpoint, "reference-sample.journey-response.json"),
+        "--goal-event",
+        "purchase",
+        "--goal-window-days",
+        "10",
+        "--project",
+        str(project),
+    )
+    assert imported.exit_code == 0, imported.stderr
+    assert "report: 0 errors" in imported.stdout
+    validated = run_cli("validate", str(project))
+    assert validated.exit_code == 0, validated.stdout
+    journey = json.loads(
+        (project / "journeys" / "f0e1d2c3b4a5469788a9b0c1d2e3f4a5.json").read_text()
+    )
+    assert (journey["goalEventName"], journey["goalEventWindowDays"]) == ("purchase", 10)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--goal-window-days", "7"], "--goal-window-days needs --goal-event"),
+        (["--goal-event", "x", "--goal-window-days", "0"], "--goal-window-days"),
+        (["--goal-event", " "], "--goal-event needs an event name"),
+    ],
+)
+def test_bad_goal_options_are_usage_errors(run_cli, pinpoint, args, needle):
+    result = run_cli(*_args(pinpoint, "reference-sample.journey-response.json"), *args)
+    assert result.exit_code == 2 and needle in result.stderr
+
+
+def test_the_command_says_what_it_wrote(run_cli, pinpoint, tmp_path):
+    out, project = tmp_path / "bundle.json", tmp_path / "migrated"
+    result = run_cli(
+        *_args(
+            pinpoint, "welcome-series.get-journey.json", "-o", str(out), "--project", str(project)
+        )
+    )
+    assert result.exit_code == 0
+    assert f"wrote the bundle to {out} (1 journey, " in result.stderr
+    written = sorted(str(p.relative_to(project)) for p in project.rglob("*.json"))
+    assert f"wrote {len(written)} files to {project}/: " in result.stderr
+    assert all(name in result.stderr for name in written)
+    assert f"next: journeysim validate {project}" in result.stderr
+    nothing = run_cli(*_args(pinpoint, "welcome-series.get-journey.json"))
+    assert "nothing written" in nothing.stderr and "-o bundle.json" in nothing.stderr
+
+
+def test_a_boto3_dump_and_cli_input_json_import_with_exit_0(run_cli, pinpoint):
+    for export in ("boto3-get-journey.json", "create-journey.cli-input.json"):
+        result = run_cli(*_args(pinpoint, export, "-f", "json"))
+        assert result.exit_code == 0, result.stdout
+        assert json.loads(result.stdout)["summary"]["severities"]["error"] == 0
+
+
+def test_template_request_bodies_do_not_abort_the_import(run_cli, pinpoint):
+    result = run_cli(
+        "import-pinpoint",
+        str(pinpoint / "all-activities.write-journey.json"),
+        "--templates",
+        str(pinpoint / "templates-requests"),
+        "--goal-event",
+        "purchase",
+    )
+    assert result.exit_code == 0, result.stdout
+    assert "template_request_body" in result.stdout and "file_skipped" in result.stdout
+    assert "notes.txt" in result.stdout
+
+
+def test_a_python_repr_export_exits_2_with_a_hint(run_cli, tmp_path):
+    path = tmp_path / "journey.json"
+    path.write_text("{'JourneyResponse': {'Name': 'x', 'LocalTime': True}}")
+    result = run_cli("import-pinpoint", str(path))
+    assert result.exit_code == 2
+    assert "not JSON" in result.stderr and "json.dumps(response" in result.stderr

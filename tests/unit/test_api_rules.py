@@ -64,19 +64,36 @@ def test_blocking_code_names_the_seed_code_only_when_it_is_the_only_error():
 
 
 @pytest.mark.parametrize(
-    ("authorization", "cookie", "token"),
+    ("authorizations", "cookies", "token"),
     [
-        ("Bearer abc", None, "abc"),
-        ("BEARER abc", "zzz", "abc"),
-        ("Bearer", "zzz", None),
-        ("Token abc", "zzz", None),
-        (None, "zzz", "zzz"),
-        (None, "", None),
-        (None, None, None),
+        (["Bearer abc"], [], "abc"),
+        (["BEARER abc"], ["abc"], "abc"),
+        (["Bearer"], ["zzz"], None),
+        (["Token abc"], ["zzz"], None),
+        ([], ["zzz"], "zzz"),
+        ([], ["zzz", "zzz"], "zzz"),
+        ([], [""], None),
+        ([], [], None),
     ],
 )
-def test_credentials(authorization, cookie, token):
-    assert credentials(authorization, cookie) == token
+def test_credentials(authorizations, cookies, token):
+    assert credentials(authorizations, cookies) == token
+
+
+@pytest.mark.parametrize(
+    ("authorizations", "cookies"),
+    [
+        (["Bearer abc"], ["zzz"]),
+        ([], ["abc", "zzz"]),
+        (["Bearer abc", "Bearer zzz"], []),
+    ],
+)
+def test_two_different_credentials_are_ambiguous(authorizations, cookies):
+    from simulator.api.errors import AmbiguousCredentials
+
+    with pytest.raises(AmbiguousCredentials) as raised:
+        credentials(authorizations, cookies)
+    assert raised.value.status == 401 and "abc" not in raised.value.message
 
 
 def test_timestamps_strictly_increase_even_when_the_clock_does_not():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.codes import Decision, Gate, Override, Reason
 from simulator.engine import run_gates
@@ -280,3 +282,23 @@ def test_frequency_cap_override_bypasses_the_frequency_cap():
     assert gates(ws=ws, sends=[NOW - timedelta(days=1)], overrides=["opt_out"]).decision is (
         Decision.SKIPPED
     )
+
+
+@given(
+    zone=st.sampled_from(
+        ["UTC", "America/Sao_Paulo", "Australia/Lord_Howe", "America/Havana", "Asia/Kolkata"]
+    ),
+    offsets=st.lists(st.integers(-20 * 24 * 60, 2 * 24 * 60), max_size=40),
+    at_offset=st.integers(-400 * 24 * 60, 400 * 24 * 60),
+)
+def test_the_daily_cap_bisection_counts_what_a_scan_counts(zone, offsets, at_offset):
+    from zoneinfo import ZoneInfo
+
+    from simulator.engine.gates import _sends_on_local_day
+
+    where = ZoneInfo(zone)
+    at = NOW + timedelta(minutes=at_offset)
+    sends = sorted(at + timedelta(minutes=m) for m in offsets)
+    today = at.astimezone(where).date()
+    expected = sum(1 for s in sends if s <= at and s.astimezone(where).date() == today)
+    assert _sends_on_local_day(sends, at, where) == expected

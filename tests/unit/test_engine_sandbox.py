@@ -11,85 +11,33 @@ import threading
 import time
 
 import pytest
+import yaml
 
 from simulator.engine.render import RenderResult, _compiled, render_template
 from simulator.engine.sandbox import MAX_OUTPUT
+from simulator.paths import fixtures_dir
 from simulator.templating import check_template
 
 WATCHDOG_SECONDS = 20
 DEADLINE_SECONDS = 1.0
 """Done-when 6 of issue 3: each payload ends within one second."""
 
-NS_DOUBLING = (
-    "{% set ns = namespace(s='ab') %}{% for i in range(64) %}"
-    "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}"
-)
-EXPLODING_LITERALS = (
-    "{% set a=[1,1,1,1,1,1,1,1,1,1] %}{% set b=[a,a,a,a,a,a,a,a,a,a] %}"
-    "{% set c=[b,b,b,b,b,b,b,b,b,b] %}{% set d=[c,c,c,c,c,c,c,c,c,c] %}"
-    "{% set e=[d,d,d,d,d,d,d,d,d,d] %}{% set f=[e,e,e,e,e,e,e,e,e,e] %}{{ f }}"
-)
-GROWN_AFTER_THE_FACT = (
-    "{% set z=[] %}{% set y=[z,z,z,z,z,z,z,z,z,z] %}{% set x=[y,y,y,y,y,y,y,y,y,y] %}"
-    "{% set w=[x,x,x,x,x,x,x,x,x,x] %}{{ z.append('a' * 90000) }}{{ w|string|length }}"
-)
+PAYLOADS_FILE = fixtures_dir() / "sandbox" / "limit-payloads.yaml"
+"""The payload table (shared with the CLI and API budget tests), grouped by shape."""
+
+
+def _payloads() -> list:
+    groups = yaml.safe_load(PAYLOADS_FILE.read_text(encoding="utf-8"))
+    return [
+        pytest.param(item["template"], item["mentions"], id=f"{group['group'][:20]}-{index}")
+        for group in groups
+        for index, item in enumerate(group["payloads"])
+    ]
+
 
 # (payload, what the error must mention; None: safe output is acceptable)
-PAYLOADS = [
-    # dunder attribute walks
-    ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe"),
-    ("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "unsafe"),
-    ("{{ joiner.__init__.__globals__['os'].system('id') }}", None),
-    ("{{ namespace.__init__.__globals__['__builtins__']['eval']('1+1') }}", None),
-    ("{{ lipsum.__globals__['os'].popen('id').read() }}", "unsafe"),
-    ("{{ self.__init__.__globals__.__builtins__ }}", None),
-    ("{{ cycler(1, 2).next.__self__.__class__.__mro__ }}", None),
-    ("{{ x|attr('__class__')|attr('__mro__') }}", None),
-    ("{{ '{0.__class__.__mro__}'.format(1) }}", None),
-    ("{{ config.items() }}", "undefined"),
-    # loops and ranges
-    ("{{ range(10**9)|list|length }}", "range"),
-    ("{% for i in range(10**9) %}x{% endfor %}", "range"),
-    ("{% for a in range(9999) %}{% for b in range(9999) %}{% endfor %}{% endfor %}", "loops"),
-    ("{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}", "nest"),
-    # recursion
-    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "nest"),
-    (
-        "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}x{% endmacro %}"
-        "{{ f(30) }}",
-        "at most",
-    ),
-    # huge strings, lists and numbers
-    ("{{ 'a' * 10**9 }}", "repeated"),
-    ("{{ [1] * 10**9 }}", "repeated"),
-    ("{{ 9 ** (9 ** 99) }}", "integers"),
-    ("{{ 'x'|center(10**9) }}", "width"),
-    ("{{ 'x'.ljust(10**9) }}", "width"),
-    ("{{ '{:>999999999}'.format(1) }}", "format"),
-    ("{{ '%0999999999d' % 1 }}", "format"),
-    ("{{ lipsum(n=10**6) }}", "lipsum"),
-    ("{{ ('a' * 99999)|replace('a', 'a' * 99999) }}", "replace"),
-    ("{% set s = 'a' * 99999 %}{{ range(9999)|join(s) }}", "join"),
-    # namespace, append and shared-structure tricks
-    (NS_DOUBLING, "namespace"),
-    (
-        "{% set l = ['ab'] %}{% for i in range(64) %}{{ l.append(l[-1] ~ l[-1]) }}{% endfor %}",
-        "larger",
-    ),
-    (EXPLODING_LITERALS, "larger"),
-    (GROWN_AFTER_THE_FACT, "larger"),
-    (
-        "{% macro f() %}{% for i in range(10000) %}{{ 'a' * 99999 }}{% endfor %}{% endmacro %}"
-        "{% set x = f() %}done",
-        "work",
-    ),
-    # filters whose output dwarfs their input (refused before they allocate)
-    ("{{ [[[[[[[[1]]]]]]]]|tojson(indent=10**9) }}", "width"),
-    ("{{ [[[[[[[[[[[[1]]]]]]]]]]]]|tojson(' ' * 999) }}", "indented json"),
-    ("{{ ('\n' * 99999)|indent(1000, true, true) }}", "indented text"),
-    ("{% set s = 'a' * 99999 %}{{ range(9999)|list|join_values(s) }}", "joined"),
-    ("{{ ('a' * 30000)|list|map('list')|sum(start=[])|length }}", "sum"),
-]
+PAYLOADS = _payloads()
+BYTES_GROUP = "bytes: repetition, padding and the methods that grow them"
 
 
 def _render(source: str) -> RenderResult:
@@ -112,6 +60,14 @@ def _render(source: str) -> RenderResult:
 
 def test_there_are_at_least_fifteen_payloads():
     assert len(PAYLOADS) >= 15
+
+
+def test_the_table_covers_the_bytes_family():
+    groups = {g["group"]: g["payloads"] for g in yaml.safe_load(PAYLOADS_FILE.read_text())}
+    sources = " ".join(item["template"] for item in groups[BYTES_GROUP])
+    for method in ("*", "ljust", "rjust", "center", "zfill", "expandtabs", "join", "replace", "%"):
+        assert f"{method}" in sources, method
+    assert all(item["mentions"] for item in groups[BYTES_GROUP])
 
 
 @pytest.mark.parametrize(("source", "mentions"), PAYLOADS)
@@ -175,3 +131,46 @@ def test_ordinary_output_values():
         context,
     ).body
     assert body == "6|free+pro|1024|abab|[1, 2, 3]"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ 'ab'.encode() * 2 }}|{{ 'x'.encode().ljust(3, '.'.encode()) }}", "b'abab'|b'x..'"),
+        ("{{ 'a\tb'.expandtabs(4) }}|{{ 'a\tb'.encode().expandtabs(2) }}", "a   b|b'a b'"),
+        (
+            "{{ 'abc'.translate({97: 'AA'}) }}|"
+            "{{ 'abc'.encode().replace('b'.encode(), 'B'.encode()) }}",
+            "AAbc|b'aBc'",
+        ),
+        (
+            "{{ '-'.encode().join(['a'.encode(), 'b'.encode()]) }}|"
+            "{{ '%s=%d'.encode() % ('k'.encode(), 2) }}",
+            "b'a-b'|b'k=2'",
+        ),
+        (
+            "{{ '%(a)s %(a)s' % {'a': 'x'} }}|{{ '{0}{0}'.format('y') }}|{{ '%s'|format('z') }}",
+            "x x|yy|z",
+        ),
+        ("{{ (258).to_bytes(2, 'big') }}|{{ 'ab'.encode().hex('-') }}", "b'\\x01\\x02'|61-62"),
+    ],
+)
+def test_ordinary_uses_of_the_bounded_methods(source, expected):
+    result = render_template(source, {}, html=False)
+    assert result.error is None, result.error
+    assert result.body == expected
+
+
+def test_long_ordinary_text_is_not_refused():
+    prose = "Thanks for joining us at the workshop, see you next week. " * 1000  # 58,000 chars
+    context = {"prose": prose, "words": prose.split()}
+    for source in (
+        "{{ prose|urlize|length }}",
+        "{{ prose|replace('week', 'month')|length }}",
+        "{{ words|join(' ')|length }}",
+        "{{ prose.replace('a', 'A')|length }}",
+        "{{ prose|wordwrap(60)|length }}",
+    ):
+        result = render_template(source, context)
+        assert result.error is None, (source, result.error)
+        assert int(result.body) >= len(prose) - 1000

@@ -52,7 +52,9 @@ def test_pointers_follow_the_document_and_drop_union_tags():
         "/steps/1/send",
     ]
     assert findings[0].message == "journey is missing the required field 'id'"
-    assert findings[3].message == "step 's': unknown field 'send'"
+    assert findings[3].message == (
+        "step 's': unknown field 'send' (allowed: channel, communicationId, id, next, type)"
+    )
     assert findings[3].step_id == "s"
     assert all(f.code is FindingCode.INVALID_DOCUMENT for f in findings)
 

@@ -1,0 +1,396 @@
+"""Served state in a file: every DynamoDB table of the store, dumped and restored.
+
+``journeysim serve --state FILE`` keeps what the API stored across restarts. Nothing
+here knows the store's layout: a dump is every table whose name starts with the
+store's prefix (``<prefix>-…``: the store's five, and any table the runtime adds under
+the same prefix), with its key schema, attribute definitions, secondary indexes and
+items; a restore creates the tables that are missing and writes the items back. So a
+table added later is kept without a change here.
+
+The file is JSON (UTF-8, mode 0600: it holds the workspace's subjects)::
+
+    {"format": "journeysim-state", "version": 1, "sha256": "<hex of the tables>",
+     "tables": {"journeys": {"keySchema": [...], "attributeDefinitions": [...],
+                             "globalSecondaryIndexes": [...], "items": [...]}, ...}}
+
+Table names are stored without the prefix, so a state file restores under another
+``JOURNEYSIM_TABLE_PREFIX`` too. Items keep DynamoDB's typed form, binary values in
+base64. ``sha256`` covers the canonical JSON of ``tables``: a file that was cut short,
+edited or damaged is refused (:class:`StateFileError`, ``invalid_state_file``) and
+left as it is, never overwritten by a fresh state.
+
+Writes (:meth:`StateKeeper.save`) are atomic: a temporary file in the same folder,
+flushed and ``fsync``-ed, renamed over the old one, then the folder is ``fsync``-ed, so
+a crash at any moment leaves the previous state or the new one. A save dumps the
+tables under :data:`~simulator.api.aws.MOTO_LOCK`, so the snapshot is consistent.
+Saves that queue up behind one another are coalesced: a save that starts after a
+write finished includes it, so one dump can acknowledge several writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Mapping
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+from simulator.api.aws import MOTO_LOCK
+from simulator.api.tables import Tables
+from simulator.codes import ApiErrorCode
+from simulator.errors import InputError
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "SaveAfterWrites",
+    "StateFileError",
+    "StateKeeper",
+    "decode_item",
+    "dump_tables",
+    "encode_item",
+    "read_state",
+    "restore_tables",
+    "write_state",
+]
+
+log = logging.getLogger("journeysim.api")
+
+FORMAT = "journeysim-state"
+VERSION = 1
+_BINARY = {"B", "BS"}
+
+
+class StateFileError(InputError):
+    """A state file that cannot be restored: refused, and left untouched."""
+
+    code = ApiErrorCode.INVALID_STATE_FILE
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(
+            f"{path}: {problem} [{ApiErrorCode.INVALID_STATE_FILE}]; the file was left as "
+            "it is: repair it, or move it away to start from the project alone",
+            location=str(path),
+        )
+
+
+# --- items ----------------------------------------------------------------------------
+
+
+def encode_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A DynamoDB item (boto3's typed form) as JSON: binary values in base64.
+
+    >>> encode_item({"id": {"S": "a"}, "doc": {"B": b"\\x00\\xff"}, "l": {"L": [{"N": "1"}]}})
+    {'id': {'S': 'a'}, 'doc': {'B': 'AP8='}, 'l': {'L': [{'N': '1'}]}}
+    >>> decode_item(encode_item({"doc": {"BS": [b"x"]}}))
+    {'doc': {'BS': [b'x']}}
+    """
+    return {name: _encode_value(value) for name, value in item.items()}
+
+
+def decode_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`encode_item` (``ValueError`` on a malformed value)."""
+    if not isinstance(item, Mapping):
+        raise ValueError("an item is not an object")
+    return {name: _decode_value(value) for name, value in item.items()}
+
+
+def _encode_value(value: Mapping[str, Any]) -> dict[str, Any]:
+    ((kind, data),) = value.items()
+    if kind == "B":
+        return {kind: base64.b64encode(data).decode("ascii")}
+    if kind == "BS":
+        return {kind: [base64.b64encode(element).decode("ascii") for element in data]}
+    if kind == "L":
+        return {kind: [_encode_value(element) for element in data]}
+    if kind == "M":
+        return {kind: {name: _encode_value(element) for name, element in data.items()}}
+    return {kind: data}
+
+
+def _decode_value(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping) or len(value) != 1:
+        raise ValueError(f"not a typed DynamoDB value: {str(value)[:80]}")
+    ((kind, data),) = value.items()
+    if kind == "B":
+        return {kind: base64.b64decode(data, validate=True)}
+    if kind == "BS":
+        return {kind: [base64.b64decode(element, validate=True) for element in data]}
+    if kind == "L":
+        return {kind: [_decode_value(element) for element in data]}
+    if kind == "M":
+        return {kind: {name: _decode_value(element) for name, element in data.items()}}
+    if kind not in {"S", "N", "SS", "NS", "BOOL", "NULL"}:
+        raise ValueError(f"unknown DynamoDB type {kind!r}")
+    return {kind: data}
+
+
+# --- tables ---------------------------------------------------------------------------
+
+
+def _prefixed(db: Any, prefix: str) -> list[str]:
+    names = []
+    for page in db.get_paginator("list_tables").paginate():
+        names.extend(name for name in page.get("TableNames", []) if name.startswith(prefix))
+    return sorted(names)
+
+
+def dump_tables(tables: Tables) -> dict[str, Any]:
+    """Every table under the store's prefix: schema and items (JSON-ready)."""
+    db = tables.db
+    prefix = f"{tables.session.settings.table_prefix}-"
+    dumped: dict[str, Any] = {}
+    for name in _prefixed(db, prefix):
+        description = db.describe_table(TableName=name)["Table"]
+        entry: dict[str, Any] = {
+            "keySchema": description["KeySchema"],
+            "attributeDefinitions": description["AttributeDefinitions"],
+        }
+        for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+            indexes = [
+                {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}
+                for index in description.get(kind, [])
+            ]
+            if indexes:
+                entry[kind[0].lower() + kind[1:]] = indexes
+        items = []
+        for page in db.get_paginator("scan").paginate(TableName=name, ConsistentRead=True):
+            items.extend(encode_item(item) for item in page.get("Items", []))
+        entry["items"] = sorted(items, key=_canonical)
+        dumped[name[len(prefix) :]] = entry
+    return dumped
+
+
+def restore_tables(tables: Tables, dumped: Mapping[str, Any]) -> int:
+    """Create the missing tables of a dump and write its items; returns the item count.
+    A table that exists with another key schema is an error (``ValueError``)."""
+    db = tables.db
+    prefix = f"{tables.session.settings.table_prefix}-"
+    existing = set(_prefixed(db, prefix))
+    count = 0
+    for suffix, entry in dumped.items():
+        name = prefix + suffix
+        if name in existing:
+            current = db.describe_table(TableName=name)["Table"]["KeySchema"]
+            if _keys(current) != _keys(entry["keySchema"]):
+                raise ValueError(
+                    f"table {suffix!r} is keyed {_keys(entry['keySchema'])} in the file but "
+                    f"{_keys(current)} in the store"
+                )
+        else:
+            _create(db, name, entry)
+        items = [decode_item(item) for item in entry["items"]]
+        tables._batch_write(name, [{"PutRequest": {"Item": item}} for item in items])
+        count += len(items)
+    return count
+
+
+def _keys(schema: list[dict[str, str]]) -> list[tuple[str, str]]:
+    return [(key["AttributeName"], key["KeyType"]) for key in schema]
+
+
+def _create(db: Any, name: str, entry: Mapping[str, Any]) -> None:
+    kwargs: dict[str, Any] = {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": entry["keySchema"],
+        "AttributeDefinitions": entry["attributeDefinitions"],
+    }
+    if entry.get("globalSecondaryIndexes"):
+        kwargs["GlobalSecondaryIndexes"] = entry["globalSecondaryIndexes"]
+    if entry.get("localSecondaryIndexes"):
+        kwargs["LocalSecondaryIndexes"] = entry["localSecondaryIndexes"]
+    db.create_table(**kwargs)
+    db.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+
+
+# --- the file -------------------------------------------------------------------------
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _checksum(dumped: Any) -> str:
+    return hashlib.sha256(_canonical(dumped).encode("utf-8")).hexdigest()
+
+
+def read_state(path: Path) -> dict[str, Any] | None:
+    """The tables of a state file; ``None`` when there is no file yet;
+    :class:`StateFileError` when it cannot be trusted."""
+    if path.is_dir():
+        raise StateFileError(path, "is a folder, not a state file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise StateFileError(path, "is not a state file (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        what = "is empty" if not raw.strip() else "is truncated or corrupt"
+        where = (
+            "" if not raw.strip() else f" (invalid JSON at line {exc.lineno}, column {exc.colno})"
+        )
+        raise StateFileError(path, f"{what}{where}") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise StateFileError(path, f'is not a journeysim state file (no "format": "{FORMAT}")')
+    if document.get("version") != VERSION:
+        raise StateFileError(
+            path,
+            f"is a state file of version {document.get('version')!r}; this journeysim "
+            f"reads version {VERSION}",
+        )
+    dumped = document.get("tables")
+    if not isinstance(dumped, dict) or document.get("sha256") != _checksum(dumped):
+        raise StateFileError(path, "does not match its checksum: it was changed or damaged")
+    for suffix, entry in dumped.items():
+        problem = _entry_problem(entry)
+        if problem:
+            raise StateFileError(path, f"table {suffix!r}: {problem}")
+    return dumped
+
+
+def _entry_problem(entry: Any) -> str | None:
+    if not isinstance(entry, dict):
+        return "not an object"
+    for key in ("keySchema", "attributeDefinitions", "items"):
+        if not isinstance(entry.get(key), list):
+            return f"{key} is missing or not a list"
+    try:
+        for item in entry["items"]:
+            decode_item(item)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        return f"an item cannot be read: {exc}"
+    return None
+
+
+def write_state(path: Path, dumped: Mapping[str, Any]) -> None:
+    """Write a state file atomically and durably (see the module docstring)."""
+    document = {"format": FORMAT, "version": VERSION, "sha256": _checksum(dumped)}
+    text = json.dumps({**document, "tables": dumped}, ensure_ascii=False, separators=(",", ":"))
+    folder = path.parent
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+class StateKeeper:
+    """Restores a store from a state file and saves it there after each write."""
+
+    def __init__(self, tables: Tables, path: Path) -> None:
+        self.tables = tables
+        self.path = Path(path)
+        self._requested = 0
+        self._saved = 0
+        self._counter = threading.Lock()
+        self._writer = threading.Lock()
+
+    def restore(self) -> int | None:
+        """Load the file into the store: the number of items restored, ``None`` when
+        there was no file yet. Refuses (``StateFileError``) a file it cannot trust."""
+        dumped = read_state(self.path)
+        if dumped is None:
+            return None
+        try:
+            with self._consistent():
+                return restore_tables(self.tables, dumped)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise StateFileError(self.path, f"cannot be restored: {exc}") from None
+
+    def save(self) -> None:
+        """Dump every table and write the file; returns once a dump taken after this
+        call began is on disk (possibly another caller's)."""
+        with self._counter:
+            self._requested += 1
+            ticket = self._requested
+        with self._writer:
+            if self._saved >= ticket:
+                return
+            with self._counter:
+                covered = self._requested
+            with self._consistent():
+                dumped = dump_tables(self.tables)
+            write_state(self.path, dumped)
+            self._saved = covered
+
+    def _consistent(self):
+        # In-process moto answers one request at a time under MOTO_LOCK: holding it
+        # for the whole dump keeps any write from landing halfway through.
+        in_process = self.tables.session.settings.uses_in_process_moto
+        return MOTO_LOCK if in_process else nullcontext()
+
+
+class SaveAfterWrites:
+    """ASGI wrapper: after a request that may write (any method but GET, HEAD and
+    OPTIONS), save the state *before* the response starts, so that a write the client
+    saw acknowledged is on disk even if the process is killed right after.
+
+    A save that fails is logged and answered as ``503 store_unavailable``: the write
+    happened in memory, but the client must not take it as kept."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, app, keeper: StateKeeper) -> None:
+        self.app = app
+        self.keeper = keeper
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] in self.SAFE:
+            await self.app(scope, receive, send)
+            return
+        from anyio import to_thread
+
+        failed = False
+
+        async def saving(message) -> None:
+            nonlocal failed
+            if message["type"] == "http.response.start":
+                try:
+                    await to_thread.run_sync(self.keeper.save)
+                except OSError as exc:
+                    failed = True
+                    log.error("cannot save the state to %s: %s", self.keeper.path, exc)
+                    await _unavailable(send, f"the state could not be saved: {exc.strerror}")
+                    return
+            if not failed:
+                await send(message)
+
+        await self.app(scope, receive, saving)
+
+
+async def _unavailable(send, message: str) -> None:
+    from simulator.api.errors import StoreUnavailable, envelope
+
+    payload = json.dumps(envelope(StoreUnavailable(message))).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

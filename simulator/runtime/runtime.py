@@ -1,0 +1,933 @@
+"""The runtime (SPEC §5): triggers, executions on Step Functions, a shared virtual
+clock, delivery and the counts behind the stats, framework-free.
+
+:class:`Runtime` sits beside the API's :class:`~simulator.api.backend.Backend` in the
+same AWS session and reads the journeys, versions and workspace documents the backend
+stores. It drives every execution with the dry-run's own step function
+(:func:`~simulator.engine.stepper.advance`), persisting the
+:class:`~simulator.engine.stepper.ExecutionState` between dispatches; only the
+delivery differs (:class:`~simulator.runtime.delivery.RuntimeDelivery`).
+
+Documented decisions where the spec is silent:
+
+* **One clock.** The virtual clock is shared by every workspace of the runtime and
+  persisted (``counters`` table); it starts at 2026-06-01T14:00:00Z (the dry-run's
+  default start) and only moves forward, by :meth:`Runtime.advance_clock`, which runs
+  every due dispatch in time order (ties by execution name), each at its own due time.
+* **Trigger time.** A trigger event's ``at`` is when it happened; an execution starts
+  at ``max(at, now)`` (nothing runs in the clock's past). Goal windows open then.
+* **Subjects.** An event naming an end user the workspace has no profile for starts an
+  execution for a bare subject (just the id): production has a profile for everyone
+  who can emit events, and the events bring what the journey needs.
+* **Idempotency.** The answer to an inbound event is stored under its ``id``; the same
+  id again answers the same result and starts nothing.
+* **Execution status** is Step Functions' own: ``RUNNING`` until the exit step
+  (``SUCCEEDED``); a loop or limit guard, or a journey version that disappeared, ends
+  it ``FAILED``; erasure ``ABORTED``.
+* **Audit.** Runtime actions are appended to the journey's audit log by ``system``;
+  they name the subject by a random pseudonym kept in the runtime's subject index
+  (erased with the subject) and the execution by its number in the journey
+  (``executionSeq``), never by its id, its attributes or the execution name (which
+  holds the end user's id): erasure has nothing to rewrite in an append-only log.
+  The outbox (SPEC §5.1's shape, ``endUserId`` included) keeps masked renders only,
+  and erasure deletes the subject's messages.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import secrets
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from simulator.api.records import AuditEntry, JourneyStatus, format_timestamp
+from simulator.codes import Decision, EntryDecision
+from simulator.engine.bandit import ArmStats
+from simulator.engine.dryrun import DEFAULT_START, derive_seed
+from simulator.engine.eligibility import evaluate_entry
+from simulator.engine.masking import mask_name
+from simulator.engine.predicates import lookup
+from simulator.engine.stepper import (
+    ExecutionEnv,
+    ExecutionState,
+    TriggerInfo,
+    advance,
+    resume,
+    start_state,
+)
+from simulator.engine.trace import format_time
+from simulator.models import AdaptiveBranchStep, Event, Journey, Subject
+from simulator.runtime.delivery import RuntimeDelivery
+from simulator.runtime.kv import RUNTIME_TABLES, KvTable
+from simulator.runtime.naming import execution_name
+from simulator.runtime.sfn import StepFunctions
+from simulator.stats.impact import CohortCounts, calibrated_impact, converts
+from simulator.stats.posteriors import arm_performance
+from simulator.stats.steps import step_stats
+from simulator.world import World
+
+__all__ = ["DispatchResult", "InboundEvent", "Runtime", "StartResult"]
+
+_CLOCK = ("clock", "now")
+_WAKE = "due"
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """An end-user event as the hosted platform receives it."""
+
+    id: str
+    name: str
+    at: datetime
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    end_user_id: str | None = None
+    """Given at the top level of the payload; else read at the contract's path."""
+
+
+@dataclass
+class StartResult:
+    started: list[dict[str, Any]] = field(default_factory=list)
+    held_out: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"started": self.started, "heldOut": self.held_out, "skipped": self.skipped}
+
+    def execution_arns(self) -> list[str]:
+        return [s["executionArn"] for s in self.started]
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    execution_name: str
+    step_id: str | None
+    decision: str | None
+    status: str
+    wake_at: datetime | None
+    step: dict[str, Any] | None = None
+    """The step's trace record (masked), as the dry-run shows it."""
+    end_user_id: str | None = None
+    awaiting: bool = False
+    """The execution now awaits an event (``wake_at`` is the wait's timeout)."""
+    at: datetime | None = None
+    """When the step ran."""
+    arm: str | None = None
+    """The arm an adaptive branch chose at this step."""
+
+
+def _flushing(method: Any) -> Any:
+    """Run a public runtime call under the lock, appending its audit entries at the end."""
+
+    @functools.wraps(method)
+    def call(self: Runtime, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._flush_counters()
+                self._flush_audit()
+
+    return call
+
+
+class Runtime:
+    """Executions of every workspace of one backend, on one virtual clock."""
+
+    def __init__(self, backend: Any, *, deliver_email: bool = False) -> None:
+        self.backend = backend
+        self.deliver_email = deliver_email
+        self.store = backend.store
+        session = self.store.session
+        self.tables = {kind: KvTable(session, kind) for kind in RUNTIME_TABLES}
+        self.sfn = StepFunctions(session)
+        self._lock = threading.RLock()
+        self._journeys: dict[tuple[str, str, int], Journey] = {}
+        self._senders: set[str] = set()
+        # What this runtime wrote, kept to avoid reading it back (write-through: every
+        # write still goes to DynamoDB first). One runtime instance per store.
+        self._now: datetime | None = None
+        self._pseudonyms: dict[tuple[str, str], str] = {}
+        self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._pending_audit: dict[tuple[str, str], list[tuple[str, dict, datetime]]] = {}
+        self._pending_counts: dict[tuple[str, str], int] = {}
+        self._events: dict[tuple[str, str], list[Event]] = {}
+        self.listeners: list[Callable[[DispatchResult], None]] = []
+        """Called with every dispatch's result, in order (progress bars, live views)."""
+
+    def ensure(self) -> None:
+        for table in self.tables.values():
+            table.ensure()
+        self.sfn.ensure_dispatcher()
+
+    # --- the clock ---------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        if self._now is None:
+            stored = self.tables["counters"].get(*_CLOCK)
+            self._now = datetime.fromisoformat(stored) if stored else DEFAULT_START
+        return self._now
+
+    def _set_now(self, moment: datetime) -> None:
+        if moment != self._now:
+            self.tables["counters"].put(*_CLOCK, moment.astimezone(UTC).isoformat())
+            self._now = moment
+
+    @_flushing
+    def advance_clock(self, to: datetime) -> list[DispatchResult]:
+        """Move the clock to ``to``, running every dispatch due by then in time order."""
+        with self._lock:
+            now = self.now()
+            if to < now:
+                raise ValueError(
+                    f"the clock is at {now.isoformat()}; it cannot go back to {to.isoformat()}"
+                )
+            results = []
+            wakeups = self.tables["wakeups"]
+            while True:
+                due = next(wakeups.items(_WAKE, upto=_wake_key(to, "\uffff"), limit=1), None)
+                if due is None:
+                    break
+                key, pointer = due
+                wakeups.delete(_WAKE, key)
+                at = max(datetime.fromisoformat(pointer["at"]), now)
+                self._set_now(at)
+                ws, journey_id, name = pointer["ws"], pointer["journey"], pointer["name"]
+                while True:  # steps due at this same instant run on, without a wake-up
+                    result = self._dispatch(ws, journey_id, name, schedule=False)
+                    results.append(result)
+                    if result.wake_at is None or result.wake_at != at or result.awaiting:
+                        break
+                if result.wake_at is not None:
+                    self._schedule_at(ws, journey_id, name, result.wake_at)
+            self._set_now(to)
+            return results
+
+    # --- triggers ----------------------------------------------------------------------
+
+    @_flushing
+    def start_execution(self, workspace_id: str, event: InboundEvent) -> StartResult:
+        """Start one execution per active journey listening to ``event`` (SPEC §5)."""
+        with self._lock:
+            triggers = self.tables["triggers"]
+            answered = triggers.get(workspace_id, f"event#{event.id}")
+            if answered is not None:
+                return StartResult(**answered)
+            result = StartResult()
+            world = self.backend.directory.world(workspace_id)
+            for summary in self.store.journeys(workspace_id):
+                self._trigger_one(workspace_id, world, summary, event, result)
+            triggers.put(
+                workspace_id,
+                f"event#{event.id}",
+                {"started": result.started, "held_out": result.held_out, "skipped": result.skipped},
+            )
+            return result
+
+    def _trigger_one(
+        self,
+        ws: str,
+        world: World,
+        summary: Mapping[str, Any],
+        event: InboundEvent,
+        result: StartResult,
+    ) -> None:
+        version = summary.get("latestVersion")
+        if version is None:
+            return
+        journey = self._journey(ws, summary["id"], version)
+        contract = world.trigger_contracts.get(journey.trigger_contract_id or "")
+        if contract is None or contract.event_name != event.name:
+            return
+        journey_id = journey.id
+
+        def skip(reason: str, message: str) -> None:
+            result.skipped.append({"journeyId": journey_id, "reason": reason, "message": message})
+
+        status = summary.get("status")
+        if status != JourneyStatus.ACTIVE.value:
+            skip(f"journey_{status}", f"journey {journey_id} is {status}")
+            return
+        missing = [p for p in (contract.required_properties or {}) if p not in event.properties]
+        if missing:
+            skip("missing_required_property", f"event lacks {', '.join(sorted(missing))}")
+            return
+        end_user_id = event.end_user_id or _text(
+            lookup(event.properties, contract.subject_field_path)
+        )
+        if not end_user_id:
+            skip("missing_subject", f"no end user at {contract.subject_field_path}")
+            return
+        start = max(event.at, self.now())
+        subject = self._subject(ws, end_user_id, event)
+        entry = evaluate_entry(
+            journey, subject, world=world, at=start, version=version, status=status
+        )
+        pseudonym = self._pseudonym(ws, end_user_id)
+        if entry.decision is EntryDecision.BLOCKED:
+            self._index(ws, end_user_id, f"{journey_id}#holdout#{event.id}", start, journey, world)
+            self._count_impact(ws, journey_id, start, "holdout")
+            result.held_out.append({"journeyId": journey_id, "endUserId": end_user_id})
+            return
+        if entry.decision is not EntryDecision.ENTERED:
+            reason = entry.reason.value if entry.reason else "not_eligible"
+            skip(reason, f"the subject is not eligible ({reason})")
+            return
+        name = execution_name(journey_id, version, end_user_id, event.id)
+        arn = self.sfn.start(name, f'{{"journey": "{journey_id}"}}')
+        seq = self.tables["counters"].add(f"{ws}#{journey_id}", "execseq")
+        trigger = {
+            "eventName": event.name,
+            "at": start.isoformat(),
+            "properties": dict(event.properties),
+        }
+        state = start_state(
+            self._env(ws, journey, world, subject, trigger),
+            start,
+            _seed(journey_id, version, end_user_id),
+        )
+        record = {
+            "name": name,
+            "arn": arn,
+            "seq": seq,
+            "journeyId": journey_id,
+            "version": version,
+            "endUserId": end_user_id,
+            "startedAt": start.isoformat(),
+            "trigger": trigger,
+            "state": state.to_wire(),
+            "status": "RUNNING",
+            "currentStepId": state.step_id,
+        }
+        if not self.tables["executions"].put(f"{ws}#{journey_id}", name, record, if_absent=True):
+            return  # the same (journey, version, subject, event): already started
+        self._records[(ws, journey_id, name)] = record
+        self.tables["triggers"].put(ws, f"arn#{arn}", {"journey": journey_id, "name": name})
+        self._index(ws, end_user_id, f"{journey_id}#exec#{name}", start, journey, world)
+        self._count_impact(ws, journey_id, start, "exposed")
+        self._schedule(ws, journey_id, name, state)
+        self._audit(
+            ws,
+            journey_id,
+            [
+                (
+                    "execution.started",
+                    {"executionSeq": seq, "subject": pseudonym, "version": version},
+                )
+            ],
+            start,
+        )
+        started = {"journeyId": journey_id, "version": version, "executionArn": arn}
+        result.started.append({**started, "endUserId": end_user_id})
+
+    # --- dispatch ----------------------------------------------------------------------
+
+    def execution_by_arn(self, workspace_id: str, arn: str) -> tuple[str, str] | None:
+        """``(journey id, execution name)`` of an execution of the workspace."""
+        found = self.tables["triggers"].get(workspace_id, f"arn#{arn}")
+        return None if found is None else (found["journey"], found["name"])
+
+    @_flushing
+    def dispatch(self, workspace_id: str, journey_id: str, name: str) -> DispatchResult:
+        """Advance one execution by one step (the dispatcher Task state)."""
+        with self._lock:
+            return self._dispatch(workspace_id, journey_id, name)
+
+    def _dispatch(
+        self,
+        ws: str,
+        journey_id: str,
+        name: str,
+        event_at: datetime | None = None,
+        *,
+        schedule: bool = True,
+    ) -> DispatchResult:
+        found = self._record(ws, journey_id, name)
+        if found is None:
+            raise LookupError(f"no execution {name!r} of journey {journey_id!r}")
+        record = {**found, "arms": dict(found.get("arms", {}))}  # the cache changes on write
+        state = ExecutionState.from_wire(record["state"])
+        if state.done:
+            return DispatchResult(name, None, None, record.get("status", "SUCCEEDED"), None)
+        world = self.backend.directory.world(ws)
+        journey = self._journey(ws, journey_id, record["version"])
+        subject = self._subject(ws, record["endUserId"], None)
+        env = self._env(ws, journey, world, subject, record["trigger"], state.step_id)
+        pseudonym = self._pseudonym(ws, record["endUserId"])
+        if state.awaiting is not None:
+            self._unwait(ws, record["endUserId"], state, journey_id, name)
+            moved = resume(env, state, event_at)
+        else:
+            delivery = RuntimeDelivery(env, self, ws, record["arn"])
+            moved = advance(env, state, delivery)
+        new = moved.state
+        audit: list[tuple[str, dict]] = []
+        if moved.step is not None:
+            step = moved.step
+            decision, reason = step.decision.value, step.reason.value if step.reason else None
+            if step.decision is not Decision.DEFERRED:
+                self._bump(f"{ws}#{journey_id}", f"step#{step.step_id}#{decision}#{reason or ''}")
+            if step.type == "send" and step.decision is not Decision.DEFERRED:
+                audit.append(
+                    (
+                        f"send.{_send_action(decision)}",
+                        {
+                            "executionSeq": record["seq"],
+                            "subject": pseudonym,
+                            "stepId": step.step_id,
+                            **({"reason": reason} if reason else {}),
+                        },
+                    )
+                )
+            if step.type == "webhook":
+                audit.append(
+                    (
+                        "webhook.executed",
+                        {
+                            "executionSeq": record["seq"],
+                            "subject": pseudonym,
+                            "stepId": step.step_id,
+                        },
+                    )
+                )
+            if step.branch is not None and step.branch.chosen_arm_id is not None:
+                self._bump(
+                    f"{ws}#{journey_id}", f"arm#{step.step_id}#{step.branch.chosen_arm_id}#n"
+                )
+                self._add_arm(
+                    ws,
+                    record["endUserId"],
+                    journey_id,
+                    name,
+                    step.step_id,
+                    step.branch.chosen_arm_id,
+                )
+        status = "RUNNING"
+        if new.ended is not None:
+            status = "SUCCEEDED" if new.ended in ("exited", "ran_out") else "FAILED"
+            self.sfn.close(record["arn"], status, new.exited_at or new.now)
+            audit.append(
+                (
+                    f"execution.{'completed' if status == 'SUCCEEDED' else 'failed'}",
+                    {
+                        "executionSeq": record["seq"],
+                        "subject": pseudonym,
+                        **({"warning": moved.warning.code} if moved.warning else {}),
+                    },
+                )
+            )
+        elif new.awaiting is not None:
+            self._wait(ws, record["endUserId"], new, journey_id, name)
+        record.update(state=new.to_wire(), status=status, currentStepId=_current(new, moved))
+        if (
+            moved.step is not None
+            and moved.step.branch is not None
+            and moved.step.branch.chosen_arm_id
+        ):
+            record.setdefault("arms", {})[moved.step.step_id] = moved.step.branch.chosen_arm_id
+        self.tables["executions"].put(f"{ws}#{journey_id}", name, record)
+        self._records[(ws, journey_id, name)] = record
+        if new.ended is None and schedule:
+            self._schedule(ws, journey_id, name, new)
+        if audit:
+            self._audit(ws, journey_id, audit, self.now())
+        step_id = moved.step.step_id if moved.step else None
+        decision = moved.step.decision.value if moved.step else None
+        trace_step = _mask_step(env, moved.step.to_wire()) if moved.step else None
+        result = DispatchResult(
+            name,
+            step_id,
+            decision,
+            status,
+            new.wake_at,
+            trace_step,
+            record["endUserId"],
+            new.awaiting is not None,
+            state.now if moved.step is not None else None,
+            moved.step.branch.chosen_arm_id if moved.step and moved.step.branch else None,
+        )
+        for listener in self.listeners:
+            listener(result)
+        return result
+
+    # --- end-user events ---------------------------------------------------------------
+
+    @_flushing
+    def post_event(
+        self, workspace_id: str, event: InboundEvent, end_user_id: str
+    ) -> dict[str, Any]:
+        """An end-user event: counts goals, resumes awaiting waits, then triggers."""
+        with self._lock:
+            at = max(event.at, self.now())
+            self._record_event(workspace_id, end_user_id, event, at)
+            converted = self._goal(workspace_id, end_user_id, event.name, at)
+            resumed = []
+            for _key, pointer in list(
+                self.tables["waits"].items(f"{workspace_id}#{end_user_id}#{event.name}")
+            ):
+                if (
+                    datetime.fromisoformat(pointer["since"])
+                    <= at
+                    <= datetime.fromisoformat(pointer["timeoutAt"])
+                ):
+                    self._clear_wake(workspace_id, pointer["journey"], pointer["name"])
+                    self._set_now(at)
+                    resumed.append(
+                        self._dispatch(
+                            workspace_id, pointer["journey"], pointer["name"], at
+                        ).execution_name
+                    )
+            started = self.start_execution(workspace_id, event).to_wire()
+            return {"goalsCounted": converted, "resumed": resumed, **started}
+
+    def _goal(self, ws: str, end_user_id: str, name: str, at: datetime) -> int:
+        counted = 0
+        subjects = self.tables["subjects"]
+        for key, entry in list(subjects.items(f"{ws}#{end_user_id}", "")):
+            if key == "pseudonym" or entry.get("goal") != name or entry.get("converted"):
+                continue
+            if not converts(datetime.fromisoformat(entry["startedAt"]), at, entry["windowDays"]):
+                continue
+            journey_id = entry["journeyId"]
+            cohort = "holdout" if "#holdout#" in key else "exposed"
+            self._count_impact(
+                ws, journey_id, datetime.fromisoformat(entry["startedAt"]), f"{cohort}_converted"
+            )
+            for step_id, arm_id in entry.get("arms", {}).items():
+                self._bump(f"{ws}#{journey_id}", f"arm#{step_id}#{arm_id}#g")
+            subjects.put(f"{ws}#{end_user_id}", key, {**entry, "converted": True})
+            counted += 1
+        return counted
+
+    # --- erasure -----------------------------------------------------------------------
+
+    @_flushing
+    def forget_end_user(self, workspace_id: str, end_user_id: str) -> dict[str, Any]:
+        """Erase the end user everywhere the runtime and the store keep them (GDPR).
+
+        Deleted: the profile document, every execution of theirs (state, pointer, wake-up,
+        open wait, ARN pointer; running ones are stopped first: ``ABORTED``), their holdout
+        records, outbox messages, stored trigger answers that name them, and their
+        subject index with the audit pseudonym (the append-only audit log then names
+        nobody who can be found). Kept: the counters behind the stats, which are
+        anonymous. A tombstone keyed by a hash of (workspace, id) lets a second call say
+        ``alreadyForgotten`` without keeping the id.
+        """
+        with self._lock:
+            erased: dict[str, int] = {}
+            stopped = 0
+            subjects = self.tables["subjects"]
+            partition = f"{workspace_id}#{end_user_id}"
+            entries = list(subjects.items(partition))
+            for key, entry in entries:
+                if "#exec#" in key:
+                    name = key.split("#exec#", 1)[1]
+                    stopped += self._erase_execution(workspace_id, entry["journeyId"], name)
+                    erased["executions"] = erased.get("executions", 0) + 1
+                elif "#holdout#" in key:
+                    erased["holdoutRecords"] = erased.get("holdoutRecords", 0) + 1
+                subjects.delete(partition, key)
+            outbox = self.tables["outbox"]
+            messages = [
+                (k, m) for k, m in outbox.items(workspace_id) if m.get("endUserId") == end_user_id
+            ]
+            for key, _ in messages:
+                outbox.delete(workspace_id, key)
+            erased["outboxMessages"] = len(messages)
+            triggers = self.tables["triggers"]
+            answers = [
+                key
+                for key, answer in triggers.items(workspace_id, "event#")
+                if end_user_id in json.dumps(answer)
+            ]
+            for key in answers:
+                triggers.delete(workspace_id, key)
+            erased["triggerAnswers"] = len(answers)
+            erased["profiles"] = self.backend.directory.forget_subject(workspace_id, end_user_id)
+            self._pseudonyms.pop((workspace_id, end_user_id), None)
+            posted = self._events.pop((workspace_id, end_user_id), [])
+            if posted:
+                erased["events"] = len(posted)
+            tombstone = _tombstone(workspace_id, end_user_id)
+            nothing = not entries and not messages and not answers and not erased["profiles"]
+            already = nothing and self.tables["counters"].get("forgotten", tombstone) is not None
+            self.tables["counters"].put("forgotten", tombstone, True)
+            if not nothing:
+                self._audit_erasure(workspace_id, {k for k, e in entries if isinstance(e, dict)})
+            return {
+                "endUserId": mask_name(end_user_id),
+                "erased": erased,
+                "stoppedExecutions": stopped,
+                "alreadyForgotten": already,
+            }
+
+    def _erase_execution(self, ws: str, journey_id: str, name: str) -> int:
+        executions = self.tables["executions"]
+        record = self._record(ws, journey_id, name)
+        self._records.pop((ws, journey_id, name), None)
+        if record is None:
+            return 0
+        state = ExecutionState.from_wire(record["state"])
+        if state.wake_at is not None:
+            self.tables["wakeups"].delete(
+                _WAKE, _wake_key(state.wake_at, f"{ws}#{journey_id}#{name}")
+            )
+        if state.awaiting is not None:
+            self._unwait(ws, record["endUserId"], state, journey_id, name)
+        stopped = int(self.sfn.abort(record["arn"]))
+        self.tables["triggers"].delete(ws, f"arn#{record['arn']}")
+        executions.delete(f"{ws}#{journey_id}", name)
+        return stopped
+
+    def _audit_erasure(self, ws: str, keys: set[str]) -> None:
+        for journey_id in sorted({key.split("#", 1)[0] for key in keys}):
+            self._audit(ws, journey_id, [("end-user-forgotten", {})], self.now())
+
+    # --- reads -------------------------------------------------------------------------
+
+    def executions(
+        self, workspace_id: str, journey_id: str, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        records = [r for _, r in self.tables["executions"].items(f"{workspace_id}#{journey_id}")]
+        records.sort(key=lambda r: r["seq"], reverse=True)
+        rows = []
+        for record in records[:limit]:
+            described = self.sfn.describe(record["arn"]) or {}
+            rows.append(
+                {
+                    "executionArn": record["arn"],
+                    "executionName": record["name"],
+                    "endUserId": record["endUserId"],
+                    "version": record["version"],
+                    "status": described.get("status", record.get("status", "RUNNING")),
+                    "currentStepId": record.get("currentStepId"),
+                    "chosenArms": record.get("arms", {}),
+                    "startedAt": format_time(datetime.fromisoformat(record["startedAt"])),
+                }
+            )
+        return rows
+
+    def outbox(
+        self, workspace_id: str, *, journey_id: str | None = None, end_user_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        rows = [m for _, m in self.tables["outbox"].items(workspace_id)]
+        if journey_id:
+            rows = [m for m in rows if m["journeyId"] == journey_id]
+        if end_user_id:
+            rows = [m for m in rows if m["endUserId"] == end_user_id]
+        return rows
+
+    def step_stats(self, workspace_id: str, journey: Journey) -> list[dict[str, Any]]:
+        counts: dict[tuple[str, str, str | None], int] = {}
+        for key, n in self._counters(f"{workspace_id}#{journey.id}", "step#").items():
+            _, step_id, decision, reason = key.split("#", 3)
+            counts[(step_id, decision, reason or None)] = n
+        rows = step_stats([(s.id, s.type) for s in journey.steps], counts)
+        return [row.to_wire() for row in rows]
+
+    def arm_stats(self, workspace_id: str, journey_id: str) -> dict[str, dict[str, ArmStats]]:
+        reached: dict[tuple[str, str], int] = {}
+        goals: dict[tuple[str, str], int] = {}
+        for key, n in self._counters(f"{workspace_id}#{journey_id}", "arm#").items():
+            _, step_id, arm_id, kind = (
+                key.rsplit("#", 3) if key.count("#") == 3 else (None, None, None, None)
+            )
+            if step_id is None:
+                continue
+            (reached if kind == "n" else goals)[(step_id, arm_id)] = n
+        stats: dict[str, dict[str, ArmStats]] = {}
+        for (step_id, arm_id), n in reached.items():
+            stats.setdefault(step_id, {})[arm_id] = ArmStats(n, goals.get((step_id, arm_id), 0))
+        return stats
+
+    def branch_performance(self, workspace_id: str, journey: Journey) -> list[dict[str, Any]]:
+        stats = self.arm_stats(workspace_id, journey.id)
+        steps = []
+        for step in journey.steps:
+            if step.type == "branch" and getattr(step, "arms", None):
+                arms = [
+                    arm_performance(
+                        arm.arm_id, stats.get(step.id, {}).get(arm.arm_id, ArmStats(0, 0))
+                    ).to_wire()
+                    for arm in step.arms
+                ]
+                steps.append({"stepId": step.id, "arms": arms})
+        return steps
+
+    def calibrated_impact(self, workspace_id: str, journey_id: str) -> dict[str, Any]:
+        days: dict[date, CohortCounts] = {}
+        for key, n in self._counters(f"{workspace_id}#{journey_id}", "impact#").items():
+            _, day, cohort = key.split("#")
+            counts = days.get(date.fromisoformat(day), CohortCounts())
+            days[date.fromisoformat(day)] = counts + CohortCounts(**{cohort: n})
+        return calibrated_impact(days, self.now().date()).to_wire()
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _journey(self, ws: str, journey_id: str, version: int) -> Journey:
+        key = (ws, journey_id, version)
+        if key not in self._journeys:
+            record = self.store.version(ws, journey_id, version)
+            if record is None:
+                raise LookupError(f"journey {journey_id!r} has no version {version}")
+            self._journeys[key] = record.journey
+        return self._journeys[key]
+
+    def _subject(self, ws: str, end_user_id: str, event: InboundEvent | None) -> Subject:
+        """The profile, with the events posted to the runtime since in its history (so
+        branch predicates and audiences see them), and ``event`` when given."""
+        known = self.backend.directory.subject(ws, end_user_id)
+        subject = known or Subject(end_user_id=end_user_id)
+        posted = self._posted_events(ws, end_user_id)
+        if posted:
+            events = sorted([*subject.events, *posted], key=lambda e: e.at)
+            subject = subject.model_copy(update={"events": events})
+        if event is None:
+            return subject
+        trigger = Event(
+            name=event.name, at=max(event.at, self.now()), properties=dict(event.properties)
+        )
+        return subject.model_copy(
+            update={"events": sorted([*subject.events, trigger], key=lambda e: e.at)}
+        )
+
+    def _posted_events(self, ws: str, end_user_id: str) -> list[Event]:
+        key = (ws, end_user_id)
+        if key not in self._events:
+            stored = self.tables["subjects"].items(f"{ws}#{end_user_id}", "event#")
+            self._events[key] = [Event.model_validate(data) for _, data in stored]
+        return self._events[key]
+
+    def _record_event(self, ws: str, end_user_id: str, event: InboundEvent, at: datetime) -> None:
+        posted = Event(name=event.name, at=at, properties=dict(event.properties))
+        sort_key = f"event#{_wake_key(at, event.id)}"
+        self.tables["subjects"].put(f"{ws}#{end_user_id}", sort_key, posted.to_wire())
+        self._posted_events(ws, end_user_id).append(posted)
+
+    def _env(
+        self,
+        ws: str,
+        journey: Journey,
+        world: World,
+        subject: Subject,
+        trigger: Mapping[str, Any],
+        step_id: str | None = None,
+    ) -> ExecutionEnv:
+        """The execution's environment; arm stats are read only when ``step_id`` is an
+        adaptive branch (the one planner that reads them)."""
+        at = datetime.fromisoformat(trigger["at"])
+        info = TriggerInfo(trigger["eventName"], at, dict(trigger["properties"]))
+        event = Event(name=trigger["eventName"], at=at, properties=dict(trigger["properties"]))
+        if not any(e.name == event.name and e.at == event.at for e in subject.events):
+            subject = subject.model_copy(
+                update={"events": sorted([*subject.events, event], key=lambda e: e.at)}
+            )
+        step = next((s for s in journey.steps if s.id == step_id), None)
+        arms = (
+            self.arm_stats(ws, journey.id) or None if isinstance(step, AdaptiveBranchStep) else None
+        )
+        return ExecutionEnv.of(journey, world, subject, info, frozenset(), arms)
+
+    def _record(self, ws: str, journey_id: str, name: str) -> dict[str, Any] | None:
+        key = (ws, journey_id, name)
+        if key not in self._records:
+            found = self.tables["executions"].get(f"{ws}#{journey_id}", name)
+            if found is None:
+                return None
+            self._records[key] = found
+        return self._records[key]
+
+    def _pseudonym(self, ws: str, end_user_id: str) -> str:
+        cached = self._pseudonyms.get((ws, end_user_id))
+        if cached is not None:
+            return cached
+        subjects = self.tables["subjects"]
+        known = subjects.get(f"{ws}#{end_user_id}", "pseudonym")
+        if known is None:
+            known = "sub_" + secrets.token_hex(8)
+            if not subjects.put(f"{ws}#{end_user_id}", "pseudonym", known, if_absent=True):
+                known = subjects.get(f"{ws}#{end_user_id}", "pseudonym")
+        self._pseudonyms[(ws, end_user_id)] = known
+        return known
+
+    def _index(
+        self, ws: str, end_user_id: str, key: str, start: datetime, journey: Journey, world: World
+    ) -> None:
+        window = journey.goal_event_window_days or world.workspace.default_goal_event_window_days
+        entry = {
+            "journeyId": journey.id,
+            "startedAt": start.isoformat(),
+            "goal": journey.goal_event_name,
+            "windowDays": window,
+            "arms": {},
+        }
+        self.tables["subjects"].put(f"{ws}#{end_user_id}", key, entry)
+
+    def _add_arm(
+        self, ws: str, end_user_id: str, journey_id: str, name: str, step_id: str, arm_id: str
+    ) -> None:
+        subjects = self.tables["subjects"]
+        key = f"{journey_id}#exec#{name}"
+        entry = subjects.get(f"{ws}#{end_user_id}", key)
+        if entry is not None:
+            entry.setdefault("arms", {})[step_id] = arm_id
+            subjects.put(f"{ws}#{end_user_id}", key, entry)
+
+    def _count_impact(self, ws: str, journey_id: str, start: datetime, cohort: str) -> None:
+        day = start.astimezone(UTC).date().isoformat()
+        self._bump(f"{ws}#{journey_id}", f"impact#{day}#{cohort}")
+
+    def _schedule(self, ws: str, journey_id: str, name: str, state: ExecutionState) -> None:
+        if state.wake_at is not None:
+            self._schedule_at(ws, journey_id, name, state.wake_at)
+
+    def _schedule_at(self, ws: str, journey_id: str, name: str, wake: datetime) -> None:
+        key = _wake_key(wake, f"{ws}#{journey_id}#{name}")
+        pointer = {"ws": ws, "journey": journey_id, "name": name, "at": wake.isoformat()}
+        self.tables["wakeups"].put(_WAKE, key, pointer)
+
+    def _clear_wake(self, ws: str, journey_id: str, name: str) -> None:
+        record = self._record(ws, journey_id, name)
+        if record is None:
+            return
+        state = ExecutionState.from_wire(record["state"])
+        if state.wake_at is not None:
+            self.tables["wakeups"].delete(
+                _WAKE, _wake_key(state.wake_at, f"{ws}#{journey_id}#{name}")
+            )
+
+    def _wait(
+        self, ws: str, end_user_id: str, state: ExecutionState, journey_id: str, name: str
+    ) -> None:
+        awaiting = state.awaiting
+        assert awaiting is not None
+        self.tables["waits"].put(
+            f"{ws}#{end_user_id}#{awaiting.event_name}",
+            f"{journey_id}#{name}",
+            {
+                "journey": journey_id,
+                "name": name,
+                "since": awaiting.since.isoformat(),
+                "timeoutAt": awaiting.timeout_at.isoformat(),
+            },
+        )
+
+    def _unwait(
+        self, ws: str, end_user_id: str, state: ExecutionState, journey_id: str, name: str
+    ) -> None:
+        assert state.awaiting is not None
+        self.tables["waits"].delete(
+            f"{ws}#{end_user_id}#{state.awaiting.event_name}", f"{journey_id}#{name}"
+        )
+
+    def _audit(self, ws: str, journey_id: str, audit: list[tuple[str, dict]], at: datetime) -> None:
+        """Queue audit entries; :meth:`_flush_audit` appends them before the public
+        call that made them returns (one reserve and one append per journey)."""
+        pending = self._pending_audit.setdefault((ws, journey_id), [])
+        pending.extend((action, metadata, at) for action, metadata in audit)
+
+    def _bump(self, pk: str, sk: str, amount: int = 1) -> None:
+        """Count; the increments of one public call are added at its end (one
+        ``UpdateItem ADD`` per counter), and reads in between see them."""
+        key = (pk, sk)
+        self._pending_counts[key] = self._pending_counts.get(key, 0) + amount
+
+    def _counters(self, pk: str, prefix: str) -> dict[str, int]:
+        counts = self.tables["counters"].counters(pk, prefix)
+        for (pending_pk, sk), n in self._pending_counts.items():
+            if pending_pk == pk and sk.startswith(prefix):
+                counts[sk] = counts.get(sk, 0) + n
+        return counts
+
+    def _flush_counters(self) -> None:
+        pending, self._pending_counts = self._pending_counts, {}
+        for (pk, sk), n in pending.items():
+            self.tables["counters"].add(pk, sk, n)
+
+    def _flush_audit(self) -> None:
+        pending, self._pending_audit = self._pending_audit, {}
+        for (ws, journey_id), queued in pending.items():
+            last = self.store.reserve_audit(ws, journey_id, len(queued))
+            entries = [
+                AuditEntry(last - len(queued) + 1 + i, format_timestamp(at), "system", action, meta)
+                for i, (action, meta, at) in enumerate(queued)
+            ]
+            self.store.append_audit(ws, journey_id, entries)
+
+    def send_email(self, env: ExecutionEnv, effect: Any, rendered: Any) -> str | None:
+        """Deliver an e-mail through SES v2 (moto by default) when enabled; its id."""
+        if not self.deliver_email:
+            return None
+        address = env.subject.attributes.get("email")
+        if not isinstance(address, str) or "@" not in address:
+            return None
+        ses = self.store.session.client("sesv2")
+        sender = _sender(env.world.workspace.id)
+        ses.create_email_identity(EmailIdentity=sender) if sender not in self._senders else None
+        self._senders.add(sender)
+        response = ses.send_email(
+            FromEmailAddress=sender,
+            Destination={"ToAddresses": [address]},
+            Content={
+                "Simple": {
+                    "Subject": {"Data": rendered.subject_line or ""},
+                    "Body": {"Html": {"Data": rendered.body}},
+                }
+            },
+        )
+        return response.get("MessageId")
+
+    def record_outbox(self, ws: str, message: dict[str, Any]) -> None:
+        seq = self.tables["counters"].add(ws, "outboxseq")
+        self.tables["outbox"].put(ws, f"{seq:012d}", {**message, "seq": seq})
+
+
+def _wake_key(at: datetime, suffix: str) -> str:
+    return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{suffix}"
+
+
+def _mask_step(env: ExecutionEnv, step: dict[str, Any]) -> dict[str, Any]:
+    """A trace step as every surface shows it: what was rendered or written about the
+    subject (send, webhook, message) masked by its PII values; ids and times as they are."""
+    from simulator.engine.delivery import env_masker
+
+    masker = env_masker(env)
+    return {
+        key: masker.data(value) if key in ("send", "webhook", "message") else value
+        for key, value in step.items()
+    }
+
+
+def _tombstone(workspace_id: str, end_user_id: str) -> str:
+    return hashlib.sha256(f"forgotten::{workspace_id}::{end_user_id}".encode()).hexdigest()
+
+
+def _sender(workspace_id: str) -> str:
+    """The SES sender identity of a workspace (verified on first use)."""
+    return f"journeys@{workspace_id}.journeysim.invalid"
+
+
+def _seed(journey_id: str, version: int, end_user_id: str) -> int:
+    return derive_seed(journey_id, version, end_user_id)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _send_action(decision: str) -> str:
+    return {"executed": "executed", "blocked": "blocked", "failed": "failed"}.get(
+        decision, "skipped"
+    )
+
+
+def _current(state: ExecutionState, moved: Any) -> str | None:
+    if state.awaiting is not None:
+        return state.awaiting.step_id
+    if state.ended is not None:
+        return state.exit_step_id or (moved.step.step_id if moved.step else None)
+    return state.step_id

@@ -1,0 +1,246 @@
+"""Population runs: "what will this journey do to 2,000 people over 30 days?"
+
+A scenario file (YAML or JSON) names a project, a journey, a seeded population, how
+trigger events arrive over time and how likely the goal event is per adaptive arm
+(and for the holdout and for subjects no arm reached). :func:`run_scenario` loads the
+project into a fresh runtime (moto in-process), publishes it, and plays the scenario
+on the shared virtual clock: triggers at their arrival times through
+``start-execution``, the clock advanced through every due dispatch, goal events posted
+``goal.after`` the decisive moment (the arm's send, or the trigger for the others)
+with the configured probability. The dispatcher's Thompson draws read the same
+counters the goal events feed, so the bandit learns as in production.
+
+Example (``fixtures/scenarios/expansion-nudge.scenario.yaml``)::
+
+    project: ../acme
+    journey: expansion-nudge-2026
+    seed: 7
+    population: 1000
+    arrivals: {over: P20D, properties: {signal: seats, usagePct: 92}}
+    goal: {after: P2D, default: 0.02, holdout: 0.02,
+           arms: {branch-2: {discount: 0.12, education: 0.04}}}
+    runFor: P30D
+
+Subjects are generated from the seed and fitted to the journey's audience
+(:func:`~simulator.engine.fitting.fitted_subject`), so the population is the
+journey's; their ids are ``pop_<n>``. Bad files are :class:`~simulator.errors.InputError`
+with the field's location.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from simulator.durations import parse_duration
+from simulator.errors import InputError
+
+__all__ = ["Scenario", "ScenarioReport", "load_scenario", "run_scenario"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Arrivals(_Model):
+    over: str = "P20D"
+    """Trigger times are spread uniformly over this period from the start."""
+    properties: dict[str, Any] = Field(default_factory=dict)
+    """The trigger event's properties (the contract's required ones)."""
+
+
+class Goal(_Model):
+    after: str = "P2D"
+    default: float = Field(0.0, ge=0, le=1)
+    holdout: float = Field(0.0, ge=0, le=1)
+    arms: dict[str, dict[str, float]] = Field(default_factory=dict)
+    """``{stepId: {armId: probability}}``."""
+
+
+class Scenario(_Model):
+    project: str
+    journey: str
+    seed: int = 0
+    population: int = Field(1000, ge=1, le=100_000)
+    start: datetime = datetime.fromisoformat("2026-06-01T14:00:00+00:00")
+    arrivals: Arrivals = Field(default_factory=Arrivals)
+    goal: Goal = Field(default_factory=Goal)
+    run_for: str = Field("P30D", alias="runFor")
+
+
+@dataclass
+class ScenarioReport:
+    journey_id: str
+    population: int
+    executions: dict[str, int]
+    held_out: int
+    skipped: dict[str, int]
+    dispatches: int
+    assignments: list[str] = field(default_factory=list)
+    """Arms chosen at the adaptive branch, in time order."""
+    step_stats: list[dict[str, Any]] = field(default_factory=list)
+    branch_performance: list[dict[str, Any]] = field(default_factory=list)
+    calibrated_impact: dict[str, Any] = field(default_factory=dict)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "journeyId": self.journey_id,
+            "population": self.population,
+            "executions": self.executions,
+            "heldOut": self.held_out,
+            "skipped": self.skipped,
+            "dispatches": self.dispatches,
+            "assignments": dict(_count(self.assignments)),
+            "lastAssignments": dict(_count(self.assignments[-500:])),
+            "stepStats": self.step_stats,
+            "branchPerformance": self.branch_performance,
+            "calibratedImpact": {
+                k: v for k, v in self.calibrated_impact.items() if k != "dailyTrend"
+            },
+        }
+
+
+def load_scenario(path: Path) -> tuple[Scenario, Path]:
+    """The scenario and its project folder (relative paths from the file's folder)."""
+    from simulator.project.positions import SourceSyntaxError, lookup
+    from simulator.project.yaml_source import parse_yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the scenario: {exc}", location=str(path)) from exc
+    try:
+        parsed = parse_yaml(text)
+    except SourceSyntaxError as exc:
+        raise InputError(f"{path}:{exc.line}:{exc.column}: {exc}", location=str(path)) from exc
+
+    def where(pointer: str) -> str:
+        line, column = lookup(parsed.positions, pointer)
+        return f"{path}:{line}:{column}"
+
+    try:
+        scenario = Scenario.model_validate(parsed.value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        pointer = "".join(f"/{part}" for part in first["loc"])
+        raise InputError(
+            f"{where(pointer)}: {pointer[1:]}: {first['msg']}", location=pointer
+        ) from exc
+    for pointer, duration in (
+        ("/arrivals/over", scenario.arrivals.over),
+        ("/goal/after", scenario.goal.after),
+        ("/runFor", scenario.run_for),
+    ):
+        try:
+            parse_duration(duration)
+        except ValueError as exc:
+            raise InputError(f"{where(pointer)}: {pointer[1:]}: {exc}", location=pointer) from exc
+    return scenario, (path.parent / scenario.project).resolve()
+
+
+def run_scenario(
+    scenario: Scenario, project_dir: Path, progress: Callable[[int, int], None] | None = None
+) -> ScenarioReport:
+    """Play ``scenario`` on a fresh in-process runtime; the report of what happened."""
+    from simulator.api.backend import Backend
+    from simulator.engine.fitting import fitted_subject
+    from simulator.project import load_project
+    from simulator.runtime.runtime import InboundEvent, Runtime
+
+    project = load_project(project_dir)
+    world = project.world
+    if world is None or scenario.journey not in project.journeys:
+        raise InputError(
+            f"journey: no journey {scenario.journey!r} in {project_dir}", location="journey"
+        )
+    journey = project.journeys[scenario.journey]
+    contract = world.trigger_contracts.get(journey.trigger_contract_id or "")
+    if contract is None:
+        raise InputError(f"journey {journey.id} has no trigger contract", location="journey")
+    rng = random.Random(scenario.seed)
+    span = parse_duration(scenario.arrivals.over).add_to(scenario.start) - scenario.start
+    people = []
+    for n in range(scenario.population):
+        subject = fitted_subject(journey, world, scenario.seed * 1_000_003 + n, scenario.start)
+        people.append(subject.model_copy(update={"end_user_id": f"pop_{n:06d}"}))
+    population_world = replace(
+        world, subjects={**world.subjects, **{p.end_user_id: p for p in people}}
+    )
+    project = replace(project, world=population_world)
+
+    backend = Backend.start()
+    try:
+        backend.load_project(project, publish=True)
+        runtime = Runtime(backend)
+        runtime.ensure()
+        ws = world.workspace.id
+        queue: list[tuple[datetime, int, str, str]] = []
+        for n, person in enumerate(people):
+            at = scenario.start + span * rng.random()
+            heapq.heappush(queue, (at, n, "trigger", person.end_user_id))
+        report = ScenarioReport(journey.id, scenario.population, {}, 0, {}, 0)
+        after = parse_duration(scenario.goal.after)
+        goal_name = journey.goal_event_name
+        end = parse_duration(scenario.run_for).add_to(scenario.start)
+        order = len(people)
+
+        def schedule_goal(at: datetime, end_user_id: str, probability: float) -> None:
+            nonlocal order
+            if goal_name and rng.random() < probability:
+                order += 1
+                heapq.heappush(queue, (after.add_to(at), order, "goal", end_user_id))
+
+        def absorb(results: list[Any]) -> None:
+            report.dispatches += len(results)
+            for result in results:
+                if result.arm is not None and result.at is not None:
+                    report.assignments.append(result.arm)
+                    arms = scenario.goal.arms.get(result.step_id or "", {})
+                    schedule_goal(
+                        result.at, result.end_user_id, arms.get(result.arm, scenario.goal.default)
+                    )
+
+        triggered = 0
+        while queue and queue[0][0] <= end:
+            at, _, kind, end_user_id = heapq.heappop(queue)
+            absorb(runtime.advance_clock(max(at, runtime.now())))
+            event_id = f"{kind}-{end_user_id}-{at.timestamp():.0f}"
+            if kind == "trigger":
+                properties = {**scenario.arrivals.properties, "endUserId": end_user_id}
+                event = InboundEvent(event_id, contract.event_name, at, properties)
+                answer = runtime.start_execution(ws, event)
+                triggered += 1
+                for _ in answer.held_out:
+                    report.held_out += 1
+                    schedule_goal(at, end_user_id, scenario.goal.holdout)
+                for skipped in answer.skipped:
+                    report.skipped[skipped["reason"]] = report.skipped.get(skipped["reason"], 0) + 1
+                if progress:
+                    progress(triggered, scenario.population)
+            elif goal_name:
+                event = InboundEvent(event_id, goal_name, at, {})
+                runtime.post_event(ws, event, end_user_id)
+        absorb(runtime.advance_clock(max(end, runtime.now())))
+        rows = runtime.executions(ws, journey.id, limit=10**9)
+        report.executions = dict(_count(r["status"] for r in rows))
+        published = backend.store.version(ws, journey.id, 1).journey
+        report.step_stats = runtime.step_stats(ws, published)
+        report.branch_performance = runtime.branch_performance(ws, published)
+        report.calibrated_impact = runtime.calibrated_impact(ws, journey.id)
+        return report
+    finally:
+        backend.close()
+
+
+def _count(values: Any) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return sorted(counts.items())

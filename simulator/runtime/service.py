@@ -1,0 +1,236 @@
+"""The runtime's API logic, framework-free: who may call what, and the answers' shapes.
+
+The FastAPI routes (:mod:`simulator.api.runtime_routes`), the CLI and the terminal UI
+call :class:`RuntimeService`; nothing here knows about HTTP.
+
+* **Internal routes** (``/api/journeys/internal/*``) authenticate with the bearer
+  ``syncApiKey`` of a workspace, compared in constant time (``hmac.compare_digest``)
+  against every loaded workspace's key: no token or a wrong one is ``401
+  unauthorized``; a workspace member's token is ``403 forbidden`` (members cannot call
+  the runtime's own endpoints).
+* **Journey stats** (``executions``, ``step-stats``, ``branch-performance``,
+  ``calibrated-impact``) take a member of the journey's workspace, any role; a journey
+  that does not exist is ``404 journey_not_found``. Step stats list the steps of the
+  latest published version (no rows before the first publish).
+* **Simulator routes** (``/api/_sim/*``) take a member; moving the clock and posting
+  events change state, so they need an editor or owner, as writes do.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from typing import Any
+
+from simulator.api.auth import Actor, require_writer
+from simulator.api.errors import Forbidden, InvalidRequest, JourneyNotFound, Unauthorized
+from simulator.codes import ApiErrorCode
+from simulator.durations import parse_duration
+from simulator.errors import NotFoundError
+from simulator.runtime.runtime import InboundEvent, Runtime
+
+__all__ = ["ExecutionNotFound", "RuntimeService"]
+
+OUTBOX_PAGE = 50
+
+
+class ExecutionNotFound(NotFoundError):
+    code = ApiErrorCode.EXECUTION_NOT_FOUND
+
+
+class RuntimeService:
+    def __init__(self, backend: Any, runtime: Runtime | None = None) -> None:
+        self.backend = backend
+        self.runtime = runtime or Runtime(backend)
+        self._ready = False
+
+    def ready(self) -> Runtime:
+        if not self._ready:
+            self.runtime.ensure()
+            self._ready = True
+        return self.runtime
+
+    # --- authentication ----------------------------------------------------------------
+
+    def internal_workspace(self, token: str | None) -> str:
+        """The workspace whose ``syncApiKey`` is ``token``."""
+        if not token:
+            raise Unauthorized("internal routes need 'Authorization: Bearer <syncApiKey>'")
+        directory = self.backend.directory
+        found = None
+        for workspace_id in directory.known_workspaces():
+            key = directory.world(workspace_id).workspace.sync_api_key
+            if key and hmac.compare_digest(key.encode(), token.encode()):
+                found = workspace_id
+        if found is not None:
+            return found
+        if directory.is_member_token(token):
+            raise Forbidden("internal routes take the workspace's syncApiKey, not a member token")
+        raise Unauthorized("the bearer token is not a workspace's syncApiKey")
+
+    # --- internal ----------------------------------------------------------------------
+
+    def start_execution(self, workspace_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        event = _event(body)
+        answer = self.ready().start_execution(workspace_id, event).to_wire()
+        return {"eventId": event.id, **answer}
+
+    def dispatch(self, workspace_id: str, execution_arn: str) -> dict[str, Any]:
+        runtime = self.ready()
+        found = runtime.execution_by_arn(workspace_id, execution_arn)
+        if found is None:
+            raise ExecutionNotFound(f"no execution {execution_arn!r} in this workspace")
+        result = runtime.dispatch(workspace_id, *found)
+        return {
+            "executionArn": execution_arn,
+            "status": result.status,
+            "step": result.step,
+            "wakeAt": _time(result.wake_at),
+        }
+
+    def forget_end_user(self, workspace_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        end_user_id = body.get("endUserId") if isinstance(body, dict) else None
+        if not isinstance(end_user_id, str) or not end_user_id:
+            raise InvalidRequest("endUserId: a non-empty string is required", location="endUserId")
+        return self.ready().forget_end_user(workspace_id, end_user_id)
+
+    def translate_pinpoint(self, workspace_id: str, body: Any) -> dict[str, Any]:
+        from simulator.runtime.imports import translate_pinpoint
+
+        return translate_pinpoint(body)
+
+    def import_bundle(self, workspace_id: str, body: Any) -> dict[str, Any]:
+        from simulator.runtime.imports import import_bundle
+
+        return import_bundle(self.backend, workspace_id, body)
+
+    # --- journey stats -----------------------------------------------------------------
+
+    def _journey(self, actor: Actor, journey_id: str):
+        record = self.backend.store.journey(actor.workspace_id, journey_id, with_draft=False)
+        if record is None:
+            raise JourneyNotFound(journey_id)
+        return record
+
+    def executions(self, actor: Actor, journey_id: str) -> list[dict[str, Any]]:
+        self._journey(actor, journey_id)
+        return self.ready().executions(actor.workspace_id, journey_id)
+
+    def step_stats(self, actor: Actor, journey_id: str) -> list[dict[str, Any]]:
+        record = self._journey(actor, journey_id)
+        if record.latest_version is None:
+            return []
+        journey = self.ready()._journey(actor.workspace_id, journey_id, record.latest_version)
+        return self.runtime.step_stats(actor.workspace_id, journey)
+
+    def branch_performance(self, actor: Actor, journey_id: str) -> list[dict[str, Any]]:
+        record = self._journey(actor, journey_id)
+        if record.latest_version is None:
+            return []
+        journey = self.ready()._journey(actor.workspace_id, journey_id, record.latest_version)
+        return self.runtime.branch_performance(actor.workspace_id, journey)
+
+    def calibrated_impact(self, actor: Actor, journey_id: str) -> dict[str, Any]:
+        self._journey(actor, journey_id)
+        return self.ready().calibrated_impact(actor.workspace_id, journey_id)
+
+    # --- simulator ---------------------------------------------------------------------
+
+    def clock(self, actor: Actor) -> dict[str, Any]:
+        return {"now": _time(self.ready().now())}
+
+    def advance(self, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+        require_writer(actor, "move the simulator's clock")
+        runtime = self.ready()
+        if set(body) == {"to"} and isinstance(body["to"], str):
+            to = _timestamp(body["to"], "to")
+        elif set(body) == {"by"} and isinstance(body["by"], str):
+            try:
+                to = parse_duration(body["by"]).add_to(runtime.now())
+            except (ValueError, OverflowError) as exc:
+                raise InvalidRequest(f"by: {exc}", location="by") from exc
+        else:
+            raise InvalidRequest('give {"to": timestamp} or {"by": "P3D"}', location="")
+        try:
+            results = runtime.advance_clock(to)
+        except ValueError as exc:
+            raise InvalidRequest(str(exc), location="to") from exc
+        return {"now": _time(runtime.now()), "dispatched": len(results)}
+
+    def post_event(self, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+        require_writer(actor, "post end-user events")
+        event = _event(body)
+        end_user_id = event.end_user_id or event.properties.get("endUserId")
+        if not isinstance(end_user_id, str) or not end_user_id:
+            raise InvalidRequest("the event needs an endUserId", location="endUserId")
+        answer = self.ready().post_event(actor.workspace_id, event, end_user_id)
+        return {"eventId": event.id, **answer}
+
+    def outbox(
+        self,
+        actor: Actor,
+        *,
+        journey_id: str | None = None,
+        end_user_id: str | None = None,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        rows = self.ready().outbox(
+            actor.workspace_id, journey_id=journey_id, end_user_id=end_user_id
+        )
+        start = 0
+        if cursor:
+            if not cursor.isdigit():
+                raise InvalidRequest("cursor: not a cursor this API gave", location="cursor")
+            start = int(cursor)
+        page = rows[start : start + OUTBOX_PAGE]
+        following = start + OUTBOX_PAGE
+        return {
+            "messages": page,
+            "cursor": str(following) if following < len(rows) else None,
+        }
+
+
+def _event(body: Any) -> InboundEvent:
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be an event object", location="")
+    unknown = set(body) - {"id", "name", "at", "properties", "endUserId"}
+    if unknown:
+        raise InvalidRequest(
+            f"unknown field {sorted(unknown)[0]!r}; allowed: id, name, at, properties, endUserId",
+            location=sorted(unknown)[0],
+        )
+    for field in ("id", "name", "at"):
+        if not isinstance(body.get(field), str) or not body[field]:
+            raise InvalidRequest(f"{field}: a non-empty string is required", location=field)
+    properties = body.get("properties", {})
+    if not isinstance(properties, dict):
+        raise InvalidRequest("properties: an object is required", location="properties")
+    end_user_id = body.get("endUserId")
+    if end_user_id is not None and (not isinstance(end_user_id, str) or not end_user_id):
+        raise InvalidRequest("endUserId: a non-empty string is required", location="endUserId")
+    return InboundEvent(
+        id=body["id"],
+        name=body["name"],
+        at=_timestamp(body["at"], "at"),
+        properties=properties,
+        end_user_id=end_user_id,
+    )
+
+
+def _timestamp(text: str, where: str) -> datetime:
+    from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(AwareDatetime).validate_python(text)
+    except ValidationError as exc:
+        raise InvalidRequest(
+            f"{where}: not an ISO-8601 timestamp with a UTC offset", location=where
+        ) from exc
+
+
+def _time(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    from simulator.engine.trace import format_time
+
+    return format_time(moment)

@@ -1,0 +1,182 @@
+"""The state file in-process: a dump is every table under the store's prefix, not a
+list of the store's tables, so a table the runtime adds (with a secondary index and
+binary values, say) comes back from a restore as it was, under any prefix."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+
+import pytest
+
+from simulator.api.backend import Backend
+from simulator.api.settings import ApiSettings
+from simulator.api.statefile import (
+    StateFileError,
+    StateKeeper,
+    dump_tables,
+    read_state,
+    restore_tables,
+)
+
+OWNER_TOKEN = "tok_owner_acme_ada"
+
+
+def _backend(prefix: str) -> Backend:
+    base = ApiSettings()
+    return Backend.start(replace(base, aws=replace(base.aws, table_prefix=prefix)))
+
+
+def _runtime_table(backend: Backend) -> str:
+    """A table the store does not know, as the runtime might create it."""
+    db = backend.store.db
+    name = f"{backend.store.session.settings.table_prefix}-executions"
+    db.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "arn", "AttributeType": "S"},
+            {"AttributeName": "journey", "AttributeType": "S"},
+            {"AttributeName": "startedAt", "AttributeType": "N"},
+        ],
+        KeySchema=[{"AttributeName": "arn", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-journey",
+                "KeySchema": [
+                    {"AttributeName": "journey", "KeyType": "HASH"},
+                    {"AttributeName": "startedAt", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    for i in range(30):
+        db.put_item(
+            TableName=name,
+            Item={
+                "arn": {"S": f"arn:exec:{i}"},
+                "journey": {"S": "act-onb-2026"},
+                "startedAt": {"N": str(1_700_000_000 + i)},
+                "blob": {"B": bytes([i, 0, 255])},
+                "arms": {"L": [{"M": {"id": {"S": "a"}, "n": {"N": "1.5"}}}, {"NULL": True}]},
+                "flags": {"SS": ["x", "y"]},
+                "ok": {"BOOL": i % 2 == 0},
+            },
+        )
+    return name
+
+
+def test_every_table_under_the_prefix_round_trips_under_another_prefix(tmp_path):
+    source = _backend("statefile-a")
+    try:
+        source.load_project(_acme())
+        _runtime_table(source)
+        path = tmp_path / "state.json"
+        StateKeeper(source.store, path).save()
+        dumped = dump_tables(source.store)
+    finally:
+        source.close()
+    assert set(dumped) == {"journeys", "versions", "audit", "documents", "members", "executions"}
+
+    target = _backend("statefile-b")
+    try:
+        restored = StateKeeper(target.store, path).restore()
+        assert restored == sum(len(entry["items"]) for entry in dumped.values())
+        assert dump_tables(target.store) == dumped
+        db = target.store.db
+        index = db.describe_table(TableName="statefile-b-executions")["Table"]
+        assert [i["IndexName"] for i in index["GlobalSecondaryIndexes"]] == ["by-journey"]
+        by_journey = db.query(
+            TableName="statefile-b-executions",
+            IndexName="by-journey",
+            KeyConditionExpression="journey = :j AND startedAt >= :t",
+            ExpressionAttributeValues={":j": {"S": "act-onb-2026"}, ":t": {"N": "1700000025"}},
+        )["Items"]
+        assert sorted(item["blob"]["B"][0] for item in by_journey) == [25, 26, 27, 28, 29]
+        from simulator.api.auth import Actor
+        from simulator.models import Role
+
+        member = target.directory.authenticate(OWNER_TOKEN)
+        assert member.role is Role.OWNER
+        actor = Actor("acme", "usr_owner_ada", Role.OWNER)
+        assert {j.id for j in target.list_journeys(actor)} >= {"act-onb-2026"}
+    finally:
+        target.close()
+
+
+def test_a_table_keyed_otherwise_in_the_store_is_refused(tmp_path):
+    backend = _backend("statefile-c")
+    try:
+        dumped = dump_tables(backend.store)
+        dumped["journeys"]["keySchema"] = [{"AttributeName": "other", "KeyType": "HASH"}]
+        with pytest.raises(ValueError, match="keyed"):
+            restore_tables(backend.store, dumped)
+    finally:
+        backend.close()
+
+
+def test_concurrent_saves_leave_the_newest_state_and_one_file(tmp_path):
+    from simulator.api.testing import api_client
+
+    path = tmp_path / "state.json"
+    with api_client() as client:
+        keeper = StateKeeper(client.backend.store, path)
+        headers = {"Authorization": f"Bearer {OWNER_TOKEN}"}
+
+        def create(i: int) -> None:
+            body = {"id": f"concurrent-{i}", "name": "C"}
+            assert client.post("/api/journeys", json=body, headers=headers).status_code == 201
+            keeper.save()
+
+        threads = [threading.Thread(target=create, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    tables = read_state(path)
+    saved = {json.loads(item["meta"]["S"])["id"] for item in tables["journeys"]["items"]}
+    assert {f"concurrent-{i}" for i in range(8)} <= saved
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+
+
+def test_a_missing_file_is_a_fresh_start_and_a_folder_is_refused(tmp_path):
+    assert read_state(tmp_path / "absent.json") is None
+    with pytest.raises(StateFileError, match=r"is a folder.*\[invalid_state_file\]"):
+        read_state(tmp_path)
+
+
+def _acme():
+    from simulator.paths import fixtures_dir
+
+    return fixtures_dir() / "acme"
+
+
+def test_a_write_whose_state_cannot_be_saved_is_not_acknowledged(tmp_path):
+    from starlette.testclient import TestClient
+
+    from simulator.api.app import create_app
+    from simulator.api.statefile import SaveAfterWrites
+
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    backend = _backend("statefile-d")
+    try:
+        backend.load_project(_acme())
+        keeper = StateKeeper(backend.store, folder / "state.json")
+        with TestClient(SaveAfterWrites(create_app(backend), keeper)) as client:
+            headers = {"Authorization": f"Bearer {OWNER_TOKEN}"}
+            body = {"id": "saved", "name": "S"}
+            assert client.post("/api/journeys", json=body, headers=headers).status_code == 201
+            assert read_state(folder / "state.json") is not None
+            (folder / "state.json").unlink()
+            folder.rmdir()
+            body = {"id": "unsaved", "name": "U"}
+            response = client.post("/api/journeys", json=body, headers=headers)
+            assert response.status_code == 503
+            assert response.json()["code"] == "store_unavailable"
+            assert "could not be saved" in response.json()["error"]
+            assert client.get("/api/journeys", headers=headers).status_code == 200  # reads go on
+    finally:
+        backend.close()

@@ -1,0 +1,207 @@
+"""Attached to ``journeysim serve`` over a real socket on 127.0.0.1: the same journeys
+and the same traces as in-process, and roles disable what they must."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, Select
+
+from simulator.codes import Override
+from simulator.errors import NotFoundError
+from tui import DryRunRequest
+from tui.remote import RemoteBackend, RemoteError
+from tui.screens import DryRunScreen, JourneyScreen
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 90
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def served():
+    """``(url, {role: token})`` of a ``journeysim serve`` on a free port."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "simulator.cli", "serve", "--host", "127.0.0.1", "--port", "0"]
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    lines: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        for line in iter(process.stdout.readline, ""):
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen = ""
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not seen.endswith("Ctrl-C).\n") and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if line is None:
+                pytest.fail(f"serve exited: {seen}{process.stderr.read()}")
+            seen += line
+        url = re.search(r"API:\s+(http://127\.0\.0\.1:\d+)/api", seen).group(1)
+        tokens = dict(re.findall(r"^\s+(owner|editor|viewer)\s+\S+\s+(\S+)$", seen, re.M))
+        yield url, tokens
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def owner(served):
+    url, tokens = served
+    backend = RemoteBackend(url, tokens["owner"])
+    yield backend
+    backend.close()
+
+
+def _comparable(summary):
+    return (summary.id, summary.name, summary.steps, summary.errors, summary.warnings)
+
+
+def test_the_same_journeys_as_in_process(owner, acme_backend):
+    remote = [_comparable(s) for s in owner.journeys()]
+    assert remote == [_comparable(s) for s in acme_backend.journeys()]
+    detail = owner.journey("trial-conv-2026")
+    local = acme_backend.journey("trial-conv-2026").journey
+    assert detail.journey.model_dump() == local.model_dump()  # ($schema is not served)
+    assert detail.channels == acme_backend.journey("trial-conv-2026").channels
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        DryRunRequest(
+            "act-onb-2026", subject_id="usr_holdout", overrides=frozenset({Override.HOLDOUT})
+        ),
+        DryRunRequest("trial-conv-2026", subject_id="usr_trial_checkout", seed=3),
+        DryRunRequest("act-onb-2026", attributes={"firstName": "Zed", "plan": "pro"}),
+    ],
+    ids=["override", "seed", "attributes"],
+)
+def test_the_same_trace_as_in_process(owner, acme_backend, request_):
+    assert owner.simulate(request_).to_wire() == acme_backend.simulate(request_).to_wire()
+
+
+def test_what_a_served_dry_run_cannot_do_is_said(owner):
+    with pytest.raises(NotFoundError):
+        owner.journey("nope")
+    with pytest.raises(Exception, match="no synthetic subject from a seed"):
+        owner.simulate(DryRunRequest("act-onb-2026", synthetic=True))
+    with pytest.raises(Exception, match="not both"):
+        owner.simulate(DryRunRequest("act-onb-2026", subject_id="usr_a", attributes={"a": 1}))
+
+
+def test_a_bad_token_is_the_servers_error(served):
+    url, _ = served
+    with pytest.raises(RemoteError, match="401"):
+        RemoteBackend(url, "tok_nobody").info()
+
+
+@pytest.mark.anyio
+async def test_the_app_attached_as_owner_applies_overrides(owner, make_app, settle):
+    request = DryRunRequest(
+        "act-onb-2026", subject_id="usr_holdout", overrides=frozenset({Override.HOLDOUT})
+    )
+    app = make_app(owner, request=request)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DryRunScreen)
+        assert screen.trace.entry.decision.value == "entered"
+        options = [value for _, value in screen.query_one("#subject", Select)._options]
+        assert "@synthetic" not in options and "usr_holdout" in options
+        await pilot.press("h")
+        await pilot.pause()
+        assert screen.trace.entry.decision.value == "blocked"
+
+
+@pytest.mark.anyio
+async def test_a_viewer_cannot_flip_overrides(served, make_app, settle):
+    url, tokens = served
+    viewer = RemoteBackend(url, tokens["viewer"])
+    app = make_app(viewer, request=DryRunRequest("act-onb-2026", subject_id="usr_holdout"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert all(box.disabled for box in screen.query(Checkbox))
+        await pilot.press("h")
+        await pilot.pause()
+        assert screen.trace.overrides_applied == []
+        assert (
+            app._notifications and "need a workspace owner" in list(app._notifications)[-1].message
+        )
+    viewer.close()
+
+
+def test_cli_refuses_a_bad_token_with_exit_2(served, run_cli):
+    url, _ = served
+    result = run_cli("tui", "--url", url, "--token", "tok_nobody")
+    assert result.exit_code == 2 and "401" in result.stderr
+    assert run_cli("tui", "--url", url).exit_code == 2
+
+
+@pytest.mark.anyio
+async def test_a_viewer_sees_the_audit_but_cannot_change_a_journey(served, make_app, settle):
+    url, tokens = served
+    viewer = RemoteBackend(url, tokens["viewer"])
+    app = make_app(viewer, journey="win-back-2026")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, JourneyScreen)
+        actions = [str(row[2]) for row in _rows(screen.query_one("#audit"))]
+        assert "created" in actions
+        assert screen.check_action("lifecycle", ("publish",)) is None  # shown, disabled
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.detail.summary.status == "draft"
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert not any("Publish" in t for t in titles)
+    viewer.close()
+
+
+@pytest.mark.anyio
+async def test_an_owner_publishes_pauses_and_reads_the_apis_refusals(owner, make_app, settle):
+    app = make_app(owner, journey="win-back-2026")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("p")
+        await pilot.pause()
+        assert "published as version 1" in _notes(app)[-1]
+        assert (screen.detail.summary.status, screen.detail.summary.version) == ("active", 1)
+        await pilot.press("z")
+        await pilot.pause()
+        assert screen.detail.summary.status == "paused"
+        await pilot.press("z")  # pausing a paused journey: the API says no
+        await pilot.pause()
+        assert "409" in _notes(app)[-1] and screen.detail.summary.status == "paused"
+        actions = [str(row[2]) for row in _rows(screen.query_one("#audit"))]
+        assert actions[:2] == ["paused", "published"]
+
+
+def _rows(table):
+    return [table.get_row_at(i) for i in range(table.row_count)]
+
+
+def _notes(app) -> list[str]:
+    return [n.message for n in app._notifications]

@@ -1,0 +1,364 @@
+"""Behaviour of each screen, driven with Textual's Pilot."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+import pytest
+from textual.widgets import Checkbox, DataTable, Input, Select, Tree
+
+from simulator.codes import Override
+from tui import DryRunRequest
+from tui.screens import (
+    CommandDialog,
+    CompareScreen,
+    DryRunScreen,
+    ExportDialog,
+    HelpScreen,
+    JourneyScreen,
+    JourneysScreen,
+)
+from tui.widgets import Timeline
+
+pytestmark = pytest.mark.anyio
+
+HOLDOUT = DryRunRequest("act-onb-2026", subject_id="usr_holdout")
+
+
+def tree_labels(tree: Tree) -> list[str]:
+    labels, stack = [], [tree.root]
+    while stack:
+        node = stack.pop()
+        labels.append(str(node.label))
+        stack.extend(reversed(node.children))
+    return labels
+
+
+def notifications(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_journeys_table_filters_as_you_type_and_opens(make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, JourneysScreen)
+        table = screen.query_one("#journeys", DataTable)
+        assert table.row_count == 5
+        await pilot.press("slash", *"trial")
+        assert table.row_count == 1 and screen.selected() == "trial-conv-2026"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, JourneyScreen)
+        assert app.screen.detail.summary.id == "trial-conv-2026"
+        await pilot.press("escape")
+        assert isinstance(app.screen, JourneysScreen)
+        await pilot.press("slash", *"zzz")
+        assert table.row_count == 0
+        await pilot.press("enter")
+        assert "no journey matches the filter" in notifications(app)
+        await pilot.press("escape")  # clears the filter
+        assert table.row_count == 5
+
+
+async def test_journey_tree_shows_every_step_with_its_details(make_app, settle):
+    app = make_app(journey="trial-conv-2026")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        labels = "\n".join(tree_labels(app.screen.query_one(Tree)))
+        for expected in (
+            "send-trial-welcome (entry)  send comm-trial-welcome-email · email",
+            "wait-2d  wait P2D",
+            "rule 0: seats gt 10 → send-sales-intro",
+            "default → offer-subject-test  adaptive: 2 arms",
+            "arm urgency → send-offer-urgency",
+            "arm value → send-offer-value",
+            "wait-checkout  wait for checkout.started (timeout P2D)",
+            "on timeout → send-checkout-reminder",
+        ):
+            assert expected in labels
+        assert "unreachable" not in labels
+
+
+async def test_journey_tree_puts_findings_beside_their_step(make_app, broken_backend, settle):
+    app = make_app(broken_backend, journey="onboarding-typo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(Tree)
+        node = next(n for n in _walk(tree.root) if n.data == "wait-2d")
+        (child,) = [c for c in node.children if "unknown_step_reference" in str(c.label)]
+        assert "'exti', which does not exist" in str(child.label)
+        assert "exti (no such step)" in "\n".join(tree_labels(tree))
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+async def test_deep_link_opens_the_trace_and_escape_walks_back(make_app, settle):
+    app = make_app(request=HOLDOUT.with_(overrides=frozenset({Override.HOLDOUT})))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DryRunScreen)
+        assert screen.trace.entry.decision.value == "entered"
+        assert screen.trace.overrides_applied == [Override.HOLDOUT]
+        assert screen.query_one("#override-holdout", Checkbox).value is True
+        assert screen.query_one("#subject", Select).value == "usr_holdout"
+        await pilot.press("escape")
+        assert isinstance(app.screen, JourneyScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, JourneysScreen)
+
+
+async def test_flipping_an_override_reruns_and_changes_the_trace(make_app, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        timeline = screen.query_one(Timeline)
+        assert screen.trace.entry.reason.value == "holdout_membership"
+        assert timeline.row_count == 1
+        await pilot.press("h")
+        await pilot.pause()
+        assert screen.trace.entry.decision.value == "entered"
+        assert timeline.row_count == 1 + len(screen.trace.steps) > 1
+        assert "· on" in str(screen.query_one("#override-holdout", Checkbox).label)
+        await pilot.press("h")
+        await pilot.pause()
+        assert screen.trace.entry.decision.value == "blocked"
+
+
+async def test_detail_pane_follows_the_selected_step(make_app, settle):
+    request = DryRunRequest("act-onb-2026", subject_id="usr_quiet_tokyo")
+    app = make_app(request=request)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        body = screen.query_one("#detail-body")
+        text = _plain(body)
+        assert "subject attributes (masked)" in text and '"email": "' in text and "•••" in text
+        await pilot.press("down")
+        text = _plain(body)
+        assert "send-welcome" in text and "deferred" in text
+        assert "quiet_hours" in text and "✗ failed" in text
+        await pilot.press("down")
+        text = _plain(body)
+        assert "message (masked)" in text and "missing variables: none" in text
+        assert "Welcome to Acme Analytics" in text
+
+
+def _plain(static) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(file=StringIO(), width=150, color_system=None)
+    console.print(static.content)
+    return console.file.getvalue()
+
+
+async def test_editing_attributes_in_place_reruns_with_them(make_app, settle):
+    app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_plain_ana"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.trace.steps[0].send.missing_variables == []
+        screen.query_one("#attrs", Input).focus()
+        await pilot.press(*"firstName=null", "enter")
+        await pilot.pause()
+        assert screen.trace.steps[0].send.missing_variables == ["firstName"]
+        assert screen.history[-1][0].attributes == {"firstName": None}
+
+
+async def test_choosing_another_subject_reruns(make_app, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#subject", Select).value = "usr_plain_ana"
+        await pilot.pause()
+        assert screen.trace.subject.id == "usr_plain_A•••"  # masked by value, as traces are
+        assert screen.trace.entry.decision.value == "entered"
+
+
+async def test_synthetic_subject_from_a_seed(make_app, settle):
+    app = make_app(request=DryRunRequest("trial-conv-2026", synthetic=True, seed=7))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.trace.subject.synthetic and screen.trace.seed == 7
+        assert screen.query_one("#seed", Input).value == "7"
+
+
+async def test_compare_highlights_the_first_divergence(make_app, settle):
+    app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_freq_cap_hit"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        assert "compare needs two runs" in notifications(app)[-1]
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert screen.divergence.index == 1
+        left = screen.query_one("#left-timeline", Timeline)
+        right = screen.query_one("#right-timeline", Timeline)
+        assert left.cursor_row == right.cursor_row == 1
+        assert "first divergence at row 1" in str(screen.query_one("#verdict").render())
+        await pilot.press("down")
+        assert right.cursor_row == 2
+        await pilot.press("n")
+        assert left.cursor_row == right.cursor_row == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen, DryRunScreen)
+
+
+async def test_export_writes_the_trace_json(make_app, tmp_path, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        trace = app.screen.trace
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        field = app.screen.query_one(Input)
+        assert field.value == "act-onb-2026.usr_holdout.trace.json"
+        field.value = str(tmp_path / "out.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DryRunScreen)
+        assert (tmp_path / "out.json").read_text(encoding="utf-8") == trace.to_json()
+        await pilot.press("e")
+        app.screen.query_one(Input).value = str(tmp_path / "missing" / "out.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert "cannot write" in notifications(app)[-1]
+
+
+async def test_command_line_is_shown_and_copied(make_app, run_cli, monkeypatch, settle):
+    request = HOLDOUT.with_(overrides=frozenset({Override.HOLDOUT}))
+    app = make_app(request=request)
+    copied = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await settle(pilot)
+        trace = app.screen.trace
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandDialog)
+        assert app.screen.command == copied[0]
+        await pilot.press("escape")
+        assert isinstance(app.screen, DryRunScreen)
+    monkeypatch.chdir(app.backend.project.root.parent.parent)
+    result = run_cli(*shlex.split(copied[0])[1:], "--format", "json")
+    assert json.loads(result.stdout) == trace.to_wire()
+
+
+async def test_help_lists_the_keys_of_the_screen(make_app, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(_plain(s) for s in app.screen.query("Static"))
+        assert "Flip holdout" in text and "Export" in text and "Quit" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, DryRunScreen)
+
+
+async def test_a_project_offers_no_lifecycle(make_app, settle):
+    app = make_app(journey="win-back-2026")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.query("#audit")
+        assert screen.check_action("lifecycle", ("publish",)) is False
+        assert not any("Publish" in c.title for c in app.get_system_commands(screen))
+        await pilot.press("p")
+        assert not notifications(app)
+
+
+async def test_palette_offers_every_key_action(make_app, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        titles = [c.title for c in app.get_system_commands(screen)]
+        for binding in screen.BINDINGS:
+            assert any(t.endswith(binding.description) for t in titles), binding.description
+        command = next(c for c in app.get_system_commands(screen) if "Flip holdout" in c.title)
+        await command.callback()
+        await pilot.pause()
+        assert screen.trace.entry.decision.value == "entered"
+
+
+async def test_bad_settings_are_notifications_not_tracebacks(make_app, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        before = screen.trace
+        screen.query_one("#at", Input).value = "yesterday"
+        await pilot.press("r")
+        assert screen.trace is before
+        assert notifications(app)[-1].startswith("start:")
+        screen.query_one("#at", Input).value = ""
+        screen.query_one("#attrs", Input).value = "=oops"
+        await pilot.press("r")
+        assert "--attr expects NAME=VALUE" in notifications(app)[-1]
+
+
+async def test_unknown_deep_link_is_a_notification(make_app, settle):
+    app = make_app(journey="nope")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, JourneysScreen)
+        assert "no journey 'nope'" in notifications(app)[-1]
+
+
+async def test_backend_failures_never_crash_the_app(make_app, acme_backend, monkeypatch, settle):
+    def broken(request):
+        raise RuntimeError("disk on fire")
+
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(acme_backend, "simulate", broken)
+        await pilot.press("r")
+        await pilot.pause()
+        assert "internal error (RuntimeError: disk on fire)" in notifications(app)[-1]
+        assert isinstance(app.screen, DryRunScreen)
+
+
+async def test_a_journey_that_does_not_parse_cannot_be_dry_run(make_app, fixtures_dir, settle):
+    from tui import LocalBackend
+
+    backend = LocalBackend(fixtures_dir / "invalid" / "invalid_document")
+    (summary,) = [j for j in backend.journeys() if j.errors]
+    app = make_app(backend, journey=summary.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, JourneyScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, JourneyScreen)
+        assert "does not parse as a journey" in notifications(app)[-1]
+
+
+@pytest.mark.parametrize("key", ["q"])
+async def test_q_quits(make_app, key, settle):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+    assert app.return_code == 0

@@ -1,0 +1,243 @@
+"""The :class:`~tui.backend.Backend` over HTTP: a running ``journeysim serve``.
+
+``journeysim tui --url http://127.0.0.1:PORT --token T`` attaches to the Journeys API
+with a member's token and reads what the in-process backend reads from files:
+``GET /api/workspace``, ``/api/journeys`` (and each journey), ``/api/communications``,
+``/api/segments``, ``/api/trigger-contracts``, ``/api/subjects``; dry-runs go to
+``POST /api/journeys/{id}/simulate``, so the trace is the server's (masked there).
+It talks plain JSON through httpx and imports nothing of the API's code.
+
+Decisions where the spec is silent:
+
+* The API has no read-only validation route, so findings are computed here with the
+  same pure validator, against a world rebuilt from the served documents. The
+  workspace view carries no PII list or known attributes, so
+  ``template_unknown_variable`` compares with the attribute names of the served
+  (masked) subjects and the default PII attributes, as a workspace without a
+  ``knownAttributes`` list does.
+* The served dry-run takes a subject id *or* attributes (SPEC §5), so a served
+  workspace offers no fitted synthetic subject and refuses attributes laid over a
+  subject id, with a message that says so.
+* Overrides follow the member's role: only owners may flip them (SPEC §3.3); the
+  server refuses anyone else with 403, shown as a notification.
+* Journeys are read when the app starts and again on :meth:`journeys`; a journey's
+  document is fetched each time it is opened, so a screen shows the server's state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from simulator.codes import Severity
+from simulator.engine.trace import Trace, format_time
+from simulator.errors import InputError, JourneySimError, NotFoundError, UsageError
+from simulator.models import (
+    Communication,
+    Journey,
+    Segment,
+    Subject,
+    TriggerContract,
+    Workspace,
+)
+from simulator.validation import ValidationContext, validate
+from simulator.world import World
+from tui.backend import (
+    LIFECYCLE_ACTIONS,
+    AuditEntry,
+    BackendInfo,
+    DryRunRequest,
+    JourneyDetail,
+    JourneySummary,
+    SubjectSummary,
+)
+
+__all__ = ["RemoteBackend", "RemoteError"]
+
+_JOURNEY_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "audienceId",
+    "triggerContractId",
+    "goalEventName",
+    "goalEventWindowDays",
+    "steps",
+)
+
+
+class RemoteError(JourneySimError):
+    """The server answered with an error envelope (its message, code and status)."""
+
+    def __init__(self, message: str, *, code: str, status: int) -> None:
+        super().__init__(message, code=code)
+        self.status = status
+
+
+class RemoteBackend:
+    """A served workspace, as one member (the token's) sees it."""
+
+    def __init__(
+        self, url: str, token: str, *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self.url = url.rstrip("/")
+        self._client = httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=15.0,
+            transport=transport,
+        )
+        self._world: World | None = None
+
+    def close(self) -> None:
+        self._client.close()
+
+    # --- the Backend interface -------------------------------------------------------
+
+    def info(self) -> BackendInfo:
+        view = self._get("/api/workspace")
+        return BackendInfo(
+            view["id"],
+            view["name"],
+            f"{self.url} as {view.get('userId', '?')} ({view.get('role', '?')})",
+            can_override=view.get("role") == "owner",
+            synthetic_subjects=False,
+            lifecycle=True,
+            can_write=view.get("role") in ("owner", "editor"),
+        )
+
+    def journeys(self) -> list[JourneySummary]:
+        self._world = None  # documents may have changed on the server
+        listed = self._get("/api/journeys")
+        return sorted((self._detail(item["id"]).summary for item in listed), key=lambda s: s.id)
+
+    def journey(self, journey_id: str) -> JourneyDetail:
+        return self._detail(journey_id)
+
+    def subjects(self) -> list[SubjectSummary]:
+        subjects = self._get("/api/subjects")
+        found = [SubjectSummary(s["endUserId"], s.get("timezone")) for s in subjects]
+        return sorted(found, key=lambda s: s.id)
+
+    def simulate(self, request: DryRunRequest) -> Trace:
+        body: dict[str, Any] = {"overrides": sorted(o.value for o in request.overrides)}
+        if request.synthetic:
+            raise UsageError(
+                "a served workspace dry-runs a subject id or attributes; "
+                "it makes no synthetic subject from a seed"
+            )
+        if request.subject_id is not None:
+            if request.attributes:
+                raise UsageError("a served workspace dry-runs a subject id or attributes, not both")
+            body["subjectId"] = request.subject_id
+        else:
+            body["subjectAttributes"] = dict(request.attributes)
+        if request.seed is not None:
+            body["seed"] = request.seed
+        if request.at is not None:
+            body["at"] = format_time(request.at)
+        data = self._send("POST", f"/api/journeys/{_quoted(request.journey_id)}/simulate", body)
+        return Trace.model_validate(data)
+
+    def audit(self, journey_id: str) -> list[AuditEntry]:
+        entries = self._get(f"/api/journeys/{_quoted(journey_id)}/audit")
+        return [
+            AuditEntry(e["seq"], e["timestamp"], e["actor"], e["action"], e.get("metadata") or {})
+            for e in entries
+        ]
+
+    def transition(self, journey_id: str, action: str) -> str:
+        if action not in LIFECYCLE_ACTIONS:
+            raise UsageError(f"unknown lifecycle action {action!r}")
+        path = f"/api/journeys/{_quoted(journey_id)}/{'draft' if action == 'bump' else action}"
+        answer = self._send("POST", path)
+        if action == "publish":
+            return f"{journey_id} published as version {answer.get('version')}"
+        if action == "bump":
+            return f"{journey_id}: a new draft, copied from the latest version"
+        return f"{journey_id} is {answer.get('status', action)}"
+
+    # --- helpers ---------------------------------------------------------------------
+
+    def _detail(self, journey_id: str) -> JourneyDetail:
+        view = self._get(f"/api/journeys/{_quoted(journey_id)}")
+        document = {key: view[key] for key in _JOURNEY_FIELDS if view.get(key) is not None}
+        findings = tuple(validate(document, ValidationContext(world=self._documents())))
+        try:
+            journey: Journey | None = Journey.model_validate(document)
+        except ValueError:
+            journey = None
+        errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+        summary = JourneySummary(
+            id=view["id"],
+            name=view["name"],
+            status=view["status"],
+            version=view.get("latestVersion"),
+            steps=len(view.get("steps") or []),
+            errors=errors,
+            warnings=len(findings) - errors,
+        )
+        world = self._documents()
+        channels = {
+            c.id: tuple(channel.value for channel in c.channels)
+            for c in world.communications.values()
+        }
+        return JourneyDetail(summary, journey, findings, channels)
+
+    def _documents(self) -> World:
+        if self._world is None:
+            view = self._get("/api/workspace")
+            workspace = Workspace(
+                id=view["id"],
+                project_key=view["projectKey"],
+                name=view["name"],
+                tier=view["tier"],
+                holdout_pct=view["holdoutPct"],
+                default_goal_event_window_days=view["defaultGoalEventWindowDays"],
+            )
+            self._world = World.of(
+                workspace,
+                [Communication.model_validate(c) for c in self._get("/api/communications")],
+                [Segment.model_validate(s) for s in self._get("/api/segments")],
+                [TriggerContract.model_validate(t) for t in self._get("/api/trigger-contracts")],
+                # Masked, but their attribute names are what templates may use.
+                [Subject.model_validate(s) for s in self._get("/api/subjects")],
+            )
+        return self._world
+
+    def _get(self, path: str) -> Any:
+        return self._send("GET", path)
+
+    def _send(self, method: str, path: str, body: Any = None) -> Any:
+        try:
+            response = self._client.request(method, path, json=body)
+        except httpx.HTTPError as exc:
+            raise InputError(f"cannot reach {self.url}: {exc}") from exc
+        if response.status_code >= 400:
+            raise _error(response)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise InputError(f"{self.url}{path} did not answer JSON") from exc
+
+
+def _error(response: httpx.Response) -> JourneySimError:
+    try:
+        envelope = response.json()
+    except ValueError:
+        envelope = {}
+    if not isinstance(envelope, dict):
+        envelope = {}
+    message = str(envelope.get("error") or response.reason_phrase or "request failed")
+    code = str(envelope.get("code") or "http_error")
+    if response.status_code == 404:
+        return NotFoundError(message, code=code)
+    return RemoteError(
+        f"{message} ({response.status_code} {code})", code=code, status=response.status_code
+    )
+
+
+def _quoted(journey_id: str) -> str:
+    return quote(journey_id, safe="")

@@ -1,0 +1,326 @@
+"""The dry-run screen: pick a subject, a start and overrides; read the trace.
+
+The settings on the left are ``journeysim simulate``'s options: the subject (one of
+the project's, a synthetic one fitted to the journey from the seed, or attributes
+alone), the seed, the start (``--at``), attributes laid over the subject (``--attr``
+pairs, ``k=v`` separated by spaces, values read as JSON when they parse) and the four
+overrides. Changing an override re-runs the dry-run at once; ``r`` re-runs with the
+other settings. The timeline's selected row is shown in full below it.
+
+The last two traces are kept, so ``c`` compares the previous run with this one (flip
+an override, or change the subject, and compare). The command line shown by ``y``
+prints the very same trace; on screen its subject id is masked as the trace masks it
+(the copy put on the clipboard is the real one, so that it runs).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
+
+from simulator.cli.simulate import parse_attr
+from simulator.codes import Override
+from simulator.durations import parse_timestamp
+from simulator.engine.masking import scrub_id
+from simulator.engine.trace import Trace
+from simulator.errors import UsageError
+from tui.backend import DryRunRequest, JourneySummary
+from tui.describe import OVERRIDE_MEANINGS, OVERRIDE_SHORT
+from tui.widgets import KeyFooter, StepDetail, Timeline
+
+__all__ = ["ATTRIBUTES_ONLY", "SYNTHETIC", "DryRunScreen"]
+
+SYNTHETIC = "@synthetic"
+ATTRIBUTES_ONLY = "@attributes"
+_FLIP_KEYS = {
+    Override.OPT_OUT: "o",
+    Override.SUPPRESSION: "s",
+    Override.FREQUENCY_CAP: "f",
+    Override.HOLDOUT: "h",
+}
+
+
+class DryRunScreen(Screen):
+    """One journey's dry-run for one subject."""
+
+    AUTO_FOCUS = "#timeline"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run"),
+        *(
+            Binding(key, f"flip('{o.value}')", f"Flip {o.value}", show=o is Override.HOLDOUT)
+            for o, key in _FLIP_KEYS.items()
+        ),
+        Binding("c", "compare", "Compare"),
+        Binding("e", "export", "Export"),
+        Binding("y", "command_line", "Command"),
+        Binding("t", "toggle_settings", "Settings"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, summary: JourneySummary, request: DryRunRequest) -> None:
+        super().__init__()
+        self.summary = summary
+        self.initial = request
+        self.history: list[tuple[DryRunRequest, Trace]] = []
+        self.labels: dict[str, str] = {}
+        """Subject id → the id as traces show it (masked)."""
+        self._syncing = False
+
+    # --- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="dryrun-body"):
+            with VerticalScroll(id="settings"):
+                yield Label("subject")
+                yield Select(self._subject_options(), allow_blank=False, id="subject", compact=True)
+                yield Label("seed")
+                yield Input(placeholder="(derived)", id="seed", type="integer", compact=True)
+                yield Label("start (--at)")
+                yield Input(placeholder="(2026-06-01T14:00:00Z)", id="at", compact=True)
+                yield Label("attributes (k=v …)")
+                yield Input(placeholder="e.g. plan=pro seats=12", id="attrs", compact=True)
+                yield Label("overrides")
+                can = self.app.backend_info.can_override
+                for override, meaning in OVERRIDE_MEANINGS.items():
+                    yield Checkbox(
+                        _box_label(override, False),
+                        id=f"override-{override.value}",
+                        compact=True,
+                        disabled=not can,
+                        tooltip=meaning,
+                    )
+                    yield Static(OVERRIDE_SHORT[override], classes="meaning")
+            with Vertical(id="trace-pane"):
+                yield Static(id="trace-summary")
+                with Container(id="trace-split"):
+                    yield Timeline(id="timeline")
+                    yield StepDetail(id="detail")
+        yield KeyFooter()
+
+    def _subject_options(self) -> list[tuple[str, str]]:
+        subjects = self.app.call_backend(self.app.backend.subjects) or []
+        self.labels = {s.id: s.label for s in subjects}
+        synthetic = [("synthetic (from seed)", SYNTHETIC)]
+        return [
+            *(synthetic if self.app.backend_info.synthetic_subjects else []),
+            ("attributes only", ATTRIBUTES_ONLY),
+            *((s.label, s.id) for s in subjects),
+        ]
+
+    def on_mount(self) -> None:
+        self.title = f"Dry-run · {self.summary.name}"
+        self.sub_title = self.summary.id
+        self._apply(self.initial)
+        self.action_run()
+
+    def _apply(self, request: DryRunRequest) -> None:
+        """Show ``request`` in the settings (without re-running for each change)."""
+        self._syncing = True
+        try:
+            subject = self.query_one("#subject", Select)
+            kind = request.subject_kind
+            value = {"synthetic": SYNTHETIC, "attributes": ATTRIBUTES_ONLY}.get(kind)
+            subject.value = value or request.subject_id
+            self.query_one("#seed", Input).value = "" if request.seed is None else str(request.seed)
+            at = "" if request.at is None else request.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            self.query_one("#at", Input).value = at
+            attrs = " ".join(shlex.quote(f"{k}={_text(v)}") for k, v in request.attributes.items())
+            self.query_one("#attrs", Input).value = attrs
+            for override in Override:
+                box = self.query_one(f"#override-{override.value}", Checkbox)
+                box.value = override in request.overrides
+        finally:
+            self.call_after_refresh(self._synced)
+
+    def _synced(self) -> None:
+        self._syncing = False
+
+    # --- the request ----------------------------------------------------------------
+
+    def request(self) -> DryRunRequest:
+        """The settings as a request; ``UsageError`` names the field that is wrong."""
+        subject = self.query_one("#subject", Select).value
+        seed_text = self.query_one("#seed", Input).value.strip()
+        try:
+            seed = int(seed_text) if seed_text else None
+        except ValueError as exc:
+            raise UsageError(f"seed: {seed_text!r} is not a whole number") from exc
+        at_text = self.query_one("#at", Input).value.strip()
+        at: datetime | None = None
+        if at_text:
+            try:
+                at = parse_timestamp(at_text)
+            except ValueError as exc:
+                raise UsageError(f"start: {exc}") from exc
+        try:
+            words = shlex.split(self.query_one("#attrs", Input).value)
+        except ValueError as exc:
+            raise UsageError(f"attributes: {exc}") from exc
+        attributes = dict(parse_attr(word) for word in words)
+        overrides = frozenset(
+            o for o in Override if self.query_one(f"#override-{o.value}", Checkbox).value
+        )
+        return DryRunRequest(
+            journey_id=self.summary.id,
+            subject_id=None if subject in (SYNTHETIC, ATTRIBUTES_ONLY) else str(subject),
+            synthetic=subject == SYNTHETIC,
+            seed=seed,
+            attributes=attributes,
+            overrides=overrides,
+            at=at,
+        )
+
+    @property
+    def trace(self) -> Trace | None:
+        return self.history[-1][1] if self.history else None
+
+    # --- running --------------------------------------------------------------------
+
+    def action_run(self) -> None:
+        request = self.app.call_backend(self.request)
+        if request is None:
+            return
+        trace = self.app.call_backend(self.app.backend.simulate, request)
+        if trace is None:
+            return
+        self.history = [*self.history[-1:], (request, trace)]
+        self._show(trace)
+
+    def _show(self, trace: Trace) -> None:
+        timeline = self.query_one(Timeline)
+        timeline.show(trace)
+        self.query_one("#trace-summary", Static).update(_summary(trace))
+        self.query_one(StepDetail).show(trace, timeline.cursor_row)
+
+    @on(DataTable.RowHighlighted, "#timeline")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one(StepDetail).show(self.trace, event.cursor_row)
+
+    @on(Checkbox.Changed)
+    def _override_changed(self, event: Checkbox.Changed) -> None:
+        override = Override(str(event.checkbox.id).removeprefix("override-"))
+        event.checkbox.label = _box_label(override, event.value)
+        if not self._syncing:
+            self.action_run()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.action_run()
+
+    @on(Select.Changed, "#subject")
+    def _subject_changed(self, event: Select.Changed) -> None:
+        if not self._syncing:
+            self.action_run()
+
+    def action_flip(self, name: str) -> None:
+        """Re-run with one override flipped (its toggle changes, which re-runs)."""
+        if not self.app.backend_info.can_override:
+            self.notify("overrides need a workspace owner", severity="error")
+            return
+        box = self.query_one(f"#override-{name}", Checkbox)
+        box.value = not box.value
+
+    # --- the other actions ----------------------------------------------------------
+
+    def action_compare(self) -> None:
+        if len(self.history) < 2:
+            self.notify(
+                "compare needs two runs: flip an override or change the subject first",
+                severity="warning",
+            )
+            return
+        from tui.screens.compare import CompareScreen
+
+        (left_request, left), (right_request, right) = self.history
+        self.app.push_screen(
+            CompareScreen(left, right, self._label(left_request), self._label(right_request))
+        )
+
+    def action_export(self) -> None:
+        trace = self.trace
+        if trace is None:
+            self.notify("no trace to export yet", severity="warning")
+            return
+        from tui.screens.dialogs import ExportDialog
+
+        default = f"{trace.journey_id}.{_file_safe(trace.subject.id)}.trace.json"
+        self.app.push_screen(ExportDialog(trace, default))
+
+    def action_command_line(self) -> None:
+        if not self.history:
+            self.notify("run the dry-run first", severity="warning")
+            return
+        from tui.screens.dialogs import CommandDialog
+
+        request = self.history[-1][0]
+        real = request.command_line(self.summary.file)
+        shown_request = request
+        if request.subject_id is not None:
+            shown_request = request.with_(subject_id=self._who(request.subject_id))
+        self.app.copy_to_clipboard(real)
+        self.app.push_screen(CommandDialog(shown_request.command_line(self.summary.file)))
+
+    def action_toggle_settings(self) -> None:
+        """Hide or show the settings column (room for the timeline's reasons at 80x24)."""
+        settings = self.query_one("#settings")
+        settings.display = not settings.display
+        if not settings.display and settings.has_focus_within:
+            self.query_one(Timeline).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _who(self, subject_id: str) -> str:
+        return self.labels.get(subject_id) or scrub_id(subject_id)
+
+    def _label(self, request: DryRunRequest) -> str:
+        if request.subject_id is not None:
+            who = self._who(request.subject_id)
+        elif request.synthetic:
+            who = f"synthetic seed {request.seed or 0}"
+        else:
+            who = "attributes"
+        overrides = ", ".join(sorted(o.value for o in request.overrides)) or "no overrides"
+        return f"{who} · {overrides}"
+
+
+def _summary(trace: Trace) -> Text:
+    text = Text("entry ")
+    decision = trace.entry.decision.value
+    text.append(decision, style="green" if decision == "entered" else "red")
+    if trace.entry.reason:
+        text.append(f" ({trace.entry.reason.value})")
+    sends = sum(1 for s in trace.steps if s.send is not None and s.decision.value == "executed")
+    text.append(f" · {sends} sent · {len(trace.steps)} records")
+    goal = trace.outcome.goal
+    if goal is not None:
+        text.append(" · goal ")
+        text.append("converted" if goal.converted else "not converted")
+    if trace.overrides_applied:
+        applied = ", ".join(o.value for o in trace.overrides_applied)
+        text.append(f"\noverrides: {applied}", style="magenta")
+    return text
+
+
+def _box_label(override: Override, on: bool) -> str:
+    """A toggle's label says its state in words too (no colour needed to read it)."""
+    return f"{override.value} ({_FLIP_KEYS[override]}){' · on' if on else ''}"
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _file_safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)

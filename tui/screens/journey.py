@@ -1,0 +1,113 @@
+"""The journey screen: the step graph as a tree, findings beside their steps.
+
+On a served workspace (``--url``) it also shows the journey's audit log and offers
+the lifecycle actions: publish, pause, resume, archive and bump (a new draft from the
+latest version). Their keys are disabled for viewers; when the API refuses an action
+(a draft with errors, a transition the status does not allow), its error is the
+notification. A project folder has neither, and its screen does not offer them.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Label, Static
+
+from tui.backend import JourneyDetail
+from tui.widgets import KeyFooter, StepTree
+
+__all__ = ["JourneyScreen"]
+
+
+class JourneyScreen(Screen):
+    """One journey: what it is, its steps as a tree, and what validation says."""
+
+    AUTO_FOCUS = "#steps"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "dry_run", "Dry-run"),
+        Binding("p", "lifecycle('publish')", "Publish"),
+        Binding("z", "lifecycle('pause')", "Pause"),
+        Binding("u", "lifecycle('resume')", "Resume"),
+        Binding("x", "lifecycle('archive')", "Archive"),
+        Binding("b", "lifecycle('bump')", "Bump"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, detail: JourneyDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._summary(), id="journey-summary")
+        yield StepTree(self.detail, id="steps")
+        if self.app.backend_info.lifecycle:
+            yield Label("audit log (newest first)", id="audit-label")
+            yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = self.detail.summary.name
+        self.sub_title = self.detail.summary.id
+        if self.app.backend_info.lifecycle:
+            audit = self.query_one("#audit", DataTable)
+            audit.add_columns("time", "actor", "action", "details")
+            self._show_audit()
+
+    def _show_audit(self) -> None:
+        entries = self.app.call_backend(self.app.backend.audit, self.detail.summary.id)
+        table = self.query_one("#audit", DataTable)
+        table.clear()
+        for entry in entries or []:
+            details = ", ".join(f"{k}={v}" for k, v in sorted(entry.metadata.items()))
+            table.add_row(entry.timestamp, entry.actor, entry.action, details)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Lifecycle keys: hidden without a lifecycle, disabled for viewers."""
+        if action != "lifecycle":
+            return True
+        info = self.app.backend_info
+        if not info.lifecycle:
+            return False
+        return True if info.can_write else None
+
+    def action_lifecycle(self, action: str) -> None:
+        journey_id = self.detail.summary.id
+        said = self.app.call_backend(self.app.backend.transition, journey_id, action)
+        if said is None:
+            return
+        self.notify(said)
+        detail = self.app.call_backend(self.app.backend.journey, journey_id)
+        if detail is not None:
+            self.detail = detail
+            self.query_one("#journey-summary", Static).update(self._summary())
+            tree = self.query_one(StepTree)
+            tree.detail = detail
+            tree.build()
+        self._show_audit()
+
+    def _summary(self) -> Text:
+        s = self.detail.summary
+        journey = self.detail.journey
+        text = Text(f"{s.id}", style="bold")
+        text.append(f" · {s.status} · {s.version_label} · {s.steps} steps · ")
+        text.append(f"{s.errors} errors", style="bold red" if s.errors else "")
+        text.append(" · ")
+        text.append(f"{s.warnings} warnings", style="yellow" if s.warnings else "")
+        if journey is not None:
+            goal = journey.goal_event_name
+            text.append(f"\naudience {journey.audience_id or '(everyone)'}")
+            text.append(f" · trigger {journey.trigger_contract_id or '(manual)'}")
+            if goal:
+                text.append(f" · goal {goal} in {journey.goal_event_window_days or 'default'} d")
+        return text
+
+    def action_dry_run(self) -> None:
+        self.app.open_dry_run(self.detail.summary.id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,113 @@
+"""The journey's step graph as a tree, with validation findings on their steps.
+
+A journey is a DAG, so a step reached along two paths would be drawn twice: the
+tree draws each step once, where the walk from the entry step first meets it, and
+shows later arrivals as a leaf ``→ step-id (above)``. Steps the entry cannot reach
+are listed under ``unreachable``; findings without a step are listed first.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from simulator.codes import Severity
+from simulator.findings import Finding
+from tui.backend import JourneyDetail
+from tui.describe import describe_step, steps_by_id, successors
+
+__all__ = ["StepTree"]
+
+_TYPE_STYLES = {
+    "send": "bold cyan",
+    "wait": "bold magenta",
+    "branch": "bold yellow",
+    "webhook": "bold blue",
+    "exit": "bold green",
+}
+
+
+def finding_text(finding: Finding) -> Text:
+    style = "red" if finding.severity is Severity.ERROR else "yellow"
+    where = f" ({finding.source.line}:{finding.source.column})" if finding.source else ""
+    text = Text(f"{finding.severity.value} {finding.code.value}", style=f"bold {style}")
+    text.append(f"{where}: {finding.message}", style=style)
+    return text
+
+
+class StepTree(Tree[str]):
+    """The tree of one journey's steps; a node's data is its step id (or ``None``)."""
+
+    def __init__(self, detail: JourneyDetail, **kwargs) -> None:
+        super().__init__(Text(detail.summary.id, style="bold"), **kwargs)
+        self.detail = detail
+        self.show_root = True
+        self.guide_depth = 3
+
+    def on_mount(self) -> None:
+        self.build()
+
+    def build(self) -> None:
+        self.clear()
+        detail = self.detail
+        by_step: dict[str, list[Finding]] = {}
+        general: list[Finding] = []
+        for finding in detail.findings:
+            (by_step.setdefault(finding.step_id, []) if finding.step_id else general).append(
+                finding
+            )
+        for finding in general:
+            self.root.add_leaf(finding_text(finding))
+        journey = detail.journey
+        if journey is None:
+            self.root.add_leaf(Text("the file does not parse as a journey", style="red"))
+            self.root.expand_all()
+            return
+        steps = steps_by_id(journey)
+        drawn: set[str] = set()
+        if journey.steps:
+            self._add(self.root, journey.steps[0].id, "", steps, by_step, drawn)
+        rest = [s.id for s in journey.steps if s.id not in drawn]
+        if rest:
+            group = self.root.add(Text("unreachable", style="yellow"))
+            for step_id in rest:
+                self._add(group, step_id, "", steps, by_step, drawn)
+        self.root.expand_all()
+
+    def _add(self, parent: TreeNode, step_id: str, via: str, steps, by_step, drawn) -> None:
+        # Iterative: a 10,000-step chain must not exhaust the recursion limit.
+        entry_id = step_id if parent is self.root else None
+        stack = [(parent, step_id, via)]
+        while stack:
+            node_parent, current, label = stack.pop()
+            prefix = Text(f"{label} → ", style="dim") if label else Text()
+            step = steps.get(current)
+            if step is None:
+                missing = prefix + Text(f"{current} (no such step)", style="red")
+                node_parent.add_leaf(missing)
+                continue
+            if current in drawn:
+                node_parent.add_leaf(prefix + Text(f"{current} (above)", style="dim"), current)
+                continue
+            drawn.add(current)
+            text = prefix + Text(current, style=_TYPE_STYLES.get(step.type, "bold"))
+            if current == entry_id:
+                text.append(" (entry)", style="dim")
+            text.append(f"  {describe_step(step, dict(self.detail.channels))}")
+            ways = successors(step)
+            notes = by_step.get(current, [])
+            # A single "next" continues at the depth where its chain started (a list),
+            # so the steps of a branch's arm sit under that arm, not beside the others.
+            chain = len(ways) == 1 and ways[0][0] == "next"
+            arm_start = bool(label)
+            if notes or (ways and not chain) or (chain and arm_start):
+                node = node_parent.add(text, current)
+                for finding in notes:
+                    node.add_leaf(finding_text(finding))
+            else:
+                node = node_parent.add_leaf(text, current)
+            if chain:
+                stack.append((node if arm_start else node_parent, ways[0][1], ""))
+            else:
+                stack.extend((node, target, way) for way, target in reversed(ways))
