@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, fail, user_errors, write_atomically
 from simulator.errors import UsageError
 
-if TYPE_CHECKING:  # the importer is imported when the command runs, not for --help
+if TYPE_CHECKING:  # the importer and rich are imported when the command runs, not for --help
+    from rich.table import Table
+    from rich.text import Text
+
     from importers.pinpoint.bundle import ReportEntry
     from importers.pinpoint.loader import ImportRun
 
@@ -174,6 +174,9 @@ def _print_report(run: ImportRun, fmt: str, stream: TextIO) -> None:
         }
         stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return
+    from rich.console import Console
+    from rich.text import Text
+
     terminal = stream.isatty()
     console = Console(file=stream, highlight=False, width=None if terminal else PIPED_WIDTH)
     if terminal and console.width >= TABLE_MIN_WIDTH:
@@ -196,6 +199,9 @@ TABLE_MIN_WIDTH = 120
 
 
 def _table(run: ImportRun, report: list[ReportEntry]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Pinpoint import report", expand=True)
     table.add_column("severity", no_wrap=True)
     table.add_column("code", overflow="fold", ratio=2)
@@ -208,6 +214,8 @@ def _table(run: ImportRun, report: list[ReportEntry]) -> Table:
 
 
 def _block(run: ImportRun, entry: ReportEntry, width: int) -> list[Text]:
+    from rich.text import Text
+
     """One finding: severity, code and subject; file position and pointer; the message.
 
     Wrapped here rather than by rich, which pads wrapped lines to the full width.
@@ -267,6 +275,8 @@ def _position(run: ImportRun, entry: ReportEntry) -> dict:
 
 
 def _where(run: ImportRun, entry: ReportEntry) -> Text:
+    from rich.text import Text
+
     lines = []
     if entry.template is not None:
         at = f" {entry.line}:{entry.column}" if entry.line else ""

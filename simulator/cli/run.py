@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from simulator.cli.common import EXIT_OK, user_errors
 from simulator.errors import UsageError
+
+if TYPE_CHECKING:  # rich is imported when the command runs, not for --help or validate
+    from rich.console import Console
 
 __all__ = ["register", "run_command", "show_report"]
 
@@ -36,6 +37,8 @@ def run_command(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
+    from rich.console import Console
+
     from simulator.runtime.scenario import load_scenario, run_scenario
 
     with user_errors():
@@ -69,6 +72,8 @@ def run_command(
 
 def show_report(console: Console, report: dict[str, Any]) -> None:
     """The run's summary as a person reads it."""
+    from rich.table import Table
+
     executions = ", ".join(f"{n} {status}" for status, n in sorted(report["executions"].items()))
     skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(report["skipped"].items()))
     console.print(

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, user_errors, write_atomically
+from simulator.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    user_errors,
+    without_cycle_collector,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from simulator.reporting import ValidationReport
@@ -62,7 +69,8 @@ def validate_command(
     with user_errors():
         from simulator.reporting import ReportFormat, render
 
-        report = run(paths, strict=strict, now=datetime.now(UTC))
+        with without_cycle_collector():
+            report = run(paths, strict=strict, now=datetime.now(UTC))
         fmt = ReportFormat(fmt.lower())
         if output is not None:
             write_atomically(output, render(report, fmt))

@@ -7,6 +7,7 @@ that make synthetic subjects load Faker. (``benchmarks/bench_cli.py`` has the ti
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -102,6 +103,20 @@ def test_import_pinpoint_loads_no_engine_or_server():
 def test_schema_loads_no_validator(kind):
     modules = modules_after("schema", *([kind] if kind else []))
     assert loaded(modules, ("networkx", *ENGINE, *SERVING, *IMPORTER, "faker")) == []
+
+
+def test_validate_leaves_the_cycle_collector_as_it_found_it(run_cli, acme_dir):
+    # The command switches it off while it works; a caller in the same process (a
+    # test session, a script calling the CLI) must get it back.
+    assert gc.isenabled()
+    assert run_cli("validate", str(acme_dir / "journeys" / "act-onb-2026.json")).exit_code == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run_cli("validate", str(acme_dir))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_the_format_choices_are_the_report_formats():
