@@ -99,9 +99,9 @@ class JourneyScreen(Screen):
         journey = self.detail.journey
         text = Text(f"{s.id}", style="bold")
         text.append(f" · {s.status} · {s.version_label} · {s.steps} steps · ")
-        text.append(f"{s.errors} errors", style="bold red" if s.errors else "")
+        text.append(_count(s.errors, "error"), style="bold red" if s.errors else "")
         text.append(" · ")
-        text.append(f"{s.warnings} warnings", style="yellow" if s.warnings else "")
+        text.append(_count(s.warnings, "warning"), style="yellow" if s.warnings else "")
         if journey is not None:
             goal = journey.goal_event_name
             text.append(f"\naudience {journey.audience_id or '(everyone)'}")
@@ -121,3 +121,7 @@ class JourneyScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
