@@ -1,11 +1,16 @@
 """Benchmark: translating Pinpoint exports.
 
-Run ``python benchmarks/bench_import.py``. It prints the time ``translate`` takes
-(service-model check, translation, templates, and validation of the result) for
+Run ``python benchmarks/bench_import.py``. It prints the time of parsing the export's
+JSON text and ``translate`` (service-model check, translation, templates, and
+validation of the result) for
 
 * one journey of 40 activities, Pinpoint's per-journey quota, with the bundled
   template fixtures supplied (best and median of several runs), and
-* a ``list-journeys`` export of 1,000 journeys of 10 activities each.
+* a ``list-journeys`` export of 1,000 journeys of 10 activities each,
+
+each beside a *floor* measured in the same run: ``json.loads`` of the same text and
+the service-model check of the export (``servicemodel.check``), the least an importer
+that refuses malformed exports must do; the ratio says what translation adds.
 
 Journeys are built deterministically from every activity type, next pointers always
 leading forward (Pinpoint journeys are acyclic), so runs are comparable.
@@ -13,6 +18,7 @@ leading forward (Pinpoint journeys are acyclic), so runs are comparable.
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
@@ -22,6 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from importers.pinpoint import read_sources, translate
+from importers.pinpoint.servicemodel import check, export_shape
 from simulator.paths import fixtures_dir
 
 APPLICATION = "7b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"
@@ -87,26 +94,44 @@ def timed(function: Any, *args: Any) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+def floor(text: str) -> list[Any]:
+    """Parse the export and check it against the service model, nothing else."""
+    value = json.loads(text)
+    return check(value, export_shape(value) or "WriteJourneyRequest")
+
+
+def import_text(text: str, templates: dict[str, Any]) -> Any:
+    return translate(json.loads(text), templates)
+
+
 def main() -> None:
     templates = {
         name: s.value for name, s in read_sources(fixtures_dir() / "pinpoint" / "templates").items()
     }
-    single = {"JourneyResponse": journey(1, 40)}
-    translate(single, templates)  # warm caches (service model, template checks)
-    runs = [timed(translate, single, templates) for _ in range(20)]
+    single = json.dumps({"JourneyResponse": journey(1, 40)}, indent=2)
+    import_text(single, templates)  # warm caches (service model, template checks)
+    assert floor(single) == []
+    runs, floors = [], []
+    for _ in range(20):  # turns, so a busy machine slows both alike
+        runs.append(timed(import_text, single, templates))
+        floors.append(timed(floor, single)[0])
     times = [seconds for seconds, _ in runs]
     bundle, _ = runs[0][1]
     steps = len(bundle.journeys[0].steps)
     print(
         f"40-activity journey ({steps} steps, {len(templates)} templates): "
         f"best {min(times) * 1000:.1f} ms, median {statistics.median(times) * 1000:.1f} ms "
-        f"over {len(times)} runs"
+        f"over {len(times)} runs; floor {min(floors) * 1000:.2f} ms "
+        f"({min(times) / min(floors):.1f}x)"
     )
     listing = {"JourneysResponse": {"Item": [journey(n, 10) for n in range(1000)]}}
-    seconds, (bundle, report) = timed(translate, listing, templates)
+    text = json.dumps(listing, indent=2)
+    base, _ = timed(floor, text)
+    seconds, (bundle, report) = timed(import_text, text, templates)
     print(
         f"1,000-journey list export (10,000 activities, {len(report):,} report entries): "
-        f"{seconds:.2f} s ({seconds:.2f} ms per journey)"
+        f"{seconds:.2f} s ({seconds:.2f} ms per journey); floor {base:.2f} s "
+        f"({seconds / base:.1f}x)"
     )
     assert len(bundle.journeys) == 1000 and len(bundle.id_map) > 0
 

@@ -55,3 +55,16 @@ def run_cli(cli_app) -> Callable[..., CliResult]:
         return CliResult(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pii_project(tmp_path_factory, acme_dir: Path, fixtures_dir: Path) -> Path:
+    """A copy of ``acme`` with ``fixtures/pii`` laid over it: subjects whose PII values
+    turn up everywhere and a journey whose templates transform them."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("pii") / "acme"
+    shutil.copytree(acme_dir, root)
+    for folder in ("subjects", "communications", "journeys"):
+        shutil.copytree(fixtures_dir / "pii" / folder, root / folder, dirs_exist_ok=True)
+    return root

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.codes import Severity
-from simulator.engine import DEFAULT_START, simulate, synthetic_subject
+from simulator.engine import DEFAULT_START, simulate, synthetic_subject, with_attributes
 from simulator.engine.fitting import fitted_subject
 from simulator.engine.masking import scrub_id, subject_masker
 from simulator.engine.trace import Trace
@@ -213,11 +213,4 @@ def _subject(journey: Journey, world: World, request: DryRunRequest) -> Subject:
         base = fitted_subject(journey, world, request.seed or 0, request.at or DEFAULT_START)
     else:
         return synthetic_subject(overlay)
-    if not overlay:
-        return base
-    merged = {**base.attributes, **overlay}
-    if base.synthetic:
-        fields = base.model_dump(by_alias=True, exclude={"end_user_id", "attributes", "synthetic"})
-        events, future = fields.pop("events"), fields.pop("futureEvents")
-        return synthetic_subject(merged, events, future, **fields)
-    return base.model_copy(update={"attributes": merged})
+    return with_attributes(base, overlay)

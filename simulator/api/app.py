@@ -52,6 +52,7 @@ from simulator.api.wire import (
     WorkspaceView,
 )
 from simulator.codes import ApiErrorCode
+from simulator.engine.detectors import ScrubbingFilter
 from simulator.engine.trace import Trace
 from simulator.errors import JourneySimError
 from simulator.models import Communication, Segment, Subject, TriggerContract
@@ -59,6 +60,7 @@ from simulator.models import Communication, Segment, Subject, TriggerContract
 __all__ = ["create_app"]
 
 log = logging.getLogger("journeysim.api")
+log.addFilter(ScrubbingFilter())  # tracebacks and messages may echo e-mails or phones
 
 _bearer = HTTPBearer(auto_error=False, description="A workspace member's token.")
 _cookie = APIKeyCookie(name="session", auto_error=False, description="A member's token.")

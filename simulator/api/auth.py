@@ -40,8 +40,11 @@ class Actor:
         return cls(workspace_id=workspace_id, user_id=SYSTEM, role=Role.OWNER)
 
 
-def credentials(authorizations: Sequence[str], session_cookies: Sequence[str]) -> str | None:
-    """The one token presented by the ``Authorization`` headers and ``session`` cookies.
+def credentials(
+    authorizations: Sequence[str] | str | None, session_cookies: Sequence[str] | str | None
+) -> str | None:
+    """The one token presented by the ``Authorization`` headers and ``session`` cookies
+    (each given as a list of values, or as one value or ``None``).
 
     An ``Authorization`` header that is not ``Bearer <token>`` presents no usable
     credential (``None``: 401), even beside a good cookie. Two *different* tokens, from
@@ -56,6 +59,8 @@ def credentials(authorizations: Sequence[str], session_cookies: Sequence[str]) -
     'tok_1'
     >>> credentials([], ["", "tok_2"])
     'tok_2'
+    >>> credentials("Bearer tok_1", None)
+    'tok_1'
     >>> credentials(["Basic dXNlcjpwdw=="], ["tok_2"]) is None
     True
     >>> try:
@@ -65,13 +70,13 @@ def credentials(authorizations: Sequence[str], session_cookies: Sequence[str]) -
     two different credentials were sent (an Authorization header and a session cookie): send one
     """
     tokens: dict[str, str] = {}
-    for authorization in authorizations:
+    for authorization in _values(authorizations):
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return None
         tokens.setdefault(token, "an Authorization header")
-    for cookie in session_cookies:
+    for cookie in _values(session_cookies):
         if cookie:
             tokens.setdefault(cookie, "a session cookie")
     if len(tokens) > 1:
@@ -83,6 +88,12 @@ def credentials(authorizations: Sequence[str], session_cookies: Sequence[str]) -
             details=[{"credentials": len(tokens)}],
         )
     return next(iter(tokens), None)
+
+
+def _values(given: Sequence[str] | str | None) -> Sequence[str]:
+    if given is None:
+        return ()
+    return (given,) if isinstance(given, str) else given
 
 
 def require_writer(actor: Actor, action: str) -> None:

@@ -337,6 +337,7 @@ class Backend(JourneyAccess):
         subject = dryrun.subject_for(
             body, lambda end_user_id: self.directory.subject(actor.workspace_id, end_user_id)
         )
+        masker = dryrun.subject_masker_in(subject, world)
         try:
             trace = simulate(
                 journey,
@@ -348,12 +349,17 @@ class Backend(JourneyAccess):
                 version=version,
                 status=status,
             )
-        except JourneySimError:
-            raise
+        except JourneySimError as exc:
+            raise dryrun.masked_error(exc, masker) from None
         except (ValueError, OverflowError) as exc:
             # Input the engine cannot walk (a start so late that waits overflow, say).
-            raise InvalidRequest(f"the dry-run cannot run on this input: {exc}") from exc
-        self._append_now(actor, journey_id, dryrun.audit_entries(body, subject, version))
+            message = masker.text(f"the dry-run cannot run on this input: {exc}")
+            raise InvalidRequest(message) from None
+        except Exception as exc:  # a bug: the 500's log must not hold the subject's PII
+            problem = RuntimeError(masker.text(f"{type(exc).__name__}: {exc}"))
+            raise problem.with_traceback(exc.__traceback__) from None
+        entries = dryrun.audit_entries(body, subject, version, masker)
+        self._append_now(actor, journey_id, entries)
         return trace.to_wire()
 
 

@@ -1,20 +1,20 @@
 """Read-only views of a workspace's documents for dashboards and the terminal UI (pure).
 
 Communications, segments and trigger contracts are authored by the workspace and shown
-as they are. Subjects are end users: their PII attributes are masked by name
-(``piiAttributes``) and the strings of their attributes and event properties (the
-free-form parts of a subject) are scrubbed of e-mail addresses and phone numbers, as in
-traces (SPEC §3.6). ``endUserId`` stays as it is: it is the identifier a dry-run asks
-for, and traces show it the same way.
+as they are. Subjects are end users, shown through their
+:class:`~simulator.engine.masking.Masker` as in traces (SPEC §3.6): PII attributes
+masked by name, and every other string of their attributes and event properties (keys
+too) masked by value and scrubbed of e-mail addresses and phone numbers. ``endUserId``
+is masked the same way: an id that is an e-mail address or a phone number, or that
+holds one of the subject's PII values (``usr_plain_ana`` for Ana), is not shown raw; a
+client that dry-runs a real subject already knows its id.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from simulator.api.auth import Actor
 from simulator.api.wire import WorkspaceView
-from simulator.engine.masking import mask_attributes, scrub
+from simulator.engine.masking import subject_masker
 from simulator.models import Communication, Segment, Subject, TriggerContract
 from simulator.world import World
 
@@ -67,25 +67,22 @@ def masked_subject(subject: Subject, pii: list[str]) -> Subject:
     >>> masked_subject(s, ["email"]).attributes
     {'email': 'a•••@e•••.com', 'note': 'call •••42', 'plan': 'pro'}
     """
-    masked = _scrub(mask_attributes(subject.attributes, pii))
+    masker = subject_masker(subject, pii)
     events = [
-        event.model_copy(update={"properties": _scrub(mask_attributes(event.properties, pii))})
+        event.model_copy(update={"properties": masker.attributes(event.properties)})
         for event in subject.events
     ]
     future = [
-        event.model_copy(update={"properties": _scrub(mask_attributes(event.properties, pii))})
+        event.model_copy(update={"properties": masker.attributes(event.properties)})
         for event in subject.future_events
     ]
     return subject.model_copy(
-        update={"attributes": masked, "events": events, "future_events": future}
+        update={
+            "end_user_id": masker.identifier(subject.end_user_id),
+            # a zone may be named like a PII value: Africa/Accra, Accra in the address
+            "timezone": subject.timezone and masker.text(subject.timezone),
+            "attributes": masker.attributes(subject.attributes),
+            "events": events,
+            "future_events": future,
+        }
     )
-
-
-def _scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return scrub(value)
-    if isinstance(value, dict):
-        return {key: _scrub(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item) for item in value]
-    return value

@@ -16,8 +16,11 @@ a published version runs with the journey's status, so a paused journey shows
 ``journey_paused``. ``at`` defaults to the engine's fixed start, as in the CLI.
 
 Audit: a dry-run of a real subject writes ``simulate-with-real-user``; each override
-writes ``dry-run-override-applied``. Their metadata carries the subject id scrubbed
-of e-mail addresses and phone numbers, never attributes.
+writes ``dry-run-override-applied``. Their metadata carries the subject id as traces
+show it (masked by the subject's :class:`~simulator.engine.masking.Masker`), never
+attributes. Errors never echo PII: an unknown ``subjectId`` is shown masked as an id
+(e-mail addresses and phone numbers), and an error the engine raises for a known
+subject is masked with that subject's masker (:func:`masked_error`).
 """
 
 from __future__ import annotations
@@ -30,10 +33,18 @@ from simulator.api.errors import DraftNotFound, InvalidRequest, InvalidSubject, 
 from simulator.api.records import JourneyRecord, VersionRecord
 from simulator.api.wire import SimulateRequest
 from simulator.durations import parse_duration
-from simulator.engine.masking import scrub
+from simulator.engine.masking import Masker, scrub, scrub_id, subject_masker
+from simulator.errors import JourneySimError
 from simulator.models import Journey, Subject
 
-__all__ = ["audit_entries", "check_request", "document_to_run", "subject_for"]
+__all__ = [
+    "audit_entries",
+    "check_request",
+    "document_to_run",
+    "masked_error",
+    "subject_for",
+    "subject_masker_in",
+]
 
 
 def check_request(actor: Actor, body: SimulateRequest) -> None:
@@ -84,8 +95,8 @@ def subject_for(body: SimulateRequest, lookup: Callable[[str], Subject | None]) 
         subject = lookup(body.subject_id)
         if subject is None:
             raise SubjectNotFound(
-                f"no subject {scrub(body.subject_id)!r} in this workspace",
-                details=[{"subjectId": scrub(body.subject_id)}],
+                f"no subject {_unknown_id(body.subject_id)!r} in this workspace",
+                details=[{"subjectId": _unknown_id(body.subject_id)}],
             )
         return subject
     from simulator.engine import synthetic_subject
@@ -101,12 +112,31 @@ def subject_for(body: SimulateRequest, lookup: Callable[[str], Subject | None]) 
     return synthetic_subject(body.subject_attributes or {}, future_events=body.future_events or ())
 
 
+def _unknown_id(subject_id: str) -> str:
+    """An id no subject has: there is no masker, so the detectors alone (whole-id
+    phone numbers, e-mail addresses, and long digit runs inside it)."""
+    return scrub(scrub_id(subject_id))
+
+
+def subject_masker_in(subject: Subject, world: Any) -> Masker:
+    """The masker of ``subject`` in ``world``'s workspace."""
+    return subject_masker(subject, world.workspace.pii_attributes)
+
+
+def masked_error(error: JourneySimError, masker: Masker) -> JourneySimError:
+    """``error`` with its message and details masked by ``masker`` (in place)."""
+    error.message = masker.text(error.message)
+    error.args = (error.message,)
+    error.details = [masker.data(detail) for detail in error.details]
+    return error
+
+
 def audit_entries(
-    body: SimulateRequest, subject: Subject, version: int | None
+    body: SimulateRequest, subject: Subject, version: int | None, masker: Masker
 ) -> list[tuple[str, dict[str, Any]]]:
     """The audit actions this dry-run records (none for a synthetic run without overrides)."""
     reference = {
-        "subjectId": scrub(subject.end_user_id),
+        "subjectId": masker.identifier(subject.end_user_id),
         "synthetic": subject.synthetic,
         "version": "draft" if version is None else version,
     }

@@ -6,7 +6,15 @@ or a failed check, 2 usage error or unreadable input.
 
 from __future__ import annotations
 
+import sys
+
 import typer
+
+# Help and usage errors are drawn with rich (panels, colour) on a terminal, and as
+# plain text when piped: typer's rich help module alone costs more to import than
+# twice typer itself, which a script reading ``--help`` need not pay, and plain text
+# is what grep and less want anyway.
+_MARKUP = "rich" if sys.stdout.isatty() else None
 
 app = typer.Typer(
     name="journeysim",
@@ -14,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=_MARKUP,
 )
 
 

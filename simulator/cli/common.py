@@ -4,7 +4,7 @@ and output files written whole or not at all."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
@@ -29,19 +29,21 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn every exception into a message on stderr and exit code 2 (no traceback)."""
+def user_errors(mask: Callable[[str], str] | None = None) -> Iterator[None]:
+    """Turn every exception into a message on stderr and exit code 2 (no traceback);
+    ``mask`` (a subject's masker, say) rewrites the message first."""
+    shown = mask or (lambda message: message)
     try:
         yield
     except (typer.Exit, typer.Abort, typer.BadParameter, typer.TyperException):
         raise
     except JourneySimError as exc:
-        fail(exc.message)
+        fail(shown(exc.message))
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        fail(f"{where}{exc.strerror or exc}")
+        fail(shown(f"{where}{exc.strerror or exc}"))
     except Exception as exc:  # a bug: still no traceback for the user, but say so
-        fail(f"internal error ({type(exc).__name__}: {exc}); please report it")
+        fail(shown(f"internal error ({type(exc).__name__}: {exc}); please report it"))
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -131,7 +131,9 @@ def _check_state_option(state: Path, settings) -> None:
         raise UsageError(f"--state {state}: the folder {state.parent} does not exist")
 
 
-def _banner(report, url: str, host: str, state: Path | None, restored: int | None) -> None:
+def _banner(
+    report, url: str, host: str, state: Path | None = None, restored: int | None = None
+) -> None:
     """``restored``: the journeys of the workspace after a restore (``None``: none)."""
     echo = typer.echo
     echo(f"journeysim serve: workspace {report.workspace_id} ({report.workspace_name})")

@@ -6,7 +6,9 @@ journey's audience and sends, :mod:`simulator.engine.fitting`), ``--synthetic-an
 (the unconstrained Faker subject of ``--seed``) or ``--attr`` pairs alone (a synthetic
 subject). ``--attr`` given with another source overlays
 those attributes on it (a synthetic subject then gets the id of its new attributes).
-Exit 0 whenever a trace was produced, whatever its decisions; 2 on bad input.
+Exit 0 whenever a trace was produced, whatever its decisions; 2 on bad input. Error
+messages on stderr are masked: by the detectors (e-mail addresses, phone numbers, ids
+that are either) and, once the subject is known, by its masker, as traces are.
 """
 
 from __future__ import annotations
@@ -117,7 +119,11 @@ def simulate_command(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = _Format.TEXT,
 ) -> None:
-    with user_errors():
+    from simulator.engine.masking import Masker, masker_for, subject_masker
+
+    maskers: list[Masker] = [masker_for(())]  # the detectors until the subject is known
+
+    with user_errors(lambda message: maskers[-1].text(message)):
         if fmt not in (_Format.TEXT, _Format.JSON):
             raise UsageError(f"--format must be text or json, not {fmt!r}")
         from simulator.engine import DEFAULT_START, parse_overrides, simulate
@@ -131,6 +137,7 @@ def simulate_command(
         fit = (journey, start or DEFAULT_START) if synthetic else None
         generated = synthetic or synthetic_any
         subject = _subject(world, subject_file, subject_id, attrs or [], generated, seed, fit)
+        maskers.append(subject_masker(subject, world.workspace.pii_attributes))
         trace = simulate(journey, subject, world=world, overrides=active, at=start, seed=seed)
         if fmt == _Format.JSON:
             typer.echo(trace.to_json(), nl=False)
@@ -198,6 +205,23 @@ def _first(findings: list[Finding]) -> str:
     return f"{where}{finding.message}{more}"
 
 
+def _masked_by_raw(message: str, data: Any, world: World) -> str:
+    """``message`` masked with the PII values of a subject file that did not validate
+    (its problems may quote them)."""
+    from simulator.engine.masking import masker_for
+
+    if not isinstance(data, dict):
+        return message
+    events = [*_as_list(data.get("events")), *_as_list(data.get("futureEvents"))]
+    sources = [data.get("attributes"), *(e.get("properties") for e in events)]
+    mappings = [source for source in sources if isinstance(source, dict)]
+    return masker_for(world.workspace.pii_attributes, *mappings).text(message)
+
+
+def _as_list(value: Any) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _subject(
     world: World,
     subject_file: Path | None,
@@ -207,7 +231,7 @@ def _subject(
     seed: int | None,
     fit: tuple[Journey, datetime] | None = None,
 ) -> Subject:
-    from simulator.engine import synthetic_subject
+    from simulator.engine import synthetic_subject, with_attributes
     from simulator.models import Subject
     from simulator.project import DocumentKind, read_document
 
@@ -220,12 +244,16 @@ def _subject(
     if subject_file is not None:
         document, problems = read_document(subject_file, DocumentKind.SUBJECT, str(subject_file))
         if not isinstance(document.model, Subject):
-            raise InputError(f"{subject_file} is not a valid subject: {_first(problems)}")
+            message = f"{subject_file} is not a valid subject: {_first(problems)}"
+            raise InputError(_masked_by_raw(message, document.data, world))
         base = document.model
     elif subject_id is not None:
         base = world.subjects.get(subject_id)
         if base is None:
-            raise NotFoundError(f"no subject {subject_id!r} in the project's subjects/")
+            from simulator.engine.masking import scrub_id
+
+            shown = scrub_id(subject_id)  # the API masks an unknown id the same way
+            raise NotFoundError(f"no subject {shown!r} in the project's subjects/")
     elif synthetic and fit is not None:
         from simulator.engine.fitting import fitted_subject
 
@@ -236,14 +264,7 @@ def _subject(
         base = faker_subjects(seed or 0, 1)[0]
     else:
         return synthetic_subject(overlay)
-    if not overlay:
-        return base
-    merged = {**base.attributes, **overlay}
-    if base.synthetic:
-        fields = base.model_dump(by_alias=True, exclude={"end_user_id", "attributes", "synthetic"})
-        events, future = fields.pop("events"), fields.pop("futureEvents")
-        return synthetic_subject(merged, events, future, **fields)
-    return base.model_copy(update={"attributes": merged})
+    return with_attributes(base, overlay)
 
 
 def show_dry_run(context: Any) -> None:

@@ -34,7 +34,12 @@ if _typing.TYPE_CHECKING:
         render_message,
         render_template,
     )
-    from simulator.engine.synthetic import faker_subjects, synthetic_id, synthetic_subject
+    from simulator.engine.synthetic import (
+        faker_subjects,
+        synthetic_id,
+        synthetic_subject,
+        with_attributes,
+    )
     from simulator.engine.trace import Trace
 
 _HOMES = {
@@ -79,6 +84,7 @@ _HOMES = {
     "simulate": "dryrun",
     "synthetic_id": "synthetic",
     "synthetic_subject": "synthetic",
+    "with_attributes": "synthetic",
 }
 
 __all__ = [
@@ -123,6 +129,7 @@ __all__ = [
     "simulate",
     "synthetic_id",
     "synthetic_subject",
+    "with_attributes",
 ]
 
 __getattr__, __dir__ = _exports(__name__, _HOMES)

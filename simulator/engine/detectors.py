@@ -28,23 +28,26 @@ Both scans are linear in the text (a rendered body may be 200,000 characters).
 from __future__ import annotations
 
 import html
+import logging
 import re
 import unicodedata
 from functools import lru_cache
 from urllib.parse import unquote
 
-__all__ = ["MASK", "mask_email", "mask_phone", "scrub", "scrub_id"]
+__all__ = ["MASK", "ScrubbingFilter", "mask_email", "mask_phone", "scrub", "scrub_id"]
 
 MASK = "•••"
 
 _AT = r"(?:@|＠|%40|&\#0*64;|&\#[xX]0*40;|&commat;)"
 _DOT = r"(?:\.|．|。|｡|%2[eE]|&\#0*46;|&\#[xX]0*2[eE];|&period;)"
 _LOCAL = r"[\w.%+'\-．]"
+_ENTITY_DOT = r"(?:&\#0*46;|&\#[xX]0*2[eE];|&period;)"
 # The lookbehind lets a local part start only where a run of its characters starts: the
 # leftmost match is the same, but a long run without an address is scanned once instead
-# of once per character (quadratic).
+# of once per character (quadratic). Entity-escaped dots in a local part are bounded in
+# number for the same reason (a run of them restarts after each ``;``).
 _EMAIL = re.compile(
-    rf"(?<!{_LOCAL}){_LOCAL}+{_AT}[\w\-]+(?:{_DOT}[\w\-]+)*{_DOT}"
+    rf"(?<!{_LOCAL}){_LOCAL}+(?:{_ENTITY_DOT}{_LOCAL}+){{0,8}}{_AT}[\w\-]+(?:{_DOT}[\w\-]+)*{_DOT}"
     r"(?:[A-Z][a-z]+|[a-z]{2,}|[A-Z]{2,}|[^\W\d_a-zA-Z]{2,})"
 )
 
@@ -197,3 +200,16 @@ def _phone_only(found: str) -> str:
     if sum(ch.isdigit() for ch in number) < 7:
         return found
     return mask_phone(number)
+
+
+class ScrubbingFilter(logging.Filter):
+    """A logging filter that scrubs a record's message and exception text: a log line
+    never shows an e-mail address or a phone number (the 500 handler logs tracebacks,
+    and exception messages may echo values)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = scrub(record.getMessage()), None
+        if record.exc_info:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, scrub(text)
+        return True

@@ -159,12 +159,22 @@ def estimate_translate(text: str, table: Any) -> None:
 
 
 def estimate_urlize(text: Any, target: Any, rel: Any) -> None:
-    """``urlize``: each word may become a link carrying ``target`` and ``rel``."""
+    """``urlize``: each word that may be an address (it holds ``.``, ``@`` or ``:`` once
+    the punctuation around it is dropped, as ``urlize`` does) may become a link: the
+    word again, its markup, ``target`` and ``rel``.
+
+    >>> estimate_urlize("see example.com " * 100, None, None)
+    >>> estimate_urlize("a.com " * 14000, "x" * 90000, None)
+    Traceback (most recent call last):
+    ...
+    simulator.engine.limits.TemplateLimitError: template limit: linked text would be larger ...
+    """
     if not isinstance(text, str):
         return
-    extra = sum(text_length(value) for value in (target, rel) if value is not None)
-    words = len(text.split())
-    if 3 * len(text) + words * (64 + extra) > MAX_SIZE:
+    extra = 64 + sum(text_length(value) for value in (target, rel) if value is not None)
+    words = (word.strip("()<>[]\"'.,;:!?") for word in text.split())
+    links = [word for word in words if "." in word or "@" in word or ":" in word]
+    if len(text) + sum(len(word) for word in links) + len(links) * extra > MAX_SIZE:
         raise _too_large("linked text")
 
 
@@ -228,6 +238,10 @@ def check_method(obj: Any, args: tuple, kwargs: dict) -> tuple:
     check_size(owner, "object")
     if isinstance(owner, TEXT):
         return _check_text_method(owner, name, args, kwargs)
+    if isinstance(owner, int) and name == "to_bytes":  # (1).to_bytes(10**9) is a gigabyte
+        length = args[0] if args else kwargs.get("length", 1)
+        if isinstance(length, int) and length > MAX_SIZE:
+            raise limit_error(f"to_bytes() may make at most {MAX_SIZE:,} bytes")
     if name in _MUTATORS and isinstance(owner, list | dict | set):
         budget = current_budget()
         budget.stored += size_of((args, kwargs), MAX_STORED)

@@ -27,6 +27,8 @@ from jinja2.sandbox import SecurityError
 from jinja2.utils import Namespace
 
 __all__ = [
+    "FILTER_COST",
+    "ITEM_COST",
     "MAX_CALLS",
     "MAX_DEPTH",
     "MAX_INT_BITS",
@@ -38,6 +40,7 @@ __all__ = [
     "MAX_WIDTH",
     "MAX_WORK",
     "SEQUENCES",
+    "STEP_COST",
     "TEXT",
     "Budget",
     "NotDataError",
@@ -61,7 +64,17 @@ MAX_SIZE = 100_000
 """Size (characters or bytes plus elements, through nesting) of any one value a template
 builds."""
 MAX_WORK = 5_000_000
-"""Characters one render may produce in total, buffers and intermediate values included."""
+"""Work one render may do: characters produced (buffers and intermediate values
+included) plus the steps below. A unit is about the time it takes to measure one
+character (≈ 10 ns), so the whole budget is a fraction of a second on a slow machine."""
+STEP_COST = 50
+"""Work charged for each template node run: each statement and expression of a block,
+charged every time the block runs (a loop body per iteration, a macro per call)."""
+FILTER_COST = 40
+"""Work charged for each filter or test call (``map`` and ``select`` call one per item)."""
+ITEM_COST = 100
+"""Work charged for each item a filter works through in Python (``sort(attribute=…)``,
+``map``, ``sum``...) and for each item a generator yields into a filter."""
 MAX_STORED = 1_000_000
 """Size one render may add to containers through ``append``, ``update`` and the like."""
 MAX_RANGE = 10_000
@@ -127,6 +140,10 @@ def limit_error(message: str) -> TemplateLimitError:
     return TemplateLimitError(f"template limit: {message}")
 
 
+_FLAT = {str: len, bytes: len, bytearray: len}
+"""Exact types measured without a look inside (the common case, kept quick)."""
+
+
 def _measure(value: Any, limit: int) -> tuple[int, Any]:
     """Size of ``value`` (stopping past ``limit``) and the first part that is not data
     (``_NONE`` when all of it is)."""
@@ -135,29 +152,61 @@ def _measure(value: Any, limit: int) -> tuple[int, Any]:
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, str | bytes | bytearray):
+        kind = type(item)
+        if kind is list or kind is tuple:
+            # Scalars inline, containers for later: a long list of numbers or strings
+            # is measured without a push and a pop per element.
             total += len(item)
-        elif item is None or isinstance(item, bool | float | Undefined):
-            total += 1
-        elif isinstance(item, int):
+            if total > limit:
+                break
+            for element in item:
+                element_kind = type(element)
+                if element_kind is str:
+                    total += len(element)
+                elif element_kind is int:
+                    total += element.bit_length() // 3 + 1
+                elif element_kind is float or element is None or element_kind is bool:
+                    total += 1
+                else:
+                    stack.append(element)
+        elif kind in _FLAT:
+            total += len(item)
+        elif kind is int:
             total += item.bit_length() // 3 + 1
-        elif isinstance(item, Mapping):
+        elif kind is dict:
             total += len(item)
             stack.extend(item.keys())
             stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset | MappingView):
-            total += len(item)
-            stack.extend(item)
-        elif isinstance(item, Namespace):
-            stack.append(object.__getattribute__(item, "_Namespace__attrs"))
-        elif isinstance(item, range):
-            total += len(item)
         else:
-            total += 1
-            if foreign is _NONE and not isinstance(item, _SCALARS):
-                foreign = item
+            total, foreign = _measure_other(item, total, foreign, stack)
         if total > limit:
             break
+    return total, foreign
+
+
+def _measure_other(item: Any, total: int, foreign: Any, stack: list) -> tuple[int, Any]:
+    """:func:`_measure` for everything but exact lists, tuples, dicts, text and ints."""
+    if isinstance(item, str | bytes | bytearray):
+        total += len(item)
+    elif item is None or isinstance(item, bool | float | Undefined):
+        total += 1
+    elif isinstance(item, int):
+        total += item.bit_length() // 3 + 1
+    elif isinstance(item, Mapping):
+        total += len(item)
+        stack.extend(item.keys())
+        stack.extend(item.values())
+    elif isinstance(item, list | tuple | set | frozenset | MappingView):
+        total += len(item)
+        stack.extend(item)
+    elif isinstance(item, Namespace):
+        stack.append(object.__getattribute__(item, "_Namespace__attrs"))
+    elif isinstance(item, range):
+        total += len(item)
+    else:
+        total += 1
+        if foreign is _NONE and not isinstance(item, _SCALARS):
+            foreign = item
     return total, foreign
 
 
@@ -226,7 +275,7 @@ def charge(amount: int) -> None:
     budget = current_budget()
     budget.work += amount
     if budget.work > MAX_WORK:
-        raise limit_error(f"the template does more than {MAX_WORK:,} characters of work")
+        raise limit_error(f"the template does more than {MAX_WORK:,} units of work")
 
 
 def check_width(value: Any) -> None:

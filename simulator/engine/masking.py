@@ -50,7 +50,14 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from simulator.engine.detectors import MASK, mask_email, mask_phone, scrub, scrub_id
+from simulator.engine.detectors import (
+    MASK,
+    ScrubbingFilter,
+    mask_email,
+    mask_phone,
+    scrub,
+    scrub_id,
+)
 
 if TYPE_CHECKING:
     from simulator.models import Subject
@@ -61,6 +68,7 @@ __all__ = [
     "MASKED_ID",
     "MASKED_TEXT",
     "Masker",
+    "ScrubbingFilter",
     "mask_attributes",
     "mask_email",
     "mask_name",

@@ -28,7 +28,11 @@ estimated before they run, on ``bytes`` as on ``str`` (:mod:`.growth`):
   ``replace``, ``join`` and ``translate`` are estimated, and ``str.format`` runs in a
   formatter that bounds its output field by field;
 * everything a render outputs, including into macro and ``set`` block buffers, is
-  charged to a work budget, and the final output is capped.
+  charged to a work budget, and the final output is capped;
+* time is charged to the same budget: each block charges its statements' nodes every
+  time it runs (a loop body per iteration, a macro per call), each filter or test call
+  a fixed cost, and filters that work item by item or word by word per item, so a
+  template that builds nothing large still cannot run for seconds.
 
 Values that are not data (functions, methods, classes, modules, generators, Jinja's own
 helper objects) never become text: printing one, joining it with ``~``, formatting it or
@@ -44,7 +48,7 @@ from __future__ import annotations
 
 import random
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import update_wrapper
 from typing import Any
 
@@ -53,21 +57,12 @@ from jinja2.compiler import CodeGenerator
 from jinja2.optimizer import Optimizer
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
-from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum, pass_context
+from jinja2.utils import Namespace, generate_lorem_ipsum, pass_context
 from jinja2.visitor import NodeTransformer
 from markupsafe import EscapeFormatter, Markup
 
-from simulator.engine.growth import (
-    check_format,
-    check_method,
-    check_printf,
-    estimate_indent,
-    estimate_join,
-    estimate_json_indent,
-    estimate_replace,
-    estimate_sum,
-    estimate_urlize,
-)
+from simulator.engine.growth import check_format, check_method, check_printf
+from simulator.engine.guards import GuardedRegistry
 from simulator.engine.limits import (
     MAX_CALLS,
     MAX_DEPTH,
@@ -77,6 +72,7 @@ from simulator.engine.limits import (
     MAX_SIZE,
     MAX_WORK,
     SEQUENCES,
+    STEP_COST,
     NotDataError,
     TemplateLimitError,
     charge,
@@ -84,7 +80,6 @@ from simulator.engine.limits import (
     check_printable,
     check_product,
     check_size,
-    check_width,
     current_budget,
     fresh_budget,
     limit_error,
@@ -106,135 +101,6 @@ __all__ = [
     "TemplateLimitError",
     "size_of",
 ]
-
-
-def _guard_filter(name: str, func: Callable, *, test: bool = False) -> Callable:
-    """Wrap a filter or test: size-check its arguments and result, plus per-filter rules.
-
-    A filter's arguments must be data (filters turn their input into text or data); a
-    test may look at anything (``lipsum is callable``)."""
-    leading = 0 if _PassArg.from_obj(func) is None else 1
-    rule = _no_rule if test else _FILTER_RULES.get(name, _no_rule)
-    kind = "test" if test else "filter"
-
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if len(args) > leading and isinstance(args[leading], Iterator):
-            # Materialise generators (``map``, ``select``...) so they can be measured.
-            args = (*args[:leading], list(args[leading]), *args[leading + 1 :])
-        data = list(args[leading:])
-        for value in (*data, *kwargs.values()):
-            check_size(value, f"input of {kind} {name!r}", printed=not test)
-        rule(data, kwargs)
-        result = func(*args, **kwargs)
-        if isinstance(result, SEQUENCES):
-            check_size(result, f"result of {kind} {name!r}")
-        return result
-
-    return update_wrapper(guarded, func)
-
-
-def _no_rule(args: list, kwargs: dict) -> None:
-    return None
-
-
-def _arg(args: list, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
-    if name in kwargs:
-        return kwargs[name]
-    return args[index] if len(args) > index else default
-
-
-def _rule_width(args: list, kwargs: dict) -> None:
-    check_width(_arg(args, kwargs, 1, "width"))
-
-
-def _rule_indent(args: list, kwargs: dict) -> None:
-    width = _arg(args, kwargs, 1, "width", 4)
-    check_width(width)
-    estimate_indent(_arg(args, kwargs, 0, "s"), width)
-
-
-def _rule_replace(args: list, kwargs: dict) -> None:
-    text, old = _arg(args, kwargs, 0, "s"), _arg(args, kwargs, 1, "old")
-    estimate_replace(text, "" if old is None else old, _arg(args, kwargs, 2, "new", ""))
-
-
-def _rule_format(args: list, kwargs: dict) -> None:
-    # ``value|format(*args, **kwargs)`` is ``value % (kwargs or args)``.
-    check_printf(_arg(args, kwargs, 0, "value"), kwargs or tuple(args[1:]))
-
-
-def _rule_urlize(args: list, kwargs: dict) -> None:
-    estimate_urlize(
-        _arg(args, kwargs, 0, "value"),
-        _arg(args, kwargs, 3, "target"),
-        _arg(args, kwargs, 4, "rel"),
-    )
-
-
-def _rule_join_values(args: list, kwargs: dict) -> None:
-    value = _arg(args, kwargs, 0, "value")
-    if isinstance(value, list | tuple):  # any other value stands alone, unjoined
-        estimate_join(value, _arg(args, kwargs, 1, "separator", ", "))
-
-
-def _rule_wordwrap(args: list, kwargs: dict) -> None:
-    width = _arg(args, kwargs, 1, "width", 79)
-    wrap = _arg(args, kwargs, 3, "wrapstring", "\n")
-    if isinstance(width, int) and width < 1:
-        raise limit_error("wordwrap needs a positive width")
-    if isinstance(wrap, str) and len(wrap) > 16:
-        raise limit_error("wordwrap strings longer than 16 characters are not allowed")
-
-
-def _rule_count(args: list, kwargs: dict, name: str) -> None:
-    count = _arg(args, kwargs, 1, name)
-    if isinstance(count, int) and count > MAX_RANGE:
-        raise limit_error(f"{name} above {MAX_RANGE} is not allowed")
-
-
-_FILTER_RULES: dict[str, Callable[[list, dict], None]] = {
-    "center": _rule_width,
-    "indent": _rule_indent,
-    "wordwrap": _rule_wordwrap,
-    "format": _rule_format,
-    "replace": _rule_replace,
-    "urlize": _rule_urlize,
-    "join": lambda args, kwargs: estimate_join(
-        _arg(args, kwargs, 0, "value", []), _arg(args, kwargs, 1, "d", "")
-    ),
-    "batch": lambda args, kwargs: _rule_count(args, kwargs, "linecount"),
-    "slice": lambda args, kwargs: _rule_count(args, kwargs, "slices"),
-    "tojson": lambda args, kwargs: estimate_json_indent(
-        _arg(args, kwargs, 0, "value"), _arg(args, kwargs, 1, "indent")
-    ),
-    "sum": lambda args, kwargs: estimate_sum(
-        _arg(args, kwargs, 0, "iterable"), _arg(args, kwargs, 2, "start", 0)
-    ),
-    # journeysim's own filters (simulator.filters), registered after construction
-    "join_values": _rule_join_values,
-}
-
-
-class _GuardedRegistry(dict):
-    """``filters``/``tests`` of a :class:`LimitedSandbox`: whatever is registered, at any
-    time (``simulator.templating`` adds journeysim's own filters after construction),
-    is wrapped by :func:`_guard_filter`."""
-
-    def __init__(self, *, tests: bool) -> None:
-        super().__init__()
-        self.tests = tests
-
-    def __setitem__(self, name: str, func: Callable) -> None:
-        super().__setitem__(name, _guard_filter(name, func, test=self.tests))
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        for name, func in dict(*args, **kwargs).items():
-            self[name] = func
-
-    def setdefault(self, name: str, func: Callable | None = None) -> Callable | None:
-        if name not in self:
-            self[name] = func
-        return self[name]
 
 
 def _limited_range(*args: int) -> range:
@@ -290,6 +156,33 @@ class _LimitedEscapeFormatter(_LimitedFormatter, EscapeFormatter):
     pass
 
 
+_BODIES = frozenset({"body", "else_"})
+
+
+def _steps(node: nodes.Node) -> int:
+    """Nodes of a statement that run whenever its block runs: nested blocks (loop and
+    ``if`` bodies, macro bodies) are charged when they run, by themselves.
+
+    >>> from jinja2 import Environment
+    >>> [_steps(n) for n in Environment().parse("{% if a.b %}{{ c }}{% endif %}{{ d }}").body]
+    [3, 2]
+    """
+    count = 0
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        count += 1
+        statement = isinstance(item, nodes.Stmt)
+        for name, value in item.iter_fields():
+            if statement and name in _BODIES:
+                continue
+            if isinstance(value, nodes.Node):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(child for child in value if isinstance(child, nodes.Node))
+    return count
+
+
 def _joins(node: nodes.Node) -> bool:
     return isinstance(node, nodes.Concat) or node.find(nodes.Concat) is not None
 
@@ -338,6 +231,15 @@ class _LimitedCodeGenerator(CodeGenerator):
         result = super().visit(node, *args, **kwargs)
         self.write(")")
         return result
+
+    def blockvisit(self, body: Iterable[nodes.Node], frame: Any) -> None:
+        # Every block charges its steps each time it runs, so time is bounded by the
+        # work budget however the template nests or repeats its blocks.
+        body = list(body)
+        steps = sum(map(_steps, body))
+        if steps:
+            self.writeline(f"environment.jsimcharge({steps * STEP_COST})")
+        super().blockvisit(body, frame)
 
     def visit_For(self, node: nodes.For, frame: Any) -> None:
         self._loop_iterables.add(id(node.iter))
@@ -395,9 +297,19 @@ class LimitedSandbox(SandboxedEnvironment):
         )
         self.filters["random"] = _seeded_random
         filters, tests = self.filters, self.tests
-        self.filters, self.tests = _GuardedRegistry(tests=False), _GuardedRegistry(tests=True)
+        self.filters, self.tests = GuardedRegistry(tests=False), GuardedRegistry(tests=True)
         self.filters.update(filters)
         self.tests.update(tests)
+
+    def _generate(self, *args: Any, **kwargs: Any) -> str:
+        # Constant folding runs filters and finalize at compile time, which charge the
+        # budget: give each compilation its own, so whether a template folds (and so
+        # what its render costs) never depends on what was compiled before.
+        token = fresh_budget()
+        try:
+            return super()._generate(*args, **kwargs)
+        finally:
+            reset_budget(token)
 
     def _compile(self, source: str, filename: str) -> Any:
         # Python may warn about the generated code (``{{ (5)[1:2] }}`` becomes ``5[1:2]``,

@@ -35,7 +35,14 @@ from simulator.models import (
 if TYPE_CHECKING:
     from faker import Faker
 
-__all__ = ["POPULATION_EPOCH", "TIME_ZONES", "faker_subjects", "synthetic_id", "synthetic_subject"]
+__all__ = [
+    "POPULATION_EPOCH",
+    "TIME_ZONES",
+    "faker_subjects",
+    "synthetic_id",
+    "synthetic_subject",
+    "with_attributes",
+]
 
 POPULATION_EPOCH = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
 TIME_ZONES = (
@@ -100,6 +107,24 @@ def synthetic_subject(
             "synthetic": True,
         }
     )
+
+
+def with_attributes(base: Subject, overlay: Mapping[str, Any]) -> Subject:
+    """``base`` with ``overlay``'s attributes set (``--attr`` over another source); a
+    synthetic subject gets the id of its new attributes, a project subject keeps its id.
+
+    >>> s = with_attributes(synthetic_subject({"plan": "free"}), {"plan": "pro"})
+    >>> s.attributes, s.end_user_id == synthetic_id({"plan": "pro"})
+    ({'plan': 'pro'}, True)
+    """
+    if not overlay:
+        return base
+    merged = {**base.attributes, **overlay}
+    if base.synthetic:
+        fields = base.model_dump(by_alias=True, exclude={"end_user_id", "attributes", "synthetic"})
+        events, future = fields.pop("events"), fields.pop("futureEvents")
+        return synthetic_subject(merged, events, future, **fields)
+    return base.model_copy(update={"attributes": merged})
 
 
 def faker_subjects(seed: int, n: int) -> list[Subject]:

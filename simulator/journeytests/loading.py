@@ -330,7 +330,7 @@ def _prepare(
 def _subject(
     source: ScenarioSource, spec: SubjectSpec, world: World, where: str
 ) -> Subject | Problem:
-    from simulator.engine import faker_subjects, synthetic_subject
+    from simulator.engine import faker_subjects, synthetic_subject, with_attributes
 
     overlay = dict(spec.attributes or {})
     if spec.id is not None:
@@ -352,14 +352,7 @@ def _subject(
         base = faker_subjects(spec.seed or 0, 1)[0]
     else:
         return synthetic_subject(overlay)
-    if not overlay:
-        return base
-    merged = {**base.attributes, **overlay}
-    if base.synthetic:
-        fields = base.model_dump(by_alias=True, exclude={"end_user_id", "attributes", "synthetic"})
-        events, future = fields.pop("events"), fields.pop("futureEvents")
-        return synthetic_subject(merged, events, future, **fields)
-    return base.model_copy(update={"attributes": merged})
+    return with_attributes(base, overlay)
 
 
 def _snapshot_path(path: Path, case: Case) -> Path | None:

@@ -40,7 +40,7 @@ import hashlib
 import json
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -86,8 +86,6 @@ class InboundEvent:
     at: datetime
     properties: Mapping[str, Any] = field(default_factory=dict)
     end_user_id: str | None = None
-    awaiting: bool = False
-    """The execution now awaits an event (``wake_at`` is the wait's timeout)."""
     """Given at the top level of the payload; else read at the contract's path."""
 
 
@@ -116,6 +114,10 @@ class DispatchResult:
     end_user_id: str | None = None
     awaiting: bool = False
     """The execution now awaits an event (``wake_at`` is the wait's timeout)."""
+    at: datetime | None = None
+    """When the step ran."""
+    arm: str | None = None
+    """The arm an adaptive branch chose at this step."""
 
 
 def _flushing(method: Any) -> Any:
@@ -153,6 +155,9 @@ class Runtime:
         self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._pending_audit: dict[tuple[str, str], list[tuple[str, dict, datetime]]] = {}
         self._pending_counts: dict[tuple[str, str], int] = {}
+        self._events: dict[tuple[str, str], list[Event]] = {}
+        self.listeners: list[Callable[[DispatchResult], None]] = []
+        """Called with every dispatch's result, in order (progress bars, live views)."""
 
     def ensure(self) -> None:
         for table in self.tables.values():
@@ -433,7 +438,7 @@ class Runtime:
         step_id = moved.step.step_id if moved.step else None
         decision = moved.step.decision.value if moved.step else None
         trace_step = _mask_step(env, moved.step.to_wire()) if moved.step else None
-        return DispatchResult(
+        result = DispatchResult(
             name,
             step_id,
             decision,
@@ -442,7 +447,12 @@ class Runtime:
             trace_step,
             record["endUserId"],
             new.awaiting is not None,
+            state.now if moved.step is not None else None,
+            moved.step.branch.chosen_arm_id if moved.step and moved.step.branch else None,
         )
+        for listener in self.listeners:
+            listener(result)
+        return result
 
     # --- end-user events ---------------------------------------------------------------
 
@@ -453,6 +463,7 @@ class Runtime:
         """An end-user event: counts goals, resumes awaiting waits, then triggers."""
         with self._lock:
             at = max(event.at, self.now())
+            self._record_event(workspace_id, end_user_id, event, at)
             converted = self._goal(workspace_id, end_user_id, event.name, at)
             resumed = []
             for _key, pointer in list(
@@ -538,6 +549,9 @@ class Runtime:
             erased["triggerAnswers"] = len(answers)
             erased["profiles"] = self.backend.directory.forget_subject(workspace_id, end_user_id)
             self._pseudonyms.pop((workspace_id, end_user_id), None)
+            posted = self._events.pop((workspace_id, end_user_id), [])
+            if posted:
+                erased["events"] = len(posted)
             tombstone = _tombstone(workspace_id, end_user_id)
             nothing = not entries and not messages and not answers and not erased["profiles"]
             already = nothing and self.tables["counters"].get("forgotten", tombstone) is not None
@@ -664,8 +678,14 @@ class Runtime:
         return self._journeys[key]
 
     def _subject(self, ws: str, end_user_id: str, event: InboundEvent | None) -> Subject:
+        """The profile, with the events posted to the runtime since in its history (so
+        branch predicates and audiences see them), and ``event`` when given."""
         known = self.backend.directory.subject(ws, end_user_id)
         subject = known or Subject(end_user_id=end_user_id)
+        posted = self._posted_events(ws, end_user_id)
+        if posted:
+            events = sorted([*subject.events, *posted], key=lambda e: e.at)
+            subject = subject.model_copy(update={"events": events})
         if event is None:
             return subject
         trigger = Event(
@@ -674,6 +694,19 @@ class Runtime:
         return subject.model_copy(
             update={"events": sorted([*subject.events, trigger], key=lambda e: e.at)}
         )
+
+    def _posted_events(self, ws: str, end_user_id: str) -> list[Event]:
+        key = (ws, end_user_id)
+        if key not in self._events:
+            stored = self.tables["subjects"].items(f"{ws}#{end_user_id}", "event#")
+            self._events[key] = [Event.model_validate(data) for _, data in stored]
+        return self._events[key]
+
+    def _record_event(self, ws: str, end_user_id: str, event: InboundEvent, at: datetime) -> None:
+        posted = Event(name=event.name, at=at, properties=dict(event.properties))
+        sort_key = f"event#{_wake_key(at, event.id)}"
+        self.tables["subjects"].put(f"{ws}#{end_user_id}", sort_key, posted.to_wire())
+        self._posted_events(ws, end_user_id).append(posted)
 
     def _env(
         self,
@@ -858,10 +891,15 @@ def _wake_key(at: datetime, suffix: str) -> str:
 
 
 def _mask_step(env: ExecutionEnv, step: dict[str, Any]) -> dict[str, Any]:
-    """A trace step as every surface shows it: the subject's PII values masked."""
+    """A trace step as every surface shows it: what was rendered or written about the
+    subject (send, webhook, message) masked by its PII values; ids and times as they are."""
     from simulator.engine.delivery import env_masker
 
-    return env_masker(env).data(step)
+    masker = env_masker(env)
+    return {
+        key: masker.data(value) if key in ("send", "webhook", "message") else value
+        for key, value in step.items()
+    }
 
 
 def _tombstone(workspace_id: str, end_user_id: str) -> str:

@@ -200,13 +200,12 @@ def run_scenario(
         def absorb(results: list[Any]) -> None:
             report.dispatches += len(results)
             for result in results:
-                step = result.step or {}
-                arm = (step.get("branch") or {}).get("chosenArmId")
-                if arm is not None:
-                    report.assignments.append(arm)
-                    p = scenario.goal.arms.get(step["stepId"], {}).get(arm, scenario.goal.default)
-                    at = datetime.fromisoformat(step["at"].replace("Z", "+00:00"))
-                    schedule_goal(at, result.end_user_id, p)
+                if result.arm is not None and result.at is not None:
+                    report.assignments.append(result.arm)
+                    arms = scenario.goal.arms.get(result.step_id or "", {})
+                    schedule_goal(
+                        result.at, result.end_user_id, arms.get(result.arm, scenario.goal.default)
+                    )
 
         triggered = 0
         while queue and queue[0][0] <= end:

@@ -22,6 +22,9 @@ CI checks), as journeysim's own tests do::
   return the one error code validation must then report.
 * :func:`journey_of_size` — a deterministic valid journey of ``n`` steps
   (benchmarks), against :func:`sample_world`.
+* :func:`pii_cases`, :data:`TRANSFORMING_TEMPLATES` and :func:`leaks` — subjects whose
+  PII values turn up everywhere, templates that transform them, and the leak check of
+  the masking property tests (:mod:`simulator.strategies.pii`).
 """
 
 from simulator.strategies.documents import (
@@ -52,12 +55,24 @@ from simulator.strategies.mutations import (
     mutations,
     use_transactional_communication,
 )
+from simulator.strategies.pii import (
+    EMAIL_FORMS,
+    PHONE_FORMS,
+    TRANSFORMING_TEMPLATES,
+    PiiCase,
+    leaks,
+    pii_cases,
+)
 
 __all__ = [
     "ATTRIBUTES",
+    "EMAIL_FORMS",
     "EVENTS",
     "MUTATIONS",
+    "PHONE_FORMS",
+    "TRANSFORMING_TEMPLATES",
     "Mutation",
+    "PiiCase",
     "break_duration",
     "dangling_reference",
     "drop_goal",
@@ -66,8 +81,10 @@ __all__ = [
     "ids",
     "introduce_cycle",
     "journey_of_size",
+    "leaks",
     "mutated_journeys",
     "mutations",
+    "pii_cases",
     "predicates",
     "sample_world",
     "templates",

@@ -290,7 +290,7 @@ def test_serve_warns_when_the_workspace_has_no_members(capsys):
         workspace_id="ws", workspace_name="W", created=["j"], kept=[], published=[],
         refused={}, findings=[], members=[],
     )  # fmt: skip
-    _banner(report, "http://127.0.0.1:8000", "127.0.0.1")
+    _banner(report, "http://127.0.0.1:8000", "127.0.0.1", None, None)
     err = capsys.readouterr().err
     assert "no members, so every request is 401" in err and '"members"' in err
 

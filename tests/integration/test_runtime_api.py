@@ -246,3 +246,21 @@ def test_translate_pinpoint_answers_the_bundle_the_cli_writes(tmp_path):
         assert answer.json()["journeys"]
         bad = client.post("/api/journeys/internal/translate-pinpoint", json={}, headers=SYNC)
         assert (bad.status_code, bad.json()["code"]) == (400, "invalid_request")
+
+
+def test_the_runtime_runs_the_same_against_a_moto_server():
+    """The same trigger → clock → outbox path with boto3 talking to a moto server on a
+    loopback port (Step Functions and DynamoDB over HTTP, as against AWS)."""
+    with api_client(publish=True, moto_server=True) as client:
+        owner = client.auth("owner")
+        assert client.backend.store.session.settings.endpoint_url.startswith("http://127.0.0.1:")
+        started = client.post("/api/journeys/internal/start-execution", json=EVENT, headers=SYNC)
+        [execution] = started.json()["started"]
+        again = client.post("/api/journeys/internal/start-execution", json=EVENT, headers=SYNC)
+        assert again.json() == started.json()
+        moved = client.post("/api/_sim/clock/advance", json={"by": "P5D"}, headers=owner)
+        assert moved.json()["dispatched"] == 5
+        [row] = client.get("/api/journeys/act-onb-2026/executions", headers=owner).json()
+        assert (row["executionArn"], row["status"]) == (execution["executionArn"], "SUCCEEDED")
+        outbox = client.get("/api/_sim/outbox", headers=owner).json()["messages"]
+        assert [m["stepId"] for m in outbox] == ["send-welcome", "send-reengage"]

@@ -230,3 +230,45 @@ def test_validate_reports_templates_that_cannot_compile_as_findings(run_cli, tmp
         ("template_syntax_error", "comm-huge-literal.json")
     ]
     assert "Exceeds the limit" in errors[0]["message"]
+
+
+BYTES_PAYLOADS = [
+    item["template"]
+    for group in yaml.safe_load((fixtures_dir() / "sandbox" / "limit-payloads.yaml").read_text())
+    if group["group"].startswith("bytes")
+    for item in group["payloads"]
+]
+
+
+def test_a_viewers_dry_run_of_an_editors_draft_with_a_bytes_webhook_body():
+    """The issue's scenario: an editor saves a draft whose webhook body is a payload; a
+    viewer's dry-run of it answers 200 at once, the webhook step failed, the rest run."""
+    from simulator.api.testing import api_client
+
+    path = "/api/journeys/renewal-qbr-2026"
+    with api_client() as api:
+        for template in BYTES_PAYLOADS:
+            draft = api.get(path, headers=api.auth("editor")).json()
+            steps = [
+                {**step, "bodyTemplate": template} if step["type"] == "webhook" else step
+                for step in draft["steps"]
+            ]
+            saved = api.patch(
+                path,
+                json={"updatedAt": draft["updatedAt"], "steps": steps},
+                headers=api.auth("editor"),
+            )
+            assert saved.status_code == 200, saved.text
+            started = time.perf_counter()
+            response = api.post(
+                f"{path}/simulate",
+                json={"subjectId": "usr_renewal_qbr"},
+                headers=api.auth("viewer"),
+            )
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, (template, response.text)
+            steps_run = {step["stepId"]: step for step in response.json()["steps"]}
+            webhook = steps_run["notify-crm"]
+            assert (webhook["decision"], webhook["reason"]) == ("failed", "template_error")
+            assert "wait-7d" in steps_run, template
+            assert elapsed < 1 + EXTRA_SECONDS, (template, elapsed)

@@ -12,9 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.engine import faker_subjects, mask_attributes, mask_value, scrub, simulate
-from simulator.engine.masking import mask_email, mask_name, mask_phone
+from simulator.engine.masking import mask_email, mask_name, mask_phone, masker_for, scrub_id
 from simulator.engine.timeline import format_timeline
-from simulator.models import ChannelPreferences, Communication, Journey, Workspace
+from simulator.models import ChannelPreferences, Communication, Journey, Subject, Workspace
+from simulator.strategies import (
+    EMAIL_FORMS,
+    PHONE_FORMS,
+    TRANSFORMING_TEMPLATES,
+    PiiCase,
+    leaks,
+    pii_cases,
+)
 from simulator.world import World
 
 
@@ -250,3 +258,123 @@ def test_scrubbing_adversarial_text_takes_linear_time(text):
     cleaned = scrub(text)
     assert time.perf_counter() - started < 1.0
     assert "ana@example.com" not in cleaned
+
+
+# --- masking by value (issue 8, Done-when 3) -------------------------------------------------
+
+TRANSFORMING = st.lists(st.sampled_from(TRANSFORMING_TEMPLATES), min_size=1, max_size=6).map(
+    " | ".join
+)
+
+
+def _every_output(world, journey, case: PiiCase) -> str:
+    """Everything a dry-run shows: the JSON trace, each of its strings, the timeline."""
+    trace = simulate(journey, case.subject(), world=world, trigger_event=case.event, seed=1)
+    return "\n".join([trace.to_json(), *_strings(trace.to_wire()), format_timeline(trace)])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pii_cases(), TRANSFORMING, TRANSFORMING, TRANSFORMING)
+def test_no_pii_value_or_token_reaches_the_trace_in_any_form(case, subject_line, body, push):
+    world, journey = _world(subject_line, body, push)
+    output = _every_output(world, journey, case)
+    baseline = _every_output(world, journey, case.placeholder())
+    assert leaks(output, case.secrets(), baseline) == []
+
+
+@pytest.mark.parametrize("form", sorted(EMAIL_FORMS))
+def test_every_email_format_is_detected_in_free_text(form):
+    address = EMAIL_FORMS[form]("kwame.mensah@example.org")
+    cleaned = scrub(f"write to {address} today")
+    assert cleaned in ("write to k•••@e•••.org today", "write to K•••@E•••.ORG today"), cleaned
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "jürgen.müller@bücher.de",
+        "用户@例子.广告",
+        "ｋｗａｍｅ＠ｅｘａｍｐｌｅ．ｏｒｇ",
+        "kwame&#x40;example&#46;org",
+    ],
+)
+def test_non_ascii_and_escaped_emails_are_detected(address):
+    cleaned = scrub(f"<{address}>")
+    assert "•••@" in cleaned and address not in cleaned
+
+
+@pytest.mark.parametrize("form", sorted(PHONE_FORMS))
+@pytest.mark.parametrize("phone", ["+44 7700 900123", "(617) 555-0142", "030 1234 5678"])
+def test_every_phone_format_is_detected_in_free_text(form, phone):
+    written = PiiCase("a", "b", "c@d.org", phone, "x", "y", "z", phone_form=form).written_phone()
+    cleaned = scrub(f"call {written} now")
+    assert cleaned == f"call •••{phone[-2:]} now", (written, cleaned)
+
+
+@pytest.mark.parametrize(
+    "text", ["on 2026-06-15", "on 15.06.2026", "on 06/15/2026", "v1.2.3", "order 12345"]
+)
+def test_dates_and_short_numbers_are_no_phone_numbers(text):
+    assert scrub(text) == text
+
+
+@pytest.mark.parametrize(
+    ("end_user_id", "shown"),
+    [
+        ("+44 7700 900123", "•••23"),
+        ("07700900123", "•••23"),
+        ("617/555-0142", "•••42"),
+        ("kwame.mensah%40example.org", "k•••@e•••.org"),
+        ("12345678", "12345678"),
+        ("2026-06-01", "2026-06-01"),
+    ],
+)
+def test_ids_that_are_emails_or_phones_are_masked(end_user_id, shown):
+    assert scrub_id(end_user_id) == shown
+
+
+def test_the_masker_masks_values_and_tokens_in_every_form_but_not_inside_words():
+    masker = masker_for(
+        ["firstName", "lastName", "email", "address"],
+        {
+            "firstName": "Ana",
+            "lastName": "Mensah",
+            "email": "ana.mensah@example.org",
+            "address": {"street": "12 Rue de Rivoli", "city": "Paris"},
+        },
+    )
+    assert masker.text("Ana, ANA_x, AnaSmith, analyst, Banana") == (
+        "A•••, A•••_x, A•••Smith, analyst, Banana"
+    )
+    assert masker.text("MENSAH%20Holdings, mensah&nbsp;co") == "M•••%20Holdings, M•••&nbsp;co"
+    assert masker.text("12 Rue de Rivoli, Paris") == "•••, •••"
+    assert masker.text("rue%20de%20rivoli") == "•••%20de%20•••"
+    assert masker.text("ana.mensah&#64;example.org") == "a•••@e•••.org"
+    assert masker.text("ana.mensah") == "A•••.M•••"  # tokens of the e-mail's local part
+    assert masker.text("links to example.org") == "links to example.org"  # its domain is not
+
+
+def test_the_masker_masks_keys_numbers_and_nested_values():
+    masker = masker_for(["lastName", "postalCode"], {"lastName": "Mensah", "postalCode": 10115})
+    data = {"Mensah": {"deep": ["mensah-2", 10115, 10116, True]}, "zip": "10115"}
+    assert masker.data(data) == {"M•••": {"deep": ["M•••-2", "•••", 10116, True]}, "zip": "•••"}
+    assert masker.attributes({"lastName": "Mensah", "nested": {"lastName": "Other"}}) == {
+        "lastName": "M•••",
+        "nested": {"lastName": "O•••"},
+    }
+
+
+def test_a_masker_without_values_still_runs_the_detectors_and_leaves_traces_alone():
+    masker = masker_for(["email"], {"plan": "pro"})
+    assert masker.text("ana@example.com") == "a•••@e•••.com"
+    world, journey = _world("Hi", "Hello", "Push")
+    trace = simulate(journey, Subject(endUserId="u1", attributes={"plan": "pro"}), world=world)
+    assert masker.model(trace) is trace
+
+
+def test_the_leak_check_catches_transformed_forms():
+    secret = "kwame.mensah@example.org"
+    assert leaks(secret[::-1], [secret]) == [f"reversed({secret})"]
+    assert leaks("K w a m e", ["Kwame"]) == ["spaced(Kwame)"]
+    assert leaks("mensahholdings, Mensah_Ltd", ["Mensah"]) == ["Mensah"]  # as a word only
+    assert leaks("Dear Kwame", ["Kwame"], baseline="Dear Kwame") == []

@@ -131,3 +131,46 @@ def test_ordinary_output_values():
         context,
     ).body
     assert body == "6|free+pro|1024|abab|[1, 2, 3]"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ 'ab'.encode() * 2 }}|{{ 'x'.encode().ljust(3, '.'.encode()) }}", "b'abab'|b'x..'"),
+        ("{{ 'a\tb'.expandtabs(4) }}|{{ 'a\tb'.encode().expandtabs(2) }}", "a   b|b'a b'"),
+        (
+            "{{ 'abc'.translate({97: 'AA'}) }}|"
+            "{{ 'abc'.encode().replace('b'.encode(), 'B'.encode()) }}",
+            "AAbc|b'aBc'",
+        ),
+        (
+            "{{ '-'.encode().join(['a'.encode(), 'b'.encode()]) }}|"
+            "{{ '%s=%d'.encode() % ('k'.encode(), 2) }}",
+            "b'a-b'|b'k=2'",
+        ),
+        (
+            "{{ '%(a)s %(a)s' % {'a': 'x'} }}|{{ '{0}{0}'.format('y') }}|{{ '%s'|format('z') }}",
+            "x x|yy|z",
+        ),
+        ("{{ (258).to_bytes(2, 'big') }}|{{ 'ab'.encode().hex('-') }}", "b'\\x01\\x02'|61-62"),
+    ],
+)
+def test_ordinary_uses_of_the_bounded_methods(source, expected):
+    result = render_template(source, {}, html=False)
+    assert result.error is None, result.error
+    assert result.body == expected
+
+
+def test_long_ordinary_text_is_not_refused():
+    prose = "Thanks for joining us at the workshop, see you next week. " * 1000  # 58,000 chars
+    context = {"prose": prose, "words": prose.split()}
+    for source in (
+        "{{ prose|urlize|length }}",
+        "{{ prose|replace('week', 'month')|length }}",
+        "{{ words|join(' ')|length }}",
+        "{{ prose.replace('a', 'A')|length }}",
+        "{{ prose|wordwrap(60)|length }}",
+    ):
+        result = render_template(source, context)
+        assert result.error is None, (source, result.error)
+        assert int(result.body) >= len(prose) - 1000

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.project import SourceSyntaxError, parse_json
-from simulator.project.json_source import MAX_DEPTH
+from simulator.project.json_source import MAX_DEPTH, load_json
 
 
 def offset_of(text: str, line: int, column: int) -> int:
@@ -131,11 +131,43 @@ def test_keys_with_slash_and_tilde_are_escaped_in_pointers():
         ('["\\udc00\\ud800"]', 1, 2, "\\udc00, half of a surrogate pair"),
     ],
 )
-def test_syntax_errors_say_what_and_where(text, line, column, words):
+@pytest.mark.parametrize("parse", [parse_json, load_json], ids=["positions", "fast"])
+def test_syntax_errors_say_what_and_where(text, line, column, words, parse):
     with pytest.raises(SourceSyntaxError) as caught:
-        parse_json(text)
+        parse(text)
     assert (caught.value.line, caught.value.column) == (line, column)
     assert words in caught.value.message
+
+
+def outcome(parse, text):
+    try:
+        return ("value", parse(text))
+    except SourceSyntaxError as exc:
+        return ("error", exc.message, exc.line, exc.column)
+
+
+_EDITS = st.sampled_from(['"', ",", "{", "}", "[", "]", ":", "\\", "NaN", '"k": 1, "k": 2', " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values, data=st.data())
+def test_the_fast_parser_agrees_with_the_position_parser(value, data):
+    # Same value for what parses, same message and position for what does not: the
+    # loader parses with load_json and re-parses only files with findings.
+    text = json.dumps(value, ensure_ascii=data.draw(st.booleans()))
+    if data.draw(st.booleans()) and text:
+        at = data.draw(st.integers(0, len(text)))
+        cut = data.draw(st.integers(0, 2))
+        text = text[:at] + data.draw(_EDITS) + text[at + cut :]
+    assert outcome(load_json, text) == outcome(lambda t: parse_json(t).value, text)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH, MAX_DEPTH + 1, 400, 5_000])
+@pytest.mark.parametrize("opener", ["[", '{"a":'])
+def test_the_fast_parser_refuses_nesting_where_the_position_parser_does(depth, opener):
+    closer = "]" if opener == "[" else "}"
+    text = opener * depth + "1" + closer * depth
+    assert outcome(load_json, text) == outcome(lambda t: parse_json(t).value, text)
 
 
 def test_a_20000_step_journey_is_mapped_quickly():

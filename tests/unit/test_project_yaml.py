@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.project import SourceSyntaxError, parse_json, parse_yaml
+from simulator.project import SourceSyntaxError, load_yaml, parse_json, parse_yaml
 
 JOURNEY = """\
 id: onboarding
@@ -86,9 +86,10 @@ def test_anchors_and_merge_keys_resolve_with_positions_of_their_source():
         ("a:\n  - -.Inf\n", 2, 5, "'-.Inf' is not a JSON number"),
     ],
 )
-def test_syntax_errors_say_what_and_where(text, line, column, words):
+@pytest.mark.parametrize("parse", [parse_yaml, load_yaml], ids=["positions", "fast"])
+def test_syntax_errors_say_what_and_where(text, line, column, words, parse):
     with pytest.raises(SourceSyntaxError) as caught:
-        parse_yaml(text)
+        parse(text)
     assert (caught.value.line, caught.value.column) == (line, column)
     assert words in caught.value.message
 
@@ -108,7 +109,7 @@ yaml_documents = st.recursive(
 def test_yaml_and_json_of_the_same_value_map_the_same_pointers(value, flow, indent):
     text = yaml.safe_dump(value, default_flow_style=flow, indent=indent, allow_unicode=True)
     parsed = parse_yaml(text)
-    assert parsed.value == value
+    assert parsed.value == value == load_yaml(text)
     assert set(parsed.positions) == set(parse_json(json.dumps(value)).positions)
     lines = text.splitlines()
     for pointer, (line, column) in parsed.positions.items():

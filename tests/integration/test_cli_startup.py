@@ -1,0 +1,108 @@
+"""Each command imports what it uses: the modules a real process has loaded when it ends.
+
+A behaviour test, not a timing: ``--help`` needs Typer and rich only; ``validate`` needs
+no dry-run engine, no Faker, no Pinpoint importer, no FastAPI; only the commands
+that make synthetic subjects load Faker. (``benchmarks/bench_cli.py`` has the times.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from simulator.cli.validate import Format
+from simulator.reporting import ReportFormat
+
+REPO = Path(__file__).resolve().parents[2]
+JOURNEY = "fixtures/acme/journeys/act-onb-2026.json"
+EXPORT = "fixtures/pinpoint/all-activities.write-journey.json"
+ENGINE = ("simulator.engine.dryrun", "simulator.engine.trace", "simulator.engine.stepper")
+VALIDATION = ("pydantic", "networkx", "jinja2", "simulator.models", "simulator.validation")
+SERVING = ("fastapi", "starlette", "uvicorn", "simulator.api", "boto3", "moto")
+IMPORTER = ("importers.pinpoint", "botocore")
+
+
+def modules_after(*args: str) -> set[str]:
+    """The modules loaded by the end of ``journeysim ARGS`` in a fresh process."""
+    program = (
+        "import atexit, json, sys\n"
+        "def report():\n"
+        "    sys.__stderr__.write('\\nMODULES ' + json.dumps(sorted(sys.modules)))\n"
+        "atexit.register(report)\n"
+        f"sys.argv = ['journeysim', *{list(args)!r}]\n"
+        "from simulator.cli.app import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    listed = done.stderr.rpartition("\nMODULES ")[2]
+    return set(json.loads(listed))
+
+
+def loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(
+        m for m in modules if m in prefixes or m.startswith(tuple(f"{p}." for p in prefixes))
+    )
+
+
+def test_help_loads_typer_and_rich_and_none_of_the_work():
+    modules = modules_after("--help")
+    assert "typer" in modules
+    unwanted = (
+        *VALIDATION,
+        *ENGINE,
+        *SERVING,
+        *IMPORTER,
+        "faker",
+        "yaml",
+        "simulator.project.loader",
+    )
+    assert loaded(modules, unwanted) == []
+
+
+def test_validate_loads_no_engine_faker_importer_or_server():
+    modules = modules_after("validate", JOURNEY)
+    assert {"networkx", "simulator.validation", "simulator.project.loader"} <= modules
+    assert loaded(modules, (*ENGINE, *SERVING, *IMPORTER, "faker", "rich")) == []
+    assert "yaml" not in modules  # a JSON-only project never needs PyYAML
+
+
+def test_simulate_of_a_project_subject_needs_no_faker():
+    modules = modules_after("simulate", JOURNEY, "--subject-id", "usr_plain_ana")
+    assert "simulator.engine.dryrun" in modules
+    assert loaded(modules, (*SERVING, *IMPORTER, "faker")) == []
+
+
+def test_only_synthetic_subjects_load_faker():
+    assert "faker" in modules_after("simulate", JOURNEY, "--synthetic", "--seed", "3")
+
+
+def test_import_pinpoint_loads_no_engine_or_server():
+    modules = modules_after("import-pinpoint", EXPORT)
+    assert "importers.pinpoint" in modules
+    assert loaded(modules, (*ENGINE, *SERVING, "faker")) == []
+
+
+@pytest.mark.parametrize("kind", [None, "journey"])
+def test_schema_loads_no_validator(kind):
+    modules = modules_after("schema", *([kind] if kind else []))
+    assert loaded(modules, ("networkx", *ENGINE, *SERVING, *IMPORTER, "faker")) == []
+
+
+def test_the_format_choices_are_the_report_formats():
+    assert list(get_args(Format)) == [f.value for f in ReportFormat]
