@@ -10,6 +10,7 @@ from tui.backend import (
     DryRunRequest,
     JourneyDetail,
     JourneySummary,
+    RuntimeView,
     SubjectSummary,
 )
 from tui.compare import Divergence, first_divergence
@@ -26,6 +27,7 @@ __all__ = [
     "JourneySummary",
     "JourneysimApp",
     "LocalBackend",
+    "RuntimeView",
     "SubjectSummary",
     "create_app",
     "first_divergence",

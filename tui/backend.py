@@ -33,6 +33,7 @@ __all__ = [
     "DryRunRequest",
     "JourneyDetail",
     "JourneySummary",
+    "RuntimeView",
     "SubjectSummary",
 ]
 
@@ -53,6 +54,8 @@ class BackendInfo:
     """Whether journeys have an audit log and lifecycle actions (a served workspace)."""
     can_write: bool = False
     """Whether this member may change journeys (editors and owners, SPEC §5)."""
+    runtime: bool = False
+    """Whether journeys have executions, an outbox, stats and a virtual clock."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,20 @@ class AuditEntry:
     actor: str
     action: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuntimeView:
+    """A journey's runtime at the virtual clock's ``now``, in the API's shapes (SPEC
+    §5.1, camelCase dicts): the last executions, the journey's outbox (masked), the
+    step stats, the branch performance per adaptive branch and the calibrated impact."""
+
+    now: str
+    executions: list[dict[str, Any]]
+    outbox: list[dict[str, Any]]
+    step_stats: list[dict[str, Any]]
+    branches: list[dict[str, Any]]
+    impact: dict[str, Any]
 
 
 SubjectKind = Literal["project", "synthetic", "attributes"]
@@ -215,4 +232,12 @@ class Backend(Protocol):
 
     def transition(self, journey_id: str, action: str) -> str:
         """Run one of :data:`LIFECYCLE_ACTIONS`; a sentence saying what happened."""
+        ...
+
+    def runtime(self, journey_id: str) -> RuntimeView:
+        """The journey's runtime now (``UsageError`` without a runtime)."""
+        ...
+
+    def advance(self, by: str) -> tuple[str, int]:
+        """Move the virtual clock by an ISO-8601 duration: ``(now, dispatched steps)``."""
         ...

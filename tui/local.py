@@ -49,11 +49,16 @@ from tui.backend import (
     DryRunRequest,
     JourneyDetail,
     JourneySummary,
+    RuntimeView,
     SubjectSummary,
 )
 
 __all__ = ["LocalBackend"]
 
+_NO_RUNTIME = (
+    "a project folder runs no executions: serve it (journeysim serve) and attach with "
+    "--url to see executions, the outbox and stats"
+)
 _NO_LIFECYCLE = (
     "a project folder's journeys are files: they have no audit log and no lifecycle; "
     "serve the project (journeysim serve) and attach with --url to publish or pause"
@@ -136,6 +141,12 @@ class LocalBackend:
 
     def transition(self, journey_id: str, action: str) -> str:
         raise UsageError(_NO_LIFECYCLE)
+
+    def runtime(self, journey_id: str) -> RuntimeView:
+        raise UsageError(_NO_RUNTIME)
+
+    def advance(self, by: str) -> tuple[str, int]:
+        raise UsageError(_NO_RUNTIME)
 
     def _entry(self, journey_id: str) -> _Entry:
         entry = self._entries.get(journey_id)

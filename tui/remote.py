@@ -27,7 +27,7 @@ Decisions where the spec is silent:
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -51,6 +51,7 @@ from tui.backend import (
     DryRunRequest,
     JourneyDetail,
     JourneySummary,
+    RuntimeView,
     SubjectSummary,
 )
 
@@ -106,6 +107,7 @@ class RemoteBackend:
             synthetic_subjects=False,
             lifecycle=True,
             can_write=view.get("role") in ("owner", "editor"),
+            runtime=True,
         )
 
     def journeys(self) -> list[JourneySummary]:
@@ -159,7 +161,26 @@ class RemoteBackend:
             return f"{journey_id}: a new draft, copied from the latest version"
         return f"{journey_id} is {answer.get('status', action)}"
 
+    def runtime(self, journey_id: str) -> RuntimeView:
+        base = f"/api/journeys/{_quoted(journey_id)}"
+        outbox = self._client_get("/api/_sim/outbox", {"journeyId": journey_id})
+        return RuntimeView(
+            now=self._get("/api/_sim/clock")["now"],
+            executions=self._get(f"{base}/executions"),
+            outbox=outbox.get("messages", []),
+            step_stats=self._get(f"{base}/step-stats"),
+            branches=self._get(f"{base}/branch-performance"),
+            impact=self._get(f"{base}/calibrated-impact"),
+        )
+
+    def advance(self, by: str) -> tuple[str, int]:
+        answer = self._send("POST", "/api/_sim/clock/advance", {"by": by})
+        return answer["now"], int(answer.get("dispatched", 0))
+
     # --- helpers ---------------------------------------------------------------------
+
+    def _client_get(self, path: str, params: dict[str, str]) -> Any:
+        return self._send("GET", f"{path}?{urlencode(params)}")
 
     def _detail(self, journey_id: str) -> JourneyDetail:
         view = self._get(f"/api/journeys/{_quoted(journey_id)}")

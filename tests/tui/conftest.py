@@ -58,3 +58,134 @@ async def settle_app(pilot, times: int = 40) -> None:
 def settle():
     """``await settle(pilot)``: wait until the app shows what its deep link asked for."""
     return settle_app
+
+
+class ServedLike:
+    """The acme project as a served workspace would show it to an owner, with a fixed
+    audit log and runtime, so the served-only screens have snapshots that never move."""
+
+    def __init__(self, local: LocalBackend) -> None:
+        self.local = local
+
+    def info(self):
+        from dataclasses import replace
+
+        base = self.local.info()
+        return replace(
+            base,
+            source="http://127.0.0.1:8000 as usr_owner_ada (owner)",
+            lifecycle=True,
+            can_write=True,
+            runtime=True,
+        )
+
+    def __getattr__(self, name):
+        return getattr(self.local, name)
+
+    def audit(self, journey_id):
+        from tui import AuditEntry
+
+        return [
+            AuditEntry(
+                2, "2026-06-01T14:00:00Z", "system", "execution.started", {"executionSeq": 1}
+            ),
+            AuditEntry(1, "2026-05-30T09:00:00Z", "usr_owner_ada", "published", {"version": 1}),
+        ]
+
+    def runtime(self, journey_id):
+        from tui import RuntimeView
+
+        arm = {"subjectsReached": 1240, "goalEvents": 89, "rate": 0.0718}
+        trend = [
+            {
+                "date": f"2026-05-{day:02d}",
+                "triggered": {"exposed": day % 7, "holdout": 0},
+                "converted": {"exposed": day % 3, "holdout": 0},
+            }
+            for day in range(3, 32)
+        ] + [
+            {
+                "date": "2026-06-01",
+                "triggered": {"exposed": 4, "holdout": 1},
+                "converted": {"exposed": 1, "holdout": 0},
+            }
+        ]
+        return RuntimeView(
+            now="2026-06-03T14:00:00Z",
+            executions=[
+                {
+                    "endUserId": "usr_expansion_candidate",
+                    "version": 1,
+                    "status": "RUNNING",
+                    "currentStepId": "wait-1d",
+                    "startedAt": "2026-06-01T14:00:00Z",
+                },
+                {
+                    "endUserId": "usr_plain_ana",
+                    "version": 1,
+                    "status": "SUCCEEDED",
+                    "currentStepId": "exit",
+                    "startedAt": "2026-06-01T14:00:00Z",
+                },
+            ],
+            outbox=[
+                {
+                    "sentAt": "2026-06-01T14:00:00Z",
+                    "stepId": "send-usage-alert",
+                    "endUserId": "usr_expansion_candidate",
+                    "channel": "in_app_push",
+                    "rendered": {"body": "You are at 92% of your seats"},
+                },
+            ],
+            step_stats=[
+                {
+                    "stepId": "send-usage-alert",
+                    "executed": 40,
+                    "skipped": 6,
+                    "failed": 1,
+                    "skippedByReason": {"frequency_cap_exceeded": 4, "opt_out": 2},
+                },
+                {
+                    "stepId": "wait-1d",
+                    "executed": 39,
+                    "skipped": 0,
+                    "failed": 0,
+                    "skippedByReason": {},
+                },
+            ],
+            branches=[
+                {
+                    "stepId": "branch-2",
+                    "arms": [
+                        {"armId": "discount", **arm, "credibleInterval95": [0.0581, 0.0871]},
+                        {
+                            "armId": "education",
+                            "subjectsReached": 120,
+                            "goalEvents": 9,
+                            "rate": 0.075,
+                            "coldStart": True,
+                        },
+                    ],
+                },
+            ],
+            impact={
+                "triggered": {"exposed": 120, "holdout": 7},
+                "converted": {"exposed": 18, "holdout": 0},
+                "exposureRate": 0.15,
+                "holdoutRate": 0.0,
+                "lift": None,
+                "underpowered": True,
+                "dailyTrend": trend,
+            },
+        )
+
+    def advance(self, by):
+        return "2026-06-04T14:00:00Z", 3
+
+    def transition(self, journey_id, action):
+        return f"{journey_id} is {action}d"
+
+
+@pytest.fixture(scope="session")
+def served_like(acme_backend) -> ServedLike:
+    return ServedLike(acme_backend)

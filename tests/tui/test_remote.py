@@ -205,3 +205,62 @@ def _rows(table):
 
 def _notes(app) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+@pytest.mark.anyio
+async def test_the_runtime_screen_follows_the_virtual_clock(served, owner, make_app, settle):
+    import httpx
+
+    from tui.screens import RuntimeScreen
+
+    url, tokens = served
+    headers = {"Authorization": f"Bearer {tokens['owner']}"}
+    journey = "expansion-nudge-2026"  # no other test here runs or publishes it
+    published = httpx.post(f"{url}/api/journeys/{journey}/publish", headers=headers)
+    published.raise_for_status()
+    event = {
+        "id": "evt_tui_expansion",
+        "name": "usage.upgrade_signal",
+        "at": "2026-06-01T14:00:00Z",
+        "properties": {
+            "endUserId": "usr_expansion_candidate",
+            "signal": "seats",
+            "usagePct": 92,
+        },
+    }
+    answer = httpx.post(f"{url}/api/_sim/events", json=event, headers=headers).json()
+    assert [s["journeyId"] for s in answer["started"]] == [journey], answer
+    app = make_app(owner, journey=journey)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RuntimeScreen)
+        executions = screen.query_one("#executions")
+        assert executions.row_count == 1
+        assert str(executions.get_row_at(0)[2]) == "running"
+        await pilot.press("a", "a")
+        await pilot.pause()
+        assert screen.view.now == "2026-06-03T14:00:00Z"
+        assert str(executions.get_row_at(0)[2]) == "succeeded"
+        assert screen.query_one("#outbox").row_count == 2
+        await pilot.press("4")
+        assert "cold start" in _plain(screen.query_one("#branches-body"))
+        await pilot.press("3")
+        steps = _plain(screen.query_one("#steps-body"))
+        assert "send-usage-alert" in steps and "█" in steps
+        await pilot.press("5")
+        assert "triggered" in _plain(screen.query_one("#impact-body"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, JourneyScreen)
+
+
+def _plain(static) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(file=StringIO(), width=120, color_system=None)
+    console.print(static.content)
+    return console.file.getvalue()

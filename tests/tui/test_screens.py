@@ -282,6 +282,7 @@ async def test_a_project_offers_no_lifecycle(make_app, settle):
         screen = app.screen
         assert not screen.query("#audit")
         assert screen.check_action("lifecycle", ("publish",)) is False
+        assert screen.check_action("runtime", ()) is False
         assert not any("Publish" in c.title for c in app.get_system_commands(screen))
         await pilot.press("p")
         assert not notifications(app)

@@ -80,3 +80,15 @@ def test_command_dialog(snap_compare, settle, make_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_export_dialog(snap_compare, settle, make_app, size):
     _snap(snap_compare, settle, make_app(request=HOLDOUT), size, press=["e"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_journey_served(snap_compare, settle, make_app, served_like, size):
+    _snap(snap_compare, settle, make_app(served_like, journey="expansion-nudge-2026"), size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
+def test_runtime(snap_compare, settle, make_app, served_like, size, tab):
+    app = make_app(served_like, journey="expansion-nudge-2026")
+    _snap(snap_compare, settle, app, size, press=["e", tab])

@@ -6,6 +6,7 @@ from tui.screens.dryrun import DryRunScreen
 from tui.screens.help import HelpScreen
 from tui.screens.journey import JourneyScreen
 from tui.screens.journeys import JourneysScreen
+from tui.screens.runtime import RuntimeScreen
 
 __all__ = [
     "CommandDialog",
@@ -15,4 +16,5 @@ __all__ = [
     "HelpScreen",
     "JourneyScreen",
     "JourneysScreen",
+    "RuntimeScreen",
 ]

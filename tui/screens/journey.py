@@ -29,6 +29,7 @@ class JourneyScreen(Screen):
     AUTO_FOCUS = "#steps"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "dry_run", "Dry-run"),
+        Binding("e", "runtime", "Runtime"),
         Binding("p", "lifecycle('publish')", "Publish"),
         Binding("z", "lifecycle('pause')", "Pause"),
         Binding("u", "lifecycle('resume')", "Resume"),
@@ -67,10 +68,13 @@ class JourneyScreen(Screen):
             table.add_row(entry.timestamp, entry.actor, entry.action, details)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Lifecycle keys: hidden without a lifecycle, disabled for viewers."""
+        """Lifecycle keys: hidden without a lifecycle, disabled for viewers; the runtime
+        key: hidden without a runtime."""
+        info = self.app.backend_info
+        if action == "runtime":
+            return info.runtime
         if action != "lifecycle":
             return True
-        info = self.app.backend_info
         if not info.lifecycle:
             return False
         return True if info.can_write else None
@@ -95,9 +99,9 @@ class JourneyScreen(Screen):
         journey = self.detail.journey
         text = Text(f"{s.id}", style="bold")
         text.append(f" · {s.status} · {s.version_label} · {s.steps} steps · ")
-        text.append(f"{s.errors} errors", style="bold red" if s.errors else "")
+        text.append(_count(s.errors, "error"), style="bold red" if s.errors else "")
         text.append(" · ")
-        text.append(f"{s.warnings} warnings", style="yellow" if s.warnings else "")
+        text.append(_count(s.warnings, "warning"), style="yellow" if s.warnings else "")
         if journey is not None:
             goal = journey.goal_event_name
             text.append(f"\naudience {journey.audience_id or '(everyone)'}")
@@ -106,8 +110,18 @@ class JourneyScreen(Screen):
                 text.append(f" · goal {goal} in {journey.goal_event_window_days or 'default'} d")
         return text
 
+    def action_runtime(self) -> None:
+        from tui.screens.runtime import RuntimeScreen
+
+        if self.app.backend_info.runtime:
+            self.app.push_screen(RuntimeScreen(self.detail.summary))
+
     def action_dry_run(self) -> None:
         self.app.open_dry_run(self.detail.summary.id)
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"

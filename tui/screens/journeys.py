@@ -15,6 +15,10 @@ from tui.widgets import KeyFooter
 
 __all__ = ["JourneysScreen", "matches"]
 
+_NAME_WIDTH = 28
+"""Longer names are cut (the journey screen shows them whole), so that the errors and
+warnings columns stay in view at 80 columns."""
+
 
 def matches(summary: JourneySummary, text: str) -> bool:
     """Whether every word of ``text`` is in the journey's id, name or status.
@@ -73,8 +77,9 @@ class JourneysScreen(Screen):
                 continue
             errors = Text(str(s.errors), style="bold red" if s.errors else "dim")
             warnings = Text(str(s.warnings), style="yellow" if s.warnings else "dim")
+            name = s.name if len(s.name) <= _NAME_WIDTH else s.name[: _NAME_WIDTH - 1] + "…"
             table.add_row(
-                s.id, s.name, s.status, s.version_label, str(s.steps), errors, warnings, key=s.id
+                s.id, name, s.status, s.version_label, str(s.steps), errors, warnings, key=s.id
             )
         self.title = f"{self.app.backend_info.workspace_name} · journeys"
         shown = f"{table.row_count} of {len(self._summaries)}"
