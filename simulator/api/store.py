@@ -113,6 +113,15 @@ def journey_key(workspace_id: str, journey_id: str) -> str:
 class Store(Tables):
     """Journeys, versions, audit, workspace documents and members in five tables."""
 
+    journeys_generation = 0
+    """Bumped before and after every write that can change a journey's list entry
+    (create, replace, publish, a restore): a reader that sees the same number before
+    and after its read may keep the list it read until the number moves (the runtime
+    does, to find the journeys an event triggers without a query per event)."""
+
+    def _journeys_changing(self) -> None:
+        self.journeys_generation += 1
+
     # --- journeys ---------------------------------------------------------------------
 
     def journeys(self, workspace_id: str) -> list[dict[str, Any]]:
@@ -164,6 +173,7 @@ class Store(Tables):
 
     def create_journey(self, record: JourneyRecord, draft_blob: bytes | None) -> None:
         """Put a new journey; :class:`AlreadyExists` if the id is taken."""
+        self._journeys_changing()
         try:
             self._call(
                 "put_item",
@@ -173,6 +183,8 @@ class Store(Tables):
             )
         except self.db.exceptions.ConditionalCheckFailedException as exc:
             raise AlreadyExists(record.journey_id) from exc
+        finally:
+            self._journeys_changing()
 
     def _replace_put(self, record: JourneyRecord, draft_blob: bytes | None, expected):
         return {
@@ -189,10 +201,13 @@ class Store(Tables):
         self, record: JourneyRecord, draft_blob: bytes | None, *, expected: JourneyRecord
     ) -> None:
         """Write ``record`` if the stored one is still ``expected``, else :class:`StaleWrite`."""
+        self._journeys_changing()
         try:
             self._call("put_item", **self._replace_put(record, draft_blob, expected))
         except self.db.exceptions.ConditionalCheckFailedException as exc:
             raise StaleWrite(record.journey_id) from exc
+        finally:
+            self._journeys_changing()
 
     def publish(
         self, record: JourneyRecord, version: VersionRecord, *, expected: JourneyRecord
@@ -208,6 +223,7 @@ class Store(Tables):
             },
             "ConditionExpression": "attribute_not_exists(version)",
         }
+        self._journeys_changing()
         try:
             self._call(
                 "transact_write_items",
@@ -218,6 +234,17 @@ class Store(Tables):
             )
         except self.db.exceptions.TransactionCanceledException as exc:
             raise StaleWrite(record.journey_id) from exc
+        finally:
+            self._journeys_changing()
+
+    def _batch_write(self, table: str, requests: list[dict]) -> None:
+        if table == self.journeys_table:
+            self._journeys_changing()
+        try:
+            super()._batch_write(table, requests)
+        finally:
+            if table == self.journeys_table:
+                self._journeys_changing()
 
     def version(self, workspace_id: str, journey_id: str, number: int) -> VersionRecord | None:
         item = self._call(

@@ -63,7 +63,7 @@ from simulator.engine.stepper import (
 from simulator.engine.trace import format_time
 from simulator.models import AdaptiveBranchStep, Event, Journey, Subject
 from simulator.runtime.delivery import RuntimeDelivery
-from simulator.runtime.kv import RUNTIME_TABLES, KvTable
+from simulator.runtime.kv import RUNTIME_TABLES, KvTable, flush
 from simulator.runtime.naming import execution_name
 from simulator.runtime.sfn import StepFunctions
 from simulator.stats.impact import CohortCounts, calibrated_impact, converts
@@ -121,7 +121,9 @@ class DispatchResult:
 
 
 def _flushing(method: Any) -> Any:
-    """Run a public runtime call under the lock, appending its audit entries at the end."""
+    """Run a public runtime call under the lock; before it returns, its writes go to
+    DynamoDB in batches (:func:`~simulator.runtime.kv.flush`) and its audit entries are
+    appended."""
 
     @functools.wraps(method)
     def call(self: Runtime, *args: Any, **kwargs: Any) -> Any:
@@ -129,7 +131,7 @@ def _flushing(method: Any) -> Any:
             try:
                 return method(self, *args, **kwargs)
             finally:
-                self._flush_counters()
+                flush(self.tables.values())
                 self._flush_audit()
 
     return call
@@ -154,8 +156,8 @@ class Runtime:
         self._pseudonyms: dict[tuple[str, str], str] = {}
         self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._pending_audit: dict[tuple[str, str], list[tuple[str, dict, datetime]]] = {}
-        self._pending_counts: dict[tuple[str, str], int] = {}
         self._events: dict[tuple[str, str], list[Event]] = {}
+        self._lists: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self.listeners: list[Callable[[DispatchResult], None]] = []
         """Called with every dispatch's result, in order (progress bars, live views)."""
 
@@ -219,7 +221,7 @@ class Runtime:
                 return StartResult(**answered)
             result = StartResult()
             world = self.backend.directory.world(workspace_id)
-            for summary in self.store.journeys(workspace_id):
+            for summary in self._journey_list(workspace_id):
                 self._trigger_one(workspace_id, world, summary, event, result)
             triggers.put(
                 workspace_id,
@@ -333,8 +335,10 @@ class Runtime:
 
     @_flushing
     def dispatch(self, workspace_id: str, journey_id: str, name: str) -> DispatchResult:
-        """Advance one execution by one step (the dispatcher Task state)."""
+        """Advance one execution by one step (the dispatcher Task state); its pending
+        wake-up, if any, is replaced by the one this step sets."""
         with self._lock:
+            self._clear_wake(workspace_id, journey_id, name)
             return self._dispatch(workspace_id, journey_id, name)
 
     def _dispatch(
@@ -668,6 +672,18 @@ class Runtime:
 
     # --- helpers -----------------------------------------------------------------------
 
+    def _journey_list(self, ws: str) -> list[dict[str, Any]]:
+        """The workspace's journey list entries, read again only after the store wrote
+        a journey (:attr:`~simulator.api.store.Store.journeys_generation`)."""
+        generation = self.store.journeys_generation
+        cached = self._lists.get(ws)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        listed = self.store.journeys(ws)
+        if self.store.journeys_generation == generation:
+            self._lists[ws] = (generation, listed)
+        return listed
+
     def _journey(self, ws: str, journey_id: str, version: int) -> Journey:
         key = (ws, journey_id, version)
         if key not in self._journeys:
@@ -831,22 +847,10 @@ class Runtime:
         pending.extend((action, metadata, at) for action, metadata in audit)
 
     def _bump(self, pk: str, sk: str, amount: int = 1) -> None:
-        """Count; the increments of one public call are added at its end (one
-        ``UpdateItem ADD`` per counter), and reads in between see them."""
-        key = (pk, sk)
-        self._pending_counts[key] = self._pending_counts.get(key, 0) + amount
+        self.tables["counters"].add(pk, sk, amount)
 
     def _counters(self, pk: str, prefix: str) -> dict[str, int]:
-        counts = self.tables["counters"].counters(pk, prefix)
-        for (pending_pk, sk), n in self._pending_counts.items():
-            if pending_pk == pk and sk.startswith(prefix):
-                counts[sk] = counts.get(sk, 0) + n
-        return counts
-
-    def _flush_counters(self) -> None:
-        pending, self._pending_counts = self._pending_counts, {}
-        for (pk, sk), n in pending.items():
-            self.tables["counters"].add(pk, sk, n)
+        return self.tables["counters"].counters(pk, prefix)
 
     def _flush_audit(self) -> None:
         pending, self._pending_audit = self._pending_audit, {}
