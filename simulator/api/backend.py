@@ -288,6 +288,7 @@ class Backend(JourneyAccess):
                 published_at="",  # stamped by _mutate
                 published_by=actor.user_id,
                 pins=pins,
+                communications=lifecycle.pinned_communications(current.draft, world),
             )
             record = replace(
                 current,

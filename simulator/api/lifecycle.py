@@ -98,6 +98,16 @@ def blocking_code(findings: Iterable[Finding]) -> str:
     return ApiErrorCode.VALIDATION_FAILED.value
 
 
+def pinned_communications(journey: Journey, world: World) -> dict[str, Any]:
+    """The documents of the communications :func:`pins_for` pins, ``{id: document}``:
+    kept with the version so that its executions render the pinned version."""
+    return {
+        step.communication_id: world.communications[step.communication_id].to_wire()
+        for step in journey.steps
+        if isinstance(step, SendStep) and step.communication_id in world.communications
+    }
+
+
 def pins_for(journey: Journey, world: World) -> dict[str, Any]:
     """What a published version pins: each send step's communication version and the
     trigger contract's ``versionAt`` (the journey validated, so references resolve)."""

@@ -155,6 +155,10 @@ class VersionRecord:
     pins: dict[str, Any] = field(default_factory=dict)
     """``{"communications": [{stepId, communicationId, version}], "triggerContract":
     {id, versionAt} | None}``."""
+    communications: dict[str, Any] = field(default_factory=dict)
+    """The pinned communications themselves, ``{id: document}``, as they were at
+    publish: what the version's executions render, whatever the workspace's copy
+    becomes later (SPEC §1.2). Empty for versions stored before it was kept."""
 
     def meta(self) -> dict[str, Any]:
         return {

@@ -22,7 +22,8 @@ table               key                 attributes
 ``<p>-journeys``    ws, id              ``meta`` (the list entry, JSON), ``doc`` (the
                                         draft blob, absent without a draft),
                                         ``updatedAt``, ``auditSeq`` (conditions)
-``<p>-versions``    journey, version    ``doc`` (blob), ``meta`` (publishedAt/By, pins)
+``<p>-versions``    journey, version    ``doc`` (blob), ``meta`` (publishedAt/By, pins),
+                                        ``comms`` (blob: the pinned communications)
 ``<p>-audit``       journey, page       ``entries``: list of JSON entries, 25 a page
 ``<p>-documents``   ws, key             ``doc``: workspace / communication / segment /
                                         trigger / subject, ``key`` = ``kind#id``
@@ -220,6 +221,11 @@ class Store(Tables):
                 "version": _n(version.version),
                 "doc": {"B": encode_blob(version.journey.to_wire())},
                 "meta": _s(json.dumps(version.meta(), separators=(",", ":"))),
+                **(
+                    {"comms": {"B": encode_blob(version.communications)}}
+                    if version.communications
+                    else {}
+                ),
             },
             "ConditionExpression": "attribute_not_exists(version)",
         }
@@ -262,6 +268,7 @@ class Store(Tables):
             published_at=meta["publishedAt"],
             published_by=meta["publishedBy"],
             pins=meta.get("pins", {}),
+            communications=decode_blob(item["comms"]["B"]) if "comms" in item else {},
         )
 
     # --- audit ------------------------------------------------------------------------

@@ -21,6 +21,9 @@ Documented decisions where the spec is silent:
   who can emit events, and the events bring what the journey needs.
 * **Idempotency.** The answer to an inbound event is stored under its ``id``; the same
   id again answers the same result and starts nothing.
+* **Pinned versions.** An execution stays on the journey version it started on, and
+  renders the communications that version pinned at publish (kept with the version),
+  even after the workspace's communication changed (SPEC §1.2).
 * **Execution status** is Step Functions' own: ``RUNNING`` until the exit step
   (``SUCCEEDED``); a loop or limit guard, or a journey version that disappeared, ends
   it ``FAILED``; erasure ``ABORTED``.
@@ -41,11 +44,11 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from simulator.api.records import AuditEntry, JourneyStatus, format_timestamp
+from simulator.api.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
 from simulator.codes import Decision, EntryDecision
 from simulator.engine.bandit import ArmStats
 from simulator.engine.dryrun import DEFAULT_START, derive_seed
@@ -61,7 +64,7 @@ from simulator.engine.stepper import (
     start_state,
 )
 from simulator.engine.trace import format_time
-from simulator.models import AdaptiveBranchStep, Event, Journey, Subject
+from simulator.models import AdaptiveBranchStep, Communication, Event, Journey, Subject
 from simulator.runtime.delivery import RuntimeDelivery
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable, flush
 from simulator.runtime.naming import execution_name
@@ -148,7 +151,8 @@ class Runtime:
         self.tables = {kind: KvTable(session, kind) for kind in RUNTIME_TABLES}
         self.sfn = StepFunctions(session)
         self._lock = threading.RLock()
-        self._journeys: dict[tuple[str, str, int], Journey] = {}
+        self._versions: dict[tuple[str, str, int], VersionRecord] = {}
+        self._pinned: dict[tuple[str, str, int], tuple[World, World]] = {}
         self._senders: set[str] = set()
         # What this runtime wrote, kept to avoid reading it back (write-through: every
         # write still goes to DynamoDB first). One runtime instance per store.
@@ -242,6 +246,7 @@ class Runtime:
         if version is None:
             return
         journey = self._journey(ws, summary["id"], version)
+        world = self._pinned_world(ws, journey.id, version, world)
         contract = world.trigger_contracts.get(journey.trigger_contract_id or "")
         if contract is None or contract.event_name != event.name:
             return
@@ -357,8 +362,10 @@ class Runtime:
         state = ExecutionState.from_wire(record["state"])
         if state.done:
             return DispatchResult(name, None, None, record.get("status", "SUCCEEDED"), None)
-        world = self.backend.directory.world(ws)
         journey = self._journey(ws, journey_id, record["version"])
+        world = self._pinned_world(
+            ws, journey_id, record["version"], self.backend.directory.world(ws)
+        )
         subject = self._subject(ws, record["endUserId"], None)
         env = self._env(ws, journey, world, subject, record["trigger"], state.step_id)
         pseudonym = self._pseudonym(ws, record["endUserId"])
@@ -684,14 +691,38 @@ class Runtime:
             self._lists[ws] = (generation, listed)
         return listed
 
-    def _journey(self, ws: str, journey_id: str, version: int) -> Journey:
+    def _version(self, ws: str, journey_id: str, version: int) -> VersionRecord:
+        """A published version (immutable: read once)."""
         key = (ws, journey_id, version)
-        if key not in self._journeys:
+        if key not in self._versions:
             record = self.store.version(ws, journey_id, version)
             if record is None:
                 raise LookupError(f"journey {journey_id!r} has no version {version}")
-            self._journeys[key] = record.journey
-        return self._journeys[key]
+            self._versions[key] = record
+        return self._versions[key]
+
+    def _journey(self, ws: str, journey_id: str, version: int) -> Journey:
+        return self._version(ws, journey_id, version).journey
+
+    def _pinned_world(self, ws: str, journey_id: str, version: int, world: World) -> World:
+        """``world`` with the communications the version pinned at publish in place of
+        the workspace's current ones (SPEC §1.2: executions render the pinned version,
+        whatever the communication became since). A version stored without its pinned
+        documents renders the workspace's copy."""
+        key = (ws, journey_id, version)
+        cached = self._pinned.get(key)
+        if cached is not None and cached[0] is world:
+            return cached[1]
+        pinned = {
+            comm_id: Communication.model_validate(document)
+            for comm_id, document in self._version(ws, journey_id, version).communications.items()
+        }
+        changed = {k: c for k, c in pinned.items() if world.communications.get(k) != c}
+        chosen = (
+            replace(world, communications={**world.communications, **changed}) if changed else world
+        )
+        self._pinned[key] = (world, chosen)
+        return chosen
 
     def _subject(self, ws: str, end_user_id: str, event: InboundEvent | None) -> Subject:
         """The profile, with the events posted to the runtime since in its history (so

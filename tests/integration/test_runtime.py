@@ -189,3 +189,26 @@ def _column(action: str) -> str:
 
 def _journey(runtime, journey_id):
     return runtime.store.version(WS, journey_id, 1).journey
+
+
+def test_a_running_execution_sends_the_communication_version_pinned_at_publish(runtime):
+    """SPEC §1.2: publish pins each send step's communication version; a communication
+    edited afterwards (the project loaded again) does not change what runs."""
+    from dataclasses import replace
+
+    runtime.start_execution(WS, signup("evt-1", "usr_plain_ana"))
+    directory = runtime.backend.directory
+    world = directory.world(WS)
+    pinned = world.communications["comm-welcome-email"]
+    edited = pinned.model_copy(
+        update={"version": pinned.version + 1, "subject_line": "Edited after publish"}
+    )
+    directory.put_world(replace(world, communications={**world.communications, edited.id: edited}))
+    assert directory.world(WS).communications[edited.id].version == pinned.version + 1
+
+    runtime.advance_clock(T0 + timedelta(hours=1))
+    (sent,) = runtime.outbox(WS, journey_id="act-onb-2026")
+    assert sent["communicationVersion"] == pinned.version
+    assert sent["rendered"]["subjectLine"] == "Welcome to Acme Analytics, A•••!"
+    pins = runtime.backend.store.version(WS, "act-onb-2026", 1).pins["communications"]
+    assert {"stepId": "send-welcome", "communicationId": edited.id, "version": 3} in pins
