@@ -33,7 +33,7 @@ from simulator.api.records import AuditEntry
 from simulator.engine.fitting import fitted_subject
 from simulator.paths import fixtures_dir
 from simulator.project import load_project
-from simulator.runtime.runtime import InboundEvent, Runtime
+from simulator.runtime.runtime import InboundEvent
 from simulator.runtime.scenario import load_scenario, run_scenario
 
 T0 = datetime(2026, 6, 1, 14, tzinfo=UTC)
@@ -80,7 +80,7 @@ def main() -> int:
     }
     world = replace(project.world, subjects={**project.world.subjects, **people})
     backend.load_project(replace(project, world=world), publish=True)
-    runtime = Runtime(backend)
+    runtime = backend.runtime
     runtime.ensure()
     db = backend.store.db
     sfn = backend.store.session.client("stepfunctions")

@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from simulator.api import catalog, dryrun, lifecycle
@@ -57,6 +57,7 @@ from simulator.api.wire import (
     VersionSelector,
     WorkspaceView,
 )
+from simulator.engine.clock import Clock
 from simulator.errors import JourneySimError, JourneyValidationError
 from simulator.findings import has_errors
 from simulator.models import Communication, Journey, Segment, Subject, TriggerContract
@@ -68,28 +69,75 @@ _ATTEMPTS = 8
 _PATCHABLE_REQUIRED = {"name", "description", "steps"}
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+class _CalledClock:
+    """A clock given as a callable (``clock=lambda: instant``): it reads the time it is
+    told and cannot be advanced or hold wake-ups."""
+
+    def __init__(self, read: Callable[[], datetime]) -> None:
+        self._read = read
+
+    @property
+    def now(self) -> datetime:
+        return self._read()
+
+    def advance(self, to: datetime) -> list[Any]:
+        raise ValueError("this backend's clock is a callable: it cannot be advanced")
+
+    def pending(self) -> list[Any]:
+        return []
 
 
 class Backend(JourneyAccess):
-    """Journeys of every workspace in one store."""
+    """Journeys of every workspace in one store.
+
+    **One clock.** By default the backend's clock is its runtime's persisted virtual
+    clock (:class:`~simulator.runtime.clock.RuntimeClock`): authoring actions are
+    stamped with the same ``now`` that executions run on, and move with it. A
+    ``clock`` given explicitly (a :class:`~simulator.engine.clock.Clock`, or a callable
+    answering the time, e.g. ``lambda: datetime.now(UTC)`` for wall-clock stamps) is
+    used instead, for authoring only: the runtime keeps its own virtual clock.
+    """
 
     def __init__(
         self,
         store: Store,
         settings: ApiSettings | None = None,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock | Callable[[], datetime] | None = None,
     ) -> None:
+        from simulator.runtime.clock import RuntimeClock
+
         self.store = store
         self.settings = settings or ApiSettings()
-        self.clock = clock
         self.directory = WorkspaceDirectory(store)
+        self._runtime: Any = None
+        if clock is None:
+            clock = RuntimeClock(lambda: self.runtime)
+        elif not isinstance(clock, Clock):
+            clock = _CalledClock(clock)
+        self.clock: Clock = clock
+
+    @property
+    def runtime(self) -> Any:
+        """The store's runtime (:class:`~simulator.runtime.runtime.Runtime`), created on
+        first use; the first ``Runtime(backend)`` made by hand is it, too."""
+        if self._runtime is None:
+            from simulator.runtime.runtime import Runtime
+
+            Runtime(self)  # attaches itself
+        return self._runtime
+
+    def attach_runtime(self, runtime: Any) -> None:
+        """Make ``runtime`` the backend's, unless it has one already."""
+        if self._runtime is None:
+            self._runtime = runtime
 
     @classmethod
     def start(
-        cls, settings: ApiSettings | None = None, *, clock: Callable[[], datetime] = _utc_now
+        cls,
+        settings: ApiSettings | None = None,
+        *,
+        clock: Clock | Callable[[], datetime] | None = None,
     ) -> Backend:
         """Start what the settings ask for (in-process moto by default) and create the
         tables if they are missing."""
@@ -167,7 +215,7 @@ class Backend(JourneyAccess):
         require_writer(actor, "create journeys")
         if body.id is not None:
             _refuse_reserved(body.id)
-        now = self.clock()
+        now = self.clock.now
         for _ in range(_ATTEMPTS):
             journey_id = body.id or _generated_id(body.name)
             draft = Journey(
@@ -272,7 +320,7 @@ class Backend(JourneyAccess):
                 raise NoDraft(f"journey {journey_id!r} has no draft to publish")
             from simulator.validation import ValidationContext, validate
 
-            findings = validate(current.draft, ValidationContext(world=world, now=self.clock()))
+            findings = validate(current.draft, ValidationContext(world=world, now=self.clock.now))
             if has_errors(findings):
                 raise JourneyValidationError(
                     f"journey {journey_id!r} cannot be published: fix the errors in details",

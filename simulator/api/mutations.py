@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from simulator.api.auth import Actor
@@ -38,6 +37,7 @@ from simulator.api.records import (
 from simulator.api.settings import ApiSettings
 from simulator.api.store import ItemTooLarge, StaleWrite, Store
 from simulator.api.wire import JOURNEY_ID_PATTERN, VersionSelector
+from simulator.engine.clock import Clock
 from simulator.models import Journey
 from simulator.world import World
 
@@ -80,7 +80,7 @@ class JourneyAccess:
 
     store: Store
     settings: ApiSettings
-    clock: Callable[[], datetime]
+    clock: Clock
 
     def _record(self, actor: Actor, journey_id: str, *, with_draft: bool = True) -> JourneyRecord:
         """The caller's journey, or 404 (also for another workspace's, and for an id
@@ -153,7 +153,7 @@ class JourneyAccess:
             if expected is not None and current.updated_at != expected:
                 raise DraftConflict(current.updated_at)
             change = compute(current)
-            stamp = next_timestamp(self.clock(), current.updated_at)
+            stamp = next_timestamp(self.clock.now, current.updated_at)
             record = replace(
                 change.record,
                 updated_at=stamp,
@@ -195,7 +195,7 @@ class JourneyAccess:
         if not audit:
             return
         last = self.store.reserve_audit(actor.workspace_id, journey_id, len(audit))
-        stamp = format_timestamp(self.clock())
+        stamp = format_timestamp(self.clock.now)
         entries = [
             AuditEntry(last - len(audit) + 1 + i, stamp, actor.user_id, action, metadata)
             for i, (action, metadata) in enumerate(audit)

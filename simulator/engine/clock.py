@@ -3,8 +3,14 @@
 Nothing in the core reads the wall clock or sleeps. A driver creates a clock at the
 trigger time, schedules what will happen later (scripted events, wake-ups) and
 advances it; the dry-run advances instantly, a real-time runtime would wait before
-each ``advance``, and the API's ``/api/_sim/`` routes (SPEC §5) are to drive the same
-kind of clock.
+each ``advance``.
+
+:class:`Clock` is the one clock protocol: ``now``, ``advance`` (returning what fell
+due, in time order) and ``pending`` (the due wake-ups still ahead). The dry-run's
+:class:`VirtualClock` keeps its wake-ups in memory; the runtime's
+:class:`~simulator.runtime.clock.RuntimeClock` persists ``now`` and its wake-ups in
+DynamoDB, runs the due dispatches when advanced, and is also the API backend's clock
+(authoring actions are stamped with its ``now``; ``/api/_sim/clock/advance`` moves it).
 """
 
 from __future__ import annotations
@@ -13,9 +19,9 @@ import heapq
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Scheduled", "VirtualClock"]
+__all__ = ["Clock", "Scheduled", "VirtualClock"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -25,6 +31,24 @@ class Scheduled:
     at: datetime
     seq: int
     item: Any = field(compare=False)
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """What every clock of journeysim answers (the engine's, the runtime's, the API's)."""
+
+    @property
+    def now(self) -> datetime:
+        """The current instant (aware)."""
+        ...
+
+    def advance(self, to: datetime) -> list[Any]:
+        """Move to ``to`` (never back: ``ValueError``); what fell due, in time order."""
+        ...
+
+    def pending(self) -> list[Scheduled]:
+        """The wake-ups scheduled and not yet due, in due order."""
+        ...
 
 
 class VirtualClock:

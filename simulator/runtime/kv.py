@@ -104,7 +104,12 @@ class KvTable:
             mirror: dict[str, dict[str, str | int]] = {}
             kwargs: dict[str, Any] = {"TableName": self.name, "ConsistentRead": True}
             while True:
-                response = self._call("scan", **kwargs)
+                try:
+                    response = self._call("scan", **kwargs)
+                except StoreFailure as exc:
+                    if _missing_table(exc):  # not created yet (ensure): nothing stored
+                        return {}
+                    raise
                 for item in response.get("Items", []):
                     value = item["b"]["S"] if "b" in item else int(item["n"]["N"])
                     mirror.setdefault(item["pk"]["S"], {})[item["sk"]["S"]] = value
@@ -201,6 +206,11 @@ class KvTable:
             else:
                 requests.append({"PutRequest": {"Item": {**key, "n": {"N": str(value)}}}})
         return requests
+
+
+def _missing_table(exc: StoreFailure) -> bool:
+    cause = getattr(exc.__cause__, "response", None) or {}
+    return cause.get("Error", {}).get("Code") == "ResourceNotFoundException"
 
 
 def flush(tables: Iterable[KvTable]) -> int:

@@ -14,6 +14,8 @@ Documented decisions where the spec is silent:
   persisted (``counters`` table); it starts at 2026-06-01T14:00:00Z (the dry-run's
   default start) and only moves forward, by :meth:`Runtime.advance_clock`, which runs
   every due dispatch in time order (ties by execution name), each at its own due time.
+  It is also the backend's clock (:mod:`simulator.runtime.clock`): the first runtime
+  made over a backend is ``backend.runtime``, and authoring is stamped with its now.
 * **Trigger time.** A trigger event's ``at`` is when it happened; an execution starts
   at ``max(at, now)`` (nothing runs in the clock's past). Goal windows open then.
 * **Subjects.** An event naming an end user the workspace has no profile for starts an
@@ -51,6 +53,7 @@ from typing import Any
 from simulator.api.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
 from simulator.codes import Decision, EntryDecision
 from simulator.engine.bandit import ArmStats
+from simulator.engine.clock import Scheduled
 from simulator.engine.dryrun import DEFAULT_START, derive_seed
 from simulator.engine.eligibility import evaluate_entry
 from simulator.engine.masking import mask_name
@@ -65,6 +68,7 @@ from simulator.engine.stepper import (
 )
 from simulator.engine.trace import format_time
 from simulator.models import AdaptiveBranchStep, Communication, Event, Journey, Subject
+from simulator.runtime.clock import RuntimeClock
 from simulator.runtime.delivery import RuntimeDelivery
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable, flush
 from simulator.runtime.naming import execution_name
@@ -164,11 +168,18 @@ class Runtime:
         self._lists: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self.listeners: list[Callable[[DispatchResult], None]] = []
         """Called with every dispatch's result, in order (progress bars, live views)."""
+        self.clock = RuntimeClock(lambda: self)
+        """This runtime's clock as a :class:`~simulator.engine.clock.Clock`."""
+        attach = getattr(backend, "attach_runtime", None)
+        if attach is not None:
+            attach(self)  # the first runtime of a backend is its runtime (and clock)
 
     def ensure(self) -> None:
-        for table in self.tables.values():
-            table.ensure()
-        self.sfn.ensure_dispatcher()
+        with self._lock:
+            for table in self.tables.values():
+                table.ensure()
+            self._now = None  # read again from the table just loaded
+            self.sfn.ensure_dispatcher()
 
     # --- the clock ---------------------------------------------------------------------
 
@@ -177,6 +188,15 @@ class Runtime:
             stored = self.tables["counters"].get(*_CLOCK)
             self._now = datetime.fromisoformat(stored) if stored else DEFAULT_START
         return self._now
+
+    def pending_wakeups(self) -> list[Scheduled]:
+        """Every wake-up stored ahead, in due order; the item is ``(workspace, journey,
+        execution name)``."""
+        with self._lock:
+            return [
+                Scheduled(datetime.fromisoformat(p["at"]), n, (p["ws"], p["journey"], p["name"]))
+                for n, (_, p) in enumerate(self.tables["wakeups"].items(_WAKE))
+            ]
 
     def _set_now(self, moment: datetime) -> None:
         if moment != self._now:

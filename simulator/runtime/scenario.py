@@ -152,7 +152,7 @@ def run_scenario(
     from simulator.api.backend import Backend
     from simulator.engine.fitting import fitted_subject
     from simulator.project import load_project
-    from simulator.runtime.runtime import InboundEvent, Runtime
+    from simulator.runtime.runtime import InboundEvent
 
     project = load_project(project_dir)
     world = project.world
@@ -177,9 +177,9 @@ def run_scenario(
 
     backend = Backend.start()
     try:
-        backend.load_project(project, publish=True)
-        runtime = Runtime(backend)
+        runtime = backend.runtime
         runtime.ensure()
+        backend.load_project(project, publish=True)
         ws = world.workspace.id
         queue: list[tuple[datetime, int, str, str]] = []
         for n, person in enumerate(people):

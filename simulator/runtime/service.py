@@ -41,7 +41,7 @@ class ExecutionNotFound(NotFoundError):
 class RuntimeService:
     def __init__(self, backend: Any, runtime: Runtime | None = None) -> None:
         self.backend = backend
-        self.runtime = runtime or Runtime(backend)
+        self.runtime = runtime or backend.runtime
         self._ready = False
 
     def ready(self) -> Runtime:
