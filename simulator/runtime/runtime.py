@@ -180,6 +180,28 @@ class Runtime:
                 table.ensure()
             self._now = None  # read again from the table just loaded
             self.sfn.ensure_dispatcher()
+            self._restore_executions()
+
+    def _restore_executions(self) -> int:
+        """Give every stored execution that Step Functions does not know its execution
+        again; how many. That is the state of a state file restored into a fresh moto
+        (``serve --state``: the file keeps the tables, moto's executions die with the
+        process). Each is started under its own name, so its ARN is the one stored, and
+        one that had ended is closed as recorded; a moto server or AWS kept them, and
+        nothing is done there."""
+        restored = 0
+        executions = self.tables["executions"]
+        for pk, name in list(executions.partitions()):
+            record = executions.get(pk, name)
+            if record is None or self.sfn.describe(record["arn"]) is not None:
+                continue
+            self.sfn.start(name, _sfn_input(record["journeyId"]))
+            status = record.get("status", "RUNNING")
+            if status in ("SUCCEEDED", "FAILED"):
+                state = ExecutionState.from_wire(record["state"])
+                self.sfn.close(record["arn"], status, state.exited_at or state.now)
+            restored += 1
+        return restored
 
     # --- the clock ---------------------------------------------------------------------
 
@@ -305,7 +327,7 @@ class Runtime:
             skip(reason, f"the subject is not eligible ({reason})")
             return
         name = execution_name(journey_id, version, end_user_id, event.id)
-        arn = self.sfn.start(name, f'{{"journey": "{journey_id}"}}')
+        arn = self.sfn.start(name, _sfn_input(journey_id))
         seq = self.tables["counters"].add(f"{ws}#{journey_id}", "execseq")
         trigger = {
             "eventName": event.name,
@@ -964,6 +986,11 @@ def _tombstone(workspace_id: str, end_user_id: str) -> str:
 def _sender(workspace_id: str) -> str:
     """The SES sender identity of a workspace (verified on first use)."""
     return f"journeys@{workspace_id}.journeysim.invalid"
+
+
+def _sfn_input(journey_id: str) -> str:
+    """The input of an execution of the dispatcher state machine."""
+    return json.dumps({"journey": journey_id})
 
 
 def _seed(journey_id: str, version: int, end_user_id: str) -> int:

@@ -1,0 +1,135 @@
+"""``serve --state`` across a restart: the runtime's executions come back coherent (the
+executions list, DescribeExecution, and the clock closing a restored running one)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from simulator.api.app import create_app
+from simulator.api.backend import Backend
+from simulator.api.settings import ApiSettings
+from simulator.api.statefile import SaveAfterWrites, StateKeeper
+from simulator.api.testing import ApiClient
+from simulator.paths import fixtures_dir
+
+OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
+SYNC = {"Authorization": "Bearer sync_acme_local_only"}
+JOURNEY = "act-onb-2026"
+
+
+def event(event_id: str, user: str) -> dict:
+    return {
+        "id": event_id,
+        "name": "user.signed_up",
+        "at": "2026-06-01T14:00:00Z",
+        "properties": {"signupSource": "ads", "plan": "trial", "endUserId": user},
+    }
+
+
+def serve(state, prefix: str):
+    """What ``journeysim serve --state FILE --publish`` does before it listens."""
+    base = ApiSettings()
+    backend = Backend.start(replace(base, aws=replace(base.aws, table_prefix=prefix)))
+    keeper = StateKeeper(backend.store, state)
+    keeper.restore()
+    backend.load_project(fixtures_dir() / "acme", publish=True)
+    app = create_app(backend)
+    keeper.save()
+    return backend, ApiClient(SaveAfterWrites(app, keeper))
+
+
+def executions(client) -> dict[str, dict]:
+    rows = client.get(f"/api/journeys/{JOURNEY}/executions", headers=OWNER).json()
+    return {row["endUserId"]: row for row in rows}
+
+
+def test_running_executions_survive_a_restart_and_the_clock_closes_them(tmp_path):
+    state = tmp_path / "state.json"
+    backend, client = serve(state, "restart-a")
+    with client:
+        for n, user in enumerate(("usr_plain_ana", "usr_activates_day1")):
+            answer = client.post(
+                "/api/journeys/internal/start-execution", json=event(f"evt-{n}", user), headers=SYNC
+            )
+            assert answer.status_code == 200 and answer.json()["started"], answer.text
+        # both send their welcome and wait three days
+        moved = client.post("/api/_sim/clock/advance", json={"by": "PT1H"}, headers=OWNER)
+        assert moved.json()["dispatched"] >= 2
+        client.post(
+            "/api/_sim/events",
+            json={
+                "id": "goal-1",
+                "name": "user.activated",
+                "at": "2026-06-01T15:00:00Z",
+                "endUserId": "usr_plain_ana",
+            },
+            headers=OWNER,
+        )
+        before = executions(client)
+        outbox_before = client.get("/api/_sim/outbox", headers=OWNER).json()
+    backend.close()
+    assert {row["status"] for row in before.values()} == {"RUNNING"}
+
+    backend, client = serve(state, "restart-b")  # another process, another prefix
+    try:
+        with client:
+            after = executions(client)
+            assert after == before
+            assert client.get("/api/_sim/clock", headers=OWNER).json() == {
+                "now": "2026-06-01T15:00:00Z"
+            }
+            assert client.get("/api/_sim/outbox", headers=OWNER).json() == outbox_before
+            arns = [row["executionArn"] for row in after.values()]
+            sfn = backend.store.session.client("stepfunctions")
+            assert {sfn.describe_execution(executionArn=a)["status"] for a in arns} == {"RUNNING"}
+
+            again = client.post(
+                "/api/journeys/internal/start-execution",
+                json=event("evt-0", "usr_plain_ana"),
+                headers=SYNC,
+            )
+            assert (
+                again.json()["started"][0]["executionArn"]
+                == before["usr_plain_ana"]["executionArn"]
+            )
+
+            moved = client.post("/api/_sim/clock/advance", json={"by": "P10D"}, headers=OWNER)
+            assert moved.json()["dispatched"] >= 2
+            closed = executions(client)
+            assert {row["status"] for row in closed.values()} == {"SUCCEEDED"}
+            assert {r["currentStepId"] for r in closed.values()} == {"exit"}
+            assert {sfn.describe_execution(executionArn=a)["status"] for a in arns} == {"SUCCEEDED"}
+    finally:
+        backend.close()
+
+
+def test_an_ended_execution_is_restored_ended_and_its_event_starts_nothing(tmp_path):
+    state = tmp_path / "state.json"
+    backend, client = serve(state, "restart-c")
+    with client:
+        client.post(
+            "/api/journeys/internal/start-execution",
+            json=event("evt-0", "usr_plain_ana"),
+            headers=SYNC,
+        )
+        client.post("/api/_sim/clock/advance", json={"by": "P10D"}, headers=OWNER)
+        (row,) = executions(client).values()
+        assert row["status"] == "SUCCEEDED"
+    backend.close()
+
+    backend, client = serve(state, "restart-d")
+    try:
+        with client:
+            assert executions(client) == {"usr_plain_ana": row}
+            sfn = backend.store.session.client("stepfunctions")
+            described = sfn.describe_execution(executionArn=row["executionArn"])
+            assert described["status"] == "SUCCEEDED"
+            again = client.post(
+                "/api/journeys/internal/start-execution",
+                json=event("evt-0", "usr_plain_ana"),
+                headers=SYNC,
+            ).json()
+            assert again["started"][0]["executionArn"] == row["executionArn"]
+            assert len(executions(client)) == 1
+    finally:
+        backend.close()
