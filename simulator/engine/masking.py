@@ -150,17 +150,30 @@ def _detected(value: Any, names: frozenset[str], prefix: str, seen: list[str]) -
         value = scrub(value)
         seen.append(value)
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, dict) or (
+        not isinstance(value, list | tuple) and isinstance(value, Mapping)
+    ):
         masked: dict[Any, Any] = {}
         for key, item in value.items():
-            path = f"{prefix}{key}"
-            shown = _detected(key, frozenset(), "", seen) if isinstance(key, str) else key
+            if isinstance(key, str):
+                shown = scrub(key)
+                seen.append(shown)
+            else:
+                shown = key
             if shown in masked:
                 continue
-            if names and (key in names or path in names):
-                masked[shown] = mask_value(path if path in names else key, item)
+            if names:  # paths matter only when there are names to match
+                path = f"{prefix}{key}"
+                if key in names or path in names:
+                    masked[shown] = mask_value(path if path in names else key, item)
+                else:
+                    masked[shown] = _detected(item, names, f"{path}.", seen)
+            elif isinstance(item, str):  # the common leaf, without a call
+                item = scrub(item)
+                seen.append(item)
+                masked[shown] = item
             else:
-                masked[shown] = _detected(item, names, f"{path}.", seen)
+                masked[shown] = _detected(item, names, prefix, seen)
         return masked
     if isinstance(value, list | tuple):
         return [_detected(item, names, prefix, seen) for item in value]
@@ -332,11 +345,13 @@ def masker_for(pii: Iterable[str], *sources: Mapping[str, Any]) -> Masker:
     >>> masker_for(["firstName"], {"firstName": "Ana"}).text("Ana, Banana, ANA_x")
     'A•••, Banana, A•••_x'
     """
-    names = frozenset(pii)
-    found: list[tuple[str, Any]] = []
-    for source in sources:
-        found.extend(_pii_values(source, names, ""))
-    return _masker(names, tuple(dict.fromkeys(_leaf_key(n, v) for n, v in found)))
+    names = pii if isinstance(pii, frozenset) else frozenset(pii)
+    found: list[tuple[str, str, bool]] = []
+    if names:
+        for source in sources:
+            if source:
+                _pii_values(source, names, "", found)
+    return _masker(names, tuple(dict.fromkeys(found)))
 
 
 def subject_masker(subject: Subject, pii: Iterable[str], *more: Mapping[str, Any]) -> Masker:
@@ -348,32 +363,33 @@ def subject_masker(subject: Subject, pii: Iterable[str], *more: Mapping[str, Any
     return masker_for(pii, *sources, *more)
 
 
-def _pii_values(data: Mapping[str, Any], names: frozenset[str], prefix: str) -> Iterator:
+def _pii_values(
+    data: Mapping[str, Any], names: frozenset[str], prefix: str, out: list[tuple[str, str, bool]]
+) -> None:
+    """Append ``(name, text, is text)`` for every leaf under a PII name in ``data``."""
     for key, value in data.items():
-        path = f"{prefix}{key}"
+        path = f"{prefix}{key}" if prefix else key
         if key in names or path in names:
-            yield from _leaves(path if path in names else key, value)
+            _leaves(path if path in names else key, value, out)
         elif isinstance(value, Mapping):
-            yield from _pii_values(value, names, f"{path}.")
+            _pii_values(value, names, f"{path}.", out)
         elif isinstance(value, list | tuple):
             for item in value:
                 if isinstance(item, Mapping):
-                    yield from _pii_values(item, names, f"{path}.")
+                    _pii_values(item, names, f"{path}.", out)
 
 
-def _leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, Mapping):
+def _leaves(name: str, value: Any, out: list[tuple[str, str, bool]]) -> None:
+    if isinstance(value, str):
+        out.append((name, value, True))
+    elif isinstance(value, Mapping):
         for item in value.values():
-            yield from _leaves(name, item)
+            _leaves(name, item, out)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _leaves(name, item)
-    elif isinstance(value, str | int | float) and not isinstance(value, bool):
-        yield name, value
-
-
-def _leaf_key(name: str, value: Any) -> tuple[str, str, bool]:
-    return name, str(value), isinstance(value, str)
+            _leaves(name, item, out)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        out.append((name, str(value), False))
 
 
 @lru_cache(maxsize=4096)
@@ -479,22 +495,55 @@ def _char_forms(char: str) -> str:
 def _model_strings(model: BaseModel, out: list[str]) -> list[str]:
     """Every string :func:`_masked_model` would look at, appended to ``out`` (keys and
     numbers of data too)."""
-    for name, how in _plan(type(model)):
-        value = getattr(model, name)
+    values = model.__dict__
+    for name, op, texts in _collector(type(model)):
+        value = values[name]
         if value is None:
             continue
-        if how[0] != "list":
-            _strings_of(how[0], value, out)
-        elif how[1] == "model" and (texts := _text_fields(type(value[0]) if value else None)):
-            for item in value:  # gates, leaves: one text each, many per trace
-                for field_name in texts:
-                    text = getattr(item, field_name)
-                    if text is not None:
-                        out.append(text)
-        else:
+        if op is _TEXT:
+            out.append(value)
+        elif op is _MODEL:
+            _model_strings(value, out)
+        elif op is _DATA:
+            _collect_data(value, out)
+        elif op is _MODELS:
+            if not value:
+                continue
+            fields = texts.get(type(value[0]))
+            if fields is None:
+                fields = texts[type(value[0])] = _text_fields(type(value[0]))
+            if fields:  # gates, leaves: one text each, many per trace
+                for item in value:
+                    item_values = item.__dict__
+                    for field_name in fields:
+                        text = item_values[field_name]
+                        if text is not None:
+                            out.append(text)
+            else:
+                for item in value:
+                    _model_strings(item, out)
+        elif op is _DATAS:
             for item in value:
-                _strings_of(how[1], item, out)
+                _collect_data(item, out)
+        else:  # a list of texts
+            out.extend(value)
     return out
+
+
+_TEXT, _MODEL, _DATA, _MODELS, _DATAS, _TEXTS = (object() for _ in range(6))
+
+
+@lru_cache(maxsize=256)
+def _collector(cls: type[BaseModel]) -> tuple[tuple[str, object, dict], ...]:
+    """:func:`_plan` as ``(field, operation, cache)`` for :func:`_model_strings`."""
+    ops = []
+    for name, how in _plan(cls):
+        if how[0] == "list":
+            op = {"model": _MODELS, MASKED_DATA: _DATAS}.get(how[1], _TEXTS)
+        else:
+            op = {"model": _MODEL, MASKED_DATA: _DATA}.get(how[0], _TEXT)
+        ops.append((name, op, {}))
+    return tuple(ops)
 
 
 @lru_cache(maxsize=256)
@@ -508,22 +557,18 @@ def _text_fields(cls: type[BaseModel] | None) -> tuple[str, ...]:
     return ()
 
 
-def _strings_of(kind: str, value: Any, out: list[str]) -> None:
-    if kind == "model":
-        _model_strings(value, out)
-    elif kind == MASKED_DATA:
-        _collect_data(value, out)
-    else:
-        out.append(value)
-
-
 def _collect_data(value: Any, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(value)
-    elif isinstance(value, Mapping):
+    elif isinstance(value, dict) or (
+        not isinstance(value, list | tuple) and isinstance(value, Mapping)
+    ):
         for key, item in value.items():
-            out.append(str(key))
-            _collect_data(item, out)
+            out.append(key if isinstance(key, str) else str(key))
+            if isinstance(item, str):
+                out.append(item)
+            elif item is not None:
+                _collect_data(item, out)
     elif isinstance(value, list | tuple):
         for item in value:
             _collect_data(item, out)
