@@ -154,10 +154,10 @@ def _simulate(
     )
     delivery = DryRunDelivery(env)
     run = walk(env, start, seed, delivery) if entry.decision is EntryDecision.ENTERED else None
-    trace = Trace(
+    trace = Trace.build(
         journey_id=journey.id,
         version="draft" if version is None else version,
-        subject=TraceSubject(
+        subject=TraceSubject.build(
             id=delivery.masker.identifier(subject.end_user_id),
             synthetic=subject.synthetic,
             attributes=delivery.attributes,
@@ -165,13 +165,13 @@ def _simulate(
         started_at=start,
         seed=seed,
         overrides_applied=sorted(active),
-        trigger=TraceTrigger(
+        trigger=TraceTrigger.build(
             event_name=trigger.event_name,
             at=trigger.at,
             properties=delivery.event,
             injected=trigger.injected or None,
         ),
-        entry=TraceEntry(
+        entry=TraceEntry.build(
             decision=entry.decision,
             reason=entry.reason,
             gates=gate_parts(entry.checks),
@@ -179,7 +179,7 @@ def _simulate(
             audience=audience_part(journey.audience_id, entry.audience),
         ),
         steps=run.steps if run else [],
-        outcome=TraceOutcome(
+        outcome=TraceOutcome.build(
             exit_step_id=run.state.exit_step_id if run else None,
             exited_at=run.state.exited_at if run else None,
             goal=_goal(journey, world, timeline, start),
@@ -311,4 +311,4 @@ def _goal(journey: Journey, world: World, subject: Subject, start: datetime) -> 
     days = journey.goal_event_window_days or world.workspace.default_goal_event_window_days
     end = start + timedelta(days=days)
     hit = next((e.at for e in subject.events if e.name == name and start <= e.at <= end), None)
-    return TraceGoal(event_name=name, window_days=days, converted=hit is not None, at=hit)
+    return TraceGoal.build(event_name=name, window_days=days, converted=hit is not None, at=hit)

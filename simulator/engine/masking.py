@@ -74,6 +74,7 @@ __all__ = [
     "mask_name",
     "mask_phone",
     "mask_value",
+    "masked_fields",
     "masker_for",
     "scrub",
     "scrub_id",
@@ -602,6 +603,13 @@ def _apply(how: tuple[str, ...], value: Any, masker: Masker) -> Any:
 
 
 _PLANNING: set[type] = set()
+
+
+def masked_fields(cls: type[BaseModel]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The fields of ``cls`` that hold text, data or ids to mask, and how: ``(name,
+    how)`` with ``how`` such as ``(MASKED_TEXT,)``, ``("list", MASKED_TEXT)`` or
+    ``("model",)`` (a nested model with such fields)."""
+    return _plan(cls)
 
 
 @lru_cache(maxsize=256)

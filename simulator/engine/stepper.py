@@ -351,7 +351,7 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
     if awaiting is not None:  # the trace step is written when the wait settles
         return Advance(moved)
     record["next"] = following
-    trace_step = TraceStep(decision=decision, reason=reason, **record)
+    trace_step = TraceStep.build(decision=decision, reason=reason, **record)
     if deferred and moved.deferrals > MAX_DEFERRALS:
         stopped = _stop(moved, Reason.STEP_LIMIT, "deferred too many times", step.id)
         return Advance(stopped.state, trace_step, stopped.warning)
@@ -373,7 +373,7 @@ def resume(env: ExecutionEnv, state: ExecutionState, event_at: datetime | None) 
         at, cause, following = awaiting.timeout_at, "timeout", spec.timeout_next
     else:
         at, cause, following = event_at, "event", step.next
-    trace_step = TraceStep(
+    trace_step = TraceStep.build(
         step_id=step.id,
         type=step.type,
         at=awaiting.since,
@@ -417,7 +417,7 @@ def _context(env: ExecutionEnv, state: ExecutionState) -> StepContext:
 
 
 def _stop(state: ExecutionState, code: str, message: str, step_id: str) -> Advance:
-    warning = TraceWarning(code=str(code), message=message, step_id=step_id)
+    warning = TraceWarning.build(code=str(code), message=message, step_id=step_id)
     return Advance(_replace_ended(state, "stopped"), warning=warning)
 
 
