@@ -158,7 +158,7 @@ def _simulate(
         journey_id=journey.id,
         version="draft" if version is None else version,
         subject=TraceSubject.build(
-            id=delivery.masker.identifier(subject.end_user_id),
+            id=delivery.end_user_id,
             synthetic=subject.synthetic,
             attributes=delivery.attributes,
         ),

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import html.entities
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import UnionType

@@ -47,7 +47,22 @@ _SECRET_HEADER = re.compile(r"authorization|token|secret|key|cookie|signature", 
 
 
 def gate_parts(checks: Iterable[GateCheck]) -> list[TraceGate]:
-    return [_gate(check) for check in checks]
+    parts = []
+    for check in checks:
+        # Most checks are shared objects (passed gates, recurring details): found by
+        # identity first, since hashing a check hashes its enums in Python.
+        hit = _BY_IDENTITY.get(id(check))
+        if hit is None or hit[0] is not check:
+            hit = (check, _gate(check))
+            if len(_BY_IDENTITY) >= 4096:
+                _BY_IDENTITY.clear()
+            _BY_IDENTITY[id(check)] = hit
+        parts.append(hit[1])
+    return parts
+
+
+_BY_IDENTITY: dict[int, tuple[GateCheck, TraceGate]] = {}
+"""``id(check) -> (check, part)``: the check is kept, so its id cannot be reused."""
 
 
 # Trace parts are frozen: equal ones are built (validated, scrubbed) once and shared.
