@@ -334,19 +334,19 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
         record["send"] = send_part(plan.detail["channel"], plan.detail["communication"], None)
 
     deferred = decision is Decision.DEFERRED
-    moved = ExecutionState(
-        step_id=following,
-        now=wake,
-        seed=state.seed,
-        sends=sends,
-        visited=state.visited if deferred else state.visited | {step.id},
-        deferrals=state.deferrals + 1 if deferred else 0,
-        steps_taken=state.steps_taken + 1,
-        arms=arms,
-        awaiting=awaiting,
-        exit_step_id=step.id if exited else None,
-        exited_at=now if exited else None,
-        ended="exited" if exited else None,
+    moved = ExecutionState(  # positional, in field order (see _context)
+        following,
+        wake,
+        state.seed,
+        sends,
+        state.visited if deferred else state.visited | {step.id},
+        state.deferrals + 1 if deferred else 0,
+        state.steps_taken + 1,
+        arms,
+        awaiting,
+        step.id if exited else None,
+        now if exited else None,
+        "exited" if exited else None,
     )
     if awaiting is not None:  # the trace step is written when the wait settles
         return Advance(moved)
@@ -402,17 +402,18 @@ def first_awaited_event(events: list[Event], awaiting: Awaiting, consumed: set[i
 
 
 def _context(env: ExecutionEnv, state: ExecutionState) -> StepContext:
+    # Positional, in field order: built at every step, and keywords cost a third more.
     return StepContext(
-        journey=env.journey,
-        world=env.world,
-        subject=env.subject,
-        now=state.now,
-        sends=env.history,
-        recent_sends=state.sends,
-        overrides=env.overrides,
-        arm_stats=env.arm_stats,
-        seed=state.seed,
-        trigger_properties=env.trigger.properties,
+        env.journey,
+        env.world,
+        env.subject,
+        state.now,
+        env.history,  # the env's sorted tuple, shared: no copy per step
+        state.sends,
+        env.overrides,
+        env.arm_stats,
+        state.seed,
+        env.trigger.properties,
     )
 
 
