@@ -157,7 +157,7 @@ def _simulate(
     trace = Trace.build(
         journey_id=journey.id,
         version="draft" if version is None else version,
-        subject=TraceSubject.build(
+        subject=TraceSubject.build_masked(
             id=delivery.end_user_id,
             synthetic=subject.synthetic,
             attributes=delivery.attributes,
@@ -165,7 +165,7 @@ def _simulate(
         started_at=start,
         seed=seed,
         overrides_applied=sorted(active),
-        trigger=TraceTrigger.build(
+        trigger=TraceTrigger.build_masked(
             event_name=trigger.event_name,
             at=trigger.at,
             properties=delivery.event,

@@ -128,6 +128,19 @@ class TraceModel(Model):
             value = values.get(name)
             if value is not None:
                 values[name] = scrubber(value)
+        return cls._assemble(defaults, factories, values)
+
+    @classmethod
+    def build_masked(cls, **values: Any) -> Self:
+        """:meth:`build` for values that are a :class:`~simulator.engine.masking.Masker`'s
+        output (``Masker.attributes``, ``Masker.identifier``): the masker ran the
+        detectors on every string of them already, and nothing it replaces a value with
+        can form an address or a number again, so they are not walked a second time."""
+        defaults, factories, _ = _shape(cls)
+        return cls._assemble(defaults, factories, values)
+
+    @classmethod
+    def _assemble(cls, defaults: dict[str, Any], factories: tuple, values: dict[str, Any]) -> Self:
         data = {**defaults, **values}
         for name, factory in factories:
             if name not in values:
