@@ -503,55 +503,59 @@ def _char_forms(char: str) -> str:
 def _model_strings(model: BaseModel, out: list[str]) -> list[str]:
     """Every string :func:`_masked_model` would look at, appended to ``out`` (keys and
     numbers of data too)."""
-    values = model.__dict__
-    for name, op, texts in _collector(type(model)):
-        value = values[name]
-        if value is None:
-            continue
-        if op is _TEXT:
-            out.append(value)
-        elif op is _MODEL:
-            _model_strings(value, out)
-        elif op is _DATA:
-            _collect_data(value, out)
-        elif op is _MODELS:
-            if not value:
-                continue
-            fields = texts.get(type(value[0]))
-            if fields is None:
-                fields = texts[type(value[0])] = _text_fields(type(value[0]))
-            if fields:  # gates, leaves: one text each, many per trace
-                for item in value:
-                    item_values = item.__dict__
-                    for field_name in fields:
-                        text = item_values[field_name]
-                        if text is not None:
-                            out.append(text)
-            else:
-                for item in value:
-                    _model_strings(item, out)
-        elif op is _DATAS:
-            for item in value:
-                _collect_data(item, out)
-        else:  # a list of texts
-            out.extend(value)
+    _collector(type(model))(model, out)
     return out
 
 
-_TEXT, _MODEL, _DATA, _MODELS, _DATAS, _TEXTS = (object() for _ in range(6))
-
-
 @lru_cache(maxsize=256)
-def _collector(cls: type[BaseModel]) -> tuple[tuple[str, object, dict], ...]:
-    """:func:`_plan` as ``(field, operation, cache)`` for :func:`_model_strings`."""
-    ops = []
+def _collector(cls: type[BaseModel]) -> Any:
+    """``collect(model, out)`` for ``cls``: :func:`_model_strings` written out for its
+    fields (a trace has some twenty parts; a generic walk over each one's plan costs
+    more than the check it feeds). Lists of models whose only masked fields are text
+    (gates, leaves) read those fields inline."""
+    lines = ["def collect(model, out):", "    values = model.__dict__"]
     for name, how in _plan(cls):
-        if how[0] == "list":
-            op = {"model": _MODELS, MASKED_DATA: _DATAS}.get(how[1], _TEXTS)
-        else:
-            op = {"model": _MODEL, MASKED_DATA: _DATA}.get(how[0], _TEXT)
-        ops.append((name, op, {}))
-    return tuple(ops)
+        lines += [f"    value = values[{name!r}]", "    if value is not None:"]
+        if how in ((MASKED_TEXT,), (MASKED_ID,)):
+            lines.append("        out.append(value)")
+        elif how == (MASKED_DATA,):
+            lines.append("        _collect_data(value, out)")
+        elif how == ("model",):
+            lines.append("        _collector(type(value))(value, out)")
+        elif how[0] == "list" and how[1] in (MASKED_TEXT, MASKED_ID):
+            lines.append("        out.extend(value)")
+        elif how[0] == "list" and how[1] == MASKED_DATA:
+            lines += ["        for item in value:", "            _collect_data(item, out)"]
+        else:  # a list of models
+            item_cls = _model_of(cls.model_fields[name].annotation)
+            texts = _text_fields(item_cls)
+            lines.append("        for item in value:")
+            if texts and item_cls is not None and item_cls.__subclasses__() == []:
+                lines.append("            item_values = item.__dict__")
+                for text in texts:
+                    lines += [
+                        f"            text = item_values[{text!r}]",
+                        "            if text is not None:",
+                        "                out.append(text)",
+                    ]
+            else:
+                lines.append("            _collector(type(item))(item, out)")
+    namespace: dict[str, Any] = {"_collect_data": _collect_data, "_collector": _collector}
+    exec("\n".join(lines), namespace)  # our own code, made from field names
+    return namespace["collect"]
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside ``annotation`` (``list[X]``, ``X | None``, annotated)."""
+    origin = get_origin(annotation)
+    if origin is Annotated or origin is list:
+        return _model_of(get_args(annotation)[0])
+    if origin is Union or origin is UnionType:
+        found = [_model_of(arg) for arg in get_args(annotation) if arg is not type(None)]
+        return found[0] if len(found) == 1 else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
 
 
 @lru_cache(maxsize=256)
