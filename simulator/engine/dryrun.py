@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from simulator.codes import ApiErrorCode, EntryDecision, Override
@@ -79,7 +80,9 @@ def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
     >>> sorted(parse_overrides(["holdout", "opt_out"]))
     [<Override.HOLDOUT: 'holdout'>, <Override.OPT_OUT: 'opt_out'>]
     """
-    known = {o.value for o in Override}
+    if not overrides:
+        return _NONE
+    known = _KNOWN
     parsed = set()
     for name in overrides:
         if str(name) not in known:
@@ -92,6 +95,11 @@ def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
     return frozenset(parsed)
 
 
+_KNOWN = frozenset(o.value for o in Override)
+_NONE: frozenset[Override] = frozenset()
+
+
+@lru_cache(maxsize=16_384)
 def derive_seed(journey_id: str, version: int | str | None, end_user_id: str) -> int:
     """The default seed of a trace: stable in (journey, version, subject), below 2**48.
 

@@ -269,7 +269,10 @@ class LimitedTemplate(Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         token = fresh_budget()
         try:
-            context = self.new_context(dict(*args, **kwargs))
+            # new_context copies its variables (into the globals): a single mapping
+            # needs no copy of its own first.
+            only = len(args) == 1 and not kwargs and type(args[0]) is dict
+            context = self.new_context(args[0] if only else dict(*args, **kwargs))
             try:
                 text = self.environment.concat(self.root_render_func(context))  # type: ignore[attr-defined]
             except Exception:

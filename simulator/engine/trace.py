@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
@@ -123,12 +122,21 @@ class TraceModel(Model):
         """The model of ``values``, typed as the fields are (the engine's values): the
         free text and subject data in it scrubbed as validation would, defaults
         filled, nothing else checked or converted."""
-        defaults, factories, scrubbers = _shape(cls)
+        defaults, factories, scrubbers = _SHAPES.get(cls) or _shape(cls)
         for name, scrubber in scrubbers:
             value = values.get(name)
             if value is not None:
                 values[name] = scrubber(value)
-        return cls._assemble(defaults, factories, values)
+        data = {**defaults, **values}
+        for name, factory in factories:
+            if name not in values:
+                data[name] = factory()
+        model = cls.__new__(cls)
+        _set(model, "__dict__", data)
+        _set(model, "__pydantic_fields_set__", set(values))
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        return model
 
     @classmethod
     def build_masked(cls, **values: Any) -> Self:
@@ -136,11 +144,7 @@ class TraceModel(Model):
         output (``Masker.attributes``, ``Masker.identifier``): the masker ran the
         detectors on every string of them already, and nothing it replaces a value with
         can form an address or a number again, so they are not walked a second time."""
-        defaults, factories, _ = _shape(cls)
-        return cls._assemble(defaults, factories, values)
-
-    @classmethod
-    def _assemble(cls, defaults: dict[str, Any], factories: tuple, values: dict[str, Any]) -> Self:
+        defaults, factories, _ = _SHAPES.get(cls) or _shape(cls)
         data = {**defaults, **values}
         for name, factory in factories:
             if name not in values:
@@ -168,9 +172,12 @@ _SCRUBBERS = {
 }
 
 
-@lru_cache(maxsize=64)
+_SHAPES: dict[type, tuple[dict[str, Any], tuple, tuple]] = {}
+
+
 def _shape(cls: type[TraceModel]) -> tuple[dict[str, Any], tuple, tuple]:
-    """``(defaults, default factories, scrubbers)`` of a trace model's fields."""
+    """``(defaults, default factories, scrubbers)`` of a trace model's fields (kept in
+    :data:`_SHAPES`)."""
     defaults: dict[str, Any] = {}
     factories = []
     for name, info in cls.model_fields.items():
@@ -184,7 +191,8 @@ def _shape(cls: type[TraceModel]) -> tuple[dict[str, Any], tuple, tuple]:
             scrubbers.append((name, _SCRUBBERS[how]))
         elif how[-1] != "model":  # a new kind of masked field must say how it scrubs
             raise TypeError(f"{cls.__name__}.{name}: no scrubber for {how}")
-    return defaults, tuple(factories), tuple(scrubbers)
+    shape = _SHAPES[cls] = (defaults, tuple(factories), tuple(scrubbers))
+    return shape
 
 
 class TraceGate(TraceModel):
