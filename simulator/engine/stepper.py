@@ -290,48 +290,50 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
     now = state.now
     plan = plan_step(step, _context(env, state))
     decision, reason = plan.decision, plan.reason
+    detail, branch = plan.detail, plan.branch
     record: dict[str, Any] = {
         "step_id": step.id,
         "type": step.type,
         "at": now,
-        "gates": gate_parts(plan.gates) or None,
-        "message": plan.detail.get("message"),
-        "branch": branch_part(plan.branch),
+        "gates": gate_parts(plan.gates) if plan.gates else None,
+        "message": detail.get("message") if detail else None,
+        "branch": branch_part(branch) if branch is not None else None,
     }
     sends, arms = state.sends, state.arms
-    if isinstance(plan.branch, ArmChoice):
-        arms = (*arms, (step.id, plan.branch.arm_id))
+    if branch is not None and type(branch) is ArmChoice:
+        arms = (*arms, (step.id, branch.arm_id))
     following: str | None = None
     wake = now
     awaiting: Awaiting | None = None
     exited = False
     for effect in plan.effects:
-        if isinstance(effect, Deliver):
+        kind = type(effect)  # effects are final classes: dispatch on the exact type
+        if kind is Goto:
+            following = effect.step_id
+        elif kind is Deliver:
             rendered = delivery.deliver(env, step, effect, now)
             if rendered.error is None:
                 sends = (*sends, now)
             else:
                 decision, reason = Decision.FAILED, Reason.TEMPLATE_ERROR
             record["send"] = send_part(effect.channel, effect.communication, rendered)
-        elif isinstance(effect, CallWebhook):
-            body = delivery.call_webhook(env, step, effect, now)
-            if body is not None and body.error is not None:
-                decision, reason = Decision.FAILED, Reason.TEMPLATE_ERROR
-            record["webhook"] = webhook_part(effect, body)
-        elif isinstance(effect, Goto):
-            following = effect.step_id
-        elif isinstance(effect, WaitUntil):
+        elif kind is WaitUntil:
             wake, following = effect.at, effect.next
             if effect.kind == "deferral":
                 record["deferred_until"] = effect.at
             else:
                 record["wait"] = wait_part(step, effect.kind, effect.at, "elapsed")
-        elif isinstance(effect, AwaitEvent):
+        elif kind is CallWebhook:
+            body = delivery.call_webhook(env, step, effect, now)
+            if body is not None and body.error is not None:
+                decision, reason = Decision.FAILED, Reason.TEMPLATE_ERROR
+            record["webhook"] = webhook_part(effect, body)
+        elif kind is AwaitEvent:
             awaiting = Awaiting(step.id, effect.event_name, now, effect.timeout_at)
-        elif isinstance(effect, Exit):
+        elif kind is Exit:
             exited = True
-    if "send" not in record and "channel" in plan.detail:
-        record["send"] = send_part(plan.detail["channel"], plan.detail["communication"], None)
+    if "send" not in record and "channel" in detail:
+        record["send"] = send_part(detail["channel"], detail["communication"], None)
 
     deferred = decision is Decision.DEFERRED
     moved = ExecutionState(  # positional, in field order (see _context)
