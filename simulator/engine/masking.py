@@ -171,6 +171,12 @@ def _detected(value: Any, names: frozenset[str], prefix: str, seen: list[str]) -
             if shown in masked:
                 continue
             if names:  # paths matter only when there are names to match
+                if not prefix and isinstance(key, str):  # top level: the path is the key
+                    if key in names:
+                        masked[shown] = mask_value(key, item)
+                    else:
+                        masked[shown] = _detected(item, names, f"{key}.", seen)
+                    continue
                 path = f"{prefix}{key}"
                 if key in names or path in names:
                     masked[shown] = mask_value(path if path in names else key, item)
@@ -379,6 +385,8 @@ def _pii_values(
         path = f"{prefix}{key}" if prefix else key
         if key in names or path in names:
             _leaves(path if path in names else key, value, out)
+        elif value is None or isinstance(value, str | int | float):
+            continue  # a leaf under another name (most values): no ABC check
         elif isinstance(value, Mapping):
             _pii_values(value, names, f"{path}.", out)
         elif isinstance(value, list | tuple):
