@@ -422,13 +422,32 @@ def _masker(names: frozenset[str], leaves: tuple[tuple[str, str, bool], ...]) ->
     if not needles:
         return Masker(names)
     ordered = tuple(sorted(needles.values(), key=lambda n: (-len(n.text), n.text)))
-    anchors = tuple(dict.fromkeys(_anchor_check(n) for n in ordered if n.anchor is not None))
+    anchors = _weakest(dict.fromkeys(_anchor_check(n) for n in ordered if n.anchor is not None))
     return Masker(
         names,
         ordered,
         _compile(tuple(n.text for n in ordered)),
         anchors,
         any(n.anchor is None for n in ordered),
+    )
+
+
+def _weakest(checks: Iterable[tuple[bytes, bool, bool]]) -> tuple[tuple[bytes, bool, bool], ...]:
+    """The pre-check's anchors without those another one of the same text subsumes
+    (it asks for fewer word boundaries, so it accepts every occurrence they accept):
+    ``ribeiro`` anywhere makes ``ribeiro`` as a word redundant.
+
+    >>> _weakest([(b"ana", True, True), (b"ana", False, True), (b"bo", True, False)])
+    ((b'ana', False, True), (b'bo', True, False))
+    """
+    checks = list(checks)
+    return tuple(
+        (anchor, starts, ends)
+        for anchor, starts, ends in checks
+        if not any(
+            other == anchor and (s, e) != (starts, ends) and s <= starts and e <= ends
+            for other, s, e in checks
+        )
     )
 
 
