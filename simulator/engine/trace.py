@@ -28,7 +28,7 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 from simulator.codes import Decision, EntryDecision, Gate, Override, Reason
 from simulator.engine.masking import (
@@ -127,16 +127,7 @@ class TraceModel(Model):
             value = values.get(name)
             if value is not None:
                 values[name] = scrubber(value)
-        data = {**defaults, **values}
-        for name, factory in factories:
-            if name not in values:
-                data[name] = factory()
-        model = cls.__new__(cls)
-        _set(model, "__dict__", data)
-        _set(model, "__pydantic_fields_set__", set(values))
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
-        return model
+        return _assemble(cls, defaults, factories, values)
 
     @classmethod
     def build_masked(cls, **values: Any) -> Self:
@@ -145,19 +136,29 @@ class TraceModel(Model):
         detectors on every string of them already, and nothing it replaces a value with
         can form an address or a number again, so they are not walked a second time."""
         defaults, factories, _ = _SHAPES.get(cls) or _shape(cls)
-        data = {**defaults, **values}
-        for name, factory in factories:
-            if name not in values:
-                data[name] = factory()
-        model = cls.__new__(cls)
-        _set(model, "__dict__", data)
-        _set(model, "__pydantic_fields_set__", set(values))
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
-        return model
+        return _assemble(cls, defaults, factories, values)
 
 
-_set = object.__setattr__
+def _assemble(cls: type[TraceModel], defaults: dict, factories: tuple, values: dict) -> Any:
+    """The model instance of ``values`` (with defaults), as pydantic lays one out."""
+    given = set(values)
+    data = {**defaults, **values} if defaults else values
+    for name, factory in factories:
+        if name not in given:
+            data[name] = factory()
+    model = _new(cls)
+    _set_dict(model, data)
+    _set_fields_set(model, given)
+    _set_extra(model, None)
+    _set_private(model, None)
+    return model
+
+
+_new = object.__new__  # pydantic models have no __new__ of their own
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _scrub_texts(values: list[str]) -> list[str]:
