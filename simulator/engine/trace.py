@@ -142,7 +142,8 @@ class TraceModel(Model):
 def _assemble(cls: type[TraceModel], defaults: dict, factories: tuple, values: dict) -> Any:
     """The model instance of ``values`` (with defaults), as pydantic lays one out."""
     given = set(values)
-    data = {**defaults, **values} if defaults else values
+    data = defaults.copy()  # every field, in field order (as validation lays them out)
+    data.update(values)
     for name, factory in factories:
         if name not in given:
             data[name] = factory()
@@ -174,14 +175,18 @@ _SCRUBBERS = {
 
 
 _SHAPES: dict[type, tuple[dict[str, Any], tuple, tuple]] = {}
+_REQUIRED = object()
+"""The placeholder of a required field in a shape (serialising it fails loudly)."""
 
 
 def _shape(cls: type[TraceModel]) -> tuple[dict[str, Any], tuple, tuple]:
-    """``(defaults, default factories, scrubbers)`` of a trace model's fields (kept in
-    :data:`_SHAPES`)."""
+    """``(fields, default factories, scrubbers)`` of a trace model, kept in
+    :data:`_SHAPES`; ``fields`` maps every field, in order, to its default (a required
+    field to :data:`_REQUIRED`, which the engine always replaces)."""
     defaults: dict[str, Any] = {}
     factories = []
     for name, info in cls.model_fields.items():
+        defaults[name] = _REQUIRED
         if info.default_factory is not None:
             factories.append((name, info.default_factory))
         elif not info.is_required():
