@@ -557,7 +557,7 @@ class Runtime:
             already = nothing and self.tables["counters"].get("forgotten", tombstone) is not None
             self.tables["counters"].put("forgotten", tombstone, True)
             if not nothing:
-                self._audit_erasure(workspace_id, {k for k, e in entries if isinstance(e, dict)})
+                self._audit_erasure(workspace_id, {k for k, _ in entries if _names_journey(k)})
             return {
                 "endUserId": mask_name(end_user_id),
                 "erased": erased,
@@ -900,6 +900,12 @@ def _mask_step(env: ExecutionEnv, step: dict[str, Any]) -> dict[str, Any]:
         key: masker.data(value) if key in ("send", "webhook", "message") else value
         for key, value in step.items()
     }
+
+
+def _names_journey(key: str) -> bool:
+    """Whether a subject-index key is ``{journeyId}#exec#…`` or ``{journeyId}#holdout#…``
+    (the index also holds ``pseudonym`` and posted ``event#…`` entries, of no journey)."""
+    return "#exec#" in key or "#holdout#" in key
 
 
 def _tombstone(workspace_id: str, end_user_id: str) -> str:
