@@ -14,6 +14,14 @@ call :class:`RuntimeService`; nothing here knows about HTTP.
   latest published version (no rows before the first publish).
 * **Simulator routes** (``/api/_sim/*``) take a member; moving the clock and posting
   events change state, so they need an editor or owner, as writes do.
+* **End-user ids on member surfaces.** The executions list, the outbox and the
+  ``execution_not_found`` error show an ``endUserId`` that is an e-mail address or a
+  phone number masked whole (as the dry-run shows a subject id:
+  :func:`~simulator.engine.masking.scrub_id`), and the same inside the execution's
+  name and ARN, which embed it; other ids stay as they are. The outbox's
+  ``?endUserId=`` filter takes the raw id. The internal routes answer their caller
+  (the product's own backend, which sent the id) with the execution ARN as it is:
+  ``dispatch`` needs it.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from simulator.api.auth import Actor, require_writer
 from simulator.api.errors import Forbidden, InvalidRequest, JourneyNotFound, Unauthorized
 from simulator.codes import ApiErrorCode
 from simulator.durations import parse_duration
+from simulator.engine.masking import scrub_id
 from simulator.errors import NotFoundError
 from simulator.runtime.runtime import InboundEvent, Runtime
 
@@ -79,7 +88,9 @@ class RuntimeService:
         runtime = self.ready()
         found = runtime.execution_by_arn(workspace_id, execution_arn)
         if found is None:
-            raise ExecutionNotFound(f"no execution {execution_arn!r} in this workspace")
+            raise ExecutionNotFound(
+                f"no execution {shown_execution(execution_arn)!r} in this workspace"
+            )
         result = runtime.dispatch(workspace_id, *found)
         return {
             "executionArn": execution_arn,
@@ -114,7 +125,7 @@ class RuntimeService:
 
     def executions(self, actor: Actor, journey_id: str) -> list[dict[str, Any]]:
         self._journey(actor, journey_id)
-        return self.ready().executions(actor.workspace_id, journey_id)
+        return [shown_ids(row) for row in self.ready().executions(actor.workspace_id, journey_id)]
 
     def step_stats(self, actor: Actor, journey_id: str) -> list[dict[str, Any]]:
         record = self._journey(actor, journey_id)
@@ -185,9 +196,48 @@ class RuntimeService:
         page = rows[start : start + OUTBOX_PAGE]
         following = start + OUTBOX_PAGE
         return {
-            "messages": page,
+            "messages": [shown_ids(message) for message in page],
             "cursor": str(following) if following < len(rows) else None,
         }
+
+
+def shown_ids(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (an execution or an outbox message) as members see it: an ``endUserId``
+    that is an e-mail address or a phone number masked whole, in the execution's name
+    and ARN too (also when the name was shortened, its spaces turned to ``-``).
+
+    >>> arn = "arn:aws:states:us-east-1:123456789012:execution:disp:j__v1__+447700900123__e"
+    >>> shown_ids({"endUserId": "+447700900123", "executionArn": arn})["executionArn"]
+    'arn:aws:states:us-east-1:123456789012:execution:disp:j__v1__•••23__e'
+    >>> shown_ids({"endUserId": "+44 7700 900123", "executionName": "j__v1__+44-7700-900123__e-0f"})
+    {'endUserId': '•••23', 'executionName': 'j__v1__•••23__e-0f'}
+    >>> shown_ids({"endUserId": "usr_a", "executionName": "j__v1__usr_a__1717250400123"})
+    {'endUserId': 'usr_a', 'executionName': 'j__v1__usr_a__1717250400123'}
+    """
+    raw = row.get("endUserId")
+    if not isinstance(raw, str):
+        return row
+    shown = scrub_id(raw)
+    if shown == raw:
+        return row  # event ids of 10+ digits would look like phone numbers: left alone
+    masked = {**row, "endUserId": shown}
+    for key in ("executionArn", "executionName"):
+        if isinstance(masked.get(key), str):
+            masked[key] = shown_execution(masked[key].replace(raw, shown))
+    return masked
+
+
+def shown_execution(text: str) -> str:
+    """An execution's name or ARN with each ``__``-separated part of the name that is
+    an e-mail address or a phone number masked whole.
+
+    >>> shown_execution("arn:aws:states:x:execution:disp:j__v1__ana@example.com__e")
+    'arn:aws:states:x:execution:disp:j__v1__a•••@e•••.com__e'
+    >>> shown_execution("+44 7700 900123")
+    '•••23'
+    """
+    head, colon, name = text.rpartition(":")
+    return head + colon + "__".join(scrub_id(part) for part in name.split("__"))
 
 
 def _event(body: Any) -> InboundEvent:
