@@ -216,6 +216,26 @@ def test_two_session_cookies_in_two_cookie_headers_are_ambiguous(api):
     refused(api.get("/api/journeys", headers=headers), 401, "ambiguous_credentials")
 
 
+SYNC_KEY = "sync_acme_local_only"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/journeys/internal/dispatch", "/api/journeys/internal/forget-end-user"],
+)
+def test_a_sync_key_beside_a_session_cookie_is_ambiguous_on_internal_routes(api, path):
+    headers = {"Authorization": f"Bearer {SYNC_KEY}", "Cookie": "session=tok_owner_acme_ada"}
+    body = {"executionArn": "arn:nope", "endUserId": "usr_nobody_here"}
+    body = {k: v for k, v in body.items() if (k == "executionArn") == path.endswith("dispatch")}
+    error = refused(api.post(path, json=body, headers=headers), 401, "ambiguous_credentials")
+    assert SYNC_KEY not in error["error"] and "tok_" not in error["error"]
+    # The key alone is accepted; a cookie alone (even the key) is no credential here.
+    alone = api.post(path, json=body, headers={"Authorization": f"Bearer {SYNC_KEY}"})
+    assert alone.status_code in (200, 404), alone.text
+    cookie = api.post(path, json=body, headers={"Cookie": f"session={SYNC_KEY}"})
+    refused(cookie, 401, "unauthorized")
+
+
 @pytest.mark.parametrize(
     "headers",
     [
