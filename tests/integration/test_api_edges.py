@@ -87,6 +87,37 @@ def test_the_openapi_document_excludes_reserved_ids(api):
     assert string["pattern"].startswith("^[A-Za-z0-9]")
 
 
+SYNC = {"Authorization": "Bearer sync_acme_local_only"}
+
+
+@pytest.mark.parametrize(
+    ("second", "status", "code"),
+    [
+        ({"id": "internal"}, 400, "reserved_journey_id"),
+        ({"id": "bundle-huge", "description": "x" * 1_000_000}, 413, "journey_too_large"),
+    ],
+    ids=["reserved-id", "too-large"],
+)
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "applied"])
+def test_an_import_bundle_with_a_journey_that_cannot_be_stored_writes_nothing(
+    api, second, status, code, dry_run
+):
+    """Every journey of a bundle is checked before the first is written: the good
+    journey before the bad one is not created (it used to be, then the 4xx came)."""
+    template = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()
+    base = {key: template[key] for key in ("name", "steps", "triggerContractId")}
+    first = f"bundle-first-{second['id']}"
+    bundle = {"journeys": [{**base, "id": first}, {**base, **second}]}
+    before = ids(api)
+    response = api.post(
+        "/api/journeys/internal/import-bundle",
+        json={"bundle": bundle, "dryRun": dry_run},
+        headers=SYNC,
+    )
+    refused(response, status, code)
+    assert ids(api) == before and first not in before
+
+
 # --- repeated keys ----------------------------------------------------------------------
 
 
@@ -216,7 +247,7 @@ def test_two_session_cookies_in_two_cookie_headers_are_ambiguous(api):
     refused(api.get("/api/journeys", headers=headers), 401, "ambiguous_credentials")
 
 
-SYNC_KEY = "sync_acme_local_only"
+SYNC_KEY = SYNC["Authorization"].removeprefix("Bearer ")
 
 
 @pytest.mark.parametrize(
