@@ -6,10 +6,11 @@ For each journey it measures ``simulate()`` for a subject that walks the whole j
 (every gate, wait and branch, every message rendered and masked), then the *floor*:
 rendering the same templates with bare ``jinja2.Environment`` (compiled once, same
 context) and nothing else. The ratio traces/s ÷ floor/s says what share of a bare
-render's speed a whole trace keeps. Target: at least 2,000 traces/s for act-onb-2026
-(the issue's aim is 10,000). A third line runs act-onb-2026 for the same subject with
-a 10,000-entry send history (dated 60 to 400 days back, so the caps still pass and
-the trace is the same): target, less than 2x the trace without history.
+render's speed a whole trace keeps. Target: at least 2,000 traces/s for act-onb-2026;
+issue 9's aim of 10,000 is printed beside it (reported, not enforced). A third line
+runs act-onb-2026 for the same subject with a 10,000-entry send history (dated 60 to
+400 days back, so the caps still pass and the trace is the same): target, less than
+2x the trace without history.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ CASES = (
     ("expansion-nudge-2026", "Expansion Nudge", "usr_expansion_candidate"),
 )
 TARGET = 2_000
+AIM = 10_000
+"""Issue 9's figure for act-onb-2026 (reported, not enforced: see the README)."""
 HISTORY = 10_000
 HISTORY_TARGET = 2.0
 
@@ -102,6 +105,7 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     project = load_project(fixtures_dir() / "acme")
     ok = True
+    onboarding = 0.0
     print(f"{'journey':24} {'traces/s':>10} {'floor/s':>10} {'ratio':>7}")
     for journey_id, name, subject_id in CASES:
         journey = project.journeys[journey_id]
@@ -111,9 +115,12 @@ def main() -> int:
         )
         floor = bare_floor(project, journey, subject, args.seconds)
         print(f"{name:24} {traces:>10,.0f} {floor:>10,.0f} {traces / floor:>7.3f}")
-        if journey_id == "act-onb-2026" and traces < TARGET:
-            ok = False
+        if journey_id == "act-onb-2026":
+            onboarding = traces
+            ok = traces >= TARGET
     print(f"target: >= {TARGET:,} traces/s for act-onb-2026: {'met' if ok else 'NOT met'}")
+    aim = "met" if onboarding >= AIM else f"NOT met ({onboarding / AIM:.0%} of it)"
+    print(f"issue 9 aim: >= {AIM:,} traces/s for act-onb-2026: {aim}")
     journey = project.journeys["act-onb-2026"]
     plain = project.world.subjects["usr_plain_ana"]
     heavy = with_history(plain, HISTORY)

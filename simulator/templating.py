@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -34,6 +34,8 @@ __all__ = [
     "environment",
     "looks_like_html",
     "recording_missing",
+    "start_recording",
+    "stop_recording",
 ]
 
 _missing: ContextVar[set[str] | None] = ContextVar("journeysim_missing_variables", default=None)
@@ -104,6 +106,17 @@ class RecordingUndefined(ChainableUndefined):
     def __len__(self) -> int:
         self._record()
         return 0
+
+
+def start_recording() -> tuple[set[str], Token]:
+    """:func:`recording_missing` without a generator (the renderer's hot path): the set
+    that collects names, and the token to give :func:`stop_recording`."""
+    names: set[str] = set()
+    return names, _missing.set(names)
+
+
+def stop_recording(token: Token) -> None:
+    _missing.reset(token)
 
 
 @contextmanager

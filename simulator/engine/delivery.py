@@ -70,6 +70,8 @@ class DryRunDelivery:
     def __init__(self, env: ExecutionEnv) -> None:
         self.masker = env_masker(env)
         self.attributes, self.event, self.context = masked_context(env, self.masker)
+        self.end_user_id: str = self.context["endUserId"]
+        """The subject's id as the trace shows it (masked)."""
 
     def deliver(
         self, env: ExecutionEnv, step: Step, effect: Deliver, now: datetime

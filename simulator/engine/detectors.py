@@ -140,10 +140,19 @@ def scrub_id(identifier: str) -> str:
     >>> scrub_id("617-555-0142"), scrub_id("ana.r%40example.com")
     ('•••42', 'a•••@e•••.com')
     """
+    if len(identifier) <= _SHORT:  # ids recur (every trace of a subject shows its id)
+        return _scrub_id_short(identifier)
+    return _scrub_id(identifier)
+
+
+def _scrub_id(identifier: str) -> str:
     stripped = identifier.strip()
     if _PHONE.fullmatch(stripped) and _is_phone_id(stripped):
         return _phone_only(stripped)
     return _scrub_emails(identifier)
+
+
+_scrub_id_short = lru_cache(maxsize=16_384)(_scrub_id)
 
 
 def _is_phone_id(text: str) -> bool:

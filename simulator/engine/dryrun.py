@@ -42,6 +42,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from simulator.codes import ApiErrorCode, EntryDecision, Override
@@ -79,7 +80,9 @@ def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
     >>> sorted(parse_overrides(["holdout", "opt_out"]))
     [<Override.HOLDOUT: 'holdout'>, <Override.OPT_OUT: 'opt_out'>]
     """
-    known = {o.value for o in Override}
+    if not overrides:
+        return _NONE
+    known = _KNOWN
     parsed = set()
     for name in overrides:
         if str(name) not in known:
@@ -92,6 +95,11 @@ def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
     return frozenset(parsed)
 
 
+_KNOWN = frozenset(o.value for o in Override)
+_NONE: frozenset[Override] = frozenset()
+
+
+@lru_cache(maxsize=16_384)
 def derive_seed(journey_id: str, version: int | str | None, end_user_id: str) -> int:
     """The default seed of a trace: stable in (journey, version, subject), below 2**48.
 
@@ -154,24 +162,24 @@ def _simulate(
     )
     delivery = DryRunDelivery(env)
     run = walk(env, start, seed, delivery) if entry.decision is EntryDecision.ENTERED else None
-    trace = Trace(
+    trace = Trace.build(
         journey_id=journey.id,
         version="draft" if version is None else version,
-        subject=TraceSubject(
-            id=delivery.masker.identifier(subject.end_user_id),
+        subject=TraceSubject.build_masked(
+            id=delivery.end_user_id,
             synthetic=subject.synthetic,
             attributes=delivery.attributes,
         ),
         started_at=start,
         seed=seed,
         overrides_applied=sorted(active),
-        trigger=TraceTrigger(
+        trigger=TraceTrigger.build_masked(
             event_name=trigger.event_name,
             at=trigger.at,
             properties=delivery.event,
             injected=trigger.injected or None,
         ),
-        entry=TraceEntry(
+        entry=TraceEntry.build(
             decision=entry.decision,
             reason=entry.reason,
             gates=gate_parts(entry.checks),
@@ -179,7 +187,7 @@ def _simulate(
             audience=audience_part(journey.audience_id, entry.audience),
         ),
         steps=run.steps if run else [],
-        outcome=TraceOutcome(
+        outcome=TraceOutcome.build(
             exit_step_id=run.state.exit_step_id if run else None,
             exited_at=run.state.exited_at if run else None,
             goal=_goal(journey, world, timeline, start),
@@ -311,4 +319,4 @@ def _goal(journey: Journey, world: World, subject: Subject, start: datetime) -> 
     days = journey.goal_event_window_days or world.workspace.default_goal_event_window_days
     end = start + timedelta(days=days)
     hit = next((e.at for e in subject.events if e.name == name and start <= e.at <= end), None)
-    return TraceGoal(event_name=name, window_days=days, converted=hit is not None, at=hit)
+    return TraceGoal.build(event_name=name, window_days=days, converted=hit is not None, at=hit)

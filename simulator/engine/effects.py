@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from simulator.codes import Decision, Reason
@@ -99,6 +100,10 @@ class ConditionalChoice:
     """Every rule evaluated, in order, up to the match."""
 
 
+NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
+"""The ``detail`` of a plan that has none (shared, read-only)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StepPlan:
     """A planner's answer for one step at one moment."""
@@ -108,5 +113,5 @@ class StepPlan:
     effects: tuple[Effect, ...] = ()
     gates: tuple[GateCheck, ...] = ()
     branch: ConditionalChoice | ArmChoice | None = None
-    detail: Mapping[str, Any] = field(default_factory=dict)
+    detail: Mapping[str, Any] = field(default_factory=lambda: NO_DETAIL)
     """Extra facts for the trace (the resolved channel, a failure message...)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from simulator.codes import EntryDecision, Gate, Override, Reason
 from simulator.engine.gates import GateCheck
@@ -69,17 +70,23 @@ def evaluate_entry(
         detail = f"not in {journey.audience_id}"
         checks.append(GateCheck(Gate.AUDIENCE, False, Reason.AUDIENCE_MISMATCH, detail=detail))
         return outcome(EntryDecision.NOT_ELIGIBLE, Reason.AUDIENCE_MISMATCH, audience)
-    checks.append(GateCheck(Gate.AUDIENCE, True, detail=journey.audience_id or "everyone"))
+    checks.append(_passed(Gate.AUDIENCE, journey.audience_id or "everyone"))
 
     detail = f"bucket {holdout.bucket}; held out below {holdout.holdout_pct}"
     if not holdout.in_holdout:
-        checks.append(GateCheck(Gate.HOLDOUT, True, detail=detail))
+        checks.append(_passed(Gate.HOLDOUT, detail))
     elif Override.HOLDOUT in overrides:
         checks.append(GateCheck(Gate.HOLDOUT, False, Reason.HOLDOUT_MEMBERSHIP, True, detail))
     else:
         checks.append(GateCheck(Gate.HOLDOUT, False, Reason.HOLDOUT_MEMBERSHIP, detail=detail))
         return outcome(EntryDecision.BLOCKED, Reason.HOLDOUT_MEMBERSHIP, audience)
     return outcome(EntryDecision.ENTERED, None, audience)
+
+
+@lru_cache(maxsize=4096)
+def _passed(gate: Gate, detail: str) -> GateCheck:
+    """A passed entry check (checks are frozen: the few that recur are shared)."""
+    return GateCheck(gate, True, detail=detail)
 
 
 def _audience(journey: Journey, subject: Subject, world: World, at: datetime) -> Evaluation | None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -118,11 +118,15 @@ def quiet_hours_end(moment: datetime, quiet: QuietHours, where: tzinfo) -> datet
     >>> quiet_hours_end(datetime(2026, 6, 1, 8, tzinfo=timezone.utc), q, timezone.utc) is None
     True
     """
+    return _quiet_end(moment.astimezone(where), quiet, where)
+
+
+def _quiet_end(local: datetime, quiet: QuietHours, where: tzinfo) -> datetime | None:
+    """:func:`quiet_hours_end` of a moment already in local time."""
     start, end = _hhmm(quiet.start), _hhmm(quiet.end)
     if start == end:
         return None
-    local = moment.astimezone(where)
-    now = local.time().replace(tzinfo=None)
+    now = local.time()
     inside = start <= now < end if start < end else (now >= start or now < end)
     if not inside:
         return None
@@ -134,6 +138,26 @@ def quiet_hours_end(moment: datetime, quiet: QuietHours, where: tzinfo) -> datet
 def _hhmm(text: str) -> time:
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))
+
+
+def _failed(
+    checks: list[GateCheck],
+    overrides: frozenset[Override],
+    gate: Gate,
+    reason: Reason,
+    decision: Decision,
+    detail: str,
+    override: Override | None = None,
+) -> GateOutcome | None:
+    """Record a failed gate: ``None`` (evaluation goes on) when ``override`` is given."""
+    if override is not None and override in overrides:
+        checks.append(GateCheck(gate, False, reason, overridden=True, detail=detail))
+        return None
+    checks.append(GateCheck(gate, False, reason, detail=detail))
+    return GateOutcome(decision, reason, tuple(checks))
+
+
+_FIRST_PASSED = (_PASSED[Gate.SUPPRESSION], _PASSED[Gate.OPT_OUT], _PASSED[Gate.RECIPIENT])
 
 
 def run_gates(
@@ -149,75 +173,99 @@ def run_gates(
 ) -> GateOutcome:
     """Run the send gates in order; ``sends`` are the subject's earlier send times and
     ``recent`` more of them (this execution's), each sorted: the caps count them by
-    bisection, O(log history) rather than O(history), without joining the two.
+    bisection, O(log history) rather than O(history), without joining the two. The
+    subject's zone is resolved and "now" converted to it once.
 
     ``recipient`` is the answer of :func:`has_recipient` (the caller knows the trigger).
     """
-    checks: list[GateCheck] = []
     where = subject_zone(subject, workspace)
-
-    def fail(gate: Gate, reason: Reason, decision: Decision, detail: str, override=None):
-        if override is not None and override in overrides:
-            checks.append(GateCheck(gate, False, reason, overridden=True, detail=detail))
-            return None
-        checks.append(GateCheck(gate, False, reason, detail=detail))
-        return GateOutcome(decision, reason, tuple(checks))
-
-    suppression = next((s for s in subject.suppressed if s.channel is channel and s.at <= at), None)
-    if suppression is None:
-        checks.append(_PASSED[Gate.SUPPRESSION])
-    else:
-        detail = f"{channel.value} suppressed ({suppression.reason}) since {_day(suppression.at)}"
-        decided = fail(
-            Gate.SUPPRESSION,
-            Reason.SUPPRESSION_MATCH,
-            Decision.BLOCKED,
-            detail,
-            Override.SUPPRESSION,
+    suppression = None
+    if subject.suppressed:
+        suppression = next(
+            (s for s in subject.suppressed if s.channel is channel and s.at <= at), None
         )
-        if decided:
-            return decided
-
-    preference = subject.channel_preferences.for_channel(channel)
-    if not subject.global_opt_out and preference is not False:
-        checks.append(_PASSED[Gate.OPT_OUT])
+    preference = getattr(subject.channel_preferences, channel._value_)
+    if suppression is None and not subject.global_opt_out and preference is not False:
+        checks = list(_FIRST_PASSED) if recipient else list(_FIRST_PASSED[:2])
     else:
-        detail = (
-            "global opt-out" if subject.global_opt_out else f"{channel.value} preference is false"
-        )
-        decided = fail(Gate.OPT_OUT, Reason.OPT_OUT, Decision.BLOCKED, detail, Override.OPT_OUT)
-        if decided:
-            return decided
-
-    if recipient:
-        checks.append(_PASSED[Gate.RECIPIENT])
-    else:
-        return fail(
+        checks = []
+        if suppression is None:
+            checks.append(_PASSED[Gate.SUPPRESSION])
+        else:
+            detail = (
+                f"{channel.value} suppressed ({suppression.reason}) since {_day(suppression.at)}"
+            )
+            decided = _failed(
+                checks,
+                overrides,
+                Gate.SUPPRESSION,
+                Reason.SUPPRESSION_MATCH,
+                Decision.BLOCKED,
+                detail,
+                Override.SUPPRESSION,
+            )
+            if decided:
+                return decided
+        if not subject.global_opt_out and preference is not False:
+            checks.append(_PASSED[Gate.OPT_OUT])
+        else:
+            detail = (
+                "global opt-out"
+                if subject.global_opt_out
+                else f"{channel.value} preference is false"
+            )
+            decided = _failed(
+                checks,
+                overrides,
+                Gate.OPT_OUT,
+                Reason.OPT_OUT,
+                Decision.BLOCKED,
+                detail,
+                Override.OPT_OUT,
+            )
+            if decided:
+                return decided
+        if recipient:
+            checks.append(_PASSED[Gate.RECIPIENT])
+    if not recipient:
+        return _failed(
+            checks,
+            overrides,
             Gate.RECIPIENT,
             Reason.MISSING_RECIPIENT,
             Decision.SKIPPED,
             f"no {channel.value} address",
         )
 
+    local = at.astimezone(where)
     quiet = workspace.quiet_hours
-    until = quiet_hours_end(at, quiet, where) if quiet is not None else None
+    until = _quiet_end(local, quiet, where) if quiet is not None else None
     if until is None:
         checks.append(_PASSED[Gate.QUIET_HOURS])
     else:
-        local = at.astimezone(where).strftime("%H:%M")
-        detail = f"quiet hours {quiet.start}-{quiet.end} {_zone_name(where)}, local time {local}"
+        detail = (
+            f"quiet hours {quiet.start}-{quiet.end} {_zone_name(where)}, "
+            f"local time {local.strftime('%H:%M')}"
+        )
         checks.append(GateCheck(Gate.QUIET_HOURS, False, Reason.QUIET_HOURS, detail=detail))
         return GateOutcome(Decision.DEFERRED, Reason.QUIET_HOURS, tuple(checks), until)
 
     if workspace.daily_cap is not None:
         limit = workspace.daily_cap.max_sends
-        today = at.astimezone(where).date()
-        count = _sends_on_local_day(sends, at, where) + _sends_on_local_day(recent, at, where)
+        today = local.date()
+        count = 0
+        if sends or recent:
+            midnight = datetime.combine(today, time(0), tzinfo=where).astimezone(UTC)
+            count = _on_day(sends, at, midnight, today, where) + _on_day(
+                recent, at, midnight, today, where
+            )
         detail = f"{count} of {limit} sends on {today.isoformat()} ({_zone_name(where)})"
         if count < limit:
-            checks.append(GateCheck(Gate.DAILY_CAP, True, detail=detail))
+            checks.append(_check(Gate.DAILY_CAP, detail))
         else:
-            decided = fail(
+            decided = _failed(
+                checks,
+                overrides,
                 Gate.DAILY_CAP,
                 Reason.DAILY_CAP_EXCEEDED,
                 Decision.SKIPPED,
@@ -229,13 +277,19 @@ def run_gates(
 
     if workspace.frequency_cap is not None:
         cap = workspace.frequency_cap
-        since = at - timedelta(days=cap.window_days)
-        count = sum(bisect_right(part, at) - bisect_right(part, since) for part in (sends, recent))
+        count = 0
+        if sends or recent:
+            since = at - timedelta(days=cap.window_days)
+            for part in (sends, recent):
+                if part:
+                    count += bisect_right(part, at) - bisect_right(part, since)
         detail = f"{count} of {cap.max_sends} sends in the last {cap.window_days} days"
         if count < cap.max_sends:
-            checks.append(GateCheck(Gate.FREQUENCY_CAP, True, detail=detail))
+            checks.append(_check(Gate.FREQUENCY_CAP, detail))
         else:
-            decided = fail(
+            decided = _failed(
+                checks,
+                overrides,
                 Gate.FREQUENCY_CAP,
                 Reason.FREQUENCY_CAP_EXCEEDED,
                 Decision.SKIPPED,
@@ -248,8 +302,25 @@ def run_gates(
     return GateOutcome(Decision.EXECUTED, None, tuple(checks))
 
 
+@lru_cache(maxsize=4096)
+def _check(gate: Gate, detail: str) -> GateCheck:
+    """A passed gate with its detail: the same few recur in every trace."""
+    return GateCheck(gate, True, detail=detail)
+
+
 def _sends_on_local_day(sends: Sequence[datetime], at: datetime, where: tzinfo) -> int:
-    """Sends at or before ``at`` on ``at``'s local calendar day, by bisection.
+    """Sends at or before ``at`` on ``at``'s local calendar day, by bisection."""
+    if not sends:
+        return 0
+    today = at.astimezone(where).date()
+    midnight = datetime.combine(today, time(0), tzinfo=where).astimezone(UTC)
+    return _on_day(sends, at, midnight, today, where)
+
+
+def _on_day(
+    sends: Sequence[datetime], at: datetime, midnight: datetime, today: date, where: tzinfo
+) -> int:
+    """:func:`_sends_on_local_day` given the local day and its midnight (UTC).
 
     The day starts at local midnight, found from the naive midnight's instant: a time
     zone change moves it by at most a few hours, so the search starts three hours
@@ -257,13 +328,14 @@ def _sends_on_local_day(sends: Sequence[datetime], at: datetime, where: tzinfo) 
     """
     if not sends:
         return 0
-    today = at.astimezone(where).date()
-    midnight = datetime.combine(today, time(0), tzinfo=where).astimezone(UTC)
     high = bisect_right(sends, at)
-    low = bisect_left(sends, midnight - timedelta(hours=3), 0, high)
+    low = bisect_left(sends, midnight - _THREE_HOURS, 0, high)
     while low < high and sends[low].astimezone(where).date() < today:
         low += 1
     return high - low
+
+
+_THREE_HOURS = timedelta(hours=3)
 
 
 def _day(moment: datetime) -> str:

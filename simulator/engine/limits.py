@@ -117,6 +117,9 @@ class Budget:
 
 
 _budget: ContextVar[Budget | None] = ContextVar("journeysim_template_budget", default=None)
+BUDGET = _budget
+"""The current render's budget (``None`` outside one): the sandbox's hottest paths read
+it directly rather than through :func:`current_budget`."""
 
 
 def fresh_budget() -> Any:
@@ -272,7 +275,7 @@ def _kind(value: Any) -> str:
 
 
 def charge(amount: int) -> None:
-    budget = current_budget()
+    budget = _budget.get() or current_budget()
     budget.work += amount
     if budget.work > MAX_WORK:
         raise limit_error(f"the template does more than {MAX_WORK:,} units of work")

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import html.entities
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import UnionType
@@ -74,6 +74,7 @@ __all__ = [
     "mask_name",
     "mask_phone",
     "mask_value",
+    "masked_fields",
     "masker_for",
     "scrub",
     "scrub_id",
@@ -107,6 +108,13 @@ def mask_value(name: str, value: Any) -> Any:
         return None
     if not isinstance(value, str):
         return MASK
+    if len(value) <= 200:  # attribute values recur (every trace of a subject masks them)
+        return _mask_text(name, value)
+    return _mask_text.__wrapped__(name, value)
+
+
+@lru_cache(maxsize=16_384)
+def _mask_text(name: str, value: str) -> str:
     key = name.rsplit(".", 1)[-1].lower()
     if "email" in key or "e_mail" in key:
         return mask_email(value)
@@ -150,17 +158,36 @@ def _detected(value: Any, names: frozenset[str], prefix: str, seen: list[str]) -
         value = scrub(value)
         seen.append(value)
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, dict) or (
+        not isinstance(value, list | tuple) and isinstance(value, Mapping)
+    ):
         masked: dict[Any, Any] = {}
         for key, item in value.items():
-            path = f"{prefix}{key}"
-            shown = _detected(key, frozenset(), "", seen) if isinstance(key, str) else key
+            if isinstance(key, str):
+                shown = scrub(key)
+                seen.append(shown)
+            else:
+                shown = key
             if shown in masked:
                 continue
-            if names and (key in names or path in names):
-                masked[shown] = mask_value(path if path in names else key, item)
+            if names:  # paths matter only when there are names to match
+                if not prefix and isinstance(key, str):  # top level: the path is the key
+                    if key in names:
+                        masked[shown] = mask_value(key, item)
+                    else:
+                        masked[shown] = _detected(item, names, f"{key}.", seen)
+                    continue
+                path = f"{prefix}{key}"
+                if key in names or path in names:
+                    masked[shown] = mask_value(path if path in names else key, item)
+                else:
+                    masked[shown] = _detected(item, names, f"{path}.", seen)
+            elif isinstance(item, str):  # the common leaf, without a call
+                item = scrub(item)
+                seen.append(item)
+                masked[shown] = item
             else:
-                masked[shown] = _detected(item, names, f"{path}.", seen)
+                masked[shown] = _detected(item, names, prefix, seen)
         return masked
     if isinstance(value, list | tuple):
         return [_detected(item, names, prefix, seen) for item in value]
@@ -332,11 +359,13 @@ def masker_for(pii: Iterable[str], *sources: Mapping[str, Any]) -> Masker:
     >>> masker_for(["firstName"], {"firstName": "Ana"}).text("Ana, Banana, ANA_x")
     'A•••, Banana, A•••_x'
     """
-    names = frozenset(pii)
-    found: list[tuple[str, Any]] = []
-    for source in sources:
-        found.extend(_pii_values(source, names, ""))
-    return _masker(names, tuple(dict.fromkeys(_leaf_key(n, v) for n, v in found)))
+    names = pii if isinstance(pii, frozenset) else frozenset(pii)
+    found: list[tuple[str, str, bool]] = []
+    if names:
+        for source in sources:
+            if source:
+                _pii_values(source, names, "", found)
+    return _masker(names, tuple(dict.fromkeys(found)))
 
 
 def subject_masker(subject: Subject, pii: Iterable[str], *more: Mapping[str, Any]) -> Masker:
@@ -348,32 +377,35 @@ def subject_masker(subject: Subject, pii: Iterable[str], *more: Mapping[str, Any
     return masker_for(pii, *sources, *more)
 
 
-def _pii_values(data: Mapping[str, Any], names: frozenset[str], prefix: str) -> Iterator:
+def _pii_values(
+    data: Mapping[str, Any], names: frozenset[str], prefix: str, out: list[tuple[str, str, bool]]
+) -> None:
+    """Append ``(name, text, is text)`` for every leaf under a PII name in ``data``."""
     for key, value in data.items():
-        path = f"{prefix}{key}"
+        path = f"{prefix}{key}" if prefix else key
         if key in names or path in names:
-            yield from _leaves(path if path in names else key, value)
+            _leaves(path if path in names else key, value, out)
+        elif value is None or isinstance(value, str | int | float):
+            continue  # a leaf under another name (most values): no ABC check
         elif isinstance(value, Mapping):
-            yield from _pii_values(value, names, f"{path}.")
+            _pii_values(value, names, f"{path}.", out)
         elif isinstance(value, list | tuple):
             for item in value:
                 if isinstance(item, Mapping):
-                    yield from _pii_values(item, names, f"{path}.")
+                    _pii_values(item, names, f"{path}.", out)
 
 
-def _leaves(name: str, value: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, Mapping):
+def _leaves(name: str, value: Any, out: list[tuple[str, str, bool]]) -> None:
+    if isinstance(value, str):
+        out.append((name, value, True))
+    elif isinstance(value, Mapping):
         for item in value.values():
-            yield from _leaves(name, item)
+            _leaves(name, item, out)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _leaves(name, item)
-    elif isinstance(value, str | int | float) and not isinstance(value, bool):
-        yield name, value
-
-
-def _leaf_key(name: str, value: Any) -> tuple[str, str, bool]:
-    return name, str(value), isinstance(value, str)
+            _leaves(name, item, out)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        out.append((name, str(value), False))
 
 
 @lru_cache(maxsize=4096)
@@ -390,13 +422,32 @@ def _masker(names: frozenset[str], leaves: tuple[tuple[str, str, bool], ...]) ->
     if not needles:
         return Masker(names)
     ordered = tuple(sorted(needles.values(), key=lambda n: (-len(n.text), n.text)))
-    anchors = tuple(dict.fromkeys(_anchor_check(n) for n in ordered if n.anchor is not None))
+    anchors = _weakest(dict.fromkeys(_anchor_check(n) for n in ordered if n.anchor is not None))
     return Masker(
         names,
         ordered,
         _compile(tuple(n.text for n in ordered)),
         anchors,
         any(n.anchor is None for n in ordered),
+    )
+
+
+def _weakest(checks: Iterable[tuple[bytes, bool, bool]]) -> tuple[tuple[bytes, bool, bool], ...]:
+    """The pre-check's anchors without those another one of the same text subsumes
+    (it asks for fewer word boundaries, so it accepts every occurrence they accept):
+    ``ribeiro`` anywhere makes ``ribeiro`` as a word redundant.
+
+    >>> _weakest([(b"ana", True, True), (b"ana", False, True), (b"bo", True, False)])
+    ((b'ana', False, True), (b'bo', True, False))
+    """
+    checks = list(checks)
+    return tuple(
+        (anchor, starts, ends)
+        for anchor, starts, ends in checks
+        if not any(
+            other == anchor and (s, e) != (starts, ends) and s <= starts and e <= ends
+            for other, s, e in checks
+        )
     )
 
 
@@ -479,22 +530,59 @@ def _char_forms(char: str) -> str:
 def _model_strings(model: BaseModel, out: list[str]) -> list[str]:
     """Every string :func:`_masked_model` would look at, appended to ``out`` (keys and
     numbers of data too)."""
-    for name, how in _plan(type(model)):
-        value = getattr(model, name)
-        if value is None:
-            continue
-        if how[0] != "list":
-            _strings_of(how[0], value, out)
-        elif how[1] == "model" and (texts := _text_fields(type(value[0]) if value else None)):
-            for item in value:  # gates, leaves: one text each, many per trace
-                for field_name in texts:
-                    text = getattr(item, field_name)
-                    if text is not None:
-                        out.append(text)
-        else:
-            for item in value:
-                _strings_of(how[1], item, out)
+    _collector(type(model))(model, out)
     return out
+
+
+@lru_cache(maxsize=256)
+def _collector(cls: type[BaseModel]) -> Any:
+    """``collect(model, out)`` for ``cls``: :func:`_model_strings` written out for its
+    fields (a trace has some twenty parts; a generic walk over each one's plan costs
+    more than the check it feeds). Lists of models whose only masked fields are text
+    (gates, leaves) read those fields inline."""
+    lines = ["def collect(model, out):", "    values = model.__dict__"]
+    for name, how in _plan(cls):
+        lines += [f"    value = values[{name!r}]", "    if value is not None:"]
+        if how in ((MASKED_TEXT,), (MASKED_ID,)):
+            lines.append("        out.append(value)")
+        elif how == (MASKED_DATA,):
+            lines.append("        _collect_data(value, out)")
+        elif how == ("model",):
+            lines.append("        _collector(type(value))(value, out)")
+        elif how[0] == "list" and how[1] in (MASKED_TEXT, MASKED_ID):
+            lines.append("        out.extend(value)")
+        elif how[0] == "list" and how[1] == MASKED_DATA:
+            lines += ["        for item in value:", "            _collect_data(item, out)"]
+        else:  # a list of models
+            item_cls = _model_of(cls.model_fields[name].annotation)
+            texts = _text_fields(item_cls)
+            lines.append("        for item in value:")
+            if texts and item_cls is not None and item_cls.__subclasses__() == []:
+                lines.append("            item_values = item.__dict__")
+                for text in texts:
+                    lines += [
+                        f"            text = item_values[{text!r}]",
+                        "            if text is not None:",
+                        "                out.append(text)",
+                    ]
+            else:
+                lines.append("            _collector(type(item))(item, out)")
+    namespace: dict[str, Any] = {"_collect_data": _collect_data, "_collector": _collector}
+    exec("\n".join(lines), namespace)  # our own code, made from field names
+    return namespace["collect"]
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside ``annotation`` (``list[X]``, ``X | None``, annotated)."""
+    origin = get_origin(annotation)
+    if origin is Annotated or origin is list:
+        return _model_of(get_args(annotation)[0])
+    if origin is Union or origin is UnionType:
+        found = [_model_of(arg) for arg in get_args(annotation) if arg is not type(None)]
+        return found[0] if len(found) == 1 else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -508,22 +596,18 @@ def _text_fields(cls: type[BaseModel] | None) -> tuple[str, ...]:
     return ()
 
 
-def _strings_of(kind: str, value: Any, out: list[str]) -> None:
-    if kind == "model":
-        _model_strings(value, out)
-    elif kind == MASKED_DATA:
-        _collect_data(value, out)
-    else:
-        out.append(value)
-
-
 def _collect_data(value: Any, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(value)
-    elif isinstance(value, Mapping):
+    elif isinstance(value, dict) or (
+        not isinstance(value, list | tuple) and isinstance(value, Mapping)
+    ):
         for key, item in value.items():
-            out.append(str(key))
-            _collect_data(item, out)
+            out.append(key if isinstance(key, str) else str(key))
+            if isinstance(item, str):
+                out.append(item)
+            elif item is not None:
+                _collect_data(item, out)
     elif isinstance(value, list | tuple):
         for item in value:
             _collect_data(item, out)
@@ -557,6 +641,13 @@ def _apply(how: tuple[str, ...], value: Any, masker: Masker) -> Any:
 
 
 _PLANNING: set[type] = set()
+
+
+def masked_fields(cls: type[BaseModel]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The fields of ``cls`` that hold text, data or ids to mask, and how: ``(name,
+    how)`` with ``how`` such as ``(MASKED_TEXT,)``, ``("list", MASKED_TEXT)`` or
+    ``("model",)`` (a nested model with such fields)."""
+    return _plan(cls)
 
 
 @lru_cache(maxsize=256)

@@ -190,7 +190,11 @@ def plan_webhook(step: WebhookStep, ctx: StepContext) -> StepPlan:
 
 
 def plan_exit(step: ExitStep, ctx: StepContext) -> StepPlan:
-    return StepPlan(Decision.EXECUTED, effects=(Exit(),))
+    return _EXIT_PLAN
+
+
+_EXIT_PLAN = StepPlan(Decision.EXECUTED, effects=(Exit(),))
+"""Every exit step's plan (plans are frozen: one is shared)."""
 
 
 _PLANNERS: dict[type, Callable[[Any, StepContext], StepPlan]] = {

@@ -31,7 +31,7 @@ from jinja2 import Template, TemplateSyntaxError
 
 from simulator.engine.masking import subject_masker
 from simulator.models import Channel, Communication, Journey, Subject
-from simulator.templating import environment, looks_like_html, recording_missing
+from simulator.templating import environment, looks_like_html, start_recording, stop_recording
 from simulator.world import World
 
 __all__ = ["RenderResult", "context_of", "render_context", "render_message", "render_template"]
@@ -83,6 +83,9 @@ def context_of(
     }
 
 
+_looks_like_html = lru_cache(maxsize=1024)(looks_like_html)
+
+
 @lru_cache(maxsize=1024)
 def _compiled(source: str, autoescape: bool) -> Template:
     return environment(autoescape).from_string(source)
@@ -98,19 +101,21 @@ def render_template(
     >>> render_template("Hi {{ oops }", {}).error
     "line 1: unexpected '}'"
     """
-    autoescape = looks_like_html(source) if html is None else html
+    autoescape = _looks_like_html(source) if html is None else html
     try:
         template = _compiled(source, autoescape)
     except TemplateSyntaxError as exc:
         return RenderResult(error=f"line {exc.lineno or 1}: {exc.message or exc}")
     except Exception as exc:  # RecursionError on absurd nesting, limits at compile time
         return RenderResult(error=_runtime_error(exc))
-    with recording_missing() as missing:
-        try:
-            text = template.render(context)
-        except Exception as exc:  # a template must never crash a trace
-            return RenderResult(error=_runtime_error(exc), missing_variables=_names(missing))
-    return RenderResult(body=text, missing_variables=_names(missing))
+    missing, token = start_recording()
+    try:
+        text = template.render(context)
+    except Exception as exc:  # a template must never crash a trace
+        return RenderResult(error=_runtime_error(exc), missing_variables=_names(missing))
+    finally:
+        stop_recording(token)
+    return RenderResult(body=text, missing_variables=_names(missing) if missing else ())
 
 
 def render_message(

@@ -64,6 +64,7 @@ from markupsafe import EscapeFormatter, Markup
 from simulator.engine.growth import check_format, check_method, check_printf
 from simulator.engine.guards import GuardedRegistry
 from simulator.engine.limits import (
+    BUDGET,
     MAX_CALLS,
     MAX_DEPTH,
     MAX_ITERATIONS,
@@ -75,7 +76,6 @@ from simulator.engine.limits import (
     STEP_COST,
     NotDataError,
     TemplateLimitError,
-    charge,
     check_power,
     check_printable,
     check_product,
@@ -269,7 +269,10 @@ class LimitedTemplate(Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         token = fresh_budget()
         try:
-            context = self.new_context(dict(*args, **kwargs))
+            # new_context copies its variables (into the globals): a single mapping
+            # needs no copy of its own first.
+            only = len(args) == 1 and not kwargs and type(args[0]) is dict
+            context = self.new_context(args[0] if only else dict(*args, **kwargs))
             try:
                 text = self.environment.concat(self.root_render_func(context))  # type: ignore[attr-defined]
             except Exception:
@@ -326,15 +329,23 @@ class LimitedSandbox(SandboxedEnvironment):
     @staticmethod
     def _finalize(value: Any) -> Any:
         if type(value) is str or type(value) is Markup:  # the common case, kept quick
-            if len(value) > MAX_OUTPUT:
+            size = len(value)
+            if size > MAX_OUTPUT:
                 raise limit_error(f"printed value is larger than {MAX_OUTPUT:,} characters")
-            charge(len(value))
+            budget = BUDGET.get() or current_budget()
+            budget.work += size
+            if budget.work > MAX_WORK:
+                raise limit_error(f"the template does more than {MAX_WORK:,} units of work")
         else:
             check_size(value, "printed value", MAX_OUTPUT, printed=True)
         return value
 
     def jsimcharge(self, amount: int) -> None:
-        charge(amount)
+        # ``charge``, inlined: generated code calls this for every block and output.
+        budget = BUDGET.get() or current_budget()
+        budget.work += amount
+        if budget.work > MAX_WORK:
+            raise limit_error(f"the template does more than {MAX_WORK:,} units of work")
 
     def jsim_sized(self, value: Any) -> Any:
         check_size(value)

@@ -290,68 +290,70 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
     now = state.now
     plan = plan_step(step, _context(env, state))
     decision, reason = plan.decision, plan.reason
+    detail, branch = plan.detail, plan.branch
     record: dict[str, Any] = {
         "step_id": step.id,
         "type": step.type,
         "at": now,
-        "gates": gate_parts(plan.gates) or None,
-        "message": plan.detail.get("message"),
-        "branch": branch_part(plan.branch),
+        "gates": gate_parts(plan.gates) if plan.gates else None,
+        "message": detail.get("message") if detail else None,
+        "branch": branch_part(branch) if branch is not None else None,
     }
     sends, arms = state.sends, state.arms
-    if isinstance(plan.branch, ArmChoice):
-        arms = (*arms, (step.id, plan.branch.arm_id))
+    if branch is not None and type(branch) is ArmChoice:
+        arms = (*arms, (step.id, branch.arm_id))
     following: str | None = None
     wake = now
     awaiting: Awaiting | None = None
     exited = False
     for effect in plan.effects:
-        if isinstance(effect, Deliver):
+        kind = type(effect)  # effects are final classes: dispatch on the exact type
+        if kind is Goto:
+            following = effect.step_id
+        elif kind is Deliver:
             rendered = delivery.deliver(env, step, effect, now)
             if rendered.error is None:
                 sends = (*sends, now)
             else:
                 decision, reason = Decision.FAILED, Reason.TEMPLATE_ERROR
             record["send"] = send_part(effect.channel, effect.communication, rendered)
-        elif isinstance(effect, CallWebhook):
-            body = delivery.call_webhook(env, step, effect, now)
-            if body is not None and body.error is not None:
-                decision, reason = Decision.FAILED, Reason.TEMPLATE_ERROR
-            record["webhook"] = webhook_part(effect, body)
-        elif isinstance(effect, Goto):
-            following = effect.step_id
-        elif isinstance(effect, WaitUntil):
+        elif kind is WaitUntil:
             wake, following = effect.at, effect.next
             if effect.kind == "deferral":
                 record["deferred_until"] = effect.at
             else:
                 record["wait"] = wait_part(step, effect.kind, effect.at, "elapsed")
-        elif isinstance(effect, AwaitEvent):
+        elif kind is CallWebhook:
+            body = delivery.call_webhook(env, step, effect, now)
+            if body is not None and body.error is not None:
+                decision, reason = Decision.FAILED, Reason.TEMPLATE_ERROR
+            record["webhook"] = webhook_part(effect, body)
+        elif kind is AwaitEvent:
             awaiting = Awaiting(step.id, effect.event_name, now, effect.timeout_at)
-        elif isinstance(effect, Exit):
+        elif kind is Exit:
             exited = True
-    if "send" not in record and "channel" in plan.detail:
-        record["send"] = send_part(plan.detail["channel"], plan.detail["communication"], None)
+    if "send" not in record and "channel" in detail:
+        record["send"] = send_part(detail["channel"], detail["communication"], None)
 
     deferred = decision is Decision.DEFERRED
-    moved = ExecutionState(
-        step_id=following,
-        now=wake,
-        seed=state.seed,
-        sends=sends,
-        visited=state.visited if deferred else state.visited | {step.id},
-        deferrals=state.deferrals + 1 if deferred else 0,
-        steps_taken=state.steps_taken + 1,
-        arms=arms,
-        awaiting=awaiting,
-        exit_step_id=step.id if exited else None,
-        exited_at=now if exited else None,
-        ended="exited" if exited else None,
+    moved = ExecutionState(  # positional, in field order (see _context)
+        following,
+        wake,
+        state.seed,
+        sends,
+        state.visited if deferred else state.visited | {step.id},
+        state.deferrals + 1 if deferred else 0,
+        state.steps_taken + 1,
+        arms,
+        awaiting,
+        step.id if exited else None,
+        now if exited else None,
+        "exited" if exited else None,
     )
     if awaiting is not None:  # the trace step is written when the wait settles
         return Advance(moved)
     record["next"] = following
-    trace_step = TraceStep(decision=decision, reason=reason, **record)
+    trace_step = TraceStep.build(decision=decision, reason=reason, **record)
     if deferred and moved.deferrals > MAX_DEFERRALS:
         stopped = _stop(moved, Reason.STEP_LIMIT, "deferred too many times", step.id)
         return Advance(stopped.state, trace_step, stopped.warning)
@@ -373,7 +375,7 @@ def resume(env: ExecutionEnv, state: ExecutionState, event_at: datetime | None) 
         at, cause, following = awaiting.timeout_at, "timeout", spec.timeout_next
     else:
         at, cause, following = event_at, "event", step.next
-    trace_step = TraceStep(
+    trace_step = TraceStep.build(
         step_id=step.id,
         type=step.type,
         at=awaiting.since,
@@ -402,22 +404,23 @@ def first_awaited_event(events: list[Event], awaiting: Awaiting, consumed: set[i
 
 
 def _context(env: ExecutionEnv, state: ExecutionState) -> StepContext:
+    # Positional, in field order: built at every step, and keywords cost a third more.
     return StepContext(
-        journey=env.journey,
-        world=env.world,
-        subject=env.subject,
-        now=state.now,
-        sends=env.history,
-        recent_sends=state.sends,
-        overrides=env.overrides,
-        arm_stats=env.arm_stats,
-        seed=state.seed,
-        trigger_properties=env.trigger.properties,
+        env.journey,
+        env.world,
+        env.subject,
+        state.now,
+        env.history,  # the env's sorted tuple, shared: no copy per step
+        state.sends,
+        env.overrides,
+        env.arm_stats,
+        state.seed,
+        env.trigger.properties,
     )
 
 
 def _stop(state: ExecutionState, code: str, message: str, step_id: str) -> Advance:
-    warning = TraceWarning(code=str(code), message=message, step_id=step_id)
+    warning = TraceWarning.build(code=str(code), message=message, step_id=step_id)
     return Advance(_replace_ended(state, "stopped"), warning=warning)
 
 

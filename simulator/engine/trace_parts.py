@@ -47,25 +47,40 @@ _SECRET_HEADER = re.compile(r"authorization|token|secret|key|cookie|signature", 
 
 
 def gate_parts(checks: Iterable[GateCheck]) -> list[TraceGate]:
-    return [_gate(check) for check in checks]
+    parts = []
+    for check in checks:
+        # Most checks are shared objects (passed gates, recurring details): found by
+        # identity first, since hashing a check hashes its enums in Python.
+        hit = _BY_IDENTITY.get(id(check))
+        if hit is None or hit[0] is not check:
+            hit = (check, _gate(check))
+            if len(_BY_IDENTITY) >= 4096:
+                _BY_IDENTITY.clear()
+            _BY_IDENTITY[id(check)] = hit
+        parts.append(hit[1])
+    return parts
+
+
+_BY_IDENTITY: dict[int, tuple[GateCheck, TraceGate]] = {}
+"""``id(check) -> (check, part)``: the check is kept, so its id cannot be reused."""
 
 
 # Trace parts are frozen: equal ones are built (validated, scrubbed) once and shared.
 @lru_cache(maxsize=4096)
 def _gate(c: GateCheck) -> TraceGate:
-    return TraceGate(
+    return TraceGate.build(
         gate=c.gate, passed=c.passed, reason=c.reason, overridden=c.overridden, detail=c.detail
     )
 
 
 @lru_cache(maxsize=4096)
 def _leaf(x: Leaf) -> TraceLeaf:
-    return TraceLeaf(path=x.path, kind=x.kind, label=x.label, result=x.result)
+    return TraceLeaf.build(path=x.path, kind=x.kind, label=x.label, result=x.result)
 
 
 @lru_cache(maxsize=1024)
 def holdout_part(holdout: HoldoutAssignment) -> TraceHoldout:
-    return TraceHoldout(
+    return TraceHoldout.build(
         bucket=holdout.bucket, holdout_pct=holdout.holdout_pct, in_holdout=holdout.in_holdout
     )
 
@@ -77,7 +92,7 @@ def _leaves(leaves: Iterable[Leaf]) -> list[TraceLeaf]:
 def audience_part(segment_id: str | None, evaluation: Evaluation | None) -> TraceAudience | None:
     if segment_id is None or evaluation is None:
         return None
-    return TraceAudience(
+    return TraceAudience.build(
         segment_id=segment_id, matched=evaluation.result, leaves=_leaves(evaluation.leaves)
     )
 
@@ -87,12 +102,12 @@ def branch_part(choice: ConditionalChoice | ArmChoice | None) -> TraceBranch | N
         return None
     if isinstance(choice, ConditionalChoice):
         rules = [
-            TraceRule(index=r.index, matched=r.matched, leaves=_leaves(r.leaves))
+            TraceRule.build(index=r.index, matched=r.matched, leaves=_leaves(r.leaves))
             for r in choice.rules
         ]
-        return TraceBranch(mode="conditional", rule_index=choice.rule_index, rules=rules)
+        return TraceBranch.build(mode="conditional", rule_index=choice.rule_index, rules=rules)
     arms = [
-        TraceArm(
+        TraceArm.build(
             arm_id=a.arm_id,
             subjects_reached=a.subjects_reached,
             goal_events=a.goal_events,
@@ -101,7 +116,7 @@ def branch_part(choice: ConditionalChoice | ArmChoice | None) -> TraceBranch | N
         )
         for a in choice.arms
     ]
-    return TraceBranch(
+    return TraceBranch.build(
         mode="adaptive", selection=choice.mode, arms=arms, chosen_arm_id=choice.arm_id
     )
 
@@ -113,9 +128,11 @@ def send_part(
     if rendered is not None and rendered.error is not None:
         fields["error"] = rendered.error
     elif rendered is not None:
-        fields["rendered"] = TraceRendered(subject_line=rendered.subject_line, body=rendered.body)
+        fields["rendered"] = TraceRendered.build(
+            subject_line=rendered.subject_line, body=rendered.body
+        )
         fields["missing_variables"] = list(rendered.missing_variables)
-    return TraceSend(
+    return TraceSend.build(
         channel=channel,
         communication_id=communication.id,
         communication_version=communication.version,
@@ -133,7 +150,7 @@ def wait_part(
     duration = None
     if isinstance(step, WaitStep):
         duration = step.until_event.timeout if step.until_event else step.duration
-    return TraceWait(
+    return TraceWait.build(
         kind=kind,
         duration=duration,
         until=until,
@@ -155,4 +172,4 @@ def webhook_part(call: CallWebhook, body: RenderResult | None) -> TraceWebhook:
             "missing_variables": list(body.missing_variables),
             "error": body.error,
         }
-    return TraceWebhook(url=call.url, method=call.method, headers=headers, **fields)
+    return TraceWebhook.build(url=call.url, method=call.method, headers=headers, **fields)
