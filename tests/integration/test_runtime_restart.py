@@ -15,6 +15,7 @@ from simulator.paths import fixtures_dir
 OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
 SYNC = {"Authorization": "Bearer sync_acme_local_only"}
 JOURNEY = "act-onb-2026"
+USERS = ("usr_plain_ana", "usr_activates_day1")
 
 
 def event(event_id: str, user: str) -> dict:
@@ -39,65 +40,54 @@ def serve(state, prefix: str):
 
 
 def executions(client) -> dict[str, dict]:
+    """The executions list by (masked) end-user id."""
     rows = client.get(f"/api/journeys/{JOURNEY}/executions", headers=OWNER).json()
     return {row["endUserId"]: row for row in rows}
+
+
+def start(client, event_id: str, user: str) -> str:
+    """Post the trigger; the started execution's ARN (the internal route's, unmasked)."""
+    answer = client.post(
+        "/api/journeys/internal/start-execution", json=event(event_id, user), headers=SYNC
+    )
+    assert answer.status_code == 200 and answer.json()["started"], answer.text
+    return answer.json()["started"][0]["executionArn"]
 
 
 def test_running_executions_survive_a_restart_and_the_clock_closes_them(tmp_path):
     state = tmp_path / "state.json"
     backend, client = serve(state, "restart-a")
     with client:
-        for n, user in enumerate(("usr_plain_ana", "usr_activates_day1")):
-            answer = client.post(
-                "/api/journeys/internal/start-execution", json=event(f"evt-{n}", user), headers=SYNC
-            )
-            assert answer.status_code == 200 and answer.json()["started"], answer.text
+        arns = [start(client, f"evt-{n}", user) for n, user in enumerate(USERS)]
         # both send their welcome and wait three days
         moved = client.post("/api/_sim/clock/advance", json={"by": "PT1H"}, headers=OWNER)
         assert moved.json()["dispatched"] >= 2
-        client.post(
-            "/api/_sim/events",
-            json={
-                "id": "goal-1",
-                "name": "user.activated",
-                "at": "2026-06-01T15:00:00Z",
-                "endUserId": "usr_plain_ana",
-            },
-            headers=OWNER,
-        )
+        goal = {"id": "goal-1", "name": "user.activated", "at": "2026-06-01T15:00:00Z"}
+        client.post("/api/_sim/events", json={**goal, "endUserId": USERS[0]}, headers=OWNER)
         before = executions(client)
         outbox_before = client.get("/api/_sim/outbox", headers=OWNER).json()
     backend.close()
-    assert {row["status"] for row in before.values()} == {"RUNNING"}
+    assert len(before) == 2 and {row["status"] for row in before.values()} == {"RUNNING"}
 
     backend, client = serve(state, "restart-b")  # another process, another prefix
     try:
         with client:
-            after = executions(client)
-            assert after == before
+            assert executions(client) == before
             assert client.get("/api/_sim/clock", headers=OWNER).json() == {
                 "now": "2026-06-01T15:00:00Z"
             }
             assert client.get("/api/_sim/outbox", headers=OWNER).json() == outbox_before
-            arns = [row["executionArn"] for row in after.values()]
             sfn = backend.store.session.client("stepfunctions")
             assert {sfn.describe_execution(executionArn=a)["status"] for a in arns} == {"RUNNING"}
 
-            again = client.post(
-                "/api/journeys/internal/start-execution",
-                json=event("evt-0", "usr_plain_ana"),
-                headers=SYNC,
-            )
-            assert (
-                again.json()["started"][0]["executionArn"]
-                == before["usr_plain_ana"]["executionArn"]
-            )
+            assert start(client, "evt-0", USERS[0]) == arns[0]  # the same event: the same one
+            assert executions(client) == before
 
             moved = client.post("/api/_sim/clock/advance", json={"by": "P10D"}, headers=OWNER)
             assert moved.json()["dispatched"] >= 2
             closed = executions(client)
             assert {row["status"] for row in closed.values()} == {"SUCCEEDED"}
-            assert {r["currentStepId"] for r in closed.values()} == {"exit"}
+            assert {row["currentStepId"] for row in closed.values()} == {"exit"}
             assert {sfn.describe_execution(executionArn=a)["status"] for a in arns} == {"SUCCEEDED"}
     finally:
         backend.close()
@@ -107,11 +97,7 @@ def test_an_ended_execution_is_restored_ended_and_its_event_starts_nothing(tmp_p
     state = tmp_path / "state.json"
     backend, client = serve(state, "restart-c")
     with client:
-        client.post(
-            "/api/journeys/internal/start-execution",
-            json=event("evt-0", "usr_plain_ana"),
-            headers=SYNC,
-        )
+        arn = start(client, "evt-0", USERS[0])
         client.post("/api/_sim/clock/advance", json={"by": "P10D"}, headers=OWNER)
         (row,) = executions(client).values()
         assert row["status"] == "SUCCEEDED"
@@ -120,16 +106,10 @@ def test_an_ended_execution_is_restored_ended_and_its_event_starts_nothing(tmp_p
     backend, client = serve(state, "restart-d")
     try:
         with client:
-            assert executions(client) == {"usr_plain_ana": row}
+            assert list(executions(client).values()) == [row]
             sfn = backend.store.session.client("stepfunctions")
-            described = sfn.describe_execution(executionArn=row["executionArn"])
-            assert described["status"] == "SUCCEEDED"
-            again = client.post(
-                "/api/journeys/internal/start-execution",
-                json=event("evt-0", "usr_plain_ana"),
-                headers=SYNC,
-            ).json()
-            assert again["started"][0]["executionArn"] == row["executionArn"]
-            assert len(executions(client)) == 1
+            assert sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED"
+            assert start(client, "evt-0", USERS[0]) == arn
+            assert list(executions(client).values()) == [row]
     finally:
         backend.close()
