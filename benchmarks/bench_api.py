@@ -38,8 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 warnings.filterwarnings("ignore", message="Using `httpx`")
 
-from simulator.api.records import encode_blob  # noqa: E402
 from simulator.api.testing import api_client  # noqa: E402
+from simulator.backend.records import encode_blob  # noqa: E402
 
 JOURNEYS = 50
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.api.backend import Backend
-from simulator.api.records import AuditEntry
+from simulator.backend.records import AuditEntry
+from simulator.backend.service import Backend
 from simulator.engine.fitting import fitted_subject
 from simulator.paths import fixtures_dir
 from simulator.project import load_project

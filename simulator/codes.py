@@ -287,7 +287,7 @@ def import_severity_of(code: ImportCode) -> ReportSeverity:
 
 
 class ApiErrorCode(StrEnum):
-    """The ``code`` of the Journeys API's error envelope (see ``simulator.api.errors``)."""
+    """The ``code`` of the Journeys API's error envelope (see ``simulator.backend.errors``)."""
 
     # 400
     INVALID_JSON = "invalid_json"

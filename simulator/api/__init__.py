@@ -1,37 +1,13 @@
-"""The Journeys API (SPEC §5): a framework-free backend on DynamoDB and a FastAPI shell.
+"""The Journeys API's HTTP shell (SPEC §5): FastAPI routes over :mod:`simulator.backend`.
 
-``Backend.start(settings)`` gives the logic (for the CLI, the TUI and tests);
-``create_app(backend_or_settings)`` the ASGI app; :mod:`simulator.api.testing` an
-in-process client for users' own tests. Importing the package (or the backend) does
-not import FastAPI: ``create_app`` is loaded on first use, so the CLI and the terminal
-UI that call the backend directly never pay for the web framework.
+This package holds only what speaks HTTP: the app factory and routes
+(:mod:`simulator.api.app`, :mod:`simulator.api.runtime_routes`), the middleware that
+turns requests into actors and coded errors into responses, the OpenAPI document and
+its docs pages, and :mod:`simulator.api.testing`, an in-process client for users' own
+tests. The logic lives in the framework-free :mod:`simulator.backend`, which the CLI
+and the terminal UI call directly without importing FastAPI.
 """
 
-from simulator.api.auth import Actor
-from simulator.api.aws import AwsSession, AwsSettings, MotoServer
-from simulator.api.backend import Backend
-from simulator.api.loading import LoadReport
-from simulator.api.records import JourneyStatus
-from simulator.api.settings import ApiSettings
-from simulator.api.store import Store
+from simulator.api.app import create_app
 
-__all__ = [
-    "Actor",
-    "ApiSettings",
-    "AwsSession",
-    "AwsSettings",
-    "Backend",
-    "JourneyStatus",
-    "LoadReport",
-    "MotoServer",
-    "Store",
-    "create_app",
-]
-
-
-def __getattr__(name: str):
-    if name == "create_app":
-        from simulator.api.app import create_app
-
-        return create_app
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["create_app"]

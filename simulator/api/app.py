@@ -1,9 +1,9 @@
-"""The FastAPI app: thin routes over :class:`~simulator.api.backend.Backend`.
+"""The FastAPI app: thin routes over :class:`~simulator.backend.service.Backend`.
 
 Each route parses its input, makes one backend call and serialises the result. Errors
 of every kind (the backend's, FastAPI's request validation, unknown routes, wrong
 methods, oversized bodies, failures) leave as the envelope of
-:mod:`simulator.api.errors`, and the OpenAPI document at ``/openapi.json`` lists them
+:mod:`simulator.backend.errors`, and the OpenAPI document at ``/openapi.json`` lists them
 for every operation.
 """
 
@@ -23,10 +23,11 @@ from starlette.routing import Match
 
 from simulator import __version__
 from simulator.api import openapi
-from simulator.api.auth import Actor, credentials, session_cookies
-from simulator.api.backend import Backend
 from simulator.api.docs import install_docs
-from simulator.api.errors import (
+from simulator.api.middleware import HEAD_REWRITTEN, BodyGuard, HeadAsGet, session_cookies
+from simulator.api.runtime_routes import register_runtime_routes
+from simulator.backend.auth import Actor, credentials
+from simulator.backend.errors import (
     ErrorBody,
     InvalidJson,
     InvalidRequest,
@@ -35,12 +36,11 @@ from simulator.api.errors import (
     StoreUnavailable,
     envelope,
 )
-from simulator.api.middleware import HEAD_REWRITTEN, BodyGuard, HeadAsGet
-from simulator.api.mutations import too_large_as_journey_error
-from simulator.api.runtime_routes import register_runtime_routes
-from simulator.api.settings import ApiSettings
-from simulator.api.store import ItemTooLarge, StoreFailure
-from simulator.api.wire import (
+from simulator.backend.mutations import too_large_as_journey_error
+from simulator.backend.service import Backend
+from simulator.backend.settings import ApiSettings
+from simulator.backend.store import ItemTooLarge, StoreFailure
+from simulator.backend.wire import (
     AuditEntryOut,
     CreateJourney,
     JourneySummary,

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
-from simulator.api.errors import DuplicateKey, NestingTooDeep, PayloadTooLarge, envelope
+from starlette.requests import cookie_parser
+
+from simulator.backend.errors import DuplicateKey, NestingTooDeep, PayloadTooLarge, envelope
 from simulator.errors import JourneySimError
 
-__all__ = ["BodyGuard", "HeadAsGet", "json_depth", "repeated_key"]
+__all__ = ["BodyGuard", "HeadAsGet", "json_depth", "repeated_key", "session_cookies"]
 
 HEAD_REWRITTEN = "journeysim.head"
 """Scope key set on a ``HEAD`` request that is served as ``GET``."""
@@ -219,3 +222,17 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET", HEAD_REWRITTEN: True}, receive, headers_only)
+
+
+def session_cookies(cookie_headers: Sequence[str]) -> list[str]:
+    """Every ``session`` cookie, from every ``Cookie`` header (a framework's cookie
+    mapping keeps the last one only, which would let a second cookie pick the member).
+
+    >>> session_cookies(["session=a; theme=dark", "session=b"])
+    ['a', 'b']
+    """
+    found = []
+    for header in cookie_headers:
+        for chunk in header.split(";"):
+            found.extend(value for name, value in cookie_parser(chunk).items() if name == "session")
+    return found

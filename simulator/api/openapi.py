@@ -2,7 +2,7 @@
 
 Every operation documents the error envelope for each status it can answer; FastAPI's
 default ``422`` entries are removed because this API answers request validation
-errors with ``400 invalid_request`` (see :mod:`simulator.api.errors`).
+errors with ``400 invalid_request`` (see :mod:`simulator.backend.errors`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from simulator.api.errors import ErrorBody, InvalidJson, InvalidRequest
+from simulator.backend.errors import ErrorBody, InvalidJson, InvalidRequest
 from simulator.docstrings import add_field_docstrings, models_of
 from simulator.errors import JourneySimError
 from simulator.models.base import Model

@@ -16,8 +16,9 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from simulator.api.auth import Actor, credentials, session_cookies
+from simulator.api.middleware import session_cookies
 from simulator.api.openapi import errors
+from simulator.backend.auth import Actor, credentials
 from simulator.runtime.service import RuntimeService
 
 __all__ = ["register_runtime_routes"]

@@ -42,10 +42,10 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from simulator.api.app import create_app
-from simulator.api.aws import MotoServer
-from simulator.api.backend import Backend
-from simulator.api.loading import LoadReport
-from simulator.api.settings import ApiSettings
+from simulator.backend.aws import MotoServer
+from simulator.backend.loading import LoadReport
+from simulator.backend.service import Backend
+from simulator.backend.settings import ApiSettings
 
 __all__ = ["ApiClient", "api_client", "journeys_api"]
 

@@ -7,7 +7,7 @@ anything is printed, so ``--port 0`` picks a free port and the printed URL is ri
 and a port in use is a clear error (exit 2).
 
 In-process moto forgets everything when the process ends, and the banner says so.
-``--state FILE`` keeps it (:mod:`simulator.api.statefile`): the file is restored before
+``--state FILE`` keeps it (:mod:`simulator.backend.statefile`): the file is restored before
 the project loads (journeys already there are kept as they are, as on any store that
 outlives a restart; the workspace documents and members are refreshed from the
 project), written once the project is loaded, and written again after every request
@@ -88,8 +88,9 @@ def serve_command(
 ) -> None:
     import uvicorn
 
-    from simulator.api import ApiSettings, Backend, create_app
-    from simulator.api.statefile import SaveAfterWrites, StateKeeper, read_state
+    from simulator.api import create_app
+    from simulator.backend import ApiSettings, Backend
+    from simulator.backend.statefile import SaveAfterWrites, StateKeeper, read_state
     from simulator.paths import fixtures_dir
 
     backend = None

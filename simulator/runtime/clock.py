@@ -1,7 +1,7 @@
 """The runtime's clock, which is also the API backend's: one virtual clock per store.
 
 :class:`RuntimeClock` implements :class:`~simulator.engine.clock.Clock` over a
-backend's runtime (:attr:`simulator.api.backend.Backend.runtime`): ``now`` is the
+backend's runtime (:attr:`simulator.backend.service.Backend.runtime`): ``now`` is the
 instant persisted in the runtime's ``counters`` table (2026-06-01T14:00:00Z, the
 dry-run's default start, until it first moves), ``advance`` runs every due dispatch
 in time order (:meth:`~simulator.runtime.runtime.Runtime.advance_clock`) and
@@ -9,7 +9,7 @@ in time order (:meth:`~simulator.runtime.runtime.Runtime.advance_clock`) and
 (``updatedAt``, ``publishedAt``, audit entries) with this ``now`` too, so in a served
 app they follow ``POST /api/_sim/clock/advance``, and a state file restores them with
 the clock. Authoring while the clock stands still gets increasing timestamps anyway
-(:func:`~simulator.api.records.next_timestamp`: one microsecond apart).
+(:func:`~simulator.backend.records.next_timestamp`: one microsecond apart).
 
 The runtime is created on the first read of the clock, not when the backend starts,
 and reading ``now`` before the runtime's tables exist answers the default start

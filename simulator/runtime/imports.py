@@ -27,13 +27,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from simulator.api.auth import Actor
-from simulator.api.backend import refuse_reserved_id
-from simulator.api.errors import ImportConflict, InvalidRequest
-from simulator.api.mutations import too_large_as_journey_error
-from simulator.api.records import JourneyRecord, JourneyStatus
-from simulator.api.tables import MAX_ITEM_BYTES, ItemTooLarge, item_size
-from simulator.api.wire import CreateJourney, PatchJourney
+from simulator.backend.auth import Actor
+from simulator.backend.errors import ImportConflict, InvalidRequest
+from simulator.backend.mutations import too_large_as_journey_error
+from simulator.backend.records import JourneyRecord, JourneyStatus
+from simulator.backend.service import refuse_reserved_id
+from simulator.backend.tables import MAX_ITEM_BYTES, ItemTooLarge, item_size
+from simulator.backend.wire import CreateJourney, PatchJourney
 from simulator.models import Role
 
 __all__ = ["import_bundle", "translate_pinpoint"]

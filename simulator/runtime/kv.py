@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from simulator.api.tables import StoreFailure
+from simulator.backend.tables import StoreFailure
 
 __all__ = ["RUNTIME_TABLES", "KvTable", "flush"]
 

@@ -1,7 +1,7 @@
 """The runtime (SPEC §5): triggers, executions on Step Functions, a shared virtual
 clock, delivery and the counts behind the stats, framework-free.
 
-:class:`Runtime` sits beside the API's :class:`~simulator.api.backend.Backend` in the
+:class:`Runtime` sits beside the API's :class:`~simulator.backend.service.Backend` in the
 same AWS session and reads the journeys, versions and workspace documents the backend
 stores. It drives every execution with the dry-run's own step function
 (:func:`~simulator.engine.stepper.advance`), persisting the
@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from simulator.api.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
+from simulator.backend.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
 from simulator.codes import Decision, EntryDecision
 from simulator.engine.bandit import ArmStats
 from simulator.engine.clock import Scheduled
@@ -723,7 +723,7 @@ class Runtime:
 
     def _journey_list(self, ws: str) -> list[dict[str, Any]]:
         """The workspace's journey list entries, read again only after the store wrote
-        a journey (:attr:`~simulator.api.store.Store.journeys_generation`)."""
+        a journey (:attr:`~simulator.backend.store.Store.journeys_generation`)."""
         generation = self.store.journeys_generation
         cached = self._lists.get(ws)
         if cached is not None and cached[0] == generation:

@@ -149,7 +149,7 @@ def run_scenario(
     scenario: Scenario, project_dir: Path, progress: Callable[[int, int], None] | None = None
 ) -> ScenarioReport:
     """Play ``scenario`` on a fresh in-process runtime; the report of what happened."""
-    from simulator.api.backend import Backend
+    from simulator.backend.service import Backend
     from simulator.engine.fitting import fitted_subject
     from simulator.project import load_project
     from simulator.runtime.runtime import InboundEvent

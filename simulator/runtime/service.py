@@ -31,8 +31,8 @@ import hmac
 from datetime import datetime
 from typing import Any
 
-from simulator.api.auth import Actor, require_writer
-from simulator.api.errors import Forbidden, InvalidRequest, JourneyNotFound, Unauthorized
+from simulator.backend.auth import Actor, require_writer
+from simulator.backend.errors import Forbidden, InvalidRequest, JourneyNotFound, Unauthorized
 from simulator.codes import ApiErrorCode
 from simulator.durations import parse_duration
 from simulator.engine.masking import Masker, masker_for, subject_masker

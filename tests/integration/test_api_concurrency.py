@@ -120,7 +120,7 @@ def test_clients_are_shared_with_their_exception_classes_already_built(monkeypat
     # them when the client is created, before any thread can use it, closes the window.
     from botocore.errorfactory import ClientExceptionsFactory
 
-    from simulator.api import AwsSession
+    from simulator.backend import AwsSession
 
     with AwsSession() as session:
         db = session.client("dynamodb")

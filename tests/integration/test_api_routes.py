@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import pytest
 
-from simulator.api import ApiSettings
 from simulator.api.testing import api_client
+from simulator.backend import ApiSettings
 from simulator.engine import simulate, synthetic_subject
 from simulator.paths import fixtures_dir
 from simulator.project import load_project

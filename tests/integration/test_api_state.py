@@ -263,8 +263,8 @@ def test_without_state_the_banner_says_it_lives_in_memory_only():
 @pytest.fixture(scope="module")
 def good_state(tmp_path_factory) -> bytes:
     """A real state file's bytes, written in-process by the same code serve uses."""
-    from simulator.api.statefile import StateKeeper
     from simulator.api.testing import api_client
+    from simulator.backend.statefile import StateKeeper
 
     path = tmp_path_factory.mktemp("state") / "state.json"
     with api_client() as client:

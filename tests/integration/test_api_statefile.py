@@ -10,9 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from simulator.api.backend import Backend
-from simulator.api.settings import ApiSettings
-from simulator.api.statefile import (
+from simulator.backend.service import Backend
+from simulator.backend.settings import ApiSettings
+from simulator.backend.statefile import (
     StateFileError,
     StateKeeper,
     dump_tables,
@@ -95,7 +95,7 @@ def test_every_table_under_the_prefix_round_trips_under_another_prefix(tmp_path)
             ExpressionAttributeValues={":j": {"S": "act-onb-2026"}, ":t": {"N": "1700000025"}},
         )["Items"]
         assert sorted(item["blob"]["B"][0] for item in by_journey) == [25, 26, 27, 28, 29]
-        from simulator.api.auth import Actor
+        from simulator.backend.auth import Actor
         from simulator.models import Role
 
         member = target.directory.authenticate(OWNER_TOKEN)
@@ -157,7 +157,7 @@ def test_a_write_whose_state_cannot_be_saved_is_not_acknowledged(tmp_path):
     from starlette.testclient import TestClient
 
     from simulator.api.app import create_app
-    from simulator.api.statefile import SaveAfterWrites
+    from simulator.backend.statefile import SaveAfterWrites
 
     folder = tmp_path / "gone"
     folder.mkdir()

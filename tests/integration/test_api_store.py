@@ -8,12 +8,12 @@ from dataclasses import replace
 
 import pytest
 
-from simulator.api import ApiSettings, Backend
-from simulator.api.auth import Actor
-from simulator.api.errors import Unauthorized
-from simulator.api.records import AuditEntry, JourneyStatus, VersionRecord
-from simulator.api.store import AUDIT_PAGE_SIZE, StaleWrite
-from simulator.api.wire import CreateJourney
+from simulator.backend import ApiSettings, Backend
+from simulator.backend.auth import Actor
+from simulator.backend.errors import Unauthorized
+from simulator.backend.records import AuditEntry, JourneyStatus, VersionRecord
+from simulator.backend.store import AUDIT_PAGE_SIZE, StaleWrite
+from simulator.backend.wire import CreateJourney
 from simulator.models import Role
 from simulator.paths import fixtures_dir
 
@@ -145,8 +145,9 @@ def test_an_app_started_from_settings_loads_its_project_and_stops_its_mock():
 
 
 def test_an_unreachable_store_is_a_503_with_the_envelope():
-    from simulator.api import MotoServer, create_app
+    from simulator.api import create_app
     from simulator.api.testing import ApiClient as TestClient
+    from simulator.backend import MotoServer
 
     server = MotoServer().start()
     settings = replace(ApiSettings(), aws=ApiSettings().aws.with_endpoint(server.endpoint_url))

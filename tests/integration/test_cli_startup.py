@@ -25,7 +25,7 @@ JOURNEY = "fixtures/acme/journeys/act-onb-2026.json"
 EXPORT = "fixtures/pinpoint/all-activities.write-journey.json"
 ENGINE = ("simulator.engine.dryrun", "simulator.engine.trace", "simulator.engine.stepper")
 VALIDATION = ("pydantic", "networkx", "jinja2", "simulator.models", "simulator.validation")
-SERVING = ("fastapi", "starlette", "uvicorn", "simulator.api", "boto3", "moto")
+SERVING = ("fastapi", "starlette", "uvicorn", "simulator.api", "simulator.backend", "boto3", "moto")
 IMPORTER = ("importers.pinpoint", "botocore")
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from simulator.api.backend import Backend
+from simulator.backend.service import Backend
 from simulator.paths import fixtures_dir
 from simulator.runtime.runtime import InboundEvent, Runtime
 
@@ -132,8 +132,8 @@ def test_an_until_event_wait_resumes_on_a_posted_event_and_times_out_without(run
 
 
 def test_a_version_published_mid_flight_does_not_move_running_executions(runtime):
-    from simulator.api.auth import Actor
-    from simulator.api.wire import PatchJourney
+    from simulator.backend.auth import Actor
+    from simulator.backend.wire import PatchJourney
     from simulator.models import Role
 
     runtime.start_execution(WS, signup("evt-1", "usr_plain_ana"))

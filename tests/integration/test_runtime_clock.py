@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from simulator.api.backend import Backend
 from simulator.api.testing import api_client
+from simulator.backend.service import Backend
 from simulator.engine.clock import Clock, Scheduled, VirtualClock
 from simulator.paths import fixtures_dir
 from simulator.runtime.clock import RuntimeClock

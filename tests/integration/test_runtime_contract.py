@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from simulator.api.backend import Backend
+from simulator.backend.service import Backend
 from simulator.engine.dryrun import DEFAULT_START, dry_run_env, simulate
 from simulator.engine.golden import case_arguments, load_cases
 from simulator.paths import fixtures_dir

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from simulator.api.app import create_app
-from simulator.api.backend import Backend
-from simulator.api.settings import ApiSettings
-from simulator.api.statefile import SaveAfterWrites, StateKeeper
 from simulator.api.testing import ApiClient
+from simulator.backend.service import Backend
+from simulator.backend.settings import ApiSettings
+from simulator.backend.statefile import SaveAfterWrites, StateKeeper
 from simulator.paths import fixtures_dir
 
 OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}

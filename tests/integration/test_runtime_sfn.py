@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from simulator.api.aws import AwsSession, AwsSettings, MotoServer
+from simulator.backend.aws import AwsSession, AwsSettings, MotoServer
 from simulator.runtime import DISPATCHER_NAME, StepFunctions, execution_name
 
 _AT = datetime(2026, 6, 3, 9, tzinfo=UTC)

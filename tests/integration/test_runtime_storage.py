@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from simulator.api.backend import Backend
+from simulator.backend.service import Backend
 from simulator.engine.stepper import ExecutionState
 from simulator.paths import fixtures_dir
 from simulator.runtime.kv import KvTable, flush

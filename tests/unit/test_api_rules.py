@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.api import lifecycle
-from simulator.api.auth import credentials
-from simulator.api.aws import AwsSettings
-from simulator.api.errors import InvalidTransition
 from simulator.api.middleware import json_depth
 from simulator.api.openapi import json_pointer, request_error
-from simulator.api.records import JourneyStatus, decode_blob, encode_blob, next_timestamp
-from simulator.api.settings import ApiSettings
+from simulator.backend import lifecycle
+from simulator.backend.auth import credentials
+from simulator.backend.aws import AwsSettings
+from simulator.backend.errors import InvalidTransition
+from simulator.backend.records import JourneyStatus, decode_blob, encode_blob, next_timestamp
+from simulator.backend.settings import ApiSettings
 from simulator.codes import FindingCode
 from simulator.findings import make_finding
 
@@ -89,7 +89,7 @@ def test_credentials(authorizations, cookies, token):
     ],
 )
 def test_two_different_credentials_are_ambiguous(authorizations, cookies):
-    from simulator.api.errors import AmbiguousCredentials
+    from simulator.backend.errors import AmbiguousCredentials
 
     with pytest.raises(AmbiguousCredentials) as raised:
         credentials(authorizations, cookies)
@@ -184,7 +184,7 @@ def test_client_kwargs_never_invent_credentials_for_real_aws():
 def test_moto_lock_is_installed_once():
     from moto.core.botocore_stubber import BotocoreStubber
 
-    from simulator.api.aws import install_moto_lock
+    from simulator.backend.aws import install_moto_lock
 
     install_moto_lock()
     wrapped = BotocoreStubber.process_request

@@ -1,6 +1,6 @@
 """Settings of the Journeys API: storage, limits and the tier gate, in one value.
 
-``ApiSettings.from_env()`` reads ``JOURNEYSIM_*`` variables (see :mod:`simulator.api.aws`
+``ApiSettings.from_env()`` reads ``JOURNEYSIM_*`` variables (see :mod:`simulator.backend.aws`
 for the storage ones), ``JOURNEYSIM_ENFORCE_TIER_LIMIT`` (``1``/``true`` turns on the
 published-journey limit of the workspace's tier, which the hosted product lifted on
 2026-05-15; off by default) and ``JOURNEYSIM_PROJECT`` (a project folder that
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.api.aws import AwsSettings
+from simulator.backend.aws import AwsSettings
 
 __all__ = ["ApiSettings"]
 

@@ -4,7 +4,7 @@ A journey is one record (metadata + the draft, if any); each published version i
 immutable record; each audit entry is an immutable value with a per-journey sequence
 number. Documents travel as compressed JSON blobs: one DynamoDB attribute instead of a
 nested map keeps items under the 400 KB limit and keeps moto's per-attribute
-(de)serialisation cost out of the hot paths (see :mod:`simulator.api.store`).
+(de)serialisation cost out of the hot paths (see :mod:`simulator.backend.store`).
 """
 
 from __future__ import annotations

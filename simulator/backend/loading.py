@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from simulator.api.auth import Actor
-from simulator.api.wire import CreateJourney
+from simulator.backend.auth import Actor
+from simulator.backend.wire import CreateJourney
 from simulator.codes import ApiErrorCode
 from simulator.errors import InputError, JourneySimError
 from simulator.findings import Finding
@@ -26,7 +26,7 @@ from simulator.project import LoadedProject
 from simulator.project import load_project as read_project
 
 if TYPE_CHECKING:
-    from simulator.api.backend import Backend
+    from simulator.backend.service import Backend
 
 __all__ = ["LoadReport", "load_project"]
 

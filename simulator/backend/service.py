@@ -1,13 +1,13 @@
 """The Journeys API's logic, free of any web framework (SPEC §5).
 
-Every method takes the calling :class:`~simulator.api.auth.Actor` and request models
-from :mod:`simulator.api.wire`, and returns response models or raises an error of
-:mod:`simulator.api.errors`. The FastAPI routes, the CLI and the terminal UI all call
+Every method takes the calling :class:`~simulator.backend.auth.Actor` and request models
+from :mod:`simulator.backend.wire`, and returns response models or raises an error of
+:mod:`simulator.backend.errors`. The FastAPI routes, the CLI and the terminal UI all call
 this class; nothing here knows about HTTP.
 
-Each write computes a :class:`~simulator.api.mutations.Change` from the journey it
-read, with the pure rules of :mod:`simulator.api.lifecycle`, and hands it to the write
-protocol of :mod:`simulator.api.mutations`.
+Each write computes a :class:`~simulator.backend.mutations.Change` from the journey it
+read, with the pure rules of :mod:`simulator.backend.lifecycle`, and hands it to the write
+protocol of :mod:`simulator.backend.mutations`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from simulator.api import catalog, dryrun, lifecycle
-from simulator.api.auth import Actor, require_writer
-from simulator.api.aws import AwsSession
-from simulator.api.directory import WorkspaceDirectory
-from simulator.api.errors import (
+from simulator.backend import catalog, dryrun, lifecycle
+from simulator.backend.auth import Actor, require_writer
+from simulator.backend.aws import AwsSession
+from simulator.backend.directory import WorkspaceDirectory
+from simulator.backend.errors import (
     ConcurrentModification,
     DraftExists,
     DraftNotFound,
@@ -34,18 +34,18 @@ from simulator.api.errors import (
     NoDraft,
     ReservedJourneyId,
 )
-from simulator.api.loading import LoadReport, load_project
-from simulator.api.mutations import Change, JourneyAccess, too_large_as_journey_error
-from simulator.api.records import (
+from simulator.backend.loading import LoadReport, load_project
+from simulator.backend.mutations import Change, JourneyAccess, too_large_as_journey_error
+from simulator.backend.records import (
     JourneyRecord,
     JourneyStatus,
     VersionRecord,
     next_timestamp,
 )
-from simulator.api.settings import ApiSettings
-from simulator.api.store import AlreadyExists, Store
-from simulator.api.views import audit_view, draft_view, summary_view, version_view
-from simulator.api.wire import (
+from simulator.backend.settings import ApiSettings
+from simulator.backend.store import AlreadyExists, Store
+from simulator.backend.views import audit_view, draft_view, summary_view, version_view
+from simulator.backend.wire import (
     RESERVED_JOURNEY_IDS,
     AuditEntryOut,
     CreateJourney,
@@ -376,7 +376,7 @@ class Backend(JourneyAccess):
     # --- dry-run ------------------------------------------------------------------------
 
     def simulate(self, actor: Actor, journey_id: str, body: SimulateRequest) -> dict[str, Any]:
-        """The masked dry-run trace of one subject (see :mod:`simulator.api.dryrun`)."""
+        """The masked dry-run trace of one subject (see :mod:`simulator.backend.dryrun`)."""
         from simulator.engine import simulate
 
         dryrun.check_request(actor, body)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.api.records import AuditEntry, JourneyRecord, VersionRecord
-from simulator.api.wire import AuditEntryOut, JourneySummary, JourneyView
+from simulator.backend.records import AuditEntry, JourneyRecord, VersionRecord
+from simulator.backend.wire import AuditEntryOut, JourneySummary, JourneyView
 from simulator.models import Journey
 
 __all__ = ["audit_view", "draft_view", "summary_view", "version_view"]

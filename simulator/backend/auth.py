@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from starlette.requests import cookie_parser
-
-from simulator.api.errors import AmbiguousCredentials, Forbidden, OverridesRequireOwner
+from simulator.backend.errors import AmbiguousCredentials, Forbidden, OverridesRequireOwner
 from simulator.models import Role
 
 __all__ = [
@@ -26,7 +24,6 @@ __all__ = [
     "credentials",
     "require_owner_for_overrides",
     "require_writer",
-    "session_cookies",
 ]
 
 SYSTEM = "system"
@@ -98,20 +95,6 @@ def credentials(
             details=[{"credentials": len(tokens)}],
         )
     return next(iter(tokens), None)
-
-
-def session_cookies(cookie_headers: Sequence[str]) -> list[str]:
-    """Every ``session`` cookie, from every ``Cookie`` header (a framework's cookie
-    mapping keeps the last one only, which would let a second cookie pick the member).
-
-    >>> session_cookies(["session=a; theme=dark", "session=b"])
-    ['a', 'b']
-    """
-    found = []
-    for header in cookie_headers:
-        for chunk in header.split(";"):
-            found.extend(value for name, value in cookie_parser(chunk).items() if name == "session")
-    return found
 
 
 def _values(given: Sequence[str] | str | None) -> Sequence[str]:

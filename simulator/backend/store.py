@@ -14,7 +14,7 @@ operations against the bare calls they make):
   1-item table plus a 5k-item table takes 185 ms, on the small table alone 3 ms.
 
 Hence one table per entity kind, few attributes per item, no query on a hot path that
-reads a growing table, and blobs (zlib JSON, see :mod:`simulator.api.records`):
+reads a growing table, and blobs (zlib JSON, see :mod:`simulator.backend.records`):
 
 ==================  ==================  =================================================
 table               key                 attributes
@@ -58,14 +58,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.api.records import (
+from simulator.backend.records import (
     AuditEntry,
     JourneyRecord,
     VersionRecord,
     decode_blob,
     encode_blob,
 )
-from simulator.api.tables import (
+from simulator.backend.tables import (
     AlreadyExists,
     ItemTooLarge,
     StaleWrite,

@@ -10,7 +10,7 @@ missing or unknown fields, bad query parameters are ``400 invalid_request`` with
 answers **400, never 422**: the hosted API and SPEC §5 treat all malformed input as a
 400, and clients need only one status for "fix your request".
 
-Limits (:class:`simulator.api.settings.ApiSettings`): a body over ``max_body_bytes``
+Limits (:class:`simulator.backend.settings.ApiSettings`): a body over ``max_body_bytes``
 (1 MiB) is ``413 payload_too_large``; JSON nested deeper than ``max_json_depth`` (64)
 is ``400 nesting_too_deep``; a journey over ``max_steps`` (1,000) steps is
 ``400 too_many_steps``; a journey whose stored form would pass DynamoDB's 400 KB item

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from simulator.api.aws import AwsSession
+from simulator.backend.aws import AwsSession
 
 __all__ = [
     "MAX_ITEM_BYTES",

@@ -13,9 +13,9 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from simulator.api.auth import Actor
-from simulator.api.errors import Unauthorized
-from simulator.api.store import MemberRecord, Store, token_digest
+from simulator.backend.auth import Actor
+from simulator.backend.errors import Unauthorized
+from simulator.backend.store import MemberRecord, Store, token_digest
 from simulator.models import Communication, Role, Segment, Subject, TriggerContract, Workspace
 from simulator.world import World
 

@@ -22,7 +22,7 @@ left as it is, never overwritten by a fresh state.
 Writes (:meth:`StateKeeper.save`) are atomic: a temporary file in the same folder,
 flushed and ``fsync``-ed, renamed over the old one, then the folder is ``fsync``-ed, so
 a crash at any moment leaves the previous state or the new one. A save dumps the
-tables under :data:`~simulator.api.aws.MOTO_LOCK`, so the snapshot is consistent.
+tables under :data:`~simulator.backend.aws.MOTO_LOCK`, so the snapshot is consistent.
 Saves that queue up behind one another are coalesced: a save that starts after a
 write finished includes it, so one dump can acknowledge several writes.
 """
@@ -42,8 +42,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from simulator.api.aws import MOTO_LOCK
-from simulator.api.tables import Tables
+from simulator.backend.aws import MOTO_LOCK
+from simulator.backend.tables import Tables
 from simulator.codes import ApiErrorCode
 from simulator.errors import InputError
 
@@ -380,7 +380,7 @@ class SaveAfterWrites:
 
 
 async def _unavailable(send, message: str) -> None:
-    from simulator.api.errors import StoreUnavailable, envelope
+    from simulator.backend.errors import StoreUnavailable, envelope
 
     payload = json.dumps(envelope(StoreUnavailable(message))).encode("utf-8")
     await send(

@@ -28,10 +28,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from simulator.api.auth import Actor, require_owner_for_overrides
-from simulator.api.errors import DraftNotFound, InvalidRequest, InvalidSubject, SubjectNotFound
-from simulator.api.records import JourneyRecord, VersionRecord
-from simulator.api.wire import SimulateRequest
+from simulator.backend.auth import Actor, require_owner_for_overrides
+from simulator.backend.errors import DraftNotFound, InvalidRequest, InvalidSubject, SubjectNotFound
+from simulator.backend.records import JourneyRecord, VersionRecord
+from simulator.backend.wire import SimulateRequest
 from simulator.durations import parse_duration
 from simulator.engine.masking import Masker, scrub, scrub_id, subject_masker
 from simulator.errors import JourneySimError

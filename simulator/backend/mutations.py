@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from simulator.api.auth import Actor
-from simulator.api.errors import (
+from simulator.backend.auth import Actor
+from simulator.backend.errors import (
     ConcurrentModification,
     DraftConflict,
     JourneyNotFound,
@@ -25,7 +25,7 @@ from simulator.api.errors import (
     TooManySteps,
     VersionNotFound,
 )
-from simulator.api.records import (
+from simulator.backend.records import (
     AuditEntry,
     JourneyRecord,
     JourneyStatus,
@@ -34,9 +34,9 @@ from simulator.api.records import (
     format_timestamp,
     next_timestamp,
 )
-from simulator.api.settings import ApiSettings
-from simulator.api.store import ItemTooLarge, StaleWrite, Store
-from simulator.api.wire import JOURNEY_ID_PATTERN, VersionSelector
+from simulator.backend.settings import ApiSettings
+from simulator.backend.store import ItemTooLarge, StaleWrite, Store
+from simulator.backend.wire import JOURNEY_ID_PATTERN, VersionSelector
 from simulator.engine.clock import Clock
 from simulator.models import Journey
 from simulator.world import World

@@ -12,8 +12,8 @@ client that dry-runs a real subject already knows its id.
 
 from __future__ import annotations
 
-from simulator.api.auth import Actor
-from simulator.api.wire import WorkspaceView
+from simulator.backend.auth import Actor
+from simulator.backend.wire import WorkspaceView
 from simulator.engine.masking import subject_masker
 from simulator.models import Communication, Segment, Subject, TriggerContract
 from simulator.world import World

@@ -19,7 +19,7 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType
 
-from simulator.api.records import JourneyStatus
+from simulator.backend.records import JourneyStatus
 from simulator.codes import Override
 from simulator.models import (
     AdaptiveBranchStep,

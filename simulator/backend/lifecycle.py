@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from simulator.api.errors import InvalidTransition
-from simulator.api.records import JourneyStatus
+from simulator.backend.errors import InvalidTransition
+from simulator.backend.records import JourneyStatus
 from simulator.codes import ApiErrorCode, FindingCode, Severity
 from simulator.findings import Finding
 from simulator.models import Journey, SendStep
@@ -58,7 +58,7 @@ def status_after(status: JourneyStatus, action: str) -> JourneyStatus:
     >>> status_after(JourneyStatus.DRAFT, "archive")
     Traceback (most recent call last):
     ...
-    simulator.api.errors.InvalidTransition: cannot archive a journey that is draft \
+    simulator.backend.errors.InvalidTransition: cannot archive a journey that is draft \
 (allowed from: active, paused) [invalid_transition]
     """
     target = _TRANSITIONS.get((action, status))
