@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 
 from simulator.backend.errors import ErrorBody, InvalidJson, InvalidRequest
 from simulator.docstrings import add_field_docstrings, models_of
+from simulator.engine.detectors import scrub_id
 from simulator.errors import JourneySimError
 from simulator.models.base import Model
 
@@ -181,10 +182,13 @@ def request_error(
     details = []
     for problem in problems:
         where, *loc = problem.get("loc", ("body",))
+        pointer = json_pointer(loc, body if where == "body" else None)
         details.append(
             {
                 "in": where,
-                "path": json_pointer(loc, body if where == "body" else None),
+                # A key the request should not have had may be an e-mail or a phone:
+                # masked as ids are (the field names the API knows are neither).
+                "path": "/".join(scrub_id(segment) for segment in pointer.split("/")),
                 "message": problem.get("msg", "invalid value"),
                 "type": problem.get("type", "value_error"),
             }

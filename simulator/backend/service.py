@@ -58,6 +58,7 @@ from simulator.backend.wire import (
     WorkspaceView,
 )
 from simulator.engine.clock import Clock
+from simulator.engine.masking import Masker, masker_for
 from simulator.errors import JourneySimError, JourneyValidationError
 from simulator.findings import has_errors
 from simulator.models import Communication, Journey, Segment, Subject, TriggerContract
@@ -379,7 +380,10 @@ class Backend(JourneyAccess):
         """The masked dry-run trace of one subject (see :mod:`simulator.backend.dryrun`)."""
         from simulator.engine import simulate
 
-        dryrun.check_request(actor, body)
+        try:
+            dryrun.check_request(actor, body)
+        except JourneySimError as exc:  # it may echo a value ("unknown override 'Mensah'")
+            raise dryrun.masked_error(exc, self._request_masker(actor, body)) from None
         record = self._record(actor, journey_id)
         journey, version, status = dryrun.document_to_run(record, body, self._version)
         world = self.directory.world(actor.workspace_id)
@@ -410,6 +414,17 @@ class Backend(JourneyAccess):
         entries = dryrun.audit_entries(body, subject, version, masker)
         self._append_now(actor, journey_id, entries)
         return trace.to_wire()
+
+    def _request_masker(self, actor: Actor, body: SimulateRequest) -> Masker:
+        """The masker of the subject a refused dry-run request names, when it names one
+        that can be built (else the detectors alone)."""
+        try:
+            subject = dryrun.subject_for(
+                body, lambda end_user_id: self.directory.subject(actor.workspace_id, end_user_id)
+            )
+        except JourneySimError:
+            return masker_for(())
+        return dryrun.subject_masker_in(subject, self.directory.world(actor.workspace_id))
 
 
 def refuse_reserved_id(journey_id: str) -> None:

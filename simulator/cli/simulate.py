@@ -128,8 +128,12 @@ def simulate_command(
             raise UsageError(f"--format must be text or json, not {fmt!r}")
         from simulator.engine import DEFAULT_START, parse_overrides, simulate
 
-        active = parse_overrides(overrides or ())
-        start = _start(at)
+        # --override and --at are checked once the subject is known, so that an error
+        # quoting them is masked with its values too ("unknown override 'M•••'").
+        try:
+            start, bad_start = _start(at), None
+        except UsageError as exc:
+            start, bad_start = None, exc
         journey, project = _journey(journey_file, subject_id)
         world = _world(project)
         if synthetic and synthetic_any:
@@ -138,6 +142,9 @@ def simulate_command(
         generated = synthetic or synthetic_any
         subject = _subject(world, subject_file, subject_id, attrs or [], generated, seed, fit)
         maskers.append(subject_masker(subject, world.workspace.pii_attributes))
+        if bad_start is not None:
+            raise bad_start
+        active = parse_overrides(overrides or ())
         trace = simulate(journey, subject, world=world, overrides=active, at=start, seed=seed)
         if fmt == _Format.JSON:
             typer.echo(trace.to_json(), nl=False)

@@ -91,6 +91,10 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
     dry_run, replace = body.get("dryRun", False), body.get("replace", False)
     if not isinstance(dry_run, bool) or not isinstance(replace, bool):
         raise InvalidRequest("dryRun and replace are booleans", location="dryRun")
+    journeys = body["bundle"].get("journeys") if isinstance(body["bundle"], dict) else None
+    for journey in journeys if isinstance(journeys, list) else ():
+        if isinstance(journey, dict) and isinstance(journey.get("id"), str):
+            refuse_reserved_id(journey["id"])  # "_x" too, before the id pattern refuses it
     try:
         bundle = ImportBundle.model_validate(body["bundle"])
     except ValidationError as exc:

@@ -94,9 +94,10 @@ SYNC = {"Authorization": "Bearer sync_acme_local_only"}
     ("second", "status", "code"),
     [
         ({"id": "internal"}, 400, "reserved_journey_id"),
+        ({"id": "_x"}, 400, "reserved_journey_id"),
         ({"id": "bundle-huge", "description": "x" * 1_000_000}, 413, "journey_too_large"),
     ],
-    ids=["reserved-id", "too-large"],
+    ids=["reserved-id", "reserved-prefix", "too-large"],
 )
 @pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "applied"])
 def test_an_import_bundle_with_a_journey_that_cannot_be_stored_writes_nothing(

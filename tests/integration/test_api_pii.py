@@ -154,3 +154,30 @@ def test_api_log_lines_are_scrubbed(caplog):
             log.exception("failed for %s", "+44 7700 900123")
     assert "•••23" in caplog.text and "k•••@e•••.org" in caplog.text
     assert "kwame.mensah@example.org" not in caplog.text and "7700 900123" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [("kwame.mensah@example.org", "k•••@e•••.org"), ("+44 7700 900123", "•••23")],
+)
+def test_errors_that_echo_a_key_or_an_id_mask_emails_and_phones(api, raw, shown):
+    """A request key the API refuses, or a journey id in a path, may be someone's
+    address: the error names it masked as an id."""
+    body = {"subjectId": "usr_plain_ana", raw: 1}
+    extra = api.post("/api/journeys/act-onb-2026/simulate", json=body, headers=api.auth())
+    assert extra.status_code == 400 and raw not in extra.text
+    assert extra.json()["details"][0]["path"] == f"/{shown}"
+    missing = api.get(f"/api/journeys/{raw}", headers=api.auth())
+    assert missing.status_code == 404 and raw not in missing.text
+    assert missing.json()["error"] == f"no journey '{shown}' in this workspace"
+
+
+def test_a_refused_dry_run_request_is_masked_with_the_subjects_values(api):
+    """An unknown override that happens to be the subject's name is quoted masked,
+    for a synthetic subject and for a real one."""
+    synthetic = {"subjectAttributes": {"lastName": "Mensah"}, "overrides": ["Mensah"]}
+    real = {"subjectId": "usr_plain_ana", "overrides": ["Ana"]}
+    for body, shown in ((synthetic, "'M•••'"), (real, "'A•••'")):
+        response = api.post("/api/journeys/act-onb-2026/simulate", json=body, headers=api.auth())
+        assert response.json()["code"] == "unknown_override", response.text
+        assert f"unknown override {shown}" in response.json()["error"]

@@ -83,3 +83,19 @@ def test_a_subject_file_that_does_not_validate_is_masked_with_its_own_values(
     journey = str(pii_project / "journeys" / "act-onb-2026.json")
     result = run_cli("simulate", journey, "--subject", str(path))
     assert result.exit_code == 2 and "unknown IANA time zone 'M•••/K•••'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "shown"),
+    [
+        ("--override", "Mensah", "unknown override 'M•••'"),
+        ("--at", "Kwame", "--at: 'K•••' is not an ISO-8601 timestamp"),
+    ],
+)
+def test_an_option_that_quotes_a_value_of_the_subject_is_masked(
+    run_cli, pii_project, option, value, shown
+):
+    journey = str(pii_project / "journeys" / "act-onb-2026.json")
+    result = run_cli("simulate", journey, "--subject-id", SUBJECTS[0], option, value)
+    assert result.exit_code == 2 and shown in result.stderr, result.stderr
+    assert leaks(result.stderr, _secrets(pii_project, SUBJECTS[0])) == []
