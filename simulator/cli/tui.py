@@ -4,8 +4,9 @@ running ``journeysim serve`` (``--url``/``--token``).
 Textual and the ``tui`` package are imported inside the command, so the other
 commands start without them. Options that can be wrong before the UI starts are
 checked first and end the command with exit 2 and a message (an unknown override,
-a bad ``--at``, a folder that is not a project, an unknown ``--journey``, or subject
-options without ``--journey``); what goes wrong inside the UI is a notification.
+a bad ``--at``, a folder that is not a project, an unknown ``--journey`` or
+``--subject-id``, or subject options without ``--journey``); what goes wrong inside
+the UI is a notification.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import EXIT_OK, user_errors
-from simulator.errors import UsageError
+from simulator.errors import NotFoundError, UsageError
 
 __all__ = ["register", "tui_command"]
 
@@ -74,6 +75,7 @@ def tui_command(
         from simulator.cli.simulate import parse_attr
         from simulator.durations import parse_timestamp
         from simulator.engine import parse_overrides
+        from simulator.engine.masking import scrub_id
         from simulator.paths import fixtures_dir
         from tui import DryRunRequest, LocalBackend, create_app
 
@@ -106,6 +108,8 @@ def tui_command(
             info = backend.info()
         if journey is not None:
             backend.journey(journey)  # NotFoundError (exit 2) before the screen starts
+        if subject_id is not None and subject_id not in {s.id for s in backend.subjects()}:
+            raise NotFoundError(f"no subject {scrub_id(subject_id)!r} in the {info.source}")
         request = None
         if journey is not None and (wants_dry_run or active or start or seed is not None):
             request = DryRunRequest(

@@ -326,6 +326,22 @@ async def test_unknown_deep_link_is_a_notification(make_app, settle):
         assert "no journey 'nope'" in notifications(app)[-1]
 
 
+async def test_a_deep_link_to_an_unknown_subject_is_a_notification(make_app):
+    app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_nobody"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+            if app.link_followed:
+                break
+        screen = app.screen
+        assert isinstance(screen, DryRunScreen) and screen.trace is None
+        assert "no subject 'usr_nobody' here" in notifications(app)[-1]
+        assert screen.query_one("#subject", Select).value == "@synthetic"
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.trace is not None and screen.trace.subject.synthetic
+
+
 async def test_backend_failures_never_crash_the_app(make_app, acme_backend, monkeypatch, settle):
     def broken(request):
         raise RuntimeError("disk on fire")

@@ -122,6 +122,15 @@ class DryRunScreen(Screen):
         self.title = f"Dry-run · {self.summary.name}"
         self.sub_title = self.summary.id
         self._apply(self.initial)
+        missing = self.initial.subject_id
+        if missing is not None and missing not in self.labels:
+            self.notify(
+                f"no subject {scrub_id(missing)!r} here: choose one and press r",
+                title="error",
+                severity="error",
+                timeout=8,
+            )
+            return
         self.action_run()
 
     def _apply(self, request: DryRunRequest) -> None:
@@ -131,6 +140,10 @@ class DryRunScreen(Screen):
             subject = self.query_one("#subject", Select)
             kind = request.subject_kind
             value = {"synthetic": SYNTHETIC, "attributes": ATTRIBUTES_ONLY}.get(kind)
+            if value is None and request.subject_id not in self.labels:
+                # Not one of the subjects (a deep link from another project, say): the
+                # run says so, and the settings start on a subject that does exist.
+                value = SYNTHETIC if self.app.backend_info.synthetic_subjects else ATTRIBUTES_ONLY
             subject.value = value or request.subject_id
             self.query_one("#seed", Input).value = "" if request.seed is None else str(request.seed)
             at = "" if request.at is None else request.at.strftime("%Y-%m-%dT%H:%M:%SZ")
