@@ -143,12 +143,13 @@ async def test_a_viewer_cannot_flip_overrides(served, make_app, settle):
         await settle(pilot)
         screen = app.screen
         assert all(box.disabled for box in screen.query(Checkbox))
+        assert "owners only" in str(screen.query_one("#overrides-label").render())
+        assert screen.check_action("flip", ("holdout",)) is None  # shown, disabled
+        assert not any("Flip" in c.title for c in app.get_system_commands(screen))
         await pilot.press("h")
         await pilot.pause()
         assert screen.trace.overrides_applied == []
-        assert (
-            app._notifications and "need a workspace owner" in list(app._notifications)[-1].message
-        )
+        assert not screen.query_one("#override-holdout", Checkbox).value
     viewer.close()
 
 

@@ -90,8 +90,8 @@ class DryRunScreen(Screen):
                 yield Input(placeholder="(2026-06-01T14:00:00Z)", id="at", compact=True)
                 yield Label("attributes (k=v …)")
                 yield Input(placeholder="e.g. plan=pro seats=12", id="attrs", compact=True)
-                yield Label("overrides")
                 can = self.app.backend_info.can_override
+                yield Label("overrides" if can else "overrides (owners only)", id="overrides-label")
                 for override, meaning in OVERRIDE_MEANINGS.items():
                     yield Checkbox(
                         _box_label(override, False),
@@ -235,6 +235,13 @@ class DryRunScreen(Screen):
     def _subject_changed(self, event: Select.Changed) -> None:
         if not self._syncing:
             self.action_run()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """The flip keys are shown disabled (and left out of the palette) for members
+        who may not override gates, as their toggles are."""
+        if action == "flip" and not self.app.backend_info.can_override:
+            return None
+        return True
 
     def action_flip(self, name: str) -> None:
         """Re-run with one override flipped (its toggle changes, which re-runs)."""
