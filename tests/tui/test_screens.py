@@ -379,3 +379,91 @@ async def test_q_quits(make_app, key, settle):
         await pilot.press(key)
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_the_command_palette_runs_an_action(make_app, settle):
+    """ctrl+p, a few letters of the action, enter: the same as its key."""
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"flip holdout")
+        for _ in range(20):  # the palette searches in a worker
+            await pilot.pause(0.05)
+            if app.screen.query_one(CommandList).option_count:
+                break
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if app.screen is screen and screen.trace.entry.decision.value == "entered":
+                break
+        assert app.screen is screen
+        assert screen.trace.overrides_applied == [Override.HOLDOUT]
+
+
+async def test_the_mouse_opens_flips_selects_and_asks_for_help(make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#journeys", offset=(2, 1))  # the first row (the header is 0)
+        await pilot.pause()
+        assert isinstance(app.screen, JourneyScreen)
+        assert app.screen.detail.summary.id == "act-onb-2026"
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DryRunScreen)
+        screen.query_one("#subject", Select).value = "usr_holdout"
+        await pilot.pause()
+        assert screen.trace.entry.decision.value == "blocked"
+        await pilot.click("#override-holdout")
+        await pilot.pause()
+        assert screen.query_one("#override-holdout", Checkbox).value is True
+        assert screen.trace.entry.decision.value == "entered"
+        await pilot.click("#timeline", offset=(20, 3))  # header, entry, send-welcome, wait-3d
+        await pilot.pause()
+        assert screen.query_one(Timeline).cursor_row == 2
+        assert "wait-3d" in _plain(screen.query_one("#detail-body"))
+        (help_key,) = [k for k in screen.query("FooterKey") if k.key == "question_mark"]
+        await pilot.click(help_key)
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_detail_pane_shows_the_branch_arms_and_the_wait(make_app, settle):
+    request = DryRunRequest("trial-conv-2026", subject_id="usr_trial_checkout", seed=3)
+    app = make_app(request=request)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        rows = [str(step.step_id) for step in screen.trace.steps]
+        timeline = screen.query_one(Timeline)
+        branch = rows.index("offer-subject-test") + 1
+        timeline.move_cursor(row=branch)
+        await pilot.pause()
+        text = _plain(screen.query_one("#detail-body"))
+        assert "posterior mean" in text and "urgency" in text and "value" in text
+        wait = rows.index("wait-checkout") + 1
+        timeline.move_cursor(row=wait)
+        await pilot.pause()
+        text = _plain(screen.query_one("#detail-body"))
+        assert "resumed by" in text
+
+
+async def test_the_start_time_moves_the_trace(make_app, settle):
+    app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_plain_ana"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        field = screen.query_one("#at", Input)
+        field.focus()
+        field.value = "2026-07-01T09:00:00Z"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.trace.steps[0].at.isoformat().startswith("2026-07-01T09:00")
+        assert "--at 2026-07-01T09:00:00Z" in screen.history[-1][0].command_line()
