@@ -227,10 +227,11 @@ def main() -> int:
     acme = LocalBackend(fixtures_dir() / "acme")
     long = _OneJourney(1_000)
     longest = _OneJourney.with_records(TRACE_RECORDS)
+    gc.collect()
+    gc.freeze()  # as journeysim tui does once the project is loaded
     floors, paints, traces, records = [], [], [], []
     rows = longest_rows = 0
     for _ in range(runs):
-        gc.collect()
         floors.append(asyncio.run(_first_paint(_Empty)))
         paints.append(asyncio.run(_first_paint(lambda: create_app(acme, blink=False))))
         elapsed, rows = asyncio.run(_trace_shown(long))
