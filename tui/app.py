@@ -34,8 +34,6 @@ class JourneysimApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "journeysim"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
-    """From 140 columns the dry-run's timeline and detail sit side by side."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),

@@ -54,6 +54,9 @@ class DryRunScreen(Screen):
     """One journey's dry-run for one subject."""
 
     AUTO_FOCUS = "#timeline"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
+    """From 140 columns the timeline and the detail sit side by side. On this screen
+    only: on the app, every screen's first layout would be restyled once more."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
         *(
