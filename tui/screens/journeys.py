@@ -37,7 +37,7 @@ class JourneysScreen(Screen):
     TITLE = "Journeys"
     AUTO_FOCUS = "#journeys"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", priority=False),
+        Binding("enter", "open", "Open", priority=True),
         Binding("slash", "focus_filter", "Filter"),
         Binding("d", "dry_run", "Dry-run"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -87,9 +87,6 @@ class JourneysScreen(Screen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_open()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_journey(str(event.row_key.value))

@@ -1,14 +1,17 @@
-"""The footer with the keys of the screen, redrawn only when those keys change.
+"""The footer with the keys of the screen, drawn with the screen and redrawn only when
+those keys change.
 
-Textual's ``Footer`` recomposes (a widget per key) on every bindings signal, and a
-screen coming up sends several (mount, focus, the first refresh), most of them with
-the same keys: those recompositions cost about a third of the journeys screen's
-first paint. This footer remembers which keys it shows and recomposes only when the
-screen's shown keys (or whether they are enabled) differ.
+Textual's ``Footer`` composes empty, then recomposes (a widget per key) on every
+bindings signal, and a screen coming up sends several (mount, focus, the first
+refresh), most of them with the same keys: each recomposition is one more layout of
+the screen before its first complete frame. This footer composes its keys at once
+(the screen's shown keys are known when it mounts), remembers which keys it shows,
+and recomposes only when the screen's shown keys (or whether they are enabled) differ.
 """
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -26,10 +29,18 @@ def _shown(screen: Screen) -> tuple:
 class KeyFooter(Footer):
     _drawn: tuple | None = None
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._bindings_ready = True  # Footer's flag: compose the keys on mount already
+
+    def compose(self) -> ComposeResult:
+        self._drawn = _shown(self.screen)
+        yield from super().compose()
+
     def bindings_changed(self, screen: Screen) -> None:
         shown = _shown(screen)
-        if shown == self._drawn:
-            return  # a recomposition showing these keys is done or already scheduled
+        if screen is self.screen and shown == self._drawn:
+            return  # these keys are drawn, or their recomposition is scheduled
         if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._drawn = shown
+            self._drawn = shown  # what the recomposition scheduled below draws
         super().bindings_changed(screen)
