@@ -79,12 +79,14 @@ def tui_command(
     with user_errors(), without_cycle_collector():
         from simulator.cli.simulate import parse_attr
         from simulator.durations import parse_timestamp
-        from simulator.engine import parse_overrides
-        from simulator.engine.masking import scrub_id
         from simulator.paths import fixtures_dir
         from tui import DryRunRequest, LocalBackend, create_app
 
-        active = parse_overrides(overrides or ())
+        active: frozenset = frozenset()
+        if overrides:  # the engine is imported when it is needed (a dry-run follows)
+            from simulator.engine import parse_overrides
+
+            active = parse_overrides(overrides)
         try:
             start = parse_timestamp(at) if at is not None else None
         except ValueError as exc:
@@ -114,6 +116,8 @@ def tui_command(
         if journey is not None:
             backend.journey(journey)  # NotFoundError (exit 2) before the screen starts
         if subject_id is not None and subject_id not in {s.id for s in backend.subjects()}:
+            from simulator.engine.masking import scrub_id
+
             raise NotFoundError(f"no subject {scrub_id(subject_id)!r} in the {info.source}")
         request = None
         if journey is not None and (wants_dry_run or active or start or seed is not None):
