@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from tui import DryRunRequest
-from tui.widgets import step_detail
+from tui.widgets.step_detail import step_detail
 
 SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_snapshots"
 
