@@ -182,15 +182,17 @@ class _OneJourney:
         return simulate(self.model, subject, world=self.world, overrides=request.overrides)
 
 
-async def _first_paint(make) -> float:
+async def _first_paint(make) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (the CPU time shows how much of a slow run was
+    waiting for a core on a shared machine)."""
     app = make()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # a full refresh: the screen has been drawn at least once
         while not _painted(app):
             await pilot.pause()
-        elapsed = time.perf_counter() - start
-    return elapsed
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return elapsed, cpu
 
 
 def _painted(app: App) -> bool:
@@ -198,19 +200,19 @@ def _painted(app: App) -> bool:
     return (not tables or tables.first().row_count > 0) and app.screen.is_mounted
 
 
-async def _trace_shown(backend: _OneJourney) -> tuple[float, int]:
+async def _trace_shown(backend: _OneJourney) -> tuple[float, float, int]:
     request = DryRunRequest(backend.model.id)
     app = create_app(backend, request=request, blink=False)
     async with app.run_test(size=SIZE) as pilot:
         while not (app.link_followed and getattr(app.screen, "history", None)):
             await pilot.pause()
         timeline = app.screen.query_one(Timeline)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         await pilot.press("r")
         await pilot.pause()
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert timeline.row_count == 1 + len(app.screen.trace.steps)
-        return elapsed, timeline.row_count
+        return elapsed, cpu, timeline.row_count
 
 
 def _ms(samples: list[float]) -> str:
@@ -230,14 +232,17 @@ def main() -> int:
     gc.collect()
     gc.freeze()  # as journeysim tui does once the project is loaded
     floors, paints, traces, records = [], [], [], []
+    cpus: dict[str, list[float]] = {"floor": [], "paint": [], "trace": [], "records": []}
     rows = longest_rows = 0
     for _ in range(runs):
-        floors.append(asyncio.run(_first_paint(_Empty)))
-        paints.append(asyncio.run(_first_paint(lambda: create_app(acme, blink=False))))
-        elapsed, rows = asyncio.run(_trace_shown(long))
-        traces.append(elapsed)
-        elapsed, longest_rows = asyncio.run(_trace_shown(longest))
-        records.append(elapsed)
+        elapsed, cpu = asyncio.run(_first_paint(_Empty))
+        floors.append(elapsed), cpus["floor"].append(cpu)
+        elapsed, cpu = asyncio.run(_first_paint(lambda: create_app(acme, blink=False)))
+        paints.append(elapsed), cpus["paint"].append(cpu)
+        elapsed, cpu, rows = asyncio.run(_trace_shown(long))
+        traces.append(elapsed), cpus["trace"].append(cpu)
+        elapsed, cpu, longest_rows = asyncio.run(_trace_shown(longest))
+        records.append(elapsed), cpus["records"].append(cpu)
     startup_ratio = min(startups) / min(start_floors)
     paint_ratio = min(paints) / min(floors)
     print(f"start-up in a terminal, empty Textual app (floor): {_ms(start_floors)}")
@@ -256,6 +261,10 @@ def main() -> int:
     print(
         f"trace of {TRACE_RECORDS:,} records shown ({longest.summary.steps:,}-step journey): "
         f"{_ms(records)}  ({longest_rows} timeline rows)"
+    )
+    print(
+        "CPU time, best (in-process): "
+        + ", ".join(f"{name} {min(v) * 1000:.1f} ms" for name, v in cpus.items())
     )
     ok = min(startups) <= PAINT_LIMIT_SECONDS and startup_ratio <= PAINT_LIMIT_RATIO
     ok = ok and min(paints) <= PAINT_LIMIT_SECONDS and paint_ratio <= PAINT_LIMIT_RATIO
