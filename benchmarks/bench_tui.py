@@ -88,9 +88,10 @@ Floor().run()
 # --- start-up in a terminal --------------------------------------------------------
 
 
-def _started(command: list[str], painted: bytes) -> float:
+def _started(command: list[str], painted: bytes) -> tuple[float, float]:
     """Seconds from spawning ``command`` in a 120x40 pseudo-terminal until ``painted``
-    has been written to it; then ``q`` ends it (and it must exit 0)."""
+    has been written to it, and the CPU seconds it had used by then; then ``q`` ends
+    it (and it must exit 0)."""
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -107,6 +108,7 @@ def _started(command: list[str], painted: bytes) -> float:
                 raise SystemExit(f"{command} painted nothing in 30 s: {seen[-400:]!r}")
             seen += os.read(main, 65536)
         elapsed = time.perf_counter() - start
+        cpu = _cpu_seconds(process.pid)
         deadline = time.monotonic() + 20
         while process.poll() is None and time.monotonic() < deadline:
             os.write(main, b"q")  # again until it is gone: see tests/integration/test_cli_tui
@@ -121,18 +123,27 @@ def _started(command: list[str], painted: bytes) -> float:
         if process.poll() is None:
             process.kill()
         os.close(main)
-    return elapsed
+    return elapsed, cpu
 
 
-def _startups(runs: int) -> tuple[list[float], list[float]]:
+def _cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) ``pid`` has used so far, from ``/proc``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _startups(runs: int) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Wall-clock and CPU seconds of the floor's and the TUI's start-ups."""
     floor = [sys.executable, "-c", _FLOOR_APP]
     tui = [sys.executable, "-m", "simulator.cli", "tui"]
     _started(floor, b"floor-painted"), _started(tui, b"win-back-2026")  # caches warm
-    floors, tuis = [], []
+    floors, tuis, floor_cpus, tui_cpus = [], [], [], []
     for _ in range(runs):
-        floors.append(_started(floor, b"floor-painted"))
-        tuis.append(_started(tui, b"win-back-2026"))
-    return floors, tuis
+        elapsed, cpu = _started(floor, b"floor-painted")
+        floors.append(elapsed), floor_cpus.append(cpu)
+        elapsed, cpu = _started(tui, b"win-back-2026")
+        tuis.append(elapsed), tui_cpus.append(cpu)
+    return floors, tuis, floor_cpus, tui_cpus
 
 
 # --- in-process ----------------------------------------------------------------------
@@ -225,7 +236,7 @@ def main() -> int:
     runs = parser.parse_args().runs
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("note: PYTHONDONTWRITEBYTECODE is set here; the start-ups run without it")
-    start_floors, startups = _startups(runs)
+    start_floors, startups, start_floor_cpus, startup_cpus = _startups(runs)
     acme = LocalBackend(fixtures_dir() / "acme")
     long = _OneJourney(1_000)
     longest = _OneJourney.with_records(TRACE_RECORDS)
@@ -261,6 +272,11 @@ def main() -> int:
     print(
         f"trace of {TRACE_RECORDS:,} records shown ({longest.summary.steps:,}-step journey): "
         f"{_ms(records)}  ({longest_rows} timeline rows)"
+    )
+    print(
+        f"CPU time, best, start-ups: floor {min(start_floor_cpus) * 1000:.0f} ms, "
+        f"journeysim tui {min(startup_cpus) * 1000:.0f} ms "
+        f"({min(startup_cpus) / min(start_floor_cpus):.2f}x; /proc, 10 ms ticks)"
     )
     print(
         "CPU time, best (in-process): "
