@@ -111,14 +111,14 @@ class DryRunScreen(Screen):
                     yield StepDetail(id="detail")
         yield KeyFooter()
 
-    def _subject_options(self) -> list[tuple[str, str]]:
+    def _subject_options(self) -> list[tuple[str | Text, str]]:
         subjects = self.app.call_backend(self.app.backend.subjects) or []
         self.labels = {s.id: s.label for s in subjects}
         synthetic = [("synthetic (from seed)", SYNTHETIC)]
         return [
             *(synthetic if self.app.backend_info.synthetic_subjects else []),
             ("attributes only", ATTRIBUTES_ONLY),
-            *((s.label, s.id) for s in subjects),
+            *((Text(s.label), s.id) for s in subjects),  # an id is not markup
         ]
 
     def on_mount(self) -> None:
@@ -132,6 +132,7 @@ class DryRunScreen(Screen):
                 title="error",
                 severity="error",
                 timeout=8,
+                markup=False,
             )
             return
         self.action_run()

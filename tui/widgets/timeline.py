@@ -75,7 +75,7 @@ def _cells(row: Row, marked: bool) -> tuple:
     """One row's cells; the marked row (a divergence) is drawn reversed with a ▶."""
     decision = Text(row.decision, style=DECISION_STYLES.get(row.decision, ""))
     if not marked:
-        return (row.at, row.step_id, decision, Text(row.reason, style="dim"))
+        return (Text(row.at), Text(row.step_id), decision, Text(row.reason, style="dim"))
     decision.stylize("reverse")
     style = "bold reverse"
     return (
