@@ -19,12 +19,11 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyCookie, HTTPBearer
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import cookie_parser
 from starlette.routing import Match
 
 from simulator import __version__
 from simulator.api import openapi
-from simulator.api.auth import Actor, credentials
+from simulator.api.auth import Actor, credentials, session_cookies
 from simulator.api.backend import Backend
 from simulator.api.docs import install_docs
 from simulator.api.errors import (
@@ -81,13 +80,7 @@ def _actor(
 
 
 def _session_cookies(request: Request) -> list[str]:
-    # Every ``session`` cookie, from every Cookie header: ``request.cookies`` keeps the
-    # last one only, which would let a second cookie silently pick the member.
-    found = []
-    for header in request.headers.getlist("cookie"):
-        for chunk in header.split(";"):
-            found.extend(value for name, value in cookie_parser(chunk).items() if name == "session")
-    return found
+    return session_cookies(request.headers.getlist("cookie"))
 
 
 ActorDep = Annotated[Actor, Depends(_actor)]

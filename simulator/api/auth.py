@@ -3,7 +3,8 @@
 A customer route needs a member of a workspace, by ``Authorization: Bearer <token>``
 or the ``session=<token>`` cookie. No credentials, an unknown token or another scheme
 is ``401 unauthorized``; two different tokens (a header and a cookie that disagree,
-two ``session`` cookies) are ``401 ambiguous_credentials``. Viewers
+two ``session`` cookies) are ``401 ambiguous_credentials``; so is a runtime internal
+route's ``syncApiKey`` bearer beside a ``session`` cookie of another token. Viewers
 read and dry-run; editors and owners also write; only owners use dry-run overrides.
 A journey of another workspace is reported as missing (404), never as forbidden, so
 tokens cannot probe for ids.
@@ -14,10 +15,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from starlette.requests import cookie_parser
+
 from simulator.api.errors import AmbiguousCredentials, Forbidden, OverridesRequireOwner
 from simulator.models import Role
 
-__all__ = ["SYSTEM", "Actor", "credentials", "require_owner_for_overrides", "require_writer"]
+__all__ = [
+    "SYSTEM",
+    "Actor",
+    "credentials",
+    "require_owner_for_overrides",
+    "require_writer",
+    "session_cookies",
+]
 
 SYSTEM = "system"
 """The actor of entries the API writes on its own (a project load, say)."""
@@ -88,6 +98,20 @@ def credentials(
             details=[{"credentials": len(tokens)}],
         )
     return next(iter(tokens), None)
+
+
+def session_cookies(cookie_headers: Sequence[str]) -> list[str]:
+    """Every ``session`` cookie, from every ``Cookie`` header (a framework's cookie
+    mapping keeps the last one only, which would let a second cookie pick the member).
+
+    >>> session_cookies(["session=a; theme=dark", "session=b"])
+    ['a', 'b']
+    """
+    found = []
+    for header in cookie_headers:
+        for chunk in header.split(";"):
+            found.extend(value for name, value in cookie_parser(chunk).items() if name == "session")
+    return found
 
 
 def _values(given: Sequence[str] | str | None) -> Sequence[str]:

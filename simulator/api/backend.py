@@ -166,7 +166,7 @@ class Backend(JourneyAccess):
     def create_journey(self, actor: Actor, body: CreateJourney) -> JourneyView:
         require_writer(actor, "create journeys")
         if body.id is not None:
-            _refuse_reserved(body.id)
+            refuse_reserved_id(body.id)
         now = self.clock()
         for _ in range(_ATTEMPTS):
             journey_id = body.id or _generated_id(body.name)
@@ -363,7 +363,7 @@ class Backend(JourneyAccess):
         return trace.to_wire()
 
 
-def _refuse_reserved(journey_id: str) -> None:
+def refuse_reserved_id(journey_id: str) -> None:
     """Ids that would shadow a route are ``400 reserved_journey_id`` (see ``wire``)."""
     if journey_id in RESERVED_JOURNEY_IDS or journey_id.startswith("_"):
         shadowed = (

@@ -57,6 +57,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from simulator.codes import ApiErrorCode as C
+from simulator.engine.detectors import scrub_id
 from simulator.errors import InputError, JourneySimError, NotFoundError, UsageError
 
 __all__ = [
@@ -237,7 +238,9 @@ class JourneyNotFound(NotFoundError):
     code = C.JOURNEY_NOT_FOUND
 
     def __init__(self, journey_id: str) -> None:
-        super().__init__(f"no journey {journey_id!r} in this workspace")
+        # A journey id cannot be an e-mail address or a phone number, but a path may
+        # hold one (a subject id pasted in the wrong place): masked as ids are.
+        super().__init__(f"no journey {scrub_id(journey_id)!r} in this workspace")
 
 
 class VersionNotFound(NotFoundError):

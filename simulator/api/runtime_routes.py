@@ -16,7 +16,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from simulator.api.auth import Actor, credentials
+from simulator.api.auth import Actor, credentials, session_cookies
 from simulator.api.openapi import errors
 from simulator.runtime.service import RuntimeService
 
@@ -93,8 +93,11 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
     ServiceDep = Annotated[RuntimeService, Depends(service)]
 
     def internal(request: Request, svc: ServiceDep) -> str:
-        token = credentials(request.headers.getlist("authorization"), [])
-        return svc.internal_workspace(token)
+        # The bearer key alone authenticates (a cookie never does: no CSRF onto the
+        # runtime); a session cookie of another token beside it is ambiguous, refused.
+        authorizations = request.headers.getlist("authorization")
+        credentials(authorizations, session_cookies(request.headers.getlist("cookie")))
+        return svc.internal_workspace(credentials(authorizations, []))
 
     WorkspaceDep = Annotated[str, Depends(internal)]
     base = "/api/journeys/internal"

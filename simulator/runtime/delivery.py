@@ -42,7 +42,8 @@ class RuntimeDelivery:
             return masked
         raw = render_message(effect.communication, effect.channel, self.raw)
         if raw.error is not None:  # the real values break what the masked ones did not
-            return RenderResult(error=raw.error.replace(str(env.subject.end_user_id), "•••"))
+            # Its message may quote a raw value (``KeyError: 'Kwame'``): masked like the rest.
+            return RenderResult(error=self.masker.text(raw.error))
         ses = self.runtime.send_email(env, effect, raw) if effect.channel is Channel.EMAIL else None
         self.runtime.record_outbox(
             self.ws,
@@ -83,7 +84,9 @@ class RuntimeDelivery:
                 "method": effect.method,
                 "sentAt": format_time(now),
                 "rendered": {
-                    "body": body.body if body is not None and body.error is None else None
+                    "body": self.masker.text(body.body)
+                    if body is not None and body.error is None
+                    else None
                 },
             },
         )

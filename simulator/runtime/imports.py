@@ -11,6 +11,12 @@ workspace as **drafts**, never publishing:
 * a journey id or a document id that already exists (a document with different
   content) is a conflict: ``409 import_conflict`` lists them all, nothing is written,
   unless ``replace`` is true;
+* a journey id that would shadow a route is ``400 reserved_journey_id``, and a
+  journey too large to store ``413 journey_too_large``, both checked for every journey
+  of the bundle before anything is written (the dry run answers them too), so a bundle
+  is never half applied; the size is measured on the item the store would write (list
+  entry and compressed draft) with its metadata at its longest, so a journey within a
+  few bytes of the limit may be refused here though a create would just fit;
 * ``dryRun`` answers what would change and writes nothing;
 * each created or replaced journey's audit log gets ``bundle-imported``.
 """
@@ -22,7 +28,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.api.auth import Actor
+from simulator.api.backend import refuse_reserved_id
 from simulator.api.errors import ImportConflict, InvalidRequest
+from simulator.api.mutations import too_large_as_journey_error
+from simulator.api.records import JourneyRecord, JourneyStatus
+from simulator.api.tables import MAX_ITEM_BYTES, ItemTooLarge, item_size
 from simulator.api.wire import CreateJourney, PatchJourney
 from simulator.models import Role
 
@@ -88,6 +98,8 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
         where = "bundle/" + "/".join(str(p) for p in first["loc"])
         raise InvalidRequest(f"{where}: {first['msg']}", location=where) from exc
 
+    for journey in bundle.journeys:
+        _refuse_unstorable(backend, workspace_id, journey)
     world = backend.directory.world(workspace_id)
     existing = {j["id"] for j in backend.store.journeys(workspace_id)}
     conflicts = sorted(j.id for j in bundle.journeys if j.id in existing)
@@ -141,6 +153,31 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
             [("bundle-imported", {"format": bundle.format, "replaced": journey.id in existing})],
         )
     return answer
+
+
+def _refuse_unstorable(backend: Any, workspace_id: str, journey: Any) -> None:
+    """``journey`` would be refused when written: a reserved id, or an item over
+    DynamoDB's limit (measured on the item the store would write)."""
+    refuse_reserved_id(journey.id)
+    stamp = "2026-01-01T00:00:00.000000Z"  # the store's timestamps have this length
+    record = JourneyRecord(
+        workspace_id=workspace_id,
+        journey_id=journey.id,
+        name=journey.name,
+        description=journey.description,
+        status=JourneyStatus.ARCHIVED,  # the longest status
+        updated_at=stamp,
+        created_at=stamp,
+        created_by="system",
+        draft_based_on=10**9,
+        latest_version=10**9,
+        draft=journey,
+        audit_seq=10**9,
+    )
+    size = item_size(backend.store._journey_item(record, backend._encode(journey)))
+    if size > MAX_ITEM_BYTES:
+        with too_large_as_journey_error():
+            raise ItemTooLarge(backend.store.journeys_table, size)
 
 
 def _with(world: Any, kind: str, documents: dict[str, Any]) -> Any:

@@ -557,7 +557,7 @@ class Runtime:
             already = nothing and self.tables["counters"].get("forgotten", tombstone) is not None
             self.tables["counters"].put("forgotten", tombstone, True)
             if not nothing:
-                self._audit_erasure(workspace_id, {k for k, e in entries if isinstance(e, dict)})
+                self._audit_erasure(workspace_id, {k for k, _ in entries if _names_journey(k)})
             return {
                 "endUserId": mask_name(end_user_id),
                 "erased": erased,
@@ -892,14 +892,26 @@ def _wake_key(at: datetime, suffix: str) -> str:
 
 def _mask_step(env: ExecutionEnv, step: dict[str, Any]) -> dict[str, Any]:
     """A trace step as every surface shows it: what was rendered or written about the
-    subject (send, webhook, message) masked by its PII values; ids and times as they are."""
+    subject masked by its PII values, as the dry-run's trace masks it (sends, webhooks,
+    messages, gate details such as the subject's time zone, branch rule labels, wait
+    durations); ids and times as they are."""
     from simulator.engine.delivery import env_masker
 
     masker = env_masker(env)
     return {
-        key: masker.data(value) if key in ("send", "webhook", "message") else value
+        key: masker.data(value) if key in _MASKED_STEP_KEYS else value
         for key, value in step.items()
     }
+
+
+_MASKED_STEP_KEYS = frozenset({"send", "webhook", "message", "gates", "branch", "wait"})
+"""The parts of a trace step's wire form that hold text about the subject."""
+
+
+def _names_journey(key: str) -> bool:
+    """Whether a subject-index key is ``{journeyId}#exec#…`` or ``{journeyId}#holdout#…``
+    (the index also holds ``pseudonym`` and posted ``event#…`` entries, of no journey)."""
+    return "#exec#" in key or "#holdout#" in key
 
 
 def _tombstone(workspace_id: str, end_user_id: str) -> str:

@@ -14,6 +14,15 @@ call :class:`RuntimeService`; nothing here knows about HTTP.
   latest published version (no rows before the first publish).
 * **Simulator routes** (``/api/_sim/*``) take a member; moving the clock and posting
   events change state, so they need an editor or owner, as writes do.
+* **End-user ids on member surfaces.** The executions list, the outbox and the
+  ``execution_not_found`` error show an ``endUserId`` as the dry-run shows a subject
+  id (:meth:`~simulator.engine.masking.Masker.identifier`): masked whole when it is an
+  e-mail address or a phone number, and the subject's PII values and tokens in it
+  masked (``usr_plain_ana`` → ``usr_plain_A•••``), by the masker of the subject's
+  profile; the same inside the execution's name and ARN, which embed it (also when
+  the name was shortened). The outbox's ``?endUserId=`` filter takes the raw id. The
+  internal routes answer their caller (the product's own backend, which sent the id)
+  with the execution ARN as it is: ``dispatch`` needs it.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from simulator.api.auth import Actor, require_writer
 from simulator.api.errors import Forbidden, InvalidRequest, JourneyNotFound, Unauthorized
 from simulator.codes import ApiErrorCode
 from simulator.durations import parse_duration
+from simulator.engine.masking import Masker, masker_for, subject_masker
 from simulator.errors import NotFoundError
 from simulator.runtime.runtime import InboundEvent, Runtime
 
@@ -79,7 +89,9 @@ class RuntimeService:
         runtime = self.ready()
         found = runtime.execution_by_arn(workspace_id, execution_arn)
         if found is None:
-            raise ExecutionNotFound(f"no execution {execution_arn!r} in this workspace")
+            raise ExecutionNotFound(
+                f"no execution {shown_execution(execution_arn)!r} in this workspace"
+            )
         result = runtime.dispatch(workspace_id, *found)
         return {
             "executionArn": execution_arn,
@@ -114,7 +126,8 @@ class RuntimeService:
 
     def executions(self, actor: Actor, journey_id: str) -> list[dict[str, Any]]:
         self._journey(actor, journey_id)
-        return self.ready().executions(actor.workspace_id, journey_id)
+        rows = self.ready().executions(actor.workspace_id, journey_id)
+        return self._shown(actor.workspace_id, rows)
 
     def step_stats(self, actor: Actor, journey_id: str) -> list[dict[str, Any]]:
         record = self._journey(actor, journey_id)
@@ -133,6 +146,20 @@ class RuntimeService:
     def calibrated_impact(self, actor: Actor, journey_id: str) -> dict[str, Any]:
         self._journey(actor, journey_id)
         return self.ready().calibrated_impact(actor.workspace_id, journey_id)
+
+    def _shown(self, workspace_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``rows`` with their end-user ids masked by each subject's masker."""
+        directory = self.backend.directory
+        pii = directory.world(workspace_id).workspace.pii_attributes
+        maskers: dict[str, Masker] = {}
+        shown = []
+        for row in rows:
+            raw = row.get("endUserId")
+            if isinstance(raw, str) and raw not in maskers:
+                subject = directory.subject(workspace_id, raw)
+                maskers[raw] = masker_for(pii) if subject is None else subject_masker(subject, pii)
+            shown.append(shown_ids(row, maskers.get(raw)))
+        return shown
 
     # --- simulator ---------------------------------------------------------------------
 
@@ -185,9 +212,54 @@ class RuntimeService:
         page = rows[start : start + OUTBOX_PAGE]
         following = start + OUTBOX_PAGE
         return {
-            "messages": page,
+            "messages": self._shown(actor.workspace_id, page),
             "cursor": str(following) if following < len(rows) else None,
         }
+
+
+def shown_ids(row: dict[str, Any], masker: Masker | None = None) -> dict[str, Any]:
+    """``row`` (an execution or an outbox message) as members see it: its ``endUserId``
+    masked as an id (by ``masker``, the subject's; without one, only an id that is an
+    e-mail address or a phone number), in the execution's name and ARN too (also when
+    the name was shortened, its spaces turned to ``-``).
+
+    >>> arn = "arn:aws:states:us-east-1:123456789012:execution:disp:j__v1__+447700900123__e"
+    >>> shown_ids({"endUserId": "+447700900123", "executionArn": arn})["executionArn"]
+    'arn:aws:states:us-east-1:123456789012:execution:disp:j__v1__•••23__e'
+    >>> shown_ids({"endUserId": "+44 7700 900123", "executionName": "j__v1__+44-7700-900123__e-0f"})
+    {'endUserId': '•••23', 'executionName': 'j__v1__•••23__e-0f'}
+    >>> shown_ids({"endUserId": "usr_a", "executionName": "j__v1__usr_a__1717250400123"})
+    {'endUserId': 'usr_a', 'executionName': 'j__v1__usr_a__1717250400123'}
+    >>> ana = masker_for(["firstName"], {"firstName": "Ana"})
+    >>> shown_ids({"endUserId": "usr_ana", "executionName": "j__v1__usr_ana__e"}, ana)
+    {'endUserId': 'usr_A•••', 'executionName': 'j__v1__usr_A•••__e'}
+    """
+    raw = row.get("endUserId")
+    if not isinstance(raw, str):
+        return row
+    masker = masker or masker_for(())
+    shown = masker.identifier(raw)
+    if shown == raw:
+        return row  # event ids of 10+ digits would look like phone numbers: left alone
+    masked = {**row, "endUserId": shown}
+    for key in ("executionArn", "executionName"):
+        if isinstance(masked.get(key), str):
+            masked[key] = shown_execution(masked[key].replace(raw, shown), masker)
+    return masked
+
+
+def shown_execution(text: str, masker: Masker | None = None) -> str:
+    """An execution's name or ARN with each ``__``-separated part of the name masked
+    as an id (an e-mail address or a phone number whole; ``masker``'s values in it).
+
+    >>> shown_execution("arn:aws:states:x:execution:disp:j__v1__ana@example.com__e")
+    'arn:aws:states:x:execution:disp:j__v1__a•••@e•••.com__e'
+    >>> shown_execution("+44 7700 900123")
+    '•••23'
+    """
+    head, colon, name = text.rpartition(":")
+    identifier = (masker or masker_for(())).identifier
+    return head + colon + "__".join(identifier(part) for part in name.split("__"))
 
 
 def _event(body: Any) -> InboundEvent:

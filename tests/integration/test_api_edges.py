@@ -87,6 +87,37 @@ def test_the_openapi_document_excludes_reserved_ids(api):
     assert string["pattern"].startswith("^[A-Za-z0-9]")
 
 
+SYNC = {"Authorization": "Bearer sync_acme_local_only"}
+
+
+@pytest.mark.parametrize(
+    ("second", "status", "code"),
+    [
+        ({"id": "internal"}, 400, "reserved_journey_id"),
+        ({"id": "bundle-huge", "description": "x" * 1_000_000}, 413, "journey_too_large"),
+    ],
+    ids=["reserved-id", "too-large"],
+)
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "applied"])
+def test_an_import_bundle_with_a_journey_that_cannot_be_stored_writes_nothing(
+    api, second, status, code, dry_run
+):
+    """Every journey of a bundle is checked before the first is written: the good
+    journey before the bad one is not created (it used to be, then the 4xx came)."""
+    template = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()
+    base = {key: template[key] for key in ("name", "steps", "triggerContractId")}
+    first = f"bundle-first-{second['id']}"
+    bundle = {"journeys": [{**base, "id": first}, {**base, **second}]}
+    before = ids(api)
+    response = api.post(
+        "/api/journeys/internal/import-bundle",
+        json={"bundle": bundle, "dryRun": dry_run},
+        headers=SYNC,
+    )
+    refused(response, status, code)
+    assert ids(api) == before and first not in before
+
+
 # --- repeated keys ----------------------------------------------------------------------
 
 
@@ -214,6 +245,26 @@ def test_two_session_cookies_in_two_cookie_headers_are_ambiguous(api):
         ("cookie", "session=tok_owner_acme_ada"),
     ]
     refused(api.get("/api/journeys", headers=headers), 401, "ambiguous_credentials")
+
+
+SYNC_KEY = SYNC["Authorization"].removeprefix("Bearer ")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/journeys/internal/dispatch", "/api/journeys/internal/forget-end-user"],
+)
+def test_a_sync_key_beside_a_session_cookie_is_ambiguous_on_internal_routes(api, path):
+    headers = {"Authorization": f"Bearer {SYNC_KEY}", "Cookie": "session=tok_owner_acme_ada"}
+    body = {"executionArn": "arn:nope", "endUserId": "usr_nobody_here"}
+    body = {k: v for k, v in body.items() if (k == "executionArn") == path.endswith("dispatch")}
+    error = refused(api.post(path, json=body, headers=headers), 401, "ambiguous_credentials")
+    assert SYNC_KEY not in error["error"] and "tok_" not in error["error"]
+    # The key alone is accepted; a cookie alone (even the key) is no credential here.
+    alone = api.post(path, json=body, headers={"Authorization": f"Bearer {SYNC_KEY}"})
+    assert alone.status_code in (200, 404), alone.text
+    cookie = api.post(path, json=body, headers={"Cookie": f"session={SYNC_KEY}"})
+    refused(cookie, 401, "unauthorized")
 
 
 @pytest.mark.parametrize(

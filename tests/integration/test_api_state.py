@@ -191,6 +191,66 @@ def test_every_acknowledged_write_survives_sigterm_and_sigkill(tmp_path):
     assert not list(state.parent.glob(".state.json.*"))  # no temporary file left
 
 
+SYNC = {"Authorization": "Bearer sync_acme_local_only"}
+
+
+def runtime_view(server: Server) -> dict:
+    """What a client can read of the runtime: clock, executions, outbox and stats."""
+    path = "/api/journeys/act-onb-2026"
+    return {
+        "clock": server.request("GET", "/api/_sim/clock").json(),
+        "executions": server.request("GET", f"{path}/executions").json(),
+        "outbox": server.request("GET", "/api/_sim/outbox").json(),
+        "stats": server.request("GET", f"{path}/step-stats").json(),
+        "impact": server.request("GET", f"{path}/calibrated-impact").json(),
+        "audit": server.request("GET", f"{path}/audit").json(),
+    }
+
+
+def test_the_runtimes_tables_survive_a_sigkill_and_its_executions_go_on(tmp_path):
+    """The runtime's own tables (``rt-*``: executions, wake-ups, outbox, counters, the
+    clock, stored trigger answers) are kept like the store's: a SIGKILL right after an
+    acknowledged clock move loses nothing, and the execution resumes where it was."""
+    state = tmp_path / "state.json"
+    signup = {
+        "id": "evt-kept",
+        "name": "user.signed_up",
+        "at": "2026-06-01T14:00:00Z",
+        "properties": {"endUserId": "usr_plain_ana", "signupSource": "ads", "plan": "trial"},
+    }
+    server = Server("--state", str(state))
+    try:
+        server.write("POST", "/api/journeys/act-onb-2026/publish")
+        started = server.write(
+            "POST", "/api/journeys/internal/start-execution", json=signup, headers=SYNC
+        )
+        assert len(started["started"]) == 1
+        server.write("POST", "/api/_sim/clock/advance", json={"by": "P1D"})
+        before = runtime_view(server)
+        server.stop(signal.SIGKILL)
+    finally:
+        assert server.stop(signal.SIGKILL) == -signal.SIGKILL
+    assert before["executions"][0]["status"] == "RUNNING"
+    assert [m["stepId"] for m in before["outbox"]["messages"]] == ["send-welcome"]
+
+    server = Server("--state", str(state))
+    try:
+        assert runtime_view(server) == before
+        again = server.write(
+            "POST", "/api/journeys/internal/start-execution", json=signup, headers=SYNC
+        )
+        assert again == started  # the stored answer: the same event starts nothing new
+        moved = server.write("POST", "/api/_sim/clock/advance", json={"by": "P5D"})
+        after = runtime_view(server)
+    finally:
+        server.stop(signal.SIGTERM)
+    assert moved["dispatched"] > 0 and after["clock"]["now"] == "2026-06-07T14:00:00Z"
+    [execution] = after["executions"]
+    assert (execution["status"], execution["currentStepId"]) == ("SUCCEEDED", "exit")
+    assert [m["stepId"] for m in after["outbox"]["messages"]] == ["send-welcome", "send-reengage"]
+    assert next(r for r in after["stats"] if r["stepId"] == "send-welcome")["executed"] == 1
+
+
 def test_without_state_the_banner_says_it_lives_in_memory_only():
     server = Server()
     try:

@@ -189,6 +189,36 @@ def test_forget_end_user_leaves_nothing_aborts_and_keeps_the_stats():
         assert second.json()["stoppedExecutions"] == 0
 
 
+def test_forget_end_user_who_posted_events_erases_them_and_audits_each_journey_once():
+    """Posted end-user events sit in the subject's index beside its executions; erasing
+    them is no journey's audit entry (an erasure once answered 500 here)."""
+    with api_client(publish=True) as client:
+        owner = client.auth("owner")
+        signup = {
+            "id": "evt-forget",
+            "name": "user.signed_up",
+            "at": "2026-06-01T14:00:00Z",
+            "properties": {"endUserId": "usr_plain_ana", "signupSource": "ads", "plan": "trial"},
+        }
+        started = client.post("/api/journeys/internal/start-execution", json=signup, headers=SYNC)
+        assert started.status_code == 200 and started.json()["started"], started.text
+        activated = {
+            "id": "evt-forget-2",
+            "name": "user.activated",
+            "at": "2026-06-01T15:00:00Z",
+            "properties": {"endUserId": "usr_plain_ana"},
+        }
+        assert client.post("/api/_sim/events", json=activated, headers=owner).status_code == 200
+        body = {"endUserId": "usr_plain_ana"}
+        forgot = client.post("/api/journeys/internal/forget-end-user", json=body, headers=SYNC)
+        assert forgot.status_code == 200, forgot.text
+        assert forgot.json()["erased"]["executions"] == 1
+        audit = client.get("/api/journeys/act-onb-2026/audit", headers=owner).json()
+        assert [e["action"] for e in audit].count("end-user-forgotten") == 1
+        again = client.post("/api/journeys/internal/forget-end-user", json=body, headers=SYNC)
+        assert again.status_code == 200 and again.json()["alreadyForgotten"] is True
+
+
 def _pinpoint_bundle(tmp_path):
     from typer.testing import CliRunner
 
@@ -261,6 +291,8 @@ def test_the_runtime_runs_the_same_against_a_moto_server():
         moved = client.post("/api/_sim/clock/advance", json={"by": "P5D"}, headers=owner)
         assert moved.json()["dispatched"] == 5
         [row] = client.get("/api/journeys/act-onb-2026/executions", headers=owner).json()
-        assert (row["executionArn"], row["status"]) == (execution["executionArn"], "SUCCEEDED")
+        # Members see the end-user id masked as the dry-run shows it, in the ARN too.
+        shown = execution["executionArn"].replace("usr_plain_ana", "usr_plain_A•••")
+        assert (row["executionArn"], row["status"]) == (shown, "SUCCEEDED")
         outbox = client.get("/api/_sim/outbox", headers=owner).json()["messages"]
         assert [m["stepId"] for m in outbox] == ["send-welcome", "send-reengage"]

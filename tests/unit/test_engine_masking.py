@@ -12,7 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.engine import faker_subjects, mask_attributes, mask_value, scrub, simulate
-from simulator.engine.masking import mask_email, mask_name, mask_phone, masker_for, scrub_id
+from simulator.engine.masking import (
+    mask_email,
+    mask_name,
+    mask_phone,
+    masker_for,
+    scrub_id,
+    subject_masker,
+)
 from simulator.engine.timeline import format_timeline
 from simulator.models import ChannelPreferences, Communication, Journey, Subject, Workspace
 from simulator.strategies import (
@@ -378,3 +385,52 @@ def test_the_leak_check_catches_transformed_forms():
     assert leaks("K w a m e", ["Kwame"]) == ["spaced(Kwame)"]
     assert leaks("mensahholdings, Mensah_Ltd", ["Mensah"]) == ["Mensah"]  # as a word only
     assert leaks("Dear Kwame", ["Kwame"], baseline="Dear Kwame") == []
+
+
+# --- the runtime's delivery masks as the dry-run does (issue 8: it renders for real) ---------
+
+
+class _Outbox:
+    """The two runtime calls :class:`RuntimeDelivery` makes: no SES, an outbox list."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, Any]] = []
+
+    def send_email(self, env, effect, rendered) -> None:
+        return None
+
+    def record_outbox(self, ws: str, message: dict[str, Any]) -> None:
+        self.records.append(message)
+
+
+def _runtime_outputs(world, journey, case: PiiCase) -> str:
+    """What the runtime keeps and shows of one execution: its outbox records and its
+    dispatched trace steps, ids as the API shows them."""
+    from datetime import UTC, datetime
+
+    from simulator.engine.driver import walk
+    from simulator.engine.dryrun import dry_run_env
+    from simulator.runtime.delivery import RuntimeDelivery
+    from simulator.runtime.runtime import _mask_step
+    from simulator.runtime.service import shown_ids
+
+    start = datetime(2026, 6, 1, 14, tzinfo=UTC)
+    env = dry_run_env(journey, case.subject(), world, frozenset(), start, None, case.event)
+    outbox = _Outbox()
+    arn = f"arn:aws:states:x:execution:disp:j__v1__{case.end_user_id}__e"
+    run = walk(env, start, 1, RuntimeDelivery(env, outbox, "w", arn))
+    assert outbox.records, run.steps[:1]  # the sends ran (or failed) through the delivery
+    steps = [_mask_step(env, step.to_wire()) for step in run.steps]
+    # The API masks a row's ids with the masker of the subject's profile.
+    profile = subject_masker(case.subject(), world.workspace.pii_attributes)
+    shown = [shown_ids(record, profile) for record in outbox.records]
+    return "\n".join([json.dumps(steps), json.dumps(shown), *_strings(shown), *_strings(steps)])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pii_cases(), TRANSFORMING, TRANSFORMING, TRANSFORMING)
+def test_no_pii_value_or_token_reaches_the_runtimes_outbox_or_steps(case, subject_line, body, push):
+    world, journey = _world(subject_line, body, push)
+    output = _runtime_outputs(world, journey, case)
+    baseline = _runtime_outputs(world, journey, case.placeholder())
+    assert leaks(output, case.secrets(), baseline) == []
