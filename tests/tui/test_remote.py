@@ -20,6 +20,7 @@ from simulator.errors import NotFoundError
 from tui import DryRunRequest
 from tui.remote import RemoteBackend, RemoteError
 from tui.screens import DryRunScreen, JourneyScreen
+from tui.widgets import KeyFooter
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -195,6 +196,8 @@ async def test_a_viewer_cannot_flip_overrides(served, make_app, settle):
         assert all(box.disabled for box in screen.query(Checkbox))
         assert "owners only" in str(screen.query_one("#overrides-label").render())
         assert screen.check_action("flip", ("holdout",)) is None  # shown, disabled
+        (flip,) = [k for k in screen.query_one(KeyFooter).keys if k.key == "h"]
+        assert flip.enabled is False  # drawn dimmed in the footer
         assert not any("Flip" in c.title for c in app.get_system_commands(screen))
         await pilot.press("h")
         await pilot.pause()

@@ -19,7 +19,7 @@ from tui.screens import (
     JourneyScreen,
     JourneysScreen,
 )
-from tui.widgets import Timeline
+from tui.widgets import KeyFooter, Timeline
 
 pytestmark = pytest.mark.anyio
 
@@ -429,10 +429,28 @@ async def test_the_mouse_opens_flips_selects_and_asks_for_help(make_app, settle)
         await pilot.pause()
         assert screen.query_one(Timeline).cursor_row == 2
         assert "wait-3d" in _plain(screen.query_one("#detail-body"))
-        (help_key,) = [k for k in screen.query("FooterKey") if k.key == "question_mark"]
-        await pilot.click(help_key)
+        footer = screen.query_one(KeyFooter)
+        await pilot.click(KeyFooter, offset=(footer.offset_of("question_mark") + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.click(KeyFooter, offset=(footer.offset_of("h") + 1, 0))  # flip holdout
+        await pilot.pause()
+        assert screen.trace.entry.decision.value == "blocked"
+
+
+async def test_the_footer_draws_the_keys_and_the_palette(make_app, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        drawn = str(footer.render())
+        assert drawn.startswith(" r Run  h Flip holdout  c Compare ")
+        assert " q Quit  ? Help " in drawn and drawn.endswith("▏^p palette ")
+        assert len(drawn) == 160
+        await pilot.click(KeyFooter, offset=(footer.offset_of("ctrl+p") + 2, 0))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
 
 
 async def test_detail_pane_shows_the_branch_arms_and_the_wait(make_app, settle):
