@@ -34,8 +34,6 @@ class JourneysimApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "journeysim"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
-    """From 140 columns the dry-run's timeline and detail sit side by side."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -85,13 +83,14 @@ class JourneysimApp(App[None]):
         try:
             return function(*args)
         except JourneySimError as exc:
-            self.notify(exc.message, title="error", severity="error", timeout=8)
+            self.notify(exc.message, title="error", severity="error", timeout=8, markup=False)
         except Exception as exc:  # a bug: still no traceback on the user's screen
             self.notify(
                 f"internal error ({type(exc).__name__}: {exc}); please report it",
                 title="error",
                 severity="error",
                 timeout=8,
+                markup=False,
             )
         return None
 
@@ -114,6 +113,7 @@ class JourneysimApp(App[None]):
             self.notify(
                 f"{journey_id} does not parse as a journey: fix its findings first",
                 severity="error",
+                markup=False,
             )
             return False
         synthetic = self.backend_info.synthetic_subjects

@@ -17,13 +17,14 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from simulator.codes import Override
-from simulator.engine.masking import scrub_id
-from simulator.engine.trace import Trace, format_time
 from simulator.findings import Finding
 from simulator.models import Journey
+
+if TYPE_CHECKING:
+    from simulator.engine.trace import Trace
 
 __all__ = [
     "LIFECYCLE_ACTIONS",
@@ -105,6 +106,8 @@ class SubjectSummary:
 
     @property
     def label(self) -> str:
+        from simulator.engine.masking import scrub_id
+
         return self.masked_id if self.masked_id is not None else scrub_id(self.id)
 
 
@@ -192,6 +195,8 @@ class DryRunRequest:
         for override in sorted(self.overrides):
             words += ["--override", override.value]
         if self.at is not None:
+            from simulator.engine.trace import format_time
+
             words += ["--at", format_time(self.at)]
         return shlex.join(words)
 

@@ -10,8 +10,10 @@ the compare screen is for is what *happened* differently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from simulator.engine.trace import Trace, TraceStep
+if TYPE_CHECKING:
+    from simulator.engine.trace import Trace, TraceStep
 
 __all__ = ["Divergence", "Row", "first_divergence", "rows"]
 

@@ -25,12 +25,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.codes import Severity
-from simulator.engine import DEFAULT_START, simulate, synthetic_subject, with_attributes
-from simulator.engine.fitting import fitted_subject
-from simulator.engine.masking import scrub_id, subject_masker
-from simulator.engine.trace import Trace
 from simulator.errors import InputError, NotFoundError, UsageError
 from simulator.findings import Finding
 from simulator.models import Journey, Subject
@@ -52,6 +49,9 @@ from tui.backend import (
     RuntimeView,
     SubjectSummary,
 )
+
+if TYPE_CHECKING:
+    from simulator.engine.trace import Trace
 
 __all__ = ["LocalBackend"]
 
@@ -107,6 +107,8 @@ class LocalBackend:
         return JourneyDetail(entry.summary, journey, entry.findings, channels)
 
     def subjects(self) -> list[SubjectSummary]:
+        from simulator.engine.masking import subject_masker
+
         world = self._project.world
         subjects = world.subjects.values() if world else ()
         pii = world.workspace.pii_attributes if world else ()
@@ -125,6 +127,8 @@ class LocalBackend:
                 f"journey {request.journey_id!r} does not parse as a journey; "
                 "its findings say why, fix them to dry-run it"
             )
+        from simulator.engine import simulate
+
         world = self._world()
         subject = _subject(journey, world, request)
         return simulate(
@@ -204,6 +208,10 @@ def _summary(journey_id: str, document: Document, findings, label) -> JourneySum
 
 def _subject(journey: Journey, world: World, request: DryRunRequest) -> Subject:
     """The subject ``journeysim simulate`` would use for the same options."""
+    from simulator.engine import DEFAULT_START, synthetic_subject, with_attributes
+    from simulator.engine.fitting import fitted_subject
+    from simulator.engine.masking import scrub_id
+
     overlay = dict(request.attributes)
     if request.subject_id is not None:
         base = world.subjects.get(request.subject_id)

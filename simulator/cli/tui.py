@@ -4,19 +4,25 @@ running ``journeysim serve`` (``--url``/``--token``).
 Textual and the ``tui`` package are imported inside the command, so the other
 commands start without them. Options that can be wrong before the UI starts are
 checked first and end the command with exit 2 and a message (an unknown override,
-a bad ``--at``, a folder that is not a project, an unknown ``--journey``, or subject
-options without ``--journey``); what goes wrong inside the UI is a notification.
+a bad ``--at``, a folder that is not a project, an unknown ``--journey`` or
+``--subject-id``, or subject options without ``--journey``); what goes wrong inside
+the UI is a notification.
+
+The imports and the project load run with the cycle collector off (they make no
+garbage cycles, see :func:`~simulator.cli.common.without_cycle_collector`), and what
+they built is frozen before the UI starts.
 """
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from simulator.cli.common import EXIT_OK, user_errors
-from simulator.errors import UsageError
+from simulator.cli.common import EXIT_OK, user_errors, without_cycle_collector
+from simulator.errors import NotFoundError, UsageError
 
 __all__ = ["register", "tui_command"]
 
@@ -70,14 +76,17 @@ def tui_command(
         str | None, typer.Option("--at", metavar="TIMESTAMP", help="Virtual start of the dry-run.")
     ] = None,
 ) -> None:
-    with user_errors():
+    with user_errors(), without_cycle_collector():
         from simulator.cli.simulate import parse_attr
         from simulator.durations import parse_timestamp
-        from simulator.engine import parse_overrides
         from simulator.paths import fixtures_dir
         from tui import DryRunRequest, LocalBackend, create_app
 
-        active = parse_overrides(overrides or ())
+        active: frozenset = frozenset()
+        if overrides:  # the engine is imported when it is needed (a dry-run follows)
+            from simulator.engine import parse_overrides
+
+            active = parse_overrides(overrides)
         try:
             start = parse_timestamp(at) if at is not None else None
         except ValueError as exc:
@@ -106,6 +115,10 @@ def tui_command(
             info = backend.info()
         if journey is not None:
             backend.journey(journey)  # NotFoundError (exit 2) before the screen starts
+        if subject_id is not None and subject_id not in {s.id for s in backend.subjects()}:
+            from simulator.engine.masking import scrub_id
+
+            raise NotFoundError(f"no subject {scrub_id(subject_id)!r} in the {info.source}")
         request = None
         if journey is not None and (wants_dry_run or active or start or seed is not None):
             request = DryRunRequest(
@@ -118,6 +131,10 @@ def tui_command(
                 at=start,
             )
         app = create_app(backend, journey=journey, request=request)
+    # What start-up built (modules, the project) lives as long as the UI: frozen, the
+    # cycle collector no longer walks it on each full collection (a pause of a tenth
+    # of a second while a long trace is shown, say).
+    gc.freeze()
     app.run()
     raise typer.Exit(EXIT_OK)
 

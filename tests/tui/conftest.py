@@ -189,3 +189,24 @@ class ServedLike:
 @pytest.fixture(scope="session")
 def served_like(acme_backend) -> ServedLike:
     return ServedLike(acme_backend)
+
+
+class ViewerLike(ServedLike):
+    """The same served workspace as a viewer sees it: no overrides, no lifecycle
+    changes (their keys shown disabled), no synthetic subjects."""
+
+    def info(self):
+        from dataclasses import replace
+
+        return replace(
+            super().info(),
+            source="http://127.0.0.1:8000 as usr_viewer_cy (viewer)",
+            can_override=False,
+            can_write=False,
+            synthetic_subjects=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def viewer_like(acme_backend) -> ViewerLike:
+    return ViewerLike(acme_backend)

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from tui import DryRunRequest
-from tui.widgets import step_detail
+from tui.widgets.step_detail import step_detail
 
 SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_snapshots"
 
@@ -39,7 +39,10 @@ def svg_text(path: Path) -> str:
         r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', path.read_text()
     ):
         lines.setdefault(m.group(2), []).append((float(m.group(1)), m.group(3)))
-    rows = ("".join(t for _, t in sorted(parts)) for _, parts in sorted(lines.items()))
+    rows = (
+        "".join(t for _, t in sorted(parts))
+        for _, parts in sorted(lines.items(), key=lambda item: float(item[0]))
+    )
     return html.unescape("\n".join(rows)).replace("\xa0", " ")
 
 
@@ -49,9 +52,27 @@ def test_the_scan_finds_what_it_looks_for(acme_backend):
     assert patterns["Ana"].search("Hi Ana,") and not patterns["Ana"].search("Acme Analytics")
 
 
+def test_every_snapshot_test_has_its_pictures_at_both_sizes():
+    """So the scan below reads every screen: each snapshot test left an SVG per size."""
+    source = (Path(__file__).parent / "test_snapshots.py").read_text(encoding="utf-8")
+    names = re.findall(r"^def (test_\w+)", source, re.M)
+    assert len(names) >= 14
+    missing = [
+        f"{name}[…{size}]"
+        for name in names
+        for size in ("80x24", "160x48")
+        if not list(SNAPSHOTS.glob(f"{glob_escape(name)}[[]*{size}[]].svg"))
+    ]
+    assert not missing, "run pytest tests/tui/test_snapshots.py --snapshot-update"
+
+
+def glob_escape(text: str) -> str:
+    return text.replace("[", "[[]")
+
+
 def test_no_snapshot_shows_raw_pii(acme_backend):
     svgs = sorted(SNAPSHOTS.glob("*.svg"))
-    assert len(svgs) >= 20, "run the snapshot tests first (tests/tui/test_snapshots.py)"
+    assert len(svgs) >= 38, "run the snapshot tests first (tests/tui/test_snapshots.py)"
     patterns = raw_pii(acme_backend)
     found = [
         (svg.name, value)

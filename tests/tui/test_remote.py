@@ -20,6 +20,7 @@ from simulator.errors import NotFoundError
 from tui import DryRunRequest
 from tui.remote import RemoteBackend, RemoteError
 from tui.screens import DryRunScreen, JourneyScreen
+from tui.widgets import KeyFooter
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -101,6 +102,56 @@ def test_the_same_trace_as_in_process(owner, acme_backend, request_):
     assert owner.simulate(request_).to_wire() == acme_backend.simulate(request_).to_wire()
 
 
+async def _screens_shown(backend, make_app, settle) -> tuple[list, list, list[str]]:
+    """What the app shows over ``backend``: the journeys table's rows, then (deep
+    linked) the timeline's rows of a dry-run and the detail pane of each row."""
+    from tui.widgets import Timeline
+
+    rows = []
+    app = make_app(backend)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#journeys")
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    request = DryRunRequest(
+        "trial-conv-2026",
+        subject_id="usr_trial_checkout",
+        seed=3,
+        overrides=frozenset({Override.FREQUENCY_CAP}),
+    )
+    app = make_app(backend, request=request)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        timeline = app.screen.query_one(Timeline)
+        timeline_rows = [
+            [str(cell) for cell in timeline.get_row_at(i)] for i in range(timeline.row_count)
+        ]
+        details = []
+        for row in range(timeline.row_count):
+            timeline.move_cursor(row=row)
+            await pilot.pause()
+            details.append(_plain(app.screen.query_one("#detail-body")))
+    return rows, timeline_rows, details
+
+
+@pytest.mark.anyio
+async def test_the_app_shows_the_same_journeys_and_trace_as_in_process(
+    owner, acme_backend, make_app, settle
+):
+    """The journeys table (but status and version: a served journey has a lifecycle),
+    the timeline and every row's detail, attached over HTTP and in-process."""
+    remote_rows, remote_timeline, remote_details = await _screens_shown(owner, make_app, settle)
+    local_rows, local_timeline, local_details = await _screens_shown(acme_backend, make_app, settle)
+
+    def without_lifecycle(rows):
+        return [row[:2] + row[4:] for row in rows]
+
+    assert len(remote_rows) == 5
+    assert without_lifecycle(remote_rows) == without_lifecycle(local_rows)
+    assert len(remote_timeline) > 5 and remote_timeline == local_timeline
+    assert remote_details == local_details
+
+
 def test_what_a_served_dry_run_cannot_do_is_said(owner):
     with pytest.raises(NotFoundError):
         owner.journey("nope")
@@ -143,12 +194,15 @@ async def test_a_viewer_cannot_flip_overrides(served, make_app, settle):
         await settle(pilot)
         screen = app.screen
         assert all(box.disabled for box in screen.query(Checkbox))
+        assert "owners only" in str(screen.query_one("#overrides-label").render())
+        assert screen.check_action("flip", ("holdout",)) is None  # shown, disabled
+        (flip,) = [k for k in screen.query_one(KeyFooter).keys if k.key == "h"]
+        assert flip.enabled is False  # drawn dimmed in the footer
+        assert not any("Flip" in c.title for c in app.get_system_commands(screen))
         await pilot.press("h")
         await pilot.pause()
         assert screen.trace.overrides_applied == []
-        assert (
-            app._notifications and "need a workspace owner" in list(app._notifications)[-1].message
-        )
+        assert not screen.query_one("#override-holdout", Checkbox).value
     viewer.close()
 
 

@@ -19,7 +19,7 @@ from tui.screens import (
     JourneyScreen,
     JourneysScreen,
 )
-from tui.widgets import Timeline
+from tui.widgets import KeyFooter, Timeline
 
 pytestmark = pytest.mark.anyio
 
@@ -326,6 +326,22 @@ async def test_unknown_deep_link_is_a_notification(make_app, settle):
         assert "no journey 'nope'" in notifications(app)[-1]
 
 
+async def test_a_deep_link_to_an_unknown_subject_is_a_notification(make_app):
+    app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_nobody"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+            if app.link_followed:
+                break
+        screen = app.screen
+        assert isinstance(screen, DryRunScreen) and screen.trace is None
+        assert "no subject 'usr_nobody' here" in notifications(app)[-1]
+        assert screen.query_one("#subject", Select).value == "@synthetic"
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.trace is not None and screen.trace.subject.synthetic
+
+
 async def test_backend_failures_never_crash_the_app(make_app, acme_backend, monkeypatch, settle):
     def broken(request):
         raise RuntimeError("disk on fire")
@@ -363,3 +379,109 @@ async def test_q_quits(make_app, key, settle):
         await pilot.press(key)
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_the_command_palette_runs_an_action(make_app, settle):
+    """ctrl+p, a few letters of the action, enter: the same as its key."""
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"flip holdout")
+        for _ in range(20):  # the palette searches in a worker
+            await pilot.pause(0.05)
+            if app.screen.query_one(CommandList).option_count:
+                break
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if app.screen is screen and screen.trace.entry.decision.value == "entered":
+                break
+        assert app.screen is screen
+        assert screen.trace.overrides_applied == [Override.HOLDOUT]
+
+
+async def test_the_mouse_opens_flips_selects_and_asks_for_help(make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.click("#journeys", offset=(2, 1))  # the first row (the header is 0)
+        await pilot.pause()
+        assert isinstance(app.screen, JourneyScreen)
+        assert app.screen.detail.summary.id == "act-onb-2026"
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DryRunScreen)
+        screen.query_one("#subject", Select).value = "usr_holdout"
+        await pilot.pause()
+        assert screen.trace.entry.decision.value == "blocked"
+        await pilot.click("#override-holdout")
+        await pilot.pause()
+        assert screen.query_one("#override-holdout", Checkbox).value is True
+        assert screen.trace.entry.decision.value == "entered"
+        await pilot.click("#timeline", offset=(20, 3))  # header, entry, send-welcome, wait-3d
+        await pilot.pause()
+        assert screen.query_one(Timeline).cursor_row == 2
+        assert "wait-3d" in _plain(screen.query_one("#detail-body"))
+        footer = screen.query_one(KeyFooter)
+        await pilot.click(KeyFooter, offset=(footer.offset_of("question_mark") + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.click(KeyFooter, offset=(footer.offset_of("h") + 1, 0))  # flip holdout
+        await pilot.pause()
+        assert screen.trace.entry.decision.value == "blocked"
+
+
+async def test_the_footer_draws_the_keys_and_the_palette(make_app, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        drawn = str(footer.render())
+        assert drawn.startswith(" r Run  h Flip holdout  c Compare ")
+        assert " q Quit  ? Help " in drawn and drawn.endswith("▏^p palette ")
+        assert len(drawn) == 160
+        await pilot.click(KeyFooter, offset=(footer.offset_of("ctrl+p") + 2, 0))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_detail_pane_shows_the_branch_arms_and_the_wait(make_app, settle):
+    request = DryRunRequest("trial-conv-2026", subject_id="usr_trial_checkout", seed=3)
+    app = make_app(request=request)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        rows = [str(step.step_id) for step in screen.trace.steps]
+        timeline = screen.query_one(Timeline)
+        branch = rows.index("offer-subject-test") + 1
+        timeline.move_cursor(row=branch)
+        await pilot.pause()
+        text = _plain(screen.query_one("#detail-body"))
+        assert "posterior mean" in text and "urgency" in text and "value" in text
+        wait = rows.index("wait-checkout") + 1
+        timeline.move_cursor(row=wait)
+        await pilot.pause()
+        text = _plain(screen.query_one("#detail-body"))
+        assert "resumed by" in text
+
+
+async def test_the_start_time_moves_the_trace(make_app, settle):
+    app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_plain_ana"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        field = screen.query_one("#at", Input)
+        field.focus()
+        field.value = "2026-07-01T09:00:00Z"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.trace.steps[0].at.isoformat().startswith("2026-07-01T09:00")
+        assert "--at 2026-07-01T09:00:00Z" in screen.history[-1][0].command_line()

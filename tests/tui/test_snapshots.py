@@ -92,3 +92,23 @@ def test_journey_served(snap_compare, settle, make_app, served_like, size):
 def test_runtime(snap_compare, settle, make_app, served_like, size, tab):
     app = make_app(served_like, journey="expansion-nudge-2026")
     _snap(snap_compare, settle, app, size, press=["e", tab])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_journey_as_viewer(snap_compare, settle, make_app, viewer_like, size):
+    _snap(snap_compare, settle, make_app(viewer_like, journey="expansion-nudge-2026"), size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dry_run_as_viewer(snap_compare, settle, make_app, viewer_like, size):
+    _snap(
+        snap_compare,
+        settle,
+        make_app(viewer_like, request=HOLDOUT.with_(overrides=frozenset())),
+        size,
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_command_palette(snap_compare, settle, make_app, size):
+    _snap(snap_compare, settle, make_app(request=HOLDOUT), size, press=["ctrl+p"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -46,9 +47,10 @@ class ExportDialog(ModalScreen[Path | None]):
         try:
             write_atomically(path, self.trace.to_json())
         except OSError as exc:
-            self.notify(f"cannot write {path}: {exc.strerror or exc}", severity="error")
+            message = f"cannot write {path}: {exc.strerror or exc}"
+            self.notify(message, severity="error", markup=False)
             return
-        self.notify(f"trace written to {path}")
+        self.notify(f"trace written to {path}", markup=False)
         self.dismiss(path)
 
     def action_cancel(self) -> None:
@@ -67,7 +69,7 @@ class CommandDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("The same dry-run from a shell (copied to the clipboard):")
-            yield Static(self.command, id="command")
+            yield Static(Text(self.command), id="command")  # its values are not markup
             yield Static("escape: close", classes="hint")
 
     def action_close(self) -> None:

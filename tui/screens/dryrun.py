@@ -54,6 +54,9 @@ class DryRunScreen(Screen):
     """One journey's dry-run for one subject."""
 
     AUTO_FOCUS = "#timeline"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
+    """From 140 columns the timeline and the detail sit side by side. On this screen
+    only: on the app, every screen's first layout would be restyled once more."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
         *(
@@ -90,8 +93,8 @@ class DryRunScreen(Screen):
                 yield Input(placeholder="(2026-06-01T14:00:00Z)", id="at", compact=True)
                 yield Label("attributes (k=v …)")
                 yield Input(placeholder="e.g. plan=pro seats=12", id="attrs", compact=True)
-                yield Label("overrides")
                 can = self.app.backend_info.can_override
+                yield Label("overrides" if can else "overrides (owners only)", id="overrides-label")
                 for override, meaning in OVERRIDE_MEANINGS.items():
                     yield Checkbox(
                         _box_label(override, False),
@@ -108,20 +111,30 @@ class DryRunScreen(Screen):
                     yield StepDetail(id="detail")
         yield KeyFooter()
 
-    def _subject_options(self) -> list[tuple[str, str]]:
+    def _subject_options(self) -> list[tuple[str | Text, str]]:
         subjects = self.app.call_backend(self.app.backend.subjects) or []
         self.labels = {s.id: s.label for s in subjects}
         synthetic = [("synthetic (from seed)", SYNTHETIC)]
         return [
             *(synthetic if self.app.backend_info.synthetic_subjects else []),
             ("attributes only", ATTRIBUTES_ONLY),
-            *((s.label, s.id) for s in subjects),
+            *((Text(s.label), s.id) for s in subjects),  # an id is not markup
         ]
 
     def on_mount(self) -> None:
         self.title = f"Dry-run · {self.summary.name}"
         self.sub_title = self.summary.id
         self._apply(self.initial)
+        missing = self.initial.subject_id
+        if missing is not None and missing not in self.labels:
+            self.notify(
+                f"no subject {scrub_id(missing)!r} here: choose one and press r",
+                title="error",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
         self.action_run()
 
     def _apply(self, request: DryRunRequest) -> None:
@@ -131,6 +144,10 @@ class DryRunScreen(Screen):
             subject = self.query_one("#subject", Select)
             kind = request.subject_kind
             value = {"synthetic": SYNTHETIC, "attributes": ATTRIBUTES_ONLY}.get(kind)
+            if value is None and request.subject_id not in self.labels:
+                # Not one of the subjects (a deep link from another project, say): the
+                # run says so, and the settings start on a subject that does exist.
+                value = SYNTHETIC if self.app.backend_info.synthetic_subjects else ATTRIBUTES_ONLY
             subject.value = value or request.subject_id
             self.query_one("#seed", Input).value = "" if request.seed is None else str(request.seed)
             at = "" if request.at is None else request.at.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -222,6 +239,13 @@ class DryRunScreen(Screen):
     def _subject_changed(self, event: Select.Changed) -> None:
         if not self._syncing:
             self.action_run()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """The flip keys are shown disabled (and left out of the palette) for members
+        who may not override gates, as their toggles are."""
+        if action == "flip" and not self.app.backend_info.can_override:
+            return None
+        return True
 
     def action_flip(self, name: str) -> None:
         """Re-run with one override flipped (its toggle changes, which re-runs)."""

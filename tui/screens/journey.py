@@ -65,7 +65,8 @@ class JourneyScreen(Screen):
         table.clear()
         for entry in entries or []:
             details = ", ".join(f"{k}={v}" for k, v in sorted(entry.metadata.items()))
-            table.add_row(entry.timestamp, entry.actor, entry.action, details)
+            cells = (entry.timestamp, entry.actor, entry.action, details)
+            table.add_row(*map(Text, cells))  # Text: a str cell would be read as markup
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Lifecycle keys: hidden without a lifecycle, disabled for viewers; the runtime
@@ -84,7 +85,7 @@ class JourneyScreen(Screen):
         said = self.app.call_backend(self.app.backend.transition, journey_id, action)
         if said is None:
             return
-        self.notify(said)
+        self.notify(said, markup=False)
         detail = self.app.call_backend(self.app.backend.journey, journey_id)
         if detail is not None:
             self.detail = detail

@@ -37,7 +37,7 @@ class JourneysScreen(Screen):
     TITLE = "Journeys"
     AUTO_FOCUS = "#journeys"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", priority=False),
+        Binding("enter", "open", "Open", priority=True),
         Binding("slash", "focus_filter", "Filter"),
         Binding("d", "dry_run", "Dry-run"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -64,7 +64,7 @@ class JourneysScreen(Screen):
             ("err", "errors"),
             ("warn", "warnings"),
         ):
-            table.add_column(label, key=key)
+            table.add_column(Text(label), key=key)
         self._summaries = self.app.call_backend(self.app.backend.journeys) or []
         self.refresh_rows()
 
@@ -78,18 +78,15 @@ class JourneysScreen(Screen):
             errors = Text(str(s.errors), style="bold red" if s.errors else "dim")
             warnings = Text(str(s.warnings), style="yellow" if s.warnings else "dim")
             name = s.name if len(s.name) <= _NAME_WIDTH else s.name[: _NAME_WIDTH - 1] + "…"
-            table.add_row(
-                s.id, name, s.status, s.version_label, str(s.steps), errors, warnings, key=s.id
-            )
+            cells = (s.id, name, s.status, s.version_label, str(s.steps))
+            # Text, not str: a table reads a str cell as markup, and a name is free text
+            table.add_row(*map(Text, cells), errors, warnings, key=s.id)
         self.title = f"{self.app.backend_info.workspace_name} · journeys"
         shown = f"{table.row_count} of {len(self._summaries)}"
         self.sub_title = f"{shown} · {self.app.backend_info.source}"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_open()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_journey(str(event.row_key.value))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -51,7 +52,8 @@ def step_bars(stats: list[dict[str, Any]], width: int = 24) -> Table:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.get("skippedByReason", {}).items()))
         if reasons:
             drawn.append(f"\n{reasons}", "dim")
-        table.add_row(s["stepId"], str(s["executed"]), str(s["skipped"]), str(s["failed"]), drawn)
+        counts = (str(s["executed"]), str(s["skipped"]), str(s["failed"]))
+        table.add_row(Text(s["stepId"]), *counts, drawn)
     return table
 
 
@@ -63,7 +65,8 @@ def branch_table(branches: list[dict[str, Any]], width: int = 24) -> Group:
     for branch in branches:
         arms = branch["arms"]
         scale = max((max(a.get("credibleInterval95") or [a["rate"]]) for a in arms), default=1)
-        table = Table(box=None, pad_edge=False, title=branch["stepId"], title_justify="left")
+        title = escape(branch["stepId"])  # a str title is read as markup
+        table = Table(box=None, pad_edge=False, title=title, title_justify="left")
         for column in ("arm", "reached", "goals", "rate", "95% interval"):
             table.add_column(column, no_wrap=True)
         for arm in arms:
@@ -74,7 +77,7 @@ def branch_table(branches: list[dict[str, Any]], width: int = 24) -> Group:
                 shown = Text(interval_bar(low, high, width, scale or 1), "magenta")
                 shown.append(f" {low:.3f}–{high:.3f}")
             table.add_row(
-                arm["armId"],
+                Text(arm["armId"]),
                 str(arm["subjectsReached"]),
                 str(arm["goalEvents"]),
                 f"{arm['rate']:.3f}",
@@ -190,23 +193,24 @@ class RuntimeScreen(Screen):
         executions.clear()
         for e in view.executions:
             executions.add_row(
-                scrub_id(e["endUserId"]),
-                f"v{e['version']}",
+                Text(scrub_id(e["endUserId"])),
+                Text(f"v{e['version']}"),
                 _status(e["status"]),
-                e.get("currentStepId") or "",
-                e.get("startedAt", ""),
+                Text(e.get("currentStepId") or ""),
+                Text(e.get("startedAt", "")),
             )
         outbox = self.query_one("#outbox", DataTable)
         outbox.clear()
         for m in view.outbox:
             rendered = m.get("rendered") or {}
-            outbox.add_row(
+            cells = (
                 m["sentAt"],
                 m["stepId"],
                 scrub_id(m["endUserId"]),
                 m["channel"],
                 rendered.get("subjectLine") or "",
             )
+            outbox.add_row(*map(Text, cells))  # a subject line is free text, not markup
         room = max(8, self.size.width - 48)
         self.query_one("#steps-body", Static).update(step_bars(view.step_stats, room))
         self.query_one("#branches-body", Static).update(branch_table(view.branches, room))
