@@ -20,14 +20,19 @@ Decisions where the spec is silent:
   subject id, with a message that says so.
 * Overrides follow the member's role: only owners may flip them (SPEC §3.3); the
   server refuses anyone else with 403, shown as a notification.
+* Only a server on this machine is attached to: ``--url`` must name a loopback host
+  (``127.0.0.1``, ``localhost``, ``::1`` or another ``127.*`` address), so nothing the
+  tool sends (a member's token, dry-run subjects) leaves the machine. A served API on
+  another host is reached through an SSH tunnel to a local port.
 * Journeys are read when the app starts and again on :meth:`journeys`; a journey's
   document is fetched each time it is opened, so a screen shows the server's state.
 """
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
@@ -77,13 +82,40 @@ class RemoteError(JourneySimError):
         self.status = status
 
 
+def loopback_url(url: str) -> str:
+    """``url`` without its trailing ``/``, if it is an ``http(s)`` URL of a loopback host.
+
+    >>> loopback_url("http://127.0.0.1:8000/")
+    'http://127.0.0.1:8000'
+    >>> try:
+    ...     loopback_url("https://example.com")
+    ... except UsageError as exc:
+    ...     print(exc.message[:60])
+    --url must be a server on this machine (127.0.0.1, localhost
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise UsageError(f"--url must be http://HOST:PORT, not {url!r}")
+    host = parts.hostname
+    try:
+        loopback = host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise UsageError(
+            f"--url must be a server on this machine (127.0.0.1, localhost or ::1), "
+            f"not {host!r}: tunnel a remote one to a local port"
+        )
+    return url.rstrip("/")
+
+
 class RemoteBackend:
     """A served workspace, as one member (the token's) sees it."""
 
     def __init__(
         self, url: str, token: str, *, transport: httpx.BaseTransport | None = None
     ) -> None:
-        self.url = url.rstrip("/")
+        self.url = loopback_url(url)
         self._client = httpx.Client(
             base_url=self.url,
             headers={"Authorization": f"Bearer {token}"},
