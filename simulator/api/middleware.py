@@ -10,21 +10,43 @@ the error envelope.
 
 :class:`HeadAsGet` answers ``HEAD`` wherever ``GET`` works (RFC 9110 §9.3.2): the GET
 response's status and headers, ``Content-Length`` included, without its body.
+
+:class:`SaveAfterWrites` (``serve --state``) saves the served state, through
+:class:`~simulator.backend.statefile.StateKeeper`, before a writing request's response
+starts.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import cookie_parser
 
-from simulator.backend.errors import DuplicateKey, NestingTooDeep, PayloadTooLarge, envelope
+from simulator.backend.errors import (
+    DuplicateKey,
+    NestingTooDeep,
+    PayloadTooLarge,
+    StoreUnavailable,
+    envelope,
+)
+from simulator.backend.statefile import StateKeeper
 from simulator.errors import JourneySimError
 
-__all__ = ["BodyGuard", "HeadAsGet", "json_depth", "repeated_key", "session_cookies"]
+__all__ = [
+    "BodyGuard",
+    "HeadAsGet",
+    "SaveAfterWrites",
+    "json_depth",
+    "repeated_key",
+    "send_error",
+    "session_cookies",
+]
+
+log = logging.getLogger("journeysim.api")
 
 HEAD_REWRITTEN = "journeysim.head"
 """Scope key set on a ``HEAD`` request that is served as ``GET``."""
@@ -129,7 +151,7 @@ class BodyGuard:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_bytes:
-            await self._refuse(send, self._too_large())
+            await send_error(send, self._too_large())
             return
         chunks: list[bytes] = []
         size = 0
@@ -141,7 +163,7 @@ class BodyGuard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._refuse(send, self._too_large())
+                await send_error(send, self._too_large())
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -152,11 +174,11 @@ class BodyGuard:
                 f"the JSON body is nested deeper than {self.max_depth} levels",
                 details=[{"limit": self.max_depth}],
             )
-            await self._refuse(send, error)
+            await send_error(send, error)
             return
         duplicate = _repeated_key_error(body, repeated)
         if duplicate is not None:
-            await self._refuse(send, duplicate)
+            await send_error(send, duplicate)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -165,21 +187,6 @@ class BodyGuard:
             f"the request body is larger than {self.max_bytes} bytes",
             details=[{"limit": self.max_bytes}],
         )
-
-    async def _refuse(self, send, error: JourneySimError) -> None:
-        payload = json.dumps(envelope(error)).encode("utf-8")
-        await send(
-            {
-                "type": "http.response.start",
-                "status": error.status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
 
 
 def _content_length(scope) -> int | None:
@@ -236,3 +243,58 @@ def session_cookies(cookie_headers: Sequence[str]) -> list[str]:
         for chunk in header.split(";"):
             found.extend(value for name, value in cookie_parser(chunk).items() if name == "session")
     return found
+
+
+class SaveAfterWrites:
+    """ASGI wrapper: after a request that may write (any method but GET, HEAD and
+    OPTIONS), save the state *before* the response starts, so that a write the client
+    saw acknowledged is on disk even if the process is killed right after.
+
+    A save that fails is logged and answered as ``503 store_unavailable``: the write
+    happened in memory, but the client must not take it as kept."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, app, keeper: StateKeeper) -> None:
+        self.app = app
+        self.keeper = keeper
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] in self.SAFE:
+            await self.app(scope, receive, send)
+            return
+        from anyio import to_thread
+
+        failed = False
+
+        async def saving(message) -> None:
+            nonlocal failed
+            if message["type"] == "http.response.start":
+                try:
+                    await to_thread.run_sync(self.keeper.save)
+                except OSError as exc:
+                    failed = True
+                    log.error("cannot save the state to %s: %s", self.keeper.path, exc)
+                    await send_error(
+                        send,
+                        StoreUnavailable(f"the state could not be saved: {exc.strerror}"),
+                        close=False,
+                    )
+                    return
+            if not failed:
+                await send(message)
+
+        await self.app(scope, receive, saving)
+
+
+async def send_error(send, error: JourneySimError, *, close: bool = True) -> None:
+    """Answer with ``error``'s status and envelope, before (instead of) any route's."""
+    payload = json.dumps(envelope(error)).encode("utf-8")
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})

@@ -58,7 +58,7 @@ from simulator.backend.wire import (
     WorkspaceView,
 )
 from simulator.engine.clock import Clock
-from simulator.engine.masking import Masker, masker_for
+from simulator.engine.masking import Masker, masker_for, scrub_id
 from simulator.errors import JourneySimError, JourneyValidationError
 from simulator.findings import has_errors
 from simulator.models import Communication, Journey, Segment, Subject, TriggerContract
@@ -427,8 +427,10 @@ class Backend(JourneyAccess):
         return dryrun.subject_masker_in(subject, self.directory.world(actor.workspace_id))
 
 
-def refuse_reserved_id(journey_id: str) -> None:
-    """Ids that would shadow a route are ``400 reserved_journey_id`` (see ``wire``)."""
+def refuse_reserved_id(journey_id: str, *, path: str = "/id") -> None:
+    """Ids that would shadow a route are ``400 reserved_journey_id`` (see ``wire``);
+    ``path`` points at the id in the request body. An id that is an e-mail or a phone
+    is masked in the message, as every error masks it."""
     if journey_id in RESERVED_JOURNEY_IDS or journey_id.startswith("_"):
         shadowed = (
             "journeysim's own routes"
@@ -436,11 +438,12 @@ def refuse_reserved_id(journey_id: str) -> None:
             else (f"the routes under /api/journeys/{journey_id}/")
         )
         raise ReservedJourneyId(
-            f"journey id {journey_id!r} is reserved: it would shadow {shadowed}; choose another id",
+            f"journey id {scrub_id(journey_id)!r} is reserved: it would shadow {shadowed}; "
+            "choose another id",
             details=[
                 {
                     "in": "body",
-                    "path": "/id",
+                    "path": path,
                     "reserved": sorted(RESERVED_JOURNEY_IDS),
                     "reservedPrefix": "_",
                 }

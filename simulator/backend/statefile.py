@@ -33,7 +33,6 @@ import base64
 import binascii
 import hashlib
 import json
-import logging
 import os
 import tempfile
 import threading
@@ -50,7 +49,6 @@ from simulator.errors import InputError
 __all__ = [
     "FORMAT",
     "VERSION",
-    "SaveAfterWrites",
     "StateFileError",
     "StateKeeper",
     "decode_item",
@@ -61,7 +59,6 @@ __all__ = [
     "write_state",
 ]
 
-log = logging.getLogger("journeysim.api")
 
 FORMAT = "journeysim-state"
 VERSION = 1
@@ -339,58 +336,3 @@ class StateKeeper:
         # for the whole dump keeps any write from landing halfway through.
         in_process = self.tables.session.settings.uses_in_process_moto
         return MOTO_LOCK if in_process else nullcontext()
-
-
-class SaveAfterWrites:
-    """ASGI wrapper: after a request that may write (any method but GET, HEAD and
-    OPTIONS), save the state *before* the response starts, so that a write the client
-    saw acknowledged is on disk even if the process is killed right after.
-
-    A save that fails is logged and answered as ``503 store_unavailable``: the write
-    happened in memory, but the client must not take it as kept."""
-
-    SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
-
-    def __init__(self, app, keeper: StateKeeper) -> None:
-        self.app = app
-        self.keeper = keeper
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] in self.SAFE:
-            await self.app(scope, receive, send)
-            return
-        from anyio import to_thread
-
-        failed = False
-
-        async def saving(message) -> None:
-            nonlocal failed
-            if message["type"] == "http.response.start":
-                try:
-                    await to_thread.run_sync(self.keeper.save)
-                except OSError as exc:
-                    failed = True
-                    log.error("cannot save the state to %s: %s", self.keeper.path, exc)
-                    await _unavailable(send, f"the state could not be saved: {exc.strerror}")
-                    return
-            if not failed:
-                await send(message)
-
-        await self.app(scope, receive, saving)
-
-
-async def _unavailable(send, message: str) -> None:
-    from simulator.backend.errors import StoreUnavailable, envelope
-
-    payload = json.dumps(envelope(StoreUnavailable(message))).encode("utf-8")
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})

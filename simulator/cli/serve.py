@@ -89,8 +89,9 @@ def serve_command(
     import uvicorn
 
     from simulator.api import create_app
+    from simulator.api.middleware import SaveAfterWrites
     from simulator.backend import ApiSettings, Backend
-    from simulator.backend.statefile import SaveAfterWrites, StateKeeper, read_state
+    from simulator.backend.statefile import StateKeeper, read_state
     from simulator.paths import fixtures_dir
 
     backend = None

@@ -92,9 +92,10 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
     if not isinstance(dry_run, bool) or not isinstance(replace, bool):
         raise InvalidRequest("dryRun and replace are booleans", location="dryRun")
     journeys = body["bundle"].get("journeys") if isinstance(body["bundle"], dict) else None
-    for journey in journeys if isinstance(journeys, list) else ():
+    for index, journey in enumerate(journeys if isinstance(journeys, list) else ()):
         if isinstance(journey, dict) and isinstance(journey.get("id"), str):
-            refuse_reserved_id(journey["id"])  # "_x" too, before the id pattern refuses it
+            # "_x" too, before the id pattern refuses it
+            refuse_reserved_id(journey["id"], path=f"/bundle/journeys/{index}/id")
     try:
         bundle = ImportBundle.model_validate(body["bundle"])
     except ValidationError as exc:

@@ -119,6 +119,20 @@ def test_an_import_bundle_with_a_journey_that_cannot_be_stored_writes_nothing(
     assert ids(api) == before and first not in before
 
 
+def test_a_reserved_id_in_a_bundle_points_at_its_journey_and_is_not_echoed_raw(api):
+    """The error names the bundle entry (not the create body's ``/id``) and masks an id
+    that is an e-mail, as every error does."""
+    template = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()
+    base = {key: template[key] for key in ("name", "steps", "triggerContractId")}
+    bundle = {"journeys": [{**base, "id": "fine-one"}, {**base, "id": "_kwame.mensah@example.org"}]}
+    response = api.post(
+        "/api/journeys/internal/import-bundle", json={"bundle": bundle}, headers=SYNC
+    )
+    body = refused(response, 400, "reserved_journey_id")
+    assert body["details"][0]["path"] == "/bundle/journeys/1/id"
+    assert "kwame.mensah@example.org" not in response.text
+
+
 # --- repeated keys ----------------------------------------------------------------------
 
 

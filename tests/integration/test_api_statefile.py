@@ -157,7 +157,7 @@ def test_a_write_whose_state_cannot_be_saved_is_not_acknowledged(tmp_path):
     from starlette.testclient import TestClient
 
     from simulator.api.app import create_app
-    from simulator.backend.statefile import SaveAfterWrites
+    from simulator.api.middleware import SaveAfterWrites
 
     folder = tmp_path / "gone"
     folder.mkdir()

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from simulator.api.app import create_app
+from simulator.api.middleware import SaveAfterWrites
 from simulator.api.testing import ApiClient
 from simulator.backend.service import Backend
 from simulator.backend.settings import ApiSettings
-from simulator.backend.statefile import SaveAfterWrites, StateKeeper
+from simulator.backend.statefile import StateKeeper
 from simulator.paths import fixtures_dir
 
 OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}

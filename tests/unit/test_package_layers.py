@@ -18,6 +18,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 API = REPO / "simulator" / "api"
 WEB = ("fastapi", "starlette", "uvicorn")
+ASGI = (*WEB, "anyio", "httpx")
+BACKEND = REPO / "simulator" / "backend"
+RUNTIME = REPO / "simulator" / "runtime"
 
 
 def _imported(path: Path) -> set[str]:
@@ -37,6 +40,23 @@ def test_every_module_of_the_api_package_is_http(module: str):
     imported = _imported(API / module)
     http = [n for n in imported if n.split(".")[0] in WEB or n.startswith("simulator.api.")]
     assert http, f"simulator/api/{module} imports no HTTP code: move it to simulator/backend"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        str(p.relative_to(REPO))
+        for d in (BACKEND, REPO / "simulator" / "runtime")
+        for p in d.glob("*.py")
+    ),
+)
+def test_no_module_of_the_logic_speaks_http(path: str):
+    """Neither imports of a web or ASGI library nor hand-made ASGI messages: serving
+    (status lines, headers, middleware) is the shell's."""
+    source = (REPO / path).read_text(encoding="utf-8")
+    web = sorted(n for n in _imported(REPO / path) if n.split(".")[0] in ASGI)
+    assert web == [], f"{path} imports {web}: move that code to simulator/api"
+    assert "http.response" not in source, f"{path} builds ASGI messages: move it to simulator/api"
 
 
 @pytest.mark.parametrize("package", ["simulator.backend", "simulator.runtime", "tui.local"])
