@@ -318,3 +318,19 @@ def _plain(static) -> str:
     console = Console(file=StringIO(), width=120, color_system=None)
     console.print(static.content)
     return console.file.getvalue()
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_in_the_environment_never_sees_the_token(served, monkeypatch, variable):
+    """The server is on this machine: a configured proxy (here one that listens on
+    nothing) is not used, so the bearer token goes only to the loopback server."""
+    url, tokens = served
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "http://127.0.0.1:9")
+    backend = RemoteBackend(url, tokens["owner"])
+    try:
+        assert backend.info().workspace_id
+        assert [s.id for s in backend.journeys()]
+    finally:
+        backend.close()
