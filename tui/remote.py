@@ -27,6 +27,9 @@ Decisions where the spec is silent:
   the client ignores the environment (``trust_env=False``): a configured
   ``HTTP_PROXY``, ``HTTPS_PROXY`` or ``ALL_PROXY`` would otherwise receive every
   loopback request, bearer token included.
+* ``/api/subjects`` lists ids masked (``usr_plain_A•••`` for ``usr_plain_ana``), so a
+  subject id the user gives is not looked up in that list: the served dry-run says
+  whether it exists (404 ``subject_not_found``), see ``BackendInfo.subject_ids_masked``.
 * Journeys are read when the app starts and again on :meth:`journeys`; a journey's
   document is fetched each time it is opened, so a screen shows the server's state.
 """
@@ -144,6 +147,7 @@ class RemoteBackend:
             lifecycle=True,
             can_write=view.get("role") in ("owner", "editor"),
             runtime=True,
+            subject_ids_masked=True,
         )
 
     def journeys(self) -> list[JourneySummary]:
