@@ -57,6 +57,10 @@ class BackendInfo:
     """Whether this member may change journeys (editors and owners, SPEC §5)."""
     runtime: bool = False
     """Whether journeys have executions, an outbox, stats and a virtual clock."""
+    subject_ids_masked: bool = False
+    """Whether :meth:`Backend.subjects` lists ids as a server masks them (a served
+    workspace): a raw id the user gives cannot be found among them, so whether it
+    exists is the dry-run's to say (``subject_not_found``)."""
 
 
 @dataclass(frozen=True)

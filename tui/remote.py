@@ -23,7 +23,13 @@ Decisions where the spec is silent:
 * Only a server on this machine is attached to: ``--url`` must name a loopback host
   (``127.0.0.1``, ``localhost``, ``::1`` or another ``127.*`` address), so nothing the
   tool sends (a member's token, dry-run subjects) leaves the machine. A served API on
-  another host is reached through an SSH tunnel to a local port.
+  another host is reached through an SSH tunnel to a local port. For the same reason
+  the client ignores the environment (``trust_env=False``): a configured
+  ``HTTP_PROXY``, ``HTTPS_PROXY`` or ``ALL_PROXY`` would otherwise receive every
+  loopback request, bearer token included.
+* ``/api/subjects`` lists ids masked (``usr_plain_A•••`` for ``usr_plain_ana``), so a
+  subject id the user gives is not looked up in that list: the served dry-run says
+  whether it exists (404 ``subject_not_found``), see ``BackendInfo.subject_ids_masked``.
 * Journeys are read when the app starts and again on :meth:`journeys`; a journey's
   document is fetched each time it is opened, so a screen shows the server's state.
 """
@@ -121,6 +127,7 @@ class RemoteBackend:
             headers={"Authorization": f"Bearer {token}"},
             timeout=15.0,
             transport=transport,
+            trust_env=False,  # no HTTP(S)_PROXY/ALL_PROXY: the token stays on this machine
         )
         self._world: World | None = None
 
@@ -140,6 +147,7 @@ class RemoteBackend:
             lifecycle=True,
             can_write=view.get("role") in ("owner", "editor"),
             runtime=True,
+            subject_ids_masked=True,
         )
 
     def journeys(self) -> list[JourneySummary]:

@@ -6,7 +6,9 @@ commands start without them. Options that can be wrong before the UI starts are
 checked first and end the command with exit 2 and a message (an unknown override,
 a bad ``--at``, a folder that is not a project, an unknown ``--journey`` or
 ``--subject-id``, or subject options without ``--journey``); what goes wrong inside
-the UI is a notification.
+the UI is a notification. A served workspace lists its subjects with masked ids, so
+there ``--subject-id`` is looked up by the server (one dry-run before the UI starts,
+see :func:`_check_subject`).
 
 The imports and the project load run with the cycle collector off (they make no
 garbage cycles, see :func:`~simulator.cli.common.without_cycle_collector`), and what
@@ -22,7 +24,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import EXIT_OK, user_errors, without_cycle_collector
-from simulator.errors import NotFoundError, UsageError
+from simulator.errors import JourneySimError, NotFoundError, UsageError
 
 __all__ = ["register", "tui_command"]
 
@@ -115,10 +117,8 @@ def tui_command(
             info = backend.info()
         if journey is not None:
             backend.journey(journey)  # NotFoundError (exit 2) before the screen starts
-        if subject_id is not None and subject_id not in {s.id for s in backend.subjects()}:
-            from simulator.engine.masking import scrub_id
-
-            raise NotFoundError(f"no subject {scrub_id(subject_id)!r} in the {info.source}")
+        if subject_id is not None:
+            _check_subject(backend, info, journey, subject_id)
         request = None
         if journey is not None and (wants_dry_run or active or start or seed is not None):
             request = DryRunRequest(
@@ -137,6 +137,35 @@ def tui_command(
     gc.freeze()
     app.run()
     raise typer.Exit(EXIT_OK)
+
+
+def _check_subject(backend, info, journey_id: str, subject_id: str) -> None:
+    """``NotFoundError`` (exit 2) unless ``subject_id`` is a subject of ``backend``.
+
+    A project's subjects are listed with their real ids. A served workspace lists
+    them masked (``usr_plain_A•••``), so there the id is looked up by the server: one
+    dry-run of the subject alone (no attributes, overrides or start), whose 404
+    ``subject_not_found`` ends the command before the UI starts, as an unknown id
+    of a project does. Any other refusal of that dry-run is left to the dry-run
+    screen, which shows the server's message for the request the user gave.
+    """
+    from simulator.codes import ApiErrorCode
+    from simulator.engine.masking import scrub_id
+    from tui import DryRunRequest
+
+    missing = NotFoundError(f"no subject {scrub_id(subject_id)!r} in the {info.source}")
+    if not info.subject_ids_masked:
+        if subject_id not in {s.id for s in backend.subjects()}:
+            raise missing
+        return
+    try:
+        backend.simulate(DryRunRequest(journey_id, subject_id=subject_id))
+    except NotFoundError as exc:
+        if exc.code == ApiErrorCode.SUBJECT_NOT_FOUND:
+            raise missing from exc
+        raise
+    except JourneySimError:
+        return
 
 
 def register(app: typer.Typer) -> None:

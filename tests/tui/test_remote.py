@@ -318,3 +318,87 @@ def _plain(static) -> str:
     console = Console(file=StringIO(), width=120, color_system=None)
     console.print(static.content)
     return console.file.getvalue()
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_in_the_environment_never_sees_the_token(served, monkeypatch, variable):
+    """The server is on this machine: a configured proxy (here one that listens on
+    nothing) is not used, so the bearer token goes only to the loopback server."""
+    url, tokens = served
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "http://127.0.0.1:9")
+    backend = RemoteBackend(url, tokens["owner"])
+    try:
+        assert backend.info().workspace_id
+        assert [s.id for s in backend.journeys()]
+    finally:
+        backend.close()
+
+
+# usr_plain_ana's id holds her first name: /api/subjects lists it as usr_plain_A•••.
+PII_SUBJECT = "usr_plain_ana"
+
+
+@pytest.mark.anyio
+async def test_a_deep_link_to_a_subject_the_server_masks_runs(owner, make_app, settle):
+    assert PII_SUBJECT not in {s.id for s in owner.subjects()}  # listed masked
+    app = make_app(owner, request=DryRunRequest("act-onb-2026", subject_id=PII_SUBJECT))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DryRunScreen)
+        assert screen.trace.subject.id == "usr_plain_A•••" and len(screen.trace.steps) > 1
+        select = screen.query_one("#subject", Select)
+        assert select.value == PII_SUBJECT  # re-running sends the real id
+        labels = {str(label): value for label, value in select._options}
+        assert labels["usr_plain_A•••"] == PII_SUBJECT and PII_SUBJECT not in labels
+        await pilot.press("r")
+        await pilot.pause()
+        assert len(screen.history) == 2 and not _notes(app)
+        assert screen.history[-1][0].subject_id == PII_SUBJECT
+
+
+@pytest.mark.anyio
+async def test_a_deep_link_to_an_unknown_subject_is_the_servers_404(owner, make_app, settle):
+    app = make_app(owner, request=DryRunRequest("act-onb-2026", subject_id="usr_nobody"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DryRunScreen) and screen.history == []
+        assert any("no subject 'usr_nobody'" in note for note in _notes(app))
+
+
+@pytest.fixture
+def started_ui(monkeypatch):
+    """What ``journeysim tui`` would show: ``create_app``'s arguments, without a UI."""
+    import gc
+
+    import tui
+
+    started: dict = {}
+
+    class NoUI:
+        def run(self) -> None:
+            gc.unfreeze()
+
+    def create_app(backend, **kwargs):
+        started.update(kwargs, backend=backend)
+        return NoUI()
+
+    monkeypatch.setattr(tui, "create_app", create_app)
+    return started
+
+
+def test_cli_deep_links_a_subject_the_server_masks(served, run_cli, started_ui):
+    url, tokens = served
+    args = ("tui", "--url", url, "--token", tokens["owner"], "--journey", "act-onb-2026")
+    result = run_cli(*args, "--subject-id", PII_SUBJECT)
+    assert result.exit_code == 0, result.stderr
+    assert started_ui["request"].subject_id == PII_SUBJECT
+    started_ui["backend"].close()
+    started_ui.clear()
+    result = run_cli(*args, "--subject-id", "usr_nobody")
+    assert result.exit_code == 2 and "no subject 'usr_nobody'" in result.stderr
+    assert started_ui == {}

@@ -114,19 +114,35 @@ class DryRunScreen(Screen):
     def _subject_options(self) -> list[tuple[str | Text, str]]:
         subjects = self.app.call_backend(self.app.backend.subjects) or []
         self.labels = {s.id: s.label for s in subjects}
+        return self._options()
+
+    def _options(self) -> list[tuple[str | Text, str]]:
         synthetic = [("synthetic (from seed)", SYNTHETIC)]
         return [
             *(synthetic if self.app.backend_info.synthetic_subjects else []),
             ("attributes only", ATTRIBUTES_ONLY),
-            *((Text(s.label), s.id) for s in subjects),  # an id is not markup
+            *((Text(label), id_) for id_, label in self.labels.items()),  # not markup
         ]
 
     def on_mount(self) -> None:
+        """Run the deep link's dry-run.
+
+        A subject id not among the listed subjects is refused here with a
+        notification, unless the backend lists ids masked (a served workspace): then
+        the server says whether it exists. Its ``subject_not_found`` is the
+        notification; a trace names the subject as the server masks it, and the
+        listed subject shown that way is taken to be this one, so picking it again
+        sends the real id.
+        """
         self.title = f"Dry-run · {self.summary.name}"
         self.sub_title = self.summary.id
-        self._apply(self.initial)
         missing = self.initial.subject_id
-        if missing is not None and missing not in self.labels:
+        if missing is None or missing in self.labels:
+            self._apply(self.initial)
+            self.action_run()
+            return
+        if not self.app.backend_info.subject_ids_masked:
+            self._apply(self.initial)
             self.notify(
                 f"no subject {scrub_id(missing)!r} here: choose one and press r",
                 title="error",
@@ -135,7 +151,19 @@ class DryRunScreen(Screen):
                 markup=False,
             )
             return
-        self.action_run()
+        trace = self.app.call_backend(self.app.backend.simulate, self.initial)
+        if trace is not None:
+            shown = trace.subject.id
+            if shown in self.labels:
+                self.labels = {(missing if k == shown else k): v for k, v in self.labels.items()}
+            else:
+                self.labels[missing] = shown
+            self._syncing = True  # new options are no change of the user's; _apply resets it
+            self.query_one("#subject", Select).set_options(self._options())
+        self._apply(self.initial)
+        if trace is not None:
+            self.history = [(self.initial, trace)]
+            self._show(trace)
 
     def _apply(self, request: DryRunRequest) -> None:
         """Show ``request`` in the settings (without re-running for each change)."""
