@@ -43,6 +43,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 
 from simulator.codes import Severity
+from simulator.engine.detectors import MASK
 from simulator.engine.trace import Trace, format_time
 from simulator.errors import InputError, JourneySimError, NotFoundError, UsageError
 from simulator.models import (
@@ -173,6 +174,13 @@ class RemoteBackend:
         if request.subject_id is not None:
             if request.attributes:
                 raise UsageError("a served workspace dry-runs a subject id or attributes, not both")
+            if MASK in request.subject_id:
+                # The server lists ids that hold personal data masked; a masked id names
+                # no subject, so say how to reach it rather than relay a 404.
+                raise UsageError(
+                    f"the server masks the id {request.subject_id!r} (it holds personal data): "
+                    "open that subject with journeysim tui --subject-id ID"
+                )
             body["subjectId"] = request.subject_id
         else:
             body["subjectAttributes"] = dict(request.attributes)

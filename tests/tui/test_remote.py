@@ -159,6 +159,9 @@ def test_what_a_served_dry_run_cannot_do_is_said(owner):
         owner.simulate(DryRunRequest("act-onb-2026", synthetic=True))
     with pytest.raises(Exception, match="not both"):
         owner.simulate(DryRunRequest("act-onb-2026", subject_id="usr_a", attributes={"a": 1}))
+    masked = next(s.id for s in owner.subjects() if "•" in s.id)  # usr_plain_A•••
+    with pytest.raises(Exception, match=r"masks the id .* --subject-id"):
+        owner.simulate(DryRunRequest("act-onb-2026", subject_id=masked))
 
 
 def test_a_bad_token_is_the_servers_error(served):
