@@ -119,7 +119,9 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
     try:
         parsed = parse_yaml(text)
     except SourceSyntaxError as exc:
-        raise InputError(f"{path}:{exc.line}:{exc.column}: {exc}", location=str(path)) from exc
+        raise InputError(
+            f"{path}:{exc.line}:{exc.column}: {exc.message}", location=str(path)
+        ) from exc
 
     def where(pointer: str) -> str:
         line, column = lookup(parsed.positions, pointer)

@@ -47,7 +47,7 @@ def test_the_run_command_prints_the_summary_and_json(run_cli):
         ("project: ../acme\njourney: x\npopulation: zero\n", "population"),
         ("project: ../acme\njourney: x\nrunFor: soon\n", "runFor"),
         ("project: ../acme\njourney: x\nextra: 1\n", "extra"),
-        ("project: [unclosed\n", "1:"),
+        ("project: [unclosed\n", "bad.scenario.yaml:2:1: did not find"),  # the place once
     ],
 )
 def test_a_bad_scenario_file_is_refused_with_its_location(tmp_path, run_cli, content, message):
