@@ -130,7 +130,9 @@ class DispatchResult:
 def _flushing(method: Any) -> Any:
     """Run a public runtime call under the lock; before it returns, its writes go to
     DynamoDB in batches (:func:`~simulator.runtime.kv.flush`) and its audit entries are
-    appended."""
+    appended, the audit also when the batches fail. A failed flush makes the runtime
+    forget what it holds in memory of the tables (:meth:`Runtime._forget`), so its
+    next answers are read from DynamoDB again."""
 
     @functools.wraps(method)
     def call(self: Runtime, *args: Any, **kwargs: Any) -> Any:
@@ -138,8 +140,10 @@ def _flushing(method: Any) -> Any:
             try:
                 return method(self, *args, **kwargs)
             finally:
-                flush(self.tables.values())
-                self._flush_audit()
+                try:
+                    self._flush_tables()
+                finally:
+                    self._flush_audit()
 
     return call
 
@@ -158,8 +162,9 @@ class Runtime:
         self._versions: dict[tuple[str, str, int], VersionRecord] = {}
         self._pinned: dict[tuple[str, str, int], tuple[World, World]] = {}
         self._senders: set[str] = set()
-        # What this runtime wrote, kept to avoid reading it back (write-through: every
-        # write still goes to DynamoDB first). One runtime instance per store.
+        # Derived from the tables' mirrors (kv.py), kept to avoid decoding them again;
+        # written to the mirror at once, to DynamoDB when the public call returns, and
+        # dropped with the mirrors when that flush fails (_forget). One runtime per store.
         self._now: datetime | None = None
         self._pseudonyms: dict[tuple[str, str], str] = {}
         self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -173,6 +178,29 @@ class Runtime:
         attach = getattr(backend, "attach_runtime", None)
         if attach is not None:
             attach(self)  # the first runtime of a backend is its runtime (and clock)
+
+    def _flush_tables(self) -> None:
+        """Write the queued writes, the ``triggers`` table's last: its ``event#`` answer
+        is what makes a retried event answer instead of start, so it is sent only once
+        everything it names is stored. On failure every mirror and what the runtime
+        derived from them is dropped (:meth:`_forget`) and the error propagates."""
+        tables = [t for kind, t in self.tables.items() if kind != "triggers"]
+        try:
+            flush(tables)
+            flush([self.tables["triggers"]])
+        except BaseException:
+            self._forget()
+            raise
+
+    def _forget(self) -> None:
+        """Drop the tables' mirrors and what was derived from them: the next call
+        reads DynamoDB again."""
+        for table in self.tables.values():
+            table.forget()
+        self._now = None
+        self._pseudonyms.clear()
+        self._records.clear()
+        self._events.clear()
 
     def ensure(self) -> None:
         with self._lock:
@@ -353,7 +381,20 @@ class Runtime:
             "currentStepId": state.step_id,
         }
         if not self.tables["executions"].put(f"{ws}#{journey_id}", name, record, if_absent=True):
-            return  # the same (journey, version, subject, event): already started
+            # The same (journey, version, subject, event) started already, and the
+            # event's answer was not stored: a flush failed part way (the answer is
+            # written last). The stored execution is the answer; its wake-up is put
+            # again (the same key) in case it was lost. Counts the failed call had
+            # not stored stay uncounted.
+            existing = self._record(ws, journey_id, name) or record
+            if existing.get("status", "RUNNING") == "RUNNING":
+                self._schedule(ws, journey_id, name, ExecutionState.from_wire(existing["state"]))
+            self.tables["triggers"].put(
+                ws, f"arn#{existing['arn']}", {"journey": journey_id, "name": name}
+            )
+            started = {"journeyId": journey_id, "version": version, "executionArn": existing["arn"]}
+            result.started.append({**started, "endUserId": end_user_id})
+            return
         self._records[(ws, journey_id, name)] = record
         self.tables["triggers"].put(ws, f"arn#{arn}", {"journey": journey_id, "name": name})
         self._index(ws, end_user_id, f"{journey_id}#exec#{name}", start, journey, world)
