@@ -531,7 +531,7 @@ class Runtime:
             self._audit(ws, journey_id, audit, self.now())
         step_id = moved.step.step_id if moved.step else None
         decision = moved.step.decision.value if moved.step else None
-        trace_step = _mask_step(env, moved.step.to_wire()) if moved.step else None
+        trace_step = _mask_step(env, moved.step) if moved.step else None
         result = DispatchResult(
             name,
             step_id,
@@ -1008,22 +1008,15 @@ def _wake_key(at: datetime, suffix: str) -> str:
     return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{suffix}"
 
 
-def _mask_step(env: ExecutionEnv, step: dict[str, Any]) -> dict[str, Any]:
-    """A trace step as every surface shows it: what was rendered or written about the
-    subject masked by its PII values, as the dry-run's trace masks it (sends, webhooks,
-    messages, gate details such as the subject's time zone, branch rule labels, wait
-    durations); ids and times as they are."""
+def _mask_step(env: ExecutionEnv, step: Any) -> dict[str, Any]:
+    """A trace step's wire form as every surface shows it: masked as the dry-run masks
+    its trace (:meth:`~simulator.engine.masking.Masker.model` over the step model), so
+    the fields that hold text about the subject (sends, webhooks, messages, gate
+    details, branch labels, wait notes) are masked by its PII values, and keys, enum
+    values, ids and times are not (a last name "Kind" leaves the ``kind`` key alone)."""
     from simulator.engine.delivery import env_masker
 
-    masker = env_masker(env)
-    return {
-        key: masker.data(value) if key in _MASKED_STEP_KEYS else value
-        for key, value in step.items()
-    }
-
-
-_MASKED_STEP_KEYS = frozenset({"send", "webhook", "message", "gates", "branch", "wait"})
-"""The parts of a trace step's wire form that hold text about the subject."""
+    return env_masker(env).model(step).to_wire()
 
 
 def _names_journey(key: str) -> bool:
