@@ -14,8 +14,10 @@ Documented decisions where the spec is silent:
   persisted (``counters`` table); it starts at 2026-06-01T14:00:00Z (the dry-run's
   default start) and only moves forward, by :meth:`Runtime.advance_clock`, which runs
   every due dispatch in time order (ties by execution name), each at its own due time.
-  It is also the backend's clock (:mod:`simulator.runtime.clock`): the first runtime
-  made over a backend is ``backend.runtime``, and authoring is stamped with its now.
+  It is also the backend's clock (:mod:`simulator.runtime.clock`): a backend has one
+  runtime, ``backend.runtime`` (made on first use, the first read of the clock
+  included), and authoring is stamped with its now. ``Runtime(backend)`` on a backend
+  that has a runtime already raises ``RuntimeError``: take ``backend.runtime``.
 * **Trigger time.** A trigger event's ``at`` is when it happened; an execution starts
   at ``max(at, now)`` (nothing runs in the clock's past). Goal windows open then.
 * **Subjects.** An event naming an end user the workspace has no profile for starts an
@@ -177,7 +179,7 @@ class Runtime:
         """This runtime's clock as a :class:`~simulator.engine.clock.Clock`."""
         attach = getattr(backend, "attach_runtime", None)
         if attach is not None:
-            attach(self)  # the first runtime of a backend is its runtime (and clock)
+            attach(self)  # the backend's one runtime (and clock): a second one raises
 
     def _flush_tables(self) -> None:
         """Write the queued writes, the ``triggers`` table's last: its ``event#`` answer

@@ -46,7 +46,7 @@ def stored(backend, kind: str) -> dict[tuple[str, str], object]:
 
 
 def test_every_write_of_a_public_call_is_in_dynamodb_when_it_returns(backend):
-    runtime = Runtime(backend)
+    runtime = backend.runtime
     runtime.ensure()
     arn = runtime.start_execution(WS, EVENT).execution_arns()[0]
     name = arn.rsplit(":", 1)[1]
@@ -64,12 +64,12 @@ def test_every_write_of_a_public_call_is_in_dynamodb_when_it_returns(backend):
 
 
 def test_a_new_runtime_reads_what_an_earlier_one_wrote(backend):
-    first = Runtime(backend)
+    first = backend.runtime
     first.ensure()
     first.start_execution(WS, EVENT)
     first.advance_clock(T0 + timedelta(hours=1))
 
-    second = Runtime(backend)
+    second = Runtime(Backend(backend.store))  # a restart: a new backend over the tables
     second.ensure()
     assert second.now() == first.now()
     assert second.executions(WS, "act-onb-2026") == first.executions(WS, "act-onb-2026")
@@ -78,7 +78,7 @@ def test_a_new_runtime_reads_what_an_earlier_one_wrote(backend):
 
 
 def test_a_direct_dispatch_replaces_the_pending_wake_up(backend):
-    runtime = Runtime(backend)
+    runtime = backend.runtime
     runtime.ensure()
     name = runtime.start_execution(WS, EVENT).execution_arns()[0].rsplit(":", 1)[1]
     runtime.dispatch(WS, "act-onb-2026", name)
