@@ -195,13 +195,21 @@ class Tables:
         )
 
     def _query(
-        self, table: str, condition: str, values: dict, *, projection: str | None = None
+        self,
+        table: str,
+        condition: str,
+        values: dict,
+        *,
+        projection: str | None = None,
+        consistent: bool = False,
     ) -> Iterator[dict[str, Any]]:
         kwargs: dict[str, Any] = {
             "TableName": table,
             "KeyConditionExpression": condition,
             "ExpressionAttributeValues": values,
         }
+        if consistent:
+            kwargs["ConsistentRead"] = True
         if projection:
             kwargs["ProjectionExpression"] = projection
             if "#k" in projection:

@@ -15,9 +15,12 @@ the mirror at once and are queued; :func:`flush` writes the queue of every table
 call become its last one), and the runtime flushes before each of its public calls
 returns. So the tables in DynamoDB are what the runtime's answers say, after every
 call, at a fraction of the calls. This assumes what the runtime already assumed: one
-runtime owns its tables (one runtime per store; a second process writing the same
-tables would not be seen until a restart). Put-if-absent and counter additions are
-decided on the mirror, under the runtime's lock; a counter is written as its new total.
+process owns its tables (one runtime per store, :attr:`Backend.runtime
+<simulator.backend.service.Backend.runtime>`; what a second process writes to the same
+tables, runtime items or journeys, the journey list being cached too
+(:attr:`~simulator.backend.store.Store.journeys_generation`), is seen after a restart).
+Put-if-absent and counter additions are decided on the mirror, under the runtime's
+lock; a counter is written as its new total.
 
 **The mirror follows DynamoDB.** An item over DynamoDB's size limit is refused by
 :meth:`KvTable.put` before it reaches the mirror (:class:`RecordTooLarge`, ``413

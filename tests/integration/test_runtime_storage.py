@@ -208,3 +208,32 @@ def test_unprocessed_writes_are_retried_a_bounded_number_of_times_with_backoff()
     answers = iter([{"UnprocessedItems": request}, {}])
     write_batch(lambda operation, **kwargs: next(answers), request, sleep=waits.append)
     assert waits[-1] == 0.05
+
+
+def test_the_journey_list_is_read_consistently_and_its_generation_counts_every_write(backend):
+    import threading
+
+    store = backend.store
+    sent = []
+    original = store._call
+    store._call = lambda operation, **kwargs: (
+        sent.append((operation, kwargs)),
+        original(operation, **kwargs),
+    )[1]
+    try:
+        assert [j["id"] for j in store.journeys(WS)]
+    finally:
+        store._call = original
+    queries = [kwargs for operation, kwargs in sent if operation == "query"]
+    assert queries and all(kwargs.get("ConsistentRead") is True for kwargs in queries)
+
+    before = store.journeys_generation
+    threads = [
+        threading.Thread(target=lambda: [store._journeys_changing() for _ in range(2000)])
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.journeys_generation == before + 8000
