@@ -237,3 +237,18 @@ def test_the_journey_list_is_read_consistently_and_its_generation_counts_every_w
     for thread in threads:
         thread.join()
     assert store.journeys_generation == before + 8000
+
+
+def test_items_are_chosen_when_called_and_partitions_is_a_list(backend):
+    table = KvTable(backend.store.session, "outbox")
+    table.ensure()
+    table.put("p", "a", {"n": 1})
+    chosen = table.items("p")
+    table.put("p", "b", {"n": 2})  # after the call, before the first next()
+    table.delete("p", "a")
+    assert list(chosen) == [("a", {"n": 1})]
+    keys = table.partitions()
+    assert keys == [("p", "b")]
+    for pk, sk in keys:
+        table.delete(pk, sk)  # deleting while going through the list is safe
+    assert table.partitions() == []
