@@ -120,8 +120,12 @@ class Backend(JourneyAccess):
 
     @property
     def runtime(self) -> Any:
-        """The store's runtime (:class:`~simulator.runtime.runtime.Runtime`), created on
-        first use; the first ``Runtime(backend)`` made by hand is it, too."""
+        """The store's one runtime (:class:`~simulator.runtime.runtime.Runtime`),
+        created on first use, which may be the first read of :attr:`clock` (loading a
+        project stamps its journeys with the clock's now, so it creates the runtime).
+        A ``Runtime(backend)`` made by hand before that is it; one made after raises
+        :class:`RuntimeError` (two runtimes over one store would keep two mirrors and
+        two clocks that drift apart): use this property instead."""
         if self._runtime is None:
             from simulator.runtime.runtime import Runtime
 
@@ -129,9 +133,13 @@ class Backend(JourneyAccess):
         return self._runtime
 
     def attach_runtime(self, runtime: Any) -> None:
-        """Make ``runtime`` the backend's, unless it has one already."""
-        if self._runtime is None:
-            self._runtime = runtime
+        """Make ``runtime`` the backend's; :class:`RuntimeError` when it has another."""
+        if self._runtime is not None and self._runtime is not runtime:
+            raise RuntimeError(
+                "this backend has a runtime already (backend.runtime): a second one over "
+                "the same store would keep its own copy of the tables and its own clock"
+            )
+        self._runtime = runtime
 
     @classmethod
     def start(

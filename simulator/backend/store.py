@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -114,14 +115,25 @@ def journey_key(workspace_id: str, journey_id: str) -> str:
 class Store(Tables):
     """Journeys, versions, audit, workspace documents and members in five tables."""
 
-    journeys_generation = 0
-    """Bumped before and after every write that can change a journey's list entry
-    (create, replace, publish, a restore): a reader that sees the same number before
-    and after its read may keep the list it read until the number moves (the runtime
-    does, to find the journeys an event triggers without a query per event)."""
+    _generation = 0
+    _generation_lock = threading.Lock()
+
+    @property
+    def journeys_generation(self) -> int:
+        """Bumped before and after every write that can change a journey's list entry
+        (create, replace, publish, a restore), under a lock (the API's routes run on a
+        thread pool): a reader that sees the same number before and after its read may
+        keep the list it read until the number moves (the runtime does, to find the
+        journeys an event triggers without a query per event). The list is read with
+        ``ConsistentRead``, so a write this process made is in it. Like the runtime's
+        tables (:mod:`simulator.runtime.kv`), this assumes one process owns the
+        tables: journeys another process writes bump no number here, and are seen by
+        the runtime after a restart."""
+        return self._generation
 
     def _journeys_changing(self) -> None:
-        self.journeys_generation += 1
+        with self._generation_lock:
+            self._generation += 1
 
     # --- journeys ---------------------------------------------------------------------
 
@@ -132,6 +144,7 @@ class Store(Tables):
             "ws = :ws",
             {":ws": _s(workspace_id)},
             projection="meta",
+            consistent=True,
         )
         return sorted((json.loads(item["meta"]["S"]) for item in items), key=lambda m: m["id"])
 

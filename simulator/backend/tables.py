@@ -6,12 +6,14 @@ store_unavailable``), except conditional-check failures, which the store interpr
 and items over DynamoDB's size limit: those are :class:`ItemTooLarge` (the API answers
 ``413 journey_too_large``, never "try again later"), measured before the put is sent
 (:func:`item_size`) and recognised in DynamoDB's answer as well. Queries and batch
-reads page until done; batch writes retry unprocessed items.
+reads page until done; batch writes retry unprocessed items a bounded number of times,
+with backoff (:func:`write_batch`, shared with the runtime's tables).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from simulator.backend.aws import AwsSession
@@ -24,6 +26,7 @@ __all__ = [
     "StoreFailure",
     "Tables",
     "item_size",
+    "write_batch",
 ]
 
 MAX_ITEM_BYTES = 400_000
@@ -79,6 +82,38 @@ def _value_size(value: dict[str, Any]) -> int:
     if kind in {"SS", "NS", "BS"}:
         return sum(_value_size({kind[0]: element}) for element in data)
     return 1  # BOOL, NULL
+
+
+UNPROCESSED_RETRIES = 8
+"""How many times :func:`write_batch` resends what DynamoDB left unprocessed."""
+
+
+def write_batch(
+    call: Callable[..., dict[str, Any]],
+    requests: dict[str, list[dict[str, Any]]],
+    *,
+    retries: int = UNPROCESSED_RETRIES,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Send one ``BatchWriteItem`` (at most 25 requests, by table) through ``call``
+    (a ``_call(operation, **kwargs)``) and resend the ``UnprocessedItems`` DynamoDB
+    answers, at most ``retries`` times, waiting 50 ms, then twice as long each time (at
+    most 2 s: AWS's advice for throttled batches). :class:`StoreFailure` when writes
+    are still unprocessed after that; which of them reached the table is then unknown
+    to the caller, who must read the table again."""
+    pending = requests
+    for attempt in range(retries + 1):
+        if attempt:
+            sleep(min(0.05 * 2 ** (attempt - 1), 2.0))
+        response = call("batch_write_item", RequestItems=pending)
+        pending = response.get("UnprocessedItems") or {}
+        if not pending:
+            return
+    left = sum(len(entries) for entries in pending.values())
+    raise StoreFailure(
+        f"DynamoDB left {left} batch writes unprocessed after {retries} retries "
+        f"(tables {', '.join(sorted(pending))})"
+    )
 
 
 def _s(value: str) -> dict[str, str]:
@@ -160,13 +195,21 @@ class Tables:
         )
 
     def _query(
-        self, table: str, condition: str, values: dict, *, projection: str | None = None
+        self,
+        table: str,
+        condition: str,
+        values: dict,
+        *,
+        projection: str | None = None,
+        consistent: bool = False,
     ) -> Iterator[dict[str, Any]]:
         kwargs: dict[str, Any] = {
             "TableName": table,
             "KeyConditionExpression": condition,
             "ExpressionAttributeValues": values,
         }
+        if consistent:
+            kwargs["ConsistentRead"] = True
         if projection:
             kwargs["ProjectionExpression"] = projection
             if "#k" in projection:
@@ -190,10 +233,7 @@ class Tables:
 
     def _batch_write(self, table: str, requests: list[dict]) -> None:
         for start in range(0, len(requests), 25):
-            pending = {table: requests[start : start + 25]}
-            while pending:
-                response = self._call("batch_write_item", RequestItems=pending)
-                pending = response.get("UnprocessedItems") or {}
+            write_batch(self._call, {table: requests[start : start + 25]})
 
 
 def _items_put(operation: str, kwargs: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -15,9 +15,21 @@ the mirror at once and are queued; :func:`flush` writes the queue of every table
 call become its last one), and the runtime flushes before each of its public calls
 returns. So the tables in DynamoDB are what the runtime's answers say, after every
 call, at a fraction of the calls. This assumes what the runtime already assumed: one
-runtime owns its tables (one runtime per store; a second process writing the same
-tables would not be seen until a restart). Put-if-absent and counter additions are
-decided on the mirror, under the runtime's lock; a counter is written as its new total.
+process owns its tables (one runtime per store, :attr:`Backend.runtime
+<simulator.backend.service.Backend.runtime>`; what a second process writes to the same
+tables, runtime items or journeys, the journey list being cached too
+(:attr:`~simulator.backend.store.Store.journeys_generation`), is seen after a restart).
+Put-if-absent and counter additions are decided on the mirror, under the runtime's
+lock; a counter is written as its new total.
+
+**The mirror follows DynamoDB.** An item over DynamoDB's size limit is refused by
+:meth:`KvTable.put` before it reaches the mirror (:class:`RecordTooLarge`, ``413
+payload_too_large``: no retry can store it). When :func:`flush` fails (DynamoDB
+unreachable, a request refused, writes left unprocessed after bounded retries), some
+of the queued writes may be stored and others not: every table that had writes queued
+drops its mirror and its queue, and reads the table again on next use, so the
+runtime's answers are again what DynamoDB holds (the runtime drops what it derived
+from them, too).
 """
 
 from __future__ import annotations
@@ -27,9 +39,10 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from simulator.backend.tables import StoreFailure
+from simulator.backend.errors import PayloadTooLarge
+from simulator.backend.tables import MAX_ITEM_BYTES, StoreFailure, item_size, write_batch
 
-__all__ = ["RUNTIME_TABLES", "KvTable", "flush"]
+__all__ = ["RUNTIME_TABLES", "KvTable", "RecordTooLarge", "flush"]
 
 RUNTIME_TABLES = (
     "executions",
@@ -46,11 +59,17 @@ _BATCH = 25  # DynamoDB's limit of items per BatchWriteItem
 _DELETED = None
 
 
+class RecordTooLarge(PayloadTooLarge):
+    """A runtime record over DynamoDB's item limit (``413 payload_too_large``): an
+    inbound event whose properties are too large to keep with its execution, say."""
+
+
 class KvTable:
     """One runtime table: JSON items and counters under (pk, sk), mirrored in memory."""
 
     def __init__(self, session: Any, kind: str) -> None:
         self.session = session
+        self.kind = kind
         self.name = f"{session.settings.table_prefix}-rt-{kind}"
         self._lock = threading.RLock()
         self._mirror: dict[str, dict[str, str | int]] | None = None
@@ -133,11 +152,22 @@ class KvTable:
         self._queued[(pk, sk)] = value
 
     def put(self, pk: str, sk: str, data: Any, *, if_absent: bool = False) -> bool:
-        """Write the item; with ``if_absent``, ``False`` (and no write) when it exists."""
+        """Write the item; with ``if_absent``, ``False`` (and no write) when it exists.
+        :class:`RecordTooLarge` (and nothing written) when the item would pass
+        DynamoDB's size limit."""
+        text = json.dumps(data, separators=(",", ":"))
+        size = item_size({"pk": {"S": pk}, "sk": {"S": sk}, "b": {"S": text}})
+        if size > MAX_ITEM_BYTES:
+            raise RecordTooLarge(
+                f"the runtime cannot store this: its {self.kind} record would take {size} "
+                f"bytes and DynamoDB items hold at most {MAX_ITEM_BYTES}; send smaller "
+                "event properties",
+                details=[{"record": self.kind, "limit": MAX_ITEM_BYTES, "size": size}],
+            )
         with self._lock:
             if if_absent and sk in self._items().get(pk, {}):
                 return False
-            self._set(pk, sk, json.dumps(data, separators=(",", ":")))
+            self._set(pk, sk, text)
             return True
 
     def get(self, pk: str, sk: str) -> Any | None:
@@ -154,7 +184,14 @@ class KvTable:
     ) -> Iterator[tuple[str, Any]]:
         """``(sk, data)`` of a partition in key order: those starting with ``prefix``,
         or (with ``upto``) every key at most ``upto``; at most ``limit`` items. The
-        items are those of the moment of the call."""
+        keys are chosen when this is called (not on first ``next``), so writes made
+        while iterating do not change what is yielded; each item's data is decoded as
+        it is yielded (a fresh copy: changing it changes nothing stored)."""
+        return self._decoded(self._chosen(pk, prefix, upto, limit))
+
+    def _chosen(
+        self, pk: str, prefix: str, upto: str | None, limit: int | None
+    ) -> list[tuple[str, str | int]]:
         with self._lock:
             partition = self._items().get(pk, {})
             order = self._order.get(pk)
@@ -172,6 +209,10 @@ class KvTable:
                 chosen.append((sk, partition[sk]))
                 if limit is not None and len(chosen) >= limit:
                     break
+        return chosen
+
+    @staticmethod
+    def _decoded(chosen: list[tuple[str, str | int]]) -> Iterator[tuple[str, Any]]:
         for sk, value in chosen:
             yield sk, json.loads(value) if isinstance(value, str) else value
 
@@ -186,11 +227,17 @@ class KvTable:
     def counters(self, pk: str, prefix: str = "") -> dict[str, int]:
         return {sk: value for sk, value in self.items(pk, prefix) if isinstance(value, int)}
 
-    def partitions(self) -> Iterator[tuple[str, str]]:
-        """Every ``(pk, sk)`` of the table."""
+    def partitions(self) -> list[tuple[str, str]]:
+        """Every ``(pk, sk)`` of the table, as of this call (a list: deleting while
+        going through it is safe)."""
         with self._lock:
-            keys = [(pk, sk) for pk, partition in self._items().items() for sk in partition]
-        yield from keys
+            return [(pk, sk) for pk, partition in self._items().items() for sk in partition]
+
+    def forget(self) -> None:
+        """Drop the mirror and the queued writes: the next read scans the table again
+        (after a failed flush, what DynamoDB holds is what counts)."""
+        with self._lock:
+            self._mirror, self._order, self._queued = None, {}, {}
 
     def _requests(self) -> list[dict[str, Any]]:
         """The queued writes as ``BatchWriteItem`` requests (the queue is emptied)."""
@@ -214,15 +261,24 @@ def _missing_table(exc: StoreFailure) -> bool:
 
 
 def flush(tables: Iterable[KvTable]) -> int:
-    """Write the queued writes of ``tables`` with ``BatchWriteItem``; how many."""
+    """Write the queued writes of ``tables`` with ``BatchWriteItem``; how many.
+
+    On failure (:class:`StoreFailure`, or anything else raised while sending), every
+    table that had writes queued forgets its mirror (:meth:`KvTable.forget`) before
+    the error propagates: some of its writes may be stored and others not, and only
+    reading the table again tells."""
+    tables = list(tables)
     pending = [(table, request) for table in tables for request in table._requests()]
     if not pending:
         return 0
-    for start in range(0, len(pending), _BATCH):
-        batch: dict[str, list[dict[str, Any]]] = {}
-        for table, request in pending[start : start + _BATCH]:
-            batch.setdefault(table.name, []).append(request)
-        while batch:
-            response = pending[0][0]._call("batch_write_item", RequestItems=batch)
-            batch = response.get("UnprocessedItems") or {}
+    try:
+        for start in range(0, len(pending), _BATCH):
+            batch: dict[str, list[dict[str, Any]]] = {}
+            for table, request in pending[start : start + _BATCH]:
+                batch.setdefault(table.name, []).append(request)
+            write_batch(pending[0][0]._call, batch)
+    except BaseException:
+        for table in {id(table): table for table, _ in pending}.values():
+            table.forget()
+        raise
     return len(pending)

@@ -14,8 +14,10 @@ Documented decisions where the spec is silent:
   persisted (``counters`` table); it starts at 2026-06-01T14:00:00Z (the dry-run's
   default start) and only moves forward, by :meth:`Runtime.advance_clock`, which runs
   every due dispatch in time order (ties by execution name), each at its own due time.
-  It is also the backend's clock (:mod:`simulator.runtime.clock`): the first runtime
-  made over a backend is ``backend.runtime``, and authoring is stamped with its now.
+  It is also the backend's clock (:mod:`simulator.runtime.clock`): a backend has one
+  runtime, ``backend.runtime`` (made on first use, the first read of the clock
+  included), and authoring is stamped with its now. ``Runtime(backend)`` on a backend
+  that has a runtime already raises ``RuntimeError``: take ``backend.runtime``.
 * **Trigger time.** A trigger event's ``at`` is when it happened; an execution starts
   at ``max(at, now)`` (nothing runs in the clock's past). Goal windows open then.
 * **Subjects.** An event naming an end user the workspace has no profile for starts an
@@ -130,7 +132,9 @@ class DispatchResult:
 def _flushing(method: Any) -> Any:
     """Run a public runtime call under the lock; before it returns, its writes go to
     DynamoDB in batches (:func:`~simulator.runtime.kv.flush`) and its audit entries are
-    appended."""
+    appended, the audit also when the batches fail. A failed flush makes the runtime
+    forget what it holds in memory of the tables (:meth:`Runtime._forget`), so its
+    next answers are read from DynamoDB again."""
 
     @functools.wraps(method)
     def call(self: Runtime, *args: Any, **kwargs: Any) -> Any:
@@ -138,8 +142,10 @@ def _flushing(method: Any) -> Any:
             try:
                 return method(self, *args, **kwargs)
             finally:
-                flush(self.tables.values())
-                self._flush_audit()
+                try:
+                    self._flush_tables()
+                finally:
+                    self._flush_audit()
 
     return call
 
@@ -158,8 +164,9 @@ class Runtime:
         self._versions: dict[tuple[str, str, int], VersionRecord] = {}
         self._pinned: dict[tuple[str, str, int], tuple[World, World]] = {}
         self._senders: set[str] = set()
-        # What this runtime wrote, kept to avoid reading it back (write-through: every
-        # write still goes to DynamoDB first). One runtime instance per store.
+        # Derived from the tables' mirrors (kv.py), kept to avoid decoding them again;
+        # written to the mirror at once, to DynamoDB when the public call returns, and
+        # dropped with the mirrors when that flush fails (_forget). One runtime per store.
         self._now: datetime | None = None
         self._pseudonyms: dict[tuple[str, str], str] = {}
         self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -172,7 +179,30 @@ class Runtime:
         """This runtime's clock as a :class:`~simulator.engine.clock.Clock`."""
         attach = getattr(backend, "attach_runtime", None)
         if attach is not None:
-            attach(self)  # the first runtime of a backend is its runtime (and clock)
+            attach(self)  # the backend's one runtime (and clock): a second one raises
+
+    def _flush_tables(self) -> None:
+        """Write the queued writes, the ``triggers`` table's last: its ``event#`` answer
+        is what makes a retried event answer instead of start, so it is sent only once
+        everything it names is stored. On failure every mirror and what the runtime
+        derived from them is dropped (:meth:`_forget`) and the error propagates."""
+        tables = [t for kind, t in self.tables.items() if kind != "triggers"]
+        try:
+            flush(tables)
+            flush([self.tables["triggers"]])
+        except BaseException:
+            self._forget()
+            raise
+
+    def _forget(self) -> None:
+        """Drop the tables' mirrors and what was derived from them: the next call
+        reads DynamoDB again."""
+        for table in self.tables.values():
+            table.forget()
+        self._now = None
+        self._pseudonyms.clear()
+        self._records.clear()
+        self._events.clear()
 
     def ensure(self) -> None:
         with self._lock:
@@ -353,7 +383,20 @@ class Runtime:
             "currentStepId": state.step_id,
         }
         if not self.tables["executions"].put(f"{ws}#{journey_id}", name, record, if_absent=True):
-            return  # the same (journey, version, subject, event): already started
+            # The same (journey, version, subject, event) started already, and the
+            # event's answer was not stored: a flush failed part way (the answer is
+            # written last). The stored execution is the answer; its wake-up is put
+            # again (the same key) in case it was lost. Counts the failed call had
+            # not stored stay uncounted.
+            existing = self._record(ws, journey_id, name) or record
+            if existing.get("status", "RUNNING") == "RUNNING":
+                self._schedule(ws, journey_id, name, ExecutionState.from_wire(existing["state"]))
+            self.tables["triggers"].put(
+                ws, f"arn#{existing['arn']}", {"journey": journey_id, "name": name}
+            )
+            started = {"journeyId": journey_id, "version": version, "executionArn": existing["arn"]}
+            result.started.append({**started, "endUserId": end_user_id})
+            return
         self._records[(ws, journey_id, name)] = record
         self.tables["triggers"].put(ws, f"arn#{arn}", {"journey": journey_id, "name": name})
         self._index(ws, end_user_id, f"{journey_id}#exec#{name}", start, journey, world)
@@ -490,7 +533,7 @@ class Runtime:
             self._audit(ws, journey_id, audit, self.now())
         step_id = moved.step.step_id if moved.step else None
         decision = moved.step.decision.value if moved.step else None
-        trace_step = _mask_step(env, moved.step.to_wire()) if moved.step else None
+        trace_step = _mask_step(env, moved.step) if moved.step else None
         result = DispatchResult(
             name,
             step_id,
@@ -967,22 +1010,15 @@ def _wake_key(at: datetime, suffix: str) -> str:
     return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{suffix}"
 
 
-def _mask_step(env: ExecutionEnv, step: dict[str, Any]) -> dict[str, Any]:
-    """A trace step as every surface shows it: what was rendered or written about the
-    subject masked by its PII values, as the dry-run's trace masks it (sends, webhooks,
-    messages, gate details such as the subject's time zone, branch rule labels, wait
-    durations); ids and times as they are."""
+def _mask_step(env: ExecutionEnv, step: Any) -> dict[str, Any]:
+    """A trace step's wire form as every surface shows it: masked as the dry-run masks
+    its trace (:meth:`~simulator.engine.masking.Masker.model` over the step model), so
+    the fields that hold text about the subject (sends, webhooks, messages, gate
+    details, branch labels, wait notes) are masked by its PII values, and keys, enum
+    values, ids and times are not (a last name "Kind" leaves the ``kind`` key alone)."""
     from simulator.engine.delivery import env_masker
 
-    masker = env_masker(env)
-    return {
-        key: masker.data(value) if key in _MASKED_STEP_KEYS else value
-        for key, value in step.items()
-    }
-
-
-_MASKED_STEP_KEYS = frozenset({"send", "webhook", "message", "gates", "branch", "wait"})
-"""The parts of a trace step's wire form that hold text about the subject."""
+    return env_masker(env).model(step).to_wire()
 
 
 def _names_journey(key: str) -> bool:

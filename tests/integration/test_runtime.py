@@ -10,7 +10,7 @@ import pytest
 
 from simulator.backend.service import Backend
 from simulator.paths import fixtures_dir
-from simulator.runtime.runtime import InboundEvent, Runtime
+from simulator.runtime.runtime import InboundEvent
 
 WS = "acme"
 T0 = datetime(2026, 6, 1, 14, tzinfo=UTC)
@@ -20,7 +20,8 @@ T0 = datetime(2026, 6, 1, 14, tzinfo=UTC)
 def runtime():
     backend = Backend.start()
     backend.load_project(fixtures_dir() / "acme", publish=True)
-    runtime = Runtime(backend, deliver_email=True)
+    runtime = backend.runtime
+    runtime.deliver_email = True
     runtime.ensure()
     yield runtime
     backend.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from simulator.api.testing import api_client
 from simulator.backend.service import Backend
 from simulator.engine.clock import Clock, Scheduled, VirtualClock
@@ -67,7 +69,8 @@ def test_the_backend_clock_is_its_runtime_clock_and_both_are_clocks():
     try:
         backend.load_project(fixtures_dir() / "acme", publish=True)
         runtime = backend.runtime
-        assert Runtime(backend) is not runtime  # a second one is not the backend's
+        with pytest.raises(RuntimeError, match="has a runtime already"):
+            Runtime(backend)  # a second runtime over the store would keep a second clock
         assert isinstance(backend.clock, RuntimeClock)
         for clock in (backend.clock, runtime.clock, VirtualClock(T0)):
             assert isinstance(clock, Clock)
@@ -99,3 +102,26 @@ def test_an_explicit_callable_clock_is_kept_for_authoring():
         assert client.get("/api/_sim/clock", headers=OWNER).json()["now"] == (
             "2026-06-01T14:00:00Z"
         )
+
+
+def test_a_backend_has_one_runtime_and_one_clock():
+    """Reading the clock (loading a project does) makes the backend's runtime; a
+    runtime made by hand after that is refused, so no second clock can drift apart."""
+    backend = Backend.start()
+    try:
+        backend.load_project(fixtures_dir() / "acme", publish=True)
+        with pytest.raises(RuntimeError, match=r"backend\.runtime"):
+            Runtime(backend)
+        runtime = backend.runtime
+        runtime.ensure()
+        runtime.advance_clock(T0 + timedelta(days=3))
+        assert backend.clock.now == runtime.now() == T0 + timedelta(days=3)
+    finally:
+        backend.close()
+
+    fresh = Backend.start()
+    try:
+        made = Runtime(fresh)  # before anything read the clock: it is the backend's
+        assert fresh.runtime is made and fresh.clock.now == made.now()
+    finally:
+        fresh.close()

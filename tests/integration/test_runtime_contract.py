@@ -17,7 +17,7 @@ from simulator.engine.dryrun import DEFAULT_START, dry_run_env, simulate
 from simulator.engine.golden import case_arguments, load_cases
 from simulator.paths import fixtures_dir
 from simulator.project import load_project
-from simulator.runtime.runtime import InboundEvent, Runtime
+from simulator.runtime.runtime import InboundEvent
 
 PROJECT, CASES = load_cases()
 PLAYABLE = [c for c in CASES if c.subject and not c.overrides and not c.arm_stats and not c.at]
@@ -57,7 +57,7 @@ def test_one_dispatch_per_step_decides_what_the_dry_run_decides(case, project):
     backend = Backend.start()
     try:
         backend.load_project(project, publish=True)
-        runtime = Runtime(backend)
+        runtime = backend.runtime
         runtime.ensure()
         ran: list[dict] = []
         runtime.listeners.append(

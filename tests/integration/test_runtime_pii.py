@@ -167,3 +167,56 @@ def test_the_outbox_webhook_body_is_masked_as_the_dry_run_shows_it(project):
         assert dry_hook["body"] == hook["rendered"]["body"]
         assert hook["endUserId"] == "k•••@e•••.org"
         assert "k•••@e•••.org" in hook["executionArn"] and subject_id not in hook["executionArn"]
+
+
+def _keys(value):
+    """The dict keys of a wire value, recursively (its shape, without its text)."""
+    if isinstance(value, dict):
+        return {key: _keys(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_keys(inner) for inner in value]
+    return None
+
+
+def test_a_dispatched_step_is_masked_as_the_dry_run_masks_it(tmp_path):
+    """A last name "Kind" and a first name "Cap" mask the subject's values, never the
+    step's keys (``kind``) or enum values and gate names (``daily_cap``)."""
+    from datetime import UTC, datetime
+
+    from simulator.backend.service import Backend
+    from simulator.engine.dryrun import simulate
+    from simulator.paths import fixtures_dir
+    from simulator.runtime.runtime import InboundEvent
+
+    root = tmp_path / "acme"
+    shutil.copytree(fixtures_dir() / "acme", root)
+    path = root / "subjects" / "usr_plain_ana.json"
+    subject = json.loads(path.read_text())
+    subject["attributes"].update(lastName="Kind", firstName="Cap")
+    path.write_text(json.dumps(subject))
+    loaded = load_project(root)
+    trace = simulate(
+        loaded.journeys["act-onb-2026"], loaded.world.subjects["usr_plain_ana"], world=loaded.world
+    )
+    dry = {step.step_id: step.to_wire() for step in trace.steps}
+
+    backend = Backend.start()
+    try:
+        backend.load_project(root, publish=True)
+        runtime = backend.runtime
+        runtime.ensure()
+        ran = []
+        runtime.listeners.append(lambda r: ran.append(r.step) if r.step else None)
+        at = datetime(2026, 6, 1, 14, tzinfo=UTC)
+        properties = {"signupSource": "ads", "plan": "trial", "endUserId": "usr_plain_ana"}
+        runtime.start_execution("acme", InboundEvent("evt-kind", "user.signed_up", at, properties))
+        runtime.advance_clock(datetime(2026, 6, 20, tzinfo=UTC))
+    finally:
+        backend.close()
+    assert ran
+    for step in ran:
+        assert "•" not in json.dumps(_keys(step)), step
+        for gate in step.get("gates") or []:
+            assert "•" not in gate["gate"], gate
+        if step["stepId"] in dry and step["decision"] == dry[step["stepId"]]["decision"]:
+            assert _keys(step) == _keys(dry[step["stepId"]])
