@@ -420,7 +420,7 @@ def _runtime_outputs(world, journey, case: PiiCase) -> str:
     arn = f"arn:aws:states:x:execution:disp:j__v1__{case.end_user_id}__e"
     run = walk(env, start, 1, RuntimeDelivery(env, outbox, "w", arn))
     assert outbox.records, run.steps[:1]  # the sends ran (or failed) through the delivery
-    steps = [_mask_step(env, step.to_wire()) for step in run.steps]
+    steps = [_mask_step(env, step) for step in run.steps]
     # The API masks a row's ids with the masker of the subject's profile.
     profile = subject_masker(case.subject(), world.workspace.pii_attributes)
     shown = [shown_ids(record, profile) for record in outbox.records]
