@@ -117,9 +117,6 @@ class Budget:
 
 
 _budget: ContextVar[Budget | None] = ContextVar("journeysim_template_budget", default=None)
-BUDGET = _budget
-"""The current render's budget (``None`` outside one): the sandbox's hottest paths read
-it directly rather than through :func:`current_budget`."""
 
 
 def fresh_budget() -> Any:

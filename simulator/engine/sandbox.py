@@ -64,7 +64,6 @@ from markupsafe import EscapeFormatter, Markup
 from simulator.engine.growth import check_format, check_method, check_printf
 from simulator.engine.guards import GuardedRegistry
 from simulator.engine.limits import (
-    BUDGET,
     MAX_CALLS,
     MAX_DEPTH,
     MAX_ITERATIONS,
@@ -76,6 +75,7 @@ from simulator.engine.limits import (
     STEP_COST,
     NotDataError,
     TemplateLimitError,
+    charge,
     check_power,
     check_printable,
     check_product,
@@ -332,20 +332,13 @@ class LimitedSandbox(SandboxedEnvironment):
             size = len(value)
             if size > MAX_OUTPUT:
                 raise limit_error(f"printed value is larger than {MAX_OUTPUT:,} characters")
-            budget = BUDGET.get() or current_budget()
-            budget.work += size
-            if budget.work > MAX_WORK:
-                raise limit_error(f"the template does more than {MAX_WORK:,} units of work")
+            charge(size)
         else:
             check_size(value, "printed value", MAX_OUTPUT, printed=True)
         return value
 
-    def jsimcharge(self, amount: int) -> None:
-        # ``charge``, inlined: generated code calls this for every block and output.
-        budget = BUDGET.get() or current_budget()
-        budget.work += amount
-        if budget.work > MAX_WORK:
-            raise limit_error(f"the template does more than {MAX_WORK:,} units of work")
+    # Generated code calls ``environment.jsimcharge(n)`` for every block and output.
+    jsimcharge = staticmethod(charge)
 
     def jsim_sized(self, value: Any) -> Any:
         check_size(value)
