@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from simulator.codes import EntryDecision
@@ -145,7 +145,7 @@ def _make(node: Predicate, want: bool, draft: _Draft, data: dict[str, Any]) -> N
     elif isinstance(node, NotPredicate):
         _make(node.of, not want, draft, data)
     elif isinstance(node, AttributePredicate):
-        _attribute(node, want, data)
+        _attribute(node, want, data, draft.at)
     elif isinstance(node, EventFired | EventNotFired):
         _event(node, want == isinstance(node, EventFired), draft)
     elif isinstance(node, ChannelOptedIn | ChannelOptedOut):
@@ -172,7 +172,7 @@ def _event(node: EventFired | EventNotFired, present: bool, draft: _Draft) -> No
     draft.events.append(Event(name=node.event_name, at=draft.at - back, properties=properties))
 
 
-def _attribute(node: AttributePredicate, want: bool, data: dict[str, Any]) -> None:
+def _attribute(node: AttributePredicate, want: bool, data: dict[str, Any], at: datetime) -> None:
     op, value = node.op, node.value
     if op in _NEGATIONS:
         op, want = _NEGATIONS[op], not want
@@ -182,11 +182,16 @@ def _attribute(node: AttributePredicate, want: bool, data: dict[str, Any]) -> No
     result = setter(value, want)
     if result is _ABSENT:
         _delete(data, node.name)
+    elif result is _PRESENT:
+        if _get(data, node.name) is _ABSENT:
+            _set(data, node.name, _placeholder(node.name, at))
     else:
         _set(data, node.name, result)
 
 
 _ABSENT = object()
+_PRESENT = object()
+"""``exists`` wants a value, whatever it is: the subject's own if it has one."""
 _NEGATIONS = {
     AttributeOp.NEQ: AttributeOp.EQ,
     AttributeOp.NOT_IN: AttributeOp.IN,
@@ -209,7 +214,35 @@ def _in(value: Any, want: bool) -> Any:
 
 
 def _exists(value: Any, want: bool) -> Any:
-    return "example" if want else _ABSENT
+    return _PRESENT if want else _ABSENT
+
+
+def _placeholder(name: str, at: datetime) -> str:
+    """A value for an attribute that only has to exist, shaped by its name so that a
+    template printing it reads well: ``…At`` a timestamp and ``…Date`` a date two
+    weeks after the start (``trialEndsAt``, ``renewalDate``), else ``"example"``.
+
+    >>> start = datetime(2026, 6, 1, 14, tzinfo=UTC)
+    >>> _placeholder("trialEndsAt", start), _placeholder("renewalDate", start)
+    ('2026-06-15T14:00:00Z', '2026-06-15')
+    >>> _placeholder("accountManager", start)
+    'example'
+    """
+    last = name.rsplit(".", 1)[-1]
+    later = (at + timedelta(days=14)).astimezone(UTC)
+    if last.endswith("At"):
+        return later.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if last.endswith(("Date", "date")):
+        return later.date().isoformat()
+    return "example"
+
+
+def _get(data: dict[str, Any], name: str) -> Any:
+    for part in name.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return _ABSENT
+        data = data[part]
+    return data
 
 
 def _contains(value: Any, want: bool) -> Any:

@@ -54,6 +54,17 @@ def test_a_fitted_subject_is_reproducible_and_synthetic(project):
     assert one != fitted_subject(journey, project.world, 4, DEFAULT_START)
 
 
+def test_an_attribute_that_only_has_to_exist_reads_as_its_name_says(project):
+    """``trialEndsAt exists`` gets a timestamp, so the welcome e-mail says when the
+    trial ends (it said "runs until example")."""
+    journey = project.journeys["trial-conv-2026"]
+    subject = fitted_subject(journey, project.world, 3, DEFAULT_START)
+    assert subject.attributes["trialEndsAt"] == "2026-06-15T14:00:00Z"
+    trace = simulate(journey, subject, world=project.world, seed=3)
+    welcome = next(s.send for s in trace.steps if s.step_id == "send-trial-welcome")
+    assert "runs until 2026-06-15T14:00:00Z" in welcome.rendered.body
+
+
 def test_an_audience_a_synthetic_id_cannot_join_is_reported_not_faked(project):
     world = project.world
     static = Segment(id="seg-vip", name="VIPs", kind="static", subject_ids=["usr_vip"])
@@ -88,7 +99,7 @@ def test_every_attribute_leaf_is_made_true_or_false_as_asked(op, value, options,
     operand = options if op in (AttributeOp.IN, AttributeOp.NOT_IN) else value
     leaf = AttributePredicate(name=name, op=op, value=operand)
     attributes: dict = {}
-    fitting._attribute(leaf, want, attributes)
+    fitting._attribute(leaf, want, attributes, DEFAULT_START)
     subject = Subject(end_user_id="u", attributes=attributes)
     world = _WORLD
     assert evaluate(leaf, subject, world=world, at=datetime(2026, 6, 1, tzinfo=UTC)).result is want
