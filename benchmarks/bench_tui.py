@@ -133,10 +133,9 @@ def _cpu_seconds(pid: int) -> float:
 
 
 _LIBRARIES = (
-    "import time, textual.app, textual.widgets, pydantic, networkx, jinja2; "
-    "print(time.process_time())"
+    "import time, textual.app, textual.widgets, pydantic, jinja2; print(time.process_time())"
 )
-"""What loading a project needs besides Textual (the models, the step graph, the
+"""What loading a project needs besides Textual (the models, the
 templates): their imports' CPU time alone, for reading the start-up's ratio."""
 
 
@@ -296,7 +295,7 @@ def main() -> int:
         f"({min(startup_cpus) / min(start_floor_cpus):.2f}x; /proc, 10 ms ticks)"
     )
     print(
-        f"CPU time, best, importing Textual, pydantic, networkx and jinja2 alone: "
+        f"CPU time, best, importing Textual, pydantic and jinja2 alone: "
         f"{_libraries_cpu(runs) * 1000:.0f} ms"
     )
     print(

@@ -10,7 +10,8 @@ as people write them, and times, best of N:
   to, validate, render the text report (``simulator.cli.validate.run`` + ``render``);
 * **floor**: reading the file, ``json.loads`` and the bare networkx work: building the
   same DiGraph (nodes, edges with their pointer and label), resolving every reference
-  with dict lookups and checking it is acyclic, nothing else;
+  with dict lookups and checking it is acyclic, nothing else (issue 9's floor; the
+  validator itself no longer imports networkx, see ``simulator.validation.digraph``);
 * **in-memory**: ``validate(dict)`` on the already parsed journey (the figure this
   script used to report), for comparison.
 

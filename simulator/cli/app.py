@@ -6,6 +6,7 @@ or a failed check, 2 usage error or unreadable input.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
@@ -26,23 +27,41 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    # Each command module defines ``register(app)``; imported lazily so that a
-    # broken optional command cannot stop the others from loading.
-    from simulator.cli import demo, import_pinpoint, schema, serve, simulate, validate
-    from simulator.cli import run as run_cli
-    from simulator.cli import test as test_cli
+_COMMANDS = {
+    "validate": "validate",
+    "schema": "schema",
+    "simulate": "simulate",
+    "demo": "demo",
+    "serve": "serve",
+    "import-pinpoint": "import_pinpoint",
+    "test": "test",
+    "run": "run",
+    "tui": "tui",
+}
+"""Each command's name and the ``simulator.cli`` module that defines it, in help order."""
 
-    for module in (validate, schema, simulate, demo, serve, import_pinpoint):
+
+@app.callback()
+def _commands() -> None:
+    # A callback keeps the app a group of commands when ``main`` registers only one.
+    pass
+
+
+def _register(only: str | None = None) -> None:
+    """Register every command, or only the one named (each module's ``register(app)``).
+
+    The modules are imported here, not at the top, so that a broken optional command
+    cannot stop the others from loading; and a command given on the command line
+    is the only one registered, because Typer inspects the signature of every
+    registered command before it runs any (issue 9: every command pays for all).
+    """
+    names = [only] if only in _COMMANDS else list(_COMMANDS)
+    for name in names:
+        module = importlib.import_module(f"simulator.cli.{_COMMANDS[name]}")
         module.register(app)
-    test_cli.register(app)
-    run_cli.register(app)
-    from simulator.cli import tui
-
-    tui.register(app)
 
 
 def main() -> None:
     """Console-script entry point."""
-    _register()
+    _register(only=sys.argv[1] if len(sys.argv) > 1 else None)
     app()

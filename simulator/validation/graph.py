@@ -1,4 +1,4 @@
-"""The step graph of a journey: references, cycles and reachability (networkx).
+"""The step graph of a journey: references, cycles and reachability.
 
 Nodes are step ids, in document order; an edge ``a → b`` carries the JSON
 ``pointer`` of the reference field that makes it (``/steps/0/rules/1/next``) and a
@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any
 
-import networkx as nx
-
 from simulator.codes import FindingCode
+from simulator.validation.digraph import Digraph
 from simulator.validation.report import Report
 from simulator.validation.wire import is_object
 
@@ -64,7 +63,7 @@ class Reference:
 
 @dataclass(frozen=True)
 class JourneyGraph:
-    graph: nx.DiGraph
+    graph: Digraph
     """Step ids as nodes (document order); edges carry ``pointer`` and ``label``."""
     index: Mapping[str, int]
     """Each step id's position in ``steps`` (its first occurrence)."""
@@ -163,9 +162,9 @@ def build_graph(steps: Sequence[Any], report: Report) -> JourneyGraph:
                 index[step_id] = position
                 owners[position] = step_id
         _collect(step, position, references)
-    graph = nx.DiGraph()
-    graph.add_nodes_from(index)
-    graph.add_edges_from(_edges(references, steps, index, owners, report))
+    graph = Digraph(index)
+    for source, target, data in _edges(references, steps, index, owners, report):
+        graph.add_edge(source, target, data)
     entry = owners[0] if owners else None
     return JourneyGraph(graph=graph, index=index, entry=entry)
 
@@ -179,7 +178,7 @@ def _edges(
 ) -> Iterator[tuple[str, str, dict[str, str]]]:
     """Resolve every reference: an edge when it resolves, a finding when it does not.
 
-    A generator, so networkx copies each edge's data as it goes and nothing piles up.
+    A generator, so the edges go into the graph as they come and nothing piles up.
     """
     unknown, last_source, last_targets = 0, -1, set()
     fields = iter(references)
@@ -219,7 +218,7 @@ def _report_unknown(
 
 
 def find_cycles(
-    graph: nx.DiGraph, order: Callable[[Any], Any]
+    graph: Digraph, order: Callable[[Any], Any]
 ) -> list[tuple[list[Hashable], dict[str, Any]]]:
     """One cycle per strongly connected component that has one.
 
@@ -227,24 +226,22 @@ def find_cycles(
     component's first node by ``order``, starting there; the closing edge goes from
     the last node back to the first.
 
-    >>> g = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
+    >>> g = Digraph.from_edges([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
     >>> [nodes for nodes, _ in find_cycles(g, order="abcd".index)]
     [['a', 'b', 'c']]
     """
-    if nx.is_directed_acyclic_graph(graph):
-        return []
     cycles = []
-    for component in nx.strongly_connected_components(graph):
+    for component in graph.strongly_connected_components():
         start = min(component, key=order)
         if len(component) == 1 and not graph.has_edge(start, start):
             continue
         nodes = _shortest_cycle(graph, start, component)
-        cycles.append((nodes, graph.edges[nodes[-1], start]))
+        cycles.append((nodes, graph.edge(nodes[-1], start)))
     cycles.sort(key=lambda cycle: order(cycle[0][0]))
     return cycles
 
 
-def _shortest_cycle(graph: nx.DiGraph, start: Hashable, component: set) -> list[Hashable]:
+def _shortest_cycle(graph: Digraph, start: Hashable, component: set) -> list[Hashable]:
     parent: dict[Hashable, Hashable] = {start: start}
     queue = deque([start])
     while queue:
@@ -297,7 +294,7 @@ def check_reachability(journey: JourneyGraph, report: Report) -> None:
         or report.has(FindingCode.UNKNOWN_STEP_REFERENCE)
     ):
         return
-    reached = nx.descendants(journey.graph, journey.entry)
+    reached = journey.graph.descendants(journey.entry)
     reached.add(journey.entry)
     if len(reached) == len(journey.index):
         return

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import networkx as nx
-
 from simulator.codes import FindingCode
 from simulator.findings import Finding
 from simulator.models import Segment
 from simulator.validation.context import DEFAULT_CONTEXT, ValidationContext
+from simulator.validation.digraph import Digraph
 from simulator.validation.document import load_document
 from simulator.validation.graph import find_cycles, show_cycle
 from simulator.validation.predicates import check_predicate, segment_references
@@ -38,12 +37,11 @@ def segment_cycles(predicates: Mapping[str, Any]) -> SegmentCycles:
     ...                 "b": {"kind": "in_segment", "segmentId": "a"}})
     {'b': [('/predicate/segmentId', 'segments form a cycle: a → b → a')]}
     """
-    graph = nx.DiGraph()
-    graph.add_nodes_from(predicates)
+    graph = Digraph(predicates)
     for source, predicate in predicates.items():
         for target, pointer in segment_references(predicate, "/predicate"):
-            if target in predicates and not graph.has_edge(source, target):
-                graph.add_edge(source, target, pointer=pointer)
+            if target in predicates:
+                graph.add_edge(source, target, {"pointer": pointer})
     closing: dict[str, list[tuple[str, str]]] = {}
     for nodes, edge in find_cycles(graph, order=lambda node: node):
         shown = show_cycle(nodes)
