@@ -96,40 +96,36 @@ class Digraph:
         low: dict[Hashable, int] = {}
         on_stack: set[Hashable] = set()
         stack: list[Hashable] = []
+        work: list[tuple[Hashable, Iterator[Hashable]]] = []
         components: list[set[Hashable]] = []
+
+        def enter(node: Hashable) -> None:
+            index[node] = low[node] = len(index)
+            stack.append(node)
+            on_stack.add(node)
+            work.append((node, iter(successors[node])))
+
         for root in successors:
             if root in index:
                 continue
-            index[root] = low[root] = len(index)
-            stack.append(root)
-            on_stack.add(root)
-            work = [(root, iter(successors[root]))]
+            enter(root)
             while work:
                 node, pending = work[-1]
                 for successor in pending:
                     if successor not in index:
-                        index[successor] = low[successor] = len(index)
-                        stack.append(successor)
-                        on_stack.add(successor)
-                        work.append((successor, iter(successors[successor])))
+                        enter(
+                            successor
+                        )  # descend; ``pending`` resumes when ``node`` is back on top
                         break
-                    if successor in on_stack and index[successor] < low[node]:
-                        low[node] = index[successor]
-                else:
+                    if successor in on_stack:
+                        low[node] = min(low[node], index[successor])
+                else:  # every successor seen: ``node`` is done
                     work.pop()
                     if work:
                         parent = work[-1][0]
-                        if low[node] < low[parent]:
-                            low[parent] = low[node]
+                        low[parent] = min(low[parent], low[node])
                     if low[node] == index[node]:
-                        component = set()
-                        while True:
-                            member = stack.pop()
-                            on_stack.discard(member)
-                            component.add(member)
-                            if member == node:
-                                break
-                        components.append(component)
+                        components.append(_pop_component(stack, on_stack, node))
         return components
 
     @classmethod
@@ -140,3 +136,14 @@ class Digraph:
             graph.add_node(source)
             graph.add_edge(source, target, {})
         return graph
+
+
+def _pop_component(stack: list[Hashable], on_stack: set[Hashable], root: Hashable) -> set[Hashable]:
+    """Pop the nodes above and including ``root``: one strongly connected component."""
+    component = set()
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        component.add(member)
+        if member == root:
+            return component
