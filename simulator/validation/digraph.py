@@ -113,9 +113,8 @@ class Digraph:
                 node, pending = work[-1]
                 for successor in pending:
                     if successor not in index:
-                        enter(
-                            successor
-                        )  # descend; ``pending`` resumes when ``node`` is back on top
+                        # Descend; ``pending`` resumes when ``node`` is back on top.
+                        enter(successor)
                         break
                     if successor in on_stack:
                         low[node] = min(low[node], index[successor])
