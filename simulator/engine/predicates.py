@@ -163,12 +163,37 @@ def _compile(node: Predicate, path: str) -> Test:
     kind = getattr(node, "kind", "?")
     yes, no = Leaf(path, kind, label, True), Leaf(path, kind, label, False)
 
+    test = _leaf_test(node)
+
     def leaf(walker: _Walker) -> bool:
-        result = walker.leaf(node)
+        result = test(walker)
         walker.leaves.append(yes if result else no)
         return result
 
     return leaf
+
+
+def _leaf_test(node: Predicate) -> Test:
+    """The test of one leaf, chosen once for its kind."""
+    if isinstance(node, AttributePredicate):
+        return lambda walker: _attribute(node, walker.subject.attributes)
+    if isinstance(node, EventFired):
+        return lambda walker: walker.fired(node)
+    if isinstance(node, EventNotFired):
+        return lambda walker: not walker.fired(node)
+    if isinstance(node, ChannelOptedIn | ChannelOptedOut):
+        wanted = isinstance(node, ChannelOptedIn)
+
+        def opted(walker: _Walker) -> bool:
+            preference = walker.subject.channel_preferences.for_channel(node.channel)
+            return (preference is not False) is wanted
+
+        return opted
+    if isinstance(node, InSegment):
+        return lambda walker: in_segment(
+            node.segment_id, walker.subject, world=walker.world, at=walker.at, stack=walker.stack
+        )
+    return lambda walker: False
 
 
 def _label(node: Predicate) -> str:
@@ -193,22 +218,6 @@ class _Walker:
         self.at = at
         self.stack = stack
         self.leaves: list[Leaf] = []
-
-    def leaf(self, node: Predicate) -> bool:
-        if isinstance(node, AttributePredicate):
-            return _attribute(node, self.subject.attributes)
-        if isinstance(node, EventFired | EventNotFired):
-            fired = self.fired(node)
-            return fired if isinstance(node, EventFired) else not fired
-        if isinstance(node, ChannelOptedIn | ChannelOptedOut):
-            preference = self.subject.channel_preferences.for_channel(node.channel)
-            opted_in = preference is not False
-            return opted_in if isinstance(node, ChannelOptedIn) else not opted_in
-        if isinstance(node, InSegment):
-            return in_segment(
-                node.segment_id, self.subject, world=self.world, at=self.at, stack=self.stack
-            )
-        return False
 
     def fired(self, node: EventFired | EventNotFired) -> bool:
         since = self.at - timedelta(days=node.within_days) if node.within_days is not None else None
