@@ -174,6 +174,10 @@ def _detected(value: Any, names: frozenset[str], prefix: str, seen: list[str]) -
                 if not prefix and isinstance(key, str):  # top level: the path is the key
                     if key in names:
                         masked[shown] = mask_value(key, item)
+                    elif type(item) is str:  # the common leaf, without a call
+                        item = scrub(item)
+                        seen.append(item)
+                        masked[shown] = item
                     else:
                         masked[shown] = _detected(item, names, f"{key}.", seen)
                     continue

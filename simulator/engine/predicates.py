@@ -26,7 +26,7 @@ Semantics where SPEC §1.3 leaves room (documented decisions):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -85,7 +85,7 @@ def evaluate(predicate: Predicate, subject: Subject, *, world: World, at: dateti
     (True, "plan.tier eq 'pro'")
     """
     walker = _Walker(subject, world, at, stack=())
-    result = walker.walk(predicate, "")
+    result = _compiled(predicate)(walker)
     return Evaluation(result, tuple(walker.leaves))
 
 
@@ -101,7 +101,7 @@ def in_segment(
     if segment.predicate is None:
         return False
     walker = _Walker(subject, world, at, stack=(*stack, segment_id))
-    return walker.walk(segment.predicate, "")
+    return _compiled(segment.predicate)(walker)
 
 
 def lookup(data: Mapping[str, Any], name: str) -> Any:
@@ -127,6 +127,90 @@ def _lookup(data: Mapping[str, Any], name: str) -> Any:
     return value
 
 
+Test = Callable[["_Walker"], bool]
+"""A compiled predicate: evaluates against a walker, appending the leaves it decides."""
+
+
+def _compiled(predicate: Predicate) -> Test:
+    """``predicate`` compiled (:func:`_compile`), kept by identity: the predicates of
+    loaded journeys and segments are evaluated for every subject, and their paths,
+    labels and shape never depend on one. Predicate models are not changed once
+    loaded (as compiled templates, they are read-only input)."""
+    hit = _COMPILED.get(id(predicate))
+    if hit is None or hit[0] is not predicate:
+        if len(_COMPILED) >= 4096:
+            _COMPILED.clear()
+        hit = _COMPILED[id(predicate)] = (predicate, _compile(predicate, ""))
+    return hit[1]
+
+
+_COMPILED: dict[int, tuple[Predicate, Test]] = {}
+"""``id(predicate) -> (predicate, test)``: the predicate is kept, so its id is not reused."""
+
+
+def _compile(node: Predicate, path: str) -> Test:
+    """The test of ``node`` at JSON pointer ``path``: ``all``/``any`` short-circuit;
+    a leaf appends its :class:`Leaf` (made once per outcome) and answers."""
+    if isinstance(node, AllOf | AnyOf):
+        children = tuple(_compile(child, f"{path}/of/{i}") for i, child in enumerate(node.of))
+        if isinstance(node, AllOf):
+            return lambda walker: all(child(walker) for child in children)
+        return lambda walker: any(child(walker) for child in children)
+    if isinstance(node, NotPredicate):
+        inner = _compile(node.of, f"{path}/of")
+        return lambda walker: not inner(walker)
+    label = _label(node)
+    kind = getattr(node, "kind", "?")
+    yes, no = Leaf(path, kind, label, True), Leaf(path, kind, label, False)
+
+    test = _leaf_test(node)
+
+    def leaf(walker: _Walker) -> bool:
+        result = test(walker)
+        walker.leaves.append(yes if result else no)
+        return result
+
+    return leaf
+
+
+def _leaf_test(node: Predicate) -> Test:
+    """The test of one leaf, chosen once for its kind."""
+    if isinstance(node, AttributePredicate):
+        return lambda walker: _attribute(node, walker.subject.attributes)
+    if isinstance(node, EventFired):
+        return lambda walker: walker.fired(node)
+    if isinstance(node, EventNotFired):
+        return lambda walker: not walker.fired(node)
+    if isinstance(node, ChannelOptedIn | ChannelOptedOut):
+        wanted = isinstance(node, ChannelOptedIn)
+
+        def opted(walker: _Walker) -> bool:
+            preference = walker.subject.channel_preferences.for_channel(node.channel)
+            return (preference is not False) is wanted
+
+        return opted
+    if isinstance(node, InSegment):
+        return lambda walker: in_segment(
+            node.segment_id, walker.subject, world=walker.world, at=walker.at, stack=walker.stack
+        )
+    return lambda walker: False
+
+
+def _label(node: Predicate) -> str:
+    """What a leaf tests, for people."""
+    if isinstance(node, AttributePredicate):
+        return _attribute_label(node)
+    if isinstance(node, EventFired | EventNotFired):
+        window = f" within {node.within_days:g} days" if node.within_days is not None else ""
+        where = " (with conditions)" if node.where is not None else ""
+        return f"{node.kind} {node.event_name}{window}{where}"
+    if isinstance(node, ChannelOptedIn | ChannelOptedOut):
+        return f"{node.kind} {node.channel.value}"
+    if isinstance(node, InSegment):
+        return f"in_segment {node.segment_id}"
+    return f"unsupported predicate {getattr(node, 'kind', '?')}"
+
+
 class _Walker:
     def __init__(self, subject: Subject, world: World, at: datetime, stack: tuple[str, ...]):
         self.subject = subject
@@ -134,38 +218,6 @@ class _Walker:
         self.at = at
         self.stack = stack
         self.leaves: list[Leaf] = []
-
-    def walk(self, node: Predicate, path: str) -> bool:
-        if isinstance(node, AllOf):
-            return all(self.walk(child, f"{path}/of/{i}") for i, child in enumerate(node.of))
-        if isinstance(node, AnyOf):
-            return any(self.walk(child, f"{path}/of/{i}") for i, child in enumerate(node.of))
-        if isinstance(node, NotPredicate):
-            return not self.walk(node.of, f"{path}/of")
-        result, label = self.leaf(node)
-        self.leaves.append(Leaf(path, node.kind, label, result))
-        return result
-
-    def leaf(self, node: Predicate) -> tuple[bool, str]:
-        if isinstance(node, AttributePredicate):
-            return _attribute(node, self.subject.attributes), _attribute_label(node)
-        if isinstance(node, EventFired | EventNotFired):
-            fired = self.fired(node)
-            result = fired if isinstance(node, EventFired) else not fired
-            window = f" within {node.within_days:g} days" if node.within_days is not None else ""
-            where = " (with conditions)" if node.where is not None else ""
-            return result, f"{node.kind} {node.event_name}{window}{where}"
-        if isinstance(node, ChannelOptedIn | ChannelOptedOut):
-            preference = self.subject.channel_preferences.for_channel(node.channel)
-            opted_in = preference is not False
-            result = opted_in if isinstance(node, ChannelOptedIn) else not opted_in
-            return result, f"{node.kind} {node.channel.value}"
-        if isinstance(node, InSegment):
-            member = in_segment(
-                node.segment_id, self.subject, world=self.world, at=self.at, stack=self.stack
-            )
-            return member, f"in_segment {node.segment_id}"
-        return False, f"unsupported predicate {getattr(node, 'kind', '?')}"
 
     def fired(self, node: EventFired | EventNotFired) -> bool:
         since = self.at - timedelta(days=node.within_days) if node.within_days is not None else None

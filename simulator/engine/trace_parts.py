@@ -7,9 +7,10 @@ Webhook header values whose names suggest a secret (``Authorization``, ``*token*
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from simulator.engine.bandit import ArmChoice
 from simulator.engine.effects import AwaitEvent, CallWebhook, ConditionalChoice
@@ -47,22 +48,24 @@ _SECRET_HEADER = re.compile(r"authorization|token|secret|key|cookie|signature", 
 
 
 def gate_parts(checks: Iterable[GateCheck]) -> list[TraceGate]:
-    parts = []
-    for check in checks:
-        # Most checks are shared objects (passed gates, recurring details): found by
-        # identity first, since hashing a check hashes its enums in Python.
-        hit = _BY_IDENTITY.get(id(check))
-        if hit is None or hit[0] is not check:
-            hit = (check, _gate(check))
-            if len(_BY_IDENTITY) >= 4096:
-                _BY_IDENTITY.clear()
-            _BY_IDENTITY[id(check)] = hit
-        parts.append(hit[1])
-    return parts
+    return [_part(check, _gate) for check in checks]
 
 
-_BY_IDENTITY: dict[int, tuple[GateCheck, TraceGate]] = {}
-"""``id(check) -> (check, part)``: the check is kept, so its id cannot be reused."""
+def _part(result: Any, make: Callable[[Any], Any]) -> Any:
+    """The trace part of an engine result (a gate check, a predicate leaf). Most results
+    are shared objects (passed gates, recurring details, a compiled predicate's
+    leaves): found by identity first, since hashing one hashes its fields in Python."""
+    hit = _BY_IDENTITY.get(id(result))
+    if hit is None or hit[0] is not result:
+        hit = (result, make(result))
+        if len(_BY_IDENTITY) >= 4096:
+            _BY_IDENTITY.clear()
+        _BY_IDENTITY[id(result)] = hit
+    return hit[1]
+
+
+_BY_IDENTITY: dict[int, tuple[Any, Any]] = {}
+"""``id(result) -> (result, part)``: the result is kept, so its id cannot be reused."""
 
 
 # Trace parts are frozen: equal ones are built (validated, scrubbed) once and shared.
@@ -86,7 +89,7 @@ def holdout_part(holdout: HoldoutAssignment) -> TraceHoldout:
 
 
 def _leaves(leaves: Iterable[Leaf]) -> list[TraceLeaf]:
-    return [_leaf(leaf) for leaf in leaves]
+    return [_part(leaf, _leaf) for leaf in leaves]
 
 
 def audience_part(segment_id: str | None, evaluation: Evaluation | None) -> TraceAudience | None:
