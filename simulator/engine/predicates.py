@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from simulator.engine.identity import by_identity
 from simulator.models import (
     AllOf,
     AnyOf,
@@ -131,23 +132,6 @@ Test = Callable[["_Walker"], bool]
 """A compiled predicate: evaluates against a walker, appending the leaves it decides."""
 
 
-def _compiled(predicate: Predicate) -> Test:
-    """``predicate`` compiled (:func:`_compile`), kept by identity: the predicates of
-    loaded journeys and segments are evaluated for every subject, and their paths,
-    labels and shape never depend on one. Predicate models are not changed once
-    loaded (as compiled templates, they are read-only input)."""
-    hit = _COMPILED.get(id(predicate))
-    if hit is None or hit[0] is not predicate:
-        if len(_COMPILED) >= 4096:
-            _COMPILED.clear()
-        hit = _COMPILED[id(predicate)] = (predicate, _compile(predicate, ""))
-    return hit[1]
-
-
-_COMPILED: dict[int, tuple[Predicate, Test]] = {}
-"""``id(predicate) -> (predicate, test)``: the predicate is kept, so its id is not reused."""
-
-
 def _compile(node: Predicate, path: str) -> Test:
     """The test of ``node`` at JSON pointer ``path``: ``all``/``any`` short-circuit;
     a leaf appends its :class:`Leaf` (made once per outcome) and answers."""
@@ -171,6 +155,12 @@ def _compile(node: Predicate, path: str) -> Test:
         return result
 
     return leaf
+
+
+_compiled: Callable[[Predicate], Test] = by_identity(lambda predicate: _compile(predicate, ""))
+"""A predicate compiled once, kept by identity: the predicates of loaded journeys and
+segments are evaluated for every subject, and their paths, labels and shape never
+depend on one (predicate models are read-only once loaded, as compiled templates)."""
 
 
 def _leaf_test(node: Predicate) -> Test:

@@ -7,15 +7,15 @@ Webhook header values whose names suggest a secret (``Authorization``, ``*token*
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from simulator.engine.bandit import ArmChoice
 from simulator.engine.effects import AwaitEvent, CallWebhook, ConditionalChoice
 from simulator.engine.gates import GateCheck
 from simulator.engine.holdout import HoldoutAssignment
+from simulator.engine.identity import by_identity
 from simulator.engine.masking import MASK
 from simulator.engine.predicates import Evaluation, Leaf
 from simulator.engine.render import RenderResult
@@ -48,24 +48,9 @@ _SECRET_HEADER = re.compile(r"authorization|token|secret|key|cookie|signature", 
 
 
 def gate_parts(checks: Iterable[GateCheck]) -> list[TraceGate]:
-    return [_part(check, _gate) for check in checks]
-
-
-def _part(result: Any, make: Callable[[Any], Any]) -> Any:
-    """The trace part of an engine result (a gate check, a predicate leaf). Most results
-    are shared objects (passed gates, recurring details, a compiled predicate's
-    leaves): found by identity first, since hashing one hashes its fields in Python."""
-    hit = _BY_IDENTITY.get(id(result))
-    if hit is None or hit[0] is not result:
-        hit = (result, make(result))
-        if len(_BY_IDENTITY) >= 4096:
-            _BY_IDENTITY.clear()
-        _BY_IDENTITY[id(result)] = hit
-    return hit[1]
-
-
-_BY_IDENTITY: dict[int, tuple[Any, Any]] = {}
-"""``id(result) -> (result, part)``: the result is kept, so its id cannot be reused."""
+    # Most checks are shared objects (passed gates, recurring details): found by
+    # identity, as are a compiled predicate's leaves below.
+    return [_gate_part(check) for check in checks]
 
 
 # Trace parts are frozen: equal ones are built (validated, scrubbed) once and shared.
@@ -81,6 +66,10 @@ def _leaf(x: Leaf) -> TraceLeaf:
     return TraceLeaf.build(path=x.path, kind=x.kind, label=x.label, result=x.result)
 
 
+_gate_part = by_identity(_gate)
+_leaf_part = by_identity(_leaf)
+
+
 @lru_cache(maxsize=1024)
 def holdout_part(holdout: HoldoutAssignment) -> TraceHoldout:
     return TraceHoldout.build(
@@ -89,7 +78,7 @@ def holdout_part(holdout: HoldoutAssignment) -> TraceHoldout:
 
 
 def _leaves(leaves: Iterable[Leaf]) -> list[TraceLeaf]:
-    return [_part(leaf, _leaf) for leaf in leaves]
+    return [_leaf_part(leaf) for leaf in leaves]
 
 
 def audience_part(segment_id: str | None, evaluation: Evaluation | None) -> TraceAudience | None:
