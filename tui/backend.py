@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from simulator.backend.records import AuditEntry
 from simulator.codes import Override
 from simulator.findings import Finding
 from simulator.models import Journey
@@ -117,17 +118,6 @@ class SubjectSummary:
 
 LIFECYCLE_ACTIONS = ("publish", "pause", "resume", "archive", "bump")
 """What the journey screen can ask of a served journey (``bump``: a new draft)."""
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One line of a journey's audit log (newest first); metadata holds no raw PII."""
-
-    seq: int
-    timestamp: str
-    actor: str
-    action: str
-    metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -193,10 +193,7 @@ class RemoteBackend:
 
     def audit(self, journey_id: str) -> list[AuditEntry]:
         entries = self._get(f"/api/journeys/{_quoted(journey_id)}/audit")
-        return [
-            AuditEntry(e["seq"], e["timestamp"], e["actor"], e["action"], e.get("metadata") or {})
-            for e in entries
-        ]
+        return [AuditEntry.from_wire(entry) for entry in entries]
 
     def transition(self, journey_id: str, action: str) -> str:
         if action not in LIFECYCLE_ACTIONS:
