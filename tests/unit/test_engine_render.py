@@ -77,3 +77,25 @@ def test_subject_lines_only_for_email():
         id="c", name="C", kind="marketing", channels=["email"], subjectLine="{{ oops }", body="fine"
     )
     assert render_message(broken, Channel.EMAIL, {}).error.startswith("subjectLine line 1")
+
+
+def _email(subject_line: str, body: str) -> Communication:
+    return Communication(
+        id="c", name="C", kind="marketing", channels=["email"], subjectLine=subject_line, body=body
+    )
+
+
+def test_a_message_lists_the_missing_variables_of_both_templates_once_sorted():
+    result = render_message(_email("{{ b }} {{ a }}", "{{ c }} {{ a }}"), Channel.EMAIL, {})
+    assert result.missing_variables == ("a", "b", "c")
+
+
+def test_the_first_failing_template_of_a_message_decides_its_error():
+    runtime = "{{ [][1] }}"
+    both = render_message(_email(runtime, "{{ oops }"), Channel.EMAIL, {})
+    assert both.error.startswith("subjectLine line 1: UndefinedError")
+    body = render_message(_email("fine", runtime), Channel.EMAIL, {"x": 1})
+    assert body.error.startswith("body line 1: UndefinedError")
+    assert body.subject_line is None and body.missing_variables == ()
+    compiled = render_message(_email("{{ x }}", "{{ oops }"), Channel.EMAIL, {})
+    assert compiled.error == "body line 1: unexpected '}'"
