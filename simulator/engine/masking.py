@@ -565,39 +565,76 @@ def _model_strings(model: BaseModel, out: list[str]) -> list[str]:
 @lru_cache(maxsize=256)
 def _collector(cls: type[BaseModel]) -> Any:
     """``collect(model, out)`` for ``cls``: :func:`_model_strings` written out for its
-    fields (a trace has some twenty parts; a generic walk over each one's plan costs
-    more than the check it feeds). Lists of models whose only masked fields are text
-    (gates, leaves) read those fields inline."""
-    lines = ["def collect(model, out):", "    values = model.__dict__"]
-    for name, how in _plan(cls):
-        lines += [f"    value = values[{name!r}]", "    if value is not None:"]
-        if how in ((MASKED_TEXT,), (MASKED_ID,)):
-            lines.append("        out.append(value)")
-        elif how == (MASKED_DATA,):
-            lines.append("        _collect_data(value, out)")
-        elif how == ("model",):
-            lines.append("        _collector(type(value))(value, out)")
-        elif how[0] == "list" and how[1] in (MASKED_TEXT, MASKED_ID):
-            lines.append("        out.extend(value)")
-        elif how[0] == "list" and how[1] == MASKED_DATA:
-            lines += ["        for item in value:", "            _collect_data(item, out)"]
-        else:  # a list of models
-            item_cls = _model_of(cls.model_fields[name].annotation)
-            texts = _text_fields(item_cls)
-            lines.append("        for item in value:")
-            if texts and item_cls is not None and item_cls.__subclasses__() == []:
-                lines.append("            item_values = item.__dict__")
-                for text in texts:
-                    lines += [
-                        f"            text = item_values[{text!r}]",
-                        "            if text is not None:",
-                        "                out.append(text)",
-                    ]
-            else:
-                lines.append("            _collector(type(item))(item, out)")
+    fields, with the fields of nested models (and of the models in lists) written out
+    in place: a trace has some twenty parts, and a call per part cost more than the
+    check the strings feed. A nested value of another class than its field names (a
+    subclass) goes through its own collector, as does a model nested in itself."""
+    classes: dict[type, str] = {}
+    body = _collect_lines(cls, "model", "    ", 0, (cls,), classes)
     namespace: dict[str, Any] = {"_collect_data": _collect_data, "_collector": _collector}
-    exec("\n".join(lines), namespace)  # our own code, made from field names
+    namespace.update({name: model_cls for model_cls, name in classes.items()})
+    exec("\n".join(["def collect(model, out):", *body]), namespace)  # made from field names
     return namespace["collect"]
+
+
+def _collect_lines(
+    cls: type[BaseModel],
+    var: str,
+    pad: str,
+    depth: int,
+    stack: tuple[type, ...],
+    classes: dict[type, str],
+) -> list[str]:
+    """The lines, indented by ``pad``, that collect the strings of the ``cls`` model in
+    ``var`` (``depth`` keeps the names of nested models' variables apart)."""
+    values, value = f"values{depth}", f"value{depth}"
+    lines = [f"{pad}{values} = {var}.__dict__"]
+    for name, how in _plan(cls):
+        lines += [f"{pad}{value} = {values}[{name!r}]", f"{pad}if {value} is not None:"]
+        inner = pad + "    "
+        if how in ((MASKED_TEXT,), (MASKED_ID,)):
+            lines.append(f"{inner}out.append({value})")
+        elif how == (MASKED_DATA,):
+            lines.append(f"{inner}_collect_data({value}, out)")
+        elif how[0] == "list" and how[1] in (MASKED_TEXT, MASKED_ID):
+            lines.append(f"{inner}out.extend({value})")
+        elif how[0] == "list" and how[1] == MASKED_DATA:
+            lines += [f"{inner}for item in {value}:", f"{inner}    _collect_data(item, out)"]
+        else:  # a model, or a list of models
+            nested, target = _model_of(cls.model_fields[name].annotation), value
+            if how[0] == "list":
+                target = f"item{depth}"
+                lines.append(f"{inner}for {target} in {value}:")
+                inner += "    "
+            lines += _nested_lines(nested, target, inner, depth + 1, stack, classes)
+    return lines
+
+
+_INLINED_DEPTH = 4
+"""Models nested deeper are collected by call (a trace's leaves are at depth 4), which
+keeps the written-out code within Python's 20 nested blocks whatever the model."""
+
+
+def _nested_lines(
+    cls: type[BaseModel] | None,
+    var: str,
+    pad: str,
+    depth: int,
+    stack: tuple[type, ...],
+    classes: dict[type, str],
+) -> list[str]:
+    """Collect the nested model in ``var``: in place when it is of its field's class
+    ``cls``, else through its own collector."""
+    call = f"_collector(type({var}))({var}, out)"
+    if cls is None or cls in stack or depth > _INLINED_DEPTH:
+        return [pad + call]
+    name = classes.setdefault(cls, f"_model{len(classes)}")
+    return [
+        f"{pad}if type({var}) is {name}:",
+        *_collect_lines(cls, var, pad + "    ", depth, (*stack, cls), classes),
+        f"{pad}else:",
+        f"{pad}    {call}",
+    ]
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -611,17 +648,6 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     return None
-
-
-@lru_cache(maxsize=256)
-def _text_fields(cls: type[BaseModel] | None) -> tuple[str, ...]:
-    """The fields of ``cls`` when all it holds to mask is plain text (else ``()``)."""
-    if cls is None:
-        return ()
-    plan = _plan(cls)
-    if all(how in ((MASKED_TEXT,), (MASKED_ID,)) for _, how in plan):
-        return tuple(name for name, _ in plan)
-    return ()
 
 
 def _collect_data(value: Any, out: list[str]) -> None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from faker import Faker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from simulator.engine import faker_subjects, mask_attributes, mask_value, scrub, simulate
 from simulator.engine.masking import (
+    MASKED_TEXT,
     mask_email,
     mask_name,
     mask_phone,
@@ -377,6 +379,33 @@ def test_a_masker_without_values_still_runs_the_detectors_and_leaves_traces_alon
     world, journey = _world("Hi", "Hello", "Push")
     trace = simulate(journey, Subject(endUserId="u1", attributes={"plan": "pro"}), world=world)
     assert masker.model(trace) is trace
+
+
+class _Note(BaseModel):
+    text: Annotated[str, MASKED_TEXT]
+
+
+class _LoudNote(_Note):
+    extra: Annotated[str, MASKED_TEXT]
+
+
+class _Tree(BaseModel):
+    note: _Note | None = None
+    notes: list[_Note] = []
+    child: _Tree | None = None
+
+
+def test_the_masker_reaches_subclassed_and_self_nested_parts_of_a_model():
+    masker = masker_for(["lastName"], {"lastName": "Mensah"})
+    tree = _Tree(
+        note=_LoudNote(text="a", extra="Mensah"),
+        notes=[_Note(text="b"), _LoudNote(text="c", extra="Mensah")],
+        child=_Tree(child=_Tree(child=_Tree(child=_Tree(child=_Tree(note=_Note(text="Mensah")))))),
+    )
+    masked = masker.model(tree)
+    assert masked.note.extra == masked.notes[1].extra == "M•••"
+    assert masked.child.child.child.child.child.note.text == "M•••"
+    assert masker.model(_Tree(note=_LoudNote(text="a", extra="b"))).note.extra == "b"
 
 
 def test_the_leak_check_catches_transformed_forms():
