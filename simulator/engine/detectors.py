@@ -66,9 +66,10 @@ _PHONE = re.compile(
     r"(?:\s*(?:x|ext\.?)\s*\d{1,6})?(?!\d)"
 )
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*(?=\d)")
-_SEVEN_DIGITS = re.compile(r"(?:\D*\d){7}")
-"""Seven digits anywhere: what a phone number needs, at least (separators, escapes and
-entities decode to no digit), so text with fewer holds none to mask."""
+_DIGIT = re.compile(r"\d")
+_PHONE_DIGITS = 7
+"""What a phone number needs, at least (its separators, escapes and entities decode to
+no digit), so text with fewer digits holds none to mask."""
 _DATE = re.compile(r"(?<!\d)(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4})(?!\d)")
 
 
@@ -119,7 +120,7 @@ every trace) are scrubbed once and remembered."""
 
 def _scrub(text: str) -> str:
     text = _scrub_emails(text)
-    if _SEVEN_DIGITS.match(text):  # a price or a percentage is no reason to scan
+    if len(_DIGIT.findall(text)) >= _PHONE_DIGITS:  # a price or a percentage is no number
         text = _PHONE.sub(_phone_match, text)
     return text
 
