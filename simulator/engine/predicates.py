@@ -137,9 +137,7 @@ def _compile(node: Predicate, path: str) -> Test:
     a leaf appends its :class:`Leaf` (made once per outcome) and answers."""
     if isinstance(node, AllOf | AnyOf):
         children = tuple(_compile(child, f"{path}/of/{i}") for i, child in enumerate(node.of))
-        if isinstance(node, AllOf):
-            return lambda walker: all(child(walker) for child in children)
-        return lambda walker: any(child(walker) for child in children)
+        return _all_of(children) if isinstance(node, AllOf) else _any_of(children)
     if isinstance(node, NotPredicate):
         inner = _compile(node.of, f"{path}/of")
         return lambda walker: not inner(walker)
@@ -157,6 +155,28 @@ def _compile(node: Predicate, path: str) -> Test:
     return leaf
 
 
+def _all_of(children: tuple[Test, ...]) -> Test:
+    # Loops rather than ``all(generator)``: a generator per evaluation costs more than
+    # the leaves of a typical audience.
+    def test(walker: _Walker) -> bool:
+        for child in children:  # noqa: SIM110 (a loop, not a generator)
+            if not child(walker):
+                return False
+        return True
+
+    return test
+
+
+def _any_of(children: tuple[Test, ...]) -> Test:
+    def test(walker: _Walker) -> bool:
+        for child in children:  # noqa: SIM110 (a loop, not a generator: see _all_of)
+            if child(walker):
+                return True
+        return False
+
+    return test
+
+
 _compiled: Callable[[Predicate], Test] = by_identity(lambda predicate: _compile(predicate, ""))
 """A predicate compiled once, kept by identity: the predicates of loaded journeys and
 segments are evaluated for every subject, and their paths, labels and shape never
@@ -167,10 +187,11 @@ def _leaf_test(node: Predicate) -> Test:
     """The test of one leaf, chosen once for its kind."""
     if isinstance(node, AttributePredicate):
         return lambda walker: _attribute(node, walker.subject.attributes)
-    if isinstance(node, EventFired):
-        return lambda walker: walker.fired(node)
-    if isinstance(node, EventNotFired):
-        return lambda walker: not walker.fired(node)
+    if isinstance(node, EventFired | EventNotFired):
+        window = timedelta(days=node.within_days) if node.within_days is not None else None
+        if isinstance(node, EventFired):
+            return lambda walker: walker.fired(node, window)
+        return lambda walker: not walker.fired(node, window)
     if isinstance(node, ChannelOptedIn | ChannelOptedOut):
         wanted = isinstance(node, ChannelOptedIn)
 
@@ -209,8 +230,10 @@ class _Walker:
         self.stack = stack
         self.leaves: list[Leaf] = []
 
-    def fired(self, node: EventFired | EventNotFired) -> bool:
-        since = self.at - timedelta(days=node.within_days) if node.within_days is not None else None
+    def fired(self, node: EventFired | EventNotFired, window: timedelta | None) -> bool:
+        """Whether an event of ``node`` happened by now, within ``window`` (the node's
+        ``withinDays``, made once when the predicate is compiled) when given."""
+        since = self.at - window if window is not None else None
         for event in self.subject.events:
             if event.name != node.event_name or event.at > self.at:
                 continue
