@@ -158,6 +158,10 @@ def _detected(value: Any, names: frozenset[str], prefix: str, seen: list[str]) -
         value = scrub(value)
         seen.append(value)
         return value
+    if value is None or isinstance(value, (int, float)):  # before the ABC check below
+        if value is not None and not isinstance(value, bool):
+            seen.append(str(value))
+        return value
     if isinstance(value, dict) or (
         not isinstance(value, list | tuple) and isinstance(value, Mapping)
     ):
@@ -195,8 +199,6 @@ def _detected(value: Any, names: frozenset[str], prefix: str, seen: list[str]) -
         return masked
     if isinstance(value, list | tuple):
         return [_detected(item, names, prefix, seen) for item in value]
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seen.append(str(value))
     return value
 
 
@@ -389,12 +391,21 @@ def subject_masker(subject: Subject, pii: Iterable[str], *more: Mapping[str, Any
 def _pii_values(
     data: Mapping[str, Any], names: frozenset[str], prefix: str, out: list[tuple[str, str, bool]]
 ) -> None:
-    """Append ``(name, text, is text)`` for every leaf under a PII name in ``data``."""
+    """Append ``(name, text, is text)`` for every leaf under a PII name in ``data`` (a
+    dotted path names one leaf before its key names all of that key). Every subject's
+    attributes and events go through this once per trace: the top level, where the
+    path is the key, asks once, and scalars are told by a tuple, not a union."""
     for key, value in data.items():
-        path = f"{prefix}{key}" if prefix else key
-        if key in names or path in names:
-            _leaves(path if path in names else key, value, out)
-        elif value is None or isinstance(value, str | int | float):
+        if prefix:
+            path = f"{prefix}{key}"
+            if path in names:
+                _leaves(path, value, out)
+                continue
+        else:
+            path = key
+        if key in names:
+            _leaves(key, value, out)
+        elif value is None or isinstance(value, (str, int, float)):
             continue  # a leaf under another name (most values): no ABC check
         elif isinstance(value, Mapping):
             _pii_values(value, names, f"{path}.", out)
