@@ -671,6 +671,8 @@ def _collect_data(value: Any, out: list[str]) -> None:
             out.append(key if isinstance(key, str) else str(key))
             if isinstance(item, str):
                 out.append(item)
+            elif isinstance(item, (int, float)):  # numbers and booleans, without a call
+                out.append(str(item))
             elif item is not None:
                 _collect_data(item, out)
     elif isinstance(value, list | tuple):
