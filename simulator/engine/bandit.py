@@ -101,7 +101,7 @@ def choose_arm(
     if not arm_ids:
         raise ValueError("an adaptive branch needs at least one arm")
     stats = stats or {}
-    arm_stats = [stats.get(arm_id, ArmStats()) for arm_id in arm_ids]
+    arm_stats = [stats.get(arm_id, _UNREACHED) for arm_id in arm_ids]
     if any(s.subjects_reached < MIN_SAMPLE_FLOOR for s in arm_stats):
         index = cold_start_arm(journey_id, step_id, end_user_id, len(arm_ids))
         reports = tuple(_report(a, s) for a, s in zip(arm_ids, arm_stats, strict=True))
@@ -113,6 +113,10 @@ def choose_arm(
         _report(a, s, sample) for a, s, sample in zip(arm_ids, arm_stats, samples, strict=True)
     )
     return ArmChoice("thompson", arm_ids[index], index, reports)
+
+
+_UNREACHED = ArmStats()
+"""The statistics of an arm the store knows nothing of (frozen: one serves every arm)."""
 
 
 def _report(arm_id: str, stats: ArmStats, sample: float | None = None) -> ArmReport:
