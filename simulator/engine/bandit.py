@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from simulator.engine.holdout import fnv1a32
+from simulator.engine.holdout import keyed_fnv1a32
 
 __all__ = ["MIN_SAMPLE_FLOOR", "ArmChoice", "ArmReport", "ArmStats", "choose_arm", "cold_start_arm"]
 
@@ -74,7 +74,7 @@ def cold_start_arm(journey_id: str, step_id: str, end_user_id: str, n_arms: int)
     >>> cold_start_arm("j", "b", "usr_1", 2) == cold_start_arm("j", "b", "usr_1", 2)
     True
     """
-    return fnv1a32(f"{journey_id}::{step_id}::{end_user_id}") % n_arms
+    return keyed_fnv1a32(f"{journey_id}::{step_id}::", end_user_id) % n_arms
 
 
 def choose_arm(
