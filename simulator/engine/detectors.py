@@ -120,12 +120,31 @@ every trace) are scrubbed once and remembered."""
 
 def _scrub(text: str) -> str:
     text = _scrub_emails(text)
-    if len(_DIGIT.findall(text)) >= _PHONE_DIGITS:  # a price or a percentage is no number
+    if _digits(text) >= _PHONE_DIGITS:  # a price or a percentage is no phone number
         text = _PHONE.sub(_phone_match, text)
     return text
 
 
 _scrub_short = lru_cache(maxsize=16_384)(_scrub)
+
+
+def _digits(text: str) -> int:
+    """How many digits (of any script) ``text`` holds. Text that is ASCII once the
+    mask's bullets are gone (most rendered messages: the dry-run renders masked
+    values) is counted in C on its bytes, several times faster than ``\\d`` matched
+    character by character; other text by the pattern.
+
+    >>> _digits("A•••, 15% off until 2026"), _digits("Olá ٣ and ３")
+    (6, 2)
+    """
+    plain = text.replace(_BULLET, "")
+    if plain.isascii():
+        return len(plain.encode("ascii").translate(None, _NOT_DIGITS))
+    return len(_DIGIT.findall(text))
+
+
+_BULLET = MASK[0]
+_NOT_DIGITS = bytes(byte for byte in range(128) if not chr(byte).isdigit())
 
 
 def scrub_id(identifier: str) -> str:
