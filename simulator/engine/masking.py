@@ -262,11 +262,20 @@ class Masker:
 
     pii: frozenset[str]
     needles: tuple[_Needle, ...] = ()
-    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    _texts: tuple[str, ...] = field(default=(), repr=False)
+    """The needles' texts: the key of their pattern (:attr:`_pattern`)."""
     _anchors: tuple[tuple[bytes, bool, bool], ...] = field(default=(), repr=False)
     """``(anchor, starts a word, ends a word)`` of the needles: the pre-check."""
     _always: bool = field(default=False, repr=False)
     """Some needle has no anchor: every text is searched."""
+
+    @property
+    def _pattern(self) -> re.Pattern[str]:
+        """The needles' pattern, compiled when a text first gets past the pre-check
+        (and kept by :func:`_compile`): compiling it costs more than several traces
+        (~0.7 ms for a subject with four PII values), and many subjects' traces never
+        need it."""
+        return _compile(self._texts)
 
     # --- strings
 
@@ -283,7 +292,7 @@ class Masker:
 
     def by_value(self, text: str) -> str:
         """``text`` with the subject's values and tokens replaced (no detectors)."""
-        if self._pattern is None or not self._may_occur(text):
+        if not self.needles or not self._may_occur(text):
             return text
         return self._pattern.sub(self._replace, text)
 
@@ -305,13 +314,13 @@ class Masker:
         # by-value walk runs only when the pre-check finds a needle may be there.
         seen: list[str] = []
         value = _detected(value, names, "", seen)
-        if self._pattern is not None and self._may_occur("\n".join(seen)):
+        if self.needles and self._may_occur("\n".join(seen)):
             value = self._by_value_data(value)
         return value
 
     def _by_value_data(self, value: Any) -> Any:
         if isinstance(value, str):
-            return self._pattern.sub(self._replace, value)  # type: ignore[union-attr]
+            return self._pattern.sub(self._replace, value)
         if isinstance(value, Mapping):
             masked: dict[Any, Any] = {}
             for key, item in value.items():
@@ -332,7 +341,7 @@ class Masker:
         """A copy of ``model`` (a trace or any part of one) with the fields marked
         :data:`MASKED_TEXT`, :data:`MASKED_DATA` or :data:`MASKED_ID` masked, in nested
         models too; ``model`` itself when nothing changes."""
-        if self._pattern is None:
+        if not self.needles:
             return model
         if not self._always and not self._may_occur("\n".join(_model_strings(model, []))):
             return model
@@ -446,7 +455,7 @@ def _masker(names: frozenset[str], leaves: tuple[tuple[str, str, bool], ...]) ->
     return Masker(
         names,
         ordered,
-        _compile(tuple(n.text for n in ordered)),
+        tuple(n.text for n in ordered),
         anchors,
         any(n.anchor is None for n in ordered),
     )
