@@ -85,6 +85,14 @@ def test_validate_loads_no_engine_faker_importer_or_server():
     assert "yaml" not in modules  # a JSON-only project never needs PyYAML
 
 
+def test_validate_loads_only_the_report_format_it_prints():
+    text = modules_after("validate", JOURNEY)
+    assert "simulator.reporting.text" in text
+    assert loaded(text, ("simulator.reporting.junit", "xml.etree")) == []
+    junit = modules_after("validate", JOURNEY, "--format", "junit")
+    assert "simulator.reporting.junit" in junit
+
+
 def test_a_command_imports_its_own_module_only():
     # Typer inspects every registered command before running one: register only it.
     commands = {m for m in modules_after("validate", JOURNEY) if m.startswith("simulator.cli.")}
