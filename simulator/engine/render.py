@@ -74,13 +74,12 @@ def context_of(
     """The template context from attributes and event properties as given (the caller
     has masked them, or is the real delivery path)."""
     ws = world.workspace
-    return {
-        **{name: value for name, value in attributes.items() if value is not None},
-        "event": event,
-        "endUserId": end_user_id,
-        "journey": {"id": journey.id, "name": journey.name},
-        "workspace": {"id": ws.id, "name": ws.name},
-    }
+    context = {name: value for name, value in attributes.items() if value is not None}
+    context["event"] = event  # the four names win, in place as the literal would put them
+    context["endUserId"] = end_user_id
+    context["journey"] = {"id": journey.id, "name": journey.name}
+    context["workspace"] = {"id": ws.id, "name": ws.name}
+    return context
 
 
 _looks_like_html = lru_cache(maxsize=1024)(looks_like_html)
