@@ -264,17 +264,19 @@ class Masker:
     needles: tuple[_Needle, ...] = ()
     _texts: tuple[str, ...] = field(default=(), repr=False)
     """The needles' texts: the key of their pattern (:attr:`_pattern`)."""
-    _anchors: tuple[tuple[bytes, bool, bool], ...] = field(default=(), repr=False)
-    """``(anchor, starts a word, ends a word)`` of the needles: the pre-check."""
-    _always: bool = field(default=False, repr=False)
-    """Some needle has no anchor: every text is searched."""
+    _checks: tuple[_Check, ...] = field(default=(), repr=False)
+    """The pre-check: which needles may occur in a text (see :meth:`_found`)."""
+    _unanchored: tuple[int, ...] = field(default=(), repr=False)
+    """The needles without an anchor: every text may hold them."""
+    _narrows: bool = field(default=True, repr=False)
+    """Whether a text is searched with the pattern of only the needles that may occur
+    in it (:meth:`_within`); ``False`` for a masker that is such a narrowing."""
 
     @property
     def _pattern(self) -> re.Pattern[str]:
-        """The needles' pattern, compiled when a text first gets past the pre-check
-        (and kept by :func:`_compile`): compiling it costs more than several traces
-        (~0.7 ms for a subject with four PII values), and many subjects' traces never
-        need it."""
+        """The needles' pattern, compiled when a text first needs it (and kept by
+        :func:`_compile`): compiling costs more than several traces (~0.3 ms a needle,
+        twice that for an e-mail address), and many subjects' traces never need it."""
         return _compile(self._texts)
 
     # --- strings
@@ -292,9 +294,8 @@ class Masker:
 
     def by_value(self, text: str) -> str:
         """``text`` with the subject's values and tokens replaced (no detectors)."""
-        if not self.needles or not self._may_occur(text):
-            return text
-        return self._pattern.sub(self._replace, text)
+        found = self._found(text)
+        return self._within(found)._substitute(text) if found else text
 
     # --- data
 
@@ -314,13 +315,12 @@ class Masker:
         # by-value walk runs only when the pre-check finds a needle may be there.
         seen: list[str] = []
         value = _detected(value, names, "", seen)
-        if self.needles and self._may_occur("\n".join(seen)):
-            value = self._by_value_data(value)
-        return value
+        found = self._found("\n".join(seen)) if self.needles else ()
+        return self._within(found)._by_value_data(value) if found else value
 
     def _by_value_data(self, value: Any) -> Any:
         if isinstance(value, str):
-            return self._pattern.sub(self._replace, value)
+            return self._substitute(value)
         if isinstance(value, Mapping):
             masked: dict[Any, Any] = {}
             for key, item in value.items():
@@ -332,7 +332,7 @@ class Masker:
             return [self._by_value_data(item) for item in value]
         if isinstance(value, int | float) and not isinstance(value, bool):
             digits = str(value)
-            return MASK if self.by_value(digits) != digits else value
+            return MASK if self._substitute(digits) != digits else value
         return value
 
     # --- models
@@ -343,30 +343,47 @@ class Masker:
         models too; ``model`` itself when nothing changes."""
         if not self.needles:
             return model
-        if not self._always and not self._may_occur("\n".join(_model_strings(model, []))):
-            return model
-        return _masked_model(model, self)
+        found = self._found("\n".join(_model_strings(model, [])))
+        return _masked_model(model, self._within(found)) if found else model
 
     # --- internals
 
-    def _may_occur(self, text: str) -> bool:
-        """Whether a needle may occur in ``text`` (never false when one does): an
-        anchor occurs where its needle could start or end a word. ``bytes.find`` on the
-        ASCII-lowered UTF-8 text is far faster than the needles' pattern (and than
-        ``str.lower``), and most texts hold none."""
-        if self._always:
-            return True
+    def _found(self, text: str) -> tuple[int, ...]:
+        """The indices of the needles that may occur in ``text`` (a needle that does is
+        never left out): the needles without an anchor, and those whose anchor occurs
+        where the needle could start or end a word and whose other runs of 3 or more
+        ASCII letters and digits occur too (every form of a needle writes them as they
+        are: ``example`` of an address, which an id holding the first name lacks).
+        ``bytes.find`` on the ASCII-lowered UTF-8 text is far faster than the needles'
+        pattern (and than ``str.lower``), and most texts hold none."""
+        if not self._checks:
+            return self._unanchored
         raw = text.encode("utf-8", "surrogatepass")
         lowered = raw.lower()
-        for anchor, starts, ends in self._anchors:
+        found = list(self._unanchored)
+        for anchor, starts, ends, members in self._checks:
             at = lowered.find(anchor)
             while at >= 0:
                 if (not starts or _word_starts(raw, at)) and (
                     not ends or _word_ends(raw, at + len(anchor))
                 ):
-                    return True
+                    found += [i for i, runs in members if all(run in lowered for run in runs)]
+                    break
                 at = lowered.find(anchor, at + 1)
-        return False
+        return tuple(found)
+
+    def _within(self, found: tuple[int, ...]) -> Masker:
+        """The masker of only the ``found`` needles (this one when that is all of
+        them), which masks a text holding no other needle exactly as this one does:
+        its pattern is this one's without alternatives that cannot match there, in the
+        same order. A subject's id that holds its first name then compiles the
+        name's needles, not the subject's every value."""
+        if not self._narrows or len(found) == len(self.needles):
+            return self
+        return _narrowed(self, tuple(sorted(found)))
+
+    def _substitute(self, text: str) -> str:
+        return self._pattern.sub(self._replace, text)
 
     def _replace(self, match: re.Match[str]) -> str:
         return self.needles[(match.lastindex or 1) - 1].replacement
@@ -451,14 +468,46 @@ def _masker(names: frozenset[str], leaves: tuple[tuple[str, str, bool], ...]) ->
     if not needles:
         return Masker(names)
     ordered = tuple(sorted(needles.values(), key=lambda n: (-len(n.text), n.text)))
-    anchors = _weakest(dict.fromkeys(_anchor_check(n) for n in ordered if n.anchor is not None))
     return Masker(
         names,
         ordered,
         tuple(n.text for n in ordered),
-        anchors,
-        any(n.anchor is None for n in ordered),
+        _checks_of(ordered),
+        tuple(i for i, needle in enumerate(ordered) if needle.anchor is None),
     )
+
+
+_Check = tuple[bytes, bool, bool, tuple[tuple[int, tuple[bytes, ...]], ...]]
+"""``(anchor, starts a word, ends a word, needles)``: where ``anchor`` occurs (at a
+word start, at a word end, as the flags ask), the ``needles`` may occur, each given as
+``(index, runs)``: the needle occurs only where its other ``runs`` occur too."""
+
+
+def _checks_of(needles: tuple[_Needle, ...]) -> tuple[_Check, ...]:
+    """The pre-check of ``needles``: the weakest anchor checks (:func:`_weakest`), each
+    with the needles whose own check it accepts, every anchored needle under one."""
+    own = [_anchor_check(needle) if needle.anchor is not None else None for needle in needles]
+    kept = _weakest(dict.fromkeys(check for check in own if check is not None))
+    members: dict[tuple[bytes, bool, bool], list] = {check: [] for check in kept}
+    for index, (anchor, starts, ends) in ((i, c) for i, c in enumerate(own) if c is not None):
+        weaker = next(
+            check
+            for check in kept
+            if check[0] == anchor and check[1] <= starts and check[2] <= ends
+        )
+        members[weaker].append((index, _other_runs(needles[index])))
+    return tuple((*check, tuple(indexed)) for check, indexed in members.items())
+
+
+def _other_runs(needle: _Needle) -> tuple[bytes, ...]:
+    """The needle's runs of 3 or more ASCII letters and digits but its anchor, lowered.
+
+    >>> _other_runs(_Needle("ana.ribeiro@example.com", "", "ribeiro"))
+    (b'ana', b'example', b'com')
+    """
+    runs = dict.fromkeys(run.lower().encode() for run in _ANCHOR.findall(needle.text))
+    runs.pop((needle.anchor or "").encode(), None)
+    return tuple(runs)
 
 
 def _weakest(checks: Iterable[tuple[bytes, bool, bool]]) -> tuple[tuple[bytes, bool, bool], ...]:
@@ -477,6 +526,25 @@ def _weakest(checks: Iterable[tuple[bytes, bool, bool]]) -> tuple[tuple[bytes, b
             other == anchor and (s, e) != (starts, ends) and s <= starts and e <= ends
             for other, s, e in checks
         )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _narrowed(masker: Masker, found: tuple[int, ...]) -> Masker:
+    """The masker of the ``found`` needles of ``masker`` (see :meth:`Masker._within`)."""
+    renumbered = {old: new for new, old in enumerate(found)}
+    checks = []
+    for anchor, starts, ends, members in masker._checks:
+        kept = tuple((renumbered[i], runs) for i, runs in members if i in renumbered)
+        if kept:
+            checks.append((anchor, starts, ends, kept))
+    return Masker(
+        masker.pii,
+        tuple(masker.needles[i] for i in found),
+        tuple(masker._texts[i] for i in found),
+        tuple(checks),
+        tuple(renumbered[i] for i in masker._unanchored if i in renumbered),
+        _narrows=False,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import pytest
 from faker import Faker
@@ -14,7 +15,9 @@ from pydantic import BaseModel
 
 from simulator.engine import faker_subjects, mask_attributes, mask_value, scrub, simulate
 from simulator.engine.masking import (
+    MASK,
     MASKED_TEXT,
+    _compile,
     mask_email,
     mask_name,
     mask_phone,
@@ -463,3 +466,48 @@ def test_no_pii_value_or_token_reaches_the_runtimes_outbox_or_steps(case, subjec
     output = _runtime_outputs(world, journey, case)
     baseline = _runtime_outputs(world, journey, case.placeholder())
     assert leaks(output, case.secrets(), baseline) == []
+
+
+def _forms_of(case: PiiCase) -> list[str]:
+    """Each of the case's values as it is and as templates and URLs may write it."""
+    values = [case.first, case.last, case.email, case.written_email(), case.written_phone()]
+    values += [case.address, case.postal_code, f"{case.first}{case.last}"]
+    return [form for value in values for form in (value, value.upper(), quote(value))]
+
+
+def _masked_by_every_needle(masker, value):
+    """What ``masker.data`` gives when every string is searched with all its needles."""
+    every = _compile(masker._texts)
+    if isinstance(value, str):
+        return every.sub(masker._replace, scrub(value))
+    if isinstance(value, dict):
+        masked = {}
+        for key, item in value.items():
+            masked.setdefault(
+                _masked_by_every_needle(masker, key), _masked_by_every_needle(masker, item)
+            )
+        return masked
+    if isinstance(value, list):
+        return [_masked_by_every_needle(masker, item) for item in value]
+    digits = str(value)
+    return MASK if every.sub(masker._replace, digits) != digits else value
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pii_cases(), st.data())
+def test_masking_with_the_needles_that_may_occur_masks_as_all_of_them_do(case, data):
+    # A text is searched with the pattern of only the needles whose anchor it holds
+    # (an id holding the first name compiles the name's needles, not every value's):
+    # the result must be what the pattern of every needle gives.
+    masker = masker_for(
+        ["firstName", "lastName", "email", "phone", "address", "postalCode"],
+        case.attributes,
+    )
+    pieces = st.sampled_from([*_forms_of(case), " ", "_", "%40", "x", "-", "Ltd", "\n", "7"])
+    texts = data.draw(st.lists(st.lists(pieces, max_size=6).map("".join), min_size=1, max_size=3))
+    every = _compile(masker._texts)
+    for text in texts:
+        assert masker.by_value(text) == every.sub(masker._replace, text)
+    digits = int("".join(filter(str.isdigit, case.phone.split("x")[0])) or 0)
+    record = {"note": texts[0], texts[-1]: [*texts, 7, digits]}
+    assert masker.data(record) == _masked_by_every_needle(masker, record)
