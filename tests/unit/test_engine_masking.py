@@ -18,6 +18,8 @@ from simulator.engine.masking import (
     MASK,
     MASKED_TEXT,
     _compile,
+    _Needle,
+    _sub_words,
     mask_email,
     mask_name,
     mask_phone,
@@ -511,3 +513,32 @@ def test_masking_with_the_needles_that_may_occur_masks_as_all_of_them_do(case, d
     digits = int("".join(filter(str.isdigit, case.phone.split("x")[0])) or 0)
     record = {"note": texts[0], texts[-1]: [*texts, 7, digits]}
     assert masker.data(record) == _masked_by_every_needle(masker, record)
+
+
+WORDS = st.from_regex(r"[A-Za-z0-9]{3,7}", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=4, unique_by=str.lower), st.data())
+def test_needles_of_letters_and_digits_mask_an_ascii_text_as_their_pattern_does(words, data):
+    # Such needles are matched without compiling their pattern; the result must be
+    # the pattern's, at word boundaries, camelCase seams and URL escapes alike, and
+    # where needles overlap (``ana`` in ``anaSilva``, both ending at a seam).
+    words = list(dict.fromkeys([*words, words[0].lower() + words[-1].title()]))
+    words = list({word.lower(): word for word in words}.values())
+    needles = tuple(
+        sorted(
+            (_Needle(word, f"<{word}>", word.lower()) for word in words),
+            key=lambda n: (-len(n.text), n.text),
+        )
+    )
+    forms = [form for word in words for form in (word, word.upper(), word.lower(), word[1:])]
+    pieces = st.sampled_from([*forms, " ", "_", "%4", "%40", "0", "a", "B", "-", "Z9"])
+    text = (
+        "".join(data.draw(st.lists(pieces, max_size=8), label="text"))
+        .encode("ascii", "ignore")
+        .decode()
+    )
+    pattern = _compile(tuple(n.text for n in needles))
+    expected = pattern.sub(lambda m: needles[m.lastindex - 1].replacement, text)
+    assert _sub_words(needles, text) == expected
