@@ -144,6 +144,9 @@ def _assemble(cls: type[TraceModel], defaults: dict, factories: tuple, values: d
     given = set(values)
     data = defaults.copy()  # every field, in field order (as validation lays them out)
     data.update(values)
+    if len(data) != len(defaults):  # a name that is no field: a bug, not an extra key
+        unknown = ", ".join(sorted(given - set(defaults)))
+        raise TypeError(f"{cls.__name__} has no field {unknown}")
     for name, factory in factories:
         if name not in given:
             data[name] = factory()

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
+from simulator.codes import Gate
 from simulator.engine import simulate
 from simulator.engine.timeline import excerpt, format_timeline
+from simulator.engine.trace import TraceGate, TraceModel, TraceSend, TraceWarning
 from simulator.paths import fixtures_dir
 from simulator.project import load_project
 
@@ -90,3 +92,55 @@ def test_timeline_shows_time_step_decision_reason_and_masked_message(acme):
 def test_excerpt_strips_tags_and_truncates():
     assert excerpt("<p>a</p>\n\n<p>b &lt; c</p>") == "a b < c"
     assert excerpt("x" * 500, 10) == "x" * 9 + "…"
+
+
+def _parts(model):
+    """``model`` and every trace model inside it."""
+    yield model
+    for value in model.__dict__.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, TraceModel):
+                yield from _parts(item)
+
+
+@pytest.mark.parametrize(
+    ("journey", "subject"),
+    [
+        ("act-onb-2026", "usr_plain_ana"),
+        ("act-onb-2026", "usr_quiet_tokyo"),
+        ("expansion-nudge-2026", "usr_expansion_candidate"),
+    ],
+)
+def test_parts_the_engine_builds_are_what_validation_makes_of_them(acme, journey, subject):
+    # The engine builds trace parts without validating them: each must be the model
+    # that validating its own fields gives, with the same fields set.
+    parts = list(_parts(_trace(acme, journey, subject)))
+    assert len({type(part) for part in parts}) >= 8
+    for part in parts:
+        values = {name: getattr(part, name) for name in part.model_fields_set}
+        validated = type(part).model_validate(values)
+        assert validated == part, type(part).__name__
+        assert validated.model_fields_set == part.model_fields_set
+
+
+def test_build_scrubs_free_text_fills_defaults_and_refuses_unknown_fields():
+    send = TraceSend.build(
+        channel="email",
+        communication_id="c",
+        communication_version=1,
+        error="bounced: ana@example.com",
+    )
+    assert send.error == "bounced: a•••@e•••.com"
+    assert send.missing_variables == [] and send.rendered is None
+    assert TraceGate.build(gate=Gate.OPT_OUT, passed=True).overridden is False
+    assert send.model_fields_set == {
+        "channel",
+        "communication_id",
+        "communication_version",
+        "error",
+    }
+    assert TraceWarning.build_masked(code="x", message="ana@example.com").message == (
+        "ana@example.com"
+    )
+    with pytest.raises(TypeError, match="TraceWarning has no field stepid"):
+        TraceWarning.build(code="x", message="m", stepid="s")
