@@ -16,6 +16,7 @@ from typing import Any
 
 from simulator.codes import Decision, Reason
 from simulator.engine.bandit import ArmChoice
+from simulator.engine.frozen import fast_init
 from simulator.engine.gates import GateCheck
 from simulator.engine.predicates import Leaf
 from simulator.models import Channel, Communication
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Deliver:
     """Render ``communication`` for the subject and deliver it on ``channel``."""
@@ -42,6 +44,7 @@ class Deliver:
     communication: Communication
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CallWebhook:
     url: str
@@ -50,6 +53,7 @@ class CallWebhook:
     headers: Mapping[str, str]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Goto:
     """Continue at ``step_id`` now."""
@@ -57,6 +61,7 @@ class Goto:
     step_id: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class WaitUntil:
     """Continue at ``next`` at virtual time ``at`` (also how a deferred send re-runs)."""
@@ -67,6 +72,7 @@ class WaitUntil:
     """``duration``, ``until`` or ``deferral``: how the wait was specified."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class AwaitEvent:
     """Continue at ``next`` when ``event_name`` arrives by ``timeout_at``, else ``timeout_next``."""
@@ -77,6 +83,7 @@ class AwaitEvent:
     timeout_next: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Exit:
     """The execution ends here."""
@@ -85,6 +92,7 @@ class Exit:
 Effect = Deliver | CallWebhook | Goto | WaitUntil | AwaitEvent | Exit
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RuleResult:
     index: int
@@ -92,6 +100,7 @@ class RuleResult:
     leaves: tuple[Leaf, ...]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ConditionalChoice:
     rule_index: int | None
@@ -104,6 +113,7 @@ NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
 """The ``detail`` of a plan that has none (shared, read-only)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StepPlan:
     """A planner's answer for one step at one moment."""

@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from simulator.codes import EntryDecision, Gate, Override, Reason
+from simulator.engine.frozen import fast_init
 from simulator.engine.gates import GateCheck
 from simulator.engine.holdout import HoldoutAssignment, assign_holdout
 from simulator.engine.predicates import Evaluation, Leaf, evaluate
@@ -30,6 +31,7 @@ __all__ = ["EntryOutcome", "evaluate_entry"]
 _STATUS_REASONS = {"paused": Reason.JOURNEY_PAUSED, "archived": Reason.JOURNEY_ARCHIVED}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class EntryOutcome:
     decision: EntryDecision

@@ -33,6 +33,7 @@ from functools import lru_cache
 from typing import Any
 
 from simulator.codes import Decision, Gate, Override, Reason
+from simulator.engine.frozen import fast_init
 from simulator.engine.predicates import lookup
 from simulator.models import Channel, QuietHours, Subject, Workspace
 from simulator.timezones import zone
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GateCheck:
     gate: Gate
@@ -56,6 +58,7 @@ class GateCheck:
     detail: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GateOutcome:
     decision: Decision

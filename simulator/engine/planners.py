@@ -34,6 +34,7 @@ from simulator.engine.effects import (
     StepPlan,
     WaitUntil,
 )
+from simulator.engine.frozen import fast_init
 from simulator.engine.gates import has_recipient, run_gates
 from simulator.engine.predicates import evaluate
 from simulator.models import (
@@ -64,6 +65,7 @@ ArmStatsByStep = Mapping[str, Mapping[str, ArmStats]]
 _duration = lru_cache(maxsize=1024)(parse_duration)  # Duration is immutable: share it
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StepContext:
     """Everything a planner may look at; "now" is the virtual clock's time."""

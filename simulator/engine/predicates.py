@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from simulator.engine.frozen import fast_init
 from simulator.engine.identity import by_identity
 from simulator.models import (
     AllOf,
@@ -54,6 +55,7 @@ __all__ = ["Evaluation", "Leaf", "evaluate", "in_segment", "lookup"]
 _MISSING = object()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Leaf:
     """A leaf of the predicate tree that was evaluated."""
@@ -66,6 +68,7 @@ class Leaf:
     result: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     result: bool

@@ -29,6 +29,7 @@ from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError
 
+from simulator.engine.frozen import fast_init
 from simulator.engine.masking import subject_masker
 from simulator.models import Channel, Communication, Journey, Subject
 from simulator.templating import environment, looks_like_html, start_recording, stop_recording
@@ -37,6 +38,7 @@ from simulator.world import World
 __all__ = ["RenderResult", "context_of", "render_context", "render_message", "render_template"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RenderResult:
     subject_line: str | None = None

@@ -48,6 +48,7 @@ from simulator.engine.effects import (
     Goto,
     WaitUntil,
 )
+from simulator.engine.frozen import fast_init
 from simulator.engine.planners import StepContext, plan_step
 from simulator.engine.trace import TraceStep, TraceWarning
 from simulator.engine.trace_parts import (
@@ -82,6 +83,7 @@ CYCLE_DETECTED = "cycle_detected"
 """The warning code of a journey that reaches a step a second time."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TriggerInfo:
     """The event that started the execution (what templates see as ``event``)."""
@@ -93,6 +95,7 @@ class TriggerInfo:
     """Made by the dry-run at its start (the subject had no such event then)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExecutionEnv:
     """What an execution sees and that does not change while it runs; built once."""
@@ -157,6 +160,7 @@ def send_times(subject: Subject) -> tuple[datetime, ...]:
     return times
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Awaiting:
     """An ``untilEvent`` wait in progress: resumed by ``event_name`` by ``timeout_at``."""
@@ -184,6 +188,7 @@ class Awaiting:
         )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExecutionState:
     """Where one execution is; frozen, and serialisable with :meth:`to_wire`.
@@ -256,6 +261,7 @@ class ExecutionState:
         )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Advance:
     """What one call of :func:`advance` or :func:`resume` did."""
