@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from simulator.engine.timeline import utc_minute
+
 if TYPE_CHECKING:
     from simulator.engine.trace import Trace, TraceStep
 
@@ -58,14 +60,14 @@ def rows(trace: Trace) -> list[Row]:
         "entry",
         entry.decision.value,
         entry.reason.value if entry.reason else "",
-        trace.started_at.strftime("%m-%d %H:%M"),
+        utc_minute(trace.started_at, "%m-%d %H:%M"),
     )
     steps = [
         Row(
             s.step_id,
             s.decision.value,
             s.reason.value if s.reason else "",
-            s.at.strftime("%m-%d %H:%M"),
+            utc_minute(s.at, "%m-%d %H:%M"),
             s,
         )
         for s in trace.steps

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -18,7 +18,7 @@ from rich.text import Text
 
 from simulator.engine.trace import Trace, TraceBranch, TraceLeaf, TraceStep, TraceWait
 
-__all__ = ["excerpt", "failing_leaves", "format_timeline", "timeline"]
+__all__ = ["excerpt", "failing_leaves", "format_timeline", "timeline", "utc_minute"]
 
 _STYLES = {
     "executed": "green",
@@ -42,8 +42,17 @@ def excerpt(body: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _time(moment: datetime | None) -> str:
-    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%MZ")
+def utc_minute(moment: datetime | None, layout: str = "%Y-%m-%d %H:%MZ") -> str:
+    """A trace's time as text, to the minute and in UTC whatever offset it was given
+    with (``--at 2026-06-01T16:00:00+02:00`` starts at 14:00Z); ``""`` for none.
+
+    >>> from datetime import timedelta, timezone
+    >>> utc_minute(datetime(2026, 6, 1, 16, tzinfo=timezone(timedelta(hours=2))))
+    '2026-06-01 14:00Z'
+    >>> utc_minute(datetime(2026, 6, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))), "%m-%d %H:%M")
+    '05-31 22:30'
+    """
+    return "" if moment is None else moment.astimezone(UTC).strftime(layout)
 
 
 def timeline(trace: Trace) -> RenderableType:
@@ -59,7 +68,8 @@ def timeline(trace: Trace) -> RenderableType:
             decision = Text(step.decision.value, style=_STYLES.get(step.decision.value, ""))
             if step.reason:
                 decision.append(f"\n{step.reason.value}", style="dim")
-            table.add_row(_time(step.at), f"{step.step_id}\n{step.type}", decision, _details(step))
+            where = f"{step.step_id}\n{step.type}"
+            table.add_row(utc_minute(step.at), where, decision, _details(step))
         parts.append(table)
     parts.append(_outcome(trace))
     return Group(*parts)
@@ -77,7 +87,7 @@ def _header(trace: Trace) -> Text:
     version = "draft" if trace.version == "draft" else f"v{trace.version}"
     kind = "synthetic subject" if trace.subject.synthetic else "subject"
     text = Text(f"{trace.journey_id} ({version})", style="bold")
-    text.append(f" · {kind} {trace.subject.id} · start {_time(trace.started_at)}")
+    text.append(f" · {kind} {trace.subject.id} · start {utc_minute(trace.started_at)}")
     text.append(f" · seed {trace.seed}")
     if trace.overrides_applied:
         overrides = ", ".join(o.value for o in trace.overrides_applied)
@@ -85,7 +95,7 @@ def _header(trace: Trace) -> Text:
     if trace.trigger.event_name:
         text.append(f"\ntrigger: {trace.trigger.event_name}")
         if trace.trigger.at:
-            text.append(f" at {_time(trace.trigger.at)}")
+            text.append(f" at {utc_minute(trace.trigger.at)}")
         if trace.trigger.injected:
             text.append(" (added by the dry-run: the subject had no such event)", style="dim")
     return text
@@ -143,7 +153,7 @@ def _details(step: TraceStep) -> Text:
                 state = "overridden" if gate.overridden else "failed"
                 lines.append(f"gate {gate.gate.value} {state}: {gate.detail or ''}".rstrip(": "))
         if step.deferred_until is not None:
-            lines.append(f"deferred until {_time(step.deferred_until)}")
+            lines.append(f"deferred until {utc_minute(step.deferred_until)}")
         if send.rendered is not None:
             if send.rendered.subject_line is not None:
                 lines.append(f"subject: {send.rendered.subject_line}")
@@ -173,10 +183,10 @@ def _details(step: TraceStep) -> Text:
 def _wait(wait: TraceWait) -> str:
     if wait.kind == "until_event":
         if wait.resumed_by == "event":
-            return f"{wait.event_name} arrived at {_time(wait.until)}"
-        return f"no {wait.event_name} by {_time(wait.timeout_at)}: timed out"
+            return f"{wait.event_name} arrived at {utc_minute(wait.until)}"
+        return f"no {wait.event_name} by {utc_minute(wait.timeout_at)}: timed out"
     length = f"{wait.duration} " if wait.duration else ""
-    return f"waits {length}until {_time(wait.until)}"
+    return f"waits {length}until {utc_minute(wait.until)}"
 
 
 def _branch(branch: TraceBranch) -> list[str]:
@@ -202,12 +212,12 @@ def _outcome(trace: Trace) -> Text:
     outcome = trace.outcome
     text = Text("outcome: ")
     if outcome.exit_step_id:
-        text.append(f"exited at {outcome.exit_step_id} on {_time(outcome.exited_at)}")
+        text.append(f"exited at {outcome.exit_step_id} on {utc_minute(outcome.exited_at)}")
     else:
         text.append("did not run to an exit")
     goal = outcome.goal
     if goal is not None:
-        state = f"converted at {_time(goal.at)}" if goal.converted else "not converted"
+        state = f"converted at {utc_minute(goal.at)}" if goal.converted else "not converted"
         text.append(f" · goal {goal.event_name} within {goal.window_days} days: {state}")
     for warning in trace.warnings:
         where = f" at {warning.step_id}" if warning.step_id else ""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shlex
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from rich.console import Console
 
 from simulator.codes import Override
 from simulator.errors import NotFoundError
 from tui import DryRunRequest, first_divergence
 from tui.compare import rows
+from tui.widgets.step_detail import step_detail
 
 
 def test_journeys_are_the_projects_with_their_counts(acme_backend, broken_backend):
@@ -99,3 +103,14 @@ def test_divergence_when_one_trace_ends_early(acme_backend):
     shorter = blocked.model_copy(update={"entry": entered.entry})
     late = first_divergence(shorter, entered)
     assert late.index == 1 and late.left is None and "the trace ended" in late.describe()
+
+
+def test_a_start_with_an_offset_shows_in_utc_in_the_timelines(acme_backend):
+    at = datetime(2026, 6, 1, 16, tzinfo=timezone(timedelta(hours=2)))  # 14:00Z
+    trace = acme_backend.simulate(DryRunRequest("act-onb-2026", subject_id="usr_plain_ana", at=at))
+    assert [row.at for row in rows(trace)][:2] == ["06-01 14:00", "06-01 14:00"]
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(step_detail(trace, 0), step_detail(trace, 1))
+    shown = console.export_text()
+    assert "start 2026-06-01 14:00Z" in shown and "send at 2026-06-01 14:00Z" in shown
+    assert "16:00" not in shown

@@ -105,6 +105,21 @@ def test_defaults_virtual_start_and_reproducibility():
     assert list(document) == sorted(document)
 
 
+def test_a_start_given_with_an_offset_reads_as_utc_in_the_text_as_in_the_json():
+    wait = {"id": "wait", "type": "wait", "duration": "PT1H", "next": "send"}
+    at = datetime(2026, 6, 1, 16, tzinfo=timezone(timedelta(hours=2)))  # 14:00Z
+    trace = simulate(make_journey(wait, SEND, EXIT), make_subject(), world=make_world(), at=at)
+    text = format_timeline(trace)
+    assert json.loads(trace.to_json())["startedAt"] == "2026-06-01T14:00:00Z"
+    assert "start 2026-06-01 14:00Z" in text
+    assert [line[:17] for line in text.splitlines() if line.startswith("2026-")] == [
+        "2026-06-01 14:00Z",
+        "2026-06-01 15:00Z",
+        "2026-06-01 15:00Z",
+    ]
+    assert "16:00Z" not in text and "17:00Z" not in text
+
+
 def test_sends_render_masked_and_record_channel_and_version():
     trace = simulate(make_journey(SEND, EXIT), make_subject(), world=make_world())
     send = trace.steps[0].send

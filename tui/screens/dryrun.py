@@ -32,7 +32,7 @@ from simulator.cli.simulate import parse_attr
 from simulator.codes import Override
 from simulator.durations import parse_timestamp
 from simulator.engine.masking import scrub_id
-from simulator.engine.trace import Trace
+from simulator.engine.trace import Trace, format_time
 from simulator.errors import UsageError
 from tui.backend import DryRunRequest, JourneySummary
 from tui.describe import OVERRIDE_MEANINGS, OVERRIDE_SHORT
@@ -178,7 +178,7 @@ class DryRunScreen(Screen):
                 value = SYNTHETIC if self.app.backend_info.synthetic_subjects else ATTRIBUTES_ONLY
             subject.value = value or request.subject_id
             self.query_one("#seed", Input).value = "" if request.seed is None else str(request.seed)
-            at = "" if request.at is None else request.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            at = "" if request.at is None else format_time(request.at)
             self.query_one("#at", Input).value = at
             attrs = " ".join(shlex.quote(f"{k}={_text(v)}") for k, v in request.attributes.items())
             self.query_one("#attrs", Input).value = attrs
