@@ -107,7 +107,8 @@ def _subject(case: Case, base: str, world: World | None) -> Iterator[Problem]:
         message = "no subject: give id, file, synthetic: true, or attributes"
         yield Problem(C.INVALID_SUBJECT, message, where)
     if spec.seed is not None and not spec.synthetic:
-        yield Problem(C.INVALID_SUBJECT, "seed is for synthetic: true subjects", f"{where}/seed")
+        message = "seed is for synthetic subjects (synthetic: true or any)"
+        yield Problem(C.INVALID_SUBJECT, message, f"{where}/seed")
     if spec.id is not None and world is not None and spec.id not in world.subjects:
         message = f"no subject {spec.id!r} in the project's subjects/"
         yield Problem(C.UNKNOWN_SUBJECT, message, f"{where}/id")

@@ -299,12 +299,14 @@ def _unescape(token: str) -> str:
 def _prepare(
     source: ScenarioSource, scenario: ScenarioFile, index: int, case: Case
 ) -> PreparedCase | Problem:
-    from simulator.engine import ArmStats
+    from simulator.engine import DEFAULT_START, ArmStats
 
     project = source.project
     assert project is not None and project.world is not None  # checked by the caller
     journey = project.journeys[case_journey_id(scenario, case) or ""]
-    subject = _subject(source, case.subject, project.world, f"/cases/{index}/subject")
+    at = parse_timestamp(case.at) if case.at else None
+    fit = (journey, at or DEFAULT_START)
+    subject = _subject(source, case.subject, project.world, f"/cases/{index}/subject", fit)
     if isinstance(subject, Problem):
         return subject
     if case.future_events:
@@ -321,14 +323,18 @@ def _prepare(
         journey=journey,
         world=project.world,
         subject=subject,
-        at=parse_timestamp(case.at) if case.at else None,
+        at=at,
         arm_stats=arm_stats,
         snapshot=_snapshot_path(source.path, case),
     )
 
 
 def _subject(
-    source: ScenarioSource, spec: SubjectSpec, world: World, where: str
+    source: ScenarioSource,
+    spec: SubjectSpec,
+    world: World,
+    where: str,
+    fit: tuple[Journey, datetime],
 ) -> Subject | Problem:
     from simulator.engine import faker_subjects, synthetic_subject, with_attributes
 
@@ -348,8 +354,12 @@ def _subject(
             message = f"{spec.file} is not a valid subject: {detail}"
             return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
         base = document.model
-    elif spec.synthetic:
+    elif spec.synthetic == "any":
         base = faker_subjects(spec.seed or 0, 1)[0]
+    elif spec.synthetic:
+        from simulator.engine.fitting import fitted_subject
+
+        base = fitted_subject(fit[0], world, spec.seed or 0, fit[1])
     else:
         return synthetic_subject(overlay)
     return with_attributes(base, overlay)

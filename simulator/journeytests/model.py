@@ -79,8 +79,11 @@ class SubjectSpec(Model):
     """A subject of the project's ``subjects/`` (its ``endUserId``)."""
     file: str | None = None
     """A subject document, relative to the scenario file."""
-    synthetic: bool = False
-    """Generate the subject with Faker from ``seed`` (default 0)."""
+    synthetic: Literal["any"] | bool = False
+    """``true``: generate the subject from ``seed`` (default 0) and fit it to the case's
+    journey, as ``journeysim simulate --synthetic`` does (its audience, trigger contract
+    and channel opt-ins hold, so the case sees the very subject that command shows);
+    ``any``: the unconstrained Faker subject of ``seed``, as ``--synthetic-any``."""
     seed: int | None = None
     attributes: dict[str, Any] | None = None
     """Alone: the attributes of a synthetic subject. With another source: attributes

@@ -228,6 +228,35 @@ def test_a_case_checks_the_trace_simulate_prints(run_cli, acme_dir: Path):
     assert simulate_case(case).to_json() == printed.stdout
 
 
+@pytest.mark.parametrize(
+    ("synthetic", "flag"), [("true", "--synthetic"), ("any", "--synthetic-any")]
+)
+def test_a_synthetic_case_is_the_subject_simulate_generates(
+    run_cli, acme_copy: Path, synthetic: str, flag: str
+):
+    """``synthetic: true`` fits the subject to the journey as ``simulate --synthetic``
+    does (Expansion Nudge's audience keeps every unfitted seed out); ``any`` is the
+    unconstrained subject of ``--synthetic-any``."""
+    from simulator.journeytests import load_suite, simulate_case
+
+    scenario = acme_copy / "tests" / "seeded.journeytest.yaml"
+    scenario.write_text(
+        "journey: expansion-nudge-2026\ncases:\n  - name: seeded\n"
+        f"    subject: {{synthetic: {synthetic}, seed: 2}}\n",
+        encoding="utf-8",
+    )
+    [case] = load_suite([scenario]).cases
+    printed = run_cli(
+        "simulate", "journeys/expansion-nudge-2026.json", flag, "--seed", "2", "--format", "json"
+    )
+    assert printed.exit_code == 0, printed.stderr
+    trace, shown = simulate_case(case), json.loads(printed.stdout)
+    # --seed seeds the dry-run's draws too; the case leaves those to the default
+    assert json.loads(trace.to_json())["subject"] == shown["subject"]
+    assert trace.entry.decision.value == shown["entry"]["decision"]
+    assert (trace.entry.decision.value == "entered") == (synthetic == "true")
+
+
 def test_the_command_module_imports_no_engine():
     import subprocess
     import sys
