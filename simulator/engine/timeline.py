@@ -115,7 +115,9 @@ def _entry(trace: Trace) -> Text:
     audience = entry.audience
     if audience is not None and not audience.matched:
         for leaf in failing_leaves(audience.leaves):
-            text.append(f"\n  audience leaf failed: {leaf.label} (at {leaf.path})", style="red")
+            # "" is the audience itself: a single leaf, no pointer into it to show
+            where = f"at {leaf.path}" if leaf.path else "the whole audience"
+            text.append(f"\n  audience leaf failed: {leaf.label} ({where})", style="red")
     return text
 
 

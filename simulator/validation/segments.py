@@ -82,6 +82,19 @@ def check_segment(
     name = f"segment {segment_id!r}" if isinstance(segment_id, str) else "the segment"
     if data.get("kind") == "rules" and data.get("predicate") is None:
         report.add(FindingCode.INVALID_DOCUMENT, f"{name} is kind 'rules' but has no predicate", "")
+    # A field of the other kind would be ignored: the segment would not mean what it says.
+    if data.get("kind") == "static" and data.get("predicate") is not None:
+        message = (
+            f"{name} is kind 'static': its members are its subjectIds and the predicate is "
+            "never evaluated (make it kind 'rules' to select subjects by the predicate)"
+        )
+        report.add(FindingCode.INVALID_DOCUMENT, message, "/predicate")
+    if data.get("kind") == "rules" and data.get("subjectIds") is not None:
+        message = (
+            f"{name} is kind 'rules': its predicate selects the members and subjectIds is "
+            "never read (make it kind 'static' to list members)"
+        )
+        report.add(FindingCode.INVALID_DOCUMENT, message, "/subjectIds")
     segments = None
     if context.world is not None:
         # The segment itself is known even when the world does not have it yet.

@@ -139,3 +139,27 @@ def test_segment_pointers_are_built_the_same_way():
     assert [(f.path, f.message) for f in findings] == [
         ("/subjectIds", "segment: subjectIds must be an array, not a string")
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "extra", "path"),
+    [
+        (
+            "static",
+            {"predicate": {"kind": "attribute", "name": "plan", "op": "eq", "value": "vip"}},
+            "/predicate",
+        ),
+        ("rules", {"subjectIds": ["u1"]}, "/subjectIds"),
+    ],
+)
+def test_a_segment_field_of_the_other_kind_is_an_error_not_ignored(kind, extra, path):
+    """A static segment's predicate (or a rules segment's subjectIds) would never be
+    read: the segment would silently not mean what it says."""
+    predicate = {"kind": "attribute", "name": "seats", "op": "exists"}
+    base = {"predicate": predicate} if kind == "rules" else {"subjectIds": ["u2"]}
+    document = {"id": "s", "name": "S", "kind": kind, **base, **extra}
+
+    (finding,) = validate_segment(document)
+
+    assert (finding.code, finding.path) == (FindingCode.INVALID_DOCUMENT, path)
+    assert f"kind '{kind}'" in finding.message and "never" in finding.message
