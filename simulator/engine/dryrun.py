@@ -63,6 +63,7 @@ from simulator.engine.trace import (
 from simulator.engine.trace_parts import audience_part, gate_parts, holdout_part
 from simulator.errors import InputError, UnknownOverrideError
 from simulator.models import Event, Journey, Subject, TriggerContract
+from simulator.models.trigger import has_json_type
 from simulator.world import World
 
 __all__ = ["DEFAULT_START", "derive_seed", "dry_run_env", "parse_overrides", "simulate"]
@@ -291,25 +292,8 @@ def _contract_properties(contract: TriggerContract, subject: Subject) -> dict[st
     properties: dict[str, Any] = {}
     for field, kind in (contract.required_properties or {}).items():
         value = subject.attributes.get(field)
-        properties[field] = value if _has_type(value, kind) else _PLACEHOLDERS[kind]
+        properties[field] = value if has_json_type(value, kind) else _PLACEHOLDERS[kind]
     return properties
-
-
-def _has_type(value: Any, kind: str) -> bool:
-    match kind:
-        case "string":
-            return isinstance(value, str)
-        case "integer":
-            return isinstance(value, int) and not isinstance(value, bool)
-        case "number":
-            return isinstance(value, int | float) and not isinstance(value, bool)
-        case "boolean":
-            return isinstance(value, bool)
-        case "object":
-            return isinstance(value, dict)
-        case "array":
-            return isinstance(value, list)
-    return value is None
 
 
 def _goal(journey: Journey, world: World, subject: Subject, start: datetime) -> TraceGoal | None:

@@ -70,6 +70,7 @@ from simulator.engine.stepper import (
 )
 from simulator.engine.trace import format_time
 from simulator.models import AdaptiveBranchStep, Communication, Event, Journey, Subject
+from simulator.models.trigger import has_json_type, json_type_of
 from simulator.runtime.clock import RuntimeClock
 from simulator.runtime.delivery import RuntimeDelivery
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable, flush
@@ -331,9 +332,20 @@ class Runtime:
         if status != JourneyStatus.ACTIVE.value:
             skip(f"journey_{status}", f"journey {journey_id} is {status}")
             return
-        missing = [p for p in (contract.required_properties or {}) if p not in event.properties]
+        required = contract.required_properties or {}
+        missing = [p for p in required if p not in event.properties]
         if missing:
             skip("missing_required_property", f"event lacks {', '.join(sorted(missing))}")
+            return
+        # A property of the wrong type breaks the contract as surely as a missing one
+        # (a string "12" where the contract says number): the same skip, saying which.
+        mistyped = [
+            f"{name} is {json_type_of(event.properties[name])}, the contract wants {kind}"
+            for name, kind in sorted(required.items())
+            if not has_json_type(event.properties[name], kind)
+        ]
+        if mistyped:
+            skip("invalid_required_property", f"event's {'; '.join(mistyped)}")
             return
         end_user_id = event.end_user_id or _text(
             lookup(event.properties, contract.subject_field_path)

@@ -75,6 +75,21 @@ def test_a_trigger_missing_a_required_property_is_skipped_with_its_code(runtime)
     assert answer["skipped"][0]["reason"] == "missing_required_property"
 
 
+def test_a_trigger_with_a_required_property_of_the_wrong_type_is_skipped_saying_which(runtime):
+    properties = {"signupSource": 12, "plan": "trial", "endUserId": "usr_plain_ana"}
+    event = InboundEvent(id="evt-t", name="user.signed_up", at=T0, properties=properties)
+    answer = runtime.start_execution(WS, event).to_wire()
+    assert answer["started"] == []
+    assert answer["skipped"] == [
+        {
+            "journeyId": "act-onb-2026",
+            "reason": "invalid_required_property",
+            "message": "event's signupSource is an integer, the contract wants string",
+        }
+    ]
+    assert runtime.executions(WS, "act-onb-2026") == []
+
+
 def test_advancing_the_clock_runs_the_waits_in_order_delivers_and_succeeds(runtime):
     runtime.start_execution(WS, signup("evt-1", "usr_plain_ana"))
     results = runtime.advance_clock(T0 + timedelta(days=10))
