@@ -21,6 +21,7 @@ from simulator.journeytests.model import Case, Expectations, ScenarioFile, StepE
 from simulator.journeytests.problems import Problem
 from simulator.models import AdaptiveBranchStep, ConditionalBranchStep, Journey, WaitStep
 from simulator.project.positions import child_pointer
+from simulator.suggestions import did_you_mean
 from simulator.world import World
 
 __all__ = ["case_journey_id", "check_scenarios", "step_expectation_pointer"]
@@ -57,7 +58,7 @@ def check_scenarios(
             problems.append(Problem(C.DUPLICATE_CASE_NAME, message, f"{base}/name"))
         seen.setdefault(case.name, index)
         problems.extend(_case(scenario, case, index, data, journeys, invalid_journeys, world))
-    return problems
+    return list(dict.fromkeys(problems))  # a file-level journey's problem once, not per case
 
 
 def _case(
@@ -86,7 +87,8 @@ def _case(
             yield Problem(C.INVALID_JOURNEY, message, where)
         else:
             known = ", ".join(sorted(journeys)) or "none"
-            message = f"no journey {journey_id!r} in the project (journeys: {known})"
+            message = f"no journey {journey_id!r} in the project"
+            message += f"{did_you_mean(journey_id, journeys)} (journeys: {known})"
             yield Problem(C.UNKNOWN_JOURNEY, message, where)
         return
     steps = {step.id: step for step in journey.steps}
@@ -111,6 +113,7 @@ def _subject(case: Case, base: str, world: World | None) -> Iterator[Problem]:
         yield Problem(C.INVALID_SUBJECT, message, f"{where}/seed")
     if spec.id is not None and world is not None and spec.id not in world.subjects:
         message = f"no subject {spec.id!r} in the project's subjects/"
+        message += did_you_mean(spec.id, world.subjects)
         yield Problem(C.UNKNOWN_SUBJECT, message, f"{where}/id")
 
 
@@ -141,10 +144,7 @@ class _Context:
         if step_id in self.steps:
             return None
         message = f"journey {self.journey.id!r} has no step {step_id!r}"
-        close = _closest(step_id, self.steps)
-        return Problem(
-            C.UNKNOWN_STEP, message + (f" (did you mean {close!r}?)" if close else ""), where
-        )
+        return Problem(C.UNKNOWN_STEP, message + did_you_mean(step_id, self.steps), where)
 
     def arm_stats(self, case: Case) -> Iterator[Problem]:
         for branch_id, arms in case.arm_stats.items():
@@ -240,6 +240,7 @@ class _Context:
         communications = self.world.communications if self.world else {}
         if send.communication is not None and send.communication not in communications:
             message = f"no communication {send.communication!r} in the project"
+            message += did_you_mean(send.communication, communications)
             yield Problem(C.UNKNOWN_COMMUNICATION, message, f"{where}/communication")
         for field, wire in (("subject_matches", "subjectMatches"), ("body_matches", "bodyMatches")):
             pattern = getattr(send, field)
@@ -256,13 +257,6 @@ def _kind(step: Any) -> str:
     if step.type == "branch":
         return f"{step.mode} branch"
     return f"{step.type} step"
-
-
-def _closest(name: str, candidates: Mapping[str, Any]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
-    return found[0] if found else None
 
 
 def _at(data: Any, keys: list[Any]) -> Any:

@@ -226,7 +226,7 @@ def load_scenario_file(
     try:
         scenario = ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        findings = pydantic_findings(exc, data, kind="journey test")
+        findings = pydantic_findings(exc, data, kind="journey test", root=ScenarioFile)
         problems = [
             Problem(JourneyTestCode.INVALID_SCENARIO, f.message, _unwrapped(f.path, data))
             for f in findings

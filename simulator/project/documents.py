@@ -153,7 +153,7 @@ def read_document(
     try:
         model = kind.model.model_validate(value)
     except ValidationError as exc:
-        findings = pydantic_findings(exc, value, kind=kind.value.replace("-", " "))
+        findings = pydantic_findings(exc, value, kind=kind.value.replace("-", " "), root=kind.model)
         return document, [document.locate(finding) for finding in findings]
     return replace(document, model=model), []
 

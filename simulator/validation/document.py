@@ -82,12 +82,16 @@ def pydantic_findings(
     *,
     kind: str = "document",
     prefix: tuple[str | int, ...] = (),
+    root: type[BaseModel] | None = None,
 ) -> list[Finding]:
     """One ``invalid_document`` finding per pydantic error, at a JSON pointer.
 
     Pass the validated ``document`` when you have it: pointers then follow its own
     keys exactly. ``prefix`` is the location of the validated part inside
-    ``document`` when only a part was validated (``("steps", 3)``).
+    ``document`` when only a part was validated (``("steps", 3)``). ``root`` is the
+    model of the whole ``document``, which names the allowed fields in an ``unknown
+    field`` message; without it, the model the error names is used when it is one of
+    the document models and nothing was prefixed.
 
     >>> from simulator.models import Journey
     >>> bad = {"id": "j", "name": "J", "steps": [{"id": "a", "type": "send", "next": 3}]}
@@ -101,7 +105,7 @@ def pydantic_findings(
     findings: dict[tuple[str, str], Finding] = {}
     for error in exc.errors(include_url=False):
         error = {**error, "loc": (*prefix, *error.get("loc", ()))}
-        path, message = _describe_error(error, document, kind, _root_model(exc, prefix))
+        path, message = _describe_error(error, document, kind, root or _root_model(exc, prefix))
         step_id = _step_id(path, document)
         findings.setdefault(
             (path, message), make_finding(FindingCode.INVALID_DOCUMENT, message, path, step_id)

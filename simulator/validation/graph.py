@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from difflib import get_close_matches
 from typing import Any
 
 from simulator.codes import FindingCode
+from simulator.suggestions import did_you_mean
 from simulator.validation.digraph import Digraph
 from simulator.validation.report import Report
 from simulator.validation.wire import is_object
@@ -209,9 +209,8 @@ def _report_unknown(
 ) -> None:
     name = step_name(steps, ref.source)
     message = f"step {name}: {ref.label} refers to step {ref.target!r}, which does not exist"
-    close = get_close_matches(ref.target, index, n=1) if suggest else []
-    if close:
-        message += f" (did you mean {close[0]!r}?)"
+    if suggest:
+        message += did_you_mean(ref.target, index)
     report.add(
         FindingCode.UNKNOWN_STEP_REFERENCE, message, ref.pointer, step_id_at(steps, ref.source)
     )

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from simulator.codes import FindingCode
 from simulator.findings import Finding
 from simulator.models import Journey, StepAdapter
+from simulator.suggestions import did_you_mean
 from simulator.validation.context import DEFAULT_CONTEXT, ValidationContext, template_variables
 from simulator.validation.document import load_document, pydantic_findings
 from simulator.validation.graph import build_graph, check_cycles, check_reachability
@@ -81,7 +82,9 @@ def _load(journey: Any) -> tuple[Any, list[Finding]]:
         try:
             validate_step(step)
         except ValidationError as exc:
-            findings += pydantic_findings(exc, journey, kind="journey", prefix=("steps", position))
+            findings += pydantic_findings(
+                exc, journey, kind="journey", prefix=("steps", position), root=Journey
+            )
     return journey, findings
 
 
@@ -97,10 +100,12 @@ def _check_references(data: Mapping, context: ValidationContext, report: Report)
         return
     if isinstance(trigger, str) and trigger not in world.trigger_contracts:
         message = f"{name} refers to trigger contract {trigger!r}, which does not exist"
+        message += did_you_mean(trigger, world.trigger_contracts)
         report.add(FindingCode.UNKNOWN_TRIGGER_CONTRACT, message, "/triggerContractId")
     audience = data.get("audienceId")
     if isinstance(audience, str) and audience not in world.segments:
         message = f"{name} has audienceId {audience!r}, a segment that does not exist"
+        message += did_you_mean(audience, world.segments)
         report.add(FindingCode.UNKNOWN_SEGMENT, message, "/audienceId")
 
 

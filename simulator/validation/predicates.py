@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from simulator.codes import FindingCode
+from simulator.suggestions import did_you_mean
 from simulator.validation.report import Report
 from simulator.validation.wire import is_object
 
@@ -90,6 +91,7 @@ def check_predicate(
             if isinstance(segment_id, str) and segment_id not in segments:
                 message = (
                     f"{where}: in_segment refers to segment {segment_id!r}, which does not exist"
+                    + did_you_mean(segment_id, segments)
                 )
                 report.add(FindingCode.UNKNOWN_SEGMENT, message, f"{path}/segmentId", step_id)
 

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from simulator.codes import FindingCode
 from simulator.durations import Duration, parse_duration, parse_timestamp
 from simulator.models import Communication, CommunicationKind
+from simulator.suggestions import did_you_mean
 from simulator.validation.pointers import join
 from simulator.validation.predicates import check_predicate
 from simulator.validation.report import Report
@@ -83,6 +84,7 @@ def _check_send(step: Mapping, base: str, env: StepEnv, report: Report, sid: str
     name = _name("send", sid, base)
     if comm is None:
         message = f"{name} refers to communication {comm_id!r}, which does not exist"
+        message += did_you_mean(comm_id, env.communications)
         report.add(FindingCode.UNKNOWN_COMMUNICATION, message, f"{base}/communicationId", sid)
         return
     if comm.kind is CommunicationKind.TRANSACTIONAL:

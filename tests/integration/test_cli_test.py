@@ -130,6 +130,34 @@ def test_problem_lines_look_like_validate(run_cli, acme_dir: Path, monkeypatch):
     )
 
 
+def test_problems_suggest_the_name_meant(run_cli, acme_dir: Path):
+    invalid = acme_dir / "tests" / "invalid"
+    messages = {}
+    for name in ("not-applicable.journeytest.yaml", "unknown-key.journeytest.yaml"):
+        result = run_cli("test", str(invalid / name), "--format", "json")
+        messages |= {p["code"]: p["message"] for p in json.loads(result.stdout)["problems"]}
+
+    assert messages["unknown_communication"] == (
+        "no communication 'comm-trial-welcom' in the project "
+        "(did you mean 'comm-trial-welcome-email'?)"
+    )
+    assert (
+        "unknown field 'expext' (did you mean 'expect'? allowed: " in (messages["invalid_scenario"])
+    )
+
+
+def test_an_invalid_journey_is_one_problem_however_many_cases_run_it(run_cli, acme_copy: Path):
+    edit_journey(acme_copy, "act-onb-2026", lambda steps, _: steps["exit"].update(foo=1))
+    result = run_cli("test", "tests/onboarding.journeytest.yaml", "--format", "json")
+
+    assert result.exit_code == 2
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["code"], p["line"]) for p in problems] == [("invalid_journey", 4)]
+    assert "journeysim validate says why" in problems[0]["message"]
+    validate = run_cli("validate", "journeys/act-onb-2026.json")
+    assert "step 'exit': unknown field 'foo' (allowed: id, type)" in validate.stdout
+
+
 def test_a_folder_named_invalid_is_skipped_unless_given(run_cli, acme_dir: Path):
     assert run_cli("test", str(acme_dir / "tests")).exit_code == 0
     assert run_cli("test", str(acme_dir / "tests" / "invalid")).exit_code == 2
