@@ -44,6 +44,8 @@ class LoadReport:
     """Journeys not created or not published, with the error code that stopped them."""
     findings: tuple[Finding, ...] = ()
     """The project loader's findings for files that did not load."""
+    sync_api_key: str | None = None
+    """The workspace's secret for the internal routes (``None``: they answer 401)."""
 
 
 def load_project(
@@ -90,4 +92,5 @@ def load_project(
         published=tuple(published),
         refused=refused,
         findings=project.findings,
+        sync_api_key=world.workspace.sync_api_key,
     )

@@ -154,6 +154,14 @@ def _banner(
     echo("  members (send 'Authorization: Bearer <token>'):")
     for member in report.members:
         echo(f"    {member.role.value:<7} {member.user_id:<20} {member.token}")
+    if report.sync_api_key:
+        echo(f"  internal routes: 'Authorization: Bearer {report.sync_api_key}' (the syncApiKey)")
+    else:
+        echo(
+            "  note: the workspace has no syncApiKey, so /api/journeys/internal/* is 401: add "
+            '"syncApiKey": "<8 or more characters>" to workspace.json to use them',
+            err=True,
+        )
     echo(f"  API:  {url}/api/journeys")
     echo(f"  docs: {url}/docs  (OpenAPI: {url}/openapi.json)")
     if state is None:

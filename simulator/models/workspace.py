@@ -91,6 +91,7 @@ class Member(Model):
     """The member's ``sub``; the actor in audit entries."""
     role: Role
     token: str = Field(min_length=8)
+    """A bearer secret: at least 8 characters."""
 
 
 class Workspace(DocumentModel):
@@ -109,5 +110,7 @@ class Workspace(DocumentModel):
     """Subject attributes templates may use. When absent, journeysim derives them from
     the project's subjects plus ``piiAttributes`` (a journeysim extension)."""
     members: list[Member] = Field(default_factory=list)
-    sync_api_key: str | None = None
-    """Shared secret of ``/api/journeys/internal/*``."""
+    sync_api_key: str | None = Field(default=None, min_length=8)
+    """Shared secret of ``/api/journeys/internal/*``: at least 8 characters, like a
+    member token (a short or empty key would be a guessable secret). Without it the
+    internal routes answer 401 to everyone."""

@@ -283,20 +283,6 @@ def test_the_reference_lists_every_step_and_predicate_with_its_fields(reference,
 # --- what a newcomer is told ------------------------------------------------------------
 
 
-def test_serve_warns_when_the_workspace_has_no_members(capsys):
-    from types import SimpleNamespace
-
-    from simulator.cli.serve import _banner
-
-    report = SimpleNamespace(
-        workspace_id="ws", workspace_name="W", created=["j"], kept=[], published=[],
-        refused={}, findings=[], members=[],
-    )  # fmt: skip
-    _banner(report, "http://127.0.0.1:8000", "127.0.0.1", None, None)
-    err = capsys.readouterr().err
-    assert "no members, so every request is 401" in err and '"members"' in err
-
-
 def test_validating_an_empty_selection_warns_and_exits_2(run_cli, tmp_path):
     (tmp_path / "workspace.json").write_text('{"id": "w", "projectKey": "k", "name": "W"}')
     (tmp_path / "journeys").mkdir()

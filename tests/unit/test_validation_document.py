@@ -8,7 +8,7 @@ import pydantic
 import pytest
 
 from simulator.codes import FindingCode
-from simulator.models import Journey, Segment
+from simulator.models import Journey, Segment, Workspace
 from simulator.validation import pydantic_findings, validate, validate_segment
 
 
@@ -163,3 +163,20 @@ def test_a_segment_field_of_the_other_kind_is_an_error_not_ignored(kind, extra, 
 
     assert (finding.code, finding.path) == (FindingCode.INVALID_DOCUMENT, path)
     assert f"kind '{kind}'" in finding.message and "never" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("field", "path"),
+    [
+        ({"syncApiKey": "abc"}, "/syncApiKey"),
+        ({"members": [{"userId": "u", "role": "owner", "token": "short"}]}, "/members/0/token"),
+    ],
+)
+def test_a_short_secret_is_an_error_at_its_field(field, path):
+    """Member tokens and the syncApiKey are bearer secrets of 8 or more characters."""
+    document = {"id": "ws", "projectKey": "p", "name": "W", **field}
+
+    findings = pydantic_findings(refusal(Workspace, document), document, kind="workspace")
+
+    assert [f.path for f in findings] == [path]
+    assert "at least 8 characters" in findings[0].message
