@@ -338,6 +338,17 @@ def test_goal_event_makes_the_reference_sample_validate(run_cli, pinpoint, tmp_p
     assert (journey["goalEventName"], journey["goalEventWindowDays"]) == ("purchase", 10)
 
 
+def test_with_goal_event_the_random_split_warning_names_the_goal(run_cli, pinpoint):
+    result = run_cli(
+        *_args(pinpoint, "reference-sample.journey-response.json", "--goal-event", "purchase")
+    )
+    assert result.exit_code == 0, result.stderr
+    block = result.stdout.split("random_split_adaptive", 1)[1].split("\n\n", 1)[0]
+    message = " ".join(block.split())
+    assert "on the journey's goal event 'purchase' (set on import)" in message
+    assert "--goal-event" not in message and "needs goalEventName" not in message
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
