@@ -1,4 +1,5 @@
-"""ISO-8601 durations (``P3D``, ``PT12H``, ``P1Y2M``, ``P2W``) and calendar arithmetic.
+"""ISO-8601 durations (``P3D``, ``PT12H``, ``P1Y2M``, ``P2W``) and calendar arithmetic,
+and timestamps: parsed (with an offset) and written in UTC for people to read.
 
 Years and months are calendar units: ``P1M`` from 31 January lands on the last day
 of February, as a person reading the journey would expect. Fractions are allowed
@@ -10,9 +11,9 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-__all__ = ["Duration", "parse_duration", "parse_timestamp"]
+__all__ = ["UTC_SECONDS", "Duration", "parse_duration", "parse_timestamp", "utc_minute"]
 
 _PATTERN = re.compile(
     r"^P(?!$)"
@@ -100,6 +101,27 @@ def parse_timestamp(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset (add Z or +00:00)")
     return moment
+
+
+UTC_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
+"""The :func:`utc_minute` layout for a time in a message: ISO-8601 UTC, whole seconds, ``Z``
+(``2026-12-04T19:04:56Z``; the microseconds and ``+00:00`` of ``isoformat()`` are noise
+to a reader)."""
+
+
+def utc_minute(moment: datetime | None, layout: str = "%Y-%m-%d %H:%MZ") -> str:
+    """A time as text, by default to the minute, in UTC whatever offset it was given
+    with (``--at 2026-06-01T16:00:00+02:00`` starts at 14:00Z); ``""`` for none.
+
+    >>> from datetime import timedelta, timezone
+    >>> utc_minute(datetime(2026, 6, 1, 16, tzinfo=timezone(timedelta(hours=2))))
+    '2026-06-01 14:00Z'
+    >>> utc_minute(datetime(2026, 6, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))), "%m-%d %H:%M")
+    '05-31 22:30'
+    >>> utc_minute(datetime(2026, 12, 4, 19, 4, 56, 114917, tzinfo=UTC), UTC_SECONDS)
+    '2026-12-04T19:04:56Z'
+    """
+    return "" if moment is None else moment.astimezone(UTC).strftime(layout)
 
 
 def _add_months(moment: datetime, months: int) -> datetime:

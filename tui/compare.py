@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from simulator.engine.timeline import utc_minute
+from simulator.durations import utc_minute
 
 if TYPE_CHECKING:
     from simulator.engine.trace import Trace, TraceStep

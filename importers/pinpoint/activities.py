@@ -19,7 +19,10 @@ degenerate splits that send everyone one way). Decisions:
   function or webhook for) has no equivalent: the webhook runs once per subject, reported.
 * ``RandomSplit`` → adaptive ``branch`` with arms ``arm-1``...; one branch or none
   removes the split, and so do branches that all lead to the same next activity (the
-  split decides nothing; reported).
+  split decides nothing; reported). The ``random_split_adaptive`` warning stays a
+  warning when the import was given a goal (the fixed percentages are still gone), but
+  then names the goal event the arms learn from instead of asking for one: telling a
+  user who passed ``--goal-event`` to pass it reads as if it was ignored.
 * An activity object with no type (``{}``) is an ``exit``.
 """
 
@@ -95,6 +98,8 @@ class Context:
     report: Reporter
     catalog: Catalog
     predicates: PredicateBuilder
+    goal_event: str | None = None
+    """The goal event the import gives every journey, if any."""
 
 
 def plan_activity(activity_id: str, activity: Activity, ctx: Context) -> Plan:
@@ -336,10 +341,8 @@ def _random(activity_id: str, act: Any, at: str, ctx: Context) -> Plan:
             ImportCode.RANDOM_SPLIT_COLLAPSED, message, activity_id=activity_id, location=at
         )
         return Plan(passthrough=(target, pointer(at, "Branches", 0, "NextActivity")))
-    message = (
-        f"fixed percentages ({shares}) became an adaptive branch: journeysim assigns arms by "
-        "Thompson sampling on the journey's goal event, so the journey needs goalEventName "
-        "(`import-pinpoint --goal-event NAME` sets it)"
+    message = f"fixed percentages ({shares}) became an adaptive branch: " + _learns_from(
+        ctx.goal_event
     )
     ctx.report.add(ImportCode.RANDOM_SPLIT_ADAPTIVE, message, activity_id=activity_id, location=at)
     step_id = ctx.ids.take(activity_id)
@@ -355,6 +358,26 @@ def _random(activity_id: str, act: Any, at: str, ctx: Context) -> Plan:
         lambda r: [
             AdaptiveBranchStep(id=step_id, arms=[AdaptiveArm(arm_id=a, next=n(r)) for a, n in arms])
         ],
+    )
+
+
+def _learns_from(goal_event: str | None) -> str:
+    """What the arms of a translated RandomSplit learn from, or how to give them a goal.
+
+    >>> _learns_from("purchase").endswith("goal event 'purchase' (set on import)")
+    True
+    >>> "--goal-event NAME" in _learns_from(None)
+    True
+    """
+    if goal_event:
+        return (
+            "journeysim assigns arms by Thompson sampling on the journey's goal event "
+            f"{goal_event!r} (set on import)"
+        )
+    return (
+        "journeysim assigns arms by Thompson sampling on the journey's goal event, so the "
+        "journey needs goalEventName (`import-pinpoint --goal-event NAME`, or `goalEvent` "
+        "in the API's translate request, sets it)"
     )
 
 

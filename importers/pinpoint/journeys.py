@@ -59,9 +59,14 @@ class JourneyResult:
 
 
 def translate_journey(
-    found: JourneySource, journey_id: str, report: Reporter, catalog: Catalog
+    found: JourneySource,
+    journey_id: str,
+    report: Reporter,
+    catalog: Catalog,
+    goal_event: str | None = None,
 ) -> JourneyResult:
-    """Translate one journey of the export."""
+    """Translate one journey of the export (``goal_event``: the goal the caller gives it,
+    which only the report's wording depends on; the translator sets it on the journey)."""
     source, at = found.journey, found.at
     base = pointer(at, "Activities")
 
@@ -72,7 +77,8 @@ def translate_journey(
     name = source.name or journey_id
     report_settings(source, at, report)
     audience, trigger = _start(source, at, journey_id, name, report, predicates)
-    steps, id_map = _Graph(source, at, base, report, catalog, predicates).steps()
+    graph = _Graph(source, at, base, report, catalog, predicates, goal_event)
+    steps, id_map = graph.steps()
     journey = Journey(
         id=journey_id,
         name=name,
@@ -119,11 +125,12 @@ class _Graph:
         report: Reporter,
         catalog: Catalog,
         predicates: PredicateBuilder,
+        goal_event: str | None,
     ) -> None:
         self.source, self.at, self.report = source, at, report
         self.activities = source.activities or {}
         self.ids = StepIds()
-        self.context = Context(base, self.ids, report, catalog, predicates)
+        self.context = Context(base, self.ids, report, catalog, predicates, goal_event)
         self.plans: dict[str, Plan] = {}
         self.exit_id = ""
         self.exit_used = False

@@ -11,7 +11,8 @@ the journeys use placeholders instead.
 
 ``goal_event`` (and ``goal_window_days``) set every translated journey's goal: a
 Pinpoint journey has none, but a ``RandomSplit`` becomes an adaptive branch, which
-needs one to validate.
+needs one to validate; its ``random_split_adaptive`` entry then names the goal rather
+than asking for one.
 
 Translation is total: every activity id is a key of ``idMap`` or the ``activityId``
 of a report entry (or, for a journey not translated at all, named by its
@@ -70,7 +71,7 @@ def translate(
         taken.add(jid)
         reporter = report.for_journey(jid)
         try:
-            result = translate_journey(found, jid, reporter, catalog)
+            result = translate_journey(found, jid, reporter, catalog, goal_event)
         except Exception as exc:  # a journey that cannot be translated is reported, not raised
             _not_translated(found, f"{type(exc).__name__}: {exc}", reporter)
             continue

@@ -3,9 +3,11 @@
 Prints the translation report (text, or JSON with ``--format json``) on stdout,
 writes the import bundle with ``-o FILE`` (``-o -`` for stdout, the report then goes
 to stderr) and, with ``--project DIR``, the bundle's documents as a project folder;
-what was written (or that nothing was) is said on stderr. ``--goal-event NAME``
-(``--goal-window-days N``) gives every journey a goal, which a translated
-``RandomSplit`` (an adaptive branch) needs to validate.
+what was written (or that nothing was) is said on stderr, and the report's last line
+says what was translated, or, when the input is no valid export, that nothing was
+written and how many errors stopped it. ``--goal-event NAME`` (``--goal-window-days
+N``) gives every journey a goal, which a translated ``RandomSplit`` (an adaptive
+branch) needs to validate.
 Exit codes: 0 translated (warnings and validation findings are in the report);
 1 the export (or a template or segment file) does not match Pinpoint's service model,
 every problem printed at its JSON location and nothing written; 2 unreadable input.
@@ -110,14 +112,16 @@ def import_pinpoint_command(
         )
         bundle = run.bundle
         to_stdout = output is not None and str(output) == "-"
-        _print_report(run, fmt, sys.stderr if to_stdout else sys.stdout)
         problems = [entry for entry in run.report if entry.code in MALFORMED_INPUT_CODES]
+        _print_report(run, fmt, sys.stderr if to_stdout else sys.stdout, blocked=len(problems))
         if problems:
             found = [run.sources.get(e.document or "") for e in problems]
             files = sorted({str(source.path) for source in found if source is not None})
             where = ", ".join(files) or str(export)
             fail(
-                f"not a valid Pinpoint export: {len(problems)} problem(s) in {where}", EXIT_FINDINGS
+                f"not a valid Pinpoint export: {len(problems)} problem(s) in {where}; "
+                "nothing written",
+                EXIT_FINDINGS,
             )
         written = write_project(bundle, project) if project is not None else []
         text = json.dumps(bundle.to_wire(), indent=2, ensure_ascii=False) + "\n"
@@ -163,7 +167,10 @@ def _contents(run: ImportRun) -> str:
     return ", ".join(_plural(summary[key], word) for key, word in made)
 
 
-def _print_report(run: ImportRun, fmt: str, stream: TextIO) -> None:
+def _print_report(run: ImportRun, fmt: str, stream: TextIO, blocked: int = 0) -> None:
+    """Print the report; ``blocked``: how many entries make the input no valid export
+    (then nothing is written, and the text summary says so rather than what was
+    translated)."""
     report = sorted(run.report, key=lambda entry: _RANK[entry.severity.value])
     if fmt == "json":
         document = {
@@ -189,7 +196,7 @@ def _print_report(run: ImportRun, fmt: str, stream: TextIO) -> None:
             for line in _block(run, entry, console.width):
                 console.print(line, overflow="fold")
         console.print()
-    console.print(Text(_summary_line(run)), overflow="fold")
+    console.print(Text(_summary_line(run, blocked)), overflow="fold")
 
 
 PIPED_WIDTH = 100
@@ -253,13 +260,18 @@ def _subject(entry: ReportEntry) -> str:
     return ""
 
 
-def _summary_line(run: ImportRun) -> str:
+def _summary_line(run: ImportRun, blocked: int = 0) -> str:
     summary = _summary(run)
-    made = [("journeys", "journey"), ("communications", "communication"), ("segments", "segment")]
-    counts = ", ".join(_plural(summary[key], word) for key, word in made)
     found = summary["severities"]
     severities = ", ".join(_plural(found[key], key) for key in ("error", "warning"))
-    return f"translated {counts}; report: {severities}, {found['info']} info"
+    report = f"report: {severities}, {found['info']} info"
+    if blocked:
+        return (
+            f"nothing written: not a valid Pinpoint export ({_plural(blocked, 'error')}); {report}"
+        )
+    made = [("journeys", "journey"), ("communications", "communication"), ("segments", "segment")]
+    counts = ", ".join(_plural(summary[key], word) for key, word in made)
+    return f"translated {counts}; {report}"
 
 
 def _plural(count: int, word: str) -> str:

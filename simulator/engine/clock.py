@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from simulator.durations import UTC_SECONDS, utc_minute
+
 __all__ = ["Clock", "Scheduled", "VirtualClock"]
 
 
@@ -90,7 +92,8 @@ class VirtualClock:
         Moving backwards is refused: time in a trace only runs forward.
         """
         if to < self._now:
-            raise ValueError(f"cannot move the clock back from {self._now} to {to}")
+            now, back = utc_minute(self._now, UTC_SECONDS), utc_minute(to, UTC_SECONDS)
+            raise ValueError(f"cannot move the clock back from {now} to {back}")
         due = []
         while self._queue and self._queue[0].at <= to:
             due.append(heapq.heappop(self._queue).item)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import UTC, datetime
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from simulator.durations import utc_minute
 from simulator.engine.trace import Trace, TraceBranch, TraceLeaf, TraceStep, TraceWait
 
-__all__ = ["excerpt", "failing_leaves", "format_timeline", "timeline", "utc_minute"]
+__all__ = ["excerpt", "failing_leaves", "format_timeline", "timeline"]
 
 _STYLES = {
     "executed": "green",
@@ -40,19 +40,6 @@ def excerpt(body: str, limit: int = 160) -> str:
     text = html.unescape(re.sub(r"<[^>]+>", " ", body))
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def utc_minute(moment: datetime | None, layout: str = "%Y-%m-%d %H:%MZ") -> str:
-    """A trace's time as text, to the minute and in UTC whatever offset it was given
-    with (``--at 2026-06-01T16:00:00+02:00`` starts at 14:00Z); ``""`` for none.
-
-    >>> from datetime import timedelta, timezone
-    >>> utc_minute(datetime(2026, 6, 1, 16, tzinfo=timezone(timedelta(hours=2))))
-    '2026-06-01 14:00Z'
-    >>> utc_minute(datetime(2026, 6, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))), "%m-%d %H:%M")
-    '05-31 22:30'
-    """
-    return "" if moment is None else moment.astimezone(UTC).strftime(layout)
 
 
 def timeline(trace: Trace) -> RenderableType:

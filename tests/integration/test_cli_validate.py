@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,6 +117,14 @@ def test_github_output_annotates_each_finding(run_cli, fixtures_dir: Path):
     assert errors[0].startswith("::error file=") and expected["file"] in errors[0]
     warned = run_cli("validate", str(invalid / "warnings" / "long_wait"), "-f", "github")
     assert warned.stdout.startswith("::warning file=") and warned.exit_code == 0
+
+
+def test_a_wait_until_in_the_past_quotes_now_as_utc_whole_seconds(run_cli, fixtures_dir: Path):
+    project = fixtures_dir / "invalid" / "warnings" / "wait_until_in_past"
+    result = run_cli("validate", str(project))
+    assert result.exit_code == 0
+    (line,) = [line for line in result.stdout.splitlines() if "wait_until_in_past" in line]
+    assert re.search(r"before now \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$", line), line
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "junit", "github"])

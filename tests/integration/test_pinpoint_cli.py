@@ -90,6 +90,31 @@ def test_a_malformed_export_exits_1_with_every_problem_at_its_location(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("export", "templates", "errors"),
+    [
+        ("malformed.get-journey.json", "templates", 12),
+        ("missing-name.get-journey.json", "templates", 1),
+        ("welcome-series.get-journey.json", "templates-malformed", 2),
+    ],
+)
+def test_a_failed_import_says_nothing_was_written_and_writes_nothing(
+    run_cli, pinpoint, tmp_path, export, templates, errors
+):
+    out, project = tmp_path / "bundle.json", tmp_path / "migrated"
+    args = [str(pinpoint / export), "--templates", str(pinpoint / templates)]
+    result = run_cli("import-pinpoint", *args, "-o", str(out), "--project", str(project))
+    assert result.exit_code == 1
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith(f"nothing written: not a valid Pinpoint export ({errors} error")
+    assert "translated" not in last
+    assert result.stderr.rstrip().endswith("; nothing written")
+    assert not out.exists() and not project.exists()
+    to_stdout = run_cli("import-pinpoint", *args, "-o", "-")
+    assert to_stdout.exit_code == 1 and to_stdout.stdout == ""
+    assert "nothing written: not a valid Pinpoint export" in to_stdout.stderr
+
+
 def test_problems_are_placed_at_the_line_and_column_of_the_file(run_cli, pinpoint):
     result = run_cli(*_args(pinpoint, "miscased.get-journey.json", "-f", "json"))
     lines = (pinpoint / "miscased.get-journey.json").read_text().splitlines()
@@ -336,6 +361,17 @@ def test_goal_event_makes_the_reference_sample_validate(run_cli, pinpoint, tmp_p
         (project / "journeys" / "f0e1d2c3b4a5469788a9b0c1d2e3f4a5.json").read_text()
     )
     assert (journey["goalEventName"], journey["goalEventWindowDays"]) == ("purchase", 10)
+
+
+def test_with_goal_event_the_random_split_warning_names_the_goal(run_cli, pinpoint):
+    result = run_cli(
+        *_args(pinpoint, "reference-sample.journey-response.json", "--goal-event", "purchase")
+    )
+    assert result.exit_code == 0, result.stderr
+    block = result.stdout.split("random_split_adaptive", 1)[1].split("\n\n", 1)[0]
+    message = " ".join(block.split())
+    assert "on the journey's goal event 'purchase' (set on import)" in message
+    assert "--goal-event" not in message and "needs goalEventName" not in message
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,17 @@ def test_authoring_in_a_served_app_is_stamped_with_the_sim_clock():
         assert newest_audit(client, "act-onb-2026")["timestamp"].startswith("2026-06-10T09:30")
 
 
+def test_advancing_into_the_past_says_both_times_in_utc_to_the_second():
+    with api_client(publish=True) as client:
+        answer = client.post(
+            "/api/_sim/clock/advance", json={"to": "2026-05-01T09:30:00.25+02:00"}, headers=OWNER
+        )
+    assert answer.status_code == 400
+    assert answer.json()["error"] == (
+        "the clock is at 2026-06-01T14:00:00Z; it cannot go back to 2026-05-01T07:30:00Z"
+    )
+
+
 def test_writes_while_the_clock_stands_still_get_increasing_stamps():
     with api_client() as client:
         journey = client.get("/api/journeys/act-onb-2026?version=draft", headers=OWNER).json()

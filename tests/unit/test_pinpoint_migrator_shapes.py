@@ -258,6 +258,17 @@ def test_a_goal_event_makes_random_splits_validate(name):
     assert ImportCode.GOAL_EVENT_SET in _codes(report)
 
 
+def test_a_random_split_names_the_goal_it_was_given_instead_of_asking_for_one():
+    export = _load("reference-sample.journey-response.json")
+    (asking,) = [e for e in translate(export)[1] if e.code == ImportCode.RANDOM_SPLIT_ADAPTIVE]
+    assert "--goal-event NAME" in asking.message and "goalEvent" in asking.message
+    _, report = translate(export, goal_event="purchase")
+    (given,) = [e for e in report if e.code == ImportCode.RANDOM_SPLIT_ADAPTIVE]
+    assert "goal event 'purchase'" in given.message
+    assert "--goal-event" not in given.message and "needs" not in given.message
+    assert (given.severity, given.activity_id) == ("warning", "abTest")
+
+
 def test_without_a_window_the_goal_uses_the_workspace_default():
     bundle, report = translate(_load("reference-sample.journey-response.json"), goal_event="x")
     assert bundle.journeys[0].goal_event_window_days is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -190,6 +190,18 @@ def test_each_code_is_reported_once_at_its_pointer(document, code, pointer, word
     assert finding.severity is severity_of(code)
     for word in words:
         assert word in finding.message
+
+
+def test_wait_until_in_past_says_now_in_utc_to_the_second():
+    document = journey(
+        {"id": "w", "type": "wait", "until": "2020-03-02T09:00:00Z", "next": "done"}, EXIT
+    )
+    paris_now = datetime(2026, 12, 4, 20, 4, 56, 114917, tzinfo=timezone(timedelta(hours=1)))
+    (finding,) = validate(document, ValidationContext(world=WORLD, now=paris_now))
+    assert finding.code is FindingCode.WAIT_UNTIL_IN_PAST
+    assert finding.message.endswith(
+        "waits until 2020-03-02T09:00:00Z, which is before now (2026-12-04T19:04:56Z)"
+    )
 
 
 def test_findings_about_a_step_name_it():

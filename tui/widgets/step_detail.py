@@ -17,7 +17,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from simulator.engine.timeline import excerpt, utc_minute
+from simulator.durations import utc_minute
+from simulator.engine.timeline import excerpt
 from simulator.engine.trace import Trace, TraceBranch, TraceGate, TraceStep, TraceWait
 from tui.widgets.timeline import DECISION_STYLES
 
