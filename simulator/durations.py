@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["UTC_SECONDS", "Duration", "parse_duration", "parse_timestamp", "utc_minute"]
+__all__ = ["Duration", "parse_duration", "parse_timestamp", "utc_minute", "utc_seconds"]
 
 _PATTERN = re.compile(
     r"^P(?!$)"
@@ -103,12 +103,6 @@ def parse_timestamp(text: str) -> datetime:
     return moment
 
 
-UTC_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
-"""The :func:`utc_minute` layout for a time in a message: ISO-8601 UTC, whole seconds, ``Z``
-(``2026-12-04T19:04:56Z``; the microseconds and ``+00:00`` of ``isoformat()`` are noise
-to a reader)."""
-
-
 def utc_minute(moment: datetime | None, layout: str = "%Y-%m-%d %H:%MZ") -> str:
     """A time as text, by default to the minute, in UTC whatever offset it was given
     with (``--at 2026-06-01T16:00:00+02:00`` starts at 14:00Z); ``""`` for none.
@@ -118,10 +112,18 @@ def utc_minute(moment: datetime | None, layout: str = "%Y-%m-%d %H:%MZ") -> str:
     '2026-06-01 14:00Z'
     >>> utc_minute(datetime(2026, 6, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))), "%m-%d %H:%M")
     '05-31 22:30'
-    >>> utc_minute(datetime(2026, 12, 4, 19, 4, 56, 114917, tzinfo=UTC), UTC_SECONDS)
-    '2026-12-04T19:04:56Z'
     """
     return "" if moment is None else moment.astimezone(UTC).strftime(layout)
+
+
+def utc_seconds(moment: datetime) -> str:
+    """A time in a message: ISO-8601 in UTC, whole seconds, ``Z`` (the microseconds and
+    ``+00:00`` of ``isoformat()`` are noise to a reader).
+
+    >>> utc_seconds(datetime(2026, 12, 4, 19, 4, 56, 114917, tzinfo=UTC))
+    '2026-12-04T19:04:56Z'
+    """
+    return utc_minute(moment, "%Y-%m-%dT%H:%M:%SZ")
 
 
 def _add_months(moment: datetime, months: int) -> datetime:

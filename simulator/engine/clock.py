@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from simulator.durations import UTC_SECONDS, utc_minute
+from simulator.durations import utc_seconds
 
 __all__ = ["Clock", "Scheduled", "VirtualClock"]
 
@@ -92,7 +92,7 @@ class VirtualClock:
         Moving backwards is refused: time in a trace only runs forward.
         """
         if to < self._now:
-            now, back = utc_minute(self._now, UTC_SECONDS), utc_minute(to, UTC_SECONDS)
+            now, back = utc_seconds(self._now), utc_seconds(to)
             raise ValueError(f"cannot move the clock back from {now} to {back}")
         due = []
         while self._queue and self._queue[0].at <= to:

@@ -54,7 +54,7 @@ from typing import Any
 
 from simulator.backend.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
 from simulator.codes import Decision, EntryDecision
-from simulator.durations import UTC_SECONDS, utc_minute
+from simulator.durations import utc_seconds
 from simulator.engine.bandit import ArmStats
 from simulator.engine.clock import Scheduled
 from simulator.engine.dryrun import DEFAULT_START, derive_seed
@@ -263,7 +263,7 @@ class Runtime:
         with self._lock:
             now = self.now()
             if to < now:
-                at, back = utc_minute(now, UTC_SECONDS), utc_minute(to, UTC_SECONDS)
+                at, back = utc_seconds(now), utc_seconds(to)
                 raise ValueError(f"the clock is at {at}; it cannot go back to {back}")
             results = []
             wakeups = self.tables["wakeups"]

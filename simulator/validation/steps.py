@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from simulator.codes import FindingCode
-from simulator.durations import UTC_SECONDS, Duration, parse_duration, parse_timestamp, utc_minute
+from simulator.durations import Duration, parse_duration, parse_timestamp, utc_seconds
 from simulator.models import Communication, CommunicationKind
 from simulator.suggestions import did_you_mean
 from simulator.validation.pointers import join
@@ -160,7 +160,7 @@ def _check_until(
         report.add(FindingCode.INVALID_WAIT, message, pointer, sid)
         return
     if now is not None and moment < now:
-        message = f"{name} waits until {text}, which is before now ({utc_minute(now, UTC_SECONDS)})"
+        message = f"{name} waits until {text}, which is before now ({utc_seconds(now)})"
         report.add(FindingCode.WAIT_UNTIL_IN_PAST, message, pointer, sid)
 
 
