@@ -7,10 +7,10 @@ source, so a communication sent by a thousand steps is compiled once.
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from typing import Any
 
 from simulator.codes import FindingCode
+from simulator.suggestions import closest
 from simulator.templating import check_template
 from simulator.validation.report import Report
 
@@ -44,8 +44,8 @@ def check_template_field(
         return
     for name in sorted(check.variables - known):
         line = check.lines.get(name, 1)
-        close = get_close_matches(name, sorted(known), n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
+        close = closest(name, known)
+        hint = f"did you mean {close!r}? " if close else ""
         message = (
             f"{where}: template reads unknown variable {name!r} on line {line} (not a known "
             f"subject attribute, nor one of event, endUserId, journey, workspace); {hint}"
