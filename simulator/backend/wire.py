@@ -16,6 +16,7 @@ from pydantic import (
     Discriminator,
     Field,
     WithJsonSchema,
+    model_serializer,
 )
 from typing_extensions import TypeAliasType
 
@@ -232,8 +233,18 @@ class SimulateRequest(Model):
 
 
 class DraftPointer(Model):
+    """Present when the journey has a draft. ``basedOnVersion`` is always written, as
+    null for a draft that was never published, so a client reads the pointer as
+    ``{"basedOnVersion": null}`` rather than an empty object."""
+
     based_on_version: int | None = None
     """The version the draft was bumped from; null for a journey never published."""
+
+    @model_serializer(mode="wrap")
+    def _always_based_on(self, handler, info):  # no return type: the schema stays the model's
+        data = handler(self)
+        data.setdefault("basedOnVersion" if info.by_alias else "based_on_version", None)
+        return data
 
 
 class JourneySummary(Model):

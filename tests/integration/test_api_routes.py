@@ -78,7 +78,7 @@ def test_list_shows_every_fixture_journey_with_its_pointers(api):
     assert set(ACME.journeys) <= set(listed)
     entry = listed["act-onb-2026"]
     assert entry["status"] == "draft"
-    assert entry["draft"] == {}  # a draft that was never published: no basedOnVersion
+    assert entry["draft"] == {"basedOnVersion": None}  # a draft never published
     assert "latestVersion" not in entry and "steps" not in entry
     assert entry["createdBy"] == "system"
 
