@@ -28,6 +28,10 @@ _PATTERN = re.compile(
     r")?$"
 )
 _UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
+_SECONDS = {"weeks": 604_800, "days": 86_400, "hours": 3_600, "minutes": 60, "seconds": 1}
+_MAX_MONTHS = 12 * 1000
+_MAX_SPAN = timedelta(days=365 * 1000)
+"""The longest duration accepted: a thousand years (months, or the exact span)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,10 @@ def parse_duration(text: str) -> Duration:
     Traceback (most recent call last):
     ...
     ValueError: '3 days' is not an ISO-8601 duration (e.g. P3D, PT12H, P1W)
+    >>> parse_duration("P99999999999D")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'P99999999999D' is longer than 1000 years
     """
     match = _PATTERN.match(text) if isinstance(text, str) else None
     if match is None:
@@ -75,7 +83,12 @@ def parse_duration(text: str) -> Duration:
         raise ValueError(f"{text!r}: only the smallest unit may have a fraction")
     if (values.get("years", 0) % 1) or (values.get("months", 0) % 1):
         raise ValueError(f"{text!r}: years and months must be whole numbers")
-    months = int(values.get("years", 0)) * 12 + int(values.get("months", 0))
+    seconds = sum(values.get(unit, 0) * size for unit, size in _SECONDS.items())
+    months_given = values.get("years", 0) * 12 + values.get("months", 0)
+    if months_given > _MAX_MONTHS or seconds > _MAX_SPAN.total_seconds():
+        # checked in floats first: timedelta() and int() overflow on P99999999999D
+        raise ValueError(f"{text!r} is longer than 1000 years")
+    months = int(months_given)
     span = timedelta(
         weeks=values.get("weeks", 0),
         days=values.get("days", 0),
@@ -83,8 +96,6 @@ def parse_duration(text: str) -> Duration:
         minutes=values.get("minutes", 0),
         seconds=values.get("seconds", 0),
     )
-    if months > 12 * 1000 or span > timedelta(days=365 * 1000):
-        raise ValueError(f"{text!r} is longer than 1000 years")
     return Duration(months=months, span=span, text=text)
 
 

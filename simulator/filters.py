@@ -15,13 +15,15 @@ import hashlib
 import math
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from typing import Any
 
 from simulator.javadates import NAMED_FORMATS, format_java, parse_java
 
 __all__ = ["FILTERS", "MAX_WIDTH"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 MAX_WIDTH = 1000
 """The widest a padding filter pads (untrusted templates must not allocate at will)."""
@@ -244,7 +246,9 @@ def _moment(value: Any, pattern: Any) -> datetime:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC)
+        # Epoch plus a span, not fromtimestamp(): out of range, that raises OSError on
+        # some platforms, this always OverflowError (the fallback's to handle).
+        return _EPOCH + timedelta(milliseconds=value)
     text = _text(value).strip()
     if pattern:
         return parse_java(text, _text(pattern))

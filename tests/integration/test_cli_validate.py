@@ -300,3 +300,18 @@ def test_the_installed_console_script_validates_too(fixtures_dir: Path):
         check=False,
     )
     assert done.returncode == 1 and "warning long_wait" in done.stdout
+
+
+def test_an_astronomical_wait_is_an_invalid_duration_not_an_internal_error(
+    run_cli, acme_dir: Path, tmp_path: Path, monkeypatch
+):
+    shutil.copytree(acme_dir, tmp_path / "p")
+    journey = tmp_path / "p" / "journeys" / "act-onb-2026.json"
+    text = journey.read_text()
+    journey.write_text(text.replace('"duration": "P3D"', '"duration": "P99999999999D"', 1))
+    monkeypatch.chdir(tmp_path / "p")
+    result = run_cli("validate", "journeys/act-onb-2026.json", "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    assert finding["code"] == "invalid_duration" and finding["line"] > 1
+    assert "longer than 1000 years" in finding["message"]

@@ -52,3 +52,16 @@ def test_timestamps_need_an_offset():
         parse_timestamp("2026-05-01T09:00:00")
     with pytest.raises(ValueError, match="timestamp"):
         parse_timestamp("yesterday")
+
+
+@pytest.mark.parametrize(
+    "text", ["P99999999999D", "PT99999999999999999999H", "P1000000Y", "P99999999999M", "P1001Y"]
+)
+def test_durations_past_a_thousand_years_are_refused_not_overflowed(text):
+    with pytest.raises(ValueError, match="longer than 1000 years"):
+        parse_duration(text)
+
+
+def test_a_thousand_years_is_still_a_duration():
+    assert parse_duration("P1000Y").months == 12_000
+    assert parse_duration("P365000D").span == timedelta(days=365_000)

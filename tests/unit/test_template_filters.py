@@ -25,6 +25,8 @@ from simulator.templating import environment
         (1600473600000, "yyyy-MM-dd'T'HH:mmXXX", {}, "2020-09-19T00:00Z"),
         ("not a date", "full", {}, "not a date"),
         ("2020-09-19", "full", {"tz": "Not/AZone"}, "2020-09-19"),
+        (67768036191676796000, "short", {}, "67768036191676796000"),  # past year 9999
+        (-1e300, "short", {}, "-1e+300"),
     ],
 )
 def test_date_format_styles_patterns_and_zones(value, output, options, expected):
