@@ -39,8 +39,25 @@ README = REPO / "README.md"
 _MARKER = re.compile(r"^<!-- readme-test: (file|skip):? (.+?) -->$")
 _SHELL_FENCES = {"", "sh", "shell", "bash", "console"}
 _SKIPPABLE = ("journeysim serve", "journeysim tui")
+README_OUTPUTS = (
+    "my-project",
+    "migrated",
+    "bundle.json",
+    "sample-bundle.json",
+    "report.xml",
+    "journey-tests.xml",
+)
+"""What the README's examples write in the repository root (also in ``.gitignore``): a
+reader who ran them before ``pytest`` must not make the walk refuse to overwrite them."""
 _IGNORED = shutil.ignore_patterns(
-    ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache", ".hypothesis", "*venv*"
+    ".git",
+    "__pycache__",
+    "*.egg-info",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "*venv*",
+    *README_OUTPUTS,
 )
 
 
@@ -112,6 +129,8 @@ class Walk:
     failed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    created: set[str] = field(default_factory=set)
+    """Names the examples added to the repository root."""
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +149,7 @@ def copy_of_the_repository(tmp_path_factory) -> Path:
 def walk(blocks, copy_of_the_repository, cli_app) -> Walk:
     """Every shell example, run in order in the copy (file blocks written as met)."""
     root, done = copy_of_the_repository, Walk()
+    before = {entry.name for entry in root.iterdir()}
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(root)
         for block in blocks:
@@ -151,12 +171,23 @@ def walk(blocks, copy_of_the_repository, cli_app) -> Walk:
                 output = result.stdout + result.stderr
                 if result.exit_code != 0 or "Traceback" in output:
                     done.failed.append(f"{shown}\n  exit {result.exit_code}: {output[-800:]}")
+    done.created = {entry.name for entry in root.iterdir()} - before
     return done
 
 
 def test_every_journeysim_example_runs_from_the_repository_root(walk):
     assert len(walk.ran) >= 20, walk.ran  # the README's examples were found
     assert walk.failed == [], "\n".join(walk.failed)
+
+
+def test_what_the_examples_write_is_ignored_by_git_and_by_the_walk(walk):
+    # A reader who ran the examples in their checkout and then pytest: the walk's copy
+    # leaves those outputs out (else "refusing to overwrite migrated/..."), git ignores them.
+    assert walk.created, "the examples write their outputs in the repository root"
+    assert walk.created <= set(README_OUTPUTS), walk.created - set(README_OUTPUTS)
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+    for name in README_OUTPUTS:
+        assert f"/{name}" in ignored or f"/{name}/" in ignored, name
 
 
 def test_only_long_running_commands_are_skipped(walk):
