@@ -91,6 +91,9 @@ def _passed(gate: Gate, detail: str) -> GateCheck:
     return GateCheck(gate, True, detail=detail)
 
 
+_NO_MEMBERS = " (a static segment with no members: list its subjectIds or give it a predicate)"
+
+
 def _audience(journey: Journey, subject: Subject, world: World, at: datetime) -> Evaluation | None:
     segment_id = journey.audience_id
     if segment_id is None:
@@ -99,8 +102,11 @@ def _audience(journey: Journey, subject: Subject, world: World, at: datetime) ->
     if segment is None:
         return Evaluation(False, (Leaf("", "in_segment", f"unknown segment {segment_id}", False),))
     if segment.kind is SegmentKind.STATIC:
-        member = subject.end_user_id in (segment.subject_ids or ())
-        return Evaluation(member, (Leaf("", "static", f"member of {segment_id}", member),))
+        members = segment.subject_ids or ()
+        member = subject.end_user_id in members
+        # An empty list is what an import makes of a segment it was not given: say so.
+        label = f"member of {segment_id}" + ("" if members else _NO_MEMBERS)
+        return Evaluation(member, (Leaf("", "static", label, member),))
     if segment.predicate is None:
         return Evaluation(False, (Leaf("", "rules", f"{segment_id} has no predicate", False),))
     return evaluate(segment.predicate, subject, world=world, at=at)

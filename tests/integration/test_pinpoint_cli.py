@@ -256,6 +256,21 @@ def test_a_translated_journey_validates_and_runs_through_simulate_synthetic(
     assert subject.startswith("Welcome to Acme, ") and subject.endswith("!")
 
 
+def test_a_dry_run_says_when_the_audience_is_an_import_placeholder(run_cli, pinpoint, tmp_path):
+    project = tmp_path / "project"
+    export, templates = pinpoint / "welcome-series.get-journey.json", pinpoint / "templates"
+    imported = run_cli(
+        "import-pinpoint", str(export), "--templates", str(templates), "--project", str(project)
+    )  # no --segments: the audience becomes an empty static segment
+    assert "segment_placeholder" in imported.stdout
+    journey = project / "journeys" / "0c4f8d2e6a1b4c3d9e7f5a2b8c1d4e6f.json"
+    simulated = run_cli("simulate", str(journey), "--synthetic")
+    assert simulated.exit_code == 0, simulated.stderr
+    assert "not_eligible (audience_mismatch)" in simulated.stdout
+    shown = " ".join(simulated.stdout.split())  # as read, whatever the terminal's width
+    assert "a static segment with no members: list its subjectIds" in shown
+
+
 def test_the_project_is_never_overwritten(run_cli, pinpoint, tmp_path):
     project = tmp_path / "project"
     args = _args(pinpoint, "welcome-series.get-journey.json", "--project", str(project))
