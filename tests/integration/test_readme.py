@@ -23,6 +23,7 @@ examples that write files, such as ``-o report.xml``, ``--project migrated/`` or
 from __future__ import annotations
 
 import doctest
+import json
 import re
 import shlex
 import shutil
@@ -321,3 +322,22 @@ def test_validating_an_empty_selection_warns_and_exits_2(run_cli, tmp_path):
     assert result.exit_code == 2
     assert "nothing to validate: 0 files in" in result.stderr
     assert run_cli("validate", str(tmp_path)).exit_code == 0  # the workspace alone is a file
+
+
+def test_the_attr_dry_run_example_enters_and_delivers(blocks, run_cli):
+    # The first dry-run a newcomer copies (issue 9): it must enter the journey and its
+    # sends must execute, not end at missing_recipient for want of an e-mail address.
+    examples = [
+        command
+        for block in blocks
+        for command in block.commands()
+        if command[1:2] == ["simulate"] and "--attr" in command and "--subject" not in command
+    ]
+    assert examples, "the README shows a dry-run of --attr pairs alone"
+    for command in examples:
+        result = run_cli(*command[1:], "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        trace = json.loads(result.stdout)
+        assert trace["entry"]["decision"] == "entered", shlex.join(command)
+        sends = [step for step in trace["steps"] if step["type"] == "send"]
+        assert sends and all(step["decision"] == "executed" for step in sends), sends
