@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-__all__ = ["DocumentModel", "Model", "StepId"]
+__all__ = ["Bool", "DocumentModel", "Integer", "Model", "Number", "StepId"]
 
 
 class Model(BaseModel):
@@ -46,3 +46,13 @@ class DocumentModel(Model):
 
 StepId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
 """A step id: starts with a letter or digit, then up to 63 of ``[A-Za-z0-9_-]``."""
+
+
+Integer = Annotated[int, Field(strict=True)]
+"""A JSON integer, as the schemas say: ``"5"`` and ``true`` are refused, not coerced
+(pydantic's lax mode would read them as 5 and 1). ``5.0`` is refused too: JSON Schema
+would call it an integer, but no editor writes one, and a fraction is never meant."""
+Number = Annotated[float, Field(strict=True)]
+"""A JSON number (an integer is one too): ``"30"`` and ``true`` are refused."""
+Bool = Annotated[bool, Field(strict=True)]
+"""A JSON boolean: only ``true`` and ``false`` (lax mode would take ``"yes"``, ``1``, ``"off"``)."""

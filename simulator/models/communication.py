@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from simulator.models.base import DocumentModel
+from simulator.models.base import DocumentModel, Integer
 from simulator.models.channels import Channel
 
 __all__ = ["Communication", "CommunicationKind"]
@@ -23,7 +23,7 @@ class Communication(DocumentModel):
     kind: CommunicationKind
     """Journeys may only send marketing communications."""
     channels: list[Channel] = Field(min_length=1)
-    version: int = Field(default=1, ge=1)
+    version: Integer = Field(default=1, ge=1)
     subject_line: str | None = None
     """Email subject line template."""
     body: str

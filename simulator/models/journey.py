@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, TypeAdapter
 
-from simulator.models.base import DocumentModel, Model, StepId
+from simulator.models.base import DocumentModel, Integer, Model, StepId
 from simulator.models.channels import Channel
 from simulator.models.predicates import Predicate
 
@@ -127,7 +127,7 @@ class Journey(DocumentModel):
     trigger_contract_id: str | None = None
     """Manual trigger only when absent."""
     goal_event_name: str | None = None
-    goal_event_window_days: int | None = Field(default=None, ge=1, le=365)
+    goal_event_window_days: Integer | None = Field(default=None, ge=1, le=365)
     """Defaults to the workspace's ``defaultGoalEventWindowDays``."""
     steps: list[Step] = Field(default_factory=_default_steps)
     """``steps[0]`` is the entry step."""

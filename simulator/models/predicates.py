@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, TypeAdapter
 
-from simulator.models.base import Model
+from simulator.models.base import Model, Number
 from simulator.models.channels import Channel
 
 __all__ = [
@@ -61,7 +61,7 @@ class AttributePredicate(Model):
 
 class _EventPredicate(Model):
     event_name: str = Field(min_length=1)
-    within_days: float | None = Field(default=None, ge=0)
+    within_days: Number | None = Field(default=None, ge=0)
     """Look back this many days from the evaluation time; all history when absent."""
     where: Predicate | None = None
     """A predicate over the event's properties (``attribute`` leaves name properties)."""

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, field_validator
 
-from simulator.models.base import DocumentModel, Model
+from simulator.models.base import Bool, DocumentModel, Model
 from simulator.models.channels import Channel
 
 __all__ = [
@@ -23,9 +23,9 @@ class ChannelPreferences(Model):
     """Per-channel marketing consent. ``None`` means "not set" and counts as opted in."""
 
     # Keys are channel names on the wire too (SPEC §1.5), not camelCase.
-    email: bool | None = None
-    in_app_push: bool | None = Field(default=None, alias="in_app_push")
-    mobile_push: bool | None = Field(default=None, alias="mobile_push")
+    email: Bool | None = None
+    in_app_push: Bool | None = Field(default=None, alias="in_app_push")
+    mobile_push: Bool | None = Field(default=None, alias="mobile_push")
 
     def for_channel(self, channel: Channel) -> bool | None:
         return getattr(self, channel.value)
@@ -62,7 +62,7 @@ class Subject(DocumentModel):
     end_user_id: str = Field(min_length=1, max_length=256)
     attributes: dict[str, Any] = Field(default_factory=dict)
     channel_preferences: ChannelPreferences = Field(default_factory=ChannelPreferences)
-    global_opt_out: bool = False
+    global_opt_out: Bool = False
     suppressed: list[Suppression] = Field(default_factory=list)
     timezone: str | None = None
     """IANA zone; falls back to the workspace's quiet-hours zone, then UTC."""
@@ -70,7 +70,7 @@ class Subject(DocumentModel):
     send_history: list[SendRecord] = Field(default_factory=list)
     future_events: list[FutureEvent] = Field(default_factory=list)
     """Scripted events relative to the trigger, for dry-runs (SPEC §3.5)."""
-    synthetic: bool = False
+    synthetic: Bool = False
     """True for subjects made from attributes or by Faker (``syn_<hash>`` ids)."""
 
     @field_validator("timezone")

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from simulator.models.base import DocumentModel, Model
+from simulator.models.base import DocumentModel, Integer, Model
 
 __all__ = [
     "DEFAULT_PII_ATTRIBUTES",
@@ -78,12 +78,12 @@ class QuietHours(Model):
 
 
 class FrequencyCap(Model):
-    max_sends: int = Field(ge=1)
-    window_days: int = Field(ge=1, le=365)
+    max_sends: Integer = Field(ge=1)
+    window_days: Integer = Field(ge=1, le=365)
 
 
 class DailyCap(Model):
-    max_sends: int = Field(ge=1)
+    max_sends: Integer = Field(ge=1)
 
 
 class Member(Model):
@@ -99,9 +99,9 @@ class Workspace(DocumentModel):
     project_key: str = Field(min_length=1)
     name: str = Field(min_length=1)
     tier: Tier = Tier.GROWTH
-    holdout_pct: int = Field(default=5, ge=0, le=100)
+    holdout_pct: Integer = Field(default=5, ge=0, le=100)
     """Percent of subjects (by FNV-1a bucket) held out of every journey."""
-    default_goal_event_window_days: int = Field(default=7, ge=1, le=365)
+    default_goal_event_window_days: Integer = Field(default=7, ge=1, le=365)
     quiet_hours: QuietHours | None = None
     frequency_cap: FrequencyCap | None = None
     daily_cap: DailyCap | None = None

@@ -186,3 +186,61 @@ def test_predicates_nest():
     assert predicate.of.of[0].where.value == ["a"]
     with pytest.raises(ValidationError):
         PredicateAdapter.validate_python({"kind": "sometimes"})
+
+
+_WORKSPACE = {"id": "ws", "projectKey": "k", "name": "W"}
+
+
+@pytest.mark.parametrize(
+    ("document", "model", "where"),
+    [
+        ({**_WORKSPACE, "holdoutPct": "5"}, Workspace, ("holdoutPct",)),
+        ({**_WORKSPACE, "holdoutPct": True}, Workspace, ("holdoutPct",)),
+        ({**_WORKSPACE, "holdoutPct": 5.0}, Workspace, ("holdoutPct",)),
+        (
+            {**_WORKSPACE, "frequencyCap": {"maxSends": "3", "windowDays": 7}},
+            Workspace,
+            ("frequencyCap", "maxSends"),
+        ),
+        ({"endUserId": "u", "globalOptOut": "yes"}, Subject, ("globalOptOut",)),
+        (
+            {"endUserId": "u", "channelPreferences": {"email": 1}},
+            Subject,
+            ("channelPreferences", "email"),
+        ),
+        (
+            {
+                "id": "c",
+                "name": "C",
+                "kind": "marketing",
+                "channels": ["email"],
+                "body": "b",
+                "version": "2",
+            },
+            Communication,
+            ("version",),
+        ),
+        ({"id": "j", "name": "J", "goalEventWindowDays": "7"}, Journey, ("goalEventWindowDays",)),
+    ],
+)
+def test_numbers_and_booleans_are_json_typed_not_coerced(document, model, where):
+    # The schemas say integer / boolean; lax pydantic would read "5" as 5 and "yes" as
+    # true, so a file the published schema refuses would validate.
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(document)
+    [error] = caught.value.errors()
+    assert error["loc"] == where
+    assert error["type"] in {"int_type", "bool_type"}
+
+
+def test_a_number_field_takes_integers_and_refuses_text():
+    assert (
+        PredicateAdapter.validate_python(
+            {"kind": "event_fired", "eventName": "e", "withinDays": 3}
+        ).within_days
+        == 3
+    )
+    with pytest.raises(ValidationError, match="valid number"):
+        PredicateAdapter.validate_python(
+            {"kind": "event_fired", "eventName": "e", "withinDays": "3"}
+        )
