@@ -8,6 +8,8 @@ Decisions, so that a YAML file means exactly what the same JSON file would:
 
 * Keys are the text as written (``on:`` is the key ``"on"``, ``1:`` is ``"1"``),
   never YAML 1.1's booleans or numbers; a repeated key is a syntax error.
+* Plain values are JSON's: ``true``/``false`` are the only booleans (``NO``, ``yes``
+  and ``off`` are text) and numbers are JSON numbers (``21:00``, ``012`` are text).
 * Timestamps stay strings (``until: 2026-05-01T09:00:00Z`` is the text, exactly as
   in JSON); values other than JSON's (``!!binary``, ``!!set``, ``.nan``, ``.inf``) are
   refused.
@@ -30,6 +32,7 @@ parser when PyYAML has it (``CSafeLoader``).
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, ClassVar
 
 import yaml
@@ -51,13 +54,45 @@ _MAX_DEPTH = 200
 _MIN_VALUE_BUDGET = 100_000
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader minus implicit timestamps (they stay strings, as in JSON)."""
+_BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float"))
+_REPLACED = frozenset({_TIMESTAMP, _BOOL, _INT, _FLOAT})
+_CORE_SCALARS = (
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789"),
+    (
+        _FLOAT,
+        re.compile(
+            r"^(?:[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        "-+0123456789.",
+    ),
+)
 
-    yaml_implicit_resolvers: ClassVar[dict] = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+
+def _core_resolvers() -> dict[str, list]:
+    resolvers: dict[str, list] = {
+        first: [(tag, regexp) for tag, regexp in entries if tag not in _REPLACED]
+        for first, entries in _BaseLoader.yaml_implicit_resolvers.items()
     }
+    for tag, regexp, firsts in _CORE_SCALARS:
+        for first in firsts:
+            resolvers.setdefault(first, []).append((tag, regexp))
+    return resolvers
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader with JSON's plain scalars instead of YAML 1.1's.
+
+    Booleans are ``true`` and ``false`` only (YAML 1.2's core schema): ``country: NO``
+    is the text ``"NO"``, not false, and ``yes``, ``on``, ``off`` stay text too.
+    Numbers are YAML 1.2's decimal ones (JSON's, plus ``+5``, ``.5`` and ``1.``):
+    ``012`` (1.1's octal 10), ``0x1F``, ``1_000`` and the sexagesimal ``21:00`` (1.1
+    reads it as 1260) stay text, so ``start: 21:00`` is the time as written.
+    ``.inf`` and ``.nan`` still resolve, to be refused by name. Timestamps stay text.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict] = _core_resolvers()
 
 
 def parse_yaml(text: str) -> ParsedSource:

@@ -60,6 +60,38 @@ def test_keys_stay_text_and_timestamps_stay_strings():
     assert parsed.positions["/until"] == (3, 8)
 
 
+@pytest.mark.parametrize("load", [load_yaml, lambda text: parse_yaml(text).value])
+def test_plain_values_are_yaml_1_2_core_not_1_1(load):
+    # The "Norway problem": YAML 1.1 reads NO as false, 21:00 as 1260 and 012 as 10.
+    text = (
+        "country: NO\nanswer: yes\nlight: off\nstart: 21:00\ncode: 012\nhex: 0x1F\n"
+        "flag: true\nother: False\nn: 12\nsigned: +5\nhalf: .5\nx: -3.5e2\nnone: ~\n"
+    )
+    assert load(text) == {
+        "country": "NO",
+        "answer": "yes",
+        "light": "off",
+        "start": "21:00",
+        "code": "012",
+        "hex": "0x1F",
+        "flag": True,
+        "other": False,
+        "n": 12,
+        "signed": 5,
+        "half": 0.5,
+        "x": -350.0,
+        "none": None,
+    }
+
+
+def test_a_yaml_time_of_day_validates_as_the_workspace_quiet_hours():
+    from simulator.models import Workspace
+
+    value = load_yaml("id: ws\nprojectKey: k\nname: W\nquietHours: {start: 21:00, end: 08:00}\n")
+    workspace = Workspace.model_validate(value)
+    assert (workspace.quiet_hours.start, workspace.quiet_hours.end) == ("21:00", "08:00")
+
+
 def test_anchors_and_merge_keys_resolve_with_positions_of_their_source():
     parsed = parse_yaml("base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n")
     assert parsed.value["derived"] == {"x": 1, "y": 3}
