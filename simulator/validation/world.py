@@ -9,18 +9,20 @@ from simulator.validation.communication import validate_communication, validate_
 from simulator.validation.context import ValidationContext
 from simulator.validation.report import Report
 from simulator.validation.segments import check_segment, segment_cycles
+from simulator.validation.subjects import validate_subject
 from simulator.world import World
 
 __all__ = ["DocumentKey", "validate_world"]
 
 DocumentKey = tuple[str, str]
-"""``(kind, id)`` with kind ``communication``, ``segment`` or ``trigger_contract``."""
+"""``(kind, id)`` with kind ``communication``, ``segment``, ``trigger_contract`` or
+``subject``."""
 
 
 def validate_world(
     world: World, now: datetime | None = None, *, check_templates: bool = True
 ) -> dict[DocumentKey, list[Finding]]:
-    """Findings for each communication, segment and trigger contract of ``world``.
+    """Findings for each communication, segment, trigger contract and subject of ``world``.
 
     Every document gets an entry, empty when it is clean. The segment graph is built
     once for all segments. The workspace itself has no checks beyond its model.
@@ -37,4 +39,6 @@ def validate_world(
         results[("segment", segment_id)] = report.findings()
     for contract_id, contract in world.trigger_contracts.items():
         results[("trigger_contract", contract_id)] = validate_trigger_contract(contract, context)
+    for subject_id, subject in world.subjects.items():
+        results[("subject", subject_id)] = validate_subject(subject)
     return results

@@ -315,3 +315,21 @@ def test_an_astronomical_wait_is_an_invalid_duration_not_an_internal_error(
     [finding] = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
     assert finding["code"] == "invalid_duration" and finding["line"] > 1
     assert "longer than 1000 years" in finding["message"]
+
+
+def test_a_subjects_future_event_after_is_checked_where_it_is_written(
+    run_cli, acme_dir: Path, tmp_path: Path
+):
+    # A dry-run of this subject would refuse the duration; validate says so first.
+    project = tmp_path / "acme"
+    shutil.copytree(acme_dir, project)
+    path = project / "subjects" / "usr_plain_ana.json"
+    subject = json.loads(path.read_text(encoding="utf-8"))
+    subject["futureEvents"] = [{"name": "user.activated", "after": "3 days"}]
+    path.write_text(json.dumps(subject, indent=2), encoding="utf-8")
+    result = run_cli("validate", str(project), "--format", "json")
+    assert result.exit_code == 1
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["path"]) == ("invalid_duration", "/futureEvents/0/after")
+    assert finding["file"].endswith("subjects/usr_plain_ana.json")
+    assert "'3 days' is not an ISO-8601 duration" in finding["message"]
