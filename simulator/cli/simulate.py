@@ -6,9 +6,14 @@ journey's audience and sends, :mod:`simulator.engine.fitting`), ``--synthetic-an
 (the unconstrained Faker subject of ``--seed``) or ``--attr`` pairs alone (a synthetic
 subject). ``--attr`` given with another source overlays
 those attributes on it (a synthetic subject then gets the id of its new attributes).
-Exit 0 whenever a trace was produced, whatever its decisions; 2 on bad input. Error
-messages on stderr are masked: by the detectors (e-mail addresses, phone numbers, ids
-that are either) and, once the subject is known, by its masker, as traces are.
+A journey that ``validate`` rejects (errors in it or in the documents it uses: an
+unknown step, a bad duration, a communication file that does not parse) is bad input:
+it exits 2 with the first findings, located, unless ``--allow-invalid`` asks for the
+trace anyway (the engine then fails the broken steps as the runtime would). Warnings
+never stop a dry-run. Exit 0 whenever a trace was produced, whatever its decisions; 2
+on bad input. Error messages on stderr are masked: by the detectors (e-mail addresses,
+phone numbers, ids that are either) and, once the subject is known, by its masker, as
+traces are.
 """
 
 from __future__ import annotations
@@ -42,8 +47,11 @@ _HELP = (
     "--attr with another source overrides those attributes. Values of --attr are read as "
     "JSON when they parse (seats=12, trial=true, tags='[\"a\"]'), else as text."
     "\n\n"
+    "A journey with validation errors (its own or those of the documents it uses) is "
+    "refused, unless --allow-invalid."
+    "\n\n"
     "Exit codes: 0 a trace was produced (whatever it decided); 2 bad input (unknown "
-    "override, unreadable file, unknown subject...)."
+    "override, unreadable file, unknown subject, a journey that does not validate...)."
 )
 
 
@@ -118,6 +126,13 @@ def simulate_command(
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = _Format.TEXT,
+    allow_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--allow-invalid",
+            help="Dry-run a journey that has validation errors (its broken steps fail).",
+        ),
+    ] = False,
 ) -> None:
     from simulator.engine.masking import Masker, masker_for, subject_masker
 
@@ -136,6 +151,8 @@ def simulate_command(
             start, bad_start = None, exc
         journey, project = _journey(journey_file, subject_id)
         world = _world(project)
+        if not allow_invalid:
+            _refuse_errors(journey_file, journey, project)
         if synthetic and synthetic_any:
             raise UsageError("give one of --synthetic and --synthetic-any")
         fit = (journey, start or DEFAULT_START) if synthetic else None
@@ -192,8 +209,29 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
         problems = [f for f in project.findings if f.source and f.source.file == document.name]
         if not problems:
             _, problems = read_document(path, DocumentKind.JOURNEY, str(path))
-        raise InputError(f"{path} is not a valid journey: {_first(problems)}", location=str(path))
+        raise InputError(f"not a valid journey: {_first(problems)}", location=str(path))
     return document.model, project
+
+
+def _refuse_errors(path: Path, journey: Journey, project: LoadedProject) -> None:
+    """``InputError`` naming the first errors ``validate`` would report for the journey
+    and the documents it uses (the project was loaded with just those)."""
+    from simulator.codes import Severity
+    from simulator.project import validate_project
+    from simulator.validation import ValidationContext, validate
+
+    findings = validate_project(project)
+    try:
+        project.document(path)
+    except KeyError:  # a journey file outside the project's folders: not in the project
+        findings += validate(journey.to_wire(), ValidationContext(world=project.world))
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise InputError(
+            f"the journey does not validate: {_first(errors)}; see journeysim validate "
+            f"{path} (--allow-invalid dry-runs it anyway)",
+            location=str(path),
+        )
 
 
 def _world(project: LoadedProject) -> World:
@@ -207,9 +245,14 @@ def _first(findings: list[Finding]) -> str:
     if not findings:
         return "it could not be read"
     finding = findings[0]
-    where = f"{finding.source.line}:{finding.source.column}: " if finding.source else ""
-    more = f" (and {len(findings) - 1} more problems)" if len(findings) > 1 else ""
-    return f"{where}{finding.message}{more}"
+    where = (
+        f"{finding.source.file}:{finding.source.line}:{finding.source.column}: "
+        if finding.source
+        else ""
+    )
+    more = len(findings) - 1
+    others = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{where}{finding.code.value}: {finding.message}{others}"
 
 
 def _masked_by_raw(message: str, data: Any, world: World) -> str:

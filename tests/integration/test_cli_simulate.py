@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,46 @@ def test_demo_prints_a_synthetic_dry_run_through_onboarding(run_cli):
     assert "Dry-run" in result.stdout and "act-onb-2026" in result.stdout
     assert "synthetic subject syn_" in result.stdout
     assert "send-welcome" in result.stdout and "ada@example.com" not in result.stdout
+
+
+def _copy_of_acme(acme_dir, tmp_path):
+    import shutil
+
+    project = tmp_path / "p"
+    shutil.copytree(acme_dir, project)
+    return project
+
+
+def test_a_journey_validate_rejects_is_refused_unless_allowed(run_cli, tmp_path, acme_dir):
+    project = _copy_of_acme(acme_dir, tmp_path)
+    path = project / "journeys" / "act-onb-2026.json"
+    journey = json.loads(path.read_text(encoding="utf-8"))
+    journey["steps"][1]["duration"] = "P3X"
+    path.write_text(json.dumps(journey, indent=2), encoding="utf-8")
+    refused = run_cli("simulate", str(path), "--subject-id", "usr_plain_ana")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert "does not validate" in refused.stderr
+    assert re.search(
+        r"act-onb-2026\.json:\d+:\d+: invalid_duration: wait step 'wait-3d'", refused.stderr
+    )
+    assert "--allow-invalid" in refused.stderr
+    allowed = run_cli(
+        "simulate", str(path), "--subject-id", "usr_plain_ana", "--allow-invalid", "-f", "json"
+    )
+    assert allowed.exit_code == 0
+    [wait] = [step for step in json.loads(allowed.stdout)["steps"] if step["stepId"] == "wait-3d"]
+    assert wait["decision"] == "failed"
+
+
+def test_a_communication_that_does_not_parse_is_named_not_dropped(run_cli, tmp_path, acme_dir):
+    # Before: the broken file was left out and the send failed unknown_communication.
+    project = _copy_of_acme(acme_dir, tmp_path)
+    (project / "communications" / "comm-welcome-email.json").unlink()
+    (project / "communications" / "comm-welcome-email.yaml").write_text(
+        "id: comm-welcome-email\nname: [unclosed\n", encoding="utf-8"
+    )
+    journey = project / "journeys" / "act-onb-2026.json"
+    result = run_cli("simulate", str(journey), "--subject-id", "usr_plain_ana")
+    assert result.exit_code == 2
+    assert "communications/comm-welcome-email.yaml:" in result.stderr
+    assert "invalid_document" in result.stderr
