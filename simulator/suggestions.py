@@ -9,10 +9,10 @@ thousands of unknown names limit how many get a suggestion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from difflib import get_close_matches
 
-__all__ = ["closest", "did_you_mean"]
+__all__ = ["absent", "closest", "did_you_mean"]
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:
@@ -37,3 +37,17 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     """
     found = closest(name, known)
     return f" (did you mean {found!r}?)" if found else ""
+
+
+def absent(document_id: str, known: Collection[str], invalid: Mapping[str, str]) -> str:
+    """The end of a message about a reference to ``document_id``, not among ``known``.
+
+    >>> absent("seg-a", ["seg-b"], {})
+    ", which does not exist (did you mean 'seg-b'?)"
+    >>> absent("seg-a", ["seg-b"], {"seg-a": "segments/seg-a.json"})
+    ', whose file segments/seg-a.json does not validate (its errors are reported there)'
+    """
+    file = invalid.get(document_id)
+    if file is not None:
+        return f", whose file {file} does not validate (its errors are reported there)"
+    return ", which does not exist" + did_you_mean(document_id, known)

@@ -15,7 +15,7 @@ from simulator.findings import Finding
 from simulator.project.documents import Document, DocumentKind
 from simulator.project.loader import LoadedProject
 
-__all__ = ["referenced_documents", "validate_project"]
+__all__ = ["invalid_documents", "referenced_documents", "validate_project"]
 
 
 def validate_project(loaded: LoadedProject, now: datetime | None = None) -> list[Finding]:
@@ -29,7 +29,8 @@ def validate_project(loaded: LoadedProject, now: datetime | None = None) -> list
     data for that."""
     from simulator.validation import ValidationContext, validate, validate_world
 
-    context = ValidationContext(world=loaded.world, now=now)
+    invalid = invalid_documents(loaded)
+    context = ValidationContext(world=loaded.world, now=now, invalid=invalid)
     found: dict[tuple, Finding] = {}
 
     def add(document: Document, findings: Iterable[Finding]) -> None:
@@ -47,11 +48,45 @@ def validate_project(loaded: LoadedProject, now: datetime | None = None) -> list
             # reports what it can; the loader's identical findings are not repeated.
             add(document, validate(document.data, context))
     if loaded.world is not None:
-        for (kind, document_id), findings in validate_world(loaded.world, now).items():
+        for (kind, document_id), findings in validate_world(
+            loaded.world, now, invalid=invalid
+        ).items():
             document = loaded.find(_kind(kind), document_id)
             if document is not None:
                 add(document, findings)
     return sorted(found.values(), key=Finding.sort_key)
+
+
+_REFERABLE = {
+    DocumentKind.COMMUNICATION: "communication",
+    DocumentKind.SEGMENT: "segment",
+    DocumentKind.TRIGGER_CONTRACT: "trigger_contract",
+}
+
+
+def invalid_documents(loaded: LoadedProject) -> dict[str, dict[str, str]]:
+    """Kind → id → file of the communications, segments and trigger contracts that did
+    not validate (the world lacks them), so that a journey naming one is told that
+    file is broken rather than that the document does not exist. A file that does not
+    even parse has no id to read: its name (``comm-welcome-email.yaml``) stands for it,
+    as project files are named by their ids."""
+    invalid: dict[str, dict[str, str]] = {}
+    for document in loaded.documents:
+        kind = _REFERABLE.get(document.kind)
+        if kind is None or document.model is not None:
+            continue
+        document_id = document.id or (document.path.stem if document.data is None else None)
+        if document_id is not None:
+            invalid.setdefault(kind, {}).setdefault(document_id, document.name)
+    return invalid
+
+
+def _unparsed(loaded: LoadedProject, kind: DocumentKind, document_id: str) -> Document | None:
+    """A file of ``kind`` named for ``document_id`` that does not parse (it has no id)."""
+    for document in loaded.of_kind(kind):
+        if document.data is None and document.path.stem == document_id:
+            return document
+    return None
 
 
 def _kind(kind: Any) -> DocumentKind:
@@ -73,7 +108,7 @@ def referenced_documents(loaded: LoadedProject, document: Document) -> list[Docu
         if key in seen:
             continue
         seen.add(key)
-        found = loaded.find(*key)
+        found = loaded.find(*key) or _unparsed(loaded, *key)
         if found is not None:
             related.append(found)
             pending.extend(found.references)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from simulator.templating import environment
 from simulator.world import World
 
-__all__ = ["CONTEXT_VARIABLES", "DEFAULT_CONTEXT", "ValidationContext", "template_variables"]
+__all__ = [
+    "CONTEXT_VARIABLES",
+    "DEFAULT_CONTEXT",
+    "ValidationContext",
+    "template_variables",
+]
 
 CONTEXT_VARIABLES: frozenset[str] = frozenset({"event", "endUserId", "journey", "workspace"})
 """Names every template may read besides subject attributes (SPEC §3.6)."""
@@ -30,6 +36,13 @@ class ValidationContext:
     """The moment ``until`` waits are compared with (``wait_until_in_past``)."""
     check_templates: bool = True
     """Compile templates (syntax errors, unknown variables)."""
+    invalid: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Documents that exist but did not validate, so the world lacks them: kind
+    (``communication``, ``segment``, ``trigger_contract``) → id → file. A reference to
+    one says that file does not validate, not that the document does not exist."""
+
+    def invalid_of(self, kind: str) -> Mapping[str, str]:
+        return self.invalid.get(kind, {})
 
 
 DEFAULT_CONTEXT = ValidationContext()

@@ -17,8 +17,12 @@ from pydantic import ValidationError
 from simulator.codes import FindingCode
 from simulator.findings import Finding
 from simulator.models import Journey, StepAdapter
-from simulator.suggestions import did_you_mean
-from simulator.validation.context import DEFAULT_CONTEXT, ValidationContext, template_variables
+from simulator.suggestions import absent
+from simulator.validation.context import (
+    DEFAULT_CONTEXT,
+    ValidationContext,
+    template_variables,
+)
 from simulator.validation.document import load_document, pydantic_findings
 from simulator.validation.graph import build_graph, check_cycles, check_reachability
 from simulator.validation.report import Report
@@ -99,13 +103,13 @@ def _check_references(data: Mapping, context: ValidationContext, report: Report)
     if world is None:
         return
     if isinstance(trigger, str) and trigger not in world.trigger_contracts:
-        message = f"{name} refers to trigger contract {trigger!r}, which does not exist"
-        message += did_you_mean(trigger, world.trigger_contracts)
+        message = f"{name} refers to trigger contract {trigger!r}"
+        message += absent(trigger, world.trigger_contracts, context.invalid_of("trigger_contract"))
         report.add(FindingCode.UNKNOWN_TRIGGER_CONTRACT, message, "/triggerContractId")
     audience = data.get("audienceId")
     if isinstance(audience, str) and audience not in world.segments:
-        message = f"{name} has audienceId {audience!r}, a segment that does not exist"
-        message += did_you_mean(audience, world.segments)
+        message = f"{name} has audienceId {audience!r}"
+        message += absent(audience, world.segments, context.invalid_of("segment"))
         report.add(FindingCode.UNKNOWN_SEGMENT, message, "/audienceId")
 
 
@@ -115,6 +119,8 @@ def _step_env(data: Mapping, context: ValidationContext) -> StepEnv:
     return StepEnv(
         communications=world.communications if world is not None else None,
         segments=world.segments if world is not None else None,
+        invalid_communications=context.invalid_of("communication"),
+        invalid_segments=context.invalid_of("segment"),
         now=aware(context.now),
         template_names=template_variables(world),
         check_templates=context.check_templates,

@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from simulator.codes import FindingCode
-from simulator.suggestions import did_you_mean
+from simulator.suggestions import absent
 from simulator.validation.report import Report
 from simulator.validation.wire import is_object
 
@@ -72,12 +72,14 @@ def check_predicate(
     *,
     where: str,
     segments: Collection[str] | None,
+    invalid_segments: Mapping[str, str] | None = None,
     step_id: str | None = None,
 ) -> None:
     """Report ``invalid_predicate`` and ``unknown_segment`` findings for a predicate tree.
 
     ``where`` names the owner in messages (``step 'b1', rules[0].when``); pass
-    ``segments=None`` to skip the cross-document ``unknown_segment`` check.
+    ``segments=None`` to skip the cross-document ``unknown_segment`` check;
+    ``invalid_segments`` maps ids of segments whose files did not validate to the file.
     """
     for node, path in walk_predicate(predicate, pointer):
         kind = node.get("kind")
@@ -89,9 +91,8 @@ def check_predicate(
         elif kind == "in_segment" and segments is not None:
             segment_id = node.get("segmentId")
             if isinstance(segment_id, str) and segment_id not in segments:
-                message = (
-                    f"{where}: in_segment refers to segment {segment_id!r}, which does not exist"
-                    + did_you_mean(segment_id, segments)
+                message = f"{where}: in_segment refers to segment {segment_id!r}" + absent(
+                    segment_id, segments, invalid_segments or {}
                 )
                 report.add(FindingCode.UNKNOWN_SEGMENT, message, f"{path}/segmentId", step_id)
 

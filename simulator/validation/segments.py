@@ -102,7 +102,10 @@ def check_segment(
             {segment_id} if isinstance(segment_id, str) else set()
         )
     predicate = data.get("predicate")
-    check_predicate(predicate, "/predicate", report, where=name, segments=segments)
+    invalid = context.invalid_of("segment")
+    check_predicate(
+        predicate, "/predicate", report, where=name, segments=segments, invalid_segments=invalid
+    )
     for pointer, message in cycles.get(segment_id, []) if isinstance(segment_id, str) else []:
         report.add(FindingCode.SEGMENT_CYCLE, f"{name}: {message}", pointer)
 

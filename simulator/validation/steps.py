@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from simulator.codes import FindingCode
 from simulator.durations import Duration, parse_duration, parse_timestamp, utc_seconds
 from simulator.models import Communication, CommunicationKind
-from simulator.suggestions import did_you_mean
+from simulator.suggestions import absent
 from simulator.validation.pointers import join
 from simulator.validation.predicates import check_predicate
 from simulator.validation.report import Report
@@ -50,6 +50,9 @@ class StepEnv:
 
     communications: Mapping[str, Communication] | None
     segments: Collection[str] | None
+    invalid_communications: Mapping[str, str]
+    """Ids of communications whose files did not validate → the file."""
+    invalid_segments: Mapping[str, str]
     now: datetime | None
     template_names: frozenset[str] | None
     check_templates: bool
@@ -83,8 +86,8 @@ def _check_send(step: Mapping, base: str, env: StepEnv, report: Report, sid: str
         return  # the common case: nothing to report, nothing to format
     name = _name("send", sid, base)
     if comm is None:
-        message = f"{name} refers to communication {comm_id!r}, which does not exist"
-        message += did_you_mean(comm_id, env.communications)
+        message = f"{name} refers to communication {comm_id!r}"
+        message += absent(comm_id, env.communications, env.invalid_communications)
         report.add(FindingCode.UNKNOWN_COMMUNICATION, message, f"{base}/communicationId", sid)
         return
     if comm.kind is CommunicationKind.TRANSACTIONAL:
@@ -187,7 +190,13 @@ def _check_conditional(
             pointer = f"{base}/rules/{k}/when"
             where = f"{name}, rules[{k}].when"
             check_predicate(
-                rule.get("when"), pointer, report, where=where, segments=env.segments, step_id=sid
+                rule.get("when"),
+                pointer,
+                report,
+                where=where,
+                segments=env.segments,
+                invalid_segments=env.invalid_segments,
+                step_id=sid,
             )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from simulator.findings import Finding
@@ -20,14 +21,21 @@ DocumentKey = tuple[str, str]
 
 
 def validate_world(
-    world: World, now: datetime | None = None, *, check_templates: bool = True
+    world: World,
+    now: datetime | None = None,
+    *,
+    check_templates: bool = True,
+    invalid: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[DocumentKey, list[Finding]]:
     """Findings for each communication, segment, trigger contract and subject of ``world``.
 
     Every document gets an entry, empty when it is clean. The segment graph is built
     once for all segments. The workspace itself has no checks beyond its model.
+    ``invalid``: documents that exist but did not validate (``ValidationContext.invalid``).
     """
-    context = ValidationContext(world=world, now=now, check_templates=check_templates)
+    context = ValidationContext(
+        world=world, now=now, check_templates=check_templates, invalid=invalid or {}
+    )
     results: dict[DocumentKey, list[Finding]] = {}
     for comm_id, communication in world.communications.items():
         results[("communication", comm_id)] = validate_communication(communication, context)

@@ -333,3 +333,32 @@ def test_a_subjects_future_event_after_is_checked_where_it_is_written(
     assert (finding["code"], finding["path"]) == ("invalid_duration", "/futureEvents/0/after")
     assert finding["file"].endswith("subjects/usr_plain_ana.json")
     assert "'3 days' is not an ISO-8601 duration" in finding["message"]
+
+
+def test_a_reference_to_a_document_that_does_not_validate_says_so(
+    run_cli, acme_dir: Path, tmp_path: Path
+):
+    # It exists: "does not exist (did you mean <another one>?)" would send the user
+    # looking for a typo that is not there.
+    project = tmp_path / "acme"
+    shutil.copytree(acme_dir, project)
+    segment = project / "segments" / "seg-new-signups.json"
+    data = json.loads(segment.read_text(encoding="utf-8"))
+    data["kindd"] = data.pop("kind")
+    segment.write_text(json.dumps(data), encoding="utf-8")
+    (project / "communications" / "comm-welcome-email.json").unlink()
+    (project / "communications" / "comm-welcome-email.yaml").write_text(
+        "id: comm-welcome-email\nname: [unclosed\n", encoding="utf-8"
+    )
+    journey = project / "journeys" / "act-onb-2026.json"
+    result = run_cli("validate", str(journey), "--format", "json")
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    by_code = {f["code"]: f for f in findings}
+    segment_ref, comm_ref = by_code["unknown_segment"], by_code["unknown_communication"]
+    assert "segments/seg-new-signups.json does not validate" in segment_ref["message"]
+    assert "comm-welcome-email.yaml does not validate" in comm_ref["message"]
+    assert "did you mean" not in segment_ref["message"] + comm_ref["message"]
+    # The broken files' own errors are part of the journey's report.
+    files = {Path(f["file"]).relative_to(project).as_posix() for f in findings}
+    assert {"segments/seg-new-signups.json", "communications/comm-welcome-email.yaml"} <= files
