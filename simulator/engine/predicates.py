@@ -26,6 +26,7 @@ Semantics where SPEC §1.3 leaves room (documented decisions):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -86,7 +87,7 @@ def evaluate(predicate: Predicate, subject: Subject, *, world: World, at: dateti
     >>> s = Subject(endUserId="u", attributes={"plan": {"tier": "pro"}})
     >>> ev = evaluate(p, s, world=world, at=datetime(2026, 6, 1, tzinfo=timezone.utc))
     >>> ev.result, ev.leaves[0].label
-    (True, "plan.tier eq 'pro'")
+    (True, 'plan.tier eq "pro"')
     """
     walker = _Walker(subject, world, at, stack=())
     result = _compiled(predicate)(walker)
@@ -261,9 +262,11 @@ def _properties_match(node: Predicate, properties: Mapping[str, Any]) -> bool:
 
 
 def _attribute_label(node: AttributePredicate) -> str:
+    """``plan eq "pro"``, ``vip eq true``, ``seats gte 10``: the value as JSON writes it,
+    as the journey file has it (not Python's ``'pro'``, ``True``, ``None``)."""
     if node.op in (AttributeOp.EXISTS, AttributeOp.NOT_EXISTS):
         return f"{node.name} {node.op.value}"
-    return f"{node.name} {node.op.value} {node.value!r}"
+    return f"{node.name} {node.op.value} {json.dumps(node.value, ensure_ascii=False, default=str)}"
 
 
 def _attribute(node: AttributePredicate, data: Mapping[str, Any]) -> bool:

@@ -232,9 +232,9 @@ def test_audience_mismatch_lists_the_deciding_leaves():
         EntryDecision.NOT_ELIGIBLE,
         Reason.AUDIENCE_MISMATCH,
     )
-    assert [leaf.label for leaf in trace.entry.audience.leaves] == ["plan eq 'pro'"]
+    assert [leaf.label for leaf in trace.entry.audience.leaves] == ['plan eq "pro"']
     # the audience is that one leaf: no pointer into it, and no empty "(at )"
-    assert "audience leaf failed: plan eq 'pro' (the whole audience)" in format_timeline(trace)
+    assert 'audience leaf failed: plan eq "pro" (the whole audience)' in format_timeline(trace)
 
 
 def _until_event(timeout: str = "P2D") -> Journey:

@@ -204,7 +204,23 @@ def test_leaves_name_their_path_and_stop_at_the_deciding_one():
         ("/of/0", False),
         ("/of/1/of", False),
     ]
-    assert evaluation.leaves[0].label == "plan eq 'free'"
+    assert evaluation.leaves[0].label == 'plan eq "free"'
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [
+        (True, "vip eq true"),
+        (None, "vip eq null"),
+        ("a'b", 'vip eq "a\'b"'),
+        ([1, "x"], 'vip eq [1, "x"]'),
+    ],
+)
+def test_leaf_labels_write_values_as_json_not_python(value, label):
+    # What the journey file says: `true`, not Python's `True`.
+    leaf = PredicateAdapter.validate_python(attr("vip", "eq", value))
+    [found] = evaluate(leaf, ANA, world=WORLD, at=AT).leaves
+    assert found.label == label
 
 
 VALUES = st.one_of(
