@@ -74,7 +74,11 @@ def evaluate_entry(
         return outcome(EntryDecision.NOT_ELIGIBLE, Reason.AUDIENCE_MISMATCH, audience)
     checks.append(_passed(Gate.AUDIENCE, journey.audience_id or "everyone"))
 
-    detail = f"bucket {holdout.bucket}; held out below {holdout.holdout_pct}"
+    detail = (
+        f"bucket {holdout.bucket}; held out below {holdout.holdout_pct}"
+        if holdout.holdout_pct
+        else f"bucket {holdout.bucket}; no holdout (holdoutPct 0)"
+    )
     if not holdout.in_holdout:
         checks.append(_passed(Gate.HOLDOUT, detail))
     elif Override.HOLDOUT in overrides:

@@ -207,6 +207,13 @@ def test_holdout_blocks_entry_unless_overridden():
     assert let_in.overrides_applied == [Override.HOLDOUT]
 
 
+def test_a_workspace_without_holdout_says_so_not_held_out_below_0():
+    trace = simulate(make_journey(SEND, EXIT), make_subject(), world=make_world(holdoutPct=0))
+    [gate] = [g for g in trace.entry.gates if g.gate.value == "holdout"]
+    assert gate.passed and gate.detail.endswith("; no holdout (holdoutPct 0)")
+    assert "below" not in format_timeline(trace)
+
+
 def test_held_out_subjects_never_reach_webhooks():
     hook = {"id": "hook", "type": "webhook", "url": "https://x.example.com", "next": "exit"}
     trace = simulate(make_journey(hook, EXIT), make_subject(), world=make_world(holdoutPct=100))
