@@ -19,6 +19,7 @@ import typer
 from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, user_errors
 from simulator.cli.simulate import show_dry_run
 from simulator.project.kinds import DocumentKind
+from simulator.wording import counted
 
 if TYPE_CHECKING:  # imported when the demo runs, not for --help
     from rich.console import Console
@@ -45,8 +46,7 @@ class DemoContext:
 
 
 def _plural(count: int, kind: DocumentKind) -> str:
-    word = kind.value.replace("-", " ")
-    return f"{count} {word}{'s' * (count != 1)}"
+    return counted(count, kind.value.replace("-", " "))
 
 
 def _step_counts(journey: Journey) -> Counter[str]:

@@ -32,6 +32,7 @@ import typer
 
 from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, fail, user_errors, write_atomically
 from simulator.errors import UsageError
+from simulator.wording import counted
 
 if TYPE_CHECKING:  # the importer and rich are imported when the command runs, not for --help
     from rich.table import Table
@@ -141,7 +142,7 @@ def _say_what_was_written(
         typer.echo(f"wrote the bundle to {output} ({contents})", err=True)
     if project is not None:
         names = ", ".join(str(path.relative_to(project)) for path in written)
-        typer.echo(f"wrote {_plural(len(written), 'file')} to {project}/: {names}", err=True)
+        typer.echo(f"wrote {counted(len(written), 'file')} to {project}/: {names}", err=True)
         journeys = sorted(p for p in written if p.parent.name == "journeys")
         if journeys:
             typer.echo(
@@ -164,7 +165,7 @@ def _contents(run: ImportRun) -> str:
         ("segments", "segment"),
         ("triggerContracts", "trigger contract"),
     ]
-    return ", ".join(_plural(summary[key], word) for key, word in made)
+    return ", ".join(counted(summary[key], word) for key, word in made)
 
 
 def _print_report(run: ImportRun, fmt: str, stream: TextIO, blocked: int = 0) -> None:
@@ -263,19 +264,15 @@ def _subject(entry: ReportEntry) -> str:
 def _summary_line(run: ImportRun, blocked: int = 0) -> str:
     summary = _summary(run)
     found = summary["severities"]
-    severities = ", ".join(_plural(found[key], key) for key in ("error", "warning"))
+    severities = ", ".join(counted(found[key], key) for key in ("error", "warning"))
     report = f"report: {severities}, {found['info']} info"
     if blocked:
         return (
-            f"nothing written: not a valid Pinpoint export ({_plural(blocked, 'error')}); {report}"
+            f"nothing written: not a valid Pinpoint export ({counted(blocked, 'error')}); {report}"
         )
     made = [("journeys", "journey"), ("communications", "communication"), ("segments", "segment")]
-    counts = ", ".join(_plural(summary[key], word) for key, word in made)
+    counts = ", ".join(counted(summary[key], word) for key, word in made)
     return f"translated {counts}; {report}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _position(run: ImportRun, entry: ReportEntry) -> dict:

@@ -19,6 +19,7 @@ import typer
 
 from simulator.cli.common import EXIT_OK, user_errors
 from simulator.errors import UsageError
+from simulator.wording import counted
 
 if TYPE_CHECKING:  # rich is imported when the command runs, not for --help or validate
     from rich.console import Console
@@ -77,7 +78,7 @@ def show_report(console: Console, report: dict[str, Any]) -> None:
     executions = ", ".join(f"{n} {status}" for status, n in sorted(report["executions"].items()))
     skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(report["skipped"].items()))
     console.print(
-        f"[bold]{report['journeyId']}[/bold]: {report['population']} subjects · "
+        f"[bold]{report['journeyId']}[/bold]: {counted(report['population'], 'subject')} · "
         f"executions {executions or 'none'} · held out {report['heldOut']}"
         + (f" · skipped {skipped}" if skipped else "")
         + f" · {report['dispatches']} dispatches"

@@ -27,6 +27,7 @@ import typer
 
 from simulator.cli.common import user_errors
 from simulator.errors import UsageError
+from simulator.wording import counted
 
 if TYPE_CHECKING:
     import socket
@@ -168,7 +169,7 @@ def _banner(
         echo("  state: in memory only, lost when the server stops (keep it with --state FILE)")
     else:
         how = (
-            f"restored from {state} ({restored} journeys)"
+            f"restored from {state} ({counted(restored, 'journey')})"
             if restored is not None
             else (f"new file {state}")
         )

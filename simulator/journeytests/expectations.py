@@ -23,6 +23,7 @@ from simulator.journeytests.model import (
     StepExpectation,
 )
 from simulator.project.positions import child_pointer
+from simulator.wording import counted
 
 __all__ = ["Failure", "check_trace", "delivered", "gate_result", "walked_path"]
 
@@ -131,7 +132,7 @@ def _path(expected: list[str], trace: Trace, where: str) -> Iterator[Failure]:
     if first < len(expected) and first < len(actual):
         note = f"they differ at position {first}"
     elif first < len(expected):
-        note = f"the subject stopped after {len(actual)} steps"
+        note = f"the subject stopped after {counted(len(actual), 'step')}"
     else:
         note = f"the subject went on to {_show(step)}"
     yield Failure("path", expected, actual, where, step, _record_of(trace, step), note)

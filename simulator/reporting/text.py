@@ -9,12 +9,9 @@
 from __future__ import annotations
 
 from simulator.reporting.model import ReportFinding, ValidationReport
+from simulator.wording import counted
 
 __all__ = ["finding_line", "render_text", "summary_line"]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def finding_line(finding: ReportFinding) -> str:
@@ -34,8 +31,8 @@ def summary_line(report: ValidationReport) -> str:
     """``N errors, M warnings in K files``."""
     summary = report.summary
     return (
-        f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')} "
-        f"in {_plural(summary.files, 'file')}"
+        f"{counted(summary.errors, 'error')}, {counted(summary.warnings, 'warning')} "
+        f"in {counted(summary.files, 'file')}"
     )
 
 

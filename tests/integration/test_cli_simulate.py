@@ -272,3 +272,4 @@ def test_a_communication_that_does_not_parse_is_named_not_dropped(run_cli, tmp_p
     assert result.exit_code == 2
     assert "communications/comm-welcome-email.yaml:" in result.stderr
     assert "invalid_document" in result.stderr
+    assert "(and 1 more problem)" in result.stderr  # not "1 more problems"

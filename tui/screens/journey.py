@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
+from simulator.wording import counted
 from tui.backend import JourneyDetail
 from tui.widgets import KeyFooter, StepTree
 
@@ -99,10 +100,10 @@ class JourneyScreen(Screen):
         s = self.detail.summary
         journey = self.detail.journey
         text = Text(f"{s.id}", style="bold")
-        text.append(f" · {s.status} · {s.version_label} · {s.steps} steps · ")
-        text.append(_count(s.errors, "error"), style="bold red" if s.errors else "")
+        text.append(f" · {s.status} · {s.version_label} · {counted(s.steps, 'step')} · ")
+        text.append(counted(s.errors, "error"), style="bold red" if s.errors else "")
         text.append(" · ")
-        text.append(_count(s.warnings, "warning"), style="yellow" if s.warnings else "")
+        text.append(counted(s.warnings, "warning"), style="yellow" if s.warnings else "")
         if journey is not None:
             goal = journey.goal_event_name
             text.append(f"\naudience {journey.audience_id or '(everyone)'}")
@@ -122,7 +123,3 @@ class JourneyScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
