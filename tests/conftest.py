@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -22,6 +25,39 @@ def fixtures_dir() -> Path:
 def acme_dir(fixtures_dir: Path) -> Path:
     """The example project every feature is demonstrated on."""
     return fixtures_dir / "acme"
+
+
+@pytest.fixture
+def acme_copy(acme_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the example project to break on purpose."""
+    project = tmp_path / "acme"
+    shutil.copytree(acme_dir, project)
+    return project
+
+
+def _edit_json(path: Path, change: Callable[[Any], None]) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+@pytest.fixture
+def edit_json() -> Callable[[Path, Callable[[Any], None]], None]:
+    """``edit_json(path, change)``: apply ``change`` to the JSON document at ``path``."""
+    return _edit_json
+
+
+@pytest.fixture
+def break_welcome_email() -> Callable[[Path], None]:
+    """Replace a project's ``comm-welcome-email`` with a YAML file that does not parse."""
+
+    def replace(project: Path) -> None:
+        (project / "communications" / "comm-welcome-email.json").unlink()
+        (project / "communications" / "comm-welcome-email.yaml").write_text(
+            "id: comm-welcome-email\nname: [unclosed\n", encoding="utf-8"
+        )
+
+    return replace
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import typer
 
 from simulator.cli.common import EXIT_OK, user_errors
 from simulator.errors import InputError, NotFoundError, UsageError
+from simulator.wording import counted
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -251,7 +252,7 @@ def _first(findings: list[Finding]) -> str:
         else ""
     )
     more = len(findings) - 1
-    others = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    others = f" (and {counted(more, 'more problem')})" if more else ""
     return f"{where}{finding.code.value}: {finding.message}{others}"
 
 

@@ -8,8 +8,9 @@ Decisions, so that a YAML file means exactly what the same JSON file would:
 
 * Keys are the text as written (``on:`` is the key ``"on"``, ``1:`` is ``"1"``),
   never YAML 1.1's booleans or numbers; a repeated key is a syntax error.
-* Plain values are JSON's: ``true``/``false`` are the only booleans (``NO``, ``yes``
-  and ``off`` are text) and numbers are JSON numbers (``21:00``, ``012`` are text).
+* Plain values follow YAML 1.2's core schema: ``true``/``false`` are the only booleans
+  (``NO``, ``yes`` and ``off`` are text) and numbers are decimal (``21:00``, ``012``
+  and ``0x1F`` are text); see ``_Loader``.
 * Timestamps stay strings (``until: 2026-05-01T09:00:00Z`` is the text, exactly as
   in JSON); values other than JSON's (``!!binary``, ``!!set``, ``.nan``, ``.inf``) are
   refused.
@@ -82,7 +83,7 @@ def _core_resolvers() -> dict[str, list]:
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader with JSON's plain scalars instead of YAML 1.1's.
+    """The safe loader with YAML 1.2's core plain scalars instead of YAML 1.1's.
 
     Booleans are ``true`` and ``false`` only (YAML 1.2's core schema): ``country: NO``
     is the text ``"NO"``, not false, and ``yes``, ``on``, ``off`` stay text too.

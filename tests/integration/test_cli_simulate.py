@@ -231,20 +231,9 @@ def test_demo_prints_a_synthetic_dry_run_through_onboarding(run_cli):
     assert "send-welcome" in result.stdout and "ada@example.com" not in result.stdout
 
 
-def _copy_of_acme(acme_dir, tmp_path):
-    import shutil
-
-    project = tmp_path / "p"
-    shutil.copytree(acme_dir, project)
-    return project
-
-
-def test_a_journey_validate_rejects_is_refused_unless_allowed(run_cli, tmp_path, acme_dir):
-    project = _copy_of_acme(acme_dir, tmp_path)
-    path = project / "journeys" / "act-onb-2026.json"
-    journey = json.loads(path.read_text(encoding="utf-8"))
-    journey["steps"][1]["duration"] = "P3X"
-    path.write_text(json.dumps(journey, indent=2), encoding="utf-8")
+def test_a_journey_validate_rejects_is_refused_unless_allowed(run_cli, acme_copy, edit_json):
+    path = acme_copy / "journeys" / "act-onb-2026.json"
+    edit_json(path, lambda journey: journey["steps"][1].update(duration="P3X"))
     refused = run_cli("simulate", str(path), "--subject-id", "usr_plain_ana")
     assert refused.exit_code == 2 and refused.stdout == ""
     assert "does not validate" in refused.stderr
@@ -260,14 +249,12 @@ def test_a_journey_validate_rejects_is_refused_unless_allowed(run_cli, tmp_path,
     assert wait["decision"] == "failed"
 
 
-def test_a_communication_that_does_not_parse_is_named_not_dropped(run_cli, tmp_path, acme_dir):
+def test_a_communication_that_does_not_parse_is_named_not_dropped(
+    run_cli, acme_copy, break_welcome_email
+):
     # Before: the broken file was left out and the send failed unknown_communication.
-    project = _copy_of_acme(acme_dir, tmp_path)
-    (project / "communications" / "comm-welcome-email.json").unlink()
-    (project / "communications" / "comm-welcome-email.yaml").write_text(
-        "id: comm-welcome-email\nname: [unclosed\n", encoding="utf-8"
-    )
-    journey = project / "journeys" / "act-onb-2026.json"
+    break_welcome_email(acme_copy)
+    journey = acme_copy / "journeys" / "act-onb-2026.json"
     result = run_cli("simulate", str(journey), "--subject-id", "usr_plain_ana")
     assert result.exit_code == 2
     assert "communications/comm-welcome-email.yaml:" in result.stderr

@@ -318,15 +318,14 @@ def test_an_astronomical_wait_is_an_invalid_duration_not_an_internal_error(
 
 
 def test_a_subjects_future_event_after_is_checked_where_it_is_written(
-    run_cli, acme_dir: Path, tmp_path: Path
+    run_cli, acme_copy: Path, edit_json
 ):
     # A dry-run of this subject would refuse the duration; validate says so first.
-    project = tmp_path / "acme"
-    shutil.copytree(acme_dir, project)
-    path = project / "subjects" / "usr_plain_ana.json"
-    subject = json.loads(path.read_text(encoding="utf-8"))
-    subject["futureEvents"] = [{"name": "user.activated", "after": "3 days"}]
-    path.write_text(json.dumps(subject, indent=2), encoding="utf-8")
+    project = acme_copy
+    edit_json(
+        project / "subjects" / "usr_plain_ana.json",
+        lambda s: s.update(futureEvents=[{"name": "user.activated", "after": "3 days"}]),
+    )
     result = run_cli("validate", str(project), "--format", "json")
     assert result.exit_code == 1
     [finding] = json.loads(result.stdout)["findings"]
@@ -336,20 +335,15 @@ def test_a_subjects_future_event_after_is_checked_where_it_is_written(
 
 
 def test_a_reference_to_a_document_that_does_not_validate_says_so(
-    run_cli, acme_dir: Path, tmp_path: Path
+    run_cli, acme_copy: Path, edit_json, break_welcome_email
 ):
     # It exists: "does not exist (did you mean <another one>?)" would send the user
     # looking for a typo that is not there.
-    project = tmp_path / "acme"
-    shutil.copytree(acme_dir, project)
-    segment = project / "segments" / "seg-new-signups.json"
-    data = json.loads(segment.read_text(encoding="utf-8"))
-    data["kindd"] = data.pop("kind")
-    segment.write_text(json.dumps(data), encoding="utf-8")
-    (project / "communications" / "comm-welcome-email.json").unlink()
-    (project / "communications" / "comm-welcome-email.yaml").write_text(
-        "id: comm-welcome-email\nname: [unclosed\n", encoding="utf-8"
+    project = acme_copy
+    edit_json(
+        project / "segments" / "seg-new-signups.json", lambda s: s.update(kindd=s.pop("kind"))
     )
+    break_welcome_email(project)
     journey = project / "journeys" / "act-onb-2026.json"
     result = run_cli("validate", str(journey), "--format", "json")
     assert result.exit_code == 1
