@@ -9,12 +9,7 @@ from datetime import datetime
 from simulator.templating import environment
 from simulator.world import World
 
-__all__ = [
-    "CONTEXT_VARIABLES",
-    "DEFAULT_CONTEXT",
-    "ValidationContext",
-    "template_variables",
-]
+__all__ = ["CONTEXT_VARIABLES", "DEFAULT_CONTEXT", "ValidationContext", "template_variables"]
 
 CONTEXT_VARIABLES: frozenset[str] = frozenset({"event", "endUserId", "journey", "workspace"})
 """Names every template may read besides subject attributes (SPEC §3.6)."""
@@ -42,6 +37,7 @@ class ValidationContext:
     one says that file does not validate, not that the document does not exist."""
 
     def invalid_of(self, kind: str) -> Mapping[str, str]:
+        """Id → file of the documents of ``kind`` that did not validate."""
         return self.invalid.get(kind, {})
 
 

@@ -18,11 +18,7 @@ from simulator.codes import FindingCode
 from simulator.findings import Finding
 from simulator.models import Journey, StepAdapter
 from simulator.suggestions import absent
-from simulator.validation.context import (
-    DEFAULT_CONTEXT,
-    ValidationContext,
-    template_variables,
-)
+from simulator.validation.context import DEFAULT_CONTEXT, ValidationContext, template_variables
 from simulator.validation.document import load_document, pydantic_findings
 from simulator.validation.graph import build_graph, check_cycles, check_reachability
 from simulator.validation.report import Report
