@@ -30,6 +30,7 @@ from importers.pinpoint.checks import IMPORT_WORKSPACE, template_attributes
 from importers.pinpoint.translator import translate
 from simulator.codes import ImportCode, import_severity_of
 from simulator.errors import InputError
+from simulator.files import write_all
 from simulator.models import DEFAULT_PII_ATTRIBUTES, DocumentModel
 from simulator.project.documents import MAX_DOCUMENT_BYTES, read_bounded
 from simulator.project.json_source import parse_json
@@ -206,7 +207,8 @@ def write_project(bundle: ImportBundle, root: Path) -> list[Path]:
     An existing workspace file (``.json``, ``.yaml`` or ``.yml``) is kept (importing
     into a project); otherwise a ``workspace.json`` is written whose ``knownAttributes``
     are the PII defaults plus every attribute the templates read. No file is ever
-    overwritten (``InputError`` before writing any).
+    overwritten (``InputError`` before writing any), and the files appear all
+    together or not at all (:func:`simulator.files.write_all`).
     """
     files: dict[Path, dict[str, Any]] = {}
     if not workspace_files(root):
@@ -226,10 +228,21 @@ def write_project(bundle: ImportBundle, root: Path) -> list[Path]:
             files[root / folder / name] = _document(document, kind)
     existing = [str(path) for path in files if path.exists()]
     if existing:
-        raise InputError(f"refusing to overwrite {', '.join(existing)}", location=str(root))
-    for path, content in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
+        shown = ", ".join(existing[:3]) + more
+        raise InputError(
+            f"refusing to overwrite {shown}: nothing written; import into an empty or new "
+            "folder, or move those files away first",
+            code="would_overwrite",
+            location=str(root),
+        )
+    write_all(
+        {
+            path: json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+            for path, content in files.items()
+        },
+        make_folders=True,
+    )
     return list(files)
 
 

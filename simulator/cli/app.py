@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Annotated
 
 import typer
 
@@ -41,8 +42,23 @@ _COMMANDS = {
 """Each command's name and the ``simulator.cli`` module that defines it, in help order."""
 
 
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from simulator import __version__
+
+        typer.echo(f"journeysim {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _commands() -> None:
+def _commands(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
     # A callback keeps the app a group of commands when ``main`` registers only one.
     pass
 
@@ -64,4 +80,9 @@ def _register(only: str | None = None) -> None:
 def main() -> None:
     """Console-script entry point."""
     _register(only=sys.argv[1] if len(sys.argv) > 1 else None)
-    app()
+    try:
+        app()
+    except BrokenPipeError:  # help or a report piped into ``head``
+        from simulator.cli.common import reader_gone
+
+        reader_gone()

@@ -1,24 +1,26 @@
-"""What every command shares: errors to stderr with exit code 2, never a traceback,
-and output files written whole or not at all."""
+"""What every command shares: errors to stderr with a code and exit code 2, never a
+traceback, and output files written whole or not at all (:mod:`simulator.files`)."""
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import NoReturn
 
 import typer
 
-from simulator.errors import JourneySimError
+from simulator.errors import InputError, JourneySimError, UsageError
+from simulator.files import write_atomically  # re-exported: every command writes with it
 
 __all__ = [
     "EXIT_FINDINGS",
     "EXIT_OK",
     "EXIT_USAGE",
+    "chosen",
     "fail",
+    "reader_gone",
     "user_errors",
     "without_cycle_collector",
     "write_atomically",
@@ -31,10 +33,33 @@ EXIT_USAGE = 2
 """Usage error or unreadable input."""
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print ``journeysim: error: <message>`` to stderr and exit with ``code``."""
-    typer.echo(f"journeysim: error: {message}", err=True)
-    raise typer.Exit(code)
+def fail(message: str, *, code: str, exit_code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``journeysim: error: <message> [<code>]`` to stderr and exit with ``exit_code``.
+
+    ``code`` is the stable error code (SPEC's codes, the API's ``code`` field): the
+    same failure names the same code on the command line and over HTTP, so a script
+    can match on it rather than on wording. The message already says where (a file,
+    ``file:line:col`` or an option), as every raise site writes it.
+    """
+    typer.echo(f"journeysim: error: {message} [{code}]", err=True)
+    raise typer.Exit(exit_code)
+
+
+def chosen(value: str, choices: Sequence[str], option: str = "--format") -> str:
+    """``value`` as one of ``choices`` (case does not matter), or a UsageError naming them.
+
+    Options with a fixed set of values are plain strings checked here rather than
+    Typer choices, so that every command words the refusal the same way (Typer's own
+    reads "Value error, 'xml' is not one of ...") and carries a code.
+
+    >>> chosen("JSON", ("text", "json"))
+    'json'
+    """
+    folded = value.casefold()
+    if folded in choices:
+        return folded
+    listed = ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+    raise UsageError(f"{option} must be {listed}, not {value!r}", location=option)
 
 
 @contextmanager
@@ -47,12 +72,34 @@ def user_errors(mask: Callable[[str], str] | None = None) -> Iterator[None]:
     except (typer.Exit, typer.Abort, typer.BadParameter, typer.TyperException):
         raise
     except JourneySimError as exc:
-        fail(shown(exc.message))
+        fail(shown(exc.message), code=exc.code)
+    except BrokenPipeError:
+        reader_gone()
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        fail(shown(f"{where}{exc.strerror or exc}"))
+        fail(shown(f"{where}{exc.strerror or exc}"), code=InputError.code)
     except Exception as exc:  # a bug: still no traceback for the user, but say so
-        fail(shown(f"internal error ({type(exc).__name__}: {exc}); please report it"))
+        from simulator.codes import ApiErrorCode
+
+        message = f"internal error ({type(exc).__name__}: {exc}); please report it"
+        fail(shown(message), code=ApiErrorCode.INTERNAL_ERROR)
+
+
+def reader_gone() -> NoReturn:
+    """Stdout's reader closed the pipe (``journeysim ... | head -1``): stop quietly, as
+    Unix tools do, with exit code 1 (Python's advice; the reader has what it wanted).
+
+    Standard output is pointed at ``/dev/null`` first, so that the interpreter's final
+    flush of what is still buffered does not fail a second time ("Exception ignored
+    ... BrokenPipeError"). Files a command writes are written before it prints, so a
+    closed pipe never costs one (``import-pinpoint -o x | head -1`` still writes x).
+    """
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(EXIT_FINDINGS)
 
 
 @contextmanager
@@ -72,36 +119,3 @@ def without_cycle_collector() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: a reader never sees
-    half a file, and a failed write leaves any previous file untouched."""
-    import tempfile  # here, not at the top: most commands write no file
-
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise _naming(path, exc) from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 is not what users expect
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise _naming(path, exc) from exc
-        raise
-
-
-def _naming(path: Path, exc: OSError) -> OSError:
-    """``exc`` about ``path``: the user named it, never the temporary file beside it."""
-    return OSError(exc.errno, exc.strerror or str(exc), str(path))
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

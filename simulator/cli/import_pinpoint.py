@@ -25,12 +25,13 @@ import json
 import sys
 import textwrap
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, fail, user_errors, write_atomically
+from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, chosen, fail, user_errors, write_atomically
 from simulator.errors import UsageError
 from simulator.wording import counted
 
@@ -99,8 +100,7 @@ def import_pinpoint_command(
     ] = None,
 ) -> None:
     with user_errors():
-        if fmt not in ("text", "json"):
-            raise UsageError(f"--format must be text or json, not {fmt!r}")
+        fmt = chosen(fmt, ("text", "json"))
         if goal_window_days is not None and not goal_event:
             raise UsageError("--goal-window-days needs --goal-event NAME")
         if goal_event is not None and not goal_event.strip():
@@ -114,22 +114,33 @@ def import_pinpoint_command(
         bundle = run.bundle
         to_stdout = output is not None and str(output) == "-"
         problems = [entry for entry in run.report if entry.code in MALFORMED_INPUT_CODES]
-        _print_report(run, fmt, sys.stderr if to_stdout else sys.stdout, blocked=len(problems))
+        # Files first, the report after: a reader that stops early (``| head``) or a
+        # report that cannot be printed never costs the files.
+        written: list[Path] = []
+        if not problems:
+            text = json.dumps(bundle.to_wire(), indent=2, ensure_ascii=False) + "\n"
+            if project is not None:  # first: it refuses to overwrite before writing any
+                written = write_project(bundle, project)
+            if output is not None and not to_stdout:
+                write_atomically(output, text)
+        wrote = [str(path) for path in written]
+        if not problems and output is not None and not to_stdout:
+            wrote.append(str(output))
+        stream = sys.stderr if to_stdout else sys.stdout
+        _print_report(run, fmt, stream, blocked=len(problems), wrote=wrote)
         if problems:
             found = [run.sources.get(e.document or "") for e in problems]
             files = sorted({str(source.path) for source in found if source is not None})
             where = ", ".join(files) or str(export)
+            # The code is the first problem's (the report above lists every one).
             fail(
-                f"not a valid Pinpoint export: {len(problems)} problem(s) in {where}; "
+                f"not a valid Pinpoint export: {counted(len(problems), 'problem')} in {where}; "
                 "nothing written",
-                EXIT_FINDINGS,
+                code=problems[0].code,
+                exit_code=EXIT_FINDINGS,
             )
-        written = write_project(bundle, project) if project is not None else []
-        text = json.dumps(bundle.to_wire(), indent=2, ensure_ascii=False) + "\n"
         if to_stdout:
             sys.stdout.write(text)
-        elif output is not None:
-            write_atomically(output, text)
         _say_what_was_written(run, output, project, written)
     raise typer.Exit(EXIT_OK)
 
@@ -168,10 +179,13 @@ def _contents(run: ImportRun) -> str:
     return ", ".join(counted(summary[key], word) for key, word in made)
 
 
-def _print_report(run: ImportRun, fmt: str, stream: TextIO, blocked: int = 0) -> None:
+def _print_report(
+    run: ImportRun, fmt: str, stream: TextIO, blocked: int = 0, wrote: Sequence[str] = ()
+) -> None:
     """Print the report; ``blocked``: how many entries make the input no valid export
     (then nothing is written, and the text summary says so rather than what was
-    translated)."""
+    translated). The JSON report lists the files ``wrote`` (``written``: empty when
+    nothing was, the bundle on stdout aside), so a script need not parse stderr."""
     report = sorted(run.report, key=lambda entry: _RANK[entry.severity.value])
     if fmt == "json":
         document = {
@@ -179,6 +193,7 @@ def _print_report(run: ImportRun, fmt: str, stream: TextIO, blocked: int = 0) ->
             "source": run.bundle.source.to_wire(),
             "summary": _summary(run),
             "report": [{**entry.to_wire(), **_position(run, entry)} for entry in report],
+            "written": list(wrote),
         }
         stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from simulator.cli.common import EXIT_OK, user_errors
+from simulator.cli.common import EXIT_OK, chosen, user_errors
 from simulator.errors import UsageError
 from simulator.wording import counted
 
@@ -43,8 +43,7 @@ def run_command(
     from simulator.runtime.scenario import load_scenario, run_scenario
 
     with user_errors():
-        if fmt not in ("text", "json"):
-            raise UsageError(f"--format must be text or json, not {fmt!r}")
+        fmt = chosen(fmt, ("text", "json"))
         scenario, project = load_scenario(scenario_file)
         if population is not None:
             if population < 1:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from simulator.cli.common import fail, user_errors, write_atomically
+from simulator.errors import UsageError
 from simulator.schemas import SCHEMA_KINDS, schema_for, schema_id  # light: models on demand
 
 __all__ = ["register", "schema_command"]
@@ -37,7 +38,8 @@ def schema_command(
     ] = None,
 ) -> None:
     if kind is not None and kind not in SCHEMA_KINDS:
-        fail(f"unknown schema kind {kind!r}; the kinds are: {', '.join(SCHEMA_KINDS)}")
+        kinds = ", ".join(SCHEMA_KINDS)
+        fail(f"unknown schema kind {kind!r}; the kinds are: {kinds}", code=UsageError.code)
     with user_errors():
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,8 @@ _HELP = (
     "\n\n"
     "Prints each member's token and the OpenAPI docs URL, then serves until Ctrl-C. "
     "Storage follows JOURNEYSIM_AWS_ENDPOINT_URL / JOURNEYSIM_AWS_MODE / "
-    "JOURNEYSIM_AWS_REGION; JOURNEYSIM_ENFORCE_TIER_LIMIT=1 turns the tier gate on."
+    "JOURNEYSIM_AWS_REGION (else AWS_REGION, AWS_DEFAULT_REGION, then us-east-1); "
+    "JOURNEYSIM_ENFORCE_TIER_LIMIT=1 turns the tier gate on."
 )
 
 

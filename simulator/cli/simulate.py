@@ -21,11 +21,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from simulator.cli.common import EXIT_OK, user_errors
+from simulator.cli.common import EXIT_OK, chosen, user_errors
 from simulator.errors import InputError, NotFoundError, UsageError
 from simulator.wording import counted
 
@@ -64,17 +64,26 @@ class _Format:
 def parse_attr(pair: str) -> tuple[str, Any]:
     """``k=v`` with ``v`` read as JSON when it parses, else as a string.
 
+    ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON (Python's parser takes them,
+    and a subject holding NaN would be written out as ``null``): they stay text.
+
     >>> parse_attr("seats=12"), parse_attr("firstName=Ana"), parse_attr("note=a=b")
     (('seats', 12), ('firstName', 'Ana'), ('note', 'a=b'))
+    >>> parse_attr("score=NaN")
+    ('score', 'NaN')
     """
     name, sep, raw = pair.partition("=")
     if not sep or not name.strip():
         raise UsageError(f"--attr expects NAME=VALUE, got {pair!r}", location="--attr")
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_constant=_not_json)
     except ValueError:
         value = raw
     return name.strip(), value
+
+
+def _not_json(constant: str) -> NoReturn:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def simulate_command(
@@ -140,8 +149,7 @@ def simulate_command(
     maskers: list[Masker] = [masker_for(())]  # the detectors until the subject is known
 
     with user_errors(lambda message: maskers[-1].text(message)):
-        if fmt not in (_Format.TEXT, _Format.JSON):
-            raise UsageError(f"--format must be text or json, not {fmt!r}")
+        fmt = chosen(fmt, (_Format.TEXT, _Format.JSON))
         from simulator.engine import DEFAULT_START, parse_overrides, simulate
 
         # --override and --at are checked once the subject is known, so that an error

@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, user_errors, write_atomically
+from simulator.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    chosen,
+    user_errors,
+    write_atomically,
+)
 from simulator.errors import UsageError
 
 __all__ = ["register", "test_command"]
@@ -66,8 +73,7 @@ def test_command(
         from simulator.journeytests.selection import compile_selection
         from simulator.journeytests.session import run_cases
 
-        if fmt not in reports.FORMATS:
-            raise UsageError(f"--format must be one of {', '.join(reports.FORMATS)}, not {fmt!r}")
+        fmt = chosen(fmt, reports.FORMATS)
         if fail_under is not None and not 0 <= fail_under <= 100:
             raise UsageError(f"--fail-under must be between 0 and 100, not {fail_under}")
         keep = compile_selection(select) if select else None

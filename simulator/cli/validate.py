@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,7 @@ from simulator.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    chosen,
     user_errors,
     without_cycle_collector,
     write_atomically,
@@ -24,9 +25,9 @@ from simulator.cli.common import (
 if TYPE_CHECKING:
     from simulator.reporting import ValidationReport
 
-__all__ = ["Format", "register", "validate_command"]
+__all__ = ["FORMATS", "register", "validate_command"]
 
-Format = Literal["text", "json", "junit", "github"]
+FORMATS = ("text", "json", "junit", "github")
 """The values of ``simulator.reporting.ReportFormat``, spelled out so that parsing the
 command line needs no report models (a unit test keeps the two lists equal)."""
 
@@ -55,8 +56,8 @@ def validate_command(
         typer.Argument(metavar="PATH", help="Project folders, document files or folders."),
     ],
     fmt: Annotated[
-        Format,
-        typer.Option("--format", "-f", case_sensitive=False, help="Report format."),
+        str,
+        typer.Option("--format", "-f", metavar="<text|json|junit|github>", help="Report format."),
     ] = "text",
     strict: Annotated[
         bool, typer.Option("--strict", help="Warnings fail the run too (exit code 1).")
@@ -67,11 +68,12 @@ def validate_command(
     ] = None,
 ) -> None:
     with user_errors():
+        fmt = chosen(fmt, FORMATS)  # before any loading: a typo costs nothing
         from simulator.reporting import ReportFormat, render
 
         with without_cycle_collector():
             report = run(paths, strict=strict, now=datetime.now(UTC))
-        fmt = ReportFormat(fmt.lower())
+        fmt = ReportFormat(fmt)
         if output is not None:
             write_atomically(output, render(report, fmt))
             if fmt is not ReportFormat.TEXT:

@@ -155,6 +155,10 @@ def load_project(
     that must be read cannot be.
     """
     folder = absolute(root)
+    if not folder.exists():
+        raise InputError(f"{root}: no such folder", location=str(root))
+    if not folder.is_dir():
+        raise InputError(f"{root} is a file, not a project folder", location=str(root))
     if not is_project(folder):
         raise InputError(
             f"{root} is not a journeysim project folder: it has no workspace.json (or .yaml, .yml)",

@@ -115,7 +115,8 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the scenario: {exc}", location=str(path)) from exc
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"{path}: cannot read the scenario: {why}", location=str(path)) from exc
     try:
         parsed = parse_yaml(text)
     except SourceSyntaxError as exc:

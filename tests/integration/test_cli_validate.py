@@ -185,7 +185,7 @@ def test_an_output_file_that_cannot_be_written_is_exit_2(
     [
         (["validate", "does-not-exist"], "no such file or folder"),
         (["validate"], "Missing argument"),
-        (["validate", ".", "--format", "xml"], "'xml' is not one of"),
+        (["validate", ".", "--format", "xml"], "--format must be text, json, junit or github"),
         (["validate", ".", "--no-such-flag"], "No such option"),
     ],
 )

@@ -108,7 +108,8 @@ def test_a_failed_import_says_nothing_was_written_and_writes_nothing(
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith(f"nothing written: not a valid Pinpoint export ({errors} error")
     assert "translated" not in last
-    assert result.stderr.rstrip().endswith("; nothing written")
+    # The error line ends with the first problem's code, as every CLI error does.
+    assert re.search(r"; nothing written \[[a-z_]+\]$", result.stderr.rstrip())
     assert not out.exists() and not project.exists()
     to_stdout = run_cli("import-pinpoint", *args, "-o", "-")
     assert to_stdout.exit_code == 1 and to_stdout.stdout == ""
@@ -348,7 +349,7 @@ def test_on_a_terminal_the_report_fits_its_width(monkeypatch, pinpoint, columns,
 def test_a_malformed_export_counts_its_problems_as_the_report_does(run_cli, pinpoint):
     result = run_cli(*_args(pinpoint, "missing-name.get-journey.json"))
     assert result.exit_code == 1
-    assert "1 problem(s)" in result.stderr
+    assert "1 problem in" in result.stderr
     assert result.stdout.count("\nerror  ") == 1
     assert "report: 1 error," in result.stdout
     assert "activity_not_translated" not in result.stdout
@@ -446,3 +447,33 @@ def test_a_python_repr_export_exits_2_with_a_hint(run_cli, tmp_path):
     result = run_cli("import-pinpoint", str(path))
     assert result.exit_code == 2
     assert "not JSON" in result.stderr and "json.dumps(response" in result.stderr
+
+
+def test_the_json_report_lists_the_files_written_and_none_when_it_fails(
+    run_cli, pinpoint, tmp_path
+):
+    out, project = tmp_path / "bundle.json", tmp_path / "migrated"
+    good = run_cli(
+        "import-pinpoint",
+        str(pinpoint / "boto3-get-journey.json"),
+        "-f",
+        "json",
+        "-o",
+        str(out),
+        "--project",
+        str(project),
+    )
+    assert good.exit_code == 0
+    written = json.loads(good.stdout)["written"]
+    assert str(out) in written and str(project / "workspace.json") in written
+    assert sorted(written) == sorted([str(out), *map(str, project.rglob("*.json"))])
+    bad = run_cli(
+        "import-pinpoint",
+        str(pinpoint / "missing-name.get-journey.json"),
+        "-f",
+        "json",
+        "-o",
+        str(tmp_path / "other.json"),
+    )
+    assert bad.exit_code == 1 and json.loads(bad.stdout)["written"] == []
+    assert not (tmp_path / "other.json").exists()

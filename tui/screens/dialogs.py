@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from simulator.cli.common import write_atomically
 from simulator.engine.trace import Trace
+from simulator.files import write_atomically
 
 __all__ = ["CommandDialog", "ExportDialog"]
 

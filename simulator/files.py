@@ -1,0 +1,78 @@
+"""Writing files whole or not at all: what every command, the TUI and the importer use.
+
+A file is written under a temporary name beside its target and renamed into place,
+so a reader never sees half of it and a failed write (disk full, no permission, an
+interrupt) leaves whatever was there before. :func:`write_all` does the same for a
+set of files: all of them appear, or none (and no folder made for them stays).
+Files get the permissions the user's umask gives, not ``mkstemp``'s 0600.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from contextlib import suppress
+from pathlib import Path
+
+__all__ = ["write_all", "write_atomically"]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename. Its folder must
+    exist, as for a shell's ``>``: a mistyped ``-o`` folder is an error, not made."""
+    write_all({path: text})
+
+
+def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
+    """Write every file of ``texts`` (path to text) or none of them; with
+    ``make_folders``, the folders they need are made (and removed again on failure).
+
+    Each is written beside its target under a temporary name; only when all are
+    written are they renamed into place (a rename within a folder does not fail
+    short of the folder vanishing meanwhile). On a failure the temporary files, and
+    the folders made for them, are removed, and the error names the user's path,
+    never the temporary file beside it.
+    """
+    import tempfile  # here, not at the top: most commands write no file
+
+    made: list[Path] = []
+    staged: dict[Path, Path] = {}
+    mode = 0o666 & ~_umask()
+    try:
+        for path, text in texts.items():
+            folder = path.parent if str(path.parent) else Path(".")
+            try:
+                for parent in reversed([folder, *folder.parents]) if make_folders else ():
+                    if not parent.exists():
+                        parent.mkdir()
+                        made.append(parent)
+                handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+                staged[path] = Path(temporary)
+                with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                    stream.write(text)
+                os.chmod(temporary, mode)
+            except OSError as exc:
+                raise _naming(path, exc) from exc
+        for path, temporary in staged.items():
+            try:
+                os.replace(temporary, path)
+            except OSError as exc:
+                raise _naming(path, exc) from exc
+    except BaseException:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _naming(path: Path, exc: OSError) -> OSError:
+    """``exc`` about ``path``: the user named it, never the temporary file beside it."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

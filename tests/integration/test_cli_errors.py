@@ -1,0 +1,132 @@
+"""How every command fails: one stderr line, ending with a stable code; option values
+refused the same way everywhere; files never lost to a closed pipe; --version."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import simulator
+from simulator.files import write_all
+
+ACT_ONB = "journeys/act-onb-2026.json"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["validate", "no-such.json"], "unreadable_input"),
+        (["schema", "jounrey"], "usage_error"),
+        (["simulate", "{acme}/" + ACT_ONB, "--subject-id", "nobody"], "not_found"),
+        (["simulate", "{acme}/" + ACT_ONB, "--attr", "no-equals-sign"], "usage_error"),
+        (["run", "no-such.scenario.yaml"], "unreadable_input"),
+        (["serve", "--project", "no-such-folder"], "unreadable_input"),
+    ],
+)
+def test_every_error_line_ends_with_its_code(run_cli, acme_dir, args, code):
+    result = run_cli(*(arg.format(acme=acme_dir) for arg in args))
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("journeysim: error: ") and line.endswith(f" [{code}]")
+
+
+@pytest.mark.parametrize(
+    ("command", "choices"),
+    [
+        (["validate", "{acme}"], "text, json, junit or github"),
+        (["simulate", "{acme}/" + ACT_ONB, "--synthetic"], "text or json"),
+        (["import-pinpoint", "{pinpoint}/boto3-get-journey.json"], "text or json"),
+        (["test", "{acme}"], "text, json, junit or github"),
+        (["run", "no-such.scenario.yaml"], "text or json"),
+    ],
+)
+def test_an_unknown_format_is_refused_in_the_same_words_by_every_command(
+    run_cli, acme_dir, fixtures_dir, command, choices
+):
+    places = {"acme": acme_dir, "pinpoint": fixtures_dir / "pinpoint"}
+    result = run_cli(*(arg.format(**places) for arg in command), "--format", "xml")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"journeysim: error: --format must be {choices}, not 'xml' [usage_error]\n"
+    )
+
+
+def test_the_format_is_read_whatever_its_case(run_cli, acme_dir):
+    result = run_cli("validate", str(acme_dir), "--format", "JSON")
+    assert result.exit_code == 0 and json.loads(result.stdout)["ok"] is True
+
+
+def test_version_prints_the_installed_version(run_cli):
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"journeysim {simulator.__version__}\n"
+    assert importlib.metadata.version("journeysim") == simulator.__version__
+
+
+def test_an_attr_of_nan_stays_text_rather_than_becoming_null(run_cli, acme_dir):
+    result = run_cli("simulate", str(acme_dir / ACT_ONB), "--attr", "score=NaN", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["subject"]["attributes"]["score"] == "NaN"
+
+
+def test_a_closed_pipe_costs_neither_the_file_nor_a_traceback(fixtures_dir, tmp_path):
+    """``journeysim import-pinpoint EXPORT -o FILE | head -0``: the reader is gone before
+    the report is printed; the bundle is written all the same, and the command stops
+    quietly."""
+    out = tmp_path / "bundle.json"
+    export = fixtures_dir / "pinpoint" / "boto3-get-journey.json"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader went away before the first line
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator.cli", "import-pinpoint", str(export), "-o", str(out)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert json.loads(out.read_text())["journeys"]
+
+
+def test_importing_over_an_earlier_import_names_the_files_and_says_what_to_do(
+    run_cli, fixtures_dir, tmp_path
+):
+    export = str(fixtures_dir / "pinpoint" / "boto3-get-journey.json")
+    assert run_cli("import-pinpoint", export, "--project", str(tmp_path)).exit_code == 0
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    again = run_cli("import-pinpoint", export, "--project", str(tmp_path))
+    assert again.exit_code == 2
+    assert "refusing to overwrite" in again.stderr and "nothing written" in again.stderr
+    assert "new folder" in again.stderr and again.stderr.rstrip().endswith("[would_overwrite]")
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
+
+
+def test_write_all_writes_every_file_or_none(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder is wanted")
+    first = tmp_path / "new" / "deep" / "first.json"
+    with pytest.raises(OSError) as raised:
+        write_all({first: "{}", blocker / "second.json": "{}"}, make_folders=True)
+    assert raised.value.filename == str(blocker / "second.json")
+    assert not (tmp_path / "new").exists()  # neither the first file nor its folders
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_write_all_keeps_the_previous_file_when_another_write_fails(tmp_path):
+    kept = tmp_path / "kept.json"
+    kept.write_text("old")
+    (tmp_path / "blocker").write_text("a file where a folder is wanted")
+    with pytest.raises(OSError):
+        write_all({kept: "new", tmp_path / "blocker" / "x.json": "{}"})
+    assert kept.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "kept.json"]  # no temps
