@@ -32,8 +32,10 @@ from simulator.backend.errors import (
     PayloadTooLarge,
     StoreUnavailable,
     envelope,
+    problem,
 )
 from simulator.backend.statefile import StateKeeper
+from simulator.engine.detectors import scrub_id
 from simulator.errors import JourneySimError
 
 __all__ = [
@@ -82,16 +84,17 @@ def repeated_key(body: bytes) -> DuplicateKey | None:
     return _repeated_key_error(body, _parse(body)[1])
 
 
-def _parse(body: bytes) -> tuple[Any, str | None]:
-    """``(document, first repeated key)``; the document is ``_NOT_JSON`` for text that
-    is not JSON and ``RecursionError`` for nesting past the parser's limit."""
-    repeated: list[str] = []
+def _parse(body: bytes) -> tuple[Any, tuple[str, str] | None]:
+    """``(document, (pointer, key) of the first repeated key)``; the document is
+    ``_NOT_JSON`` for text that is not JSON and ``RecursionError`` for nesting past the
+    parser's limit. The pointer names the repeated key (``/steps/0/name``)."""
+    repeated: list[tuple[dict[str, Any], str]] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         document = dict(items)
         if len(document) != len(items) and not repeated:
             keys = [key for key, _ in items]
-            repeated.append(next(k for i, k in enumerate(keys) if k in keys[:i]))
+            repeated.append((document, next(k for i, k in enumerate(keys) if k in keys[:i])))
         return document
 
     try:
@@ -100,7 +103,28 @@ def _parse(body: bytes) -> tuple[Any, str | None]:
         return RecursionError, None
     except ValueError:
         return _NOT_JSON, None
-    return document, (repeated[0] if repeated else None)
+    if not repeated:
+        return document, None
+    holder, key = repeated[0]
+    return document, (_pointer_to(document, holder) + "/" + _escape(key), key)
+
+
+def _pointer_to(document: Any, target: dict[str, Any]) -> str:
+    """The JSON pointer of ``target`` (by identity) inside ``document``."""
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if node is target:
+            return pointer
+        if isinstance(node, dict):
+            stack.extend((child, f"{pointer}/{_escape(k)}") for k, child in node.items())
+        elif isinstance(node, list):
+            stack.extend((child, f"{pointer}/{i}") for i, child in enumerate(node))
+    return ""
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _depth(document: Any) -> int:
@@ -117,12 +141,13 @@ def _depth(document: Any) -> int:
     return deepest
 
 
-def _repeated_key_error(body: bytes, key: str | None) -> DuplicateKey | None:
-    if key is None:
+def _repeated_key_error(body: bytes, repeated: tuple[str, str] | None) -> DuplicateKey | None:
+    if repeated is None:
         return None
     from simulator.project.json_source import parse_json
     from simulator.project.positions import SourceSyntaxError
 
+    pointer, key = repeated
     message = f"duplicate key {key!r}"
     where: dict[str, int] = {}
     try:
@@ -133,9 +158,13 @@ def _repeated_key_error(body: bytes, key: str | None) -> DuplicateKey | None:
             where = {"line": exc.line, "column": exc.column}
     except (UnicodeDecodeError, RecursionError):
         pass  # the C parser's verdict stands; only the position is missing
+    # A key may be an e-mail address or a phone number: masked as ids are.
+    shown = "/".join(scrub_id(token) for token in pointer.split("/"))
+    if scrub_id(key) != key:  # the parser's message quotes the key
+        message = message.replace(key, scrub_id(key))
     return DuplicateKey(
         f"the request body is not a valid document: {message}",
-        details=[{"in": "body", "key": key, "message": "duplicate key", **where}],
+        details=[problem(shown, "duplicate key", "duplicate_key", key=scrub_id(key), **where)],
     )
 
 
@@ -170,9 +199,9 @@ class BodyGuard:
         body = b"".join(chunks)
         document, repeated = _parse(body) if body else (_NOT_JSON, None)
         if _depth(document) > self.max_depth:
+            message = f"the JSON body is nested deeper than {self.max_depth} levels"
             error = NestingTooDeep(
-                f"the JSON body is nested deeper than {self.max_depth} levels",
-                details=[{"limit": self.max_depth}],
+                message, details=[problem("", message, "nesting_too_deep", limit=self.max_depth)]
             )
             await send_error(send, error)
             return
@@ -183,9 +212,9 @@ class BodyGuard:
         await self.app(scope, _replay(body, receive), send)
 
     def _too_large(self) -> PayloadTooLarge:
+        message = f"the request body is larger than {self.max_bytes} bytes"
         return PayloadTooLarge(
-            f"the request body is larger than {self.max_bytes} bytes",
-            details=[{"limit": self.max_bytes}],
+            message, details=[problem("", message, "payload_too_large", limit=self.max_bytes)]
         )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from simulator.backend.errors import ErrorBody, InvalidJson, InvalidRequest
+from simulator.backend.errors import ErrorBody, InvalidJson, InvalidRequest, problem
 from simulator.docstrings import add_field_docstrings, models_of
 from simulator.engine.detectors import scrub_id
 from simulator.errors import JourneySimError
@@ -163,39 +163,57 @@ def request_error(
             "the request body must be JSON sent with Content-Type: application/json, "
             f"not {content_type}",
             details=[
-                {
-                    "in": "header",
-                    "path": "/content-type",
-                    "message": f"expected application/json, got {content_type}",
-                    "type": "content_type",
-                }
+                problem(
+                    "/content-type",
+                    f"expected application/json, got {content_type}",
+                    "content_type",
+                    where="header",
+                )
             ],
         )
-    for problem in problems:
-        if problem.get("type") == "json_invalid":
-            reason = (problem.get("ctx") or {}).get("error", "invalid JSON")
-            position = problem.get("loc", ("body", 0))[-1]
+    for item in problems:
+        if item.get("type") == "json_invalid":
+            reason = (item.get("ctx") or {}).get("error", "invalid JSON")
+            position = item.get("loc", ("body", 0))[-1]
+            line, column = _line_column(body, position)
             return InvalidJson(
-                f"the request body is not valid JSON: {reason} at character {position}",
-                details=[{"message": reason, "position": position}],
+                f"the request body is not valid JSON: {reason} at line {line}, column {column}",
+                details=[
+                    problem("", reason, "json_invalid", line=line, column=column, position=position)
+                ],
             )
     details = []
-    for problem in problems:
-        where, *loc = problem.get("loc", ("body",))
+    for item in problems:
+        where, *loc = item.get("loc", ("body",))
         pointer = json_pointer(loc, body if where == "body" else None)
         details.append(
-            {
-                "in": where,
+            problem(
                 # A key the request should not have had may be an e-mail or a phone:
                 # masked as ids are (the field names the API knows are neither).
-                "path": "/".join(scrub_id(segment) for segment in pointer.split("/")),
-                "message": problem.get("msg", "invalid value"),
-                "type": problem.get("type", "value_error"),
-            }
+                "/".join(scrub_id(segment) for segment in pointer.split("/")),
+                item.get("msg", "invalid value"),
+                item.get("type", "value_error"),
+                where=where,
+            )
         )
     summary = "; ".join(f"{d['in']} {d['path'] or '/'}: {d['message']}" for d in details[:3])
     more = f" (and {len(details) - 3} more)" if len(details) > 3 else ""
     return InvalidRequest(f"invalid request: {summary}{more}", details=details)
+
+
+def _line_column(body: Any, position: Any) -> tuple[int, int]:
+    """Line and column (from 1) of character ``position`` of the request body, as an
+    editor counts them.
+
+    >>> _line_column(b'{' + bytes([10]) + b'  "a": 1,,}', 11)
+    (2, 10)
+    """
+    if isinstance(body, bytes | bytearray):
+        body = body.decode("utf-8", errors="replace")
+    if not isinstance(body, str) or not isinstance(position, int):
+        return 1, 1
+    before = body[: max(position, 0)]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 def json_pointer(loc: Sequence[Any], document: Any = None) -> str:

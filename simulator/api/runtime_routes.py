@@ -2,6 +2,7 @@
 simulator's own ``/api/_sim/`` routes. Thin: every route calls
 :class:`~simulator.runtime.service.RuntimeService`."""
 
+import re
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Path, Query, Request
@@ -14,7 +15,9 @@ from pydantic import (
     Field,
     TypeAdapter,
     WithJsonSchema,
+    model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from simulator.api.middleware import session_cookies
 from simulator.api.openapi import errors
@@ -63,18 +66,48 @@ class ForgetBody(_Body):
     end_user_id: str = Field(alias="endUserId", min_length=1)
 
 
-class AdvanceTo(_Body):
-    """Move the clock to a timestamp (not before the clock's now)."""
-
-    to: Timestamp
+_DURATION = r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
 
 
-class AdvanceBy(_Body):
-    """Move the clock by an ISO-8601 duration."""
+def _duration(text: str) -> str:
+    if len(text) < 3 or re.fullmatch(_DURATION, text) is None:
+        raise PydanticCustomError(
+            "duration",
+            "'{value}' is not an ISO-8601 duration such as P3D or PT12H",
+            {"value": text},
+        )
+    return text
 
-    by: str = Field(
-        min_length=3, pattern=r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
-    )
+
+Duration = Annotated[
+    str,
+    AfterValidator(_duration),
+    WithJsonSchema({"type": "string", "pattern": _DURATION, "examples": ["P3D", "PT12H"]}),
+]
+
+
+class AdvanceBody(_Body):
+    """Move the clock to a timestamp (``to``, not before the clock's now) or by an
+    ISO-8601 duration (``by``): exactly one of the two.
+
+    One model rather than a union of two, so that a wrong value is one problem at its
+    field (``{"by": "3 days"}``: ``/by``), not a problem for each way it might have
+    been meant."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
+
+    # Absent is None; an explicit null is refused at its field (defaults are not
+    # validated), so the schema says "a string", as the hosted API's does.
+    to: Timestamp = None
+    by: Duration = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "AdvanceBody":
+        if (self.to is None) == (self.by is None):
+            raise PydanticCustomError(
+                "one_of", 'give exactly one of "to" (a timestamp) and "by" (a duration)'
+            )
+        return self
 
 
 def _plain(body: BaseModel) -> dict[str, Any]:
@@ -163,7 +196,7 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
         return JSONResponse(svc.clock(actor))
 
     @app.post(sim + "/clock/advance", tags=simtags, responses=errors(403))
-    def advance(body: AdvanceTo | AdvanceBy, actor: ActorDep, svc: ServiceDep):
+    def advance(body: AdvanceBody, actor: ActorDep, svc: ServiceDep):
         """Move the clock forward, running every due dispatch in time order."""
         return JSONResponse(svc.advance(actor, _plain(body)))
 

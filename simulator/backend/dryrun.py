@@ -29,7 +29,13 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.backend.auth import Actor, require_owner_for_overrides
-from simulator.backend.errors import DraftNotFound, InvalidRequest, InvalidSubject, SubjectNotFound
+from simulator.backend.errors import (
+    DraftNotFound,
+    InvalidRequest,
+    InvalidSubject,
+    SubjectNotFound,
+    problem,
+)
 from simulator.backend.records import JourneyRecord, VersionRecord
 from simulator.backend.wire import SimulateRequest
 from simulator.durations import parse_duration
@@ -54,15 +60,24 @@ def check_request(actor: Actor, body: SimulateRequest) -> None:
     parse_overrides(body.overrides)
     given = [name for name in ("subjectId", "subjectAttributes") if _given(body, name)]
     if len(given) != 1:
-        raise InvalidSubject(
+        message = (
             "give exactly one of subjectId (a real subject) and subjectAttributes "
-            f"(a synthetic profile); got {' and '.join(given) or 'neither'}",
-            details=[{"given": given}],
+            f"(a synthetic profile); got {' and '.join(given) or 'neither'}"
+        )
+        # Both given: the second is the one to drop; neither: the body lacks one.
+        where = f"/{given[-1]}" if given else ""
+        raise InvalidSubject(
+            message, details=[problem(where, message, "invalid_subject", given=given)]
         )
     if body.future_events is not None and body.subject_attributes is None:
+        message = "futureEvents script a synthetic subject: send them with subjectAttributes"
         raise InvalidSubject(
-            "futureEvents script a synthetic subject: send them with subjectAttributes",
-            details=[{"given": ["subjectId", "futureEvents"]}],
+            message,
+            details=[
+                problem(
+                    "/futureEvents", message, "invalid_subject", given=["subjectId", "futureEvents"]
+                )
+            ],
         )
     require_owner_for_overrides(actor, body.overrides)
 
@@ -94,9 +109,11 @@ def subject_for(body: SimulateRequest, lookup: Callable[[str], Subject | None]) 
     if body.subject_id is not None:
         subject = lookup(body.subject_id)
         if subject is None:
+            shown = _unknown_id(body.subject_id)
+            message = f"no subject {shown!r} in this workspace"
             raise SubjectNotFound(
-                f"no subject {_unknown_id(body.subject_id)!r} in this workspace",
-                details=[{"subjectId": _unknown_id(body.subject_id)}],
+                message,
+                details=[problem("/subjectId", message, "subject_not_found", subjectId=shown)],
             )
         return subject
     from simulator.engine import synthetic_subject
@@ -105,9 +122,10 @@ def subject_for(body: SimulateRequest, lookup: Callable[[str], Subject | None]) 
         try:
             parse_duration(event.after)
         except ValueError as exc:
+            message = f"futureEvents[{index}].after: {exc}"
             raise InvalidRequest(
-                f"futureEvents[{index}].after: {exc}",
-                details=[{"in": "body", "path": f"/futureEvents/{index}/after"}],
+                message,
+                details=[problem(f"/futureEvents/{index}/after", message, "invalid_duration")],
             ) from None
     return synthetic_subject(body.subject_attributes or {}, future_events=body.future_events or ())
 

@@ -5,8 +5,16 @@ Every error leaves the API as the envelope of SPEC §5::
     {"error": "<message>", "code": "<snake_case>", "status": <int>, "details": [...]}
 
 Request validation: a body that is not JSON is ``400 invalid_json``; wrong types,
-missing or unknown fields, bad query parameters are ``400 invalid_request`` with one
-``{"in", "path", "message", "type"}`` per problem (``path`` a JSON pointer). The API
+missing or unknown fields, bad query parameters are ``400 invalid_request``.
+
+Every error about a place in the request says where, in ``details``, in one form
+(:func:`problem`): ``{"in", "path", "message", "type"}``, ``in`` one of ``body``,
+``query``, ``path``, ``header``, and ``path`` a JSON pointer into it (``""`` the whole
+body). Some add what a client needs: ``line``/``column`` (and ``position``) of a body
+that is not JSON or repeats a key, ``key`` (the repeated one), ``limit`` (size and
+depth limits), ``suggestion`` (a did-you-mean), ``updatedAt`` (a draft conflict's
+current stamp). An error raised with a ``location`` and no details gets that one
+detail, with the body pointer it names (``"to"`` or ``"/to"`` is ``/to``). The API
 answers **400, never 422**: the hosted API and SPEC §5 treat all malformed input as a
 400, and clients need only one status for "fix your request".
 
@@ -91,7 +99,10 @@ __all__ = [
     "TooManySteps",
     "Unauthorized",
     "VersionNotFound",
+    "body_pointer",
     "envelope",
+    "problem",
+    "refuse_unknown",
 ]
 
 
@@ -107,12 +118,56 @@ class ErrorBody(BaseModel):
     """Findings, field problems, or the current ``updatedAt`` of a conflict."""
 
 
+def problem(
+    path: str, message: str, kind: str, *, where: str = "body", **extra: Any
+) -> dict[str, Any]:
+    """One detail of the common form: where in the request (``where``, a JSON pointer
+    ``path``), what is wrong (``message``) and its ``type``, then ``extra`` fields.
+
+    >>> problem("/to", "cannot go back", "clock_cannot_go_back")
+    {'in': 'body', 'path': '/to', 'message': 'cannot go back', 'type': 'clock_cannot_go_back'}
+    """
+    return {"in": where, "path": path, "message": message, "type": kind, **extra}
+
+
+def body_pointer(location: str) -> str:
+    """A body location as a JSON pointer: ``""`` and ``/a/b`` are one already; a bare
+    field name (``to``, ``bundle/journeys/0``) gets its leading slash.
+
+    >>> body_pointer("to"), body_pointer("/to"), body_pointer("")
+    ('/to', '/to', '')
+    """
+    return location if not location or location.startswith("/") else f"/{location}"
+
+
+def refuse_unknown(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """``400 invalid_request`` at the first field ``body`` should not have, naming the
+    allowed ones. The name is masked as ids are: a stray key may be an e-mail address.
+
+    >>> try:
+    ...     refuse_unknown({"id": "e1", "ana@example.com": 1}, ("id", "name"))
+    ... except InvalidRequest as error:
+    ...     print(error.location, error.message)
+    /a•••@e•••.com unknown field 'a•••@e•••.com'; allowed: id, name
+    """
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        shown = scrub_id(unknown[0])
+        raise InvalidRequest(
+            f"unknown field {shown!r}; allowed: {', '.join(allowed)}",
+            location="/" + shown.replace("~", "~0").replace("/", "~1"),
+        )
+
+
 def envelope(error: JourneySimError) -> dict[str, Any]:
+    details = list(error.details)
+    if not details and error.location is not None and error.status < 500:
+        details = [problem(body_pointer(error.location), error.message, str(error.code))]
     return {
         "error": error.message,
         "code": str(error.code),
         "status": error.status,
-        "details": list(error.details),
+        "details": details,
     }
 
 
@@ -148,9 +203,17 @@ class DraftConflict(Conflict):
     code = C.DRAFT_CONFLICT
 
     def __init__(self, current_updated_at: str) -> None:
+        message = "the draft changed since you read it: reload it and re-apply your edit"
         super().__init__(
-            "the draft changed since you read it: reload it and re-apply your edit",
-            details=[{"updatedAt": current_updated_at}],
+            message,
+            details=[
+                problem(
+                    "/updatedAt",
+                    f"the draft's updatedAt is now {current_updated_at}",
+                    str(self.code),
+                    updatedAt=current_updated_at,
+                )
+            ],
         )
         self.current_updated_at = current_updated_at
 

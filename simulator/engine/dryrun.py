@@ -76,7 +76,8 @@ place stable codes live)."""
 
 
 def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
-    """The override set; ``UnknownOverrideError`` names an unknown one.
+    """The override set; ``UnknownOverrideError`` names an unknown one, at its index
+    (``/overrides/1``), with the closest known one when there is one.
 
     >>> sorted(parse_overrides(["holdout", "opt_out"]))
     [<Override.HOLDOUT: 'holdout'>, <Override.OPT_OUT: 'opt_out'>]
@@ -85,12 +86,16 @@ def parse_overrides(overrides: Iterable[str | Override]) -> frozenset[Override]:
         return _NONE
     known = _KNOWN
     parsed = set()
-    for name in overrides:
+    for index, name in enumerate(overrides):
         if str(name) not in known:
+            from simulator.engine.detectors import scrub_id
+            from simulator.suggestions import did_you_mean
+
             expected = ", ".join(sorted(known))
             raise UnknownOverrideError(
-                f"unknown override {str(name)!r}; expected one of {expected}",
-                location="overrides",
+                f"unknown override {scrub_id(str(name))!r}{did_you_mean(str(name), known)}; "
+                f"expected one of {expected}",
+                location=f"/overrides/{index}",
             )
         parsed.add(Override(str(name)))
     return frozenset(parsed)

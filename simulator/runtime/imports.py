@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.backend.auth import Actor
-from simulator.backend.errors import ImportConflict, InvalidRequest
+from simulator.backend.errors import ImportConflict, InvalidRequest, refuse_unknown
 from simulator.backend.mutations import too_large_as_journey_error
 from simulator.backend.records import JourneyRecord, JourneyStatus
 from simulator.backend.service import refuse_reserved_id
@@ -46,10 +46,7 @@ def translate_pinpoint(body: Any) -> dict[str, Any]:
         raise InvalidRequest(
             'the body needs "export": a Pinpoint journey export', location="export"
         )
-    unknown = set(body) - {"export", "templates", "segments", "goalEvent", "goalWindowDays"}
-    if unknown:
-        field = sorted(unknown)[0]
-        raise InvalidRequest(f"unknown field {field!r}", location=field)
+    refuse_unknown(body, ("export", "templates", "segments", "goalEvent", "goalWindowDays"))
     templates = body.get("templates") or {}
     if isinstance(templates, list):
         templates = {_template_name(t, i): t for i, t in enumerate(templates)}
@@ -58,16 +55,20 @@ def translate_pinpoint(body: Any) -> dict[str, Any]:
     segments = body.get("segments") or {}
     if not isinstance(segments, dict):
         raise InvalidRequest("segments: a name → segment object", location="segments")
-    try:
-        bundle, _ = translate(
-            body["export"],
-            templates,
-            segments,
-            goal_event=body.get("goalEvent"),
-            goal_window_days=body.get("goalWindowDays"),
-        )
-    except ValueError as exc:
-        raise InvalidRequest(str(exc), location="goalWindowDays") from exc
+    goal_event, window = body.get("goalEvent"), body.get("goalWindowDays")
+    if goal_event is not None and (not isinstance(goal_event, str) or not goal_event.strip()):
+        raise InvalidRequest("goalEvent: an event name is required", location="goalEvent")
+    if window is not None:
+        if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 365:
+            raise InvalidRequest(
+                f"goalWindowDays: a whole number of days from 1 to 365, not {window!r}",
+                location="goalWindowDays",
+            )
+        if goal_event is None:
+            raise InvalidRequest("goalWindowDays needs goalEvent", location="goalWindowDays")
+    bundle, _ = translate(
+        body["export"], templates, segments, goal_event=goal_event, goal_window_days=window
+    )
     return bundle.to_wire()
 
 
@@ -84,13 +85,11 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
 
     if not isinstance(body, dict) or "bundle" not in body:
         raise InvalidRequest('the body needs "bundle": an import bundle', location="bundle")
-    unknown = set(body) - {"bundle", "dryRun", "replace"}
-    if unknown:
-        field = sorted(unknown)[0]
-        raise InvalidRequest(f"unknown field {field!r}", location=field)
+    refuse_unknown(body, ("bundle", "dryRun", "replace"))
     dry_run, replace = body.get("dryRun", False), body.get("replace", False)
     if not isinstance(dry_run, bool) or not isinstance(replace, bool):
-        raise InvalidRequest("dryRun and replace are booleans", location="dryRun")
+        field = "dryRun" if not isinstance(dry_run, bool) else "replace"
+        raise InvalidRequest(f"{field}: true or false", location=field)
     journeys = body["bundle"].get("journeys") if isinstance(body["bundle"], dict) else None
     for index, journey in enumerate(journeys if isinstance(journeys, list) else ()):
         if isinstance(journey, dict) and isinstance(journey.get("id"), str):

@@ -32,7 +32,14 @@ from datetime import datetime
 from typing import Any
 
 from simulator.backend.auth import Actor, require_writer
-from simulator.backend.errors import Forbidden, InvalidRequest, JourneyNotFound, Unauthorized
+from simulator.backend.errors import (
+    Forbidden,
+    InvalidRequest,
+    JourneyNotFound,
+    Unauthorized,
+    problem,
+    refuse_unknown,
+)
 from simulator.codes import ApiErrorCode
 from simulator.durations import parse_duration
 from simulator.engine.masking import Masker, masker_for, subject_masker
@@ -180,8 +187,10 @@ class RuntimeService:
             raise InvalidRequest('give {"to": timestamp} or {"by": "P3D"}', location="")
         try:
             results = runtime.advance_clock(to)
-        except ValueError as exc:
-            raise InvalidRequest(str(exc), location="to") from exc
+        except ValueError as exc:  # the clock cannot go back
+            raise InvalidRequest(
+                str(exc), details=[problem("/to", str(exc), "clock_cannot_go_back")]
+            ) from exc
         return {"now": _time(runtime.now()), "dispatched": len(results)}
 
     def post_event(self, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +216,10 @@ class RuntimeService:
         start = 0
         if cursor:
             if not cursor.isdigit():
-                raise InvalidRequest("cursor: not a cursor this API gave", location="cursor")
+                message = "cursor: not a cursor this API gave"
+                raise InvalidRequest(
+                    message, details=[problem("/cursor", message, "invalid_cursor", where="query")]
+                )
             start = int(cursor)
         page = rows[start : start + OUTBOX_PAGE]
         following = start + OUTBOX_PAGE
@@ -265,12 +277,7 @@ def shown_execution(text: str, masker: Masker | None = None) -> str:
 def _event(body: Any) -> InboundEvent:
     if not isinstance(body, dict):
         raise InvalidRequest("the body must be an event object", location="")
-    unknown = set(body) - {"id", "name", "at", "properties", "endUserId"}
-    if unknown:
-        raise InvalidRequest(
-            f"unknown field {sorted(unknown)[0]!r}; allowed: id, name, at, properties, endUserId",
-            location=sorted(unknown)[0],
-        )
+    refuse_unknown(body, ("id", "name", "at", "properties", "endUserId"))
     for field in ("id", "name", "at"):
         if not isinstance(body.get(field), str) or not body[field]:
             raise InvalidRequest(f"{field}: a non-empty string is required", location=field)

@@ -202,7 +202,9 @@ def test_patch_errors(api):
         path, json={"updatedAt": journey["updatedAt"], "name": "B"}, headers=api.auth()
     )
     body = assert_error(stale, 409, "draft_conflict")
-    assert body["details"] == [{"updatedAt": fresh.json()["updatedAt"]}]
+    (detail,) = body["details"]  # located at the field to re-read, with its current stamp
+    assert detail["in"] == "body" and detail["path"] == "/updatedAt"
+    assert detail["updatedAt"] == fresh.json()["updatedAt"]
     assert api.get(path, headers=api.auth()).json()["name"] == "A"
 
     nameless = api.patch(
