@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 
-__all__ = ["write_all", "write_atomically"]
+__all__ = ["UnwritableOutput", "write_all", "write_atomically"]
+
+
+class UnwritableOutput(OSError):
+    """A file the user asked for could not be written (the CLI's ``unwritable_output``:
+    not ``unreadable_input``, which is about what it reads)."""
+
+    code = "unwritable_output"
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -67,9 +74,9 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
         raise
 
 
-def _naming(path: Path, exc: OSError) -> OSError:
+def _naming(path: Path, exc: OSError) -> UnwritableOutput:
     """``exc`` about ``path``: the user named it, never the temporary file beside it."""
-    return OSError(exc.errno, exc.strerror or str(exc), str(path))
+    return UnwritableOutput(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def _umask() -> int:

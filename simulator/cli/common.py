@@ -12,7 +12,7 @@ from typing import NoReturn
 import typer
 
 from simulator.errors import InputError, JourneySimError, UsageError
-from simulator.files import write_atomically  # re-exported: every command writes with it
+from simulator.files import UnwritableOutput, write_atomically  # write_atomically: re-exported
 
 __all__ = [
     "EXIT_FINDINGS",
@@ -77,7 +77,8 @@ def user_errors(mask: Callable[[str], str] | None = None) -> Iterator[None]:
         reader_gone()
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        fail(shown(f"{where}{exc.strerror or exc}"), code=InputError.code)
+        code = exc.code if isinstance(exc, UnwritableOutput) else InputError.code
+        fail(shown(f"{where}{exc.strerror or exc}"), code=code)
     except Exception as exc:  # a bug: still no traceback for the user, but say so
         from simulator.codes import ApiErrorCode
 

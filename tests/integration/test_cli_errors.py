@@ -130,3 +130,11 @@ def test_write_all_keeps_the_previous_file_when_another_write_fails(tmp_path):
         write_all({kept: "new", tmp_path / "blocker" / "x.json": "{}"})
     assert kept.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "kept.json"]  # no temps
+
+
+def test_an_output_that_cannot_be_written_is_not_called_unreadable_input(
+    run_cli, acme_dir, tmp_path
+):
+    result = run_cli("validate", str(acme_dir), "-f", "json", "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.rstrip().endswith("[unwritable_output]"), result.stderr
