@@ -115,7 +115,10 @@ class ErrorBody(BaseModel):
     """Stable machine-readable code."""
     status: int
     details: list[Any] = Field(default_factory=list)
-    """Findings, field problems, or the current ``updatedAt`` of a conflict."""
+    """Validation findings, or where the request is wrong: ``{"in": "body" | "query" |
+    "path" | "header", "path": <JSON pointer>, "message", "type", ...}`` with extras
+    such as ``line``/``column``, ``key``, ``limit``, ``given`` or a draft conflict's
+    current ``updatedAt``."""
 
 
 def problem(
