@@ -18,7 +18,7 @@ from rich.text import Text
 from simulator.durations import utc_minute
 from simulator.engine.trace import Trace, TraceBranch, TraceLeaf, TraceStep, TraceWait
 
-__all__ = ["excerpt", "failing_leaves", "format_timeline", "timeline"]
+__all__ = ["excerpt", "failing_leaves", "format_timeline", "read_leaf", "timeline"]
 
 _STYLES = {
     "executed": "green",
@@ -104,7 +104,7 @@ def _entry(trace: Trace) -> Text:
         for leaf in failing_leaves(audience.leaves):
             # "" is the audience itself: a single leaf, no pointer into it to show
             where = f"at {leaf.path}" if leaf.path else "the whole audience"
-            text.append(f"\n  audience leaf failed: {leaf.label} ({where})", style="red")
+            text.append(f"\n  audience leaf failed: {read_leaf(leaf)[1]} ({where})", style="red")
     return text
 
 
@@ -117,7 +117,23 @@ def failing_leaves(leaves: list[TraceLeaf]) -> list[TraceLeaf]:
     >>> [leaf.label for leaf in failing_leaves([a, b])]
     ['plan eq pro', 'in_segment s']
     """
-    return [leaf for leaf in leaves if leaf.result == _negated(leaf.path)]
+    return [leaf for leaf in leaves if not read_leaf(leaf)[0]]
+
+
+def read_leaf(leaf: TraceLeaf) -> tuple[bool, str]:
+    """``(holds, label)``: whether ``leaf`` counts for its predicate's match, and its
+    label as it then reads. A leaf under an odd number of ``not`` counts for the match
+    when it is false, and reads ``not …``: an audience that excludes testers shows
+    ``✓ not in_segment testers`` for a subject who is none, not ``✗ in_segment testers``.
+
+    >>> read_leaf(TraceLeaf(path="/of/1/of", kind="in_segment", label="in_segment s", result=False))
+    (True, 'not in_segment s')
+    >>> read_leaf(TraceLeaf(path="/of/0", kind="attribute", label="plan eq pro", result=False))
+    (False, 'plan eq pro')
+    """
+    if _negated(leaf.path):
+        return not leaf.result, f"not {leaf.label}"
+    return leaf.result, leaf.label
 
 
 def _negated(path: str) -> bool:
@@ -178,13 +194,15 @@ def _wait(wait: TraceWait) -> str:
     return f"waits {length}until {utc_minute(wait.until)}"
 
 
+def _marked(holds: bool, label: str) -> str:
+    return f"{label} {'✓' if holds else '✗'}"
+
+
 def _branch(branch: TraceBranch) -> list[str]:
     if branch.mode == "conditional":
         lines = []
         for rule in branch.rules or []:
-            leaves = "; ".join(
-                f"{leaf.label} {'✓' if leaf.result else '✗'}" for leaf in rule.leaves
-            )
+            leaves = "; ".join(_marked(*read_leaf(leaf)) for leaf in rule.leaves)
             lines.append(f"rule {rule.index} {'matched' if rule.matched else 'no match'}: {leaves}")
         if branch.rule_index is None:
             lines.append("no rule matched: default")

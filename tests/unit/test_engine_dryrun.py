@@ -21,7 +21,7 @@ from simulator.engine import (
     plan_step,
     simulate,
 )
-from simulator.engine.timeline import format_timeline
+from simulator.engine.timeline import format_timeline, read_leaf
 from simulator.errors import InputError, UnknownOverrideError, UsageError
 from simulator.models import (
     Communication,
@@ -242,6 +242,34 @@ def test_audience_mismatch_lists_the_deciding_leaves():
     assert [leaf.label for leaf in trace.entry.audience.leaves] == ['plan eq "pro"']
     # the audience is that one leaf: no pointer into it, and no empty "(at )"
     assert 'audience leaf failed: plan eq "pro" (the whole audience)' in format_timeline(trace)
+
+
+def test_a_leaf_under_not_reads_as_the_audience_needs_it():
+    # "not on the free plan": a free subject fails because its leaf is true. The text
+    # names the leaf as the audience reads it, not the bare leaf with its own result.
+    world = World.of(
+        make_world().workspace,
+        segments=[
+            Segment.model_validate(
+                {
+                    "id": "paying",
+                    "name": "Paying",
+                    "kind": "rules",
+                    "predicate": {
+                        "kind": "not",
+                        "of": {"kind": "attribute", "name": "plan", "op": "eq", "value": "free"},
+                    },
+                }
+            )
+        ],
+    )
+    journey = make_journey(EXIT, audienceId="paying")
+    free = simulate(journey, make_subject(attributes={"plan": "free"}), world=world)
+    assert free.entry.reason is Reason.AUDIENCE_MISMATCH
+    assert 'audience leaf failed: not plan eq "free" (at /of)' in format_timeline(free)
+    pro = simulate(journey, make_subject(attributes={"plan": "pro"}), world=world)
+    assert pro.entry.decision is EntryDecision.ENTERED
+    assert [read_leaf(leaf) for leaf in pro.entry.audience.leaves] == [(True, 'not plan eq "free"')]
 
 
 def _until_event(timeout: str = "P2D") -> Journey:

@@ -18,11 +18,16 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from simulator.durations import utc_minute
-from simulator.engine.timeline import excerpt
+from simulator.engine.timeline import excerpt, read_leaf
 from simulator.engine.trace import Trace, TraceBranch, TraceGate, TraceStep, TraceWait
 from tui.widgets.timeline import DECISION_STYLES
 
 __all__ = ["StepDetail", "step_detail"]
+
+
+def _mark(holds: bool) -> Text:
+    """A leaf's mark: whether it counts for its predicate's match (see ``read_leaf``)."""
+    return Text("✓ ", "green") if holds else Text("✗ ", "red")
 
 
 def _title(label: str) -> Text:
@@ -77,8 +82,8 @@ def _entry(trace: Trace) -> RenderableType:
     if audience is not None:
         parts.append(Text(f"audience {audience.segment_id}:", style="bold"))
         for leaf in audience.leaves:
-            mark = Text("✓ " if leaf.result else "✗ ", style="green" if leaf.result else "red")
-            parts.append(mark + Text(f"{leaf.label}  ({leaf.path or '/'})"))
+            holds, label = read_leaf(leaf)
+            parts.append(_mark(holds) + Text(f"{label}  ({leaf.path or '/'})"))
     trigger = trace.trigger
     if trigger.event_name:
         line = Text(f"\ntrigger {trigger.event_name} at {utc_minute(trigger.at)}")
@@ -183,8 +188,8 @@ def _branch(branch: TraceBranch) -> list[RenderableType]:
             state = Text("matched", "green") if rule.matched else Text("no match", "dim")
             parts.append(Text(f"rule {rule.index}: ") + state)
             for leaf in rule.leaves:
-                mark = Text("  ✓ " if leaf.result else "  ✗ ", "green" if leaf.result else "red")
-                parts.append(mark + Text(leaf.label))
+                holds, label = read_leaf(leaf)
+                parts.append(Text("  ") + _mark(holds) + Text(label))
         if branch.rule_index is None:
             parts.append(Text("no rule matched: the default was taken", style="bold"))
         else:
