@@ -40,14 +40,17 @@ def run_command(
 ) -> None:
     from rich.console import Console
 
-    from simulator.runtime.scenario import load_scenario, run_scenario
+    from simulator.runtime.scenario import MAX_POPULATION, load_scenario, run_scenario
 
     with user_errors():
         fmt = chosen(fmt, ("text", "json"))
         scenario, project = load_scenario(scenario_file)
         if population is not None:
-            if population < 1:
-                raise UsageError("--population must be at least 1", location="--population")
+            if not 1 <= population <= MAX_POPULATION:
+                raise UsageError(
+                    f"--population must be from 1 to {MAX_POPULATION:,}, not {population:,}",
+                    location="--population",
+                )
             scenario = scenario.model_copy(update={"population": population})
         err = Console(stderr=True)
         if err.is_terminal and fmt == "text":

@@ -42,7 +42,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from simulator.durations import parse_duration
 from simulator.errors import InputError
 
-__all__ = ["Scenario", "ScenarioReport", "load_scenario", "run_scenario"]
+__all__ = ["MAX_POPULATION", "Scenario", "ScenarioReport", "load_scenario", "run_scenario"]
+
+MAX_POPULATION = 100_000
+"""The most subjects a scenario (or ``run --population``) may trigger. Every one is a
+Step Functions execution on moto (about 20 ms of CPU: 1,000 take some 22 s), so the
+bound is about half an hour of work; without it a mistyped ``-n`` ran for hours and
+grew without limit before anything was refused."""
 
 
 class _Model(BaseModel):
@@ -68,7 +74,7 @@ class Scenario(_Model):
     project: str
     journey: str
     seed: int = 0
-    population: int = Field(1000, ge=1, le=100_000)
+    population: int = Field(1000, ge=1, le=MAX_POPULATION)
     start: datetime = datetime.fromisoformat("2026-06-01T14:00:00+00:00")
     arrivals: Arrivals = Field(default_factory=Arrivals)
     goal: Goal = Field(default_factory=Goal)

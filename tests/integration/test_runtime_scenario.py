@@ -58,6 +58,15 @@ def test_a_bad_scenario_file_is_refused_with_its_location(tmp_path, run_cli, con
     assert str(path) in result.stderr and message in result.stderr
 
 
+@pytest.mark.parametrize("size", ["0", "100001", "99999999999999999999"])
+def test_a_population_out_of_bounds_is_refused_before_anything_runs(run_cli, size):
+    # -n bypassed the scenario's own bound: a mistyped size ran for hours, unbounded
+    result = run_cli("run", str(SCENARIO), "--population", size)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("journeysim: error: --population must be from 1 to 100,000")
+    assert result.stderr.endswith(" [usage_error]\n")
+
+
 def test_an_unknown_journey_is_refused(tmp_path, run_cli):
     path = tmp_path / "s.yaml"
     path.write_text(f"project: {fixtures_dir() / 'acme'}\njourney: nope\n", encoding="utf-8")
