@@ -9,6 +9,7 @@ Files get the permissions the user's umask gives, not ``mkstemp``'s 0600.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from contextlib import suppress
@@ -49,6 +50,8 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
         for path, text in texts.items():
             folder = path.parent if str(path.parent) else Path(".")
             try:
+                if path.is_dir():  # caught before any rename: os.replace would fail late
+                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
                 for parent in reversed([folder, *folder.parents]) if make_folders else ():
                     if not parent.exists():
                         parent.mkdir()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -21,6 +22,7 @@ __all__ = [
     "chosen",
     "fail",
     "reader_gone",
+    "refuse_to_overwrite",
     "user_errors",
     "without_cycle_collector",
     "write_atomically",
@@ -84,6 +86,38 @@ def user_errors(mask: Callable[[str], str] | None = None) -> Iterator[None]:
 
         message = f"internal error ({type(exc).__name__}: {exc}); please report it"
         fail(shown(message), code=ApiErrorCode.INTERNAL_ERROR)
+
+
+def refuse_to_overwrite(output: Path | None, read: Iterable[Path | str]) -> None:
+    """A UsageError (``would_overwrite``) when ``-o output`` is one of the files the
+    command ``read``: a report written over the journey it is about (a slip in the
+    shell's history, ``-o`` and the path swapped) would lose that file for good.
+
+    Called after loading and before anything is written, with every file the command
+    read (the paths given and the documents loaded through them), so a folder named on
+    the command line is covered file by file. Files are compared as the file system
+    sees them (a link or another spelling of the same file counts); an ``output`` that
+    does not exist yet, or ``-`` (stdout), cannot be one of them.
+    """
+    if output is None or str(output) == "-":
+        return
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # nothing there yet: nothing of the user's to lose
+    for path in read:
+        try:
+            same = os.path.samestat(target, os.stat(path))
+        except OSError:
+            continue
+        if same:
+            also = "" if str(path) == str(output) else f" ({path})"
+            raise UsageError(
+                f"-o {output} is a file this command reads{also}: nothing written; "
+                "write the report to another file",
+                code="would_overwrite",
+                location="--output",
+            )
 
 
 def reader_gone() -> NoReturn:

@@ -31,7 +31,15 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from simulator.cli.common import EXIT_FINDINGS, EXIT_OK, chosen, fail, user_errors, write_atomically
+from simulator.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    chosen,
+    fail,
+    refuse_to_overwrite,
+    user_errors,
+    write_atomically,
+)
 from simulator.errors import UsageError
 from simulator.wording import counted
 
@@ -111,6 +119,7 @@ def import_pinpoint_command(
         run = import_files(
             export, templates, segments, goal_event=goal_event, goal_window_days=goal_window_days
         )
+        refuse_to_overwrite(output, [export, *(source.path for source in run.sources.values())])
         bundle = run.bundle
         to_stdout = output is not None and str(output) == "-"
         problems = [entry for entry in run.report if entry.code in MALFORMED_INPUT_CODES]

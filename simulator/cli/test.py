@@ -16,6 +16,7 @@ from simulator.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     chosen,
+    refuse_to_overwrite,
     user_errors,
     write_atomically,
 )
@@ -77,7 +78,12 @@ def test_command(
         if fail_under is not None and not 0 <= fail_under <= 100:
             raise UsageError(f"--fail-under must be between 0 and 100, not {fail_under}")
         keep = compile_selection(select) if select else None
-        suite = load_suite(paths or [Path(".")], relative_to=Path.cwd())
+        given = paths or [Path(".")]
+        suite = load_suite(given, relative_to=Path.cwd())
+        read = [source.path for source in suite.files]
+        documents = [document.path for project in suite.projects for document in project.documents]
+        golden = [case.snapshot for case in suite.cases if case.snapshot is not None]
+        refuse_to_overwrite(output, [*given, *read, *documents, *golden])
         if suite.problems:
             _emit(reports.render_problems(suite.problems, fmt), output, fmt)
             raise typer.Exit(EXIT_USAGE)

@@ -17,6 +17,7 @@ from simulator.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     chosen,
+    refuse_to_overwrite,
     user_errors,
     without_cycle_collector,
     write_atomically,
@@ -72,7 +73,7 @@ def validate_command(
         from simulator.reporting import ReportFormat, render
 
         with without_cycle_collector():
-            report = run(paths, strict=strict, now=datetime.now(UTC))
+            report = run(paths, strict=strict, now=datetime.now(UTC), output=output)
         fmt = ReportFormat(fmt)
         if output is not None:
             write_atomically(output, render(report, fmt))
@@ -87,12 +88,17 @@ def validate_command(
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
-def run(paths: list[Path], *, strict: bool, now: datetime) -> ValidationReport:
-    """Validate ``paths`` (files named relative to the working folder) into a report."""
+def run(
+    paths: list[Path], *, strict: bool, now: datetime, output: Path | None = None
+) -> ValidationReport:
+    """Validate ``paths`` (files named relative to the working folder) into a report;
+    a UsageError when ``output`` (``-o``) is one of the files read."""
     from simulator.project import validate_paths
     from simulator.reporting import build_report
 
     result = validate_paths(paths, now=now, relative_to=Path.cwd())
+    read = [document.path for project in result.projects for document in project.documents]
+    refuse_to_overwrite(output, [*paths, *read])
     return build_report(result.checked_files(), result.findings, strict=strict)
 
 

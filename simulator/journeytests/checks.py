@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from simulator.codes import JourneyTestCode as C
@@ -73,6 +74,7 @@ def _case(
     base = f"/cases/{index}"
     yield from _subject(case, base, world)
     yield from _timing(case, base)
+    yield from _snapshot(case, base)
     journey_id = case_journey_id(scenario, case)
     where = f"{base}/journey" if case.journey else "/journey"
     if journey_id is None:
@@ -129,6 +131,28 @@ def _timing(case: Case, base: str) -> Iterator[Problem]:
         except ValueError as exc:
             where = f"{base}/futureEvents/{i}/after"
             yield Problem(C.INVALID_DURATION, f"futureEvents/{i}/after: {exc}", where)
+
+
+def _snapshot(case: Case, base: str) -> Iterator[Problem]:
+    """A written ``snapshot`` path names a file, relative to the scenario file: a test
+    suite runs on other machines (CI), where an absolute path means nothing."""
+    if not isinstance(case.snapshot, str):
+        return
+    written, where = case.snapshot, f"{base}/snapshot"
+    path = PurePosixPath(written.replace("\\", "/"))
+    if not written.strip():
+        what = "is empty"
+    elif path.is_absolute() or PureWindowsPath(written).is_absolute():
+        what = f"{written!r} is absolute"
+    elif written.endswith(("/", "\\")) or path.name in ("", ".", ".."):
+        what = f"{written!r} names a folder"
+    else:
+        return
+    message = (
+        f"snapshot {what}: give a file path relative to the scenario file "
+        "(e.g. __snapshots__/welcome.json), or true for the default"
+    )
+    yield Problem(C.INVALID_SCENARIO, message, where)
 
 
 class _Context:

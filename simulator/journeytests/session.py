@@ -2,18 +2,20 @@
 the CLI and the pytest plugin share.
 
 A snapshot's golden file is read before the case runs; with ``update`` a changed or
-missing one is written whole (through a temporary file and a rename) and the case
-counts as passed if its expectations hold. Without ``update`` a golden file is never
-written.
+missing one is written (with the folders it needs) and the case counts as passed if
+its expectations hold. Without ``update`` a golden file is never written.
+:func:`run_cases` writes a run's golden files together once every case has run, all or
+none (:func:`simulator.files.write_all`): a snapshot that cannot be written (its folder
+is a file, its path a folder) leaves every golden file as it was, and the error names
+that snapshot.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from simulator.files import UnwritableOutput, write_all
 from simulator.journeytests.loading import PreparedCase
 from simulator.journeytests.runner import CaseResult, run_case
 
@@ -22,12 +24,8 @@ __all__ = ["execute", "run_cases"]
 
 def execute(case: PreparedCase, *, update: bool = False) -> CaseResult:
     """Run one case with its golden file (written when ``update`` and it changed)."""
-    golden = None
-    if case.snapshot is not None and case.snapshot.is_file():
-        golden = case.snapshot.read_text(encoding="utf-8")
-    result = run_case(case, golden, update=update)
-    if result.updated and result.trace is not None and case.snapshot is not None:
-        _write(case.snapshot, result.trace.to_json())
+    result, golden = _run(case, update=update)
+    _write(golden, {case.snapshot: case.snapshot_name})
     return result
 
 
@@ -38,25 +36,37 @@ def run_cases(
     select: Callable[[str], bool] | None = None,
     stop_first: bool = False,
 ) -> list[CaseResult]:
-    """Run the selected cases in order (``stop_first``: stop after the first failure)."""
+    """Run the selected cases in order (``stop_first``: stop after the first failure),
+    then write the golden files ``update`` changed, all of them or none."""
     results = []
+    golden: dict[Path, str] = {}
     for case in cases:
         if select is not None and not select(case.id):
             continue
-        result = execute(case, update=update)
+        result, written = _run(case, update=update)
         results.append(result)
+        golden.update(written)
         if stop_first and not result.passed:
             break
+    _write(golden, {r.case.snapshot: r.case.snapshot_name for r in results})
     return results
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _write(golden: dict[Path, str], names: dict[Path | None, str | None]) -> None:
+    """Write the golden files; an error names the file as reports do (``names``)."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        write_all(golden, make_folders=True)
+    except UnwritableOutput as exc:
+        shown = names.get(Path(exc.filename)) or exc.filename
+        raise UnwritableOutput(exc.errno, exc.strerror, shown) from exc
+
+
+def _run(case: PreparedCase, *, update: bool) -> tuple[CaseResult, dict[Path, str]]:
+    """The case's result, and its golden file to write (none unless ``update`` changed it)."""
+    golden = None
+    if case.snapshot is not None and case.snapshot.is_file():
+        golden = case.snapshot.read_text(encoding="utf-8")
+    result = run_case(case, golden, update=update)
+    if result.updated and result.trace is not None and case.snapshot is not None:
+        return result, {case.snapshot: result.trace.to_json()}
+    return result, {}

@@ -138,3 +138,51 @@ def test_an_output_that_cannot_be_written_is_not_called_unreadable_input(
     result = run_cli("validate", str(acme_dir), "-f", "json", "-o", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr.rstrip().endswith("[unwritable_output]"), result.stderr
+
+
+def assert_refused_as_overwriting(result, target: str) -> None:
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(f"journeysim: error: -o {target} is a file this command reads")
+    assert result.stderr.endswith(
+        ": nothing written; write the report to another file [would_overwrite]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        (["validate", "journeys/act-onb-2026.json", "-f", "junit"], "journeys/act-onb-2026.json"),
+        (["validate", "."], "workspace.json"),  # read through the folder given
+        (["validate", "journeys/act-onb-2026.json"], "segments/seg-new-signups.json"),  # used
+        (["test", "tests/trial.journeytest.yaml"], "tests/trial.journeytest.yaml"),
+        (["test", "tests"], "journeys/trial-conv-2026.json"),
+        (["test", "tests/renewal.journeytest.yaml", "-f", "json"], "{golden}"),
+    ],
+)
+def test_o_never_overwrites_a_file_the_command_reads(
+    run_cli, acme_dir, tmp_path, monkeypatch, command, target
+):
+    """``-o`` naming one of the inputs (the path and ``-o`` swapped, a slip in the shell's
+    history) is refused before anything is written: the input is kept byte for byte."""
+    import shutil
+
+    project = tmp_path / "acme"
+    shutil.copytree(acme_dir, project)
+    monkeypatch.chdir(project)
+    golden = next((project / "tests" / "__snapshots__" / "renewal").glob("*.json"))
+    target = target.format(golden=golden.relative_to(project))
+    before = (project / target).read_bytes()
+    assert_refused_as_overwriting(run_cli(*command, "-o", target), target)
+    assert (project / target).read_bytes() == before
+
+
+def test_import_pinpoint_o_never_overwrites_the_export(run_cli, fixtures_dir, tmp_path):
+    import shutil
+
+    export = tmp_path / "export.json"
+    shutil.copyfile(fixtures_dir / "pinpoint" / "boto3-get-journey.json", export)
+    before = export.read_bytes()
+    assert_refused_as_overwriting(
+        run_cli("import-pinpoint", str(export), "-o", str(export)), str(export)
+    )
+    assert export.read_bytes() == before

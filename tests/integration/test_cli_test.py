@@ -295,3 +295,18 @@ def test_the_command_module_imports_no_engine():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_update_writes_every_golden_file_or_none(run_cli, acme_copy: Path):
+    """A snapshot that cannot be written (its path is a folder) fails the update, names
+    that snapshot rather than a temporary file, and leaves no other golden file written."""
+    (acme_copy / "tests" / "pinned.journeytest.yaml").write_text(
+        SNAPSHOT_CASE
+        + "  - name: second\n    subject: {id: usr_winback_price}\n    snapshot: golden/b.json\n"
+    )
+    (acme_copy / "tests" / "golden" / "b.json").mkdir(parents=True)
+    result = run_cli("test", "tests/pinned.journeytest.yaml", "--update")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("journeysim: error: tests/golden/b.json: ")
+    assert result.stderr.rstrip().endswith("[unwritable_output]")
+    assert not (acme_copy / "tests" / "__snapshots__" / "pinned").exists()
