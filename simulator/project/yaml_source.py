@@ -210,7 +210,10 @@ class _Walker:
         return node.value
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        value = self.loader.construct_object(node)
+        try:
+            value = self.loader.construct_object(node)
+        except ValueError:  # more digits than Python converts (4,300), as JSON says it
+            raise _fail(node, "integer has too many digits") from None
         if isinstance(value, float) and not math.isfinite(value):
             raise _fail(node, f"{node.value!r} is not a JSON number (JSON has no NaN or infinity)")
         if value is None or isinstance(value, str | bool | int | float):

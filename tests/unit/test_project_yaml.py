@@ -116,6 +116,8 @@ def test_anchors_and_merge_keys_resolve_with_positions_of_their_source():
         # JSON refuses NaN and infinity; a YAML file must not smuggle them in.
         ("score: .nan\n", 1, 8, "'.nan' is not a JSON number"),
         ("a:\n  - -.Inf\n", 2, 5, "'-.Inf' is not a JSON number"),
+        # More digits than Python converts: the same error, and place, as in JSON.
+        ("a:\n  b: " + "9" * 4301 + "\n", 2, 6, "integer has too many digits"),
     ],
 )
 @pytest.mark.parametrize("parse", [parse_yaml, load_yaml], ids=["positions", "fast"])
