@@ -1,5 +1,11 @@
 """What every command shares: errors to stderr with a code and exit code 2, never a
-traceback, and output files written whole or not at all (:mod:`simulator.files`)."""
+traceback, and output files written whole or not at all (:mod:`simulator.files`).
+
+Every ``Path`` argument and option of the commands says ``readable=False``: Typer's
+default check answers an unreadable file with "Invalid value for 'PATH': path is not
+readable" and no code, before the command runs; the commands' own reading reports it
+as every other input error, ``cannot read FILE: Permission denied [unreadable_input]``.
+"""
 
 from __future__ import annotations
 

@@ -74,22 +74,39 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def import_pinpoint_command(
-    export: Annotated[Path, typer.Argument(metavar="EXPORT", help="A Pinpoint journey export.")],
+    export: Annotated[
+        Path, typer.Argument(metavar="EXPORT", help="A Pinpoint journey export.", readable=False)
+    ],
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", metavar="DIR", help="Folder of template exports (*.json)."),
+        typer.Option(
+            "--templates",
+            metavar="DIR",
+            help="Folder of template exports (*.json).",
+            readable=False,
+        ),
     ] = None,
     segments: Annotated[
         Path | None,
-        typer.Option("--segments", metavar="FILE", help="Segment export file (or folder)."),
+        typer.Option(
+            "--segments", metavar="FILE", help="Segment export file (or folder).", readable=False
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the bundle (- for stdout)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the bundle (- for stdout).",
+            readable=False,
+        ),
     ] = None,
     project: Annotated[
         Path | None,
-        typer.Option("--project", metavar="DIR", help="Also write the bundle as a project."),
+        typer.Option(
+            "--project", metavar="DIR", help="Also write the bundle as a project.", readable=False
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     goal_event: Annotated[

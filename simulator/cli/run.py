@@ -31,7 +31,8 @@ _HELP = "Run a population scenario through a journey on the runtime (moto in-pro
 
 def run_command(
     scenario_file: Annotated[
-        Path, typer.Argument(metavar="SCENARIO", help="A scenario file (YAML or JSON).")
+        Path,
+        typer.Argument(metavar="SCENARIO", help="A scenario file (YAML or JSON).", readable=False),
     ],
     population: Annotated[
         int | None, typer.Option("--population", "-n", help="Override the population size.")

@@ -34,7 +34,7 @@ def schema_command(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", metavar="DIR", help="Write schema files into DIR."),
+        typer.Option("--out", metavar="DIR", help="Write schema files into DIR.", readable=False),
     ] = None,
 ) -> None:
     if kind is not None and kind not in SCHEMA_KINDS:

@@ -69,7 +69,9 @@ def _url(host: str, port: int) -> str:
 def serve_command(
     project: Annotated[
         Path | None,
-        typer.Option("--project", help="Project folder (default: the bundled fixtures)."),
+        typer.Option(
+            "--project", help="Project folder (default: the bundled fixtures).", readable=False
+        ),
     ] = None,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[
@@ -85,6 +87,7 @@ def serve_command(
             "--state",
             help="Keep the served state in this file across restarts (restored at start, "
             "written after every write).",
+            readable=False,
         ),
     ] = None,
 ) -> None:

@@ -87,9 +87,12 @@ def _not_json(constant: str) -> NoReturn:
 
 
 def simulate_command(
-    journey_file: Annotated[Path, typer.Argument(metavar="JOURNEY_FILE", help="A journey file.")],
+    journey_file: Annotated[
+        Path, typer.Argument(metavar="JOURNEY_FILE", help="A journey file.", readable=False)
+    ],
     subject_file: Annotated[
-        Path | None, typer.Option("--subject", metavar="FILE", help="A subject file.")
+        Path | None,
+        typer.Option("--subject", metavar="FILE", help="A subject file.", readable=False),
     ] = None,
     subject_id: Annotated[
         str | None,

@@ -41,7 +41,9 @@ _HELP = (
 def test_command(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="PATH", help="Scenario files or folders (default: .)."),
+        typer.Argument(
+            metavar="PATH", help="Scenario files or folders (default: .).", readable=False
+        ),
     ] = None,
     select: Annotated[
         str | None,
@@ -52,7 +54,9 @@ def test_command(
     ] = "text",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the report to FILE.", readable=False
+        ),
     ] = None,
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Report journey coverage (steps, branches, ...).")

@@ -45,7 +45,9 @@ _HELP = (
 def tui_command(
     project: Annotated[
         Path | None,
-        typer.Option("--project", help="Project folder (default: the bundled fixtures)."),
+        typer.Option(
+            "--project", help="Project folder (default: the bundled fixtures).", readable=False
+        ),
     ] = None,
     url: Annotated[
         str | None,

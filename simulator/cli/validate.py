@@ -54,7 +54,9 @@ _HELP = (
 def validate_command(
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="PATH", help="Project folders, document files or folders."),
+        typer.Argument(
+            metavar="PATH", help="Project folders, document files or folders.", readable=False
+        ),
     ],
     fmt: Annotated[
         str,
@@ -65,7 +67,9 @@ def validate_command(
     ] = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the report to FILE.", readable=False
+        ),
     ] = None,
 ) -> None:
     with user_errors():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+from pathlib import Path
 import subprocess
 import sys
 
@@ -186,3 +187,48 @@ def test_import_pinpoint_o_never_overwrites_the_export(run_cli, fixtures_dir, tm
         run_cli("import-pinpoint", str(export), "-o", str(export)), str(export)
     )
     assert export.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "{acme}/journeys/act-onb-2026.json"],
+        ["simulate", "{acme}/journeys/act-onb-2026.json", "--synthetic"],
+        ["simulate", "{acme}/journeys/act-onb-2026.json", "--subject", "{subject}"],
+        ["test", "{acme}/tests/trial.journeytest.yaml"],
+        ["import-pinpoint", "{pinpoint}/boto3-get-journey.json"],
+        ["run", "{scenario}"],
+    ],
+)
+def test_a_file_the_user_cannot_read_is_unreadable_input_naming_it(
+    run_cli, acme_dir, fixtures_dir, monkeypatch, command
+):
+    """What a user without read permission sees (the test runs as root, who may read
+    anything, so both the access check and the read are refused by hand): the command's
+    own error line with its code, not Typer's "path is not readable" with none."""
+    places = {
+        "acme": acme_dir,
+        "pinpoint": fixtures_dir / "pinpoint",
+        "subject": acme_dir / "subjects" / "usr_plain_ana.json",
+        "scenario": next(fixtures_dir.rglob("*.scenario.yaml")),
+    }
+    command = [arg.format(**places) for arg in command]
+    denied = Path(command[-1] if command[-2] == "--subject" else command[1])
+    real_open, real_access = Path.open, os.access
+
+    def refuse(path, *args, **kwargs):
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda path, mode, **kw: Path(path) != denied and real_access(path, mode, **kw),
+    )
+    result = run_cli(*command)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("journeysim: error: ") and line.endswith(" [unreadable_input]"), line
+    assert denied.name in line and "Permission denied" in line
