@@ -6,9 +6,9 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
