@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from simulator.findings import Finding
     from simulator.models import Journey, Subject
-    from simulator.project import LoadedProject
+    from simulator.project import Document, LoadedProject
     from simulator.world import World
 
 __all__ = ["parse_attr", "register", "show_dry_run", "simulate_command"]
@@ -164,12 +164,12 @@ def simulate_command(
         journey, project = _journey(journey_file, subject_id)
         world = _world(project)
         if not allow_invalid:
-            _refuse_errors(journey_file, journey, project)
+            _refuse_errors(journey_file, journey, project, subject_id)
         if synthetic and synthetic_any:
             raise UsageError("give one of --synthetic and --synthetic-any")
         fit = (journey, start or DEFAULT_START) if synthetic else None
         generated = synthetic or synthetic_any
-        subject = _subject(world, subject_file, subject_id, attrs or [], generated, seed, fit)
+        subject = _subject(project, subject_file, subject_id, attrs or [], generated, seed, fit)
         maskers.append(subject_masker(subject, world.workspace.pii_attributes))
         if bad_start is not None:
             raise bad_start
@@ -225,11 +225,15 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
     return document.model, project
 
 
-def _refuse_errors(path: Path, journey: Journey, project: LoadedProject) -> None:
+def _refuse_errors(
+    path: Path, journey: Journey, project: LoadedProject, subject_id: str | None
+) -> None:
     """``InputError`` naming the first errors ``validate`` would report for the journey
-    and the documents it uses (the project was loaded with just those)."""
+    and the documents it uses (the project was loaded with just those), with the first
+    error's code. The subject asked for by id is left to :func:`_subject`, which refuses
+    it even with ``--allow-invalid`` (``validate JOURNEY`` does not check subjects)."""
     from simulator.codes import Severity
-    from simulator.project import validate_project
+    from simulator.project import DocumentKind, validate_project
     from simulator.validation import ValidationContext, validate
 
     findings = validate_project(project)
@@ -237,13 +241,38 @@ def _refuse_errors(path: Path, journey: Journey, project: LoadedProject) -> None
         project.document(path)
     except KeyError:  # a journey file outside the project's folders: not in the project
         findings += validate(journey.to_wire(), ValidationContext(world=project.world))
-    errors = [f for f in findings if f.severity is Severity.ERROR]
+    subject = project.find(DocumentKind.SUBJECT, subject_id) if subject_id else None
+    errors = [
+        f
+        for f in findings
+        if f.severity is Severity.ERROR
+        and not (subject is not None and f.source and f.source.file == subject.name)
+    ]
     if errors:
         raise InputError(
             f"the journey does not validate: {_first(errors)}; see journeysim validate "
             f"{path} (--allow-invalid dry-runs it anyway)",
+            code=errors[0].code.value,
             location=str(path),
         )
+
+
+def _refuse_invalid_subject(document: Document, problems: list[Finding], world: World) -> None:
+    """``InputError`` (the first problem's code, at its ``file:line:col``) when the subject
+    document did not validate or a dry-run would refuse it (``validate_subject``: a
+    future event's ``after`` that is not a duration). Its PII values are masked."""
+    from simulator.models import Subject
+    from simulator.validation.subjects import validate_subject
+
+    if isinstance(document.model, Subject):
+        problems = [*problems, *map(document.locate, validate_subject(document.model))]
+    if problems or not isinstance(document.model, Subject):
+        where = "" if problems and problems[0].source else f"{document.name}: "
+        message = f"{where}not a valid subject: {_first(problems)}"
+        code = problems[0].code.value if problems else InputError.code
+        location = problems[0].source if problems else None
+        at = f"{location.file}:{location.line}:{location.column}" if location else None
+        raise InputError(_masked_by_raw(message, document.data, world), code=code, location=at)
 
 
 def _world(project: LoadedProject) -> World:
@@ -285,7 +314,7 @@ def _as_list(value: Any) -> list[dict]:
 
 
 def _subject(
-    world: World,
+    project: LoadedProject,
     subject_file: Path | None,
     subject_id: str | None,
     attrs: list[str],
@@ -294,7 +323,6 @@ def _subject(
     fit: tuple[Journey, datetime] | None = None,
 ) -> Subject:
     from simulator.engine import synthetic_subject, with_attributes
-    from simulator.models import Subject
     from simulator.project import DocumentKind, read_document
 
     sources = [s for s in (subject_file, subject_id, synthetic or None) if s is not None]
@@ -302,14 +330,17 @@ def _subject(
         raise UsageError("give one of --subject, --subject-id and --synthetic")
     if not sources and not attrs:
         raise UsageError("no subject: give --subject, --subject-id, --synthetic or --attr")
+    world = _world(project)
     overlay = dict(parse_attr(pair) for pair in attrs)
     if subject_file is not None:
         document, problems = read_document(subject_file, DocumentKind.SUBJECT, str(subject_file))
-        if not isinstance(document.model, Subject):
-            message = f"{subject_file} is not a valid subject: {_first(problems)}"
-            raise InputError(_masked_by_raw(message, document.data, world))
+        _refuse_invalid_subject(document, problems, world)
         base = document.model
     elif subject_id is not None:
+        found = project.find(DocumentKind.SUBJECT, subject_id)
+        if found is not None:
+            own = [f for f in project.findings if f.source and f.source.file == found.name]
+            _refuse_invalid_subject(found, own, world)
         base = world.subjects.get(subject_id)
         if base is None:
             from simulator.engine.masking import scrub_id

@@ -195,10 +195,35 @@ def test_a_subject_file_with_a_bad_future_event_exits_2_naming_it(
         json.dumps({"endUserId": "u1", "futureEvents": [{"name": "x", "after": after}]}),
         encoding="utf-8",
     )
-    result = run_cli("simulate", onboarding, "--subject", str(subject))
-    assert result.exit_code == 2 and result.stdout == ""
-    assert f"futureEvents/0/after: {after!r}" in result.stderr
-    assert "internal error" not in result.stderr
+    """Located in the file as ``validate`` locates it, with its code; ``--allow-invalid``
+    (about the journey) does not make such a subject runnable."""
+    for allow in ((), ("--allow-invalid",)):
+        result = run_cli("simulate", onboarding, "--subject", str(subject), *allow)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.startswith(f"journeysim: error: not a valid subject: {subject}:1:")
+        assert f": invalid_duration: subject 'u1': future event 'x': {after!r}" in result.stderr
+        assert result.stderr.endswith(" [invalid_duration]\n")
+
+
+def test_a_project_subject_that_does_not_validate_is_named_not_the_journey(
+    run_cli, acme_copy, edit_json, monkeypatch
+):
+    """``--subject-id`` of a subject file with a problem: the subject file is named, at
+    the problem's line and column, with its code; not "the journey does not validate"
+    (``validate JOURNEY`` finds nothing), and not with ``--allow-invalid`` either."""
+    monkeypatch.chdir(acme_copy)
+    subject = acme_copy / "subjects" / "usr_plain_ana.json"
+    edit_json(subject, lambda s: s.update(futureEvents=[{"name": "x", "after": "soon"}]))
+    journey = "journeys/act-onb-2026.json"
+    for allow in ((), ("--allow-invalid",)):
+        result = run_cli("simulate", journey, "--subject-id", "usr_plain_ana", *allow)
+        assert result.exit_code == 2, result.stdout + result.stderr
+        assert "journey does not validate" not in result.stderr
+        assert "not a valid subject: subjects/usr_plain_A•••.json:" in result.stderr
+        assert result.stderr.endswith(
+            "'soon' is not an ISO-8601 duration (e.g. P3D, PT12H, P1W) [invalid_duration]\n"
+        )
+    assert run_cli("validate", journey).exit_code == 0
 
 
 def test_unreadable_journey_or_subject_files_exit_2(run_cli, tmp_path, acme_dir, onboarding):
