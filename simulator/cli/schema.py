@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import fail, user_errors, write_atomically
+from simulator.cli.common import fail, user_errors
 from simulator.errors import UsageError
+from simulator.files import UnwritableOutput, write_all
 from simulator.schemas import SCHEMA_KINDS, schema_for, schema_id  # light: models on demand
 
 __all__ = ["register", "schema_command"]
@@ -18,7 +19,8 @@ _HELP = (
     "Print a JSON Schema (draft 2020-12), list the kinds, or write them all to a folder."
     "\n\n"
     "Without KIND, lists the kinds and their $id. With KIND, prints that schema. With "
-    "--out DIR, writes <kind>.schema.json files into DIR (every kind, or just KIND). Point "
+    "--out DIR, writes <kind>.schema.json files into DIR (every kind, or just KIND), all or "
+    "none; DIR and its missing parents are made, as by mkdir -p. Point "
     "a document's \"$schema\" key at a schema's $id for completion in editors."
 )
 
@@ -42,10 +44,12 @@ def schema_command(
         fail(f"unknown schema kind {kind!r}; the kinds are: {kinds}", code=UsageError.code)
     with user_errors():
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            for name in [kind] if kind else SCHEMA_KINDS:
-                target = out / f"{name}.schema.json"
-                write_atomically(target, schema_text(name))
+            if out.exists() and not out.is_dir():
+                fail(f"--out {out} is a file, not a folder", code=UnwritableOutput.code)
+            names = [kind] if kind else SCHEMA_KINDS
+            files = {out / f"{name}.schema.json": schema_text(name) for name in names}
+            write_all(files, make_folders=True)
+            for target in files:
                 typer.echo(str(target))
         elif kind is not None:
             typer.echo(schema_text(kind), nl=False)

@@ -47,3 +47,31 @@ def test_an_unknown_kind_is_a_usage_error(run_cli):
     result = run_cli("schema", "jounrey")
     assert result.exit_code == 2
     assert "unknown schema kind 'jounrey'" in result.stderr and result.stdout == ""
+
+
+def test_out_that_is_a_file_is_unwritable_output_and_keeps_the_file(run_cli, tmp_path: Path):
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    result = run_cli("schema", "--out", str(taken))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"journeysim: error: --out {taken} is a file, not a folder [unwritable_output]\n"
+    )
+    assert taken.read_text() == "mine"
+
+
+def test_out_writes_every_schema_or_none_and_makes_missing_folders(run_cli, tmp_path: Path):
+    """One schema that cannot be written (its name is taken by a folder) leaves no other
+    written and no folder made; otherwise ``--out a/b`` makes the folders, as mkdir -p."""
+    blocked = tmp_path / "blocked"
+    (blocked / "segment.schema.json").mkdir(parents=True)
+    result = run_cli("schema", "--out", str(blocked))
+    assert result.exit_code == 2
+    assert result.stderr.rstrip().endswith(
+        "segment.schema.json: Is a directory [unwritable_output]"
+    )
+    assert [p.name for p in blocked.iterdir()] == ["segment.schema.json"]
+    deep = tmp_path / "new" / "schemas"
+    made = run_cli("schema", "journey", "--out", str(deep))
+    assert made.exit_code == 0 and made.stdout == f"{deep / 'journey.schema.json'}\n"
+    assert json.loads((deep / "journey.schema.json").read_text())["title"]
