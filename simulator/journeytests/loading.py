@@ -343,11 +343,18 @@ def _subject(
         base = world.subjects[spec.id]
     elif spec.file is not None:
         path = source.path.parent / spec.file
+        if path.is_dir():
+            message = f"{spec.file} is a folder, not a subject file (looked at {path})"
+            return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
         if not path.is_file():
             message = f"no subject file {spec.file} (looked for {path})"
             return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
         document, findings = read_document(path, DocumentKind.SUBJECT, spec.file)
-        if not isinstance(document.model, Subject):
+        if isinstance(document.model, Subject):  # what a dry-run would refuse, as validate says
+            from simulator.validation.subjects import validate_subject
+
+            findings = [*findings, *map(document.locate, validate_subject(document.model))]
+        if findings or not isinstance(document.model, Subject):
             first = findings[0] if findings else None
             at = f"{first.source.line}:{first.source.column}: " if first and first.source else ""
             detail = f"{at}{first.message}" if first else "it could not be read"

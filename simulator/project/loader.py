@@ -65,8 +65,10 @@ def absolute(path: str | os.PathLike[str]) -> Path:
 
 
 def workspace_files(folder: Path) -> list[Path]:
-    """The workspace files directly in ``folder``, in preference order."""
-    return [folder / name for name in WORKSPACE_FILES if (folder / name).is_file()]
+    """The workspace files directly in ``folder``, in preference order. Whatever has the
+    name counts, so that a ``workspace.json`` that is a folder is reported as one that
+    cannot be read ("Is a directory"), not as missing."""
+    return [folder / name for name in WORKSPACE_FILES if (folder / name).exists()]
 
 
 def is_project(folder: Path) -> bool:

@@ -310,3 +310,26 @@ def test_update_writes_every_golden_file_or_none(run_cli, acme_copy: Path):
     assert result.stderr.startswith("journeysim: error: tests/golden/b.json: ")
     assert result.stderr.rstrip().endswith("[unwritable_output]")
     assert not (acme_copy / "tests" / "__snapshots__" / "pinned").exists()
+
+
+@pytest.mark.parametrize(
+    ("file", "problem"),
+    [
+        ("../subjects", "error invalid_subject: ../subjects is a folder, not a subject file"),
+        ("late.json", "error invalid_subject: late.json is not a valid subject: 1:61: "),
+    ],
+)
+def test_a_subject_file_a_case_cannot_use_is_a_problem_at_its_place(
+    run_cli, acme_copy: Path, file: str, problem: str
+):
+    """A folder, or a subject whose future event is not a duration (what validate
+    reports and simulate refuses), is bad input at the case's ``file``: exit 2."""
+    (acme_copy / "tests" / "late.json").write_text(
+        '{"endUserId": "u1", "futureEvents": [{"name": "x", "after": "P1 day"}]}'
+    )
+    (acme_copy / "tests" / "s.journeytest.yaml").write_text(
+        f"journey: act-onb-2026\ncases:\n  - name: c\n    subject: {{file: {file}}}\n"
+    )
+    result = run_cli("test", "tests/s.journeytest.yaml")
+    assert result.exit_code == 2
+    assert result.stdout.startswith(f"tests/s.journeytest.yaml:4:21: {problem}"), result.stdout

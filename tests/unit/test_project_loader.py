@@ -64,6 +64,14 @@ def test_no_project_and_no_path_are_input_errors(tmp_path: Path):
         load_project(tmp_path)
 
 
+def test_a_workspace_file_that_is_a_folder_is_unreadable_not_missing(project: Path):
+    (project / "workspace.json").unlink()
+    (project / "workspace.json").mkdir()
+    assert find_project_root(project / "journeys") == project
+    with pytest.raises(InputError, match=r"cannot read workspace\.json: Is a directory"):
+        load_project(project)
+
+
 def test_a_json_syntax_error_is_a_finding_at_its_position(project: Path):
     journey = project / "journeys" / "onboarding-typo.json"
     text = journey.read_text().replace('"type": "wait",', '"type": "wait"', 1)
