@@ -220,19 +220,15 @@ def test_held_out_subjects_never_reach_webhooks():
     assert trace.steps == []
 
 
+def _world_with_segment(segment_id: str, predicate: dict) -> World:
+    """The test world with one rules segment, ``segment_id``, of ``predicate``."""
+    segment = {"id": segment_id, "name": segment_id, "kind": "rules", "predicate": predicate}
+    return World.of(make_world().workspace, segments=[Segment.model_validate(segment)])
+
+
 def test_audience_mismatch_lists_the_deciding_leaves():
-    world = World.of(
-        make_world().workspace,
-        segments=[
-            Segment.model_validate(
-                {
-                    "id": "pro",
-                    "name": "Pro",
-                    "kind": "rules",
-                    "predicate": {"kind": "attribute", "name": "plan", "op": "eq", "value": "pro"},
-                }
-            )
-        ],
+    world = _world_with_segment(
+        "pro", {"kind": "attribute", "name": "plan", "op": "eq", "value": "pro"}
     )
     trace = simulate(make_journey(EXIT, audienceId="pro"), make_subject(), world=world)
     assert (trace.entry.decision, trace.entry.reason) == (
@@ -247,22 +243,8 @@ def test_audience_mismatch_lists_the_deciding_leaves():
 def test_a_leaf_under_not_reads_as_the_audience_needs_it():
     # "not on the free plan": a free subject fails because its leaf is true. The text
     # names the leaf as the audience reads it, not the bare leaf with its own result.
-    world = World.of(
-        make_world().workspace,
-        segments=[
-            Segment.model_validate(
-                {
-                    "id": "paying",
-                    "name": "Paying",
-                    "kind": "rules",
-                    "predicate": {
-                        "kind": "not",
-                        "of": {"kind": "attribute", "name": "plan", "op": "eq", "value": "free"},
-                    },
-                }
-            )
-        ],
-    )
+    free_plan = {"kind": "attribute", "name": "plan", "op": "eq", "value": "free"}
+    world = _world_with_segment("paying", {"kind": "not", "of": free_plan})
     journey = make_journey(EXIT, audienceId="paying")
     free = simulate(journey, make_subject(attributes={"plan": "free"}), world=world)
     assert free.entry.reason is Reason.AUDIENCE_MISMATCH
