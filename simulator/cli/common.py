@@ -103,17 +103,23 @@ def refuse_to_overwrite(output: Path | None, read: Iterable[Path | str]) -> None
     read (the paths given and the documents loaded through them), so a folder named on
     the command line is covered file by file. Files are compared as the file system
     sees them (a link or another spelling of the same file counts); an ``output`` that
-    does not exist yet, or ``-`` (stdout), cannot be one of them.
+    does not exist yet is compared by its resolved path, for files the command may
+    write later (a golden file ``test --update`` makes). ``-`` is stdout.
     """
     if output is None or str(output) == "-":
         return
     try:
         target = os.stat(output)
     except OSError:
-        return  # nothing there yet: nothing of the user's to lose
+        target = None  # nothing there yet: the same path, though, would be written twice
+    resolved = os.path.realpath(output)
     for path in read:
         try:
-            same = os.path.samestat(target, os.stat(path))
+            same = (
+                os.path.samestat(target, os.stat(path))
+                if target is not None
+                else os.path.realpath(path) == resolved
+            )
         except OSError:
             continue
         if same:

@@ -177,6 +177,20 @@ def test_o_never_overwrites_a_file_the_command_reads(
     assert (project / target).read_bytes() == before
 
 
+def test_o_is_not_a_golden_file_update_is_about_to_write(run_cli, acme_dir, tmp_path, monkeypatch):
+    import shutil
+
+    project = tmp_path / "acme"
+    shutil.copytree(acme_dir, project)
+    monkeypatch.chdir(project)
+    golden = next((project / "tests" / "__snapshots__" / "renewal").glob("*.json"))
+    golden.unlink()  # --update would write it again
+    target = str(golden.relative_to(project))
+    result = run_cli("test", "tests/renewal.journeytest.yaml", "--update", "-o", target)
+    assert_refused_as_overwriting(result, target)
+    assert not golden.exists()
+
+
 def test_import_pinpoint_o_never_overwrites_the_export(run_cli, fixtures_dir, tmp_path):
     import shutil
 
