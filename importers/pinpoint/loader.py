@@ -44,6 +44,7 @@ __all__ = [
     "SourceFile",
     "import_files",
     "not_json_hint",
+    "project_files",
     "read_source",
     "read_sources",
     "write_project",
@@ -201,14 +202,12 @@ def import_files(
     return ImportRun(bundle, report, sources)
 
 
-def write_project(bundle: ImportBundle, root: Path) -> list[Path]:
-    """Write the bundle's documents as a project under ``root``; the files written.
+def project_files(bundle: ImportBundle, root: Path) -> dict[Path, str]:
+    """The files :func:`write_project` writes for the bundle under ``root``: path to text.
 
     An existing workspace file (``.json``, ``.yaml`` or ``.yml``) is kept (importing
-    into a project); otherwise a ``workspace.json`` is written whose ``knownAttributes``
-    are the PII defaults plus every attribute the templates read. No file is ever
-    overwritten (``InputError`` before writing any), and the files appear all
-    together or not at all (:func:`simulator.files.write_all`).
+    into a project); otherwise a ``workspace.json`` is planned whose ``knownAttributes``
+    are the PII defaults plus every attribute the templates read.
     """
     files: dict[Path, dict[str, Any]] = {}
     if not workspace_files(root):
@@ -226,7 +225,24 @@ def write_project(bundle: ImportBundle, root: Path) -> list[Path]:
         for document in documents:
             name = _file_name(document.id, names)
             files[root / folder / name] = _document(document, kind)
-    existing = [str(path) for path in files if path.exists()]
+    return {
+        path: json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+        for path, content in files.items()
+    }
+
+
+def write_project(
+    bundle: ImportBundle, root: Path, files: Mapping[Path, str] | None = None
+) -> list[Path]:
+    """Write the bundle's documents as a project under ``root``; the files written.
+
+    ``files`` is what :func:`project_files` planned (computed here when not given: a
+    caller that checks the plan first passes it). No file is ever overwritten
+    (``InputError`` before writing any), and the files appear all together or not at
+    all (:func:`simulator.files.write_all`).
+    """
+    planned = project_files(bundle, root) if files is None else files
+    existing = [str(path) for path in planned if path.exists()]
     if existing:
         more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
         shown = ", ".join(existing[:3]) + more
@@ -236,14 +252,8 @@ def write_project(bundle: ImportBundle, root: Path) -> list[Path]:
             code="would_overwrite",
             location=str(root),
         )
-    write_all(
-        {
-            path: json.dumps(content, indent=2, ensure_ascii=False) + "\n"
-            for path, content in files.items()
-        },
-        make_folders=True,
-    )
-    return list(files)
+    write_all(planned, make_folders=True)
+    return list(planned)
 
 
 def _document(model: DocumentModel, kind: str) -> dict[str, Any]:

@@ -94,42 +94,45 @@ def user_errors(mask: Callable[[str], str] | None = None) -> Iterator[None]:
         fail(shown(message), code=ApiErrorCode.INTERNAL_ERROR)
 
 
-def refuse_to_overwrite(output: Path | None, read: Iterable[Path | str]) -> None:
+def refuse_to_overwrite(
+    output: Path | None, read: Iterable[Path | str], writes: Iterable[Path | str] = ()
+) -> None:
     """A UsageError (``would_overwrite``) when ``-o output`` is one of the files the
-    command ``read``: a report written over the journey it is about (a slip in the
-    shell's history, ``-o`` and the path swapped) would lose that file for good.
+    command ``read`` or ``writes`` besides it: a report written over the journey it is
+    about (a slip in the shell's history, ``-o`` and the path swapped) would lose that
+    file for good, and one written over a file the command makes would lose that one.
 
     Called after loading and before anything is written, with every file the command
-    read (the paths given and the documents loaded through them), so a folder named on
-    the command line is covered file by file. Files are compared as the file system
-    sees them (a link or another spelling of the same file counts); an ``output`` that
-    does not exist yet is compared by its resolved path, for files the command may
-    write later (a golden file ``test --update`` makes). ``-`` is stdout.
+    read (the files given and the documents loaded through them, so a folder named on
+    the command line is covered file by file; folders themselves are skipped: ``-o``
+    naming one fails as any unwritable output does). Files are compared as the file
+    system sees them (a link or another spelling of the same file counts); where one
+    does not exist yet, by its resolved path. ``-`` is stdout.
     """
-    if output is None or str(output) == "-":
+    if output is None or str(output) == "-" or os.path.isdir(output):
         return
-    try:
-        target = os.stat(output)
-    except OSError:
-        target = None  # nothing there yet: the same path, though, would be written twice
-    resolved = os.path.realpath(output)
-    for path in read:
-        try:
-            same = (
-                os.path.samestat(target, os.stat(path))
-                if target is not None
-                else os.path.realpath(path) == resolved
-            )
-        except OSError:
-            continue
-        if same:
-            also = "" if str(path) == str(output) else f" ({path})"
+    for path, verb in [*((p, "reads") for p in read), *((p, "writes") for p in writes)]:
+        if not os.path.isdir(path) and _same_file(output, path):
+            also = "" if os.path.abspath(path) == os.path.abspath(output) else f" ({_shown(path)})"
             raise UsageError(
-                f"-o {output} is a file this command reads{also}: nothing written; "
-                "write the report to another file",
+                f"-o {output} is a file this command {verb}{also}: nothing written; "
+                "give -o another file",
                 code="would_overwrite",
                 location="--output",
             )
+
+
+def _same_file(one: Path | str, other: Path | str) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.realpath(one) == os.path.realpath(other)
+
+
+def _shown(path: Path | str) -> str:
+    """``path`` as the CLI shows paths: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def reader_gone() -> NoReturn:

@@ -130,23 +130,25 @@ def import_pinpoint_command(
             raise UsageError("--goal-window-days needs --goal-event NAME")
         if goal_event is not None and not goal_event.strip():
             raise UsageError("--goal-event needs an event name")
-        from importers.pinpoint.loader import import_files, write_project
+        from importers.pinpoint.loader import import_files, project_files, write_project
         from simulator.codes import MALFORMED_INPUT_CODES
 
         run = import_files(
             export, templates, segments, goal_event=goal_event, goal_window_days=goal_window_days
         )
-        refuse_to_overwrite(output, [export, *(source.path for source in run.sources.values())])
         bundle = run.bundle
         to_stdout = output is not None and str(output) == "-"
         problems = [entry for entry in run.report if entry.code in MALFORMED_INPUT_CODES]
+        planned = project_files(bundle, project) if project is not None and not problems else {}
+        read = [export, *(source.path for source in run.sources.values())]
+        refuse_to_overwrite(output, read, planned)
         # Files first, the report after: a reader that stops early (``| head``) or a
         # report that cannot be printed never costs the files.
         written: list[Path] = []
         if not problems:
             text = json.dumps(bundle.to_wire(), indent=2, ensure_ascii=False) + "\n"
             if project is not None:  # first: it refuses to overwrite before writing any
-                written = write_project(bundle, project)
+                written = write_project(bundle, project, planned)
             if output is not None and not to_stdout:
                 write_atomically(output, text)
         wrote = [str(path) for path in written]

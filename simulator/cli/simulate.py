@@ -257,22 +257,16 @@ def _refuse_errors(
         )
 
 
-def _refuse_invalid_subject(document: Document, problems: list[Finding], world: World) -> None:
-    """``InputError`` (the first problem's code, at its ``file:line:col``) when the subject
-    document did not validate or a dry-run would refuse it (``validate_subject``: a
-    future event's ``after`` that is not a duration). Its PII values are masked."""
-    from simulator.models import Subject
-    from simulator.validation.subjects import validate_subject
+def _refuse_invalid_subject(document: Document, findings: list[Finding], world: World) -> None:
+    """``InputError`` at the first problem's ``file:line:col``, with its code, when the
+    subject cannot be dry-run (:func:`simulator.project.subject_problems`); the
+    subject's PII values are masked in the message."""
+    from simulator.project import not_a_valid_subject, subject_problems
 
-    if isinstance(document.model, Subject):
-        problems = [*problems, *map(document.locate, validate_subject(document.model))]
-    if problems or not isinstance(document.model, Subject):
-        where = "" if problems and problems[0].source else f"{document.name}: "
-        message = f"{where}not a valid subject: {_first(problems)}"
-        code = problems[0].code.value if problems else InputError.code
-        location = problems[0].source if problems else None
-        at = f"{location.file}:{location.line}:{location.column}" if location else None
-        raise InputError(_masked_by_raw(message, document.data, world), code=code, location=at)
+    problems = subject_problems(document, findings)
+    if problems:
+        message = _masked_by_raw(not_a_valid_subject(problems), document.data, world)
+        raise InputError(message, code=problems[0].code.value, location=document.name)
 
 
 def _world(project: LoadedProject) -> World:
@@ -330,7 +324,8 @@ def _subject(
         raise UsageError("give one of --subject, --subject-id and --synthetic")
     if not sources and not attrs:
         raise UsageError("no subject: give --subject, --subject-id, --synthetic or --attr")
-    world = _world(project)
+    world = project.world
+    assert world is not None  # the caller checked it (_world)
     overlay = dict(parse_attr(pair) for pair in attrs)
     if subject_file is not None:
         document, problems = read_document(subject_file, DocumentKind.SUBJECT, str(subject_file))

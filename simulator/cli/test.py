@@ -82,12 +82,8 @@ def test_command(
         if fail_under is not None and not 0 <= fail_under <= 100:
             raise UsageError(f"--fail-under must be between 0 and 100, not {fail_under}")
         keep = compile_selection(select) if select else None
-        given = paths or [Path(".")]
-        suite = load_suite(given, relative_to=Path.cwd())
-        read = [source.path for source in suite.files]
-        documents = [document.path for project in suite.projects for document in project.documents]
-        golden = [case.snapshot for case in suite.cases if case.snapshot is not None]
-        refuse_to_overwrite(output, [*given, *read, *documents, *golden])
+        suite = load_suite(paths or [Path(".")], relative_to=Path.cwd())
+        refuse_to_overwrite(output, suite.read_paths())
         if suite.problems:
             _emit(reports.render_problems(suite.problems, fmt), output, fmt)
             raise typer.Exit(EXIT_USAGE)

@@ -101,8 +101,7 @@ def run(
     from simulator.reporting import build_report
 
     result = validate_paths(paths, now=now, relative_to=Path.cwd())
-    read = [document.path for project in result.projects for document in project.documents]
-    refuse_to_overwrite(output, [*paths, *read])
+    refuse_to_overwrite(output, result.read_paths())
     return build_report(result.checked_files(), result.findings, strict=strict)
 
 

@@ -142,7 +142,7 @@ def _snapshot(case: Case, base: str) -> Iterator[Problem]:
     path = PurePosixPath(written.replace("\\", "/"))
     if not written.strip():
         what = "is empty"
-    elif path.is_absolute() or PureWindowsPath(written).is_absolute():
+    elif path.is_absolute() or PureWindowsPath(written).drive:  # a drive or share
         what = f"{written!r} is absolute"
     elif written.endswith(("/", "\\")) or path.name in ("", ".", ".."):
         what = f"{written!r} names a folder"

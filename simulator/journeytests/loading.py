@@ -43,10 +43,12 @@ from simulator.project import (
     SourceSyntaxError,
     find_project_root,
     load_project,
+    not_a_valid_subject,
     parse_json,
     parse_yaml,
     read_bounded,
     read_document,
+    subject_problems,
 )
 from simulator.project.positions import Position
 from simulator.validation import pydantic_findings
@@ -108,6 +110,8 @@ class PreparedCase:
     arm_stats: Mapping[str, Mapping[str, Any]]
     """Branch id → arm id → :class:`~simulator.engine.ArmStats`."""
     snapshot: Path | None
+    subject_file: Path | None = None
+    """The subject file the case reads (``subject: {file: ...}``), if any."""
 
     @property
     def name(self) -> str:
@@ -148,6 +152,12 @@ class Suite:
     """Located problems of every file; a suite with problems is not run."""
     projects: tuple[LoadedProject, ...]
     files: tuple[ScenarioSource, ...]
+
+    def read_paths(self) -> list[Path]:
+        """Every file the suite reads: scenario, project, golden and subject files."""
+        cases = [path for case in self.cases for path in (case.snapshot, case.subject_file)]
+        documents = [path for project in self.projects for path in project.paths()]
+        return [*(source.path for source in self.files), *documents, *filter(None, cases)]
 
 
 def find_scenario_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
@@ -316,6 +326,12 @@ def _prepare(
         branch: {arm: ArmStats(s.subjects_reached, s.goal_events) for arm, s in arms.items()}
         for branch, arms in case.arm_stats.items()
     }
+    snapshot = _snapshot_path(source.path, case)
+    if snapshot is not None and snapshot.is_dir():
+        message = f"snapshot {case.snapshot!r} names a folder ({snapshot}); give a file path"
+        if case.snapshot is True:
+            message = f"the snapshot's golden file {snapshot} is a folder; move it away"
+        return Problem(JourneyTestCode.INVALID_SCENARIO, message, f"/cases/{index}/snapshot")
     return PreparedCase(
         source=source,
         index=index,
@@ -325,7 +341,8 @@ def _prepare(
         subject=subject,
         at=at,
         arm_stats=arm_stats,
-        snapshot=_snapshot_path(source.path, case),
+        snapshot=snapshot,
+        subject_file=source.path.parent / case.subject.file if case.subject.file else None,
     )
 
 
@@ -350,16 +367,11 @@ def _subject(
             message = f"no subject file {spec.file} (looked for {path})"
             return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
         document, findings = read_document(path, DocumentKind.SUBJECT, spec.file)
-        if isinstance(document.model, Subject):  # what a dry-run would refuse, as validate says
-            from simulator.validation.subjects import validate_subject
-
-            findings = [*findings, *map(document.locate, validate_subject(document.model))]
-        if findings or not isinstance(document.model, Subject):
-            first = findings[0] if findings else None
-            at = f"{first.source.line}:{first.source.column}: " if first and first.source else ""
-            detail = f"{at}{first.message}" if first else "it could not be read"
-            message = f"{spec.file} is not a valid subject: {detail}"
+        problems = subject_problems(document, findings)  # what a dry-run would refuse
+        if problems:
+            message = not_a_valid_subject(problems)
             return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
+        assert isinstance(document.model, Subject)
         base = document.model
     elif spec.synthetic == "any":
         base = faker_subjects(spec.seed or 0, 1)[0]

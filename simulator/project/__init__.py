@@ -13,7 +13,12 @@ import typing as _typing
 from simulator.lazy import exports as _exports
 
 if _typing.TYPE_CHECKING:
-    from simulator.project.checks import referenced_documents, validate_project
+    from simulator.project.checks import (
+        not_a_valid_subject,
+        referenced_documents,
+        subject_problems,
+        validate_project,
+    )
     from simulator.project.documents import (
         MAX_DOCUMENT_BYTES,
         SOURCE_SUFFIXES,
@@ -61,6 +66,7 @@ _HOMES = {
     "load_json": "json_source",
     "load_project": "loader",
     "load_yaml": "yaml_source",
+    "not_a_valid_subject": "checks",
     "parse_json": "json_source",
     "parse_yaml": "yaml_source",
     "read_bounded": "documents",
@@ -68,6 +74,7 @@ _HOMES = {
     "referenced_documents": "checks",
     "resolve_targets": "targets",
     "select_documents": "targets",
+    "subject_problems": "checks",
     "validate_paths": "runs",
     "validate_project": "checks",
     "workspace_files": "loader",
@@ -92,6 +99,7 @@ __all__ = [
     "load_json",
     "load_project",
     "load_yaml",
+    "not_a_valid_subject",
     "parse_json",
     "parse_yaml",
     "read_bounded",
@@ -99,6 +107,7 @@ __all__ = [
     "referenced_documents",
     "resolve_targets",
     "select_documents",
+    "subject_problems",
     "validate_paths",
     "validate_project",
     "workspace_files",

@@ -11,11 +11,18 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from simulator.findings import Finding
+from simulator.codes import FindingCode
+from simulator.findings import Finding, make_finding
 from simulator.project.documents import Document, DocumentKind
 from simulator.project.loader import LoadedProject
 
-__all__ = ["invalid_documents", "referenced_documents", "validate_project"]
+__all__ = [
+    "invalid_documents",
+    "not_a_valid_subject",
+    "referenced_documents",
+    "subject_problems",
+    "validate_project",
+]
 
 
 def validate_project(loaded: LoadedProject, now: datetime | None = None) -> list[Finding]:
@@ -55,6 +62,36 @@ def validate_project(loaded: LoadedProject, now: datetime | None = None) -> list
             if document is not None:
                 add(document, findings)
     return sorted(found.values(), key=Finding.sort_key)
+
+
+def subject_problems(document: Document, findings: Iterable[Finding]) -> list[Finding]:
+    """The errors that keep a subject document out of a dry-run, located: the loader's
+    ``findings`` for it, and when its model was built, what ``validate`` reports of
+    its scripted events (``validate_subject``). Empty when it can be dry-run."""
+    from simulator.codes import Severity
+    from simulator.models import Subject
+    from simulator.validation.subjects import validate_subject
+
+    problems = [finding for finding in findings if finding.severity is Severity.ERROR]
+    if isinstance(document.model, Subject):
+        problems += map(document.locate, validate_subject(document.model))
+    elif not problems:
+        message = "the file is not a subject document"
+        problems.append(document.locate(make_finding(FindingCode.INVALID_DOCUMENT, message)))
+    return problems
+
+
+def not_a_valid_subject(problems: list[Finding]) -> str:
+    """How the CLI says it, at the first problem: ``file:line:col: not a valid subject:
+    <message> (and N more problems)``; the code goes in the caller's ``[code]``."""
+    from simulator.wording import counted
+
+    first, more = problems[0], len(problems) - 1
+    where = (
+        f"{first.source.file}:{first.source.line}:{first.source.column}: " if first.source else ""
+    )
+    others = f" (and {counted(more, 'more problem')})" if more else ""
+    return f"{where}not a valid subject: {first.message}{others}"
 
 
 _REFERABLE = {

@@ -65,10 +65,11 @@ def absolute(path: str | os.PathLike[str]) -> Path:
 
 
 def workspace_files(folder: Path) -> list[Path]:
-    """The workspace files directly in ``folder``, in preference order. Whatever has the
-    name counts, so that a ``workspace.json`` that is a folder is reported as one that
-    cannot be read ("Is a directory"), not as missing."""
-    return [folder / name for name in WORKSPACE_FILES if (folder / name).exists()]
+    """The workspace files directly in ``folder``, in preference order. When there is
+    none, a folder with the name counts, so that a ``workspace.json`` made a folder by
+    mistake is reported as one that cannot be read ("Is a directory"), not as missing."""
+    files = [folder / name for name in WORKSPACE_FILES if (folder / name).is_file()]
+    return files or [folder / name for name in WORKSPACE_FILES if (folder / name).exists()]
 
 
 def is_project(folder: Path) -> bool:
@@ -117,6 +118,10 @@ class LoadedProject:
             if document.path == wanted or document.name == str(file):
                 return document
         raise KeyError(str(file))
+
+    def paths(self) -> list[Path]:
+        """The files read, one per document."""
+        return [document.path for document in self.documents]
 
     def find(self, kind: DocumentKind, document_id: str) -> Document | None:
         """The (first) document of ``kind`` with this id."""
@@ -270,6 +275,10 @@ class _Reader:
             if kind.folder is not None and path.parent == self.folder / kind.folder:
                 return kind
         return None
+
+    def paths(self) -> list[Path]:
+        """The files read, one per document."""
+        return [document.path for document in self.documents]
 
     def find(self, kind: DocumentKind, document_id: str) -> Document | None:
         """The document of ``kind`` with this id: already read, at its conventional

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from simulator.findings import Finding
 from simulator.project.checks import validate_project
@@ -27,6 +28,10 @@ class ValidationRun:
     def checked_files(self) -> list[tuple[str, str, str | None]]:
         """``(file, kind, id)`` of each checked document, as reports list them."""
         return [(document.name, document.kind.value, document.id) for document in self.checked]
+
+    def read_paths(self) -> list[Path]:
+        """Every file read: the documents checked and those they refer to."""
+        return [path for project in self.projects for path in project.paths()]
 
 
 def validate_paths(

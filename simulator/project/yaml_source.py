@@ -213,6 +213,8 @@ class _Walker:
         try:
             value = self.loader.construct_object(node)
         except ValueError:  # more digits than Python converts (4,300), as JSON says it
+            if node.tag != _INT:
+                raise
             raise _fail(node, "integer has too many digits") from None
         if isinstance(value, float) and not math.isfinite(value):
             raise _fail(node, f"{node.value!r} is not a JSON number (JSON has no NaN or infinity)")

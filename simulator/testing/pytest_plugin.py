@@ -8,7 +8,8 @@ against actual, with the trace excerpt around the step; an invalid scenario file
 a collection error listing its problems by ``file:line:column``.
 
 ``--journeysim-update`` writes changed or missing snapshot golden files (as
-``journeysim test --update``).
+``journeysim test --update`` does, but item by item: pytest runs each case on its own,
+so a failure part-way keeps the golden files earlier items wrote).
 
 In a run that meets no scenario file the plugin does nothing: it adds one option and
 looks at file names, and imports journeysim's engine only when it collects a scenario

@@ -144,9 +144,7 @@ def test_an_output_that_cannot_be_written_is_not_called_unreadable_input(
 def assert_refused_as_overwriting(result, target: str) -> None:
     assert result.exit_code == 2, result.stdout + result.stderr
     assert result.stderr.startswith(f"journeysim: error: -o {target} is a file this command reads")
-    assert result.stderr.endswith(
-        ": nothing written; write the report to another file [would_overwrite]\n"
-    )
+    assert result.stderr.endswith(": nothing written; give -o another file [would_overwrite]\n")
 
 
 @pytest.mark.parametrize(
@@ -158,6 +156,7 @@ def assert_refused_as_overwriting(result, target: str) -> None:
         (["test", "tests/trial.journeytest.yaml"], "tests/trial.journeytest.yaml"),
         (["test", "tests"], "journeys/trial-conv-2026.json"),
         (["test", "tests/renewal.journeytest.yaml", "-f", "json"], "{golden}"),
+        (["test", "tests/onboarding.journeytest.yaml", "-f", "json"], "tests/subjects/qa-bot.json"),
     ],
 )
 def test_o_never_overwrites_a_file_the_command_reads(
@@ -189,6 +188,23 @@ def test_o_is_not_a_golden_file_update_is_about_to_write(run_cli, acme_dir, tmp_
     result = run_cli("test", "tests/renewal.journeytest.yaml", "--update", "-o", target)
     assert_refused_as_overwriting(result, target)
     assert not golden.exists()
+
+
+def test_o_naming_a_folder_given_is_unwritable_output_not_an_input(run_cli, acme_dir, monkeypatch):
+    monkeypatch.chdir(acme_dir)
+    result = run_cli("validate", ".", "-o", ".")
+    assert result.exit_code == 2
+    assert result.stderr == "journeysim: error: .: Is a directory [unwritable_output]\n"
+
+
+def test_import_pinpoint_o_is_not_a_file_project_writes(run_cli, fixtures_dir, tmp_path):
+    out = tmp_path / "out"
+    export = fixtures_dir / "pinpoint" / "boto3-get-journey.json"
+    target = out / "workspace.json"
+    result = run_cli("import-pinpoint", str(export), "--project", str(out), "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"journeysim: error: -o {target} is a file this command writes")
+    assert not out.exists()
 
 
 def test_import_pinpoint_o_never_overwrites_the_export(run_cli, fixtures_dir, tmp_path):
@@ -246,3 +262,23 @@ def test_a_file_the_user_cannot_read_is_unreadable_input_naming_it(
     (line,) = result.stderr.splitlines()
     assert line.startswith("journeysim: error: ") and line.endswith(" [unreadable_input]"), line
     assert denied.name in line and "Permission denied" in line
+
+
+def test_no_path_parameter_lets_typer_check_readability(cli_app):
+    """Typer's own check would answer an unreadable file with "path is not readable"
+    and no code, before the command could say it in its own words (above)."""
+    import typing
+
+    from typer.models import ParameterInfo
+
+    found, checked = [], []
+    for command in cli_app.registered_commands:
+        hints = typing.get_type_hints(command.callback, include_extras=True)
+        for name, hint in hints.items():
+            infos = [m for m in getattr(hint, "__metadata__", ()) if isinstance(m, ParameterInfo)]
+            if infos and "Path" in str(typing.get_args(hint)[0]):
+                found.append(f"{command.name} {name}")
+                if infos[0].readable:
+                    checked.append(f"{command.name} {name}")
+    assert len(found) >= 14, found
+    assert checked == []

@@ -62,7 +62,7 @@ def test_out_that_is_a_file_is_unwritable_output_and_keeps_the_file(run_cli, tmp
 
 def test_out_writes_every_schema_or_none_and_makes_missing_folders(run_cli, tmp_path: Path):
     """One schema that cannot be written (its name is taken by a folder) leaves no other
-    written and no folder made; otherwise ``--out a/b`` makes the folders, as mkdir -p."""
+    written; otherwise ``--out a/b`` makes the folders, as mkdir -p."""
     blocked = tmp_path / "blocked"
     (blocked / "segment.schema.json").mkdir(parents=True)
     result = run_cli("schema", "--out", str(blocked))

@@ -200,8 +200,8 @@ def test_a_subject_file_with_a_bad_future_event_exits_2_naming_it(
     for allow in ((), ("--allow-invalid",)):
         result = run_cli("simulate", onboarding, "--subject", str(subject), *allow)
         assert result.exit_code == 2 and result.stdout == ""
-        assert result.stderr.startswith(f"journeysim: error: not a valid subject: {subject}:1:")
-        assert f": invalid_duration: subject 'u1': future event 'x': {after!r}" in result.stderr
+        assert result.stderr.startswith(f"journeysim: error: {subject}:1:")
+        assert f": not a valid subject: subject 'u1': future event 'x': {after!r}" in result.stderr
         assert result.stderr.endswith(" [invalid_duration]\n")
 
 
@@ -219,7 +219,8 @@ def test_a_project_subject_that_does_not_validate_is_named_not_the_journey(
         result = run_cli("simulate", journey, "--subject-id", "usr_plain_ana", *allow)
         assert result.exit_code == 2, result.stdout + result.stderr
         assert "journey does not validate" not in result.stderr
-        assert "not a valid subject: subjects/usr_plain_A•••.json:" in result.stderr
+        assert result.stderr.startswith("journeysim: error: subjects/usr_plain_A•••.json:")
+        assert ": not a valid subject: subject 'usr_plain_A•••'" in result.stderr
         assert result.stderr.endswith(
             "'soon' is not an ISO-8601 duration (e.g. P3D, PT12H, P1W) [invalid_duration]\n"
         )
@@ -266,6 +267,7 @@ def test_a_journey_validate_rejects_is_refused_unless_allowed(run_cli, acme_copy
         r"act-onb-2026\.json:\d+:\d+: invalid_duration: wait step 'wait-3d'", refused.stderr
     )
     assert "--allow-invalid" in refused.stderr
+    assert refused.stderr.endswith(" [invalid_duration]\n")  # the first error's code
     allowed = run_cli(
         "simulate", str(path), "--subject-id", "usr_plain_ana", "--allow-invalid", "-f", "json"
     )

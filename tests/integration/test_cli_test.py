@@ -298,13 +298,13 @@ def test_the_command_module_imports_no_engine():
 
 
 def test_update_writes_every_golden_file_or_none(run_cli, acme_copy: Path):
-    """A snapshot that cannot be written (its path is a folder) fails the update, names
+    """A snapshot that cannot be written (its folder is a file) fails the update, names
     that snapshot rather than a temporary file, and leaves no other golden file written."""
     (acme_copy / "tests" / "pinned.journeytest.yaml").write_text(
         SNAPSHOT_CASE
         + "  - name: second\n    subject: {id: usr_winback_price}\n    snapshot: golden/b.json\n"
     )
-    (acme_copy / "tests" / "golden" / "b.json").mkdir(parents=True)
+    (acme_copy / "tests" / "golden").write_text("not a folder")
     result = run_cli("test", "tests/pinned.journeytest.yaml", "--update")
     assert result.exit_code == 2
     assert result.stderr.startswith("journeysim: error: tests/golden/b.json: ")
@@ -316,7 +316,7 @@ def test_update_writes_every_golden_file_or_none(run_cli, acme_copy: Path):
     ("file", "problem"),
     [
         ("../subjects", "error invalid_subject: ../subjects is a folder, not a subject file"),
-        ("late.json", "error invalid_subject: late.json is not a valid subject: 1:61: "),
+        ("late.json", "error invalid_subject: late.json:1:61: not a valid subject: "),
     ],
 )
 def test_a_subject_file_a_case_cannot_use_is_a_problem_at_its_place(
@@ -333,3 +333,19 @@ def test_a_subject_file_a_case_cannot_use_is_a_problem_at_its_place(
     result = run_cli("test", "tests/s.journeytest.yaml")
     assert result.exit_code == 2
     assert result.stdout.startswith(f"tests/s.journeytest.yaml:4:21: {problem}"), result.stdout
+
+
+def test_a_snapshot_whose_golden_path_is_a_folder_is_a_problem_before_anything_runs(
+    run_cli, acme_copy: Path
+):
+    (acme_copy / "tests" / "pinned.journeytest.yaml").write_text(
+        SNAPSHOT_CASE.replace("snapshot: true", "snapshot: golden")
+    )
+    (acme_copy / "tests" / "golden").mkdir()
+    result = run_cli("test", "tests/pinned.journeytest.yaml", "--update")
+    assert result.exit_code == 2
+    assert result.stdout.startswith(
+        "tests/pinned.journeytest.yaml:5:15: error invalid_scenario: snapshot 'golden' names a "
+        "folder"
+    ), result.stdout
+    assert list((acme_copy / "tests" / "golden").iterdir()) == []
