@@ -178,6 +178,11 @@ class RuntimeService:
         runtime = self.ready()
         if set(body) == {"to"} and isinstance(body["to"], str):
             to = _timestamp(body["to"], "to")
+            # as far as "by" may go: a clock near year 9999 would leave every later
+            # computation (quiet hours, waits) outside the calendar
+            if to > parse_duration("P1000Y").add_to(runtime.now()):
+                message = f"to: {body['to']!r} is more than 1000 years after the clock"
+                raise InvalidRequest(message, details=[problem("/to", message, "invalid_request")])
         elif set(body) == {"by"} and isinstance(body["by"], str):
             try:
                 to = parse_duration(body["by"]).add_to(runtime.now())

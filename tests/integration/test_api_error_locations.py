@@ -62,6 +62,16 @@ def test_going_back_in_time_is_located_at_to(api):
     assert detail["message"].endswith("cannot go back to 2020-01-01T00:00:00Z")
 
 
+def test_the_clock_goes_no_further_than_by_may_take_it(api):
+    """``to`` is bounded as ``by`` is (1000 years): at year 9999 every dispatch after
+    would leave the calendar, and the clock cannot be moved back."""
+    before = api.get("/api/_sim/clock", headers=OWNER).json()["now"]
+    answer = api.post("/api/_sim/clock/advance", json={"to": "9999-12-31T23:59:59Z"}, headers=OWNER)
+    detail = only_problem(answer, 400, "invalid_request")
+    assert detail["path"] == "/to" and "more than 1000 years after the clock" in detail["message"]
+    assert api.get("/api/_sim/clock", headers=OWNER).json()["now"] == before
+
+
 def test_an_unknown_override_is_located_at_its_index_with_a_suggestion(api):
     answer = api.post(
         "/api/journeys/act-onb-2026/simulate",
