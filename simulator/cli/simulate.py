@@ -218,7 +218,7 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
         if document.kind is not DocumentKind.JOURNEY:
             raise UsageError(f"{path} is a {document.kind.value}, not a journey")
     if not isinstance(document.model, Journey):
-        problems = [f for f in project.findings if f.source and f.source.file == document.name]
+        problems = project.findings_of(document)
         if not problems:
             _, problems = read_document(path, DocumentKind.JOURNEY, str(path))
         raise InputError(f"not a valid journey: {_first(problems)}", location=str(path))
@@ -242,11 +242,11 @@ def _refuse_errors(
     except KeyError:  # a journey file outside the project's folders: not in the project
         findings += validate(journey.to_wire(), ValidationContext(world=project.world))
     subject = project.find(DocumentKind.SUBJECT, subject_id) if subject_id else None
+    skipped = subject.name if subject is not None else None
     errors = [
         f
         for f in findings
-        if f.severity is Severity.ERROR
-        and not (subject is not None and f.source and f.source.file == subject.name)
+        if f.severity is Severity.ERROR and not (f.source and f.source.file == skipped)
     ]
     if errors:
         raise InputError(
@@ -334,8 +334,7 @@ def _subject(
     elif subject_id is not None:
         found = project.find(DocumentKind.SUBJECT, subject_id)
         if found is not None:
-            own = [f for f in project.findings if f.source and f.source.file == found.name]
-            _refuse_invalid_subject(found, own, world)
+            _refuse_invalid_subject(found, project.findings_of(found), world)
         base = world.subjects.get(subject_id)
         if base is None:
             from simulator.engine.masking import scrub_id

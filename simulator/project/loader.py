@@ -123,6 +123,10 @@ class LoadedProject:
         """The files read, one per document."""
         return [document.path for document in self.documents]
 
+    def findings_of(self, document: Document) -> list[Finding]:
+        """The loader's findings in ``document``'s file."""
+        return [f for f in self.findings if f.source and f.source.file == document.name]
+
     def find(self, kind: DocumentKind, document_id: str) -> Document | None:
         """The (first) document of ``kind`` with this id."""
         return self._by_id.get((kind, document_id))
@@ -275,10 +279,6 @@ class _Reader:
             if kind.folder is not None and path.parent == self.folder / kind.folder:
                 return kind
         return None
-
-    def paths(self) -> list[Path]:
-        """The files read, one per document."""
-        return [document.path for document in self.documents]
 
     def find(self, kind: DocumentKind, document_id: str) -> Document | None:
         """The document of ``kind`` with this id: already read, at its conventional
