@@ -70,7 +70,9 @@ class ReportEntry(Model):
 class ImportBundle(Model):
     """Journeys and the documents they need, translated from another platform."""
 
-    format: Literal["journeysim.import-bundle/v1"] = BUNDLE_FORMAT
+    format: Literal["journeysim.import-bundle/v1"]
+    """Required: a bundle names its version, so another kind of file (a journey, an
+    export) or a later bundle version is refused rather than read as an empty bundle."""
     source: BundleSource = Field(default_factory=BundleSource)
     journeys: list[Journey] = Field(default_factory=list)
     communications: list[Communication] = Field(default_factory=list)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from importers.pinpoint.bundle import BundleSource, ImportBundle, ReportEntry
+from importers.pinpoint.bundle import BUNDLE_FORMAT, BundleSource, ImportBundle, ReportEntry
 from importers.pinpoint.checks import validation_entries
 from importers.pinpoint.communications import Catalog
 from importers.pinpoint.inputs import JourneySource, read_journeys, read_segments, read_templates
@@ -61,7 +61,7 @@ def translate(
     journeys = read_journeys(export, report)
     catalog = Catalog(read_templates(templates or {}, report), report)
     supplied = read_segments(segments or {}, report)
-    bundle = ImportBundle(source=_source(journeys))
+    bundle = ImportBundle(format=BUNDLE_FORMAT, source=_source(journeys))
     attributes: dict[str, str] = {}
     referenced: list[str] = []
     step_activities: dict[tuple[str, str], str] = {}

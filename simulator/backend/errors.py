@@ -10,10 +10,11 @@ missing or unknown fields, bad query parameters are ``400 invalid_request``.
 Every error about a place in the request says where, in ``details``, in one form
 (:func:`problem`): ``{"in", "path", "message", "type"}``, ``in`` one of ``body``,
 ``query``, ``path``, ``header``, and ``path`` a JSON pointer into it (``""`` the whole
-body). Some add what a client needs: ``line``/``column`` (and ``position``) of a body
-that is not JSON or repeats a key, ``key`` (the repeated one), ``limit`` (size and
-depth limits), ``suggestion`` (a did-you-mean), ``updatedAt`` (a draft conflict's
-current stamp). An error raised with a ``location`` and no details gets that one
+body; a path parameter is named as the OpenAPI document names it, ``/journey_id``).
+Some add what a client needs: ``line``/``column`` (and ``position``) of a body that is
+not JSON or repeats a key, ``key`` (the repeated one), ``limit`` (size and depth
+limits), ``suggestion`` (a did-you-mean), ``updatedAt`` (a draft conflict's current
+stamp). An error raised with a ``location`` and no details gets that one
 detail, with the body pointer it names (``"to"`` or ``"/to"`` is ``/to``). The API
 answers **400, never 422**: the hosted API and SPEC §5 treat all malformed input as a
 400, and clients need only one status for "fix your request".
@@ -306,7 +307,10 @@ class JourneyNotFound(NotFoundError):
     def __init__(self, journey_id: str) -> None:
         # A journey id cannot be an e-mail address or a phone number, but a path may
         # hold one (a subject id pasted in the wrong place): masked as ids are.
-        super().__init__(f"no journey {scrub_id(journey_id)!r} in this workspace")
+        message = f"no journey {scrub_id(journey_id)!r} in this workspace"
+        super().__init__(
+            message, details=[problem("/journey_id", message, str(self.code), where="path")]
+        )
 
 
 class VersionNotFound(NotFoundError):

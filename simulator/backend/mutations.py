@@ -24,6 +24,7 @@ from simulator.backend.errors import (
     TierLimitExceeded,
     TooManySteps,
     VersionNotFound,
+    problem,
 )
 from simulator.backend.records import (
     AuditEntry,
@@ -68,10 +69,15 @@ def too_large_as_journey_error() -> Iterator[None]:
         yield
     except ItemTooLarge as exc:
         size = f"{exc.size} bytes" if exc.size else "more than that"
-        raise JourneyTooLarge(
+        message = (
             f"the journey is too large to store: DynamoDB items hold at most {exc.limit} "
-            f"bytes and this one takes {size}; shorten the description or the steps",
-            details=[{"limit": exc.limit, "size": exc.size}],
+            f"bytes and this one takes {size}; shorten the description or the steps"
+        )
+        raise JourneyTooLarge(
+            message,
+            details=[
+                problem("", message, str(JourneyTooLarge.code), limit=exc.limit, size=exc.size)
+            ],
         ) from None
 
 
@@ -109,17 +115,20 @@ class JourneyAccess:
 
     def _encode(self, draft: Journey) -> bytes:
         if len(draft.steps) > self.settings.max_steps:
+            limit = self.settings.max_steps
+            message = f"a journey has at most {limit} steps; this one has {len(draft.steps)}"
             raise TooManySteps(
-                f"a journey has at most {self.settings.max_steps} steps; this one has "
-                f"{len(draft.steps)}",
-                details=[{"in": "body", "path": "/steps", "limit": self.settings.max_steps}],
+                message, details=[problem("/steps", message, str(TooManySteps.code), limit=limit)]
             )
         blob = encode_blob(draft.to_wire())
         if len(blob) > self.settings.max_stored_bytes:
+            limit = self.settings.max_stored_bytes
+            message = f"the journey takes {len(blob)} bytes stored; the limit is {limit}"
             raise JourneyTooLarge(
-                f"the journey takes {len(blob)} bytes stored; the limit is "
-                f"{self.settings.max_stored_bytes}",
-                details=[{"limit": self.settings.max_stored_bytes, "size": len(blob)}],
+                message,
+                details=[
+                    problem("", message, str(JourneyTooLarge.code), limit=limit, size=len(blob))
+                ],
             )
         return blob
 

@@ -33,6 +33,7 @@ from simulator.backend.errors import (
     JourneyExists,
     NoDraft,
     ReservedJourneyId,
+    problem,
 )
 from simulator.backend.loading import LoadReport, load_project
 from simulator.backend.mutations import Change, JourneyAccess, too_large_as_journey_error
@@ -256,9 +257,10 @@ class Backend(JourneyAccess):
                     self.store.create_journey(record, self._encode(draft))
             except AlreadyExists:
                 if body.id is not None:
+                    message = f"a journey {journey_id!r} already exists in this workspace"
                     raise JourneyExists(
-                        f"a journey {journey_id!r} already exists in this workspace",
-                        details=[{"id": journey_id}],
+                        message,
+                        details=[problem("/id", message, str(JourneyExists.code), id=journey_id)],
                     ) from None
                 continue
             self._append(actor, record, 1, [("created", {"steps": len(draft.steps)})])
@@ -270,9 +272,9 @@ class Backend(JourneyAccess):
         fields = body.model_fields_set - {"updated_at"}
         for name in sorted(fields & _PATCHABLE_REQUIRED):
             if getattr(body, name) is None:
+                message = f"{_camel(name)} cannot be null"
                 raise InvalidRequest(
-                    f"{name} cannot be null",
-                    details=[{"in": "body", "path": f"/{_camel(name)}", "message": "null"}],
+                    message, details=[problem(f"/{_camel(name)}", message, "null_not_allowed")]
                 )
 
         def edit(current: JourneyRecord) -> Change:
@@ -445,18 +447,18 @@ def refuse_reserved_id(journey_id: str, *, path: str = "/id") -> None:
             if journey_id.startswith("_")
             else (f"the routes under /api/journeys/{journey_id}/")
         )
-        raise ReservedJourneyId(
+        message = (
             f"journey id {scrub_id(journey_id)!r} is reserved: it would shadow {shadowed}; "
-            "choose another id",
-            details=[
-                {
-                    "in": "body",
-                    "path": path,
-                    "reserved": sorted(RESERVED_JOURNEY_IDS),
-                    "reservedPrefix": "_",
-                }
-            ],
+            "choose another id"
         )
+        detail = problem(
+            path,
+            message,
+            str(ReservedJourneyId.code),
+            reserved=sorted(RESERVED_JOURNEY_IDS),
+            reservedPrefix="_",
+        )
+        raise ReservedJourneyId(message, details=[detail])
 
 
 def _require_editable(record: JourneyRecord) -> None:

@@ -4,39 +4,66 @@
 behind the internal API. :func:`import_bundle` applies an import bundle to a
 workspace as **drafts**, never publishing:
 
-* the bundle is schema-checked (``400 invalid_request`` with the field's location);
+* the bundle is schema-checked (``400 invalid_request``, one detail of type
+  ``invalid_document`` per problem, each at its pointer under ``/bundle``, worded as
+  ``journeysim validate`` words a bad document); ``format`` is required, so a journey
+  or an export posted by mistake is not read as an empty bundle;
+* a journey id, or a document id of one kind, twice in the bundle is
+  ``400 invalid_request`` (type ``duplicate_id``) at the second: the later one would
+  silently win, or the second create would fail half-way;
+* a journey of the bundle that names an archived journey is ``409 journey_archived``
+  at its entry, with or without ``replace`` (an archived journey takes no draft);
 * its communications, segments and trigger contracts join the workspace documents;
   its journeys are created as drafts, or, with ``replace``, become the draft of the
   journey of the same id (a draft is opened from the latest version if there is none);
 * a journey id or a document id that already exists (a document with different
   content) is a conflict: ``409 import_conflict`` lists them all, nothing is written,
   unless ``replace`` is true;
-* a journey id that would shadow a route is ``400 reserved_journey_id``, and a
-  journey too large to store ``413 journey_too_large``, both checked for every journey
-  of the bundle before anything is written (the dry run answers them too), so a bundle
-  is never half applied; the size is measured on the item the store would write (list
-  entry and compressed draft) with its metadata at its longest, so a journey within a
-  few bytes of the limit may be refused here though a create would just fit;
+* a journey id that would shadow a route is ``400 reserved_journey_id``, one with too
+  many steps ``400 too_many_steps`` and one too large to store ``413 journey_too_large``,
+  each located at its entry (``/bundle/journeys/3/steps``); the size is measured on the
+  item the store would write (list entry and compressed draft) with its metadata at its
+  longest, so a journey within a few bytes of the limit may be refused here though a
+  create would just fit;
+* every refusal above is decided for the whole bundle before the first write (the dry
+  run answers them too), so a refused bundle is never half applied. Only a failure of
+  the store itself, or another client writing the same ids while the import runs, can
+  still stop it part-way: DynamoDB's transactions hold at most 100 items, fewer than a
+  bundle may need;
 * ``dryRun`` answers what would change and writes nothing;
 * each created or replaced journey's audit log gets ``bundle-imported``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 from simulator.backend.auth import Actor
-from simulator.backend.errors import ImportConflict, InvalidRequest, refuse_unknown
+from simulator.backend.errors import (
+    ImportConflict,
+    InvalidRequest,
+    JourneyArchived,
+    problem,
+    refuse_unknown,
+)
 from simulator.backend.mutations import too_large_as_journey_error
 from simulator.backend.records import JourneyRecord, JourneyStatus
 from simulator.backend.service import refuse_reserved_id
 from simulator.backend.tables import MAX_ITEM_BYTES, ItemTooLarge, item_size
 from simulator.backend.wire import CreateJourney, PatchJourney
+from simulator.errors import JourneySimError
 from simulator.models import Role
+from simulator.models.trigger import json_type_of
+from simulator.validation.document import pydantic_findings
 
 __all__ = ["import_bundle", "translate_pinpoint"]
+
+_STAMP = "2026-01-01T00:00:00.000000Z"  # the store's timestamps have this length
 
 
 def translate_pinpoint(body: Any) -> dict[str, Any]:
@@ -90,38 +117,47 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
     if not isinstance(dry_run, bool) or not isinstance(replace, bool):
         field = "dryRun" if not isinstance(dry_run, bool) else "replace"
         raise InvalidRequest(f"{field}: true or false", location=field)
-    journeys = body["bundle"].get("journeys") if isinstance(body["bundle"], dict) else None
+    document = body["bundle"]
+    journeys = document.get("journeys") if isinstance(document, dict) else None
     for index, journey in enumerate(journeys if isinstance(journeys, list) else ()):
         if isinstance(journey, dict) and isinstance(journey.get("id"), str):
             # "_x" too, before the id pattern refuses it
             refuse_reserved_id(journey["id"], path=f"/bundle/journeys/{index}/id")
     try:
-        bundle = ImportBundle.model_validate(body["bundle"])
+        bundle = ImportBundle.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = "bundle/" + "/".join(str(p) for p in first["loc"])
-        raise InvalidRequest(f"{where}: {first['msg']}", location=where) from exc
+        raise _invalid(exc, document) from None
+    _refuse_repeated_ids(bundle)
+    plans = [_plan(backend, workspace_id, index, j) for index, j in enumerate(bundle.journeys)]
 
-    for journey in bundle.journeys:
-        _refuse_unstorable(backend, workspace_id, journey)
     world = backend.directory.world(workspace_id)
-    existing = {j["id"] for j in backend.store.journeys(workspace_id)}
-    conflicts = sorted(j.id for j in bundle.journeys if j.id in existing)
+    existing = {j["id"]: j for j in backend.store.journeys(workspace_id)}
+    _refuse_archived(bundle, existing)
+    conflicts = [
+        problem(
+            f"/bundle/journeys/{index}/id", f"journey {j.id!r} already exists", _CONFLICT, id=j.id
+        )
+        for index, j in enumerate(bundle.journeys)
+        if j.id in existing
+    ]
     kinds = (
         ("communications", world.communications),
         ("segments", world.segments),
         ("trigger_contracts", world.trigger_contracts),
     )
     for kind, current in kinds:
-        for document in getattr(bundle, kind):
+        for index, document in enumerate(getattr(bundle, kind)):
             known = current.get(document.id)
             if known is not None and known.to_wire() != document.to_wire():
-                conflicts.append(document.id)
+                message = f"{_KIND_NAMES[kind]} {document.id!r} exists with other content"
+                path = f"/bundle/{to_camel(kind)}/{index}/id"
+                conflicts.append(problem(path, message, _CONFLICT, id=document.id))
     if conflicts and not replace:
+        ids = ", ".join(detail["id"] for detail in conflicts)
         raise ImportConflict(
-            f"the bundle would overwrite {len(conflicts)} existing id(s): "
-            f"{', '.join(conflicts)}; send replace: true to replace them",
-            details=[{"id": conflict} for conflict in conflicts],
+            f"the bundle would overwrite {len(conflicts)} existing id(s): {ids}; "
+            "send replace: true to replace them",
+            details=conflicts,
         )
     created = sorted(j.id for j in bundle.journeys if j.id not in existing)
     replaced = sorted(j.id for j in bundle.journeys if j.id in existing)
@@ -135,22 +171,17 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
     if merged is not world:
         backend.directory.put_world(merged)
     system = Actor(workspace_id=workspace_id, user_id="system", role=Role.OWNER)
-    for journey in bundle.journeys:
-        fields = journey.to_wire()
-        fields.pop("$schema", None)
+    for journey, (create, patch) in zip(bundle.journeys, plans, strict=True):
         if journey.id in existing:
             record = backend.store.journey(workspace_id, journey.id)
             draft = backend.get_journey(system, journey.id) if record.has_draft else None
             if draft is None or draft.version != "draft":
                 draft = backend.bump_draft(system, journey.id)
-            patch = {key: value for key, value in fields.items() if key != "id"}
             backend.patch_draft(
-                system,
-                journey.id,
-                PatchJourney.model_validate({**patch, "updatedAt": draft.updated_at}),
+                system, journey.id, patch.model_copy(update={"updated_at": draft.updated_at})
             )
         else:
-            backend.create_journey(system, CreateJourney.model_validate(fields))
+            backend.create_journey(system, create)
         backend._append_now(
             system,
             journey.id,
@@ -159,11 +190,113 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
     return answer
 
 
+_CONFLICT = str(ImportConflict.code)
+_KIND_NAMES = {
+    "journeys": "journey",
+    "communications": "communication",
+    "segments": "segment",
+    "trigger_contracts": "trigger contract",
+}
+
+
+def _invalid(exc: ValidationError, document: Any, at: str = "/bundle") -> InvalidRequest:
+    """Every way ``document`` (the bundle, or the part of it at pointer ``at``) is not
+    valid, one detail each at its pointer, worded as ``validate`` words a bad document
+    (the type is its code, ``invalid_document``)."""
+    from importers.pinpoint.bundle import ImportBundle
+
+    if not isinstance(document, dict):
+        message = (
+            "bundle: an import bundle is a JSON object (journeysim import-pinpoint -o FILE "
+            f"writes one), not {json_type_of(document)}"
+        )
+        return InvalidRequest(message, details=[problem("/bundle", message, "invalid_document")])
+    root = ImportBundle if at == "/bundle" else None
+    findings = pydantic_findings(exc, document, kind="import bundle", root=root)
+    details = [problem(at + f.path, f.message, str(f.code)) for f in findings]
+    shown = "; ".join(f"{d['path']}: {d['message']}" for d in details[:3])
+    more = f" (and {len(details) - 3} more)" if len(details) > 3 else ""
+    return InvalidRequest(f"not a valid import bundle: {shown}{more}", details=details)
+
+
+def _refuse_repeated_ids(bundle: Any) -> None:
+    """Two journeys, or two documents of one kind, with one id: the second would
+    silently replace the first (or fail half-way through the writes)."""
+    details = []
+    for kind, name in _KIND_NAMES.items():
+        first: dict[str, int] = {}
+        for index, document in enumerate(getattr(bundle, kind)):
+            path = f"/bundle/{to_camel(kind)}/{index}/id"
+            if document.id in first:
+                earlier = f"/bundle/{to_camel(kind)}/{first[document.id]}"
+                message = (
+                    f"{name} id {document.id!r} appears twice in the bundle (first at {earlier})"
+                )
+                details.append(problem(path, message, "duplicate_id", id=document.id))
+            first.setdefault(document.id, index)
+    if details:
+        message = "; ".join(detail["message"] for detail in details[:3])
+        more = f" (and {len(details) - 3} more)" if len(details) > 3 else ""
+        raise InvalidRequest(f"{message}{more}: ids must be unique", details=details)
+
+
+def _refuse_archived(bundle: Any, existing: dict[str, dict[str, Any]]) -> None:
+    """A journey of the bundle that names an archived journey can neither be created
+    nor replaced (an archived journey takes no new draft): refused before any write."""
+    archived = [
+        problem(
+            f"/bundle/journeys/{index}/id",
+            f"journey {journey.id!r} is archived and cannot take a draft; "
+            "import it under another id",
+            str(JourneyArchived.code),
+            id=journey.id,
+        )
+        for index, journey in enumerate(bundle.journeys)
+        if existing.get(journey.id, {}).get("status") == JourneyStatus.ARCHIVED
+    ]
+    if archived:
+        ids = ", ".join(detail["id"] for detail in archived)
+        raise JourneyArchived(
+            f"the bundle names {len(archived)} archived journey(s): {ids}", details=archived
+        )
+
+
+def _plan(backend: Any, workspace_id: str, index: int, journey: Any) -> tuple[Any, Any]:
+    """The create and the patch body of one journey of the bundle, built (and the
+    journey checked storable) before anything is written: a refusal names the
+    journey's place in the bundle, and nothing has been applied yet."""
+    prefix = f"/bundle/journeys/{index}"
+    fields = journey.to_wire()
+    fields.pop("$schema", None)
+    patch = {key: value for key, value in fields.items() if key != "id"}
+    with _within(prefix):
+        _refuse_unstorable(backend, workspace_id, journey)
+    try:
+        create = CreateJourney.model_validate(fields)
+        patched = PatchJourney.model_validate({**patch, "updatedAt": _STAMP})
+    except ValidationError as exc:
+        raise _invalid(exc, fields, prefix) from None
+    return create, patched
+
+
+@contextmanager
+def _within(prefix: str) -> Iterator[None]:
+    """Errors about a journey's body point into the bundle: ``/steps`` becomes
+    ``/bundle/journeys/3/steps``."""
+    try:
+        yield
+    except JourneySimError as error:
+        for detail in error.details:
+            if isinstance(detail, dict) and detail.get("in") == "body":
+                detail["path"] = prefix + detail.get("path", "")
+        raise
+
+
 def _refuse_unstorable(backend: Any, workspace_id: str, journey: Any) -> None:
     """``journey`` would be refused when written: a reserved id, or an item over
     DynamoDB's limit (measured on the item the store would write)."""
     refuse_reserved_id(journey.id)
-    stamp = "2026-01-01T00:00:00.000000Z"  # the store's timestamps have this length
+    stamp = _STAMP
     record = JourneyRecord(
         workspace_id=workspace_id,
         journey_id=journey.id,

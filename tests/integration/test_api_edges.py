@@ -88,6 +88,7 @@ def test_the_openapi_document_excludes_reserved_ids(api):
 
 
 SYNC = {"Authorization": "Bearer sync_acme_local_only"}
+BUNDLE = "journeysim.import-bundle/v1"
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,7 @@ def test_an_import_bundle_with_a_journey_that_cannot_be_stored_writes_nothing(
     template = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()
     base = {key: template[key] for key in ("name", "steps", "triggerContractId")}
     first = f"bundle-first-{second['id']}"
-    bundle = {"journeys": [{**base, "id": first}, {**base, **second}]}
+    bundle = {"format": BUNDLE, "journeys": [{**base, "id": first}, {**base, **second}]}
     before = ids(api)
     response = api.post(
         "/api/journeys/internal/import-bundle",
@@ -124,7 +125,10 @@ def test_a_reserved_id_in_a_bundle_points_at_its_journey_and_is_not_echoed_raw(a
     that is an e-mail, as every error does."""
     template = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()
     base = {key: template[key] for key in ("name", "steps", "triggerContractId")}
-    bundle = {"journeys": [{**base, "id": "fine-one"}, {**base, "id": "_kwame.mensah@example.org"}]}
+    bundle = {
+        "format": BUNDLE,
+        "journeys": [{**base, "id": "fine-one"}, {**base, "id": "_kwame.mensah@example.org"}],
+    }
     response = api.post(
         "/api/journeys/internal/import-bundle", json={"bundle": bundle}, headers=SYNC
     )
