@@ -46,10 +46,11 @@ def check_scenarios(
     data: Any,
     *,
     journeys: Mapping[str, Journey],
-    invalid_journeys: frozenset[str] = frozenset(),
+    invalid_journeys: Mapping[str, str] | None = None,
     world: World | None,
 ) -> list[Problem]:
-    """Every problem of ``scenario`` (``data`` is its raw value, for pointers)."""
+    """Every problem of ``scenario`` (``data`` is its raw value, for pointers).
+    ``invalid_journeys`` says, by id, why a journey cannot be tested."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, case in enumerate(scenario.cases):
@@ -58,7 +59,8 @@ def check_scenarios(
             message = f"case name {case.name!r} is used twice (first by case {seen[case.name]})"
             problems.append(Problem(C.DUPLICATE_CASE_NAME, message, f"{base}/name"))
         seen.setdefault(case.name, index)
-        problems.extend(_case(scenario, case, index, data, journeys, invalid_journeys, world))
+        invalid = invalid_journeys or {}
+        problems.extend(_case(scenario, case, index, data, journeys, invalid, world))
     return list(dict.fromkeys(problems))  # a file-level journey's problem once, not per case
 
 
@@ -68,7 +70,7 @@ def _case(
     index: int,
     data: Any,
     journeys: Mapping[str, Journey],
-    invalid: frozenset[str],
+    invalid: Mapping[str, str],
     world: World | None,
 ) -> Iterator[Problem]:
     base = f"/cases/{index}"
@@ -81,17 +83,14 @@ def _case(
         yield Problem(C.UNKNOWN_JOURNEY, "no journey: give the case (or the file) a journey", base)
         return
     journey = journeys.get(journey_id)
+    if journey_id in invalid:
+        yield Problem(C.INVALID_JOURNEY, invalid[journey_id], where)
+        return
     if journey is None:
-        if journey_id in invalid:
-            message = (
-                f"journey {journey_id!r} is not a valid journey (journeysim validate says why)"
-            )
-            yield Problem(C.INVALID_JOURNEY, message, where)
-        else:
-            known = ", ".join(sorted(journeys)) or "none"
-            message = f"no journey {journey_id!r} in the project"
-            message += f"{did_you_mean(journey_id, journeys)} (journeys: {known})"
-            yield Problem(C.UNKNOWN_JOURNEY, message, where)
+        known = ", ".join(sorted(journeys)) or "none"
+        message = f"no journey {journey_id!r} in the project"
+        message += f"{did_you_mean(journey_id, journeys)} (journeys: {known})"
+        yield Problem(C.UNKNOWN_JOURNEY, message, where)
         return
     steps = {step.id: step for step in journey.steps}
     context = _Context(journey, steps, world, base)

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from simulator.codes import JourneyTestCode, Override
 from simulator.durations import parse_timestamp
 from simulator.errors import InputError
+from simulator.findings import Finding
 from simulator.journeytests.checks import case_journey_id, check_scenarios
 from simulator.journeytests.model import Case, Expectations, ScenarioFile, SubjectSpec
 from simulator.journeytests.problems import Problem
@@ -42,6 +43,7 @@ from simulator.project import (
     LoadedProject,
     SourceSyntaxError,
     find_project_root,
+    journey_errors,
     load_project,
     not_a_valid_subject,
     parse_json,
@@ -49,6 +51,7 @@ from simulator.project import (
     read_bounded,
     read_document,
     subject_problems,
+    undecodable_at,
 )
 from simulator.project.positions import Position
 from simulator.validation import pydantic_findings
@@ -63,6 +66,7 @@ __all__ = [
     "is_scenario_file",
     "load_scenario_file",
     "load_suite",
+    "shared_golden_files",
 ]
 
 SCENARIO_SUFFIXES = (".journeytest.yaml", ".journeytest.yml", ".journeytest.json")
@@ -213,6 +217,8 @@ def load_suite(
         sources.append(source)
         cases.extend(prepared)
         problems.extend(found)
+    # across files (each file's own repeats are among its problems already)
+    problems.extend(p for p in shared_golden_files(cases) if p not in problems)
     return Suite(tuple(cases), tuple(problems), tuple(projects.values()), tuple(sources))
 
 
@@ -241,12 +247,9 @@ def load_scenario_file(
             Problem(JourneyTestCode.INVALID_SCENARIO, f.message, _unwrapped(f.path, data))
             for f in findings
         ]
-        return source, [], [p.located(name, positions) for p in problems]
-    invalid = frozenset(
-        document.id
-        for document in project.of_kind(DocumentKind.JOURNEY)
-        if document.model is None and document.id is not None
-    )
+        located = [p.located(name, positions) for p in problems]
+        return source, [], sorted(located, key=lambda p: (p.line, p.column))
+    invalid = _invalid_journeys(project, {case_journey_id(scenario, c) for c in scenario.cases})
     problems = check_scenarios(
         scenario, data, journeys=project.journeys, invalid_journeys=invalid, world=project.world
     )
@@ -261,7 +264,74 @@ def load_scenario_file(
                 problems.append(result)
             else:
                 prepared.append(result)
+        problems += shared_golden_files(prepared)
     return source, prepared, [p.located(name, positions) for p in problems]
+
+
+def shared_golden_files(cases: Sequence[PreparedCase]) -> list[Problem]:
+    """One problem for each case whose golden file an earlier case already has (two
+    names with one slug, ``Plain Ana`` and ``plain-ana``, or one ``snapshot`` path
+    twice): ``--update`` would write one over the other and the next run fail. Paths
+    are compared without case, as a case-insensitive file system (macOS, Windows)
+    would see them. The problem is in the later case's own file, at its snapshot."""
+    first: dict[str, PreparedCase] = {}
+    problems: list[Problem] = []
+    for case in cases:
+        if case.snapshot is None:
+            continue
+        key = os.path.normcase(os.path.abspath(case.snapshot)).casefold()
+        earlier = first.setdefault(key, case)
+        if earlier is case:
+            continue
+        by = f"case {earlier.name!r}"
+        if earlier.source.path != case.source.path:
+            by += f" of {earlier.source.name}"
+        message = (
+            f"case {case.name!r} would share its golden file {case.snapshot_name} with {by}: "
+            "rename one of them or give snapshot a path of its own"
+        )
+        problem = Problem(JourneyTestCode.INVALID_SCENARIO, message, f"{case.pointer}/snapshot")
+        problems.append(problem.located(case.source.name, case.source.positions))
+    return problems
+
+
+def _invalid_journeys(project: LoadedProject, used: set[str | None]) -> dict[str, str]:
+    """Why each journey the cases use cannot be tested, by id: its file did not make a
+    journey, or it has errors ``journeysim validate`` reports. A journey that does not
+    validate is not tested (``simulate`` refuses it too, without ``--allow-invalid``):
+    a case that passed or failed on it would say nothing of the journey meant."""
+    from simulator.wording import counted
+
+    def first_of(errors: list[Finding]) -> str:
+        if not errors:
+            return "it could not be read"
+        first, more = errors[0], len(errors) - 1
+        source = first.source
+        where = f"{source.file}:{source.line}:{source.column}: " if source else ""
+        others = f" (and {counted(more, 'more error')})" if more else ""
+        return f"{where}{first.code.value}: {first.message}{others}"
+
+    reasons: dict[str, str] = {}
+    for document in project.of_kind(DocumentKind.JOURNEY):
+        journey_id = document.id
+        if journey_id is None and document.data is None:
+            journey_id = document.path.stem  # a file that does not parse, named for its id
+            if journey_id in project.journeys:
+                continue
+        if journey_id is None or journey_id not in used or journey_id in reasons:
+            continue
+        if document.model is not None and project.journeys.get(journey_id) is not document.model:
+            continue  # a second file with the id: the project's journey is the first one
+        errors = journey_errors(project, document)
+        if document.data is None:
+            what = f"the file {document.name} does not parse"
+            reasons[journey_id] = f"journey {journey_id!r}: {what}: {first_of(errors)}"
+        elif errors:
+            reasons[journey_id] = (
+                f"journey {journey_id!r} does not validate: {first_of(errors)}; fix it to "
+                f"test it (journeysim validate {document.name})"
+            )
+    return reasons
 
 
 def _parse(path: Path, name: str) -> tuple[Any, Mapping[str, Position]] | Problem:
@@ -277,7 +347,9 @@ def _parse(path: Path, name: str) -> tuple[Any, Mapping[str, Position]] | Proble
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return problem(f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})")
+        return problem(
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})", *undecodable_at(raw, exc)
+        )
     is_json = path.name.endswith(".json")
     try:
         parsed = parse_json(text) if is_json else parse_yaml(text)

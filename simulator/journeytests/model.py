@@ -19,6 +19,9 @@ future events and arm statistics, and what the trace must show::
             - {communication: comm-trial-sales-intro, subjectContains: rollout}
           outcome: {exitStep: exit, goalConverted: false}
 
+Values are read strictly, as the document models read them: ``"yes"`` or ``1`` is not
+a boolean, ``"0"`` or ``12.0`` not an integer (a seed, a rule index).
+
 These models check the *shape* only (unknown keys, wrong types, enum values); what
 refers to the project (journey, step, arm, subject and communication ids, rule
 indices, regular expressions, durations, timestamps) is checked by
@@ -48,7 +51,7 @@ from pydantic import Field, field_validator
 
 from simulator.codes import Decision, EntryDecision, Gate, Override, Reason
 from simulator.models import Channel, FutureEvent
-from simulator.models.base import DocumentModel, Model
+from simulator.models.base import Bool, DocumentModel, Integer, Model
 
 __all__ = [
     "GATE_RESULTS",
@@ -79,20 +82,20 @@ class SubjectSpec(Model):
     """A subject of the project's ``subjects/`` (its ``endUserId``)."""
     file: str | None = None
     """A subject document, relative to the scenario file."""
-    synthetic: Literal["any"] | bool = False
+    synthetic: Literal["any"] | Bool = False
     """``true``: generate the subject from ``seed`` (default 0) and fit it to the case's
     journey, as ``journeysim simulate --synthetic`` does (its audience, trigger contract
     and channel opt-ins hold, so the case sees the very subject that command shows);
     ``any``: the unconstrained Faker subject of ``seed``, as ``--synthetic-any``."""
-    seed: int | None = None
+    seed: Integer | None = None
     attributes: dict[str, Any] | None = None
     """Alone: the attributes of a synthetic subject. With another source: attributes
     laid over that subject's."""
 
 
 class ArmStatsSpec(Model):
-    subjects_reached: int = Field(ge=0)
-    goal_events: int = Field(ge=0)
+    subjects_reached: Integer = Field(ge=0)
+    goal_events: Integer = Field(ge=0)
 
 
 class EntryExpectation(Model):
@@ -101,13 +104,13 @@ class EntryExpectation(Model):
 
 
 class StepExpectation(Model):
-    occurrence: int | None = Field(default=None, ge=1)
+    occurrence: Integer | None = Field(default=None, ge=1)
     """Which record of the step (1-based); any record when absent."""
     decision: Decision | None = None
     reason: Reason | None = None
     gates: dict[Gate, GateResult] | None = None
     """Send gates by name: ``passed``, ``failed``, ``overridden`` or ``not_run``."""
-    rule: int | Literal["default"] | None = None
+    rule: Integer | Literal["default"] | None = None
     """Conditional branch: the index of the first matching rule, or ``default``."""
     arm: str | None = None
     """Adaptive branch: the chosen arm."""
@@ -127,7 +130,7 @@ class SendExpectation(Model):
     """A regular expression searched for in the (masked) subject line."""
     body_contains: str | None = None
     body_matches: str | None = None
-    no_missing_variables: bool | None = None
+    no_missing_variables: Bool | None = None
     """``true``: every template variable had a value."""
     missing_variables: list[str] | None = None
     """Exactly these variables had no value (in the order the trace lists them)."""
@@ -136,9 +139,9 @@ class SendExpectation(Model):
 class OutcomeExpectation(Model):
     exit_step: str | None = None
     """The exit step the subject left through."""
-    exited: bool | None = None
+    exited: Bool | None = None
     """Whether the subject reached an exit step at all."""
-    goal_converted: bool | None = None
+    goal_converted: Bool | None = None
 
 
 class Expectations(Model):
@@ -178,7 +181,7 @@ class Case(Model):
     subject: SubjectSpec
     at: str | None = None
     """Virtual start (ISO-8601 with an offset); default 2026-06-01T14:00:00Z."""
-    seed: int | None = None
+    seed: Integer | None = None
     """Seed of the dry-run's draws; default derived from journey and subject."""
     overrides: list[Override] = Field(default_factory=list)
     future_events: list[FutureEvent] = Field(default_factory=list)
@@ -186,7 +189,7 @@ class Case(Model):
     arm_stats: dict[str, dict[str, ArmStatsSpec]] = Field(default_factory=dict)
     """Adaptive branch id → arm id → what the store knows about the arm."""
     expect: Expectations = Field(default_factory=Expectations)
-    snapshot: bool | str = False
+    snapshot: Bool | str = False
     """Pin the whole trace: ``true`` for ``__snapshots__/<file>/<case>.json`` beside the
     scenario file, or a path relative to it. ``--update`` writes it."""
 

@@ -55,8 +55,16 @@ def simulate_case(case: PreparedCase) -> Trace:
     )
 
 
-def run_case(case: PreparedCase, golden: str | None = None, *, update: bool = False) -> CaseResult:
-    """Run ``case``; ``golden`` is the text of its snapshot file (``None``: none yet)."""
+def run_case(
+    case: PreparedCase,
+    golden: str | None = None,
+    *,
+    update: bool = False,
+    update_flag: str = "--update",
+) -> CaseResult:
+    """Run ``case``; ``golden`` is the text of its snapshot file (``None``: none yet).
+    ``update_flag`` is the option that accepts a snapshot (``--journeysim-update``
+    under pytest), named in a snapshot failure."""
     try:
         trace = simulate_case(case)
     except JourneySimError as exc:
@@ -73,7 +81,9 @@ def run_case(case: PreparedCase, golden: str | None = None, *, update: bool = Fa
     expected = "the trace in its golden file" if golden is not None else "a golden file"
     actual = "a different trace" if golden is not None else "no golden file"
     note = (
-        "run with --update to write it" if golden is None else "see the diff; --update accepts it"
+        f"run with {update_flag} to write it"
+        if golden is None
+        else f"see the diff; {update_flag} accepts it"
     )
     failure = Failure("snapshot", expected, actual, f"{case.pointer}/snapshot", note=note)
     return CaseResult(case, trace, (*failures, failure), snapshot_diff=diff)

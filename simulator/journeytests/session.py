@@ -22,9 +22,12 @@ from simulator.journeytests.runner import CaseResult, run_case
 __all__ = ["execute", "run_cases"]
 
 
-def execute(case: PreparedCase, *, update: bool = False) -> CaseResult:
-    """Run one case with its golden file (written when ``update`` and it changed)."""
-    result, golden = _run(case, update=update)
+def execute(
+    case: PreparedCase, *, update: bool = False, update_flag: str = "--update"
+) -> CaseResult:
+    """Run one case with its golden file (written when ``update`` and it changed);
+    ``update_flag`` is the option a snapshot failure tells the user to pass."""
+    result, golden = _run(case, update=update, update_flag=update_flag)
     _write(golden, {case.snapshot: case.snapshot_name})
     return result
 
@@ -61,12 +64,14 @@ def _write(golden: dict[Path, str], names: dict[Path | None, str | None]) -> Non
         raise UnwritableOutput(exc.errno, exc.strerror, shown) from exc
 
 
-def _run(case: PreparedCase, *, update: bool) -> tuple[CaseResult, dict[Path, str]]:
+def _run(
+    case: PreparedCase, *, update: bool, update_flag: str = "--update"
+) -> tuple[CaseResult, dict[Path, str]]:
     """The case's result, and its golden file to write (none unless ``update`` changed it)."""
     golden = None
     if case.snapshot is not None and case.snapshot.is_file():
         golden = case.snapshot.read_text(encoding="utf-8")
-    result = run_case(case, golden, update=update)
+    result = run_case(case, golden, update=update, update_flag=update_flag)
     if result.updated and result.trace is not None and case.snapshot is not None:
         return result, {case.snapshot: result.trace.to_json()}
     return result, {}

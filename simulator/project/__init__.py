@@ -14,6 +14,7 @@ from simulator.lazy import exports as _exports
 
 if _typing.TYPE_CHECKING:
     from simulator.project.checks import (
+        journey_errors,
         not_a_valid_subject,
         referenced_documents,
         subject_problems,
@@ -26,6 +27,7 @@ if _typing.TYPE_CHECKING:
         DocumentKind,
         read_bounded,
         read_document,
+        undecodable_at,
     )
     from simulator.project.json_source import load_json, parse_json
     from simulator.project.loader import (
@@ -63,6 +65,7 @@ _HOMES = {
     "find_project_root": "loader",
     "find_projects": "targets",
     "is_project": "loader",
+    "journey_errors": "checks",
     "load_json": "json_source",
     "load_project": "loader",
     "load_yaml": "yaml_source",
@@ -75,6 +78,7 @@ _HOMES = {
     "resolve_targets": "targets",
     "select_documents": "targets",
     "subject_problems": "checks",
+    "undecodable_at": "documents",
     "validate_paths": "runs",
     "validate_project": "checks",
     "workspace_files": "loader",
@@ -96,6 +100,7 @@ __all__ = [
     "find_project_root",
     "find_projects",
     "is_project",
+    "journey_errors",
     "load_json",
     "load_project",
     "load_yaml",
@@ -108,6 +113,7 @@ __all__ = [
     "resolve_targets",
     "select_documents",
     "subject_problems",
+    "undecodable_at",
     "validate_paths",
     "validate_project",
     "workspace_files",

@@ -18,6 +18,7 @@ from simulator.project.loader import LoadedProject
 
 __all__ = [
     "invalid_documents",
+    "journey_errors",
     "not_a_valid_subject",
     "referenced_documents",
     "subject_problems",
@@ -62,6 +63,25 @@ def validate_project(loaded: LoadedProject, now: datetime | None = None) -> list
             if document is not None:
                 add(document, findings)
     return sorted(found.values(), key=Finding.sort_key)
+
+
+def journey_errors(loaded: LoadedProject, document: Document) -> list[Finding]:
+    """The errors ``validate`` reports in one journey's file, located and in file order:
+    the loader's, then the validator's (a reference to a missing or broken document is
+    one of them, at the step that makes it). Errors inside the documents it refers to
+    (a communication's template) are those documents' own and are not included."""
+    from simulator.codes import Severity
+    from simulator.validation import ValidationContext, validate
+
+    found = {(f.code, f.path, f.message): f for f in loaded.findings_of(document)}
+    if isinstance(document.data, dict):
+        context = ValidationContext(world=loaded.world, invalid=invalid_documents(loaded))
+        for finding in validate(document.data, context):
+            found.setdefault(
+                (finding.code, finding.path, finding.message), document.locate(finding)
+            )
+    errors = [f for f in found.values() if f.severity is Severity.ERROR]
+    return sorted(errors, key=Finding.sort_key)
 
 
 def subject_problems(document: Document, findings: Iterable[Finding]) -> list[Finding]:

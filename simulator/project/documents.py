@@ -41,6 +41,7 @@ __all__ = [
     "DocumentKind",
     "read_bounded",
     "read_document",
+    "undecodable_at",
 ]
 
 _YAML_SUFFIXES = (".yaml", ".yml")
@@ -174,8 +175,23 @@ def _syntax(document: Document, message: str, exc: SourceSyntaxError) -> Finding
     return finding.model_copy(update={"source": source})
 
 
-def _undecodable(document: Document, raw: bytes, exc: UnicodeDecodeError) -> Finding:
+def undecodable_at(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, int]:
+    """Line and column (from 1, as an editor counts them) of the first byte of ``raw``
+    that ``exc`` says is not UTF-8.
+
+    >>> raw = ("café" + chr(10) + "  ok ").encode() + bytes([0xE9])
+    >>> try:
+    ...     raw.decode()
+    ... except UnicodeDecodeError as exc:
+    ...     undecodable_at(raw, exc)
+    (2, 6)
+    """
     before = raw[: exc.start].decode("utf-8-sig", errors="replace")
     [(line, column)] = offsets_to_positions(before, [len(before)])
+    return line, column
+
+
+def _undecodable(document: Document, raw: bytes, exc: UnicodeDecodeError) -> Finding:
+    line, column = undecodable_at(raw, exc)
     message = f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)"
     return _syntax(document, message, SourceSyntaxError(message, line, column))

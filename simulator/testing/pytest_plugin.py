@@ -128,7 +128,8 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         from simulator.journeytests.session import execute
 
-        result = execute(self.case, update=self.config.getoption("journeysim_update"))
+        update = self.config.getoption("journeysim_update")
+        result = execute(self.case, update=update, update_flag="--journeysim-update")
         if not result.passed:
             raise JourneyTestFailed(result)
 

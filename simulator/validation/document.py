@@ -102,15 +102,41 @@ def pydantic_findings(
     [('/steps/0', "step 'a' is missing the required field 'communicationId'"), \
 ('/steps/0/next', "step 'a': next: Input should be a valid string")]
     """
-    findings: dict[tuple[str, str], Finding] = {}
+    described: dict[tuple[str, str], None] = {}
     for error in exc.errors(include_url=False):
         error = {**error, "loc": (*prefix, *error.get("loc", ()))}
-        path, message = _describe_error(error, document, kind, root or _root_model(exc, prefix))
-        step_id = _step_id(path, document)
-        findings.setdefault(
-            (path, message), make_finding(FindingCode.INVALID_DOCUMENT, message, path, step_id)
+        described.setdefault(
+            _describe_error(error, document, kind, root or _root_model(exc, prefix))
         )
-    return list(findings.values())
+    return [
+        make_finding(FindingCode.INVALID_DOCUMENT, message, path, _step_id(path, document))
+        for path, message in _union_merged(list(described))
+    ]
+
+
+_SHOULD_BE = ": Input should be "
+
+
+def _union_merged(described: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A value that matches no member of a union (``true``, ``false`` or ``"any"``) is
+    one error per member in pydantic, all at one pointer: said once, as the
+    alternatives (``Input should be 'any' or a valid boolean``).
+
+    >>> _union_merged([("/a", "x: a: Input should be 'any'"),
+    ...                ("/a", "x: a: Input should be a valid boolean"), ("/b", "x: b: odd")])
+    [('/a', "x: a: Input should be 'any' or a valid boolean"), ('/b', 'x: b: odd')]
+    """
+    merged: dict[tuple[str, str], list[str]] = {}
+    for path, message in described:
+        head, found, tail = message.partition(_SHOULD_BE)
+        key = (path, head + found) if found else (path, message)
+        merged.setdefault(key, [])
+        if found:
+            merged[key].append(tail)
+    return [
+        (path, head + " or ".join(dict.fromkeys(tails)) if tails else head)
+        for (path, head), tails in merged.items()
+    ]
 
 
 def _describe_error(

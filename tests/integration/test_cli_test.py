@@ -153,7 +153,7 @@ def test_an_invalid_journey_is_one_problem_however_many_cases_run_it(run_cli, ac
     assert result.exit_code == 2
     problems = json.loads(result.stdout)["problems"]
     assert [(p["code"], p["line"]) for p in problems] == [("invalid_journey", 4)]
-    assert "journeysim validate says why" in problems[0]["message"]
+    assert "step 'exit': unknown field 'foo'" in problems[0]["message"]
     validate = run_cli("validate", "journeys/act-onb-2026.json")
     assert "step 'exit': unknown field 'foo' (allowed: id, type)" in validate.stdout
 
@@ -349,3 +349,94 @@ def test_a_snapshot_whose_golden_path_is_a_folder_is_a_problem_before_anything_r
         "folder"
     ), result.stdout
     assert list((acme_copy / "tests" / "golden").iterdir()) == []
+
+
+def test_a_journey_that_parses_but_does_not_validate_is_not_tested(run_cli, acme_copy: Path):
+    """It used to run: six cases failed as if the journey's behaviour had changed and one
+    passed, with no word of the broken reference, while simulate refuses the journey."""
+    edit_journey(
+        acme_copy,
+        "trial-conv-2026",
+        lambda steps, _: steps["send-trial-welcome"].update(next="wait-2days"),
+    )
+    result = run_cli("test", "tests/trial.journeytest.yaml")
+    assert result.exit_code == 2, result.stdout
+    (line, summary) = result.stdout.splitlines()
+    assert line.startswith("tests/trial.journeytest.yaml:4:10: error invalid_journey: ")
+    assert "journeys/trial-conv-2026.json:" in line and "unknown_step_reference" in line
+    assert "wait-2days" in line and summary.endswith("nothing ran")
+
+
+def test_a_journey_file_that_does_not_parse_is_named_not_called_missing(run_cli, acme_copy: Path):
+    (acme_copy / "journeys" / "act-onb-2026.json").write_text('{"id": "act-onb-2026", ')
+    result = run_cli("test", "tests/onboarding.journeytest.yaml", "--format", "json")
+    assert result.exit_code == 2
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert problem["code"] == "invalid_journey"
+    assert "journeys/act-onb-2026.json does not parse" in problem["message"]
+    assert "did you mean" not in problem["message"]
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / "tests" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_values_of_the_wrong_type_are_refused_not_coerced(run_cli, acme_copy: Path):
+    write(
+        acme_copy,
+        "strict.journeytest.yaml",
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: strict\n"
+        "    subject: {id: usr_plain_ana, synthetic: 1}\n"
+        '    seed: "12"\n'
+        "    expect:\n"
+        '      outcome: {goalConverted: "yes", exited: 1}\n'
+        '      steps: {branch-activated: {rule: "0"}}\n',
+    )
+    result = run_cli("test", "tests/strict.journeytest.yaml", "--format", "json")
+    assert result.exit_code == 2, result.stdout
+    problems = json.loads(result.stdout)["problems"]
+    where = [(p["line"], p["column"]) for p in problems]
+    assert where == sorted(where) and len(where) == 5
+    assert {p["code"] for p in problems} == {"invalid_scenario"}
+    synthetic = next(p["message"] for p in problems if "synthetic" in p["message"])
+    assert synthetic.endswith("Input should be 'any' or a valid boolean")  # one, not two
+
+
+def test_a_non_utf8_scenario_file_is_located_at_the_byte(run_cli, acme_copy: Path):
+    path = acme_copy / "tests" / "latin1.journeytest.yaml"
+    path.write_bytes(b"journey: act-onb-2026\ncases:\n  - name: caf\xe9\n")
+    result = run_cli("test", "tests/latin1.journeytest.yaml")
+    assert result.exit_code == 2
+    assert result.stdout.startswith("tests/latin1.journeytest.yaml:3:14: error invalid_scenario: ")
+
+
+@pytest.mark.parametrize(
+    ("second_file", "second"),
+    [
+        (None, "  - name: plain-ana\n    subject: {id: usr_plain_ana}\n    snapshot: true\n"),
+        (
+            "other",
+            "  - name: other\n    subject: {id: usr_plain_ana}\n    snapshot: __snapshots__/coll/PLAIN-ANA.json\n",
+        ),
+    ],
+    ids=["same-slug", "same-path-other-file"],
+)
+def test_two_cases_sharing_a_golden_file_are_refused_before_update_writes(
+    run_cli, acme_copy: Path, second_file, second
+):
+    head = "journey: act-onb-2026\ncases:\n"
+    first = "  - name: Plain Ana\n    subject: {id: usr_plain_ana}\n    snapshot: true\n"
+    if second_file is None:
+        write(acme_copy, "coll.journeytest.yaml", head + first + second)
+    else:
+        write(acme_copy, "coll.journeytest.yaml", head + first)
+        write(acme_copy, f"{second_file}.journeytest.yaml", head + second)
+    result = run_cli("test", "tests", "--update")
+    assert result.exit_code == 2, result.stdout
+    assert "would share its golden file" in result.stdout
+    assert "case 'Plain Ana'" in result.stdout
+    assert not (acme_copy / "tests" / "__snapshots__" / "coll").exists()

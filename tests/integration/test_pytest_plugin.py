@@ -148,9 +148,10 @@ def test_folders_named_invalid_are_skipped_unless_named(pytester, project: Path)
 def test_update_option_writes_a_missing_golden_file(pytester, project: Path):
     golden = next((project / "tests" / "__snapshots__").rglob("*.json"))
     golden.unlink()
-    pytester.runpytest(*QUIET, str(project / "tests"), "-k", "managed").assert_outcomes(
-        failed=1, deselected=CASES - 1
-    )
+    missing = pytester.runpytest(*QUIET, str(project / "tests"), "-k", "managed")
+    missing.assert_outcomes(failed=1, deselected=CASES - 1)
+    # the hint names the option pytest takes, not the CLI's --update (pytest refuses it)
+    missing.stdout.fnmatch_lines(["*run with --journeysim-update to write it*"])
     pytester.runpytest(*QUIET, str(project / "tests"), "-k", "managed", "--journeysim-update")
     assert golden.is_file()
     pytester.runpytest(*QUIET, str(project / "tests"), "-k", "managed").assert_outcomes(
