@@ -235,12 +235,27 @@ def render_problems(problems: Sequence[Problem], fmt: str) -> str:
     if fmt == "junit":
         from simulator.reporting.junit import _clean
 
-        root = ET.Element("testsuites", name="journeysim test", tests="0", failures="0")
-        root.set("errors", str(len(problems)))
+        # One test case per scenario file that could not run, in error: JUnit readers
+        # (Jenkins, GitLab) count test cases, and a bare <error> in a suite of 0 tests
+        # reads as nothing wrong. The file's problems are the error's text.
+        by_file: dict[str, list[Problem]] = {}
         for problem in problems:
-            suite = ET.SubElement(root, "testsuite", name=_clean(problem.file), tests="0")
-            error = ET.SubElement(suite, "error", type=problem.code.value)
-            error.set("message", _clean(problem_line(problem)))
+            by_file.setdefault(problem.file, []).append(problem)
+        root = ET.Element("testsuites", name="journeysim test", tests=str(len(by_file)))
+        root.set("failures", "0")
+        root.set("errors", str(len(by_file)))
+        for file, found in by_file.items():
+            suite = ET.SubElement(
+                root, "testsuite", name=_clean(file), tests="1", failures="0", errors="1",
+                skipped="0",
+            )  # fmt: skip
+            case = ET.SubElement(
+                suite, "testcase", classname=_clean(_classname(file)),
+                name="scenario file", file=_clean(file),
+            )  # fmt: skip
+            error = ET.SubElement(case, "error", type=found[0].code.value)
+            error.set("message", _clean(problem_line(found[0])))
+            error.text = _clean("\n".join(problem_line(p) for p in found))
         ET.indent(root)
         return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
     return "\n".join([*(problem_line(p) for p in problems), _problem_summary(problems)]) + "\n"

@@ -420,7 +420,8 @@ def test_a_non_utf8_scenario_file_is_located_at_the_byte(run_cli, acme_copy: Pat
         (None, "  - name: plain-ana\n    subject: {id: usr_plain_ana}\n    snapshot: true\n"),
         (
             "other",
-            "  - name: other\n    subject: {id: usr_plain_ana}\n    snapshot: __snapshots__/coll/PLAIN-ANA.json\n",
+            "  - name: other\n    subject: {id: usr_plain_ana}\n"
+            "    snapshot: __snapshots__/coll/PLAIN-ANA.json\n",
         ),
     ],
     ids=["same-slug", "same-path-other-file"],
@@ -440,3 +441,19 @@ def test_two_cases_sharing_a_golden_file_are_refused_before_update_writes(
     assert "would share its golden file" in result.stdout
     assert "case 'Plain Ana'" in result.stdout
     assert not (acme_copy / "tests" / "__snapshots__" / "coll").exists()
+
+
+def test_junit_for_a_scenario_file_that_cannot_run_is_a_test_case_in_error(run_cli, acme_dir: Path):
+    """It was a suite of 0 tests holding bare <error> elements, one suite per problem:
+    CI servers read test cases, so they showed nothing wrong."""
+    invalid = acme_dir / "tests" / "invalid"
+    result = run_cli("test", str(invalid / "not-applicable.journeytest.yaml"), "-f", "junit")
+    assert result.exit_code == 2
+    root = ET.fromstring(result.stdout)
+    (suite,) = root.findall("testsuite")
+    (case,) = suite.findall("testcase")
+    (error,) = case.findall("error")
+    assert (root.get("tests"), root.get("errors"), suite.get("errors")) == ("1", "1", "1")
+    problems = error.text.splitlines()
+    assert len(problems) > 1 and all("not-applicable.journeytest.yaml:" in p for p in problems)
+    assert error.get("message") == problems[0]
