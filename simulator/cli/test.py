@@ -92,8 +92,10 @@ def test_command(
             raise UsageError(f"no case matches -k {select!r}")
         measured = coverage or fail_under is not None
         covered, locate = _coverage(suite, results) if measured else (None, None)
-        text = reports.render_results(results, fmt, coverage=covered, locate=locate)
-        text_log = reports.render_results(results, "text", coverage=covered, locate=locate)
+        selected = sum(keep is None or keep(case.id) for case in suite.cases)
+        shown = {"coverage": covered, "locate": locate, "not_run": selected - len(results)}
+        text = reports.render_results(results, fmt, **shown)
+        text_log = reports.render_results(results, "text", **shown)
         _emit(text, output, fmt, text_log)
         failed = any(not r.passed for r in results)
         if fail_under is not None and covered is not None:

@@ -3,10 +3,12 @@
 The same results render in every format:
 
 * ``text``: one line per scenario file with a character per case (``.`` passed,
-  ``F`` failed, ``U`` golden file updated), then, per failed case, each failed
-  expectation as ``file:line:column: message`` (the place the expectation is written)
-  with the trace excerpt around the step, then ``N passed, M failed``.
-* ``json``: ``{"version": 1, "ok", "summary", "cases": [...], "coverage"?}``; each
+  ``F`` failed, ``U`` golden file updated and every expectation held), then, per
+  failed case, each failed expectation as ``file:line:column: message`` (the place
+  the expectation is written) with the trace excerpt around the step, then
+  ``N passed, M failed`` (and, after ``--exitfirst`` stopped the run, ``K not run``).
+* ``json``: ``{"version": 1, "ok", "summary", "cases": [...], "coverage"?}``
+  (``summary``: ``cases``, ``passed``, ``failed``, ``notRun``); each
   case has ``id``, ``name``, ``file``, ``line``, ``column``, ``journeyId``, ``outcome``
   (``passed``/``failed``) and ``failures`` (``expectation``, ``message``,
   ``expected``, ``actual``, ``stepId``, ``file``, ``line``, ``column``).
@@ -49,12 +51,15 @@ Locate = Callable[[str, str], tuple[str, int, int]]
 """``(journey id, pointer) → (file, line, column)`` in the journey file."""
 
 
-def summary_line(results: Sequence[CaseResult]) -> str:
-    """``3 passed, 1 failed`` (and ``, 2 golden files updated``)."""
+def summary_line(results: Sequence[CaseResult], not_run: int = 0) -> str:
+    """``3 passed, 1 failed`` (and ``, 2 golden files updated``; ``, 4 not run
+    (stopped at the first failure)`` when ``--exitfirst`` left cases out)."""
     failed = sum(not r.passed for r in results)
     parts = [f"{len(results) - failed} passed"]
     if failed:
         parts.append(f"{failed} failed")
+    if not_run:
+        parts.append(f"{not_run} not run (stopped at the first failure)")
     updated = sum(r.updated for r in results)
     if updated:
         parts.append(f"{updated} golden file{'s' if updated != 1 else ''} updated")
@@ -81,13 +86,13 @@ def failure_lines(result: CaseResult) -> list[str]:
     return lines
 
 
-def _text(results: Sequence[CaseResult], coverage: str | None) -> str:
+def _text(results: Sequence[CaseResult], coverage: str | None, not_run: int = 0) -> str:
     lines: list[str] = []
     by_file: dict[str, list[CaseResult]] = {}
     for result in results:
         by_file.setdefault(result.case.source.name, []).append(result)
     for name, group in by_file.items():
-        marks = "".join("U" if r.updated else "." if r.passed else "F" for r in group)
+        marks = "".join("F" if not r.passed else "U" if r.updated else "." for r in group)
         lines.append(f"{name} {marks}")
     failed = [r for r in results if not r.passed]
     if failed:
@@ -100,7 +105,7 @@ def _text(results: Sequence[CaseResult], coverage: str | None) -> str:
         lines += ["", f"updated {result.case.snapshot_name}", *diff]
     if coverage:
         lines += ["", coverage.rstrip("\n")]
-    lines += ["", summary_line(results)]
+    lines += ["", summary_line(results, not_run)]
     return "\n".join(lines) + "\n"
 
 
@@ -138,12 +143,13 @@ def _case_wire(result: CaseResult) -> dict[str, Any]:
     return wire
 
 
-def _json(results: Sequence[CaseResult], coverage: dict | None) -> str:
+def _json(results: Sequence[CaseResult], coverage: dict | None, not_run: int = 0) -> str:
     failed = sum(not r.passed for r in results)
+    summary = {"cases": len(results), "passed": len(results) - failed, "failed": failed}
     report: dict[str, Any] = {
         "version": 1,
         "ok": failed == 0,
-        "summary": {"cases": len(results), "passed": len(results) - failed, "failed": failed},
+        "summary": {**summary, "notRun": not_run},
         "cases": [_case_wire(r) for r in results],
     }
     if coverage is not None:
@@ -185,7 +191,7 @@ def _classname(file: str) -> str:
     return f"journeysim.{stem}"
 
 
-def _github(results: Sequence[CaseResult]) -> str:
+def _github(results: Sequence[CaseResult], not_run: int = 0) -> str:
     lines = []
     for result in results:
         if result.error is not None:
@@ -195,7 +201,7 @@ def _github(results: Sequence[CaseResult]) -> str:
             lines.append(
                 _command(*failure_where(result, failure), result.case.name, failure.message)
             )
-    lines.append(summary_line(results))
+    lines.append(summary_line(results, not_run))
     return "\n".join(lines) + "\n"
 
 
@@ -211,17 +217,19 @@ def render_results(
     *,
     coverage: Sequence[JourneyCoverage] | None = None,
     locate: Locate | None = None,
+    not_run: int = 0,
 ) -> str:
-    """``results`` in ``fmt`` (one of :data:`FORMATS`), with the coverage when given."""
+    """``results`` in ``fmt`` (one of :data:`FORMATS`), with the coverage when given;
+    ``not_run`` counts the selected cases ``--exitfirst`` did not run."""
     if fmt == "json":
         wire = coverage_wire(coverage, locate) if coverage is not None and locate else None
-        return _json(results, wire)
+        return _json(results, wire, not_run)
     if fmt == "junit":
         return _junit(results)
     if fmt == "github":
-        return _github(results)
+        return _github(results, not_run)
     table = coverage_table(coverage, locate) if coverage is not None and locate else None
-    return _text(results, table)
+    return _text(results, table, not_run)
 
 
 def render_problems(problems: Sequence[Problem], fmt: str) -> str:

@@ -210,6 +210,20 @@ def test_exitfirst_stops_after_the_first_failed_case(run_cli, acme_copy: Path):
     report = json.loads(result.stdout)
     assert report["summary"]["failed"] == 1
     assert report["cases"][-1]["outcome"] == "failed"
+    # the cases left out are counted, not silently dropped
+    everything = json.loads(run_cli("test", ".", "-f", "json").stdout)["summary"]["cases"]
+    not_run = report["summary"]["notRun"]
+    assert not_run > 0 and report["summary"]["cases"] + not_run == everything
+    last = run_cli("test", ".", "-x").stdout.splitlines()[-1]
+    assert last.endswith(f", {not_run} not run (stopped at the first failure)")
+
+
+def test_update_marks_a_case_that_fails_its_expectations_f_not_u(run_cli, acme_copy: Path):
+    failing = SNAPSHOT_CASE + "    expect: {outcome: {goalConverted: true}}\n"
+    (acme_copy / "tests" / "pinned.journeytest.yaml").write_text(failing)
+    result = run_cli("test", "tests/pinned.journeytest.yaml", "--update")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == "tests/pinned.journeytest.yaml F"
 
 
 SNAPSHOT_CASE = """\
