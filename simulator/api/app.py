@@ -24,7 +24,13 @@ from starlette.routing import Match
 from simulator import __version__
 from simulator.api import openapi
 from simulator.api.docs import install_docs
-from simulator.api.middleware import HEAD_REWRITTEN, BodyGuard, HeadAsGet, session_cookies
+from simulator.api.middleware import (
+    BODY_ERROR,
+    HEAD_REWRITTEN,
+    BodyGuard,
+    HeadAsGet,
+    session_cookies,
+)
 from simulator.api.runtime_routes import register_runtime_routes
 from simulator.backend.auth import Actor, credentials
 from simulator.backend.errors import (
@@ -41,6 +47,7 @@ from simulator.backend.service import Backend
 from simulator.backend.settings import ApiSettings
 from simulator.backend.store import ItemTooLarge, StoreFailure
 from simulator.backend.wire import (
+    ONE_VERSION_PROBLEM,
     AuditEntryOut,
     CreateJourney,
     JourneySummary,
@@ -210,6 +217,7 @@ def _journey_routes(app: FastAPI) -> None:
                 description="draft, latest or a version number (default: the draft if "
                 "there is one, else the latest version)",
             ),
+            ONE_VERSION_PROBLEM,
         ] = None,
     ):
         """One journey: its draft, or a published version with its pins."""
@@ -355,10 +363,19 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: JourneySimError):
         return respond(exc)
 
+    def unreadable_body(request: Request) -> JourneySimError | None:
+        # BodyGuard located why the parser gave up (FastAPI knows only for a syntax
+        # error, and counts characters, not bytes).
+        return request.scope.get(BODY_ERROR)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
+        problems = exc.errors()
+        unreadable = unreadable_body(request)
+        if unreadable is not None and any(p.get("type") == "json_invalid" for p in problems):
+            return respond(unreadable)
         content_type = request.headers.get("content-type")
-        return respond(openapi.request_error(exc.errors(), exc.body, content_type))
+        return respond(openapi.request_error(problems, exc.body, content_type))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -373,7 +390,9 @@ def _install_error_handlers(app: FastAPI) -> None:
             )
             return respond(error, headers={"Allow": ", ".join(allowed)})
         elif exc.status_code == 400:
-            error = InvalidJson(f"the request body could not be read: {exc.detail}")
+            error = unreadable_body(request) or InvalidJson(
+                f"the request body could not be read: {exc.detail}"
+            )
         else:
             error = InvalidRequest(str(exc.detail))
             error.status = exc.status_code

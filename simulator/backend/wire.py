@@ -15,9 +15,12 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    ValidationError,
     WithJsonSchema,
+    WrapValidator,
     model_serializer,
 )
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypeAliasType
 
 from simulator.backend.records import JourneyStatus
@@ -48,6 +51,7 @@ __all__ = [
     "SimulateRequest",
     "Step",
     "TriggerPin",
+    "VersionIn",
     "VersionSelector",
     "WorkspaceView",
 ]
@@ -86,6 +90,34 @@ validation."""
 
 VersionSelector = Literal["draft", "latest"] | int
 """Which document of a journey: its draft, its latest version, or version N."""
+
+MAX_VERSION = 999_999_999
+"""The largest version number a request may name (nine digits, as ``?version=`` takes)."""
+VERSION_EXPECTED = f'a version number from 1 to {MAX_VERSION}, "draft" or "latest"'
+"""What a request may give as ``version``, in the body and in the query alike."""
+
+
+def _one_version_problem(value: Any, handler: Any) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError("version", f"expected {VERSION_EXPECTED}") from None
+
+
+ONE_VERSION_PROBLEM = WrapValidator(_one_version_problem)
+"""Any problem with a ``version`` as one, in the words of :data:`VERSION_EXPECTED`
+(also for ``?version=``, whose pattern says the same to machines)."""
+
+VersionIn = Annotated[
+    Literal["draft", "latest"] | Annotated[int, Field(ge=1, le=MAX_VERSION)],
+    ONE_VERSION_PROBLEM,
+]
+"""A :data:`VersionSelector` as a request gives it. A wrong one is one problem at its
+field, saying what is allowed, rather than one per branch of the union under pydantic's
+names for them (``/version/literal['draft','latest']``, ``/version/int``). A version
+below 1 is as wrong as ``"1"`` (a string) and gets the same ``400 invalid_request``,
+as ``?version=0`` does: no journey has one, and ``0`` is no way to say "latest"; a
+version from 1 up that was never published is ``404 version_not_found``."""
 
 
 def _exit_only() -> list[Step]:
@@ -224,7 +256,7 @@ class SimulateRequest(Model):
     """Scripted events relative to the trigger for a synthetic subject (extension)."""
     overrides: list[OverrideName] = Field(default_factory=list)
     """Owner only: any of ``opt_out``, ``suppression``, ``frequency_cap``, ``holdout``."""
-    version: Literal["draft", "latest"] | int | None = None
+    version: VersionIn | None = None
     """Which document to run: the draft when there is one, else the latest version."""
     at: StartTime | None = None
     """Virtual start time, with an offset (default: the engine's fixed start,
