@@ -39,6 +39,9 @@ Decisions where the issue is silent:
   for one step must each hold.
 * ``path`` is the exact sequence of step ids the subject went through, one per step
   record, a retried send once; ``pathContains`` an ordered subsequence of it.
+* A case with no expectation and no snapshot checks only that the dry-run runs (a
+  smoke test: a journey the engine cannot run fails it); the minimal cases of
+  ``fixtures/acme/tests/invalid`` are such cases.
 * Texts are compared with the trace's *masked* rendering (``Hi T•••``), the same text
   ``journeysim simulate`` prints: scenario files never need real personal data.
 """
