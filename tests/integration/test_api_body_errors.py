@@ -166,6 +166,32 @@ def test_every_unreadable_body_is_one_problem_with_integer_position(api, body, w
     assert located(detail) == where
 
 
+# --- numbers that are not finite ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        (b"NaN", "NaN is not JSON"),
+        (b"-Infinity", "-Infinity is not JSON"),
+        (b"1e400", "1e400 is too large"),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused_not_answered_as_null(api, written, words):
+    """json reads NaN, Infinity and 1e400, and the dry-run answered 200 with the value
+    turned into null: the subject the client sent was silently changed."""
+    body = b'{"subjectAttributes": {\n  "plan": "pro", "seats": ' + written + b"}}"
+    detail = only_problem(api.post(SIMULATE, content=body, headers=JSON), 400, "invalid_json")
+    assert (detail["path"], detail["type"]) == ("/subjectAttributes/seats", "not_finite")
+    assert located(detail) == (2, 27, body.index(written))
+    assert detail["message"].startswith(words)
+
+
+def test_not_finite_words_inside_a_string_are_text(api):
+    body = {"subjectAttributes": {"plan": "pro", "note": "NaN Infinity 1e400"}}
+    assert api.post(SIMULATE, json=body, headers=OWNER).status_code == 200
+
+
 def test_a_route_that_takes_no_body_still_ignores_an_unreadable_one(api):
     answer = api.request("GET", "/api/workspace", content=b"\xff" + b"9" * 5000, headers=JSON)
     assert answer.status_code == 200, answer.text

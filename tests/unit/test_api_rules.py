@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.api.middleware import json_depth
+from simulator.api.body import json_depth
 from simulator.api.openapi import json_pointer, request_error
 from simulator.backend import lifecycle
 from simulator.backend.auth import credentials
