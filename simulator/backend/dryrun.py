@@ -36,6 +36,7 @@ from simulator.backend.errors import (
     SubjectNotFound,
     problem,
 )
+from simulator.backend.mutations import RequestPlace, placed
 from simulator.backend.records import JourneyRecord, VersionRecord
 from simulator.backend.wire import SimulateRequest
 from simulator.durations import parse_duration
@@ -89,18 +90,20 @@ def _given(body: SimulateRequest, name: str) -> bool:
 def document_to_run(
     record: JourneyRecord,
     body: SimulateRequest,
-    load_version: Callable[[JourneyRecord, Any], VersionRecord],
+    load_version: Callable[[JourneyRecord, Any, RequestPlace | None], VersionRecord],
 ) -> tuple[Journey, int | None, str | None]:
     """``(journey, version, status)`` for the engine: a draft runs with no version and
     no status; a published version with its number and the journey's status."""
     selector: Any = body.version
+    at = ("body", "/version") if selector is not None else None  # else the default
     if selector is None:
         selector = "draft" if record.has_draft else "latest"
     if selector == "draft" and record.draft is not None:
         return record.draft, None, None
     if selector == "draft":
-        raise DraftNotFound(f"journey {record.journey_id!r} has no draft")
-    version = load_version(record, selector)
+        message = f"journey {record.journey_id!r} has no draft"
+        raise DraftNotFound(message, details=placed(at, message, DraftNotFound))
+    version = load_version(record, selector, at)
     return version.journey, version.version, record.status.value
 
 

@@ -42,7 +42,7 @@ from simulator.engine.clock import Clock
 from simulator.models import Journey
 from simulator.world import World
 
-__all__ = ["Change", "JourneyAccess", "too_large_as_journey_error"]
+__all__ = ["Change", "JourneyAccess", "RequestPlace", "placed", "too_large_as_journey_error"]
 
 _ATTEMPTS = 8
 _JOURNEY_ID = re.compile(JOURNEY_ID_PATTERN)
@@ -57,6 +57,29 @@ class Change:
     draft: Journey | None
     audit: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     version: VersionRecord | None = None
+
+
+RequestPlace = tuple[str, str]
+"""Where a request gave a value: ``(in, JSON pointer)``, as :func:`problem` takes them."""
+
+
+def placed(
+    at: RequestPlace | None, message: str, error: type, extra: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The details of an error about a value the request gave at ``at``: one, in the
+    common form; without ``at`` (the server chose the value), only ``extra`` if any.
+
+    >>> placed(("query", "/version"), "no version 7", VersionNotFound, {"latestVersion": 1})
+    [{'in': 'query', 'path': '/version', 'message': 'no version 7', \
+'type': 'version_not_found', 'latestVersion': 1}]
+    >>> placed(None, "never published", VersionNotFound, {"latestVersion": None})
+    [{'latestVersion': None}]
+    """
+    extra = extra or {}
+    if at is None:
+        return [dict(extra)] if extra else []
+    where, pointer = at
+    return [problem(pointer, message, str(error.code), where=where, **extra)]
 
 
 @contextmanager
@@ -98,7 +121,11 @@ class JourneyAccess:
             raise JourneyNotFound(journey_id[:128])
         return record
 
-    def _version(self, record: JourneyRecord, selector: VersionSelector) -> VersionRecord:
+    def _version(
+        self, record: JourneyRecord, selector: VersionSelector, at: RequestPlace | None = None
+    ) -> VersionRecord:
+        """The version ``selector`` names, or ``404 version_not_found``; ``at`` is where
+        the request gave the selector (``("query", "/version")``), for the detail."""
         number = record.latest_version if selector == "latest" else selector
         found = None
         if isinstance(number, int) and 1 <= number <= (record.latest_version or 0):
@@ -107,10 +134,9 @@ class JourneyAccess:
             what = f"has no version {selector}"
             if selector == "latest":
                 what = "has never been published"
-            raise VersionNotFound(
-                f"journey {record.journey_id!r} {what}",
-                details=[{"latestVersion": record.latest_version}],
-            )
+            message = f"journey {record.journey_id!r} {what}"
+            latest = {"latestVersion": record.latest_version}
+            raise VersionNotFound(message, details=placed(at, message, VersionNotFound, latest))
         return found
 
     def _encode(self, draft: Journey) -> bytes:

@@ -36,7 +36,12 @@ from simulator.backend.errors import (
     problem,
 )
 from simulator.backend.loading import LoadReport, load_project
-from simulator.backend.mutations import Change, JourneyAccess, too_large_as_journey_error
+from simulator.backend.mutations import (
+    Change,
+    JourneyAccess,
+    placed,
+    too_large_as_journey_error,
+)
 from simulator.backend.records import (
     JourneyRecord,
     JourneyStatus,
@@ -198,15 +203,15 @@ class Backend(JourneyAccess):
         self, actor: Actor, journey_id: str, version: VersionSelector | None = None
     ) -> JourneyView:
         record = self._record(actor, journey_id)
+        at = ("query", "/version") if version is not None else None  # else the default
         if version is None:
             version = "draft" if record.has_draft else "latest"
         if version == "draft":
             if record.draft is None:
-                raise DraftNotFound(
-                    f"journey {journey_id!r} has no draft: bump one with POST .../draft"
-                )
+                message = f"journey {journey_id!r} has no draft: bump one with POST .../draft"
+                raise DraftNotFound(message, details=placed(at, message, DraftNotFound))
             return draft_view(record, record.draft)
-        return version_view(record, self._version(record, version))
+        return version_view(record, self._version(record, version, at))
 
     def audit(
         self, actor: Actor, journey_id: str, before: int | None = None

@@ -112,7 +112,15 @@ def test_get_errors(api):
     assert_error(api.get(path + "?version=draft", headers=api.auth()), 404, "draft_not_found")
     seven = assert_error(api.get(path + "?version=7", headers=api.auth()), 404, "version_not_found")
     assert seven["error"] == f"journey {journey['id']!r} has no version 7"
-    assert seven["details"] == [{"latestVersion": 1}]
+    assert seven["details"] == [
+        {
+            "in": "query",
+            "path": "/version",
+            "message": seven["error"],
+            "type": "version_not_found",
+            "latestVersion": 1,
+        }
+    ]
     assert_error(api.get(path + "?version=newest", headers=api.auth()), 400, "invalid_request")
     assert_error(
         api.get("/api/journeys/no-such-journey", headers=api.auth()), 404, "journey_not_found"
@@ -121,11 +129,12 @@ def test_get_errors(api):
         api.get("/api/journeys/" + "x" * 2000, headers=api.auth()), 404, "journey_not_found"
     )
     never = create(api)
-    assert_error(
+    latest = assert_error(
         api.get(f"/api/journeys/{never['id']}?version=latest", headers=api.auth()),
         404,
         "version_not_found",
     )
+    assert latest["details"][0]["path"] == "/version"
 
 
 # --- create -----------------------------------------------------------------------------
@@ -482,12 +491,19 @@ def test_simulate_errors(api):
         post(api, "nope", "simulate", json={"subjectAttributes": {}}), 404, "journey_not_found"
     )
     draft = {"subjectAttributes": {}, "version": "draft"}
-    assert_error(post(api, path, "simulate", json=draft), 404, "draft_not_found")
-    assert_error(
+    no_draft = assert_error(post(api, path, "simulate", json=draft), 404, "draft_not_found")
+    nine = assert_error(
         post(api, path, "simulate", json={"subjectAttributes": {}, "version": 9}),
         404,
         "version_not_found",
     )
+    for refused in (no_draft, nine):  # the version the body asked for, where it asked
+        (detail,) = refused["details"]
+        assert (detail["in"], detail["path"], detail["type"]) == (
+            "body",
+            "/version",
+            refused["code"],
+        )
     late = {"subjectAttributes": {}, "at": "9999-12-31T00:00:00Z"}
     assert_error(post(api, path, "simulate", json=late), 400, "invalid_request")
     bad_after = {"subjectAttributes": {}, "futureEvents": [{"name": "x", "after": "soon"}]}
