@@ -11,7 +11,9 @@ The same results render in every format:
   (``summary``: ``cases``, ``passed``, ``failed``, ``notRun``); each
   case has ``id``, ``name``, ``file``, ``line``, ``column``, ``journeyId``, ``outcome``
   (``passed``/``failed``) and ``failures`` (``expectation``, ``message``,
-  ``expected``, ``actual``, ``stepId``, ``file``, ``line``, ``column``).
+  ``expected``, ``actual``, ``stepId``, ``file``, ``line``, ``column``); a case whose
+  dry-run could not run has ``error`` and ``errorLocation`` (where its cause is
+  written: the case's ``at`` for a start that leaves the calendar).
 * ``junit``: a ``<testsuite>`` per scenario file, a ``<testcase>`` per case, one
   ``<failure>`` per failed case (listing all its failed expectations).
 * ``github``: one ``::error`` workflow command per failed expectation, at its place in
@@ -74,7 +76,7 @@ def failure_lines(result: CaseResult) -> list[str]:
     """What a failed case shows: each failed expectation, its trace excerpt, the diff."""
     lines: list[str] = []
     if result.error is not None:
-        file, line, column = result.case.source.where(result.case.pointer)
+        file, line, column = result.error_where()
         lines.append(f"{file}:{line}:{column}: the dry-run could not run: {result.error}")
     for failure in result.failures:
         file, line, column = failure_where(result, failure)
@@ -137,7 +139,9 @@ def _case_wire(result: CaseResult) -> dict[str, Any]:
         "failures": failures,
     }
     if result.error is not None:
+        e_file, e_line, e_column = result.error_where()
         wire["error"] = result.error
+        wire["errorLocation"] = {"file": e_file, "line": e_line, "column": e_column}
     if result.case.snapshot is not None:
         wire["snapshot"] = {"updated": result.updated, "diff": result.snapshot_diff}
     return wire
@@ -195,8 +199,7 @@ def _github(results: Sequence[CaseResult], not_run: int = 0) -> str:
     lines = []
     for result in results:
         if result.error is not None:
-            lines.append(_command(*result.case.source.where(result.case.pointer),
-                                  result.case.name, result.error))  # fmt: skip
+            lines.append(_command(*result.error_where(), result.case.name, result.error))
         for failure in result.failures:
             lines.append(
                 _command(*failure_where(result, failure), result.case.name, failure.message)

@@ -30,6 +30,9 @@ class CaseResult:
     failures: tuple[Failure, ...] = ()
     error: str | None = None
     """Why the dry-run could not run at all (the engine's input error)."""
+    error_pointer: str | None = None
+    """Where in the scenario file the cause of ``error`` is written (the case's ``at``
+    for a start that leaves the calendar); the case itself when ``None``."""
     snapshot_diff: str | None = None
     """The golden file's diff, when the trace no longer matches it (or was updated)."""
     updated: bool = False
@@ -38,6 +41,10 @@ class CaseResult:
     @property
     def passed(self) -> bool:
         return not self.failures and self.error is None
+
+    def error_where(self) -> tuple[str, int, int]:
+        """``file, line, column`` of :attr:`error`'s cause."""
+        return self.case.source.where(self.error_pointer or self.case.pointer)
 
 
 def simulate_case(case: PreparedCase) -> Trace:
@@ -68,7 +75,9 @@ def run_case(
     try:
         trace = simulate_case(case)
     except JourneySimError as exc:
-        return CaseResult(case=case, trace=None, error=exc.message)
+        at = exc.location == "at" and case.case.at is not None
+        pointer = f"{case.pointer}/at" if at else None
+        return CaseResult(case=case, trace=None, error=exc.message, error_pointer=pointer)
     failures = check_trace(case.expect, trace, f"{case.pointer}/expect")
     if case.snapshot is None:
         return CaseResult(case=case, trace=trace, failures=tuple(failures))

@@ -471,3 +471,20 @@ def test_junit_for_a_scenario_file_that_cannot_run_is_a_test_case_in_error(run_c
     problems = error.text.splitlines()
     assert len(problems) > 1 and all("not-applicable.journeytest.yaml:" in p for p in problems)
     assert error.get("message") == problems[0]
+
+
+def test_a_start_that_leaves_the_calendar_fails_the_case_at_its_at(run_cli, acme_copy: Path):
+    """Decided: a failed case (exit 1, only running the journey shows it), located at
+    the case's ``at`` rather than at the case."""
+    write(
+        acme_copy,
+        "late.journeytest.yaml",
+        "journey: act-onb-2026\ncases:\n  - name: late\n    subject: {id: usr_plain_ana}\n"
+        "    at: 9999-12-31T23:59:59Z\n    expect: {entry: {decision: entered}}\n",
+    )
+    result = run_cli("test", "tests/late.journeytest.yaml")
+    assert result.exit_code == 1
+    assert "tests/late.journeytest.yaml:5:9: the dry-run could not run: " in result.stdout
+    report = json.loads(run_cli("test", "tests/late.journeytest.yaml", "-f", "json").stdout)
+    (case,) = report["cases"]
+    assert (case["errorLocation"]["line"], case["errorLocation"]["column"]) == (5, 9)
