@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from api_problems import only_problem
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 
@@ -23,15 +24,6 @@ LIMIT = sys.get_int_max_str_digits()
 def api():
     with api_client(publish=True) as client:
         yield client
-
-
-def only_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["code"] == code, body
-    (detail,) = body["details"]
-    assert {"in", "path", "message", "type"} <= set(detail), detail
-    return detail
 
 
 def located(detail: dict) -> tuple[int, int, int]:

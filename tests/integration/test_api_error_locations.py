@@ -6,6 +6,7 @@ meant."""
 from __future__ import annotations
 
 import pytest
+from api_problems import only_problem
 
 from simulator.api.testing import api_client
 
@@ -18,15 +19,6 @@ JSON = {"Content-Type": "application/json"}
 def api():
     with api_client(publish=True) as client:
         yield client
-
-
-def only_problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["code"] == code, body
-    (detail,) = body["details"]
-    assert {"in", "path", "message", "type"} <= set(detail), detail
-    return detail
 
 
 @pytest.mark.parametrize(
