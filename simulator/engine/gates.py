@@ -21,6 +21,13 @@ Documented decisions where the spec is silent:
   plus earlier sends of the same trace, at or before "now". The frequency window is
   rolling: ``(now - windowDays, now]``. The daily cap counts the local calendar day.
 * The subject's zone is its ``timezone``, else the workspace quiet-hours zone, else UTC.
+* **The ends of the calendar** (years 1 and 9999) are handled, never raised: a send
+  inside quiet hours that end after 9999-12-31 (a Tokyo evening on the last day, say)
+  has no later time to be deferred to, so it is ``skipped`` with reason ``quiet_hours``
+  and a detail saying so, and the execution goes on to the send's ``next``. In the
+  last (or first) hours of the calendar, where the subject's local date would be in
+  year 10000 (or 0), quiet hours and the daily cap are read in UTC instead, and a
+  day or window that began before the calendar counts from its first moment.
 """
 
 from __future__ import annotations
@@ -111,7 +118,9 @@ def _present(value: Any) -> bool:
 
 
 def quiet_hours_end(moment: datetime, quiet: QuietHours, where: tzinfo) -> datetime | None:
-    """When the quiet hours containing ``moment`` end (UTC), or None outside them.
+    """When the quiet hours containing ``moment`` end (UTC), or None outside them;
+    ``OverflowError`` when they end after the calendar's last day (:func:`run_gates`
+    skips such a send).
 
     >>> from simulator.models import QuietHours
     >>> from datetime import datetime, timezone
@@ -240,9 +249,12 @@ def run_gates(
             f"no {channel.value} address",
         )
 
-    local = at.astimezone(where)
+    where, local = _placed(at, where)
     quiet = workspace.quiet_hours
-    until = _quiet_end(local, quiet, where) if quiet is not None else None
+    try:
+        until = _quiet_end(local, quiet, where) if quiet is not None else None
+    except OverflowError:  # inside quiet hours whose end is past the calendar's
+        until = _BEYOND
     if until is None:
         checks.append(_PASSED[Gate.QUIET_HOURS])
     else:
@@ -250,6 +262,10 @@ def run_gates(
             f"quiet hours {quiet.start}-{quiet.end} {_zone_name(where)}, "
             f"local time {local.strftime('%H:%M')}"
         )
+        if until is _BEYOND:
+            detail += "; they end after 9999-12-31, the end of the calendar: not deferred"
+            checks.append(GateCheck(Gate.QUIET_HOURS, False, Reason.QUIET_HOURS, detail=detail))
+            return GateOutcome(Decision.SKIPPED, Reason.QUIET_HOURS, tuple(checks))
         checks.append(GateCheck(Gate.QUIET_HOURS, False, Reason.QUIET_HOURS, detail=detail))
         return GateOutcome(Decision.DEFERRED, Reason.QUIET_HOURS, tuple(checks), until)
 
@@ -258,7 +274,7 @@ def run_gates(
         today = local.date()
         count = 0
         if sends or recent:
-            midnight = datetime.combine(today, time(0), tzinfo=where).astimezone(UTC)
+            midnight = _midnight(today, where)
             count = _on_day(sends, at, midnight, today, where) + _on_day(
                 recent, at, midnight, today, where
             )
@@ -282,7 +298,7 @@ def run_gates(
         cap = workspace.frequency_cap
         count = 0
         if sends or recent:
-            since = at - timedelta(days=cap.window_days)
+            since = _before(at, timedelta(days=cap.window_days))
             for part in (sends, recent):
                 if part:
                     count += bisect_right(part, at) - bisect_right(part, since)
@@ -315,9 +331,9 @@ def _sends_on_local_day(sends: Sequence[datetime], at: datetime, where: tzinfo) 
     """Sends at or before ``at`` on ``at``'s local calendar day, by bisection."""
     if not sends:
         return 0
-    today = at.astimezone(where).date()
-    midnight = datetime.combine(today, time(0), tzinfo=where).astimezone(UTC)
-    return _on_day(sends, at, midnight, today, where)
+    where, local = _placed(at, where)
+    today = local.date()
+    return _on_day(sends, at, _midnight(today, where), today, where)
 
 
 def _on_day(
@@ -332,13 +348,48 @@ def _on_day(
     if not sends:
         return 0
     high = bisect_right(sends, at)
-    low = bisect_left(sends, midnight - _THREE_HOURS, 0, high)
-    while low < high and sends[low].astimezone(where).date() < today:
+    low = bisect_left(sends, _before(midnight, _THREE_HOURS), 0, high)
+    while low < high and _placed(sends[low], where)[1].date() < today:
         low += 1
     return high - low
 
 
 _THREE_HOURS = timedelta(hours=3)
+_FIRST = datetime.min.replace(tzinfo=UTC)
+_BEYOND = datetime.max.replace(tzinfo=UTC)
+"""Stands for a quiet-hours end past the calendar's last moment (no send waits for it)."""
+
+
+def _placed(at: datetime, where: tzinfo) -> tuple[tzinfo, datetime]:
+    """The zone the gates read ``at`` in, and ``at`` there: ``where``, or UTC when the
+    local time in ``where`` is outside the calendar (the last or first hours of it,
+    where the local date would be in year 10000 or 0).
+
+    >>> from zoneinfo import ZoneInfo
+    >>> _placed(datetime(9999, 12, 31, 20, tzinfo=UTC), ZoneInfo("Asia/Tokyo"))[0]
+    datetime.timezone.utc
+    """
+    try:
+        return where, at.astimezone(where)
+    except OverflowError:
+        return UTC, at.astimezone(UTC)
+
+
+def _midnight(day: date, where: tzinfo) -> datetime:
+    """The start (UTC) of the local ``day``; the calendar's first moment when the day
+    began before it (0001-01-01 east of UTC)."""
+    try:
+        return datetime.combine(day, time(0), tzinfo=where).astimezone(UTC)
+    except OverflowError:
+        return _FIRST
+
+
+def _before(moment: datetime, span: timedelta) -> datetime:
+    """``moment - span``, or the calendar's first moment when that is before it."""
+    try:
+        return moment - span
+    except OverflowError:
+        return _FIRST
 
 
 def _day(moment: datetime) -> str:

@@ -90,7 +90,8 @@ def converts(start: datetime, goal_at: datetime, window_days: int) -> bool:
     >>> converts(t, t + timedelta(days=7), 7), converts(t, t + timedelta(days=7, seconds=1), 7)
     (True, False)
     """
-    return start <= goal_at <= start + timedelta(days=window_days)
+    # the distance, not start + window: a window reaching past year 9999 has an end
+    return start <= goal_at and goal_at - start <= timedelta(days=window_days)
 
 
 def calibrated_impact(days: Mapping[date, CohortCounts], today: date) -> ImpactReport:
