@@ -24,7 +24,14 @@ Documented decisions where the spec is silent:
   execution for a bare subject (just the id): production has a profile for everyone
   who can emit events, and the events bring what the journey needs.
 * **Idempotency.** The answer to an inbound event is stored under its ``id``; the same
-  id again answers the same result and starts nothing.
+  id again answers the same result and starts nothing. After its end user was forgotten
+  it answers what erasure left of it (``skipped``: ``end_user_forgotten``) and still
+  starts nothing (:meth:`Runtime.forget_end_user`).
+* **Ids in keys.** An event id or end-user id is part of DynamoDB keys; one over
+  256 characters or 768 bytes of UTF-8 is refused (``400 invalid_request`` at its
+  field, with the ``limit``) before anything is started (:mod:`simulator.runtime.keys`).
+* **The clock under concurrency.** A move of the clock computes its target from now
+  under the runtime's lock (:meth:`Runtime.move_clock`): concurrent advances add up.
 * **Pinned versions.** An execution stays on the journey version it started on, and
   renders the communications that version pinned at publish (kept with the version),
   even after the workspace's communication changed (SPEC §1.2).
@@ -45,6 +52,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import secrets
 import threading
 from collections.abc import Callable, Mapping
@@ -74,6 +82,7 @@ from simulator.models import AdaptiveBranchStep, Communication, Event, Journey, 
 from simulator.models.trigger import has_json_type, json_type_of
 from simulator.runtime.clock import RuntimeClock
 from simulator.runtime.delivery import RuntimeDelivery
+from simulator.runtime.keys import check_event_keys, properties_pointer
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable, flush
 from simulator.runtime.naming import execution_name
 from simulator.runtime.sfn import StepFunctions
@@ -82,10 +91,14 @@ from simulator.stats.posteriors import arm_performance
 from simulator.stats.steps import step_stats
 from simulator.world import World
 
-__all__ = ["DispatchResult", "InboundEvent", "Runtime", "StartResult"]
+__all__ = ["ClockCannotGoBack", "DispatchResult", "InboundEvent", "Runtime", "StartResult"]
 
 _CLOCK = ("clock", "now")
 _WAKE = "due"
+
+
+class ClockCannotGoBack(ValueError):
+    """A move of the clock to before its now (the clock only goes forward)."""
 
 
 @dataclass(frozen=True)
@@ -257,14 +270,29 @@ class Runtime:
             self.tables["counters"].put(*_CLOCK, moment.astimezone(UTC).isoformat())
             self._now = moment
 
-    @_flushing
     def advance_clock(self, to: datetime) -> list[DispatchResult]:
         """Move the clock to ``to``, running every dispatch due by then in time order."""
+        return self.move_clock(lambda now: to)[1]
+
+    @_flushing
+    def move_clock(
+        self, target: Callable[[datetime], datetime]
+    ) -> tuple[datetime, list[DispatchResult]]:
+        """Move the clock to ``target(now)``, running every dispatch due by then in time
+        order; the new now and the dispatches' results.
+
+        The target is computed from the clock's now under the runtime's lock, and the
+        clock written before the lock is released: concurrent moves *by* a duration
+        (``POST /api/_sim/clock/advance {"by": "PT1H"}`` from several clients) each
+        apply on top of the one before, none is lost. ``target`` may raise to refuse
+        the move (nothing is then written); a target before now is
+        :class:`ClockCannotGoBack`."""
         with self._lock:
             now = self.now()
+            to = target(now)
             if to < now:
                 at, back = utc_seconds(now), utc_seconds(to)
-                raise ValueError(f"the clock is at {at}; it cannot go back to {back}")
+                raise ClockCannotGoBack(f"the clock is at {at}; it cannot go back to {back}")
             results = []
             wakeups = self.tables["wakeups"]
             while True:
@@ -284,16 +312,22 @@ class Runtime:
                 if result.wake_at is not None:
                     self._schedule_at(ws, journey_id, name, result.wake_at)
             self._set_now(to)
-            return results
+            return to, results
 
     # --- triggers ----------------------------------------------------------------------
 
     @_flushing
     def start_execution(self, workspace_id: str, event: InboundEvent) -> StartResult:
-        """Start one execution per active journey listening to ``event`` (SPEC §5)."""
+        """Start one execution per active journey listening to ``event`` (SPEC §5).
+
+        Ids too long for the runtime's keys are refused before anything is started
+        (:func:`~simulator.runtime.keys.check_event_keys`). An event id whose end user
+        was forgotten since answers what erasure left of its answer (see
+        :meth:`forget_end_user`) and starts nothing."""
         with self._lock:
+            self._check_keys(workspace_id, event)
             triggers = self.tables["triggers"]
-            answered = triggers.get(workspace_id, f"event#{event.id}")
+            answered = self._answer(workspace_id, event.id)
             if answered is not None:
                 return StartResult(**answered)
             result = StartResult()
@@ -306,6 +340,28 @@ class Runtime:
                 {"started": result.started, "held_out": result.held_out, "skipped": result.skipped},
             )
             return result
+
+    def _answer(self, ws: str, event_id: str) -> dict[str, Any] | None:
+        """The stored answer to the event ``event_id``: as given, or as its end user's
+        erasure left it (under a hash of the id)."""
+        triggers = self.tables["triggers"]
+        answered = triggers.get(ws, f"event#{event_id}")
+        return answered if answered is not None else triggers.get(ws, _erased_key(ws, event_id))
+
+    def _check_keys(self, ws: str, event: InboundEvent, end_user_id: str | None = None) -> None:
+        """Refuse (``400 invalid_request`` at the field) an event whose id, or any end-user
+        id a listening trigger contract would read from it, is too long for a key."""
+        ids: list[tuple[str, Any]] = [("/id", event.id), ("/endUserId", event.end_user_id)]
+        if event.end_user_id is None:
+            if end_user_id is not None:
+                ids.append(("/properties/endUserId", end_user_id))
+            contracts = self.backend.directory.world(ws).trigger_contracts.values()
+            for contract in contracts:
+                if contract.event_name == event.name:
+                    path = contract.subject_field_path
+                    pointer = properties_pointer(event.properties, path)
+                    ids.append((pointer, lookup(event.properties, path)))
+        check_event_keys(ids)
 
     def _trigger_one(
         self,
@@ -358,7 +414,6 @@ class Runtime:
         entry = evaluate_entry(
             journey, subject, world=world, at=start, version=version, status=status
         )
-        pseudonym = self._pseudonym(ws, end_user_id)
         if entry.decision is EntryDecision.BLOCKED:
             self._index(ws, end_user_id, f"{journey_id}#holdout#{event.id}", start, journey, world)
             self._count_impact(ws, journey_id, start, "holdout")
@@ -370,6 +425,7 @@ class Runtime:
             return
         name = execution_name(journey_id, version, end_user_id, event.id)
         arn = self.sfn.start(name, _sfn_input(journey_id))
+        pseudonym = self._pseudonym(ws, end_user_id)
         seq = self.tables["counters"].add(f"{ws}#{journey_id}", "execseq")
         trigger = {
             "eventName": event.name,
@@ -568,8 +624,17 @@ class Runtime:
     def post_event(
         self, workspace_id: str, event: InboundEvent, end_user_id: str
     ) -> dict[str, Any]:
-        """An end-user event: counts goals, resumes awaiting waits, then triggers."""
+        """An end-user event: counts goals, resumes awaiting waits, then triggers.
+
+        Ids too long for the runtime's keys are refused before anything is written. An
+        event id whose end user was forgotten since (:meth:`forget_end_user`) is not
+        recorded, counted or resumed on again: the answer is what erasure left of its
+        answer, nothing of the forgotten person is written back."""
         with self._lock:
+            self._check_keys(workspace_id, event, end_user_id)
+            erased = self.tables["triggers"].get(workspace_id, _erased_key(workspace_id, event.id))
+            if erased is not None:
+                return {"goalsCounted": 0, "resumed": [], **StartResult(**erased).to_wire()}
             at = max(event.at, self.now())
             self._record_event(workspace_id, end_user_id, event, at)
             converted = self._goal(workspace_id, end_user_id, event.name, at)
@@ -619,11 +684,20 @@ class Runtime:
 
         Deleted: the profile document, every execution of theirs (state, pointer, wake-up,
         open wait, ARN pointer; running ones are stopped first: ``ABORTED``), their holdout
-        records, outbox messages, stored trigger answers that name them, and their
-        subject index with the audit pseudonym (the append-only audit log then names
-        nobody who can be found). Kept: the counters behind the stats, which are
-        anonymous. A tombstone keyed by a hash of (workspace, id) lets a second call say
-        ``alreadyForgotten`` without keeping the id.
+        records, outbox messages, and their subject index with the audit pseudonym (the
+        append-only audit log then names nobody who can be found). Kept: the counters
+        behind the stats, which are anonymous. A tombstone keyed by a hash of
+        (workspace, id) lets a second call say ``alreadyForgotten`` without keeping the id.
+
+        **Replays after erasure.** The stored answers to their events (those that
+        started or held them out, and those they posted) are not deleted but scrubbed
+        (:func:`_scrubbed`: each journey that started or held them out becomes
+        ``skipped`` with reason ``end_user_forgotten``, no ARN, no id) and kept under a
+        hash of the event id. The same event sent again (a retry of start-execution or
+        of ``POST /api/_sim/events``) is an event already processed: it answers that,
+        starts no execution, records, counts and resumes nothing, so nothing of the
+        erased person comes back and no record contradicts Step Functions' ``ABORTED``.
+        A *new* event naming them (another id) is new data, processed as any.
         """
         with self._lock:
             erased: dict[str, int] = {}
@@ -646,15 +720,8 @@ class Runtime:
             for key, _ in messages:
                 outbox.delete(workspace_id, key)
             erased["outboxMessages"] = len(messages)
-            triggers = self.tables["triggers"]
-            answers = [
-                key
-                for key, answer in triggers.items(workspace_id, "event#")
-                if end_user_id in json.dumps(answer)
-            ]
-            for key in answers:
-                triggers.delete(workspace_id, key)
-            erased["triggerAnswers"] = len(answers)
+            answers = self._erase_answers(workspace_id, end_user_id, _event_ids(entries))
+            erased["triggerAnswers"] = answers
             erased["profiles"] = self.backend.directory.forget_subject(workspace_id, end_user_id)
             self._pseudonyms.pop((workspace_id, end_user_id), None)
             posted = self._events.pop((workspace_id, end_user_id), [])
@@ -672,6 +739,31 @@ class Runtime:
                 "stoppedExecutions": stopped,
                 "alreadyForgotten": already,
             }
+
+    def _erase_answers(self, ws: str, end_user_id: str, event_ids: set[str]) -> int:
+        """Rewrite the stored answers of the end user's events as erasure leaves them
+        (:func:`_scrubbed`), each moved to a hash of its event id; how many named them.
+
+        Their events are those whose answer names them (started or held out) and those
+        they posted or were held out by (``event_ids``, from their subject index): a
+        replay of any of these ids answers from here and writes nothing about them."""
+        triggers = self.tables["triggers"]
+        named = 0
+        for prefix in ("event#", "erased#"):
+            for key, answer in triggers.items(ws, prefix):
+                event_id = key.removeprefix("event#") if prefix == "event#" else None
+                names = _names(answer, end_user_id)
+                if not names and event_id not in event_ids:
+                    continue
+                named += int(names)
+                if event_id is None:
+                    triggers.put(ws, key, _scrubbed(answer, end_user_id))
+                else:
+                    triggers.delete(ws, key)
+                    triggers.put(ws, _erased_key(ws, event_id), _scrubbed(answer, end_user_id))
+        for event_id in event_ids:  # posted, but its answer was never stored
+            triggers.put(ws, _erased_key(ws, event_id), _scrubbed({}, end_user_id), if_absent=True)
+        return named
 
     def _erase_execution(self, ws: str, journey_id: str, name: str) -> int:
         executions = self.tables["executions"]
@@ -1037,6 +1129,66 @@ def _names_journey(key: str) -> bool:
     """Whether a subject-index key is ``{journeyId}#exec#…`` or ``{journeyId}#holdout#…``
     (the index also holds ``pseudonym`` and posted ``event#…`` entries, of no journey)."""
     return "#exec#" in key or "#holdout#" in key
+
+
+FORGOTTEN = "end_user_forgotten"
+"""The ``skipped`` reason of a journey in the answer to an event whose end user was
+forgotten after it."""
+_FORGOTTEN_MESSAGE = (
+    "the end user was forgotten (GDPR erasure): nothing of theirs is kept, "
+    "and this event starts nothing again"
+)
+
+
+def _names(answer: Mapping[str, Any], end_user_id: str) -> bool:
+    """Whether a stored answer started or held out ``end_user_id`` (the exact id:
+    forgetting ``usr_a`` leaves ``usr_ab``'s answers alone)."""
+    entries = [*answer.get("started", ()), *answer.get("held_out", ())]
+    return any(entry.get("endUserId") == end_user_id for entry in entries)
+
+
+def _scrubbed(answer: Mapping[str, Any], end_user_id: str) -> dict[str, Any]:
+    """``answer`` without ``end_user_id``: each journey that started or held them out is
+    ``skipped`` with reason :data:`FORGOTTEN` (no ARN, which holds their id); what the
+    event did for other end users (a contract may read another path) stays.
+
+    >>> started = {"journeyId": "j", "endUserId": "u", "executionArn": "arn:...__u__e"}
+    >>> scrubbed = _scrubbed({"started": [started], "held_out": [], "skipped": []}, "u")
+    >>> scrubbed["started"], [(s["journeyId"], s["reason"]) for s in scrubbed["skipped"]]
+    ([], [('j', 'end_user_forgotten')])
+    """
+    kept: dict[str, list[dict[str, Any]]] = {"started": [], "held_out": []}
+    skipped = list(answer.get("skipped", ()))
+    for kind, entries in kept.items():
+        for entry in answer.get(kind, ()):
+            if entry.get("endUserId") != end_user_id:
+                entries.append(entry)
+            else:
+                forgotten = {"journeyId": entry["journeyId"], "reason": FORGOTTEN}
+                skipped.append({**forgotten, "message": _FORGOTTEN_MESSAGE})
+    return {**kept, "skipped": skipped}
+
+
+def _event_ids(entries: list[tuple[str, Any]]) -> set[str]:
+    """The ids of the events in a subject index: posted (``event#{at}#{id}``, the time
+    has no ``#``) or held out by (``{journeyId}#holdout#{id}``)."""
+    ids = set()
+    for key, _ in entries:
+        found = _POSTED_KEY.fullmatch(key) or _HOLDOUT_KEY.fullmatch(key)
+        if found is not None:
+            ids.add(found.group(1))
+    return ids
+
+
+_POSTED_KEY = re.compile(r"event#\d{1,4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#(.*)", re.DOTALL)
+_HOLDOUT_KEY = re.compile(r"[^#]+#holdout#(.*)", re.DOTALL)  # journey ids hold no '#'
+
+
+def _erased_key(workspace_id: str, event_id: str) -> str:
+    """Where an event's answer is kept once its end user was forgotten: a hash of the id
+    (the event id may name the person, as the execution name does)."""
+    digest = hashlib.sha256(f"erased-event::{workspace_id}::{event_id}".encode()).hexdigest()
+    return f"erased#{digest}"
 
 
 def _tombstone(workspace_id: str, end_user_id: str) -> str:

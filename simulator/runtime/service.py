@@ -28,7 +28,7 @@ call :class:`RuntimeService`; nothing here knows about HTTP.
 from __future__ import annotations
 
 import hmac
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from simulator.backend.auth import Actor, require_writer
@@ -44,7 +44,8 @@ from simulator.codes import ApiErrorCode
 from simulator.durations import parse_duration
 from simulator.engine.masking import Masker, masker_for, subject_masker
 from simulator.errors import NotFoundError
-from simulator.runtime.runtime import InboundEvent, Runtime
+from simulator.runtime.keys import check_event_keys
+from simulator.runtime.runtime import ClockCannotGoBack, InboundEvent, Runtime
 
 __all__ = ["ExecutionNotFound", "RuntimeService"]
 
@@ -111,6 +112,9 @@ class RuntimeService:
         end_user_id = body.get("endUserId") if isinstance(body, dict) else None
         if not isinstance(end_user_id, str) or not end_user_id:
             raise InvalidRequest("endUserId: a non-empty string is required", location="endUserId")
+        # an id over the key limit was never stored (events naming it are refused), and
+        # looking it up would be refused by DynamoDB: a 400, as for an event
+        check_event_keys([("/endUserId", end_user_id)])
         return self.ready().forget_end_user(workspace_id, end_user_id)
 
     def translate_pinpoint(self, workspace_id: str, body: Any) -> dict[str, Any]:
@@ -174,29 +178,51 @@ class RuntimeService:
         return {"now": _time(self.ready().now())}
 
     def advance(self, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+        """Move the clock ``to`` a timestamp or ``by`` a duration. The target is
+        computed from the clock's now inside the runtime's lock
+        (:meth:`~simulator.runtime.runtime.Runtime.move_clock`), so concurrent advances
+        by a duration add up; the answer's ``now`` is where this advance left the clock.
+        """
         require_writer(actor, "move the simulator's clock")
         runtime = self.ready()
         if set(body) == {"to"} and isinstance(body["to"], str):
-            to = _timestamp(body["to"], "to")
-            # as far as "by" may go: a clock near year 9999 would leave every later
-            # computation (quiet hours, waits) outside the calendar
-            if to > parse_duration("P1000Y").add_to(runtime.now()):
-                message = f"to: {body['to']!r} is more than 1000 years after the clock"
-                raise InvalidRequest(message, details=[problem("/to", message, "invalid_request")])
+            given = _timestamp(body["to"], "to")
+
+            def target(now: datetime) -> datetime:
+                # as far as "by" may go: a clock near year 9999 would leave every later
+                # computation (quiet hours, waits) outside the calendar
+                if given > _thousand_years_after(now):
+                    message = f"to: {body['to']!r} is more than 1000 years after the clock"
+                    raise InvalidRequest(
+                        message, details=[problem("/to", message, "invalid_request")]
+                    )
+                return given
+
         elif set(body) == {"by"} and isinstance(body["by"], str):
             try:
-                to = parse_duration(body["by"]).add_to(runtime.now())
-            except (ValueError, OverflowError) as exc:
+                duration = parse_duration(body["by"])
+            except ValueError as exc:
                 raise InvalidRequest(f"by: {exc}", location="by") from exc
+
+            def target(now: datetime) -> datetime:
+                try:
+                    return duration.add_to(now)
+                except (ValueError, OverflowError) as exc:
+                    message = (
+                        f"by: {body['by']} from the clock's {_time(now)} is past the end "
+                        "of the calendar (9999-12-31)"
+                    )
+                    raise InvalidRequest(message, location="by") from exc
+
         else:
             raise InvalidRequest('give {"to": timestamp} or {"by": "P3D"}', location="")
         try:
-            results = runtime.advance_clock(to)
-        except ValueError as exc:  # the clock cannot go back
+            now, results = runtime.move_clock(target)
+        except ClockCannotGoBack as exc:
             raise InvalidRequest(
                 str(exc), details=[problem("/to", str(exc), "clock_cannot_go_back")]
             ) from exc
-        return {"now": _time(runtime.now()), "dispatched": len(results)}
+        return {"now": _time(now), "dispatched": len(results)}
 
     def post_event(self, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
         require_writer(actor, "post end-user events")
@@ -302,14 +328,32 @@ def _event(body: Any) -> InboundEvent:
 
 
 def _timestamp(text: str, where: str) -> datetime:
+    """``text`` as an aware datetime; one whose instant is outside the calendar in UTC
+    (``9999-12-31T23:00:00-05:00`` is in year 10000 there) is refused too: every time
+    the runtime keeps is kept and compared in UTC."""
     from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
     try:
-        return TypeAdapter(AwareDatetime).validate_python(text)
+        moment = TypeAdapter(AwareDatetime).validate_python(text)
     except ValidationError as exc:
         raise InvalidRequest(
             f"{where}: not an ISO-8601 timestamp with a UTC offset", location=where
         ) from exc
+    try:
+        moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise InvalidRequest(
+            f"{where}: {text!r} is outside the calendar in UTC (years 1 to 9999)", location=where
+        ) from exc
+    return moment
+
+
+def _thousand_years_after(now: datetime) -> datetime:
+    """The furthest the clock may move at once; the calendar's end when that is nearer."""
+    try:
+        return parse_duration("P1000Y").add_to(now)
+    except (ValueError, OverflowError):
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def _time(moment: datetime | None) -> str | None:
