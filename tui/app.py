@@ -118,7 +118,7 @@ class JourneysimApp(App[None]):
             return False
         synthetic = self.backend_info.synthetic_subjects
         request = request or DryRunRequest(journey_id, synthetic=synthetic)
-        self.push_screen(DryRunScreen(detail.summary, request))
+        self.push_screen(DryRunScreen(detail, request))
         return True
 
     # --- help, palette, cursor -------------------------------------------------------

@@ -169,12 +169,17 @@ class DryRunRequest:
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         return DryRunRequest(**{**values, **changes})
 
-    def command_line(self, journey_file: str | None = None) -> str:
+    def command_line(self, journey_file: str | None = None, *, allow_invalid: bool = False) -> str:
         """The ``journeysim simulate`` command that prints this dry-run's trace.
+
+        ``allow_invalid`` adds ``--allow-invalid``: ``simulate`` refuses a journey with
+        validation errors without it, where the UI dry-runs it anyway.
 
         >>> DryRunRequest("j", subject_id="usr_a", overrides=frozenset({Override.HOLDOUT}),
         ...     attributes={"seats": 12}).command_line("journeys/j.json")
         'journeysim simulate journeys/j.json --subject-id usr_a --attr seats=12 --override holdout'
+        >>> DryRunRequest("j", synthetic=True).command_line(allow_invalid=True)
+        'journeysim simulate journeys/j.json --synthetic --allow-invalid'
         """
         words = ["journeysim", "simulate", journey_file or f"journeys/{self.journey_id}.json"]
         if self.subject_id is not None:
@@ -192,6 +197,8 @@ class DryRunRequest:
             from simulator.engine.trace import format_time
 
             words += ["--at", format_time(self.at)]
+        if allow_invalid:
+            words.append("--allow-invalid")
         return shlex.join(words)
 
 

@@ -1,12 +1,16 @@
-"""Words for journey parts: predicates, steps and overrides, as one line each. Pure.
+"""Words for journey parts: predicates, steps, overrides and validation errors, as one
+line each. Pure.
 
-The journey screen's tree and the dry-run screen's toggles use these; nothing here
-knows about Textual.
+The journey screen's tree and the dry-run screen's toggles and notice use these;
+nothing here knows about Textual.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from simulator.codes import Override
+from simulator.findings import Finding
 from simulator.models import Journey
 from simulator.models.journey import (
     AdaptiveBranchStep,
@@ -27,12 +31,14 @@ from simulator.models.predicates import (
     InSegment,
     NotPredicate,
 )
+from simulator.wording import counted
 
 __all__ = [
     "OVERRIDE_MEANINGS",
     "OVERRIDE_SHORT",
     "describe_predicate",
     "describe_step",
+    "invalid_notice",
     "successors",
 ]
 
@@ -146,3 +152,29 @@ def steps_by_id(journey: Journey) -> dict[str, object]:
     for step in journey.steps:
         found.setdefault(step.id, step)
     return found
+
+
+def invalid_notice(errors: Sequence[Finding]) -> str:
+    """What the dry-run screen says of a journey with validation ``errors`` (the
+    findings ``journeysim simulate`` refuses without ``--allow-invalid``): how many,
+    and where the first is.
+
+    >>> from simulator.codes import FindingCode
+    >>> from simulator.findings import make_finding
+    >>> typo = make_finding(FindingCode.UNKNOWN_STEP_REFERENCE, "...", "/steps/1/next", "w")
+    >>> invalid_notice([typo]).removeprefix("this journey does not validate: ")
+    '1 error, unknown_step_reference at /steps/1/next in step w — the trace may stop early'
+    >>> invalid_notice([typo, typo]).split(": ", 1)[1].split(" — ")[0]
+    '2 errors, the first unknown_step_reference at /steps/1/next in step w'
+    """
+    first = errors[0]
+    where = f" at {first.path}" if first.path else ""
+    if first.step_id:
+        where += f" in step {first.step_id}"
+    elif first.source is not None:  # another document's (a communication's template...)
+        where += f" in {first.source.file}:{first.source.line}:{first.source.column}"
+    which = "the first " if len(errors) > 1 else ""
+    return (
+        f"this journey does not validate: {counted(len(errors), 'error')}, {which}"
+        f"{first.code.value}{where} — the trace may stop early"
+    )

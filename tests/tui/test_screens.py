@@ -6,7 +6,7 @@ import json
 import shlex
 
 import pytest
-from textual.widgets import Checkbox, DataTable, Input, Select, Tree
+from textual.widgets import Checkbox, DataTable, Input, Select, Static, Tree
 
 from simulator.codes import Override
 from tui import DryRunRequest
@@ -485,3 +485,46 @@ async def test_the_start_time_moves_the_trace(make_app, settle):
         await pilot.pause()
         assert screen.trace.steps[0].at.isoformat().startswith("2026-07-01T09:00")
         assert "--at 2026-07-01T09:00:00Z" in screen.history[-1][0].command_line()
+
+
+async def test_an_invalid_journey_says_so_and_its_command_allows_it(
+    make_app, broken_backend, run_cli, monkeypatch, fixtures_dir, settle
+):
+    """The dry-run of a journey that does not validate names its first error, and its
+    ``y`` command adds ``--allow-invalid``: it prints the same trace where the command
+    without it exits 2."""
+    request = DryRunRequest("onboarding-typo", synthetic=True, seed=1)
+    app = make_app(broken_backend, request=request)
+    copied = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await settle(pilot)
+        screen = app.screen
+        notice = str(screen.query_one("#invalid-notice", Static).content)
+        assert notice == (
+            "this journey does not validate: 1 error, unknown_step_reference at /steps/2/next "
+            "in step wait-2d — the trace may stop early"
+        )
+        trace = screen.trace
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen.command == copied[0]
+        assert copied[0].endswith(" --allow-invalid")
+    monkeypatch.chdir(fixtures_dir.parent)
+    words = shlex.split(copied[0])[1:]
+    result = run_cli(*words, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == trace.to_wire()
+    refused = run_cli(*[w for w in words if w != "--allow-invalid"], "--format", "json")
+    assert refused.exit_code == 2 and "the journey does not validate" in refused.stderr
+
+
+async def test_a_valid_journey_has_no_notice_and_no_allow_invalid(make_app, monkeypatch, settle):
+    app = make_app(request=HOLDOUT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(app, "copy_to_clipboard", lambda text: None)
+        await settle(pilot)
+        assert not app.screen.query("#invalid-notice")
+        await pilot.press("y")
+        await pilot.pause()
+        assert "--allow-invalid" not in app.screen.command

@@ -20,6 +20,7 @@ HOLDOUT = DryRunRequest(
 QUIET = DryRunRequest("act-onb-2026", subject_id="usr_quiet_tokyo")
 CHECKOUT = DryRunRequest("trial-conv-2026", subject_id="usr_trial_checkout", seed=3)
 CAPPED = DryRunRequest("act-onb-2026", subject_id="usr_freq_cap_hit")
+INVALID = DryRunRequest("onboarding-typo", synthetic=True, seed=1)
 
 
 def _snap(snap_compare, settle, app, size, press=()):
@@ -60,6 +61,13 @@ def test_dry_run_deferred_send(snap_compare, settle, make_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_dry_run_adaptive_branch(snap_compare, settle, make_app, size):
     _snap(snap_compare, settle, make_app(request=CHECKOUT), size, press=["down"] * 4)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dry_run_invalid(snap_compare, settle, make_app, broken_backend, size):
+    """A journey that does not validate: the notice above the trace."""
+    app = make_app(broken_backend, request=INVALID)
+    _snap(snap_compare, settle, app, size)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -11,6 +11,11 @@ The last two traces are kept, so ``c`` compares the previous run with this one (
 an override, or change the subject, and compare). The command line shown by ``y``
 prints the very same trace; on screen its subject id is masked as the trace masks it
 (the copy put on the clipboard is the real one, so that it runs).
+
+A journey with validation errors (its own or those of the documents it uses: the
+findings ``journeysim simulate`` refuses) is dry-run anyway, as ``simulate
+--allow-invalid`` runs it, so its trace may stop early: a notice above the trace says
+so and names the first error, and the command line adds ``--allow-invalid``.
 """
 
 from __future__ import annotations
@@ -29,13 +34,13 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from simulator.cli.simulate import parse_attr
-from simulator.codes import Override
+from simulator.codes import Override, Severity
 from simulator.durations import parse_timestamp
 from simulator.engine.masking import scrub_id
 from simulator.engine.trace import Trace, format_time
 from simulator.errors import UsageError
-from tui.backend import DryRunRequest, JourneySummary
-from tui.describe import OVERRIDE_MEANINGS, OVERRIDE_SHORT
+from tui.backend import DryRunRequest, JourneyDetail
+from tui.describe import OVERRIDE_MEANINGS, OVERRIDE_SHORT, invalid_notice
 from tui.widgets import KeyFooter, StepDetail, Timeline
 
 __all__ = ["ATTRIBUTES_ONLY", "SYNTHETIC", "DryRunScreen"]
@@ -70,9 +75,11 @@ class DryRunScreen(Screen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, summary: JourneySummary, request: DryRunRequest) -> None:
+    def __init__(self, detail: JourneyDetail, request: DryRunRequest) -> None:
         super().__init__()
-        self.summary = summary
+        self.summary = detail.summary
+        self.errors = tuple(f for f in detail.findings if f.severity is Severity.ERROR)
+        """The journey's validation errors: ``simulate`` needs ``--allow-invalid`` for it."""
         self.initial = request
         self.history: list[tuple[DryRunRequest, Trace]] = []
         self.labels: dict[str, str] = {}
@@ -105,6 +112,8 @@ class DryRunScreen(Screen):
                     )
                     yield Static(OVERRIDE_SHORT[override], classes="meaning")
             with Vertical(id="trace-pane"):
+                if self.errors:
+                    yield Static(Text(invalid_notice(self.errors)), id="invalid-notice")
                 yield Static(id="trace-summary")
                 with Container(id="trace-split"):
                     yield Timeline(id="timeline")
@@ -316,12 +325,14 @@ class DryRunScreen(Screen):
         from tui.screens.dialogs import CommandDialog
 
         request = self.history[-1][0]
-        real = request.command_line(self.summary.file)
+        allow_invalid = bool(self.errors)
+        real = request.command_line(self.summary.file, allow_invalid=allow_invalid)
         shown_request = request
         if request.subject_id is not None:
             shown_request = request.with_(subject_id=self._who(request.subject_id))
+        shown = shown_request.command_line(self.summary.file, allow_invalid=allow_invalid)
         self.app.copy_to_clipboard(real)
-        self.app.push_screen(CommandDialog(shown_request.command_line(self.summary.file)))
+        self.app.push_screen(CommandDialog(shown))
 
     def action_toggle_settings(self) -> None:
         """Hide or show the settings column (room for the timeline's reasons at 80x24)."""
