@@ -6,6 +6,7 @@ import json
 import shlex
 
 import pytest
+from textual import events
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, Tree
 
 from simulator.codes import Override
@@ -528,3 +529,33 @@ async def test_a_valid_journey_has_no_notice_and_no_allow_invalid(make_app, monk
         await pilot.press("y")
         await pilot.pause()
         assert "--allow-invalid" not in app.screen.command
+
+
+async def test_typing_on_the_journeys_table_filters_and_bound_keys_keep_their_action(
+    make_app, settle
+):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#journeys", DataTable)
+        field = screen.query_one("#filter", Input)
+        assert app.focused is table
+        await pilot.press(*"trial")
+        assert field.value == "trial" and app.focused is field
+        assert table.row_count == 1 and screen.selected() == "trial-conv-2026"
+        await pilot.press("escape")
+        assert field.value == "" and app.focused is table
+        # A terminal delivers keys in bursts: the 'q' after the 's' is text already,
+        # though it reaches the table before the filter has taken the focus.
+        for key in "sqb":
+            app.post_message(events.Key(key, key))
+        for _ in range(5):
+            await pilot.pause()
+        assert field.value == "sqb" and app.return_code is None
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and field.value == ""
+        await pilot.press("escape", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, DryRunScreen)

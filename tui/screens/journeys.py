@@ -1,10 +1,20 @@
-"""The journeys screen: every journey of the workspace, filtered as you type."""
+"""The journeys screen: every journey of the workspace, filtered as you type.
+
+A character typed on the table goes to the filter (focused, the character added),
+unless a key of the screen is bound to it: ``d`` still dry-runs, ``q`` quits, ``?``
+asks for help and ``/`` focuses the filter. From the first character on, every
+character is text, also those a terminal delivers in one burst before the filter has
+taken the focus (``sq`` is the filter "sq", not a quit), until the table has the focus
+again (``escape``, ``tab``, a click). The filter does not select its text when
+focused, so typing on the table adds to what it holds rather than replacing it.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -46,10 +56,14 @@ class JourneysScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._summaries: list[JourneySummary] = []
+        self._typing = False
+        """Whether keys typed on the table are the filter's (since a character went there)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="filter: type part of an id or a name", id="filter")
+        yield Input(
+            placeholder="filter: type part of an id or a name", id="filter", select_on_focus=False
+        )
         yield DataTable(id="journeys", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
@@ -87,6 +101,29 @@ class JourneysScreen(Screen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key typed on the table that no active binding takes (those keep
+        their actions) starts the filter with its character; the keys after it are text.
+
+        Only keys the table let through get here (the filter keeps the printable keys
+        it receives): the focus moves to the filter after the keys already on their
+        way to the table, which are added here."""
+        if not (event.is_printable and event.character):
+            return
+        if not self._typing and event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self._typing = True
+        field = self.query_one("#filter", Input)
+        field.focus()
+        field.cursor_position = len(field.value)
+        field.insert_text_at_cursor(event.character)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "journeys":
+            self._typing = False
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_journey(str(event.row_key.value))
