@@ -559,3 +559,24 @@ async def test_typing_on_the_journeys_table_filters_and_bound_keys_keep_their_ac
         await pilot.press("escape", "d")
         await pilot.pause()
         assert isinstance(app.screen, DryRunScreen)
+
+
+async def test_compare_labels_show_the_seed_each_trace_reports(make_app, settle):
+    """With the seed left blank, a synthetic subject's trace has a derived seed: the
+    compare header shows it, not 0."""
+    app = make_app(request=DryRunRequest("win-back-2026", synthetic=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        left, right = screen.left.seed, screen.right.seed
+        assert left == right != 0
+        drawn = [str(label.content) for label in screen.query(".side-label")]
+        assert drawn == [
+            f"synthetic · seed {left} · no overrides",
+            f"synthetic · seed {right} · holdout",
+        ]

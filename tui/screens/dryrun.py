@@ -305,7 +305,9 @@ class DryRunScreen(Screen):
 
         (left_request, left), (right_request, right) = self.history
         self.app.push_screen(
-            CompareScreen(left, right, self._label(left_request), self._label(right_request))
+            CompareScreen(
+                left, right, self._label(left_request, left), self._label(right_request, right)
+            )
         )
 
     def action_export(self) -> None:
@@ -347,11 +349,13 @@ class DryRunScreen(Screen):
     def _who(self, subject_id: str) -> str:
         return self.labels.get(subject_id) or scrub_id(subject_id)
 
-    def _label(self, request: DryRunRequest) -> str:
+    def _label(self, request: DryRunRequest, trace: Trace) -> str:
+        """Who ran with which overrides; a synthetic subject with the seed its trace
+        reports (the one derived from journey and subject when none was given)."""
         if request.subject_id is not None:
             who = self._who(request.subject_id)
         elif request.synthetic:
-            who = f"synthetic seed {request.seed or 0}"
+            who = f"synthetic · seed {trace.seed}"
         else:
             who = "attributes"
         overrides = ", ".join(sorted(o.value for o in request.overrides)) or "no overrides"
