@@ -580,3 +580,37 @@ async def test_compare_labels_show_the_seed_each_trace_reports(make_app, settle)
             f"synthetic · seed {left} · no overrides",
             f"synthetic · seed {right} · holdout",
         ]
+
+
+async def _help_text(app, pilot) -> str:
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    return "\n".join(_plain(s) for s in app.screen.query("Static"))
+
+
+LIFECYCLE_KEYS = ("Publish", "Pause", "Resume", "Archive", "Bump")
+
+
+async def test_help_lists_only_the_keys_the_screen_offers(make_app, settle):
+    app = make_app(journey="win-back-2026")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = await _help_text(app, pilot)
+        assert "Dry-run" in text and "Back" in text and "Quit" in text
+        for hidden in ("Runtime", *LIFECYCLE_KEYS):
+            assert hidden not in text, hidden
+
+
+@pytest.mark.parametrize("who", ["owner", "viewer"])
+async def test_help_lists_served_keys_disabled_ones_marked(
+    make_app, served_like, viewer_like, settle, who
+):
+    app = make_app(served_like if who == "owner" else viewer_like, journey="expansion-nudge-2026")
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        text = await _help_text(app, pilot)
+        assert "Runtime" in text and "Runtime (disabled)" not in text
+        for key in LIFECYCLE_KEYS:
+            disabled = f"{key} (disabled)" in text
+            assert key in text and disabled is (who == "viewer"), key

@@ -1,4 +1,9 @@
-"""The help screen (``?``): what the screen below is for, and its keys."""
+"""The help screen (``?``): what the screen below is for, and its keys.
+
+It lists the keys the footer draws: a key whose action the screen hides
+(``check_action`` is ``False``: a project folder's lifecycle keys) is left out, and
+one it disables (``None``: overrides for a viewer) is listed dimmed, "disabled".
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -21,13 +27,19 @@ _GENERAL = (
 )
 
 
-def keys_of(screen: Screen) -> list[tuple[str, str]]:
-    """``(key, description)`` of the screen's bindings, then the app's."""
-    found: list[tuple[str, str]] = []
-    for binding in [*screen.BINDINGS, *screen.app.BINDINGS]:
-        if isinstance(binding, Binding) and binding.description:
-            key = screen.app.get_key_display(binding)
-            found.append((key, binding.description))
+def keys_of(screen: Screen) -> list[tuple[str, str, bool]]:
+    """``(key, description, enabled)`` of the screen's bindings, then the app's, as
+    their ``check_action`` allows them (the footer's test): hidden ones left out."""
+    found: list[tuple[str, str, bool]] = []
+    for node, bindings in ((screen, screen.BINDINGS), (screen.app, screen.app.BINDINGS)):
+        for binding in bindings:
+            if not (isinstance(binding, Binding) and binding.description):
+                continue
+            _, name, parameters = parse_action(binding.action)
+            state = node.check_action(name, parameters)
+            if state is not False:
+                key = screen.app.get_key_display(binding)
+                found.append((key, binding.description, state is not None))
     return found
 
 
@@ -43,8 +55,11 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column("key", style="bold cyan", no_wrap=True)
         table.add_column("action")
-        for key, description in keys_of(self.below):
-            table.add_row(key, description)
+        for key, description, enabled in keys_of(self.below):
+            if enabled:
+                table.add_row(key, description)
+            else:
+                table.add_row(Text(key, style="dim"), Text(f"{description} (disabled)", "dim"))
         with VerticalScroll(classes="dialog", id="help"):
             yield Static(Text(doc, style="bold"))
             yield Static(table)
