@@ -9,7 +9,7 @@ could overflow the stack, and an object with a repeated key is
 the error envelope.
 
 A body the API cannot read as JSON, or that holds what JSON data cannot carry, is
-``400 invalid_json`` at its place (:mod:`simulator.api.body` says which cases and
+``400 invalid_json`` at its place (:mod:`simulator.backend.body` says which cases and
 how they are located).
 
 :class:`HeadAsGet` answers ``HEAD`` wherever ``GET`` works (RFC 9110 §9.3.2): the GET
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from starlette.requests import cookie_parser
 
-from simulator.api.body import (
+from simulator.backend.body import (
     NOT_JSON,
     body_error,
     depth_of,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.api.body import json_depth
 from simulator.api.openapi import json_pointer, request_error
 from simulator.backend import lifecycle
 from simulator.backend.auth import credentials
 from simulator.backend.aws import AwsSettings
+from simulator.backend.body import json_depth
 from simulator.backend.errors import InvalidTransition
 from simulator.backend.records import JourneyStatus, decode_blob, encode_blob, next_timestamp
 from simulator.backend.settings import ApiSettings
