@@ -64,5 +64,6 @@ def test_each_hook_fails_on_a_broken_journey(repository: Path):
     assert validate.returncode == 1
     assert "unknown_step_reference" in validate.stdout
     test = run_hook(hooks()["journeysim-test"], repository)
-    assert test.returncode == 1
-    assert "win-back.journeytest.yaml" in test.stdout
+    # a journey that does not validate is not tested: bad input (2), at the case's journey
+    assert test.returncode == 2
+    assert "win-back.journeytest.yaml" in test.stdout and "invalid_journey" in test.stdout
