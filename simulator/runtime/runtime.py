@@ -629,12 +629,23 @@ class Runtime:
         Ids too long for the runtime's keys are refused before anything is written. An
         event id whose end user was forgotten since (:meth:`forget_end_user`) is not
         recorded, counted or resumed on again: the answer is what erasure left of its
-        answer, nothing of the forgotten person is written back."""
+        answer, nothing of the forgotten person is written back.
+
+        **Retries.** An event id posted before answers what it answered then (SPEC §5.1:
+        "the same event again answers the same lists"), even after the clock moved:
+        it is not recorded in the subject's history again, counts no goal and resumes
+        no wait. The answer is kept under ``posted#{id}`` in the workspace's triggers
+        partition and erased with the end user. Ids are the workspace's: a second post
+        of an id by another end user is a retry too, answered as the first."""
         with self._lock:
             self._check_keys(workspace_id, event, end_user_id)
-            erased = self.tables["triggers"].get(workspace_id, _erased_key(workspace_id, event.id))
+            triggers = self.tables["triggers"]
+            erased = triggers.get(workspace_id, _erased_key(workspace_id, event.id))
             if erased is not None:
                 return {"goalsCounted": 0, "resumed": [], **StartResult(**erased).to_wire()}
+            answered = triggers.get(workspace_id, _posted_key(event.id))
+            if answered is not None:
+                return answered
             at = max(event.at, self.now())
             self._record_event(workspace_id, end_user_id, event, at)
             converted = self._goal(workspace_id, end_user_id, event.name, at)
@@ -655,7 +666,9 @@ class Runtime:
                         ).execution_name
                     )
             started = self.start_execution(workspace_id, event).to_wire()
-            return {"goalsCounted": converted, "resumed": resumed, **started}
+            answer = {"goalsCounted": converted, "resumed": resumed, **started}
+            triggers.put(workspace_id, _posted_key(event.id), answer)
+            return answer
 
     def _goal(self, ws: str, end_user_id: str, name: str, at: datetime) -> int:
         counted = 0
@@ -763,6 +776,7 @@ class Runtime:
                     triggers.put(ws, _erased_key(ws, event_id), _scrubbed(answer, end_user_id))
         for event_id in event_ids:  # posted, but its answer was never stored
             triggers.put(ws, _erased_key(ws, event_id), _scrubbed({}, end_user_id), if_absent=True)
+            triggers.delete(ws, _posted_key(event_id))  # names them; the erased answer rules
         return named
 
     def _erase_execution(self, ws: str, journey_id: str, name: str) -> int:
@@ -1182,6 +1196,12 @@ def _event_ids(entries: list[tuple[str, Any]]) -> set[str]:
 
 _POSTED_KEY = re.compile(r"event#\d{1,4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#(.*)", re.DOTALL)
 _HOLDOUT_KEY = re.compile(r"[^#]+#holdout#(.*)", re.DOTALL)  # journey ids hold no '#'
+
+
+def _posted_key(event_id: str) -> str:
+    """Where the answer to an end-user event posted to ``POST /api/_sim/events`` is kept,
+    for its retries (see :meth:`Runtime.post_event`)."""
+    return f"posted#{event_id}"
 
 
 def _erased_key(workspace_id: str, event_id: str) -> str:

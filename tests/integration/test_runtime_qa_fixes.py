@@ -317,3 +317,57 @@ def test_erasure_matches_the_exact_id_and_a_new_event_starts_clean(api):
     rows = {row["executionArn"]: row["status"] for row in _executions(api)}
     assert rows[started["executionArn"]] == "RUNNING"
     assert len(rows) == 2  # usr_qq's and the new one; the erased one does not come back
+
+
+def _posted_event_keys(api, end_user_id: str) -> list[str]:
+    """The sort keys of the events the runtime recorded as posted by ``end_user_id``."""
+    return [
+        sk
+        for kind, pk, sk in _runtime_keys(api)
+        if kind == "subjects" and pk.endswith(f"#{end_user_id}") and sk.startswith("event#")
+    ]
+
+
+def test_a_replayed_posted_event_answers_as_first_and_records_nothing_again(api):
+    """A retry of ``POST /api/_sim/events`` (same id) after the clock had moved was
+    recorded a second time, under a new time, so the subject's history held it twice."""
+    api.post(EVENTS, json=_signup("evt-signup"), headers=OWNER)
+    activated = {**_signup("evt-activated"), "name": "user.activated", "properties": {}}
+    first = api.post(EVENTS, json={**activated, "endUserId": "usr_plain_ana"}, headers=OWNER)
+    assert first.status_code == 200, first.text
+    assert first.json()["goalsCounted"] == 1
+    recorded = _posted_event_keys(api, "usr_plain_ana")
+    impact = api.get("/api/journeys/act-onb-2026/calibrated-impact", headers=OWNER).json()
+    api.post(ADVANCE, json={"by": "PT1H"}, headers=OWNER)
+
+    replay = api.post(EVENTS, json={**activated, "endUserId": "usr_plain_ana"}, headers=OWNER)
+    assert replay.status_code == 200, replay.text
+    assert replay.json() == first.json()
+    assert _posted_event_keys(api, "usr_plain_ana") == recorded
+    assert len(recorded) == 2  # the sign-up and the activation, once each
+    after = api.get("/api/journeys/act-onb-2026/calibrated-impact", headers=OWNER).json()
+    assert after == impact
+
+
+def test_a_replayed_awaited_event_answers_as_first_and_moves_nothing(api):
+    """The first post of an awaited event resumes the wait; its retry answers the same
+    (the resumed execution named) and moves, sends and records nothing more."""
+    properties = {"trialPlan": "growth", "trialDays": 14, "seats": 4}
+    trial = {"id": "evt-trial", "name": "subscription.trial_started", "at": "2026-06-01T14:00:00Z"}
+    trial["properties"] = {**properties, "endUserId": "usr_trial_checkout"}
+    assert len(api.post(START, json=trial, headers=SYNC).json()["started"]) == 1
+    api.post(ADVANCE, json={"to": "2026-06-04T14:00:00Z"}, headers=OWNER)
+    [waiting] = _executions(api, "trial-conv-2026")
+    assert waiting["currentStepId"] == "wait-checkout"
+    checkout = {"id": "evt-checkout", "name": "checkout.started", "properties": {}}
+    checkout |= {"at": "2026-06-04T14:00:00Z", "endUserId": "usr_trial_checkout"}
+    first = api.post(EVENTS, json=checkout, headers=OWNER).json()
+    assert first["resumed"] == ["trial-conv-2026__v1__usr_trial_checkout__evt-trial"]
+    outbox = api.get("/api/_sim/outbox", headers=OWNER).json()
+    executions = _executions(api, "trial-conv-2026")
+    recorded = _posted_event_keys(api, "usr_trial_checkout")
+
+    assert api.post(EVENTS, json=checkout, headers=OWNER).json() == first
+    assert api.get("/api/_sim/outbox", headers=OWNER).json() == outbox
+    assert _executions(api, "trial-conv-2026") == executions
+    assert _posted_event_keys(api, "usr_trial_checkout") == recorded
