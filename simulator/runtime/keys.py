@@ -21,6 +21,10 @@ bytes are what DynamoDB counts; the widest key an id goes into, with its prefixe
   partition keys ``{workspace}#{id}`` and ``{workspace}#{id}#{eventName}`` (workspace
   ids are at most 128 characters), under 2,048 with room for the event name.
 
+An inbound event's ``name`` is bounded the same way: the runtime looks up the waits
+for it under ``{workspace}#{endUserId}#{name}`` (128 + 768 + 768 + 2 bytes, under
+2,048), and a name that long is no event a journey could listen to.
+
 >>> too_long("evt_1", "/id") is None
 True
 >>> too_long("x" * 257, "/id")["limit"], too_long("😀" * 200, "/id")["limit"]
@@ -55,8 +59,9 @@ def too_long(value: str, pointer: str) -> dict[str, Any] | None:
         size, limit, unit = len(value.encode("utf-8")), MAX_ID_BYTES, "bytes"
         if size <= limit:
             return None
+    noun = "an event name" if field == "name" else "an id"
     message = (
-        f"{field}: {size} {unit}; an id is at most {MAX_ID_CHARACTERS} characters and "
+        f"{field}: {size} {unit}; {noun} is at most {MAX_ID_CHARACTERS} characters and "
         f"{MAX_ID_BYTES} bytes of UTF-8 (it becomes part of storage keys)"
     )
     return problem(pointer, message, "string_too_long", limit=limit, unit=unit, size=size)

@@ -349,9 +349,14 @@ class Runtime:
         return answered if answered is not None else triggers.get(ws, _erased_key(ws, event_id))
 
     def _check_keys(self, ws: str, event: InboundEvent, end_user_id: str | None = None) -> None:
-        """Refuse (``400 invalid_request`` at the field) an event whose id, or any end-user
-        id a listening trigger contract would read from it, is too long for a key."""
-        ids: list[tuple[str, Any]] = [("/id", event.id), ("/endUserId", event.end_user_id)]
+        """Refuse (``400 invalid_request`` at the field) an event whose id or name, or any
+        end-user id a listening trigger contract would read from it, is too long for a
+        key."""
+        ids: list[tuple[str, Any]] = [
+            ("/id", event.id),
+            ("/name", event.name),
+            ("/endUserId", event.end_user_id),
+        ]
         if event.end_user_id is None:
             if end_user_id is not None:
                 ids.append(("/properties/endUserId", end_user_id))

@@ -60,6 +60,8 @@ def _runtime_keys(api) -> list[tuple[str, str, str]]:
     [
         (START, SYNC, _signup("x" * 3000), "/id", 256, "characters"),
         (EVENTS, OWNER, _signup("x" * 3000), "/id", 256, "characters"),
+        (EVENTS, OWNER, _signup("e-1", name="n" * 3000), "/name", 256, "characters"),
+        (START, SYNC, _signup("e-1", name="😀" * 200), "/name", 768, "bytes"),
         (START, SYNC, _signup("é" * 56 + "😀" * 180), "/id", 768, "bytes"),
         (START, SYNC, _signup("e-1", "u" * 3000), "/properties/endUserId", 256, "characters"),
         (EVENTS, OWNER, _signup("e-1", "u" * 3000), "/properties/endUserId", 256, "characters"),
