@@ -348,6 +348,23 @@ class Runtime:
         answered = triggers.get(ws, f"event#{event_id}")
         return answered if answered is not None else triggers.get(ws, _erased_key(ws, event_id))
 
+    def _stopped_by_erasure(self, ws: str, end_user_id: str, name: str) -> bool:
+        """Whether the execution ``name`` of a forgotten end user was stopped by their
+        erasure and must not be revived.
+
+        Erasure keeps a scrubbed answer for each of their event ids, so a replay is
+        answered before it gets here. This is the backstop for state whose answers are
+        gone (a state file saved by an earlier journeysim, whose erasure deleted them):
+        Step Functions
+        still holds the execution, ``ABORTED``, under a name only that event makes; a
+        second start would get that execution back and write a running record for it.
+        Checked only for end users with an erasure tombstone, so other starts pay one
+        in-memory read."""
+        if self.tables["counters"].get("forgotten", _tombstone(ws, end_user_id)) is None:
+            return False
+        described = self.sfn.describe(self.sfn.execution_arn(name))
+        return described is not None and described["status"] != "RUNNING"
+
     def _check_keys(self, ws: str, event: InboundEvent, end_user_id: str | None = None) -> None:
         """Refuse (``400 invalid_request`` at the field) an event whose id or name, or any
         end-user id a listening trigger contract would read from it, is too long for a
@@ -429,6 +446,9 @@ class Runtime:
             skip(reason, f"the subject is not eligible ({reason})")
             return
         name = execution_name(journey_id, version, end_user_id, event.id)
+        if self._stopped_by_erasure(ws, end_user_id, name):
+            skip(FORGOTTEN, _FORGOTTEN_MESSAGE)
+            return
         arn = self.sfn.start(name, _sfn_input(journey_id))
         pseudonym = self._pseudonym(ws, end_user_id)
         seq = self.tables["counters"].add(f"{ws}#{journey_id}", "execseq")

@@ -293,6 +293,25 @@ def test_a_replayed_posted_event_after_erasure_records_nothing(api):
     assert _executions(api) == []
 
 
+def test_a_replay_whose_erased_answer_is_gone_does_not_revive_the_execution(api):
+    """State saved by an earlier journeysim, whose erasure deleted the event's answer
+    instead of keeping it scrubbed: the replay found no answer, started again, got
+    Step Functions' ABORTED execution back and wrote a RUNNING record for it."""
+    api.post(START, json=_signup("evt-old"), headers=SYNC)
+    api.post(FORGET, json={"endUserId": "usr_plain_ana"}, headers=SYNC)
+    triggers = api.backend.runtime.tables["triggers"]
+    for key, _ in list(triggers.items("acme", "erased#")):
+        triggers.delete("acme", key)  # as the earlier erasure left it
+
+    replay = api.post(START, json=_signup("evt-old"), headers=SYNC)
+    assert replay.status_code == 200, replay.text
+    assert replay.json()["started"] == []
+    assert [s["reason"] for s in replay.json()["skipped"]] == ["end_user_forgotten"]
+    assert _executions(api) == []
+    assert [e["status"] for e in _sfn_executions(api)] == ["ABORTED"]
+    assert not [key for key in _runtime_keys(api) if "usr_plain_ana" in key[1] + key[2]]
+
+
 def test_a_replayed_hold_out_after_erasure_is_not_counted_again(api):
     held = api.post(START, json=_signup("evt-held", "usr_holdout"), headers=SYNC).json()
     assert [h["journeyId"] for h in held["heldOut"]] == ["act-onb-2026"], held
