@@ -343,6 +343,7 @@ class JourneyTestCode(StrEnum):
 
     INVALID_SCENARIO = "invalid_scenario"
     DUPLICATE_CASE_NAME = "duplicate_case_name"
+    INVALID_CASE_NAME = "invalid_case_name"
     UNKNOWN_JOURNEY = "unknown_journey"
     INVALID_JOURNEY = "invalid_journey"
     UNKNOWN_STEP = "unknown_step"

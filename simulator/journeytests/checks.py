@@ -59,6 +59,12 @@ def check_scenarios(
             message = f"case name {case.name!r} is used twice (first by case {seen[case.name]})"
             problems.append(Problem(C.DUPLICATE_CASE_NAME, message, f"{base}/name"))
         seen.setdefault(case.name, index)
+        if "::" in case.name:
+            message = (
+                f"case name {case.name!r} holds '::', which separates the parts of a case "
+                f"id (file::name): pytest could not select it by its node id"
+            )
+            problems.append(Problem(C.INVALID_CASE_NAME, message, f"{base}/name"))
         invalid = invalid_journeys or {}
         problems.extend(_case(scenario, case, index, data, journeys, invalid, world))
     return list(dict.fromkeys(problems))  # a file-level journey's problem once, not per case

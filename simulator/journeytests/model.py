@@ -177,7 +177,9 @@ def _one_or_many_schema(schema: dict[str, Any]) -> None:
 
 class Case(Model):
     name: str = Field(min_length=1)
-    """Unique in the file; with the file, the case's id (``file::name``)."""
+    """Unique in the file; with the file, the case's id (``file::name``). A name may not
+    hold ``::`` (``invalid_case_name``): pytest splits node ids there, so such a case
+    could not be run by its id."""
     description: str = ""
     journey: str | None = None
     """A journey id of the project; defaults to the file's ``journey``."""

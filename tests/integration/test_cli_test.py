@@ -420,6 +420,29 @@ def test_values_of_the_wrong_type_are_refused_not_coerced(run_cli, acme_copy: Pa
     assert synthetic.endswith("Input should be 'any' or a valid boolean")  # one, not two
 
 
+def test_case_names_used_twice_or_holding_the_id_separator_are_refused_at_the_name(
+    run_cli, acme_copy: Path
+):
+    write(
+        acme_copy,
+        "names.journeytest.yaml",
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: signup::welcome\n"
+        "    subject: {id: usr_plain_ana}\n"
+        "  - name: twice\n"
+        "    subject: {id: usr_plain_ana}\n"
+        "  - name: twice\n"
+        "    subject: {id: usr_plain_ana}\n",
+    )
+    result = run_cli("test", "tests/names.journeytest.yaml")
+    assert result.exit_code == 2, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("tests/names.journeytest.yaml:3:11: error invalid_case_name: ")
+    assert "holds '::'" in lines[0]
+    assert lines[1].startswith("tests/names.journeytest.yaml:7:11: error duplicate_case_name: ")
+
+
 def test_a_non_utf8_scenario_file_is_located_at_the_byte(run_cli, acme_copy: Path):
     path = acme_copy / "tests" / "latin1.journeytest.yaml"
     path.write_bytes(b"journey: act-onb-2026\ncases:\n  - name: caf\xe9\n")
