@@ -12,7 +12,7 @@ durations and timestamps parse. A typo in a test must not pass for a behaviour.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -48,12 +48,16 @@ def check_scenarios(
     journeys: Mapping[str, Journey],
     invalid_journeys: Mapping[str, str] | None = None,
     world: World | None,
+    indices: Sequence[int] | None = None,
 ) -> list[Problem]:
     """Every problem of ``scenario`` (``data`` is its raw value, for pointers).
-    ``invalid_journeys`` says, by id, why a journey cannot be tested."""
+    ``invalid_journeys`` says, by id, why a journey cannot be tested. ``indices`` are
+    the places of ``scenario.cases`` in the file's ``cases`` when they are not all of
+    them (the cases whose shape is valid, checked beside the others' shape problems)."""
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    for index, case in enumerate(scenario.cases):
+    places = range(len(scenario.cases)) if indices is None else indices
+    for index, case in zip(places, scenario.cases, strict=True):
         base = f"/cases/{index}"
         if case.name in seen:
             message = f"case name {case.name!r} is used twice (first by case {seen[case.name]})"

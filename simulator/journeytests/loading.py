@@ -247,12 +247,10 @@ def load_scenario_file(
             Problem(JourneyTestCode.INVALID_SCENARIO, f.message, _unwrapped(f.path, data))
             for f in findings
         ]
+        problems += _problems_of_valid_cases(data, project)
         located = [p.located(name, positions) for p in problems]
         return source, [], sorted(located, key=lambda p: (p.line, p.column))
-    invalid = _invalid_journeys(project, {case_journey_id(scenario, c) for c in scenario.cases})
-    problems = check_scenarios(
-        scenario, data, journeys=project.journeys, invalid_journeys=invalid, world=project.world
-    )
+    problems = _checked(scenario, data, project)
     if project.world is None:
         message = "the project's workspace is not usable (journeysim validate says why)"
         problems.append(Problem(JourneyTestCode.INVALID_SCENARIO, message))
@@ -266,6 +264,47 @@ def load_scenario_file(
                 prepared.append(result)
         problems += shared_golden_files(prepared)
     return source, prepared, [p.located(name, positions) for p in problems]
+
+
+def _checked(
+    scenario: ScenarioFile, data: Any, project: LoadedProject, indices: Sequence[int] | None = None
+) -> list[Problem]:
+    """The problems of what ``scenario`` refers to in ``project`` (journeys, steps,
+    subjects, ...); ``indices`` as :func:`~simulator.journeytests.checks.check_scenarios`
+    takes them."""
+    invalid = _invalid_journeys(project, {case_journey_id(scenario, c) for c in scenario.cases})
+    return check_scenarios(
+        scenario,
+        data,
+        journeys=project.journeys,
+        invalid_journeys=invalid,
+        world=project.world,
+        indices=indices,
+    )
+
+
+def _problems_of_valid_cases(data: dict[str, Any], project: LoadedProject) -> list[Problem]:
+    """The reference problems of the cases whose shape is valid, in a file where others'
+    is not: one run reports both kinds, rather than the references only once every
+    shape is mended. Nothing when the file's own fields (``journey``, the ``cases``
+    list) are what is wrong."""
+    cases = data.get("cases")
+    if not isinstance(cases, list):
+        return []
+    valid: list[tuple[int, Any]] = []
+    for index, raw in enumerate(cases):
+        try:
+            Case.model_validate(raw)
+        except ValidationError:
+            continue
+        valid.append((index, raw))
+    if not valid:
+        return []
+    try:
+        scenario = ScenarioFile.model_validate({**data, "cases": [raw for _, raw in valid]})
+    except ValidationError:
+        return []
+    return _checked(scenario, data, project, [index for index, _ in valid])
 
 
 def shared_golden_files(cases: Sequence[PreparedCase]) -> list[Problem]:

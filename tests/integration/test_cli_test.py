@@ -443,6 +443,31 @@ def test_case_names_used_twice_or_holding_the_id_separator_are_refused_at_the_na
     assert lines[1].startswith("tests/names.journeytest.yaml:7:11: error duplicate_case_name: ")
 
 
+def test_shape_and_reference_problems_of_different_cases_come_in_one_run(run_cli, acme_copy: Path):
+    """The reference problems of the well-formed cases once came only after every
+    case's shape was mended: a second run to learn of them."""
+    write(
+        acme_copy,
+        "phases.journeytest.yaml",
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: badly typed\n"
+        "    subject: {id: usr_plain_ana}\n"
+        '    seed: "12"\n'
+        "  - name: unknown step\n"
+        "    subject: {id: usr_nobody}\n"
+        "    expect: {steps: {no-such-step: {decision: executed}}}\n",
+    )
+    result = run_cli("test", "tests/phases.journeytest.yaml", "--format", "json")
+    assert result.exit_code == 2, result.stdout
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["line"], p["code"]) for p in problems] == [
+        (5, "invalid_scenario"),
+        (7, "unknown_subject"),
+        (8, "unknown_step"),
+    ]
+
+
 def test_a_non_utf8_scenario_file_is_located_at_the_byte(run_cli, acme_copy: Path):
     path = acme_copy / "tests" / "latin1.journeytest.yaml"
     path.write_bytes(b"journey: act-onb-2026\ncases:\n  - name: caf\xe9\n")
