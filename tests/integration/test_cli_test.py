@@ -397,8 +397,18 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def _problems_of(run_cli, project: Path, file_name: str, text: str) -> list[dict]:
+    """Write the scenario file ``tests/<file_name>``, run it: it cannot run (exit 2);
+    its problems, as ``--format json`` lists them."""
+    write(project, file_name, text)
+    result = run_cli("test", f"tests/{file_name}", "--format", "json")
+    assert result.exit_code == 2, result.stdout
+    return json.loads(result.stdout)["problems"]
+
+
 def test_values_of_the_wrong_type_are_refused_not_coerced(run_cli, acme_copy: Path):
-    write(
+    problems = _problems_of(
+        run_cli,
         acme_copy,
         "strict.journeytest.yaml",
         "journey: act-onb-2026\n"
@@ -410,9 +420,6 @@ def test_values_of_the_wrong_type_are_refused_not_coerced(run_cli, acme_copy: Pa
         '      outcome: {goalConverted: "yes", exited: 1}\n'
         '      steps: {branch-activated: {rule: "0"}}\n',
     )
-    result = run_cli("test", "tests/strict.journeytest.yaml", "--format", "json")
-    assert result.exit_code == 2, result.stdout
-    problems = json.loads(result.stdout)["problems"]
     where = [(p["line"], p["column"]) for p in problems]
     assert where == sorted(where) and len(where) == 5
     assert {p["code"] for p in problems} == {"invalid_scenario"}
@@ -446,7 +453,8 @@ def test_case_names_used_twice_or_holding_the_id_separator_are_refused_at_the_na
 def test_shape_and_reference_problems_of_different_cases_come_in_one_run(run_cli, acme_copy: Path):
     """The reference problems of the well-formed cases once came only after every
     case's shape was mended: a second run to learn of them."""
-    write(
+    problems = _problems_of(
+        run_cli,
         acme_copy,
         "phases.journeytest.yaml",
         "journey: act-onb-2026\n"
@@ -458,9 +466,6 @@ def test_shape_and_reference_problems_of_different_cases_come_in_one_run(run_cli
         "    subject: {id: usr_nobody}\n"
         "    expect: {steps: {no-such-step: {decision: executed}}}\n",
     )
-    result = run_cli("test", "tests/phases.journeytest.yaml", "--format", "json")
-    assert result.exit_code == 2, result.stdout
-    problems = json.loads(result.stdout)["problems"]
     assert [(p["line"], p["code"]) for p in problems] == [
         (5, "invalid_scenario"),
         (7, "unknown_subject"),
