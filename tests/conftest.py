@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.paths import fixtures_dir as _fixtures_dir
+
+
+@pytest.fixture
+def eager_thread_switches():
+    """Threads switch every 0.1 ms instead of 5 ms, so races in concurrent tests show."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-4)
+    yield
+    sys.setswitchinterval(previous)
 
 
 @pytest.fixture(scope="session")

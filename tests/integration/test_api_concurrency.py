@@ -11,7 +11,6 @@ server would see happen here too: without the moto lock, this test fails.
 
 from __future__ import annotations
 
-import sys
 import threading
 from contextlib import ExitStack
 
@@ -31,14 +30,6 @@ def servers():
         for kind in ROUNDS:
             clients[kind] = stack.enter_context(api_client(moto_server=kind == "moto-server"))
         yield clients
-
-
-@pytest.fixture
-def eager_thread_switches():
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-4)
-    yield
-    sys.setswitchinterval(previous)
 
 
 def _whole_audit(api, journey_id: str) -> list[dict]:

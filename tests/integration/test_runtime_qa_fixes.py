@@ -4,7 +4,6 @@ concurrent clock advances, and replays of an erased end user's events."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -210,14 +209,6 @@ def _email():
 
 
 # --- 4: concurrent clock advances each apply on top of the one before ------------------
-
-
-@pytest.fixture
-def eager_thread_switches():
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(1e-4)
-    yield
-    sys.setswitchinterval(previous)
 
 
 @pytest.mark.parametrize("round_number", range(3))

@@ -40,6 +40,17 @@ def notifications(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+async def compare_after(pilot, key: str) -> CompareScreen:
+    """Press ``key`` on the dry-run screen (a change that runs again), then compare."""
+    await pilot.press(key)
+    await pilot.pause()
+    await pilot.press("c")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CompareScreen)
+    return screen
+
+
 async def test_journeys_table_filters_as_you_type_and_opens(make_app, settle):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -202,12 +213,7 @@ async def test_compare_highlights_the_first_divergence(make_app, settle):
         await settle(pilot)
         await pilot.press("c")
         assert "compare needs two runs" in notifications(app)[-1]
-        await pilot.press("f")
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
+        screen = await compare_after(pilot, "f")
         assert screen.divergence.index == 1
         left = screen.query_one("#left-timeline", Timeline)
         right = screen.query_one("#right-timeline", Timeline)
@@ -567,12 +573,7 @@ async def test_compare_labels_show_the_seed_each_trace_reports(make_app, settle)
     app = make_app(request=DryRunRequest("win-back-2026", synthetic=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("h")
-        await pilot.pause()
-        await pilot.press("c")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
+        screen = await compare_after(pilot, "h")
         left, right = screen.left.seed, screen.right.seed
         assert left == right != 0
         drawn = [str(label.content) for label in screen.query(".side-label")]
