@@ -16,7 +16,7 @@ bytes are what DynamoDB counts; the widest key an id goes into, with its prefixe
 
 * event id, sort keys: ``{journeyId}#holdout#{id}`` (journey ids are at most 128
   ASCII characters: 137 + 768 = 905 bytes), ``event#{at}#{id}`` (34 + 768),
-  ``event#{id}`` (6 + 768), all under 1,024;
+  ``event#{id}`` (6 + 768), ``posted#{id}`` (7 + 768), all under 1,024;
 * end-user id, sort key ``subject#{id}`` of the profile documents (8 + 768), and the
   partition keys ``{workspace}#{id}`` and ``{workspace}#{id}#{eventName}`` (workspace
   ids are at most 128 characters), under 2,048 with room for the event name.

@@ -355,11 +355,10 @@ class Runtime:
         Erasure keeps a scrubbed answer for each of their event ids, so a replay is
         answered before it gets here. This is the backstop for state whose answers are
         gone (a state file saved by an earlier journeysim, whose erasure deleted them):
-        Step Functions
-        still holds the execution, ``ABORTED``, under a name only that event makes; a
-        second start would get that execution back and write a running record for it.
-        Checked only for end users with an erasure tombstone, so other starts pay one
-        in-memory read."""
+        Step Functions still holds the execution, ``ABORTED``, under a name only that
+        event makes; a second start would get that execution back and write a running
+        record for it. Checked only for end users with an erasure tombstone, so other
+        starts pay one in-memory read."""
         if self.tables["counters"].get("forgotten", _tombstone(ws, end_user_id)) is None:
             return False
         described = self.sfn.describe(self.sfn.execution_arn(name))
@@ -801,7 +800,14 @@ class Runtime:
                     triggers.put(ws, _erased_key(ws, event_id), _scrubbed(answer, end_user_id))
         for event_id in event_ids:  # posted, but its answer was never stored
             triggers.put(ws, _erased_key(ws, event_id), _scrubbed({}, end_user_id), if_absent=True)
-            triggers.delete(ws, _posted_key(event_id))  # names them; the erased answer rules
+        # The answers kept for retries of posted events (:meth:`post_event`) that name
+        # them go: the erased answer, kept above, is what a retry gets now. They are
+        # copies of answers counted above, so they are not counted again.
+        for key, answer in triggers.items(ws, _posted_key("")):
+            entries = [*answer.get("started", ()), *answer.get("heldOut", ())]
+            mine = any(entry.get("endUserId") == end_user_id for entry in entries)
+            if mine or key.removeprefix(_posted_key("")) in event_ids:
+                triggers.delete(ws, key)
         return named
 
     def _erase_execution(self, ws: str, journey_id: str, name: str) -> int:

@@ -4,6 +4,7 @@ concurrent clock advances, and replays of an erased end user's events."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -279,8 +280,11 @@ def test_a_replayed_posted_event_after_erasure_records_nothing(api):
     assert replay.status_code == 200, replay.text
     assert replay.json()["started"] == [] and replay.json()["goalsCounted"] == 0
     assert [s["reason"] for s in replay.json()["skipped"]] == ["end_user_forgotten"]
-    # the subject's index (where posted events live) is not written again
+    # the subject's index (where posted events live) is not written again, and no kept
+    # answer (to a trigger or to a posted event, for retries) names them
     assert not [key for key in _runtime_keys(api) if "usr_plain_ana" in key[1] + key[2]]
+    kept = api.backend.runtime.tables["triggers"].items("acme")
+    assert "usr_plain_ana" not in json.dumps(list(kept))
     assert _executions(api) == []
 
 
