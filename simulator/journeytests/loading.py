@@ -21,6 +21,7 @@ be read.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -255,15 +256,33 @@ def load_scenario_file(
         message = "the project's workspace is not usable (journeysim validate says why)"
         problems.append(Problem(JourneyTestCode.INVALID_SCENARIO, message))
     prepared: list[PreparedCase] = []
-    if not problems:
+    troubled = {_case_of(problem.pointer) for problem in problems}
+    if None not in troubled:  # no problem of the file's own (its journey, the workspace)
+        # Cases with problems of their own are not prepared; the others are, so that
+        # what only preparing finds (a subject file that is missing or invalid, a
+        # golden path that is a folder) comes in the same run as the rest.
         for index, case in enumerate(scenario.cases):
+            if index in troubled:
+                continue
             result = _prepare(source, scenario, index, case)
             if isinstance(result, Problem):
                 problems.append(result)
             else:
                 prepared.append(result)
         problems += shared_golden_files(prepared)
-    return source, prepared, [p.located(name, positions) for p in problems]
+    located = [p.located(name, positions) for p in problems]
+    return source, prepared, sorted(located, key=lambda p: (p.line, p.column))
+
+
+def _case_of(pointer: str) -> int | None:
+    """The index of the case a problem's pointer is inside, or ``None`` for a problem of
+    the file's own.
+
+    >>> _case_of("/cases/3/expect/path/2"), _case_of("/cases/12"), _case_of("/journey")
+    (3, 12, None)
+    """
+    found = re.match(r"/cases/(\d+)(?:/|$)", pointer)
+    return int(found.group(1)) if found else None
 
 
 def _checked(

@@ -473,6 +473,28 @@ def test_shape_and_reference_problems_of_different_cases_come_in_one_run(run_cli
     ]
 
 
+def test_a_missing_subject_file_comes_with_the_other_cases_problems(run_cli, acme_copy: Path):
+    """A subject file is read when its case is prepared, and cases were prepared only
+    once every other case's references were mended: a second run to learn of it."""
+    problems = _problems_of(
+        run_cli,
+        acme_copy,
+        "prepare.journeytest.yaml",
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: unknown step\n"
+        "    subject: {id: usr_plain_ana}\n"
+        "    expect: {steps: {no-such-step: {decision: executed}}}\n"
+        "  - name: missing file\n"
+        "    subject: {file: subjects/nobody.json}\n",
+    )
+    assert [(p["line"], p["code"]) for p in problems] == [
+        (5, "unknown_step"),
+        (7, "invalid_subject"),
+    ]
+    assert "no subject file subjects/nobody.json" in problems[1]["message"]
+
+
 def test_a_non_utf8_scenario_file_is_located_at_the_byte(run_cli, acme_copy: Path):
     path = acme_copy / "tests" / "latin1.journeytest.yaml"
     path.write_bytes(b"journey: act-onb-2026\ncases:\n  - name: caf\xe9\n")
