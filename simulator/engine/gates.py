@@ -264,9 +264,9 @@ def run_gates(
         )
         if until is _BEYOND:
             detail += "; they end after 9999-12-31, the end of the calendar: not deferred"
-            checks.append(GateCheck(Gate.QUIET_HOURS, False, Reason.QUIET_HOURS, detail=detail))
-            return GateOutcome(Decision.SKIPPED, Reason.QUIET_HOURS, tuple(checks))
         checks.append(GateCheck(Gate.QUIET_HOURS, False, Reason.QUIET_HOURS, detail=detail))
+        if until is _BEYOND:
+            return GateOutcome(Decision.SKIPPED, Reason.QUIET_HOURS, tuple(checks))
         return GateOutcome(Decision.DEFERRED, Reason.QUIET_HOURS, tuple(checks), until)
 
     if workspace.daily_cap is not None:

@@ -804,9 +804,7 @@ class Runtime:
         # them go: the erased answer, kept above, is what a retry gets now. They are
         # copies of answers counted above, so they are not counted again.
         for key, answer in triggers.items(ws, _posted_key("")):
-            entries = [*answer.get("started", ()), *answer.get("heldOut", ())]
-            mine = any(entry.get("endUserId") == end_user_id for entry in entries)
-            if mine or key.removeprefix(_posted_key("")) in event_ids:
+            if _names(answer, end_user_id) or key.removeprefix(_posted_key("")) in event_ids:
                 triggers.delete(ws, key)
         return named
 
@@ -1187,8 +1185,10 @@ _FORGOTTEN_MESSAGE = (
 
 def _names(answer: Mapping[str, Any], end_user_id: str) -> bool:
     """Whether a stored answer started or held out ``end_user_id`` (the exact id:
-    forgetting ``usr_a`` leaves ``usr_ab``'s answers alone)."""
-    entries = [*answer.get("started", ()), *answer.get("held_out", ())]
+    forgetting ``usr_a`` leaves ``usr_ab``'s answers alone). Start answers are stored
+    with ``held_out``, the kept answers of posted events in their wire form, ``heldOut``."""
+    held_out = answer.get("held_out", answer.get("heldOut", ()))
+    entries = [*answer.get("started", ()), *held_out]
     return any(entry.get("endUserId") == end_user_id for entry in entries)
 
 
