@@ -664,12 +664,12 @@ class Runtime:
         with self._lock:
             self._check_keys(workspace_id, event, end_user_id)
             triggers = self.tables["triggers"]
-            erased = triggers.get(workspace_id, _erased_key(workspace_id, event.id))
-            if erased is not None:
-                return {"goalsCounted": 0, "resumed": [], **StartResult(**erased).to_wire()}
             answered = triggers.get(workspace_id, _posted_key(event.id))
             if answered is not None:
                 return answered
+            erased = triggers.get(workspace_id, _erased_key(workspace_id, event.id))
+            if erased is not None:
+                return {"goalsCounted": 0, "resumed": [], **StartResult(**erased).to_wire()}
             at = max(event.at, self.now())
             self._record_event(workspace_id, end_user_id, event, at)
             converted = self._goal(workspace_id, end_user_id, event.name, at)
@@ -757,7 +757,7 @@ class Runtime:
             for key, _ in messages:
                 outbox.delete(workspace_id, key)
             erased["outboxMessages"] = len(messages)
-            answers = self._erase_answers(workspace_id, end_user_id, _event_ids(entries))
+            answers = self._erase_answers(workspace_id, end_user_id, entries)
             erased["triggerAnswers"] = answers
             erased["profiles"] = self.backend.directory.forget_subject(workspace_id, end_user_id)
             self._pseudonyms.pop((workspace_id, end_user_id), None)
@@ -777,14 +777,16 @@ class Runtime:
                 "alreadyForgotten": already,
             }
 
-    def _erase_answers(self, ws: str, end_user_id: str, event_ids: set[str]) -> int:
+    def _erase_answers(self, ws: str, end_user_id: str, entries: list[tuple[str, Any]]) -> int:
         """Rewrite the stored answers of the end user's events as erasure leaves them
         (:func:`_scrubbed`), each moved to a hash of its event id; how many named them.
 
         Their events are those whose answer names them (started or held out) and those
-        they posted or were held out by (``event_ids``, from their subject index): a
+        they posted or were held out by (from their subject index, ``entries``): a
         replay of any of these ids answers from here and writes nothing about them."""
         triggers = self.tables["triggers"]
+        posted = _event_ids(entries, _POSTED_KEY)
+        event_ids = posted | _event_ids(entries, _HOLDOUT_KEY)
         named = 0
         for prefix in ("event#", "erased#"):
             for key, answer in triggers.items(ws, prefix):
@@ -800,12 +802,19 @@ class Runtime:
                     triggers.put(ws, _erased_key(ws, event_id), _scrubbed(answer, end_user_id))
         for event_id in event_ids:  # posted, but its answer was never stored
             triggers.put(ws, _erased_key(ws, event_id), _scrubbed({}, end_user_id), if_absent=True)
-        # The answers kept for retries of posted events (:meth:`post_event`) that name
-        # them go: the erased answer, kept above, is what a retry gets now. They are
-        # copies of answers counted above, so they are not counted again.
-        for key, answer in triggers.items(ws, _posted_key("")):
-            if _names(answer, end_user_id) or key.removeprefix(_posted_key("")) in event_ids:
+        # The answers kept for retries of posted events (:meth:`post_event`): those of
+        # the events they posted go, so a retry gets the erased answer kept above; those
+        # of another end user's events that started or held them out (a contract may
+        # read another path) are scrubbed like the start answer, and keep what the
+        # event did for the poster (goals counted, waits resumed). They are copies of
+        # answers counted above, so they are not counted again.
+        for key, answer in list(triggers.items(ws, _posted_key(""))):
+            if key.removeprefix(_posted_key("")) in posted:
                 triggers.delete(ws, key)
+            elif _names(answer, end_user_id):
+                start = {name: answer[wire] for name, wire in _START_PARTS}
+                scrubbed = StartResult(**_scrubbed(start, end_user_id)).to_wire()
+                triggers.put(ws, key, {**answer, **scrubbed})
         return named
 
     def _erase_execution(self, ws: str, journey_id: str, name: str) -> int:
@@ -1214,19 +1223,20 @@ def _scrubbed(answer: Mapping[str, Any], end_user_id: str) -> dict[str, Any]:
     return {**kept, "skipped": skipped}
 
 
-def _event_ids(entries: list[tuple[str, Any]]) -> set[str]:
-    """The ids of the events in a subject index: posted (``event#{at}#{id}``, the time
-    has no ``#``) or held out by (``{journeyId}#holdout#{id}``)."""
-    ids = set()
-    for key, _ in entries:
-        found = _POSTED_KEY.fullmatch(key) or _HOLDOUT_KEY.fullmatch(key)
-        if found is not None:
-            ids.add(found.group(1))
-    return ids
+def _event_ids(entries: list[tuple[str, Any]], kind: re.Pattern[str]) -> set[str]:
+    """The ids of the events in a subject index that ``kind`` names: those posted
+    (:data:`_POSTED_KEY`) or those held out by (:data:`_HOLDOUT_KEY`)."""
+    return {found.group(1) for key, _ in entries if (found := kind.fullmatch(key))}
 
 
 _POSTED_KEY = re.compile(r"event#\d{1,4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#(.*)", re.DOTALL)
+"""A posted event in a subject index: ``event#{at}#{id}`` (the time has no ``#``)."""
 _HOLDOUT_KEY = re.compile(r"[^#]+#holdout#(.*)", re.DOTALL)  # journey ids hold no '#'
+"""An event that held the subject out: ``{journeyId}#holdout#{id}``."""
+
+
+_START_PARTS = (("started", "started"), ("held_out", "heldOut"), ("skipped", "skipped"))
+"""The start answer's lists in a posted event's kept answer: (stored name, wire name)."""
 
 
 def _posted_key(event_id: str) -> str:

@@ -5,6 +5,7 @@ concurrent clock advances, and replays of an erased end user's events."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ from simulator.api.testing import api_client
 from simulator.codes import Decision, Reason
 from simulator.engine.gates import run_gates
 from simulator.models import QuietHours, Subject, Workspace
+from simulator.paths import fixtures_dir
 
 SYNC = {"Authorization": "Bearer sync_acme_local_only"}
 OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
@@ -387,3 +389,48 @@ def test_a_replayed_awaited_event_answers_as_first_and_moves_nothing(api):
     assert api.get("/api/_sim/outbox", headers=OWNER).json() == outbox
     assert _executions(api, "trial-conv-2026") == executions
     assert _posted_event_keys(api, "usr_trial_checkout") == recorded
+
+
+@pytest.mark.parametrize(
+    ("contract", "event_name", "named", "part"),
+    [
+        ("trig-upgrade-signal", "usage.upgrade_signal", "usr_expansion_candidate", "started"),
+        ("trig-signup", "user.signed_up", "usr_holdout", "heldOut"),
+    ],
+)
+def test_a_retried_event_that_named_another_erased_end_user_keeps_the_posters_part(
+    tmp_path, contract, event_name, named, part
+):
+    """Ana posts an event that counts her goal and, through its contract's path
+    (``ownerId`` here), starts or holds out someone else, who is then erased. Her
+    retry got the erased start answer with ``goalsCounted`` 0: what the event did
+    for her was lost."""
+    project = tmp_path / "acme"
+    shutil.copytree(fixtures_dir() / "acme", project)
+    journey = project / "journeys" / "act-onb-2026.json"
+    journey.write_text(journey.read_text().replace('"user.activated"', json.dumps(event_name)))
+    contract_file = project / "triggers" / f"{contract}.json"
+    path = '"subjectFieldPath": "endUserId"'
+    contract_file.write_text(contract_file.read_text().replace(path, path[:-10] + 'ownerId"'))
+    with api_client(project, publish=True) as api:
+        signup = _signup("evt-signup")
+        signup["properties"]["ownerId"] = "usr_plain_ana"
+        assert len(api.post(EVENTS, json=signup, headers=OWNER).json()["started"]) == 1
+        properties = {"endUserId": "usr_plain_ana", "ownerId": named, "plan": "trial"}
+        properties |= {"signupSource": "ads", "signal": "seats", "usagePct": 92}
+        event = {**_signup("evt-other"), "name": event_name, "properties": properties}
+        event["at"] = "2026-06-02T14:00:00Z"
+        first = api.post(EVENTS, json=event, headers=OWNER).json()
+        assert first["goalsCounted"] == 1, first
+        assert [entry["endUserId"] for entry in first[part]] == [named], first
+        api.post(FORGET, json={"endUserId": named}, headers=SYNC)
+
+        replay = api.post(EVENTS, json=event, headers=OWNER)
+        assert replay.status_code == 200, replay.text
+        answer = replay.json()
+        assert answer["goalsCounted"] == 1 and answer["resumed"] == first["resumed"]
+        assert answer["started"] == [] and answer["heldOut"] == []
+        assert [s["reason"] for s in answer["skipped"]][-1] == "end_user_forgotten"
+        assert named not in replay.text
+        kept = api.backend.runtime.tables["triggers"].items("acme")
+        assert named not in json.dumps(list(kept))
