@@ -257,19 +257,22 @@ def load_scenario_file(
         problems.append(Problem(JourneyTestCode.INVALID_SCENARIO, message))
     prepared: list[PreparedCase] = []
     troubled = {_case_of(problem.pointer) for problem in problems}
-    if None not in troubled:  # no problem of the file's own (its journey, the workspace)
-        # Cases with problems of their own are not prepared; the others are, so that
-        # what only preparing finds (a subject file that is missing or invalid, a
-        # golden path that is a folder) comes in the same run as the rest.
-        for index, case in enumerate(scenario.cases):
-            if index in troubled:
-                continue
-            result = _prepare(source, scenario, index, case)
-            if isinstance(result, Problem):
-                problems.append(result)
-            else:
-                prepared.append(result)
-        problems += shared_golden_files(prepared)
+    file_journey_unusable = any(problem.pointer == "/journey" for problem in problems)
+    # Cases with problems of their own are not prepared, nor those that run the file's
+    # journey when it is what is wrong, nor any when the workspace is unusable; the
+    # others are, so that what only preparing finds (a subject file that is missing or
+    # invalid, a golden path that is a folder) comes in the same run as the rest.
+    for index, case in enumerate(scenario.cases):
+        if index in troubled or project.world is None:
+            continue
+        if case.journey is None and file_journey_unusable:
+            continue
+        result = _prepare(source, scenario, index, case)
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            prepared.append(result)
+    problems += shared_golden_files(prepared)
     located = [p.located(name, positions) for p in problems]
     return source, prepared, sorted(located, key=lambda p: (p.line, p.column))
 

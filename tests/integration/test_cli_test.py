@@ -495,6 +495,30 @@ def test_a_missing_subject_file_comes_with_the_other_cases_problems(run_cli, acm
     assert "no subject file subjects/nobody.json" in problems[1]["message"]
 
 
+def test_a_case_with_its_own_journey_is_prepared_beside_an_unknown_file_journey(
+    run_cli, acme_copy: Path
+):
+    """A problem of the file's own journey kept every case from being prepared, also
+    those that name a journey of their own: their missing subject file came only in
+    the run after the file's journey was mended."""
+    problems = _problems_of(
+        run_cli,
+        acme_copy,
+        "file-journey.journeytest.yaml",
+        "journey: act-onb-2062\n"
+        "cases:\n"
+        "  - name: the file's journey\n"
+        "    subject: {file: subjects/nobody.json}\n"
+        "  - name: its own journey\n"
+        "    journey: expansion-nudge-2026\n"
+        "    subject: {file: subjects/nobody.json}\n",
+    )
+    assert [(p["line"], p["code"]) for p in problems] == [
+        (1, "unknown_journey"),
+        (7, "invalid_subject"),
+    ]
+
+
 def test_a_non_utf8_scenario_file_is_located_at_the_byte(run_cli, acme_copy: Path):
     path = acme_copy / "tests" / "latin1.journeytest.yaml"
     path.write_bytes(b"journey: act-onb-2026\ncases:\n  - name: caf\xe9\n")
