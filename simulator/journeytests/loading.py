@@ -40,6 +40,7 @@ from simulator.journeytests.problems import Problem
 from simulator.models import Journey, Subject
 from simulator.project import (
     SKIPPED_FOLDERS,
+    SOURCE_SUFFIXES,
     DocumentKind,
     LoadedProject,
     SourceSyntaxError,
@@ -334,13 +335,31 @@ def shared_golden_files(cases: Sequence[PreparedCase]) -> list[Problem]:
     names with one slug, ``Plain Ana`` and ``plain-ana``, or one ``snapshot`` path
     twice): ``--update`` would write one over the other and the next run fail. Paths
     are compared without case, as a case-insensitive file system (macOS, Windows)
-    would see them. The problem is in the later case's own file, at its snapshot."""
+    would see them. The problem is in the later case's own file, at its snapshot.
+
+    A golden file that is some case's subject file is refused too: ``--update`` would
+    write a trace over the subject."""
+
+    def key_of(path: Path) -> str:
+        return os.path.normcase(os.path.realpath(path)).casefold()
+
+    read = {key_of(case.subject_file): case for case in cases if case.subject_file}
     first: dict[str, PreparedCase] = {}
     problems: list[Problem] = []
     for case in cases:
         if case.snapshot is None:
             continue
-        key = os.path.normcase(os.path.abspath(case.snapshot)).casefold()
+        key = key_of(case.snapshot)
+        reader = read.get(key)
+        if reader is not None:
+            of = f" of {reader.source.name}" if reader.source.path != case.source.path else ""
+            message = (
+                f"the golden file {case.snapshot_name} is the subject file of case "
+                f"{reader.name!r}{of}: --update would write over it; give snapshot another path"
+            )
+            problem = Problem(JourneyTestCode.INVALID_SCENARIO, message, f"{case.pointer}/snapshot")
+            problems.append(problem.located(case.source.name, case.source.positions))
+            continue
         earlier = first.setdefault(key, case)
         if earlier is case:
             continue
@@ -460,11 +479,19 @@ def _prepare(
         for branch, arms in case.arm_stats.items()
     }
     snapshot = _snapshot_path(source.path, case)
-    if snapshot is not None and snapshot.is_dir():
-        message = f"snapshot {case.snapshot!r} names a folder ({snapshot}); give a file path"
-        if case.snapshot is True:
-            message = f"the snapshot's golden file {snapshot} is a folder; move it away"
-        return Problem(JourneyTestCode.INVALID_SCENARIO, message, f"/cases/{index}/snapshot")
+    if snapshot is not None:
+        message = None
+        clash = _golden_clash(snapshot, project.root)
+        if clash is not None:
+            message = f"the golden file {os.path.normpath(snapshot)} {clash}"
+            if isinstance(case.snapshot, str):
+                message = f"snapshot {case.snapshot!r}: {message}"
+        elif snapshot.is_dir():
+            message = f"snapshot {case.snapshot!r} names a folder ({snapshot}); give a file path"
+            if case.snapshot is True:
+                message = f"the snapshot's golden file {snapshot} is a folder; move it away"
+        if message is not None:
+            return Problem(JourneyTestCode.INVALID_SCENARIO, message, f"/cases/{index}/snapshot")
     return PreparedCase(
         source=source,
         index=index,
@@ -526,6 +553,28 @@ def _snapshot_path(path: Path, case: Case) -> Path | None:
     for suffix in SCENARIO_SUFFIXES:
         stem = stem.removesuffix(suffix)
     return path.parent / "__snapshots__" / stem / f"{_slug(case.name)}.json"
+
+
+def _golden_clash(golden: Path, root: Path) -> str | None:
+    """Why ``golden`` cannot be a golden file of the project at ``root``, or ``None``.
+
+    ``--update`` writes golden files, so one must not be a file the project reads: a
+    path such as ``../journeys/act-onb-2026.json`` once overwrote the journey with its
+    own trace. A golden file lives inside the project (links resolved), outside the
+    workspace file and the document folders (``journeys/``, ``subjects/``, ...: a new
+    file there would be loaded as a document), and is no scenario file."""
+    resolved = Path(os.path.realpath(golden))
+    home = Path(os.path.realpath(root))
+    if not resolved.is_relative_to(home):
+        return f"is outside the project ({home}); keep golden files in it"
+    parts = resolved.relative_to(home).parts
+    workspace = {f"workspace{suffix}" for suffix in SOURCE_SUFFIXES}
+    folders = {kind.folder for kind in DocumentKind}
+    if parts and (parts[0] in folders if len(parts) > 1 else parts[0] in workspace):
+        return f"is in the project's documents ({parts[0]}); the project would read it"
+    if resolved.name.endswith(SCENARIO_SUFFIXES):
+        return "is a scenario file"
+    return None
 
 
 def _slug(name: str) -> str:

@@ -556,6 +556,45 @@ def test_two_cases_sharing_a_golden_file_are_refused_before_update_writes(
     assert not (acme_copy / "tests" / "__snapshots__" / "coll").exists()
 
 
+@pytest.mark.parametrize(
+    ("snapshot", "said"),
+    [
+        ("../journeys/act-onb-2026.json", "is in the project's documents (journeys)"),
+        ("../subjects/new-golden.json", "is in the project's documents (subjects)"),
+        ("../workspace.json", "is in the project's documents (workspace.json)"),
+        ("guard.journeytest.yaml", "is a scenario file"),
+        ("../../escaped-golden.json", "is outside the project"),
+        ("ana.json", "is the subject file of case 'reads ana.json'"),
+    ],
+)
+def test_update_never_writes_a_golden_file_over_what_the_project_reads(
+    run_cli, acme_copy: Path, snapshot: str, said: str
+):
+    """``snapshot: ../journeys/act-onb-2026.json`` and ``--update`` once wrote the trace
+    over the journey (and a scenario file over itself, a subject file over its
+    subject, a path with ``..`` out of the project)."""
+    shutil.copy(acme_copy / "subjects" / "usr_plain_ana.json", acme_copy / "tests" / "ana.json")
+    before = {path: path.read_bytes() for path in acme_copy.rglob("*") if path.is_file()}
+    text = (
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: reads ana.json\n"
+        "    subject: {file: ana.json}\n"
+        "  - name: golden\n"
+        "    subject: {id: usr_plain_ana}\n"
+        f"    snapshot: {snapshot}\n"
+    )
+    write(acme_copy, "guard.journeytest.yaml", text)
+    before[acme_copy / "tests" / "guard.journeytest.yaml"] = text.encode()
+    result = run_cli("test", "tests/guard.journeytest.yaml", "--update")
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout.startswith("tests/guard.journeytest.yaml:7:15: error invalid_scenario: ")
+    assert said in result.stdout
+    after = {path: path.read_bytes() for path in acme_copy.rglob("*") if path.is_file()}
+    assert after == before
+    assert not (acme_copy.parent / "escaped-golden.json").exists()
+
+
 def test_junit_for_a_scenario_file_that_cannot_run_is_a_test_case_in_error(run_cli, acme_dir: Path):
     """It was a suite of 0 tests holding bare <error> elements, one suite per problem:
     CI servers read test cases, so they showed nothing wrong."""
