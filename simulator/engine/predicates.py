@@ -237,7 +237,10 @@ class _Walker:
     def fired(self, node: EventFired | EventNotFired, window: timedelta | None) -> bool:
         """Whether an event of ``node`` happened by now, within ``window`` (the node's
         ``withinDays``, made once when the predicate is compiled) when given."""
-        since = self.at - window if window is not None else None
+        try:
+            since = self.at - window if window is not None else None
+        except OverflowError:  # a window back past year 1 holds all of history
+            since = None
         for event in self.subject.events:
             if event.name != node.event_name or event.at > self.at:
                 continue

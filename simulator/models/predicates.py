@@ -18,6 +18,7 @@ from simulator.models.base import Model, Number
 from simulator.models.channels import Channel
 
 __all__ = [
+    "MAX_WITHIN_DAYS",
     "AllOf",
     "AnyOf",
     "AttributeOp",
@@ -50,6 +51,10 @@ class AttributeOp(StrEnum):
     STARTS_WITH = "starts_with"
 
 
+MAX_WITHIN_DAYS = 36_500
+"""The longest ``withinDays`` (a hundred years); leave it out for all of history."""
+
+
 class AttributePredicate(Model):
     kind: Literal["attribute"] = "attribute"
     name: str = Field(min_length=1)
@@ -61,8 +66,10 @@ class AttributePredicate(Model):
 
 class _EventPredicate(Model):
     event_name: str = Field(min_length=1)
-    within_days: Number | None = Field(default=None, ge=0)
-    """Look back this many days from the evaluation time; all history when absent."""
+    within_days: Number | None = Field(default=None, ge=0, le=MAX_WITHIN_DAYS)
+    """Look back this many days from the evaluation time; all history when absent. At
+    most :data:`MAX_WITHIN_DAYS`: a longer look-back is all history in practice, and a
+    window that leaves the calendar (``1e10``) cannot be evaluated."""
     where: Predicate | None = None
     """A predicate over the event's properties (``attribute`` leaves name properties)."""
 

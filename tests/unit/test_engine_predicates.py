@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from simulator.engine import evaluate
 from simulator.engine.predicates import in_segment
@@ -119,6 +120,22 @@ def test_event_fired_respects_the_window_and_ignores_future_events():
     assert check({"kind": "event_fired", "eventName": "future"}, subject) is False
     assert check({"kind": "event_not_fired", "eventName": "future"}, subject) is True
     assert check({"kind": "event_not_fired", "eventName": "login", "withinDays": 1}, subject)
+
+
+def test_a_window_longer_than_a_century_is_refused_and_one_back_past_year_1_is_all_history():
+    """``withinDays: 1e10`` validated, then every dry-run stopped on a date out of range."""
+    with pytest.raises(ValidationError, match="less than or equal to 36500"):
+        PredicateAdapter.validate_python(
+            {"kind": "event_fired", "eventName": "e", "withinDays": 36_501}
+        )
+    early = datetime(50, 1, 2, tzinfo=UTC)
+    subject = Subject(
+        endUserId="u", events=[{"name": "login", "at": datetime(1, 1, 1, tzinfo=UTC)}]
+    )
+    parsed = PredicateAdapter.validate_python(
+        {"kind": "event_fired", "eventName": "login", "withinDays": 36_500}
+    )
+    assert evaluate(parsed, subject, world=WORLD, at=early).result is True
 
 
 def test_event_where_reads_event_properties():
