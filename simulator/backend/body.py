@@ -39,6 +39,7 @@ from typing import Any
 
 from simulator.backend.errors import DuplicateKey, InvalidJson, problem
 from simulator.engine.detectors import scrub_id
+from simulator.project.json_source import infinite_number
 from simulator.project.positions import child_pointer, line_starts
 
 __all__ = [
@@ -288,11 +289,10 @@ def _not_finite(text: str, where: _Locator) -> InvalidJson | None:
             break
     else:
         return None
-    shown = written if len(written) <= 20 else f"{written[:12]}…({len(written)} characters)"
     if written.lstrip("-").isalpha():
-        message = f"{shown} is not JSON: numbers must be finite"
+        message = f"{written} is not JSON: numbers must be finite"
     else:
-        message = f"{shown} is too large: it would be infinite, and numbers must be finite"
+        message = infinite_number(written)
     located = where(token.start())
     pointer = _first_pointer(
         text,

@@ -19,6 +19,7 @@ traces are.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -65,25 +66,59 @@ def parse_attr(pair: str) -> tuple[str, Any]:
     """``k=v`` with ``v`` read as JSON when it parses, else as a string.
 
     ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON (Python's parser takes them,
-    and a subject holding NaN would be written out as ``null``): they stay text.
+    and a subject holding NaN would be written out as ``null``): they stay text. JSON
+    that would not mean what it says is an error, as in a file: a key repeated in one
+    object (the last would silently win) and a number too large for a double
+    (``1e999`` would be read as infinity and shown as ``null``).
 
     >>> parse_attr("seats=12"), parse_attr("firstName=Ana"), parse_attr("note=a=b")
     (('seats', 12), ('firstName', 'Ana'), ('note', 'a=b'))
     >>> parse_attr("score=NaN")
     ('score', 'NaN')
+    >>> try:
+    ...     parse_attr('plan={"tier": "free", "tier": "pro"}')
+    ... except UsageError as exc:
+    ...     print(exc.message)
+    --attr plan: the key 'tier' is repeated in its JSON value
     """
     name, sep, raw = pair.partition("=")
     if not sep or not name.strip():
         raise UsageError(f"--attr expects NAME=VALUE, got {pair!r}", location="--attr")
     try:
-        value = json.loads(raw, parse_constant=_not_json)
+        value = json.loads(
+            raw, parse_constant=_not_json, parse_float=_finite, object_pairs_hook=_unique
+        )
+    except _Meaningless as exc:
+        raise UsageError(f"--attr {name.strip()}: {exc}", location="--attr") from None
     except ValueError:
         value = raw
     return name.strip(), value
 
 
+class _Meaningless(Exception):
+    """JSON that parses but would not mean what it says (see :func:`parse_attr`)."""
+
+
 def _not_json(constant: str) -> NoReturn:
     raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(literal: str) -> float:
+    number = float(literal)
+    if math.isinf(number):
+        from simulator.project.json_source import infinite_number
+
+        raise _Meaningless(infinite_number(literal))
+    return number
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise _Meaningless(f"the key {repeated!r} is repeated in its JSON value")
+    return value
 
 
 def simulate_command(

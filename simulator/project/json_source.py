@@ -11,7 +11,9 @@ hand and a silent surprise is worse than an error:
 
 * a repeated key in one object is a syntax error (``json`` keeps the last one and
   silently drops the first, which loses data);
-* ``NaN``, ``Infinity`` and trailing commas are refused (they are not JSON);
+* ``NaN``, ``Infinity`` and trailing commas are refused (they are not JSON), and so is a
+  number too large for a double (``1e999``: Python would read infinity, which drives
+  decisions but is written out as ``null``);
 * nesting deeper than 200 levels is refused (no real document comes close);
 * a ``\\u`` escape of half a surrogate pair (``"\\ud800"`` alone) is refused: it names
   no character, so no UTF-8 output (a report, a bundle) could carry it.
@@ -40,6 +42,7 @@ simulator.project.positions.SourceSyntaxError: 1:10: duplicate key 'a' (first de
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_right
 from json.decoder import scanstring
@@ -53,7 +56,7 @@ from simulator.project.positions import (
     offsets_to_positions,
 )
 
-__all__ = ["MAX_DEPTH", "load_json", "parse_json"]
+__all__ = ["MAX_DEPTH", "infinite_number", "load_json", "parse_json"]
 
 MAX_DEPTH = 200
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -80,11 +83,31 @@ def _constant(name: str) -> Any:
     raise _Refused
 
 
+def infinite_number(literal: str) -> str:
+    """What is wrong with a number literal too large to be finite (``1e999``), the same
+    words for files, ``--attr`` values and API bodies.
+
+    >>> infinite_number("1e999")
+    '1e999 is too large: it would be infinite, and numbers must be finite'
+    """
+    shown = literal if len(literal) <= 20 else f"{literal[:12]}…({len(literal)} characters)"
+    return f"{shown} is too large: it would be infinite, and numbers must be finite"
+
+
+def _finite(literal: str) -> float:
+    number = float(literal)
+    if math.isinf(number):  # 1e999: Python reads infinity, which JSON cannot write back
+        raise _Refused
+    return number
+
+
 def load_json(text: str) -> Any:
     """The value ``parse_json(text)`` gives, without positions, parsed in C; the same
     ``SourceSyntaxError`` for text that is not a document ``parse_json`` accepts."""
     try:
-        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        value = json.loads(
+            text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_finite
+        )
     except (_Refused, ValueError, RecursionError):
         return parse_json(text).value  # raises the located error (or agrees, rarely)
     if _SURROGATE_ESCAPE.search(text) or not _shallow(value, text):
@@ -241,7 +264,10 @@ class _Parser:
             raise _Failure("invalid number", index)
         literal = match.group()
         if match.group(1) or match.group(2):
-            return float(literal), end
+            number = float(literal)
+            if math.isinf(number):
+                raise _Failure(infinite_number(literal), index)
+            return number, end
         try:
             return int(literal), end
         except ValueError:  # more digits than Python converts by default

@@ -94,6 +94,22 @@ def test_attr_pairs_make_a_synthetic_subject_with_json_values(run_cli, onboardin
     assert trace["steps"][0]["send"]["rendered"]["subjectLine"]
 
 
+@pytest.mark.parametrize(
+    ("pair", "said"),
+    [
+        ('plan={"tier": "free", "tier": "pro"}', "--attr plan: the key 'tier' is repeated"),
+        ("seats=1e999", "--attr seats: 1e999 is too large: it would be infinite"),
+    ],
+)
+def test_attr_json_that_would_not_mean_what_it_says_is_refused(run_cli, onboarding, pair, said):
+    """A repeated key silently kept the last value; ``1e999`` became infinity, which
+    passed ``seats gt 100`` and was shown as ``null`` in the trace."""
+    result = run_cli("simulate", onboarding, "--attr", pair, "-f", "json")
+    assert result.exit_code == 2
+    assert said in result.stderr and result.stderr.rstrip().endswith("[usage_error]")
+    assert result.stdout == ""
+
+
 def test_an_entry_failure_names_the_failing_audience_leaf(run_cli, onboarding):
     result = run_cli("simulate", onboarding, "--subject-id", "usr_not_new_signup")
     assert result.exit_code == 0, result.stderr

@@ -129,6 +129,8 @@ def test_keys_with_slash_and_tilde_are_escaped_in_pointers():
         ('{\n  "id": "a\\ud800"}', 2, 9, "\\ud800, half of a surrogate pair"),
         ('{"\\udfff": 1}', 1, 2, "\\udfff, half of a surrogate pair"),
         ('["\\udc00\\ud800"]', 1, 2, "\\udc00, half of a surrogate pair"),
+        ('{\n  "seats": 1e999}', 2, 12, "1e999 is too large: it would be infinite"),
+        ("[1, -2.5E+400]", 1, 5, "-2.5E+400 is too large: it would be infinite"),
     ],
 )
 @pytest.mark.parametrize("parse", [parse_json, load_json], ids=["positions", "fast"])
