@@ -256,7 +256,8 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
         problems = project.findings_of(document)
         if not problems:
             _, problems = read_document(path, DocumentKind.JOURNEY, str(path))
-        raise InputError(f"not a valid journey: {_first(problems)}", location=str(path))
+        code = problems[0].code.value if problems else None  # the finding's, as validate says
+        raise InputError(f"not a valid journey: {_first(problems)}", code=code, location=str(path))
     return document.model, project
 
 
@@ -307,7 +308,8 @@ def _refuse_invalid_subject(document: Document, findings: list[Finding], world: 
 def _world(project: LoadedProject) -> World:
     if project.world is None:
         problems = [f for f in project.findings if f.source and "workspace" in f.source.file]
-        raise InputError(f"the project's workspace is not usable: {_first(problems)}")
+        code = problems[0].code.value if problems else None
+        raise InputError(f"the project's workspace is not usable: {_first(problems)}", code=code)
     return project.world
 
 

@@ -264,6 +264,12 @@ def test_a_journey_with_errors_exits_2(run_cli, tmp_path, acme_dir):
     journey.write_text('{"id": "act-onb-2026", "steps": 3}', encoding="utf-8")
     result = run_cli("simulate", str(journey), "--subject-id", "usr_plain_ana")
     assert result.exit_code == 2 and "not a valid journey" in result.stderr
+    # the finding's code, as validate reports it (it was unreadable_input: the file was read)
+    assert result.stderr.rstrip().endswith("[invalid_document]"), result.stderr
+    (project / "workspace.json").write_text('{"id": "acme"}', encoding="utf-8")
+    result = run_cli("simulate", str(project / "journeys" / "win-back-2026.json"), "--attr", "a=1")
+    assert result.exit_code == 2 and "workspace is not usable" in result.stderr
+    assert result.stderr.rstrip().endswith("[invalid_document]"), result.stderr
 
 
 def test_demo_prints_a_synthetic_dry_run_through_onboarding(run_cli):
