@@ -231,6 +231,29 @@ def project_files(bundle: ImportBundle, root: Path) -> dict[Path, str]:
     }
 
 
+def _ids_taken(planned: Mapping[Path, str], root: Path) -> list[str]:
+    """The planned documents whose id a document of the same kind already holds in the
+    project at ``root`` under another file name (``communications/welcome.json`` beside
+    the planned ``communications/email-welcome-email.json``, both ``email-welcome``):
+    written, they would be duplicates that ``validate`` reports, the older one winning."""
+    from simulator.project import DocumentKind, load_project
+
+    if not root.is_dir():
+        return []
+    kinds = {kind.folder: kind for kind in DocumentKind if kind.folder}
+    held = {(d.kind, d.id): d for d in load_project(root).documents if d.id is not None}
+    taken = []
+    for path, text in planned.items():
+        kind = kinds.get(path.parent.name)
+        if kind is None:
+            continue
+        document_id = json.loads(text).get(kind.id_key)
+        existing = held.get((kind, document_id))
+        if existing is not None:
+            taken.append(f"{kind.value} {document_id!r} (the project's {existing.name})")
+    return taken
+
+
 def write_project(
     bundle: ImportBundle, root: Path, files: Mapping[Path, str] | None = None
 ) -> list[Path]:
@@ -249,6 +272,16 @@ def write_project(
         raise InputError(
             f"refusing to overwrite {shown}: nothing written; import into an empty or new "
             "folder, or move those files away first",
+            code="would_overwrite",
+            location=str(root),
+        )
+    taken = _ids_taken(planned, root)
+    if taken:
+        more = f" and {len(taken) - 3} more" if len(taken) > 3 else ""
+        raise InputError(
+            f"refusing to import {', '.join(taken[:3])}{more}: the project already has "
+            "that id in another file, and the first file would win; nothing written. "
+            "Rename or move the project's document first",
             code="would_overwrite",
             location=str(root),
         )

@@ -282,6 +282,30 @@ def test_the_project_is_never_overwritten(run_cli, pinpoint, tmp_path):
     assert {p: p.read_text() for p in project.rglob("*.json")} == before
 
 
+def test_an_id_the_project_holds_in_another_file_is_refused_before_writing(
+    run_cli, pinpoint, tmp_path
+):
+    """Only file names were checked: the import wrote communications/email-welcome-email.json
+    beside the project's own document of that id, exited 0, and validate then reported a
+    duplicate id (the older file winning, so the journey sent the wrong message)."""
+    project = tmp_path / "project"
+    args = _args(pinpoint, "welcome-series.get-journey.json", "--project", str(project))
+    assert run_cli(*args).exit_code == 0
+    # keep the workspace and, under another name, one communication: only its id clashes
+    imported = project / "communications" / "email-welcome-email.json"
+    imported.rename(project / "communications" / "mine.json")
+    for path in project.glob("*/*.json"):
+        if path.name != "mine.json":
+            path.unlink()
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    again = run_cli(*args)
+    assert again.exit_code == 2, again.stderr
+    assert "refusing to import communication 'email-welcome-email'" in again.stderr
+    assert "communications/mine.json" in again.stderr
+    assert again.stderr.rstrip().endswith("[would_overwrite]")
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
 @pytest.mark.parametrize("name", ["workspace.json", "workspace.yaml", "workspace.yml"])
 def test_importing_into_a_project_keeps_its_workspace_file(run_cli, pinpoint, tmp_path, name):
     project = tmp_path / "project"
