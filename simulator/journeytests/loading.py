@@ -35,7 +35,13 @@ from simulator.durations import parse_timestamp
 from simulator.errors import InputError
 from simulator.findings import Finding
 from simulator.journeytests.checks import case_journey_id, check_scenarios
-from simulator.journeytests.model import Case, Expectations, ScenarioFile, SubjectSpec
+from simulator.journeytests.model import (
+    Case,
+    Expectations,
+    ScenarioFile,
+    SubjectSpec,
+    listed_steps,
+)
 from simulator.journeytests.problems import Problem
 from simulator.models import Journey, Subject
 from simulator.project import (
@@ -244,10 +250,10 @@ def load_scenario_file(
     try:
         scenario = ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        findings = pydantic_findings(exc, data, kind="journey test", root=ScenarioFile)
+        findings = pydantic_findings(exc, _as_read(data), kind="journey test", root=ScenarioFile)
         problems = [
-            Problem(JourneyTestCode.INVALID_SCENARIO, f.message, _unwrapped(f.path, data))
-            for f in findings
+            Problem(JourneyTestCode.INVALID_SCENARIO, message, pointer)
+            for pointer, message in (_unwrapped(f.path, f.message, data) for f in findings)
         ]
         problems += _problems_of_valid_cases(data, project)
         located = [p.located(name, positions) for p in problems]
@@ -439,19 +445,44 @@ def _parse(path: Path, name: str) -> tuple[Any, Mapping[str, Position]] | Proble
     return parsed.value, parsed.positions
 
 
-def _unwrapped(pointer: str, data: Any) -> str:
+def _as_read(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each case's ``expect.steps`` as the model reads it (a step
+    expectation written as one object wrapped in a list), for walking pydantic's
+    error locations: they carry the list index, which the file's own data has no
+    place for, so a walk through ``data`` stopped at the step id. An unknown field was
+    then said to be the step id and a bad value named no field; :func:`_unwrapped`
+    drops the index again."""
+    cases = data.get("cases")
+    if not isinstance(cases, list):
+        return data
+    read: list[Any] = []
+    for case in cases:
+        expect = case.get("expect") if isinstance(case, dict) else None
+        if isinstance(expect, dict) and "steps" in expect:
+            expect = {**expect, "steps": listed_steps(expect["steps"])}
+            case = {**case, "expect": expect}
+        read.append(case)
+    return {**data, "cases": read}
+
+
+def _unwrapped(pointer: str, message: str, data: Any) -> tuple[str, str]:
     """A pointer into a step expectation written as one object (``steps: {a: {...}}``)
-    carries the list index the model wraps it in; drop it so it names the file's keys."""
+    carries the list index the model wraps it in (:func:`_as_read`); drop it, from the
+    pointer and from the field the message names, so both name the file's keys and
+    the problem reads as it does for the list form."""
     parts = pointer.split("/")
     # /cases/<i>/expect/steps/<id>/0/...
     if len(parts) >= 7 and parts[1] == "cases" and parts[3:5] == ["expect", "steps"]:
         try:
             written = data["cases"][int(parts[2])]["expect"]["steps"][_unescape(parts[5])]
         except (KeyError, IndexError, TypeError, ValueError):
-            return pointer
+            return pointer, message
         if isinstance(written, dict) and parts[6] == "0":
-            return "/".join(parts[:6] + parts[7:])
-    return pointer
+            kept = parts[:6] + parts[7:]
+            field = "/".join(_unescape(part) for part in parts[1:])
+            named = "/".join(_unescape(part) for part in kept[1:])
+            return "/".join(kept), message.replace(field, named, 1)
+    return pointer, message
 
 
 def _unescape(token: str) -> str:

@@ -68,6 +68,7 @@ __all__ = [
     "SendExpectation",
     "StepExpectation",
     "SubjectSpec",
+    "listed_steps",
 ]
 
 GateResult = Literal["passed", "failed", "overridden", "not_run"]
@@ -161,10 +162,20 @@ class Expectations(Model):
     @field_validator("steps", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
-        # ``{step: {...}}`` is the common spelling of ``{step: [{...}]}``.
-        if isinstance(value, dict):
-            return {k: [v] if isinstance(v, dict) else v for k, v in value.items()}
-        return value
+        return listed_steps(value)
+
+
+def listed_steps(value: Any) -> Any:
+    """``steps`` as the model reads it: ``{step: {...}}`` is the common spelling of
+    ``{step: [{...}]}``, so a single object is wrapped in a list (and pydantic's error
+    locations inside it carry that list's index ``0``).
+
+    >>> listed_steps({"a": {"decision": "executed"}, "b": [{"rule": 0}]})
+    {'a': [{'decision': 'executed'}], 'b': [{'rule': 0}]}
+    """
+    if isinstance(value, dict):
+        return {k: [v] if isinstance(v, dict) else v for k, v in value.items()}
+    return value
 
 
 def _one_or_many_schema(schema: dict[str, Any]) -> None:

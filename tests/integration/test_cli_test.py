@@ -427,6 +427,78 @@ def test_values_of_the_wrong_type_are_refused_not_coerced(run_cli, acme_copy: Pa
     assert synthetic.endswith("Input should be 'any' or a valid boolean")  # one, not two
 
 
+_ALLOWED_IN_A_STEP = "arm, decision, gates, next, occurrence, reason, resumedBy, rule"
+_GATE_NAMES = (
+    "'journey_status', 'audience', 'holdout', 'suppression', 'opt_out', 'recipient', "
+    "'quiet_hours', 'daily_cap' or 'frequency_cap'"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "column", "message"),
+    [
+        ("colour: red", 19, f"unknown field 'colour' (allowed: {_ALLOWED_IN_A_STEP})"),
+        (
+            "gates: {quiet_hour: passed}",
+            31,
+            f"cases/0/expect/steps/send-welcome/gates/quiet_hour: Input should be {_GATE_NAMES}",
+        ),
+        (
+            "occurrence: 0",
+            23,
+            "cases/0/expect/steps/send-welcome/occurrence: "
+            "Input should be greater than or equal to 1",
+        ),
+    ],
+    ids=["unknown-field", "unknown-gate", "occurrence-below-1"],
+)
+def test_a_step_expectation_written_as_one_object_is_located_at_its_bad_field(
+    run_cli, acme_copy: Path, written: str, column: int, message: str
+):
+    """``steps: {id: {...}}`` is read as ``{id: [{...}]}``, and the shape problems in it
+    were walked through the file, which has no list there: the step id was called the
+    unknown field (at the step), and a bad gate or occurrence was at the step with no
+    field named. They read as in the list form now, at the bad key or value."""
+    problems = _problems_of(
+        run_cli,
+        acme_copy,
+        "one-object.journeytest.yaml",
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: a\n"
+        "    subject: {id: usr_plain_ana}\n"
+        "    expect:\n"
+        "      steps:\n"
+        "        send-welcome:\n"
+        "          decision: executed\n"
+        f"          {written}\n",
+    )
+    field = written.partition(":")[0]
+    assert [(p["line"], p["column"], p["code"], p["message"]) for p in problems] == [
+        (9, column, "invalid_scenario", f"journey test: {message}")
+    ]
+    assert problems[0]["path"].startswith(f"/cases/0/expect/steps/send-welcome/{field}")
+
+    listed = _problems_of(
+        run_cli,
+        acme_copy,
+        "listed.journeytest.yaml",
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: a\n"
+        "    subject: {id: usr_plain_ana}\n"
+        "    expect:\n"
+        "      steps:\n"
+        "        send-welcome:\n"
+        "          - decision: executed\n"
+        f"            {written}\n",
+    )
+    # the same problem, two columns on (the list's "- ") and with the list's index
+    assert [(p["line"], p["column"], p["message"]) for p in listed] == [
+        (9, column + 2, f"journey test: {message}".replace("send-welcome/", "send-welcome/0/"))
+    ]
+
+
 def test_case_names_used_twice_or_holding_the_id_separator_are_refused_at_the_name(
     run_cli, acme_copy: Path
 ):
