@@ -232,6 +232,12 @@ class ImportCode(StrEnum):
     RANDOM_SPLIT_COLLAPSED = "random_split_collapsed"
     GOAL_EVENT_SET = "goal_event_set"
     FILE_SKIPPED = "file_skipped"
+    DUPLICATE_TEMPLATE = "duplicate_template"
+    """A template name (of one kind) supplied twice: the first is used, the other ignored."""
+    DUPLICATE_SEGMENT = "duplicate_segment"
+    """A segment id supplied twice: the first is used, the other ignored."""
+    DUPLICATE_JOURNEY_ID = "duplicate_journey_id"
+    """Two journeys of one export would get one id: the later one is renamed."""
 
 
 MALFORMED_INPUT_CODES = frozenset(

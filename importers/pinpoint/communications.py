@@ -64,14 +64,42 @@ class TemplateSource:
     """Pointer to the template object in its file (``/EmailTemplateResponse``)."""
 
 
+def _first_of_each(
+    templates: Iterable[TemplateSource], report: Reporter
+) -> dict[tuple[str, str], TemplateSource]:
+    """The templates by (kind, name); of two with one kind and name, the first.
+
+    Keyed by the model class, not ``TemplateType``: a wrapper decides what a file is.
+    Two files may define one template (``WelcomeEmail.json`` and a
+    ``WelcomeEmail-v2.json`` copy): the first supplied is used, which for a
+    ``--templates`` folder is the first file in sorted file-name order (the order the
+    loader reads them), as for segments; the other is ignored with a
+    ``duplicate_template`` warning naming both files, never silently. Neither is newer
+    by any measure the import can trust (versions and dates are missing from request
+    bodies), so the rule is the order, stated in the report.
+    """
+    chosen: dict[tuple[str, str], TemplateSource] = {}
+    for source in templates:
+        key = (_KIND[type(source.template)], source.template.template_name)
+        first = chosen.setdefault(key, source)
+        if first is not source:
+            message = (
+                f"{source.document}: {key[0].lower()} template {key[1]!r} is also defined in "
+                f"{first.document}, which is read first and used: this one is ignored "
+                "(remove one of the files, or rename its template)"
+            )
+            location = pointer(source.base, "TemplateName")
+            report.add(
+                ImportCode.DUPLICATE_TEMPLATE, message, location=location, document=source.document
+            )
+    return chosen
+
+
 class Catalog:
     """The communications a bundle's journeys send, built from the supplied templates."""
 
     def __init__(self, templates: Iterable[TemplateSource], report: Reporter) -> None:
-        # Keyed by the model class, not TemplateType: a wrapper decides what a file is.
-        self._templates = {
-            (_KIND[type(t.template)], t.template.template_name): t for t in templates
-        }
+        self._templates = _first_of_each(templates, report)
         self._report = report
         self._built: dict[tuple[str, str], Communication] = {}
         self._sms: dict[str, str | None] = {}

@@ -3,7 +3,9 @@
 Reading: the journey export is one JSON file; ``--templates`` is a folder of template
 exports (every ``*.json`` in it; any other file is skipped with a ``file_skipped``
 warning, hidden files silently); ``--segments`` is a segment export file or a folder
-of them. Anything that cannot be read or is not JSON raises
+of them. A folder is read in sorted file-name order, which is the order the
+translator's "first one wins" rule for a template or segment defined twice follows.
+Anything that cannot be read or is not JSON raises
 :class:`~simulator.errors.InputError` (exit code 2) with the file and, for JSON
 syntax errors, the line and column, plus a hint when the text is a JavaScript object
 literal or a Python ``repr`` (``print(response)`` instead of ``json.dumps``), the two

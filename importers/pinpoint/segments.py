@@ -32,21 +32,41 @@ def translate_segments(
 
     ``supplied`` gives each parsed segment with its pointer in its file and the file's
     name; ``referenced`` lists the segment ids the journeys use.
+
+    A segment id supplied twice (in two files, or twice in one ``get-segments``
+    export) is translated from the first: for a ``--segments`` folder, the first file
+    in sorted file-name order, as for templates. The other is ignored with a
+    ``duplicate_segment`` warning naming both places, never silently.
     """
     segments: dict[str, Segment] = {}
     attributes: dict[str, str] = {}
     wanted = list(referenced)
+    first_at: dict[str, tuple[str, str]] = {}
     for segment, at, document in supplied:
         located = Reporter(entries=report.entries, document=document)
         builder = PredicateBuilder(partial(_note, located))
-        if segment.id not in segments:
-            segments[segment.id] = _segment(segment, at, builder, located)
+        if segment.id in first_at:
+            _duplicate(segment.id, (document, at), first_at[segment.id], located)
+            continue
+        first_at[segment.id] = (document, at)
+        segments[segment.id] = _segment(segment, at, builder, located)
         wanted += builder.segments
         attributes.update(builder.attributes)
     for segment_id in dict.fromkeys(wanted):
         if segment_id not in segments:
             segments[segment_id] = _placeholder(segment_id, "was not supplied (--segments)", report)
     return list(segments.values()), attributes
+
+
+def _duplicate(
+    segment_id: str, again: tuple[str, str], first: tuple[str, str], report: Reporter
+) -> None:
+    where = first[0] if first[0] != again[0] else f"{first[0]} at {first[1] or '/'}"
+    message = (
+        f"{again[0]}: segment {segment_id!r} is also defined in {where}, which is read "
+        "first and used: this one is ignored (remove one of them, or give them different Ids)"
+    )
+    report.add(ImportCode.DUPLICATE_SEGMENT, message, location=pointer(again[1], "Id"))
 
 
 def _note(report: Reporter, code: ImportCode, message: str, at: str) -> None:

@@ -1,8 +1,10 @@
 """``translate``: Pinpoint exports → an import bundle and its report (pure; SPEC §4).
 
 Inputs are JSON values (the loader reads the files): the journey export, templates
-and segments, the last two keyed by where they came from; which shapes are accepted
-is :mod:`importers.pinpoint.inputs`' business. Everything is first checked against
+and segments, the last two keyed by where they came from and read in that order (of
+a template or segment id given twice, the first is used and the other reported as
+``duplicate_template`` / ``duplicate_segment``); which shapes are accepted is
+:mod:`importers.pinpoint.inputs`' business. Everything is first checked against
 botocore's Pinpoint service model: an export that does not match is not guessed at;
 the bundle then has no journeys and the report lists every problem at its JSON
 pointer, plus one entry per journey naming the activities that were not read. A
@@ -70,6 +72,7 @@ def translate(
         jid = journey_id(found.pinpoint_id, found.journey.name, taken)
         taken.add(jid)
         reporter = report.for_journey(jid)
+        _note_renamed(found, jid, reporter)
         try:
             result = translate_journey(found, jid, reporter, catalog, goal_event)
         except Exception as exc:  # a journey that cannot be translated is reported, not raised
@@ -112,6 +115,21 @@ def _with_goal(
     message = f"the journey's goal is the event {event!r} within {window} of entry"
     report.add(ImportCode.GOAL_EVENT_SET, message, location=at)
     return JourneyResult(journey, result.id_map, result.trigger, result.predicates)
+
+
+def _note_renamed(found: JourneySource, jid: str, report: Reporter) -> None:
+    """Two journeys of a ``list-journeys`` export with one ``Id`` (or, without ids, one
+    name) are both kept, the later renamed ``<id>-2``: said, since its id is then not
+    the Pinpoint one and its ``idMap`` keys carry the new id."""
+    wanted = journey_id(found.pinpoint_id, found.journey.name, ())
+    if jid == wanted:
+        return
+    message = (
+        f"an earlier journey of the export already has the id {wanted!r}: this one "
+        f"({found.journey.name!r}) is imported as {jid!r} (its idMap keys are {jid}/<activity>)"
+    )
+    at = pointer(found.at, "Id") if found.pinpoint_id else found.at
+    report.add(ImportCode.DUPLICATE_JOURNEY_ID, message, location=at)
 
 
 def _not_translated(found: JourneySource, reason: str, report: Reporter) -> None:

@@ -154,6 +154,31 @@ def test_a_malformed_template_file_exits_1_located_in_that_file(run_cli, pinpoin
     assert not out.exists()
 
 
+def test_a_template_defined_twice_is_a_located_warning_not_a_silent_choice(
+    run_cli, pinpoint, tmp_path
+):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for source in (pinpoint / "templates").glob("*.json"):
+        (templates / source.name).write_bytes(source.read_bytes())
+    again = json.loads((templates / "WelcomeEmail.json").read_text())
+    again["EmailTemplateResponse"]["Subject"] = "SECOND VERSION"
+    (templates / "WelcomeEmail-v2.json").write_text(json.dumps(again, indent=2))
+    out = tmp_path / "bundle.json"
+    export = str(pinpoint / "welcome-series.get-journey.json")
+    args = ["import-pinpoint", export, "--templates", str(templates), "-o", str(out)]
+    result = run_cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (entry,) = [e for e in json.loads(result.stdout)["report"] if e["code"] == "duplicate_template"]
+    ignored = str(templates / "WelcomeEmail.json")
+    assert entry["severity"] == "warning" and entry["position"]["file"] == ignored
+    assert str(templates / "WelcomeEmail-v2.json") in entry["message"]
+    sent = json.loads(out.read_text())["communications"]
+    assert [c["subjectLine"] for c in sent if c["id"] == "email-welcome-email"] == [
+        "SECOND VERSION"
+    ]
+
+
 def test_a_miscased_key_says_what_was_meant(run_cli, pinpoint):
     result = run_cli(*_args(pinpoint, "miscased.get-journey.json", "-f", "json"))
     messages = [e["message"] for e in json.loads(result.stdout)["report"]]

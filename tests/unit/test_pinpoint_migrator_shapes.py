@@ -187,6 +187,78 @@ def test_non_json_files_in_the_templates_folder_are_reported_as_skipped(tmp_path
     assert run.report[:2] == skipped and run.bundle.report == run.report
 
 
+# --- one name, two definitions --------------------------------------------------------
+
+
+def _copy_json(source: Path, target: Path, change=lambda document: None) -> Path:
+    document = json.loads(source.read_text())
+    change(document)
+    target.write_text(json.dumps(document, indent=2))
+    return target
+
+
+def test_a_template_in_two_files_is_taken_from_the_first_and_the_other_reported(tmp_path):
+    """Two files defining ``WelcomeEmail`` once gave the last file read, silently."""
+    original = _copy_json(
+        PINPOINT / "templates" / "WelcomeEmail.json", tmp_path / "WelcomeEmail.json"
+    )
+
+    def second(document: dict) -> None:
+        document["EmailTemplateResponse"]["Subject"] = "SECOND VERSION"
+
+    v2 = _copy_json(original, tmp_path / "WelcomeEmail-v2.json", second)  # sorts first
+    run = import_files(PINPOINT / "welcome-series.get-journey.json", tmp_path)
+    (welcome,) = [c for c in run.bundle.communications if c.id == "email-welcome-email"]
+    assert welcome.subject_line == "SECOND VERSION"
+    (duplicate,) = [e for e in run.report if e.code == ImportCode.DUPLICATE_TEMPLATE]
+    assert duplicate.severity == "warning" and duplicate.document == str(original)
+    assert duplicate.location == "/EmailTemplateResponse/TemplateName"
+    assert f"{original}: email template 'WelcomeEmail' is also defined in {v2}" in (
+        duplicate.message
+    )
+    assert run.position(duplicate) is not None and run.position(duplicate)[0] == original
+
+
+def test_a_segment_in_two_files_is_taken_from_the_first_and_the_other_reported(tmp_path):
+    """A segment id in two ``--segments`` files kept the first, silently."""
+    item = _load("segments.json")["SegmentsResponse"]["Item"][0]
+    (tmp_path / "a.json").write_text(json.dumps({"SegmentResponse": item}))
+    second = tmp_path / "b.json"
+    second.write_text(json.dumps({"SegmentResponse": {**item, "Name": "SECOND"}}))
+    run = import_files(PINPOINT / "welcome-series.get-journey.json", segments=tmp_path)
+    assert [s.name for s in run.bundle.segments if s.id == item["Id"]] == [item["Name"]]
+    (duplicate,) = [e for e in run.report if e.code == ImportCode.DUPLICATE_SEGMENT]
+    assert duplicate.severity == "warning" and duplicate.document == str(second)
+    assert duplicate.location == "/SegmentResponse/Id"
+    assert f"{second}: segment {item['Id']!r} is also defined in {tmp_path / 'a.json'}," in (
+        duplicate.message
+    )
+
+
+def test_a_segment_twice_in_one_export_names_where_the_first_is():
+    segments = _load("segments.json")
+    items = segments["SegmentsResponse"]["Item"]
+    items.append({**items[0], "Name": "SECOND"})
+    bundle, report = translate(_load("welcome-series.get-journey.json"), {}, {"s.json": segments})
+    assert [s.name for s in bundle.segments if s.id == items[0]["Id"]] == [items[0]["Name"]]
+    (duplicate,) = [e for e in report if e.code == ImportCode.DUPLICATE_SEGMENT]
+    assert duplicate.location == f"/SegmentsResponse/Item/{len(items) - 1}/Id"
+    assert "also defined in s.json at /SegmentsResponse/Item/0," in duplicate.message
+
+
+def test_two_journeys_with_one_id_keep_both_and_say_the_second_was_renamed():
+    export = _load("list-journeys.json")
+    first, second = export["JourneysResponse"]["Item"][:2]
+    second["Id"] = first["Id"]
+    bundle, report = translate(export)
+    renamed = f"{first['Id']}-2"
+    assert [j.id for j in bundle.journeys][:2] == [first["Id"], renamed]
+    (entry,) = [e for e in report if e.code == ImportCode.DUPLICATE_JOURNEY_ID]
+    assert entry.severity == "warning" and entry.journey_id == renamed
+    assert entry.location == "/JourneysResponse/Item/1/Id"
+    assert f"imported as {renamed!r}" in entry.message
+
+
 # --- activities -----------------------------------------------------------------------
 
 
