@@ -240,7 +240,7 @@ def _ids_taken(planned: Mapping[Path, str], root: Path) -> list[str]:
     written, they would be duplicates that ``validate`` reports, the older one winning."""
     from simulator.project import DocumentKind, load_project
 
-    if not root.is_dir():
+    if not workspace_files(root):  # a new folder, or not a project yet: nothing to clash with
         return []
     kinds = {kind.folder: kind for kind in DocumentKind if kind.folder}
     held = {(d.kind, d.id): d for d in load_project(root).documents if d.id is not None}
