@@ -24,7 +24,9 @@ Example (``fixtures/scenarios/expansion-nudge.scenario.yaml``)::
 Subjects are generated from the seed and fitted to the journey's audience
 (:func:`~simulator.engine.fitting.fitted_subject`), so the population is the
 journey's; their ids are ``pop_<n>``. Bad files are :class:`~simulator.errors.InputError`
-with the field's location.
+with the field's location: ``unreadable_input`` for a file that cannot be read,
+``invalid_document`` for one whose content is wrong (as ``validate`` says of a project's
+documents), ``unknown_journey`` for a journey the project lacks.
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from simulator.durations import parse_duration
 from simulator.errors import InputError
+from simulator.models.base import Integer, Number
 
 __all__ = ["MAX_POPULATION", "Scenario", "ScenarioReport", "load_scenario", "run_scenario"]
 
@@ -62,23 +65,32 @@ class Arrivals(_Model):
     """The trigger event's properties (the contract's required ones)."""
 
 
+Probability = Annotated[Number, Field(ge=0, le=1)]
+"""A probability: a JSON number from 0 to 1 (``true`` or ``"0.1"`` are refused)."""
+
+
 class Goal(_Model):
     after: str = "P2D"
-    default: float = Field(0.0, ge=0, le=1)
-    holdout: float = Field(0.0, ge=0, le=1)
-    arms: dict[str, dict[str, float]] = Field(default_factory=dict)
+    default: Probability = 0.0
+    holdout: Probability = 0.0
+    arms: dict[str, dict[str, Probability]] = Field(default_factory=dict)
     """``{stepId: {armId: probability}}``."""
 
 
 class Scenario(_Model):
     project: str
     journey: str
-    seed: int = 0
-    population: int = Field(1000, ge=1, le=MAX_POPULATION)
-    start: datetime = datetime.fromisoformat("2026-06-01T14:00:00+00:00")
+    seed: Integer = 0
+    population: Annotated[Integer, Field(ge=1, le=MAX_POPULATION)] = 1000
+    start: AwareDatetime = datetime.fromisoformat("2026-06-01T14:00:00+00:00")
+    """With an offset (``Z``, ``+02:00``): a local time would mean another instant on
+    every machine."""
     arrivals: Arrivals = Field(default_factory=Arrivals)
     goal: Goal = Field(default_factory=Goal)
     run_for: str = Field("P30D", alias="runFor")
+    _journey_at: str | None = PrivateAttr(default=None)
+    """Where the file names the journey (``file:line:col``), for the run's error when
+    the project has no such journey."""
 
 
 @dataclass
@@ -127,30 +139,52 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
         parsed = parse_yaml(text)
     except SourceSyntaxError as exc:
         raise InputError(
-            f"{path}:{exc.line}:{exc.column}: {exc.message}", location=str(path)
+            f"{path}:{exc.line}:{exc.column}: {exc.message}",
+            code="invalid_document",
+            location=str(path),
         ) from exc
 
     def where(pointer: str) -> str:
         line, column = lookup(parsed.positions, pointer)
         return f"{path}:{line}:{column}"
 
+    def invalid(pointer: str, message: object) -> InputError:
+        return InputError(
+            f"{where(pointer)}: {pointer[1:]}: {message}", code="invalid_document", location=pointer
+        )
+
     try:
         scenario = Scenario.model_validate(parsed.value)
     except ValidationError as exc:
         first = exc.errors()[0]
-        pointer = "".join(f"/{part}" for part in first["loc"])
-        raise InputError(
-            f"{where(pointer)}: {pointer[1:]}: {first['msg']}", location=pointer
-        ) from exc
-    for pointer, duration in (
-        ("/arrivals/over", scenario.arrivals.over),
-        ("/goal/after", scenario.goal.after),
-        ("/runFor", scenario.run_for),
+        raise invalid("".join(f"/{part}" for part in first["loc"]), first["msg"]) from exc
+    written = {
+        "/arrivals/over": scenario.arrivals.over,
+        "/goal/after": scenario.goal.after,
+        "/runFor": scenario.run_for,
+    }
+    durations = {}
+    for pointer, duration in written.items():
+        try:
+            durations[pointer] = parse_duration(duration)
+        except ValueError as exc:
+            raise invalid(pointer, exc) from exc
+    # Every moment the run reaches stays in the calendar: the last arrival's goal
+    # event (start + over + after) and the end (start + runFor).
+    for pointer, then in (
+        ("/arrivals/over", ("/arrivals/over", "/goal/after")),
+        ("/runFor", ("/runFor",)),
     ):
         try:
-            parse_duration(duration)
-        except ValueError as exc:
-            raise InputError(f"{where(pointer)}: {pointer[1:]}: {exc}", location=pointer) from exc
+            moment = scenario.start
+            for part in then:
+                moment = durations[part].add_to(moment)
+        except (OverflowError, ValueError):
+            added = " + ".join(f"{part[1:]} {written[part]}" for part in then)
+            start = scenario.start.isoformat()
+            message = f"start {start} + {added} is past the end of the calendar (9999-12-31)"
+            raise invalid(pointer, message) from None
+    scenario._journey_at = where("/journey")
     return scenario, (path.parent / scenario.project).resolve()
 
 
@@ -166,8 +200,11 @@ def run_scenario(
     project = load_project(project_dir)
     world = project.world
     if world is None or scenario.journey not in project.journeys:
+        at = f"{scenario._journey_at}: " if scenario._journey_at else ""
         raise InputError(
-            f"journey: no journey {scenario.journey!r} in {project_dir}", location="journey"
+            f"{at}journey: no journey {scenario.journey!r} in {project_dir}",
+            code="unknown_journey",
+            location="journey",
         )
     journey = project.journeys[scenario.journey]
     contract = world.trigger_contracts.get(journey.trigger_contract_id or "")

@@ -48,6 +48,16 @@ def test_the_run_command_prints_the_summary_and_json(run_cli):
         ("project: ../acme\njourney: x\nrunFor: soon\n", "runFor"),
         ("project: ../acme\njourney: x\nextra: 1\n", "extra"),
         ("project: [unclosed\n", "bad.scenario.yaml:2:1: did not find"),  # the place once
+        # an internal error, then each run as one subject, and negative odds taken
+        ('project: ../acme\njourney: x\nstart: "2026-06-01T14:00:00"\n', "3:8: start: "),
+        ("project: ../acme\njourney: x\npopulation: true\n", "3:13: population: "),
+        ("project: ../acme\njourney: x\ngoal: {arms: {b: {a: -3}}}\n", "goal/arms/b/a: "),
+        # an internal OverflowError: the run's moments leave the calendar
+        (
+            'project: ../acme\njourney: x\nstart: "9999-12-30T00:00:00Z"\n',
+            "arrivals/over: start 9999-12-30T00:00:00+00:00 + arrivals/over P20D + "
+            "goal/after P2D is past the end of the calendar",
+        ),
     ],
 )
 def test_a_bad_scenario_file_is_refused_with_its_location(tmp_path, run_cli, content, message):
@@ -56,6 +66,7 @@ def test_a_bad_scenario_file_is_refused_with_its_location(tmp_path, run_cli, con
     result = run_cli("run", str(path))
     assert result.exit_code == 2
     assert str(path) in result.stderr and message in result.stderr
+    assert result.stderr.rstrip().endswith("[invalid_document]"), result.stderr
 
 
 @pytest.mark.parametrize("size", ["0", "100001", "99999999999999999999"])
@@ -72,3 +83,5 @@ def test_an_unknown_journey_is_refused(tmp_path, run_cli):
     path.write_text(f"project: {fixtures_dir() / 'acme'}\njourney: nope\n", encoding="utf-8")
     result = run_cli("run", str(path))
     assert result.exit_code == 2 and "no journey 'nope'" in result.stderr
+    assert f"{path}:2:10: journey: " in result.stderr  # located as the other fields are
+    assert result.stderr.rstrip().endswith("[unknown_journey]")
