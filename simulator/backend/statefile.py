@@ -36,8 +36,8 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Mapping
-from contextlib import nullcontext
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,12 @@ __all__ = [
     "FORMAT",
     "VERSION",
     "StateFileError",
+    "StateFileInUse",
     "StateKeeper",
     "decode_item",
     "dump_tables",
     "encode_item",
+    "hold_state_file",
     "read_state",
     "restore_tables",
     "write_state",
@@ -290,6 +292,44 @@ def write_state(path: Path, dumped: Mapping[str, Any]) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+class StateFileInUse(InputError):
+    """Another process keeps the state file (see :func:`hold_state_file`)."""
+
+    code = "state_file_in_use"
+
+
+@contextmanager
+def hold_state_file(path: Path) -> Iterator[None]:
+    """Keep ``path`` for this process while the block runs, or refuse at once.
+
+    Two servers on one state file each saved their own store over the other's, so
+    acknowledged writes of the one that saved first were lost without a word. A
+    server holds an exclusive lock (``flock``) on ``.<name>.lock`` beside the file
+    (not on the file itself, which each save replaces by a rename) for as long as it
+    runs; a second one is refused (:class:`StateFileInUse`). The lock goes with the
+    process, also when it is killed; the lock file stays, empty. Where ``fcntl`` is
+    missing (Windows) nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    lock = path.with_name(f".{path.name}.lock")
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StateFileInUse(
+                f"{path}: another journeysim serve keeps this state file (it holds the "
+                f"lock {lock}); stop it first, or give this one another --state",
+                location=str(path),
+            ) from None
+        yield
+    finally:
+        os.close(handle)
 
 
 class StateKeeper:

@@ -20,6 +20,7 @@ state.
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -96,14 +97,15 @@ def serve_command(
     from simulator.api import create_app
     from simulator.api.middleware import SaveAfterWrites
     from simulator.backend import ApiSettings, Backend
-    from simulator.backend.statefile import StateKeeper, read_state
+    from simulator.backend.statefile import StateKeeper, hold_state_file, read_state
     from simulator.paths import fixtures_dir
 
     backend = None
-    with user_errors():
+    with user_errors(), ExitStack() as held:
         settings = ApiSettings.from_env()
         if state is not None:
             _check_state_option(state, settings)
+            held.enter_context(hold_state_file(state))  # one server per state file
             read_state(state)  # refuse a bad file before anything starts
         sock = bind(host, port)
         try:
@@ -135,7 +137,8 @@ def _check_state_option(state: Path, settings) -> None:
             "JOURNEYSIM_AWS_MODE=aws the state lives in that DynamoDB already"
         )
     if not state.parent.is_dir():
-        raise UsageError(f"--state {state}: the folder {state.parent} does not exist")
+        what = "is not a folder" if state.parent.exists() else "does not exist"
+        raise UsageError(f"--state {state}: the folder {state.parent} {what}")
 
 
 def _banner(

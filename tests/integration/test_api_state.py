@@ -338,3 +338,27 @@ def test_state_needs_an_existing_folder(tmp_path):
     _, stderr = process.communicate(timeout=STARTUP_SECONDS)
     assert process.returncode == 2
     assert f"the folder {state.parent} does not exist" in stderr
+
+
+def test_a_second_server_on_the_same_state_file_is_refused(tmp_path):
+    """Two servers on one state file each saved their store over the other's: the
+    acknowledged writes of the first one saved were lost, without a word."""
+    state = tmp_path / "state.json"
+    server = Server("--state", str(state))
+    try:
+        server.write("POST", "/api/journeys", 201, json={"id": "kept", "name": "Kept"})
+        saved = state.read_bytes()
+        second = _journeysim("serve", "--host", "127.0.0.1", "--port", "0", "--state", str(state))
+        _, stderr = second.communicate(timeout=STARTUP_SECONDS)
+        assert second.returncode == 2, stderr
+        assert "another journeysim serve keeps this state file" in stderr
+        assert stderr.rstrip().endswith("[state_file_in_use]")
+        assert state.read_bytes() == saved
+    finally:
+        server.stop(signal.SIGKILL)
+    # the lock goes with the process, even killed: the next server starts
+    restarted = Server("--state", str(state))
+    try:
+        assert restarted.request("GET", "/api/journeys/kept").status_code == 200
+    finally:
+        restarted.stop()
