@@ -405,3 +405,30 @@ def test_cli_deep_links_a_subject_the_server_masks(served, run_cli, started_ui):
     result = run_cli(*args, "--subject-id", "usr_nobody")
     assert result.exit_code == 2 and "no subject 'usr_nobody'" in result.stderr
     assert started_ui == {}
+
+
+def test_a_subject_whose_masked_time_zone_is_no_zone_is_listed_without_one(tmp_path):
+    """With ``350 5th Ave, New York`` among a subject's PII values, the server lists
+    their zone as ``America/•••_•••``: reading that as a Subject failed, and every
+    screen attached to the server showed an internal error instead of the journeys."""
+    import json
+    import shutil
+
+    from simulator.api.testing import api_client
+    from simulator.paths import fixtures_dir
+    from tui.remote import _masked_subject
+
+    project = tmp_path / "acme"
+    shutil.copytree(fixtures_dir() / "acme", project)
+    path = project / "subjects" / "usr_plain_ana.json"
+    ana = json.loads(path.read_text())
+    ana["attributes"]["address"] = "350 5th Ave, New York"
+    path.write_text(json.dumps({**ana, "timezone": "America/New_York"}))
+    with api_client(project) as api:
+        listed = api.get("/api/subjects", headers={"Authorization": "Bearer tok_owner_acme_ada"})
+    masked = next(s for s in listed.json() if s["endUserId"].startswith("usr_plain"))
+    assert masked["timezone"] not in (None, "America/New_York")  # masked by value
+    subjects = [_masked_subject(s) for s in listed.json()]
+    assert len(subjects) == len(listed.json())
+    [read] = [s for s in subjects if s.end_user_id == masked["endUserId"]]
+    assert read.timezone is None and read.attributes["address"] != ana["attributes"]["address"]
