@@ -105,6 +105,27 @@ async def test_journey_tree_puts_findings_beside_their_step(make_app, broken_bac
         assert "exti (no such step)" in "\n".join(tree_labels(tree))
 
 
+async def test_a_finding_of_another_file_says_which(make_app, fixtures_dir, tmp_path, settle):
+    """A broken workspace's finding was listed as ``(2:1)`` under a journey that does
+    not parse either: it read as line 2 of the journey's own file."""
+    import shutil
+
+    from tui.local import LocalBackend
+
+    project = tmp_path / "acme"
+    shutil.copytree(fixtures_dir / "acme", project)
+    (project / "workspace.json").write_text('{"id": "ws", \n', encoding="utf-8")
+    (project / "journeys" / "bad.yaml").write_text("not: [valid\n", encoding="utf-8")
+    app = make_app(LocalBackend(project, relative_to=tmp_path), journey="bad")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        labels = tree_labels(app.screen.query_one(Tree))
+    [workspace] = [label for label in labels if "invalid JSON" in label]
+    assert "error invalid_document (workspace.json:2:1): " in workspace
+    [own] = [label for label in labels if "invalid YAML" in label]
+    assert "error invalid_document (2:1): " in own  # the journey's own file: no name
+
+
 def _walk(node):
     yield node
     for child in node.children:

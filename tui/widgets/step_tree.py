@@ -8,6 +8,8 @@ are listed under ``unreachable``; findings without a step are listed first.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -28,9 +30,19 @@ _TYPE_STYLES = {
 }
 
 
-def finding_text(finding: Finding) -> Text:
+def finding_text(finding: Finding, own_file: str | None = None) -> Text:
+    """A finding as one line; its place is ``(line:column)`` in the journey's own file
+    (``own_file``), ``(file:line:column)`` in another one (the workspace, a segment the
+    journey uses), which would otherwise read as a line of the journey."""
     style = "red" if finding.severity is Severity.ERROR else "yellow"
-    where = f" ({finding.source.line}:{finding.source.column})" if finding.source else ""
+    source = finding.source
+    where = ""
+    if source is not None:
+        written = Path(own_file).as_posix() if own_file is not None else None
+        own = written is not None and (
+            written == source.file or written.endswith(f"/{source.file}")
+        )
+        where = f" ({'' if own else f'{source.file}:'}{source.line}:{source.column})"
     text = Text(f"{finding.severity.value} {finding.code.value}", style=f"bold {style}")
     text.append(f"{where}: {finding.message}", style=style)
     return text
@@ -58,7 +70,7 @@ class StepTree(Tree[str]):
                 finding
             )
         for finding in general:
-            self.root.add_leaf(finding_text(finding))
+            self.root.add_leaf(finding_text(finding, detail.summary.file))
         journey = detail.journey
         if journey is None:
             self.root.add_leaf(Text("the file does not parse as a journey", style="red"))
@@ -104,7 +116,7 @@ class StepTree(Tree[str]):
             if notes or (ways and not chain) or (chain and arm_start):
                 node = node_parent.add(text, current)
                 for finding in notes:
-                    node.add_leaf(finding_text(finding))
+                    node.add_leaf(finding_text(finding, self.detail.summary.file))
             else:
                 node = node_parent.add_leaf(text, current)
             if chain:
