@@ -14,7 +14,8 @@ call :class:`RuntimeService`; nothing here knows about HTTP.
   latest published version (no rows before the first publish).
 * **Simulator routes** (``/api/_sim/*``) take a member; moving the clock and posting
   events change state, so they need an editor or owner, as writes do.
-* **End-user ids on member surfaces.** The executions list, the outbox and the
+* **End-user ids on member surfaces.** The executions list, the outbox, the answer to
+  ``POST /api/_sim/events`` (its ``started``, ``heldOut`` and ``resumed``) and the
   ``execution_not_found`` error show an ``endUserId`` as the dry-run shows a subject
   id (:meth:`~simulator.engine.masking.Masker.identifier`): masked whole when it is an
   e-mail address or a phone number, and the subject's PII values and tokens in it
@@ -231,7 +232,25 @@ class RuntimeService:
         if not isinstance(end_user_id, str) or not end_user_id:
             raise InvalidRequest("the event needs an endUserId", location="endUserId")
         answer = self.ready().post_event(actor.workspace_id, event, end_user_id)
-        return {"eventId": event.id, **answer}
+        return {"eventId": event.id, **self._shown_answer(actor.workspace_id, end_user_id, answer)}
+
+    def _shown_answer(
+        self, workspace_id: str, end_user_id: str, answer: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A posted event's answer as members see it: the end-user ids and the
+        execution ARNs and names that embed them masked, as in the executions list.
+
+        The runtime keeps the answer raw (a retry answers it again, and erasure finds
+        the answers that name a forgotten person by their id); it is masked here, on
+        the way out, each time. The ``resumed`` executions are the poster's own (waits
+        are kept per end user), so their names are masked by the poster's masker."""
+        resumed = [{"endUserId": end_user_id, "executionName": n} for n in answer["resumed"]]
+        return {
+            **answer,
+            "started": self._shown(workspace_id, answer["started"]),
+            "heldOut": self._shown(workspace_id, answer["heldOut"]),
+            "resumed": [row["executionName"] for row in self._shown(workspace_id, resumed)],
+        }
 
     def outbox(
         self,

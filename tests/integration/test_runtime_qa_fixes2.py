@@ -1,0 +1,113 @@
+"""Runtime defects a second QA pass found against ``journeysim serve``, each driven
+through the API in-process: the posted-event answer's raw end-user ids."""
+
+from __future__ import annotations
+
+from itertools import count
+
+import pytest
+
+from simulator.api.testing import api_client
+from simulator.engine.holdout import assign_holdout
+
+SYNC = {"Authorization": "Bearer sync_acme_local_only"}
+OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
+EDITOR = {"Authorization": "Bearer tok_editor_acme_ben"}
+START = "/api/journeys/internal/start-execution"
+EVENTS = "/api/_sim/events"
+ADVANCE = "/api/_sim/clock/advance"
+JANE = "jane.doe@example.com"
+
+
+def _signup(event_id: str, end_user_id: str = JANE, at: str = "2026-06-01T14:00:00Z") -> dict:
+    properties = {"endUserId": end_user_id, "signupSource": "ads", "plan": "trial"}
+    return {"id": event_id, "name": "user.signed_up", "at": at, "properties": properties}
+
+
+def _event(event_id: str, name: str, at: str, end_user_id: str = JANE) -> dict:
+    return {"id": event_id, "name": name, "at": at, "endUserId": end_user_id}
+
+
+def _publish(api, journey: dict) -> None:
+    created = api.post("/api/journeys", json=journey, headers=EDITOR)
+    assert created.status_code in (200, 201), created.text
+    published = api.post(f"/api/journeys/{journey['id']}/publish", headers=EDITOR)
+    assert published.status_code == 200, published.text
+
+
+def _executions(api, journey_id: str = "act-onb-2026") -> list[dict]:
+    return api.get(f"/api/journeys/{journey_id}/executions", headers=OWNER).json()
+
+
+@pytest.fixture
+def api():
+    with api_client(publish=True) as client:
+        yield client
+
+
+# --- A1: the posted event's answer shows end-user ids masked, as the executions list --
+
+
+AWAIT_DONE = {
+    "id": "await-done",
+    "name": "await done",
+    "goalEventName": "g.done",
+    "triggerContractId": "trig-signup",
+    "steps": [
+        {
+            "id": "wait-done",
+            "type": "wait",
+            "untilEvent": {"eventName": "g.done", "timeout": "P2D", "timeoutNext": "exit"},
+            "next": "exit",
+        },
+        {"id": "exit", "type": "exit"},
+    ],
+}
+
+
+def test_a_posted_event_answers_started_executions_masked_as_the_list_shows_them(api):
+    """An editor posting Jane's sign-up got her e-mail address back, raw, as the
+    ``endUserId`` and inside the execution ARN; the executions list masks both."""
+    for _attempt in range(2):  # a retry answers the kept (raw) answer: masked too
+        answer = api.post(EVENTS, json=_signup("e1"), headers=EDITOR)
+        assert answer.status_code == 200, answer.text
+        assert JANE not in answer.text and "jane" not in answer.text
+        [started] = answer.json()["started"]
+        [row] = _executions(api)
+        assert (started["executionArn"], started["endUserId"]) == (
+            row["executionArn"],
+            row["endUserId"],
+        )
+        assert started["endUserId"] == "j•••@e•••.com"
+
+
+def test_a_posted_event_answers_held_out_end_users_masked(api):
+    held = next(
+        f"held.{n}@example.com"
+        for n in count()
+        if assign_holdout("pk_test_acme", f"held.{n}@example.com", 5).in_holdout
+    )
+    answer = api.post(EVENTS, json=_signup("e-held", held), headers=EDITOR)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["heldOut"] == [{"journeyId": "act-onb-2026", "endUserId": "h•••@e•••.com"}]
+    assert held not in answer.text
+
+
+def test_a_posted_event_answers_the_executions_it_resumed_masked(api):
+    _publish(api, AWAIT_DONE)
+    api.post(EVENTS, json=_signup("e1"), headers=EDITOR)
+    api.post(ADVANCE, json={"by": "PT1H"}, headers=OWNER)
+    [waiting] = _executions(api, "await-done")
+    assert waiting["currentStepId"] == "wait-done"
+
+    done = _event("e-done", "g.done", "2026-06-01T15:00:00Z")
+    answer = api.post(EVENTS, json=done, headers=EDITOR)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["resumed"] == [waiting["executionName"]]
+    assert JANE not in answer.text
+
+
+def test_the_internal_start_route_still_answers_the_raw_arn(api):
+    """The product's backend sent the id and needs the ARN to dispatch."""
+    [started] = api.post(START, json=_signup("e1"), headers=SYNC).json()["started"]
+    assert started["endUserId"] == JANE and started["executionArn"].endswith(f"__{JANE}__e1")
