@@ -19,7 +19,10 @@ Documented decisions where the spec is silent:
   included), and authoring is stamped with its now. ``Runtime(backend)`` on a backend
   that has a runtime already raises ``RuntimeError``: take ``backend.runtime``.
 * **Trigger time.** A trigger event's ``at`` is when it happened; an execution starts
-  at ``max(at, now)`` (nothing runs in the clock's past). Goal windows open then.
+  at ``max(at, now)`` (nothing runs in the clock's past). Goal windows open then. A
+  posted event is judged at its own ``at`` (a goal dated before the start, or past the
+  window, does not convert; an event dated before an ``untilEvent`` wait began does
+  not resume it) and acts at ``max(at, now)`` (:meth:`Runtime.post_event`).
 * **Subjects.** An event naming an end user the workspace has no profile for starts an
   execution for a bare subject (just the id): production has a profile for everyone
   who can emit events, and the events bring what the journey needs.
@@ -660,7 +663,17 @@ class Runtime:
         it is not recorded in the subject's history again, counts no goal and resumes
         no wait. The answer is kept under ``posted#{id}`` in the workspace's triggers
         partition and erased with the end user. Ids are the workspace's: a second post
-        of an id by another end user is a retry too, answered as the first."""
+        of an id by another end user is a retry too, answered as the first.
+
+        **Two times.** What the event *says* is judged at its own ``at``: a goal
+        converts only when ``at`` is inside a window (SPEC §5: "goal event within the
+        window from execution start"), and it resumes only the ``untilEvent`` waits
+        it falls in, from the wait's start to its timeout, as the dry-run judges
+        scripted events (:func:`~simulator.engine.stepper.first_awaited_event`). An
+        event dated before an execution started (or its wait began) happened before
+        the journey could have caused it, and posting it late does not change that.
+        What it *does* runs on the clock, at ``max(at, now)`` (nothing runs in the
+        clock's past): the record in the subject's history and the resumed step."""
         with self._lock:
             self._check_keys(workspace_id, event, end_user_id)
             triggers = self.tables["triggers"]
@@ -672,14 +685,14 @@ class Runtime:
                 return {"goalsCounted": 0, "resumed": [], **StartResult(**erased).to_wire()}
             at = max(event.at, self.now())
             self._record_event(workspace_id, end_user_id, event, at)
-            converted = self._goal(workspace_id, end_user_id, event.name, at)
+            converted = self._goal(workspace_id, end_user_id, event.name, event.at)
             resumed = []
             for _key, pointer in list(
                 self.tables["waits"].items(f"{workspace_id}#{end_user_id}#{event.name}")
             ):
                 if (
                     datetime.fromisoformat(pointer["since"])
-                    <= at
+                    <= event.at
                     <= datetime.fromisoformat(pointer["timeoutAt"])
                 ):
                     self._clear_wake(workspace_id, pointer["journey"], pointer["name"])
@@ -695,6 +708,9 @@ class Runtime:
             return answer
 
     def _goal(self, ws: str, end_user_id: str, name: str, at: datetime) -> int:
+        """Count the goal event ``name``, which happened at ``at`` (the event's own
+        time), for each execution or holdout record of the end user whose window holds
+        it; how many converted."""
         counted = 0
         subjects = self.tables["subjects"]
         for key, entry in list(subjects.items(f"{ws}#{end_user_id}", "")):

@@ -1,5 +1,6 @@
 """Runtime defects a second QA pass found against ``journeysim serve``, each driven
-through the API in-process: the posted-event answer's raw end-user ids."""
+through the API in-process: the posted-event answer's raw end-user ids, and posted
+events judged at the clock's time instead of their own."""
 
 from __future__ import annotations
 
@@ -111,3 +112,59 @@ def test_the_internal_start_route_still_answers_the_raw_arn(api):
     """The product's backend sent the id and needs the ARN to dispatch."""
     [started] = api.post(START, json=_signup("e1"), headers=SYNC).json()["started"]
     assert started["endUserId"] == JANE and started["executionArn"].endswith(f"__{JANE}__e1")
+
+
+# --- A3: a posted event is judged at its own time, not at the clock's ------------------
+
+
+def _converted(api, journey_id: str = "act-onb-2026") -> int:
+    impact = api.get(f"/api/journeys/{journey_id}/calibrated-impact", headers=OWNER).json()
+    return impact["converted"]["exposed"]
+
+
+@pytest.mark.parametrize(
+    ("clock", "goal_at", "counted"),
+    [
+        # dated a month before the execution started: the journey cannot have caused it
+        ("2026-06-02T00:00:00Z", "2026-05-01T00:00:00Z", 0),
+        ("2026-06-02T00:00:00Z", "2026-06-01T13:59:59Z", 0),
+        # inside the 7-day window, posted after the window closed: it converted then
+        ("2026-06-20T00:00:00Z", "2026-06-05T00:00:00Z", 1),
+        ("2026-06-20T00:00:00Z", "2026-06-08T14:00:00Z", 1),  # the window's last instant
+        ("2026-06-20T00:00:00Z", "2026-06-08T14:00:01Z", 0),
+    ],
+)
+def test_a_goal_event_converts_only_when_its_own_time_is_in_the_window(
+    api, clock, goal_at, counted
+):
+    """A goal dated before the execution started was judged at the clock's now (the
+    later of the two) and counted as a conversion; one dated inside the window but
+    posted after it closed was not."""
+    api.post(EVENTS, json=_signup("e1"), headers=EDITOR)
+    api.post(ADVANCE, json={"to": clock}, headers=OWNER)
+    goal = api.post(EVENTS, json=_event("g1", "user.activated", goal_at), headers=EDITOR)
+    assert goal.status_code == 200, goal.text
+    assert goal.json()["goalsCounted"] == counted
+    assert _converted(api) == counted
+
+
+def test_an_event_dated_before_a_wait_began_does_not_resume_it(api):
+    """The wait began at 14:00; an event dated 13:00 and posted at 15:00 was judged at
+    15:00 and resumed it, though the subject did it before the wait was waiting."""
+    _publish(api, AWAIT_DONE)
+    api.post(EVENTS, json=_signup("e1"), headers=EDITOR)
+    api.post(ADVANCE, json={"to": "2026-06-01T15:00:00Z"}, headers=OWNER)
+
+    early = api.post(
+        EVENTS, json=_event("e-early", "g.done", "2026-06-01T13:00:00Z"), headers=EDITOR
+    )
+    assert early.json()["resumed"] == [] and early.json()["goalsCounted"] == 0
+    [waiting] = _executions(api, "await-done")
+    assert (waiting["status"], waiting["currentStepId"]) == ("RUNNING", "wait-done")
+
+    late = api.post(EVENTS, json=_event("e-late", "g.done", "2026-06-01T14:30:00Z"), headers=EDITOR)
+    assert late.json()["resumed"] == [waiting["executionName"]]
+    assert late.json()["goalsCounted"] == 1
+    api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER)
+    [done] = _executions(api, "await-done")
+    assert (done["status"], done["currentStepId"]) == ("SUCCEEDED", "exit")
