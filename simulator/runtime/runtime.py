@@ -901,11 +901,10 @@ class Runtime:
         reached: dict[tuple[str, str], int] = {}
         goals: dict[tuple[str, str], int] = {}
         for key, n in self._counters(f"{workspace_id}#{journey_id}", "arm#").items():
-            _, step_id, arm_id, kind = (
-                key.rsplit("#", 3) if key.count("#") == 3 else (None, None, None, None)
-            )
-            if step_id is None:
+            parsed = _arm_counter(key)
+            if parsed is None:
                 continue
+            step_id, arm_id, kind = parsed
             (reached if kind == "n" else goals)[(step_id, arm_id)] = n
         stats: dict[str, dict[str, ArmStats]] = {}
         for (step_id, arm_id), n in reached.items():
@@ -1176,6 +1175,29 @@ class Runtime:
     def record_outbox(self, ws: str, message: dict[str, Any]) -> None:
         seq = self.tables["counters"].add(ws, "outboxseq")
         self.tables["outbox"].put(ws, f"{seq:012d}", {**message, "seq": seq})
+
+
+def _arm_counter(key: str) -> tuple[str, str, str] | None:
+    """``(step id, arm id, kind)`` of an arm counter ``arm#{step}#{arm}#{n|g}``, else
+    ``None``.
+
+    Step ids hold no ``#`` and the kind is the last part, so the arm id is everything
+    between: an arm id may hold ``#`` (the model takes any 1 to 64 characters), and
+    refusing such arms now would strand journeys already published with them.
+
+    >>> _arm_counter("arm#br#a#1#n"), _arm_counter("arm#br#b#g")
+    (('br', 'a#1', 'n'), ('br', 'b', 'g'))
+    >>> _arm_counter("arm#br#n") is None, _arm_counter("arm#br#a#x") is None
+    (True, True)
+    """
+    parts = key.split("#", 2)
+    if len(parts) != 3:
+        return None
+    step_id = parts[1]
+    arm_id, _, kind = parts[2].rpartition("#")
+    if not step_id or not arm_id or kind not in ("n", "g"):
+        return None
+    return step_id, arm_id, kind
 
 
 def _wake_key(at: datetime, suffix: str) -> str:

@@ -36,6 +36,14 @@ def _publish(api, journey: dict) -> None:
     assert published.status_code == 200, published.text
 
 
+def _end_users(pattern: str, how_many: int, *, held_out: bool = False) -> list[str]:
+    """The first ``how_many`` ids ``pattern.format(n)`` that acme's 5% holdout holds out
+    (``held_out``) or lets in: the assignment is a hash of the id (SPEC §3.1)."""
+    ids = (pattern.format(n) for n in count())
+    chosen = (i for i in ids if assign_holdout("pk_test_acme", i, 5).in_holdout == held_out)
+    return [next(chosen) for _ in range(how_many)]
+
+
 def _executions(api, journey_id: str = "act-onb-2026") -> list[dict]:
     return api.get(f"/api/journeys/{journey_id}/executions", headers=OWNER).json()
 
@@ -83,11 +91,7 @@ def test_a_posted_event_answers_started_executions_masked_as_the_list_shows_them
 
 
 def test_a_posted_event_answers_held_out_end_users_masked(api):
-    held = next(
-        f"held.{n}@example.com"
-        for n in count()
-        if assign_holdout("pk_test_acme", f"held.{n}@example.com", 5).in_holdout
-    )
+    [held] = _end_users("held.{}@example.com", 1, held_out=True)
     answer = api.post(EVENTS, json=_signup("e-held", held), headers=EDITOR)
     assert answer.status_code == 200, answer.text
     assert answer.json()["heldOut"] == [{"journeyId": "act-onb-2026", "endUserId": "h•••@e•••.com"}]
@@ -168,3 +172,45 @@ def test_an_event_dated_before_a_wait_began_does_not_resume_it(api):
     api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER)
     [done] = _executions(api, "await-done")
     assert (done["status"], done["currentStepId"]) == ("SUCCEEDED", "exit")
+
+
+# --- A4: an arm id holding '#' is counted ----------------------------------------------
+
+
+ARMTEST = {
+    "id": "armtest",
+    "name": "armtest",
+    "goalEventName": "g.done",
+    "triggerContractId": "trig-signup",
+    "steps": [
+        {
+            "id": "br",
+            "type": "branch",
+            "mode": "adaptive",
+            "arms": [{"armId": "a#1", "next": "exit"}, {"armId": "b#2", "next": "exit"}],
+        },
+        {"id": "exit", "type": "exit"},
+    ],
+}
+
+
+def test_arms_whose_ids_hold_a_hash_are_counted_in_branch_performance(api):
+    """The counters are ``arm#{step}#{arm}#n``; a key with more than three ``#`` was
+    skipped, so such arms showed 0 reached and the bandit never left cold start."""
+    _publish(api, ARMTEST)
+    users = _end_users("armu_{}", 3)
+    for user in users:
+        body = _signup(f"arm-{user}", user, at="2026-06-02T00:00:00Z")
+        started = api.post(START, json=body, headers=SYNC).json()["started"]
+        assert "armtest" in {s["journeyId"] for s in started}
+    api.post(ADVANCE, json={"to": "2026-06-02T00:01:00Z"}, headers=OWNER)
+    done = _event("g-armu_0", "g.done", "2026-06-02T00:01:00Z", users[0])
+    assert api.post(EVENTS, json=done, headers=EDITOR).json()["goalsCounted"] == 1
+
+    [branch] = api.get("/api/journeys/armtest/branch-performance", headers=OWNER).json()
+    arms = {arm["armId"]: arm for arm in branch["arms"]}
+    assert set(arms) == {"a#1", "b#2"}
+    assert sum(arm["subjectsReached"] for arm in arms.values()) == 3
+    assert sum(arm["goalEvents"] for arm in arms.values()) == 1
+    chosen = {row["chosenArms"]["br"] for row in _executions(api, "armtest")}
+    assert {a for a, arm in arms.items() if arm["subjectsReached"]} == chosen
