@@ -1319,8 +1319,23 @@ def _send_action(decision: str) -> str:
 
 
 def _current(state: ExecutionState, moved: Any) -> str | None:
+    """The ``currentStepId`` of an execution in ``state`` after the dispatch ``moved``:
+    the step it is at, as the hosted executions list shows it.
+
+    An execution that awaits an event is at that wait, one that ended at its exit step
+    (or the step it stopped at). One sleeping in a ``duration`` or ``until`` wait is
+    at that wait too, as the hosted API's example shows (``RUNNING`` at ``wait-3d``),
+    though its state already names the step after it, due at the wake: the step just
+    run was that wait and the wake is later than it ran. A wait that ends at once
+    (``PT0S``, an ``until`` in the past) leaves the next step due now: that step. A
+    deferred send (quiet hours) is due again itself, so it is the state's step.
+    """
     if state.awaiting is not None:
         return state.awaiting.step_id
     if state.ended is not None:
         return state.exit_step_id or (moved.step.step_id if moved.step else None)
+    step = moved.step
+    wait = step.wait if step is not None else None
+    if wait is not None and wait.resumed_by == "elapsed" and state.now > step.at:
+        return step.step_id
     return state.step_id

@@ -1,6 +1,7 @@
 """Runtime defects a second QA pass found against ``journeysim serve``, each driven
 through the API in-process: the posted-event answer's raw end-user ids, and posted
-events judged at the clock's time instead of their own."""
+events judged at the clock's time instead of their own, arm ids holding ``#``, and the
+step an execution sleeping in a duration wait is at."""
 
 from __future__ import annotations
 
@@ -214,3 +215,37 @@ def test_arms_whose_ids_hold_a_hash_are_counted_in_branch_performance(api):
     assert sum(arm["goalEvents"] for arm in arms.values()) == 1
     chosen = {row["chosenArms"]["br"] for row in _executions(api, "armtest")}
     assert {a for a, arm in arms.items() if arm["subjectsReached"]} == chosen
+
+
+# --- A5: an execution sleeping in a duration wait is at that wait ----------------------
+
+
+def _at(api, journey_id: str = "act-onb-2026") -> list[tuple[str, str]]:
+    return [(row["status"], row["currentStepId"]) for row in _executions(api, journey_id)]
+
+
+def test_an_execution_sleeping_in_a_duration_wait_is_at_the_wait(api):
+    """The list showed ``branch-activated`` (the step after the wait, due at the wake)
+    for three days; the hosted API's example shows ``RUNNING`` at ``wait-3d``."""
+    api.post(EVENTS, json=_signup("e1"), headers=EDITOR)
+    api.post(ADVANCE, json={"by": "PT1H"}, headers=OWNER)
+    assert _at(api) == [("RUNNING", "wait-3d")]
+    api.post(ADVANCE, json={"to": "2026-06-04T13:59:59Z"}, headers=OWNER)
+    assert _at(api) == [("RUNNING", "wait-3d")]
+    api.post(ADVANCE, json={"to": "2026-06-04T14:00:00Z"}, headers=OWNER)
+    assert _at(api) == [("SUCCEEDED", "exit")]
+
+
+def test_a_send_deferred_by_quiet_hours_is_at_the_send(api):
+    """22:00 in Ana's New York is inside acme's quiet hours: the welcome waits for
+    08:00 and the execution is at the send, due again then, not at the step after it."""
+    api.post(EVENTS, json=_signup("e1", "usr_plain_ana", "2026-06-02T02:00:00Z"), headers=EDITOR)
+    assert api.post(ADVANCE, json={"to": "2026-06-02T03:00:00Z"}, headers=OWNER).json() == {
+        "now": "2026-06-02T03:00:00Z",
+        "dispatched": 1,
+    }
+    steps = api.get("/api/journeys/act-onb-2026/step-stats", headers=OWNER).json()
+    assert sum(row["executed"] + row["skipped"] for row in steps) == 0  # deferred only
+    assert _at(api) == [("RUNNING", "send-welcome")]
+    api.post(ADVANCE, json={"to": "2026-06-02T12:00:00Z"}, headers=OWNER)
+    assert _at(api) == [("RUNNING", "wait-3d")]
