@@ -14,8 +14,16 @@ workspace as **drafts**, never publishing:
 * a journey of the bundle that names an archived journey is ``409 journey_archived``
   at its entry, with or without ``replace`` (an archived journey takes no draft);
 * its communications, segments and trigger contracts join the workspace documents;
-  its journeys are created as drafts, or, with ``replace``, become the draft of the
-  journey of the same id (a draft is opened from the latest version if there is none);
+  with ``replace``, a document of an existing id is replaced whole (nothing of the old
+  one is kept);
+* its journeys are created as drafts, or, with ``replace``, become the draft of the
+  journey of the same id (a draft is opened from the latest version if there is none,
+  so ``basedOnVersion`` says what it replaced; published versions stay as history). The
+  draft is then exactly the bundle's journey: a field the bundle's journey leaves out
+  takes its default (no audience, no trigger contract, no goal), as it would on a
+  create, rather than keep the old draft's value. The replace is a ``PATCH`` that
+  names every field, so it stays conditional on the draft it read and is audited as
+  one ``edited`` entry;
 * a journey id or a document id that already exists (a document with different
   content) is a conflict: ``409 import_conflict`` lists them all, nothing is written,
   unless ``replace`` is true;
@@ -268,7 +276,9 @@ def _plan(backend: Any, workspace_id: str, index: int, journey: Any) -> tuple[An
     prefix = f"/bundle/journeys/{index}"
     fields = journey.to_wire()
     fields.pop("$schema", None)
-    patch = {key: value for key, value in fields.items() if key != "id"}
+    # Every field, the absent ones at their defaults (None clears): a replace that only
+    # named the bundle's fields would keep the old draft's audience, trigger and goal.
+    patch = journey.model_dump(mode="json", by_alias=True, exclude={"id"})
     with _within(prefix):
         _refuse_unstorable(backend, workspace_id, journey)
     try:
