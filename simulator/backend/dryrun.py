@@ -16,9 +16,13 @@ a published version runs with the journey's status, so a paused journey shows
 ``journey_paused``. ``at`` defaults to the engine's fixed start, as in the CLI.
 
 Audit: a dry-run of a real subject writes ``simulate-with-real-user``; each override
-writes ``dry-run-override-applied``. Their metadata carries the subject id as traces
-show it (masked by the subject's :class:`~simulator.engine.masking.Masker`), never
-attributes. Errors never echo PII: an unknown ``subjectId`` is shown masked as an id
+writes ``dry-run-override-applied``. Their metadata names a real subject as the
+runtime's entries do, by its audit pseudonym (``"subject": "sub_…"``, from
+:meth:`~simulator.runtime.runtime.Runtime.pseudonym`), never by its id or attributes:
+the log is append-only, and an id, even masked as traces show it (``usr_plain_A•••``),
+would still point to one person after GDPR erasure, which deletes the pseudonym's only
+link to them. A synthetic subject is named by its ``syn_…`` id (no person to erase).
+Errors never echo PII: an unknown ``subjectId`` is shown masked as an id
 (e-mail addresses and phone numbers), and an error the engine raises for a known
 subject is masked with that subject's masker (:func:`masked_error`).
 """
@@ -153,11 +157,12 @@ def masked_error(error: JourneySimError, masker: Masker) -> JourneySimError:
 
 
 def audit_entries(
-    body: SimulateRequest, subject: Subject, version: int | None, masker: Masker
+    body: SimulateRequest, subject: Subject, version: int | None, name: str
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The audit actions this dry-run records (none for a synthetic run without overrides)."""
+    """The audit actions this dry-run records (none for a synthetic run without
+    overrides); ``name`` is how they name the subject (see the module docstring)."""
     reference = {
-        "subjectId": masker.identifier(subject.end_user_id),
+        "subject": name,
         "synthetic": subject.synthetic,
         "version": "draft" if version is None else version,
     }

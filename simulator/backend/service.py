@@ -426,7 +426,11 @@ class Backend(JourneyAccess):
         except Exception as exc:  # a bug: the 500's log must not hold the subject's PII
             problem = RuntimeError(masker.text(f"{type(exc).__name__}: {exc}"))
             raise problem.with_traceback(exc.__traceback__) from None
-        entries = dryrun.audit_entries(body, subject, version, masker)
+        if subject.synthetic:
+            name = masker.identifier(subject.end_user_id)
+        else:  # erasure deletes the pseudonym: the entries then name nobody who can be found
+            name = self.runtime.pseudonym(actor.workspace_id, subject.end_user_id)
+        entries = dryrun.audit_entries(body, subject, version, name)
         self._append_now(actor, journey_id, entries)
         return trace.to_wire()
 

@@ -117,6 +117,13 @@ class KvTable:
             self._mirror = None
             self._items()
 
+    def ensure_read(self) -> None:
+        """:meth:`ensure`, unless the mirror is read already (the table then exists): for
+        a write that may come before the runtime's :meth:`~Runtime.ensure`."""
+        with self._lock:
+            if self._mirror is None:
+                self.ensure()
+
     def _items(self) -> dict[str, dict[str, str | int]]:
         """The mirror, read with one ``Scan`` on first use."""
         if self._mirror is None:

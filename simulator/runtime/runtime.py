@@ -46,6 +46,11 @@ Documented decisions where the spec is silent:
   (erased with the subject) and the execution by its number in the journey
   (``executionSeq``), never by its id, its attributes or the execution name (which
   holds the end user's id): erasure has nothing to rewrite in an append-only log.
+  The backend's dry-runs of a real subject (``simulate-with-real-user``,
+  ``dry-run-override-applied``) name them by the same pseudonym
+  (:meth:`Runtime.pseudonym`), never by their id, masked or not: a masked id still
+  points to one person, and rewriting those entries on erasure would break the
+  log's append-only promise.
   The outbox (SPEC §5.1's shape, ``endUserId`` included) keeps masked renders only,
   and erasure deletes the subject's messages.
 """
@@ -1043,6 +1048,15 @@ class Runtime:
                 return None
             self._records[key] = found
         return self._records[key]
+
+    @_flushing
+    def pseudonym(self, workspace_id: str, end_user_id: str) -> str:
+        """The random name (``sub_…``) the audit log gives ``end_user_id``, made on first
+        use and kept in their subject index, so :meth:`forget_end_user` erases it with
+        them. The backend's dry-runs of a real subject audit them by it too; one may come
+        before anything readied the runtime's tables, so the index is made sure of here."""
+        self.tables["subjects"].ensure_read()
+        return self._pseudonym(workspace_id, end_user_id)
 
     def _pseudonym(self, ws: str, end_user_id: str) -> str:
         cached = self._pseudonyms.get((ws, end_user_id))

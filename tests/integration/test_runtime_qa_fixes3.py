@@ -78,3 +78,50 @@ def test_a_replacing_import_leaves_nothing_of_the_old_draft(api, open_draft):
     # a replaced document is replaced whole too: the old rules do not linger
     segments = {s["id"]: s for s in api.get("/api/segments", headers=VIEWER).json()}
     assert segments["seg-churned-customers"] == static
+
+
+# --- A6: dry-run audit entries name nobody once the subject is erased ------------------
+
+
+def test_dry_run_audit_entries_name_nobody_after_erasure(api):
+    """``simulate-with-real-user`` and ``dry-run-override-applied`` held the subject's
+    id masked as traces show it (``usr_plain_A•••``): still one findable person after
+    ``forget-end-user``, while the runtime's own entries held a pseudonym erasure cuts
+    loose. They now carry the runtime's pseudonym."""
+    simulate = "/api/journeys/act-onb-2026/simulate"
+    assert (
+        api.post(simulate, json={"subjectId": "usr_plain_ana"}, headers=VIEWER).status_code == 200
+    )
+    with_override = {"subjectId": "usr_plain_ana", "overrides": ["holdout"]}
+    assert api.post(simulate, json=with_override, headers=OWNER).status_code == 200
+    event = {
+        "id": "evt-a6",
+        "name": "user.signed_up",
+        "at": "2026-06-01T14:00:00Z",
+        "properties": {"endUserId": "usr_plain_ana", "signupSource": "ads", "plan": "trial"},
+    }
+    started = api.post("/api/journeys/internal/start-execution", json=event, headers=SYNC)
+    assert started.status_code == 200 and started.json()["started"], started.text
+
+    def audit() -> list[dict]:
+        return api.get("/api/journeys/act-onb-2026/audit", headers=VIEWER).json()
+
+    dry_runs = [e for e in audit() if e["action"] in _DRY_RUN_ACTIONS]
+    assert len(dry_runs) == 3, dry_runs
+    (runtime_entry,) = [e for e in audit() if e["action"] == "execution.started"]
+    pseudonym = runtime_entry["metadata"]["subject"]
+    assert {e["metadata"]["subject"] for e in dry_runs} == {pseudonym}  # one name, two drivers
+
+    forget = {"endUserId": "usr_plain_ana"}
+    erased = api.post("/api/journeys/internal/forget-end-user", json=forget, headers=SYNC)
+    assert erased.status_code == 200, erased.text
+    after = audit()
+    assert [e for e in after if e["action"] in _DRY_RUN_ACTIONS] == dry_runs  # append-only
+    assert "usr_plain" not in str(after) and "subjectId" not in str(after)
+    # the pseudonym's one link to the person is gone
+    subjects = api.backend.runtime.tables["subjects"]
+    assert not [key for pk, key in subjects.partitions() if pk.endswith("#usr_plain_ana")]
+    assert pseudonym not in str([subjects.get(pk, key) for pk, key in subjects.partitions()])
+
+
+_DRY_RUN_ACTIONS = {"simulate-with-real-user", "dry-run-override-applied"}
