@@ -31,6 +31,7 @@ __all__ = [
     "Goto",
     "RuleResult",
     "StepPlan",
+    "Stop",
     "WaitUntil",
 ]
 
@@ -89,7 +90,17 @@ class Exit:
     """The execution ends here."""
 
 
-Effect = Deliver | CallWebhook | Goto | WaitUntil | AwaitEvent | Exit
+@fast_init
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """The execution cannot go on and ends here, failed: the driver records a warning
+    of ``code`` saying ``message`` (a wait that would wake past the calendar's end)."""
+
+    code: str
+    message: str
+
+
+Effect = Deliver | CallWebhook | Goto | WaitUntil | AwaitEvent | Exit | Stop
 
 
 @fast_init

@@ -1,7 +1,7 @@
 """Step planners: one per step type, each ``(step, context) -> StepPlan``.
 
 A planner decides what a step does at the context's virtual "now" and returns the
-effects (deliver, call a webhook, go to, wait until, await an event, exit) without
+effects (deliver, call a webhook, go to, wait until, await an event, exit, stop) without
 performing any of them. The dry-run driver (:mod:`simulator.engine.driver`) applies
 them; a runtime driver (the API's step dispatcher, SPEC §5) is to call these same
 functions and differ only in how it applies ``Deliver`` and ``CallWebhook``.
@@ -32,11 +32,13 @@ from simulator.engine.effects import (
     Goto,
     RuleResult,
     StepPlan,
+    Stop,
     WaitUntil,
 )
 from simulator.engine.frozen import fast_init
 from simulator.engine.gates import has_recipient, run_gates
 from simulator.engine.predicates import evaluate
+from simulator.engine.trace import format_time
 from simulator.models import (
     AdaptiveBranchStep,
     CommunicationKind,
@@ -52,6 +54,7 @@ from simulator.models import (
 from simulator.world import World
 
 __all__ = [
+    "CALENDAR_END",
     "StepContext",
     "plan_branch",
     "plan_exit",
@@ -136,25 +139,59 @@ def plan_send(step: SendStep, ctx: StepContext) -> StepPlan:
 
 
 def plan_wait(step: WaitStep, ctx: StepContext) -> StepPlan:
+    """A wait as written: until a time, for a duration, or for an event by a timeout.
+
+    A wait that cannot be read (a bad duration or timestamp in an unvalidated draft)
+    fails and the execution moves on, as a send that cannot run does. One whose wake-up
+    (or timeout) would fall after 9999-12-31 fails and *stops* the execution
+    (:class:`~simulator.engine.effects.Stop`, warning :data:`CALENDAR_END`): moving on
+    would run the rest of the journey at the wait's own start, as if it had not waited.
+    """
+    spec = None
     try:
         if step.duration is not None:
-            resume = _duration(step.duration).add_to(ctx.now)
-            return StepPlan(Decision.EXECUTED, effects=(WaitUntil(resume, step.next),))
-        if step.until is not None:
+            duration = _duration(step.duration)
+        elif step.until is not None:
             resume = max(parse_timestamp(step.until), ctx.now)
             return StepPlan(Decision.EXECUTED, effects=(WaitUntil(resume, step.next, "until"),))
-        if step.until_event is not None:
+        elif step.until_event is not None:
             spec = step.until_event
-            timeout_at = _duration(spec.timeout).add_to(ctx.now)
-            effect = AwaitEvent(spec.event_name, timeout_at, step.next, spec.timeout_next)
-            return StepPlan(Decision.EXECUTED, effects=(effect,))
+            duration = _duration(spec.timeout)
+        else:
+            return _failed_wait(step, "a wait needs one of duration, until or untilEvent")
     except (ValueError, OverflowError) as exc:
-        return StepPlan(
-            Decision.FAILED, Reason.INVALID_WAIT, (Goto(step.next),), detail={"message": str(exc)}
-        )
-    message = "a wait needs one of duration, until or untilEvent"
+        return _failed_wait(step, str(exc))
+    try:
+        wake = duration.add_to(ctx.now)
+    except (ValueError, OverflowError):  # past year 9999: a replace() or a + overflows
+        return _wait_past_the_calendar(step, duration.text, ctx.now)
+    if spec is None:
+        return StepPlan(Decision.EXECUTED, effects=(WaitUntil(wake, step.next),))
+    effect = AwaitEvent(spec.event_name, wake, step.next, spec.timeout_next)
+    return StepPlan(Decision.EXECUTED, effects=(effect,))
+
+
+def _failed_wait(step: WaitStep, message: str) -> StepPlan:
     return StepPlan(
         Decision.FAILED, Reason.INVALID_WAIT, (Goto(step.next),), detail={"message": message}
+    )
+
+
+CALENDAR_END = "calendar_end"
+"""The warning code of an execution stopped by a wait that would wake after 9999-12-31."""
+
+
+def _wait_past_the_calendar(step: WaitStep, duration: str, now: datetime) -> StepPlan:
+    what = "wait" if step.duration is not None else "timeout"
+    message = (
+        f"the {what} of {duration} from {format_time(now)} would end after 9999-12-31, "
+        "the end of the calendar: the execution stops here"
+    )
+    return StepPlan(
+        Decision.FAILED,
+        Reason.INVALID_WAIT,
+        (Stop(CALENDAR_END, message),),
+        detail={"message": message},
     )
 
 

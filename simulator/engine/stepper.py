@@ -20,6 +20,10 @@ The rules that used to live in the dry-run loop live here, so the dry-run
 * an execution stops with a warning after :data:`MAX_STEPS` steps, at the first step
   reached a second time (``cycle_detected``, only invalid journeys loop) or at a
   reference to a missing step (``unknown_step``);
+* a planner's :class:`~simulator.engine.effects.Stop` ends the execution ``stopped``
+  after its step (recorded ``failed``) with the stop's warning: a wait that would wake
+  after 9999-12-31 (:data:`~simulator.engine.planners.CALENDAR_END`), which the runtime
+  reports as ``FAILED`` and the dry-run as a warning, never as a journey that went on;
 * the trace step is built here, from the planner's plan and the delivery's renders.
 
 The only thing the drivers choose is the :class:`~simulator.engine.delivery.Delivery`:
@@ -46,6 +50,7 @@ from simulator.engine.effects import (
     Deliver,
     Exit,
     Goto,
+    Stop,
     WaitUntil,
 )
 from simulator.engine.frozen import fast_init
@@ -312,6 +317,7 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
     wake = now
     awaiting: Awaiting | None = None
     exited = False
+    stop: Stop | None = None
     for effect in plan.effects:
         kind = type(effect)  # effects are final classes: dispatch on the exact type
         if kind is Goto:
@@ -338,6 +344,8 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
             awaiting = Awaiting(step.id, effect.event_name, now, effect.timeout_at)
         elif kind is Exit:
             exited = True
+        elif kind is Stop:
+            stop = effect
     if "send" not in record and "channel" in detail:
         record["send"] = send_part(detail["channel"], detail["communication"], None)
 
@@ -362,6 +370,9 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
     trace_step = TraceStep.build(decision=decision, reason=reason, **record)
     if deferred and moved.deferrals > MAX_DEFERRALS:
         stopped = _stop(moved, Reason.STEP_LIMIT, "deferred too many times", step.id)
+        return Advance(stopped.state, trace_step, stopped.warning)
+    if stop is not None:
+        stopped = _stop(moved, stop.code, stop.message, step.id)
         return Advance(stopped.state, trace_step, stopped.warning)
     if following is None and not exited:
         moved = _replace_ended(moved, "ran_out")

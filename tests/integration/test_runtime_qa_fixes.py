@@ -127,7 +127,7 @@ def _clock_to(api, moment: datetime) -> None:
 def test_a_send_in_quiet_hours_that_end_after_the_calendar_is_skipped_not_a_500(api):
     """21:00 in Tokyo on 9999-12-31: its quiet hours end on a day the calendar does not
     have. The dispatch once raised OverflowError in the gates (500); the send is now
-    skipped with its reason, and the execution goes on."""
+    skipped with its reason, and the execution goes on to its wait."""
     _clock_to(api, datetime(9999, 12, 31, 12, tzinfo=UTC))  # 21:00 JST
     body = {**_signup("evt-tokyo", "usr_quiet_tokyo"), "at": "9999-12-31T12:00:00Z"}
     assert len(api.post(START, json=body, headers=SYNC).json()["started"]) == 1
@@ -139,8 +139,9 @@ def test_a_send_in_quiet_hours_that_end_after_the_calendar_is_skipped_not_a_500(
     assert welcome["skipped"] == 1 and welcome["executed"] == 0, welcome
     assert welcome["skippedByReason"] == {"quiet_hours": 1}, welcome
     [row] = _executions(api)
-    # the 3-day wait after it cannot end within the calendar either: a failed step, no 500
-    assert row["status"] in ("RUNNING", "SUCCEEDED"), row
+    # the 3-day wait after it cannot end within the calendar either: no 500, and the
+    # execution ends FAILED there rather than carry on as if it had waited
+    assert (row["status"], row["currentStepId"]) == ("FAILED", "wait-3d"), row
     assert api.post(ADVANCE, json={"by": "PT11H"}, headers=OWNER).status_code == 200
 
 

@@ -119,3 +119,48 @@ def test_an_awaited_event_is_found_in_its_window_and_consumed_once():
     assert first_awaited_event(events, awaiting, {1, 2}) is None
     late = Awaiting("w", "paid", t.replace(hour=4), t.replace(hour=5))
     assert first_awaited_event(events, late, set()) is None
+
+
+@pytest.mark.parametrize("journey_id", ["act-onb-2026", "trial-conv-2026"])
+def test_a_wait_past_the_calendar_end_stops_the_execution(project, journey_id):
+    """A wait (or an ``untilEvent`` timeout) that would wake after 9999-12-31 was a
+    failed step with Python's "date value out of range", and the execution went on at
+    the wait's own start as if it had waited: it now stops there, failed, saying why."""
+    journey = project.journeys[journey_id]
+    wait = next(s for s in journey.steps if s.type == "wait" and s.until is None)
+    subject = next(iter(project.world.subjects.values()))
+    env = dry_run_env(journey, subject, project.world, frozenset(), DEFAULT_START)
+    late = datetime(9999, 12, 31, tzinfo=UTC)
+    moved = advance(env, ExecutionState(step_id=wait.id, now=late, seed=1), DryRunDelivery(env))
+    assert moved.state.done and moved.state.ended == "stopped" and moved.state.wake_at is None
+    step = moved.step.to_wire()
+    assert (step["stepId"], step["decision"], step["reason"]) == (wait.id, "failed", "invalid_wait")
+    assert "next" not in step
+    assert "after 9999-12-31, the end of the calendar" in step["message"]
+    assert "out of range" not in step["message"]
+    assert moved.warning.to_wire() == {
+        "code": "calendar_end",
+        "message": step["message"],
+        "stepId": wait.id,
+    }
+
+
+def test_a_dry_run_whose_wait_leaves_the_calendar_ends_there(project):
+    """The dry-run driver loops the same step function: the trace ends at the wait."""
+    from simulator.engine.dryrun import simulate
+
+    journey = project.journeys["act-onb-2026"]
+    steps = [
+        s.model_copy(update={"duration": "P1000Y"}) if s.id == "wait-3d" else s
+        for s in journey.steps
+    ]
+    journey = journey.model_copy(update={"steps": steps, "audience_id": None})
+    subject = project.world.subjects["usr_plain_ana"]
+    trace = simulate(journey, subject, world=project.world, at=datetime(9000, 1, 1, tzinfo=UTC))
+    wire = trace.to_wire()
+    assert [(s["stepId"], s["decision"]) for s in wire["steps"]] == [
+        ("send-welcome", "executed"),
+        ("wait-3d", "failed"),
+    ]
+    assert [w["code"] for w in wire["warnings"]] == ["calendar_end"]
+    assert "exitStepId" not in wire["outcome"]
