@@ -20,10 +20,33 @@ clock without importing the engine.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["RuntimeClock"]
+__all__ = ["MAX_MOVE_YEARS", "RuntimeClock", "furthest_from"]
+
+MAX_MOVE_YEARS = 1000
+"""The furthest the clock moves at once (``/api/_sim/clock/advance``), and so the
+furthest ahead of it an inbound event may be dated: a clock, or an execution started
+at an event's time, near year 9999 leaves every later computation (quiet hours,
+waits, goal windows) outside the calendar."""
+
+
+def furthest_from(now: datetime) -> datetime:
+    """:data:`MAX_MOVE_YEARS` after ``now``; the calendar's end when that is nearer.
+
+    >>> from datetime import UTC
+    >>> furthest_from(datetime(2026, 6, 1, tzinfo=UTC)).year
+    3026
+    >>> furthest_from(datetime(9500, 1, 1, tzinfo=UTC)) == datetime.max.replace(tzinfo=UTC)
+    True
+    """
+    from simulator.durations import parse_duration
+
+    try:
+        return parse_duration(f"P{MAX_MOVE_YEARS}Y").add_to(now)
+    except (ValueError, OverflowError):
+        return datetime.max.replace(tzinfo=UTC)
 
 
 class RuntimeClock:

@@ -22,7 +22,14 @@ Documented decisions where the spec is silent:
   at ``max(at, now)`` (nothing runs in the clock's past). Goal windows open then. A
   posted event is judged at its own ``at`` (a goal dated before the start, or past the
   window, does not convert; an event dated before an ``untilEvent`` wait began does
-  not resume it) and acts at ``max(at, now)`` (:meth:`Runtime.post_event`).
+  not resume it) and acts at ``max(at, now)`` (:meth:`Runtime.post_event`). An event
+  dated further ahead of the clock than the clock moves at once (1,000 years,
+  :data:`~simulator.runtime.clock.MAX_MOVE_YEARS`) is refused, ``400 invalid_request``
+  at ``/at`` (type ``too_far_ahead``, with the ``latest`` time accepted), before
+  anything is written: one dated 9999-12-31 started an execution whose first wait could
+  not be computed. The clock may still reach the calendar's end by many moves; a wait
+  that would wake past it then ends the execution ``FAILED``
+  (:data:`~simulator.engine.planners.CALENDAR_END`).
 * **Subjects.** An event naming an end user the workspace has no profile for starts an
   execution for a bare subject (just the id): production has a profile for everyone
   who can emit events, and the events bring what the journey needs.
@@ -41,7 +48,9 @@ Documented decisions where the spec is silent:
 * **Execution status** is Step Functions' own: ``RUNNING`` until the exit step
   (``SUCCEEDED``); a loop or limit guard, or a journey version that disappeared, ends
   it ``FAILED``; erasure ``ABORTED``.
-* **Audit.** Runtime actions are appended to the journey's audit log by ``system``;
+* **Audit.** Runtime actions are appended to the journey's audit log by ``system``,
+  stamped with the clock's now when they are recorded (an execution started at a
+  later event's time is not stamped ahead of the entries around it);
   they name the subject by a random pseudonym kept in the runtime's subject index
   (erased with the subject) and the execution by its number in the journey
   (``executionSeq``), never by its id, its attributes or the execution name (which
@@ -68,6 +77,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from simulator.backend.errors import InvalidRequest, problem
 from simulator.backend.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
 from simulator.codes import Decision, EntryDecision
 from simulator.durations import utc_seconds
@@ -88,7 +98,7 @@ from simulator.engine.stepper import (
 from simulator.engine.trace import format_time
 from simulator.models import AdaptiveBranchStep, Communication, Event, Journey, Subject
 from simulator.models.trigger import has_json_type, json_type_of
-from simulator.runtime.clock import RuntimeClock
+from simulator.runtime.clock import MAX_MOVE_YEARS, RuntimeClock, furthest_from
 from simulator.runtime.delivery import RuntimeDelivery
 from simulator.runtime.keys import check_event_keys, properties_pointer
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable, flush
@@ -334,6 +344,7 @@ class Runtime:
         :meth:`forget_end_user`) and starts nothing."""
         with self._lock:
             self._check_keys(workspace_id, event)
+            self._check_time(event)
             triggers = self.tables["triggers"]
             answered = self._answer(workspace_id, event.id)
             if answered is not None:
@@ -391,6 +402,20 @@ class Runtime:
                     pointer = properties_pointer(event.properties, path)
                     ids.append((pointer, lookup(event.properties, path)))
         check_event_keys(ids)
+
+    def _check_time(self, event: InboundEvent) -> None:
+        """Refuse (``400`` at ``/at``) an event dated further ahead of the clock than the
+        clock moves at once (see the module docstring, *Trigger time*)."""
+        now = self.now()
+        latest = furthest_from(now)
+        if event.at > latest:
+            message = (
+                f"at: {format_time(event.at)} is more than {MAX_MOVE_YEARS} years after the "
+                f"clock's {format_time(now)}: an event is dated at most as far ahead as "
+                "the clock moves at once"
+            )
+            detail = problem("/at", message, "too_far_ahead", latest=format_time(latest))
+            raise InvalidRequest(message, details=[detail])
 
     def _trigger_one(
         self,
@@ -511,7 +536,7 @@ class Runtime:
                     {"executionSeq": seq, "subject": pseudonym, "version": version},
                 )
             ],
-            start,
+            self.now(),  # when recorded, as every entry: a later event's start is startedAt
         )
         started = {"journeyId": journey_id, "version": version, "executionArn": arn}
         result.started.append({**started, "endUserId": end_user_id})
@@ -681,6 +706,7 @@ class Runtime:
         clock's past): the record in the subject's history and the resumed step."""
         with self._lock:
             self._check_keys(workspace_id, event, end_user_id)
+            self._check_time(event)
             triggers = self.tables["triggers"]
             answered = triggers.get(workspace_id, _posted_key(event.id))
             if answered is not None:

@@ -45,6 +45,7 @@ from simulator.codes import ApiErrorCode
 from simulator.durations import parse_duration
 from simulator.engine.masking import Masker, masker_for, subject_masker
 from simulator.errors import NotFoundError
+from simulator.runtime.clock import furthest_from
 from simulator.runtime.keys import check_event_keys
 from simulator.runtime.runtime import ClockCannotGoBack, InboundEvent, Runtime
 
@@ -192,7 +193,7 @@ class RuntimeService:
             def target(now: datetime) -> datetime:
                 # as far as "by" may go: a clock near year 9999 would leave every later
                 # computation (quiet hours, waits) outside the calendar
-                if given > _thousand_years_after(now):
+                if given > furthest_from(now):
                     message = f"to: {body['to']!r} is more than 1000 years after the clock"
                     raise InvalidRequest(
                         message, details=[problem("/to", message, "invalid_request")]
@@ -365,14 +366,6 @@ def _timestamp(text: str, where: str) -> datetime:
             f"{where}: {text!r} is outside the calendar in UTC (years 1 to 9999)", location=where
         ) from exc
     return moment
-
-
-def _thousand_years_after(now: datetime) -> datetime:
-    """The furthest the clock may move at once; the calendar's end when that is nearer."""
-    try:
-        return parse_duration("P1000Y").add_to(now)
-    except (ValueError, OverflowError):
-        return datetime.max.replace(tzinfo=UTC)
 
 
 def _time(moment: datetime | None) -> str | None:

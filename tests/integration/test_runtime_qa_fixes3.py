@@ -125,3 +125,84 @@ def test_dry_run_audit_entries_name_nobody_after_erasure(api):
 
 
 _DRY_RUN_ACTIONS = {"simulate-with-real-user", "dry-run-override-applied"}
+
+
+# --- A7: events dated past the clock's reach, and waits past the calendar's end ---------
+
+START = "/api/journeys/internal/start-execution"
+EVENTS = "/api/_sim/events"
+DISPATCH = "/api/journeys/internal/dispatch"
+ADVANCE = "/api/_sim/clock/advance"
+
+
+def _signup(event_id: str, at: str, end_user_id: str = "usr_far") -> dict:
+    properties = {"endUserId": end_user_id, "signupSource": "ads", "plan": "trial"}
+    return {"id": event_id, "name": "user.signed_up", "at": at, "properties": properties}
+
+
+@pytest.mark.parametrize(("path", "headers"), [(START, SYNC), (EVENTS, OWNER)])
+def test_an_event_dated_beyond_the_clocks_reach_is_refused_at_its_time(api, path, headers):
+    """An event dated 9999-12-31 started an execution there, whose first wait failed
+    with "date value out of range" while the execution went on. An event may be dated
+    at most as far ahead as the clock moves at once (1,000 years)."""
+    before = api.get("/api/journeys/act-onb-2026/audit", headers=VIEWER).json()
+    for _attempt in range(2):  # a retry is refused the same way, and starts nothing
+        answer = api.post(path, json=_signup("far", "9999-12-31T00:00:00Z"), headers=headers)
+        assert answer.status_code == 400, answer.text
+        body = answer.json()
+        assert body["code"] == "invalid_request"
+        (detail,) = body["details"]
+        assert (detail["in"], detail["path"], detail["type"]) == ("body", "/at", "too_far_ahead")
+        assert detail["latest"] == "3026-06-01T14:00:00Z"
+        assert "more than 1000 years after the clock" in detail["message"]
+    assert api.get("/api/journeys/act-onb-2026/executions", headers=OWNER).json() == []
+    assert api.get("/api/journeys/act-onb-2026/audit", headers=VIEWER).json() == before
+    # as far as the clock moves at once is accepted
+    within = api.post(path, json=_signup("near", "3026-06-01T14:00:00Z"), headers=headers)
+    assert within.status_code == 200, within.text
+    assert [s["journeyId"] for s in within.json()["started"]] == ["act-onb-2026"]
+
+
+def test_a_wait_that_would_wake_past_the_calendar_fails_the_execution(api):
+    """Moved by many advances to the calendar's last days, the clock lets an event start
+    an execution there; its 3-day wait cannot wake. It used to fail with Python's
+    message and carry on, RUNNING; the execution now ends FAILED at the wait."""
+    for _ in range(7):
+        assert api.post(ADVANCE, json={"by": "P1000Y"}, headers=OWNER).status_code == 200
+    moved = api.post(ADVANCE, json={"to": "9999-12-30T00:00:00Z"}, headers=OWNER)
+    assert moved.status_code == 200, moved.text
+    started = api.post(START, json=_signup("last-day", "9999-12-31T00:00:00Z"), headers=SYNC)
+    assert started.status_code == 200, started.text
+    (execution,) = started.json()["started"]
+    arn = {"executionArn": execution["executionArn"]}
+
+    first = api.post(DISPATCH, json=arn, headers=SYNC).json()
+    assert (first["step"]["stepId"], first["status"]) == ("send-welcome", "RUNNING")
+    second = api.post(DISPATCH, json=arn, headers=SYNC).json()
+    assert (second["status"], second["wakeAt"]) == ("FAILED", None)
+    step = second["step"]
+    assert (step["stepId"], step["decision"], step["reason"]) == (
+        "wait-3d",
+        "failed",
+        "invalid_wait",
+    )
+    assert step["message"] == (
+        "the wait of P3D from 9999-12-31T00:00:00Z would end after 9999-12-31, "
+        "the end of the calendar: the execution stops here"
+    )
+    assert "next" not in step
+    again = api.post(DISPATCH, json=arn, headers=SYNC).json()
+    assert (again["status"], again["step"]) == ("FAILED", None)  # it does not move on
+    (row,) = api.get("/api/journeys/act-onb-2026/executions", headers=OWNER).json()
+    assert (row["status"], row["currentStepId"]) == ("FAILED", "wait-3d")
+    sfn = api.backend.runtime.sfn
+    described = sfn.client.describe_execution(executionArn=execution["executionArn"])
+    assert described["status"] == "FAILED"
+
+    audit = api.get("/api/journeys/act-onb-2026/audit", headers=VIEWER).json()
+    assert audit[0]["action"] == "execution.failed"
+    assert audit[0]["metadata"]["warning"] == "calendar_end"
+    # newest first, and no entry stamped ahead of a later one (execution.started was
+    # stamped at the event's time, ahead of the clock)
+    stamps = [entry["timestamp"] for entry in audit]
+    assert stamps == sorted(stamps, reverse=True)
