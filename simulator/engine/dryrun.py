@@ -40,7 +40,8 @@ Documented decisions where the spec is silent:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -66,7 +67,14 @@ from simulator.models import Event, Journey, Subject, TriggerContract
 from simulator.models.trigger import has_json_type
 from simulator.world import World
 
-__all__ = ["DEFAULT_START", "derive_seed", "dry_run_env", "parse_overrides", "simulate"]
+__all__ = [
+    "DEFAULT_START",
+    "derive_seed",
+    "dry_run_env",
+    "parse_overrides",
+    "simulate",
+    "within_calendar",
+]
 
 DEFAULT_START = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
 """The virtual start of a dry-run when none is given."""
@@ -134,15 +142,24 @@ def simulate(
     start = at or (trigger_event.at if isinstance(trigger_event, Event) else DEFAULT_START)
     if start.tzinfo is None:
         raise ValueError("the dry-run start needs a UTC offset")
-    try:
+    with within_calendar(start):
         start.astimezone(UTC)  # traces show UTC times: the start must have one
         return _simulate(
             journey, subject, world, active, start, seed, arm_stats, version, status, trigger_event
         )
+
+
+@contextmanager
+def within_calendar(start: datetime) -> Iterator[None]:
+    """Run a dry-run's work (the trace, or fitting a synthetic subject, which places
+    scripted events after ``start``) so that a time past year 9999 (or before year 1)
+    is the caller's bad ``at``, an ``InputError``, not an internal ``OverflowError``."""
+    try:
+        yield
     except OverflowError as exc:
         raise InputError(
-            f"the dry-run starting at {start.isoformat()} leaves the calendar "
-            f"(years 1 to 9999): {exc}",
+            f"the dry-run starting at {start.isoformat()} leaves the calendar (years 1 to "
+            "9999): give an earlier start",
             code=_CANNOT_RUN,
             location="at",
         ) from exc

@@ -37,7 +37,7 @@ from typing import Any
 
 from simulator.codes import EntryDecision
 from simulator.durations import parse_timestamp
-from simulator.engine.dryrun import dry_run_env
+from simulator.engine.dryrun import dry_run_env, within_calendar
 from simulator.engine.eligibility import evaluate_entry
 from simulator.engine.synthetic import faker_subjects, synthetic_subject
 from simulator.models import (
@@ -72,7 +72,8 @@ def fitted_subject(journey: Journey, world: World, seed: int, at: datetime) -> S
     for attempt, base in enumerate(faker_subjects(seed, TRIES)):
         rng = random.Random(f"{seed}::{attempt}")
         candidate = _fit(base, journey, world, predicate, at, rng)
-        triggered = dry_run_env(journey, candidate, world, frozenset(), at).subject
+        with within_calendar(at):
+            triggered = dry_run_env(journey, candidate, world, frozenset(), at).subject
         entry = evaluate_entry(journey, triggered, world=world, at=at)
         if entry.decision is EntryDecision.ENTERED:
             return candidate

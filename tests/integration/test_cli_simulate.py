@@ -309,3 +309,15 @@ def test_a_communication_that_does_not_parse_is_named_not_dropped(
     assert "communications/comm-welcome-email.yaml:" in result.stderr
     assert "invalid_document" in result.stderr
     assert "(and 1 more problem)" in result.stderr  # not "1 more problems"
+
+
+@pytest.mark.parametrize("options", [["--synthetic"], ["--subject-id", "usr_plain_ana"]])
+def test_a_start_at_the_end_of_the_calendar_is_bad_input_not_an_internal_error(
+    run_cli, onboarding, options
+):
+    """``--synthetic --at 9999-12-30T20:00:00Z`` failed as an internal OverflowError
+    while the subject was fitted (its scripted events fall after the start)."""
+    result = run_cli("simulate", onboarding, *options, "--at", "9999-12-30T20:00:00Z")
+    assert result.exit_code == 2
+    assert "leaves the calendar (years 1 to 9999): give an earlier start" in result.stderr
+    assert "internal" not in result.stderr and "Overflow" not in result.stderr
