@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.backend.aws import MOTO_LOCK
-from simulator.backend.tables import Tables
+from simulator.backend.tables import StoreFailure, Tables
 from simulator.codes import ApiErrorCode
 from simulator.errors import InputError
 
@@ -349,11 +349,19 @@ class StateKeeper:
         dumped = read_state(self.path)
         if dumped is None:
             return None
+        from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             with self._consistent():
                 return restore_tables(self.tables, dumped)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise StateFileError(self.path, f"cannot be restored: {exc}") from None
+        except KeyError as exc:
+            raise StateFileError(self.path, f"cannot be restored: no {exc} in a table") from None
+        except (ValueError, TypeError, StoreFailure, BotoCoreError, ClientError) as exc:
+            # A checksum only says the file is as written: a file written by hand with a
+            # fresh checksum may still hold what DynamoDB refuses (an item without its
+            # key, a key with no attribute definition, "N": "x").
+            said = " ".join(str(exc).split())  # botocore's are several lines
+            raise StateFileError(self.path, f"cannot be restored: {said}") from None
 
     def save(self) -> None:
         """Dump every table and write the file; returns once a dump taken after this

@@ -18,6 +18,7 @@ from simulator.backend.statefile import (
     dump_tables,
     read_state,
     restore_tables,
+    write_state,
 )
 
 OWNER_TOKEN = "tok_owner_acme_ada"
@@ -180,3 +181,35 @@ def test_a_write_whose_state_cannot_be_saved_is_not_acknowledged(tmp_path):
             assert client.get("/api/journeys", headers=headers).status_code == 200  # reads go on
     finally:
         backend.close()
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda tables: tables["extra"]["items"].append({"other": {"S": "x"}}),  # no key
+        lambda tables: tables["extra"]["items"].append({"id": {"N": "not a number"}}),
+        lambda tables: tables["extra"]["keySchema"][0].pop("KeyType"),
+        lambda tables: tables["extra"].update(attributeDefinitions=[]),
+    ],
+    ids=["item-without-key", "bad-number", "key-without-type", "key-undefined"],
+)
+def test_a_checksummed_file_dynamodb_refuses_is_an_invalid_state_file(tmp_path, spoil):
+    """Written by hand with a fresh checksum, such a file passed every check of the
+    file itself and failed as an internal error (StoreFailure, ClientError, KeyError)."""
+    table = {
+        "keySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "attributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "items": [{"id": {"S": "a"}}],
+    }
+    tables = {"extra": table}
+    spoil(tables)
+    path = tmp_path / "state.json"
+    write_state(path, tables)
+    written = path.read_bytes()
+    backend = _backend(f"statefile-spoiled-{len(written)}")
+    try:
+        with pytest.raises(StateFileError, match=r"cannot be restored: .*\[invalid_state_file\]"):
+            StateKeeper(backend.store, path).restore()
+    finally:
+        backend.close()
+    assert path.read_bytes() == written
