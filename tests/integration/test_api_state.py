@@ -188,7 +188,9 @@ def test_every_acknowledged_write_survives_sigterm_and_sigkill(tmp_path):
     list_without = [e for e in after.pop("list") if e["id"] != "act-onb-2026"]
     assert list_without == [e for e in before_last.pop("list") if e["id"] != "act-onb-2026"]
     assert after == before_last
-    assert not list(state.parent.glob(".state.json.*"))  # no temporary file left
+    assert not list(state.parent.glob(".state.json.*.tmp"))  # no temporary file left
+    # beside it only the (empty) lock file that keeps a second server away
+    assert sorted(p.name for p in state.parent.iterdir()) == [".state.json.lock", "state.json"]
 
 
 SYNC = {"Authorization": "Bearer sync_acme_local_only"}
