@@ -459,40 +459,20 @@ def test_a_step_expectation_written_as_one_object_is_located_at_its_bad_field(
     were walked through the file, which has no list there: the step id was called the
     unknown field (at the step), and a bad gate or occurrence was at the step with no
     field named. They read as in the list form now, at the bad key or value."""
-    problems = _problems_of(
-        run_cli,
-        acme_copy,
-        "one-object.journeytest.yaml",
-        "journey: act-onb-2026\n"
-        "cases:\n"
-        "  - name: a\n"
-        "    subject: {id: usr_plain_ana}\n"
-        "    expect:\n"
-        "      steps:\n"
-        "        send-welcome:\n"
-        "          decision: executed\n"
-        f"          {written}\n",
+    head = (
+        "journey: act-onb-2026\ncases:\n  - name: a\n    subject: {id: usr_plain_ana}\n"
+        "    expect:\n      steps:\n        send-welcome:\n"
     )
+    one = f"          decision: executed\n          {written}\n"
+    problems = _problems_of(run_cli, acme_copy, "one-object.journeytest.yaml", head + one)
     field = written.partition(":")[0]
     assert [(p["line"], p["column"], p["code"], p["message"]) for p in problems] == [
         (9, column, "invalid_scenario", f"journey test: {message}")
     ]
     assert problems[0]["path"].startswith(f"/cases/0/expect/steps/send-welcome/{field}")
 
-    listed = _problems_of(
-        run_cli,
-        acme_copy,
-        "listed.journeytest.yaml",
-        "journey: act-onb-2026\n"
-        "cases:\n"
-        "  - name: a\n"
-        "    subject: {id: usr_plain_ana}\n"
-        "    expect:\n"
-        "      steps:\n"
-        "        send-welcome:\n"
-        "          - decision: executed\n"
-        f"            {written}\n",
-    )
+    listed = f"          - decision: executed\n            {written}\n"
+    listed = _problems_of(run_cli, acme_copy, "listed.journeytest.yaml", head + listed)
     # the same problem, two columns on (the list's "- ") and with the list's index
     assert [(p["line"], p["column"], p["message"]) for p in listed] == [
         (9, column + 2, f"journey test: {message}".replace("send-welcome/", "send-welcome/0/"))

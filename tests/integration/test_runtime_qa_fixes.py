@@ -11,25 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from api_problems import only_problem
+from runtime_routes import ADVANCE, EVENTS, FORGET, OWNER, START, SYNC
+from runtime_routes import signup as _signup
 
 from simulator.api.testing import api_client
 from simulator.codes import Decision, Reason
 from simulator.engine.gates import run_gates
 from simulator.models import QuietHours, Subject, Workspace
 from simulator.paths import fixtures_dir
-
-SYNC = {"Authorization": "Bearer sync_acme_local_only"}
-OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
-START = "/api/journeys/internal/start-execution"
-EVENTS = "/api/_sim/events"
-FORGET = "/api/journeys/internal/forget-end-user"
-ADVANCE = "/api/_sim/clock/advance"
-
-
-def _signup(event_id: str, end_user_id: str = "usr_plain_ana", **top) -> dict:
-    properties = {"signupSource": "ads", "plan": "trial", "endUserId": end_user_id}
-    body = {"id": event_id, "name": "user.signed_up", "at": "2026-06-01T14:00:00Z"}
-    return {**body, "properties": properties, **top}
 
 
 @pytest.fixture

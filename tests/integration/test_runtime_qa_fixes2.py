@@ -8,22 +8,16 @@ from __future__ import annotations
 from itertools import count
 
 import pytest
+from runtime_routes import ADVANCE, EDITOR, EVENTS, OWNER, START, SYNC, signup
 
 from simulator.api.testing import api_client
 from simulator.engine.holdout import assign_holdout
 
-SYNC = {"Authorization": "Bearer sync_acme_local_only"}
-OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
-EDITOR = {"Authorization": "Bearer tok_editor_acme_ben"}
-START = "/api/journeys/internal/start-execution"
-EVENTS = "/api/_sim/events"
-ADVANCE = "/api/_sim/clock/advance"
 JANE = "jane.doe@example.com"
 
 
 def _signup(event_id: str, end_user_id: str = JANE, at: str = "2026-06-01T14:00:00Z") -> dict:
-    properties = {"endUserId": end_user_id, "signupSource": "ads", "plan": "trial"}
-    return {"id": event_id, "name": "user.signed_up", "at": at, "properties": properties}
+    return signup(event_id, end_user_id, at)
 
 
 def _event(event_id: str, name: str, at: str, end_user_id: str = JANE) -> dict:

@@ -4,12 +4,10 @@ API in-process: a replacing import that kept the old draft's fields."""
 from __future__ import annotations
 
 import pytest
+from runtime_routes import OWNER, SYNC, VIEWER, signup
 
 from simulator.api.testing import api_client
 
-SYNC = {"Authorization": "Bearer sync_acme_local_only"}
-OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
-VIEWER = {"Authorization": "Bearer tok_viewer_acme_cy"}
 IMPORT = "/api/journeys/internal/import-bundle"
 FORMAT = "journeysim.import-bundle/v1"
 
@@ -94,13 +92,9 @@ def test_dry_run_audit_entries_name_nobody_after_erasure(api):
     )
     with_override = {"subjectId": "usr_plain_ana", "overrides": ["holdout"]}
     assert api.post(simulate, json=with_override, headers=OWNER).status_code == 200
-    event = {
-        "id": "evt-a6",
-        "name": "user.signed_up",
-        "at": "2026-06-01T14:00:00Z",
-        "properties": {"endUserId": "usr_plain_ana", "signupSource": "ads", "plan": "trial"},
-    }
-    started = api.post("/api/journeys/internal/start-execution", json=event, headers=SYNC)
+    started = api.post(
+        "/api/journeys/internal/start-execution", json=signup("evt-a6"), headers=SYNC
+    )
     assert started.status_code == 200 and started.json()["started"], started.text
 
     def audit() -> list[dict]:
