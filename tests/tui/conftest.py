@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pilots import until
 
 from tui import JourneysimApp, LocalBackend, create_app
 
@@ -41,17 +42,18 @@ def make_app(acme_backend) -> Callable[..., JourneysimApp]:
     return make
 
 
-async def settle_app(pilot, times: int = 40) -> None:
+async def settle_app(pilot) -> None:
     """Pause until the deep link's screens are up (a dry-run screen has its trace)."""
     from tui.screens import DryRunScreen
 
     app = pilot.app
-    for _ in range(times):
-        await pilot.pause()
+
+    def settled() -> bool:
         screen = app.screen
-        if app.link_followed and (not isinstance(screen, DryRunScreen) or screen.history):
-            return
-    raise AssertionError(f"the app did not settle on {app.screen!r}")
+        return app.link_followed and (not isinstance(screen, DryRunScreen) or bool(screen.history))
+
+    await pilot.pause()
+    await until(pilot, settled, "the app settles on its deep link")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pilots import until
 from textual.widgets import Checkbox, Select
 
 from simulator.codes import Override
@@ -366,11 +367,13 @@ async def test_a_deep_link_to_a_subject_the_server_masks_runs(owner, make_app, s
 async def test_a_deep_link_to_an_unknown_subject_is_the_servers_404(owner, make_app, settle):
     app = make_app(owner, request=DryRunRequest("act-onb-2026", subject_id="usr_nobody"))
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(20):
-            await pilot.pause()
+        await until(
+            pilot,
+            lambda: any("no subject 'usr_nobody'" in note for note in _notes(app)),
+            "the server's 404 is told",
+        )
         screen = app.screen
         assert isinstance(screen, DryRunScreen) and screen.history == []
-        assert any("no subject 'usr_nobody'" in note for note in _notes(app))
 
 
 @pytest.fixture

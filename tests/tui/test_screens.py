@@ -6,6 +6,7 @@ import json
 import shlex
 
 import pytest
+from pilots import until
 from textual import events
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, Tree
 
@@ -357,13 +358,13 @@ async def test_unknown_deep_link_is_a_notification(make_app, settle):
 async def test_a_deep_link_to_an_unknown_subject_is_a_notification(make_app):
     app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_nobody"))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(20):
-            await pilot.pause()
-            if app.link_followed:
-                break
+        await until(
+            pilot,
+            lambda: any("no subject 'usr_nobody' here" in note for note in notifications(app)),
+            "the unknown subject is told",
+        )
         screen = app.screen
         assert isinstance(screen, DryRunScreen) and screen.trace is None
-        assert "no subject 'usr_nobody' here" in notifications(app)[-1]
         assert screen.query_one("#subject", Select).value == "@synthetic"
         await pilot.press("r")
         await pilot.pause()
@@ -421,16 +422,14 @@ async def test_the_command_palette_runs_an_action(make_app, settle):
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"flip holdout")
-        for _ in range(20):  # the palette searches in a worker
-            await pilot.pause(0.05)
-            if app.screen.query_one(CommandList).option_count:
-                break
+        # The palette searches in a worker.
+        await until(pilot, lambda: app.screen.query_one(CommandList).option_count, "a match")
         await pilot.press("enter")
-        for _ in range(20):
-            await pilot.pause(0.05)
-            if app.screen is screen and screen.trace.entry.decision.value == "entered":
-                break
-        assert app.screen is screen
+        await until(
+            pilot,
+            lambda: app.screen is screen and screen.trace.entry.decision.value == "entered",
+            "the flipped trace is shown",
+        )
         assert screen.trace.overrides_applied == [Override.HOLDOUT]
 
 
