@@ -18,7 +18,7 @@ def setup_commands() -> list[str]:
 def test_the_readme_gives_the_demo_command_then_the_test_command():
     demo, tests = setup_commands()
     assert demo == "pip install -e . && journeysim demo"
-    assert tests == "pip install -e '.[test]' && pytest"
+    assert tests == "pip install -e '.[test]' && pytest -n auto"
 
 
 def test_ci_runs_exactly_the_readme_test_command_in_a_fresh_virtualenv():
