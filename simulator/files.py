@@ -4,7 +4,13 @@ A file is written under a temporary name beside its target and renamed into plac
 so a reader never sees half of it and a failed write (disk full, no permission, an
 interrupt) leaves whatever was there before. :func:`write_all` does the same for a
 set of files: all of them appear, or none (and no folder made for them stays).
-Files get the permissions the user's umask gives, not ``mkstemp``'s 0600.
+
+A path is written as a shell's ``>`` writes it. Through a symbolic link, the file
+it points to is written (the link stays a link; a dangling one gets its file made).
+A path that is no regular file (a FIFO, ``/dev/stdout``, ``/dev/null``, a terminal)
+is opened and written directly, since it cannot be replaced: a rename over it would
+put a regular file where the device or pipe was. A new file gets the permissions
+the user's umask gives (not ``mkstemp``'s 0600); a file written over keeps its own.
 """
 
 from __future__ import annotations
@@ -44,37 +50,63 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
     import tempfile  # here, not at the top: most commands write no file
 
     made: list[Path] = []
-    staged: dict[Path, Path] = {}
-    mode = 0o666 & ~_umask()
+    staged: dict[Path, tuple[Path, Path]] = {}  # the user's path: (temporary, target)
+    streams: dict[Path, str] = {}  # the user's path: text, for FIFOs and devices
+    new_mode = 0o666 & ~_umask()
     try:
         for path, text in texts.items():
-            folder = path.parent if str(path.parent) else Path(".")
             try:
-                if path.is_dir():  # caught before any rename: os.replace would fail late
+                target = Path(os.path.realpath(path))  # through links, as ``>`` writes
+                kind = _kind(target)
+                if kind == "folder":  # caught before any rename: os.replace would fail late
                     raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+                if kind == "special":
+                    streams[path] = text
+                    continue
+                folder = target.parent
                 for parent in reversed([folder, *folder.parents]) if make_folders else ():
                     if not parent.exists():
                         parent.mkdir()
                         made.append(parent)
-                handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-                staged[path] = Path(temporary)
+                handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+                staged[path] = (Path(temporary), target)
                 with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                     stream.write(text)
-                os.chmod(temporary, mode)
+                os.chmod(temporary, target.stat().st_mode & 0o7777 if kind else new_mode)
             except OSError as exc:
                 raise _naming(path, exc) from exc
-        for path, temporary in staged.items():
+        for path, text in streams.items():  # last before the renames: they cannot be undone
             try:
-                os.replace(temporary, path)
+                with open(path, "w", encoding="utf-8", newline="") as stream:
+                    stream.write(text)
+            except OSError as exc:
+                raise _naming(path, exc) from exc
+        for path, (temporary, target) in staged.items():
+            try:
+                os.replace(temporary, target)
             except OSError as exc:
                 raise _naming(path, exc) from exc
     except BaseException:
-        for temporary in staged.values():
+        for temporary, _target in staged.values():
             temporary.unlink(missing_ok=True)
         for folder in reversed(made):
             with suppress(OSError):
                 folder.rmdir()
         raise
+
+
+def _kind(path: Path) -> str | None:
+    """``None`` (nothing there yet), ``"file"``, ``"folder"`` or ``"special"`` (a FIFO,
+    a device, a socket: anything a rename must not replace)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(mode):
+        return "file"
+    return "folder" if stat.S_ISDIR(mode) else "special"
 
 
 def _naming(path: Path, exc: OSError) -> UnwritableOutput:

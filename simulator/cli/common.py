@@ -26,6 +26,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "chosen",
+    "emit_report",
     "fail",
     "reader_gone",
     "refuse_to_overwrite",
@@ -92,6 +93,25 @@ def user_errors(mask: Callable[[str], str] | None = None) -> Iterator[None]:
 
         message = f"internal error ({type(exc).__name__}: {exc}); please report it"
         fail(shown(message), code=ApiErrorCode.INTERNAL_ERROR)
+
+
+def emit_report(report: str, output: Path | None, log: str | None = None) -> None:
+    """Give a command's ``report`` where ``-o`` says. No ``-o``: to stdout. ``-o FILE``:
+    written to FILE (whole or not at all), and ``log`` (the text report beside a
+    machine format, for the job's log) to stdout. ``-o -``: stdout, as ``-`` means for
+    any shell tool, and ``log`` to stderr, so the machine format on stdout stays
+    parseable (as ``import-pinpoint -o -`` puts its bundle on stdout, its report on
+    stderr)."""
+    import typer
+
+    if output is None or str(output) == "-":
+        typer.echo(report, nl=False)
+        if output is not None and log is not None:
+            typer.echo(log, nl=False, err=True)
+        return
+    write_atomically(output, report)
+    if log is not None:
+        typer.echo(log, nl=False)
 
 
 def refuse_to_overwrite(

@@ -16,9 +16,9 @@ from simulator.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     chosen,
+    emit_report,
     refuse_to_overwrite,
     user_errors,
-    write_atomically,
 )
 from simulator.errors import UsageError
 
@@ -85,7 +85,7 @@ def test_command(
         suite = load_suite(paths or [Path(".")], relative_to=Path.cwd())
         refuse_to_overwrite(output, suite.read_paths())
         if suite.problems:
-            _emit(reports.render_problems(suite.problems, fmt), output, fmt)
+            emit_report(reports.render_problems(suite.problems, fmt), output)
             raise typer.Exit(EXIT_USAGE)
         results = run_cases(suite.cases, update=update, select=keep, stop_first=exitfirst)
         if not results:
@@ -96,7 +96,7 @@ def test_command(
         shown = {"coverage": covered, "locate": locate, "not_run": selected - len(results)}
         text = reports.render_results(results, fmt, **shown)
         text_log = reports.render_results(results, "text", **shown)
-        _emit(text, output, fmt, text_log)
+        emit_report(text, output, text_log if fmt != "text" else None)
         failed = any(not r.passed for r in results)
         if fail_under is not None and covered is not None:
             total = reports.total_percent(covered)
@@ -105,15 +105,6 @@ def test_command(
                 typer.echo(f"journeysim: {message}", err=True)
                 failed = True
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
-
-
-def _emit(text: str, output: Path | None, fmt: str, text_log: str | None = None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    write_atomically(output, text)
-    if fmt != "text" and text_log is not None:
-        typer.echo(text_log, nl=False)
 
 
 def _coverage(suite, results):

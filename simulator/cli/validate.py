@@ -17,10 +17,10 @@ from simulator.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     chosen,
+    emit_report,
     refuse_to_overwrite,
     user_errors,
     without_cycle_collector,
-    write_atomically,
 )
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ _HELP = (
     "unreadable file, nothing to validate)."
     "\n\n"
     "With -o, the report goes to FILE; for the json, junit and github formats the text "
-    "report still goes to stdout, for the log."
+    "report still goes to stdout, for the log. -o - is stdout (the text report then goes "
+    "to stderr)."
 )
 
 
@@ -79,12 +80,8 @@ def validate_command(
         with without_cycle_collector():
             report = run(paths, strict=strict, now=datetime.now(UTC), output=output)
         fmt = ReportFormat(fmt)
-        if output is not None:
-            write_atomically(output, render(report, fmt))
-            if fmt is not ReportFormat.TEXT:
-                typer.echo(render(report, ReportFormat.TEXT), nl=False)
-        else:
-            typer.echo(render(report, fmt), nl=False)
+        log = render(report, ReportFormat.TEXT) if fmt is not ReportFormat.TEXT else None
+        emit_report(render(report, fmt), output, log)
     if report.summary.files == 0:  # an empty selection is a mistake, not a clean run
         where = ", ".join(str(path) for path in paths)
         typer.echo(f"journeysim: warning: nothing to validate: 0 files in {where}", err=True)

@@ -133,6 +133,48 @@ def test_write_all_keeps_the_previous_file_when_another_write_fails(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "kept.json"]  # no temps
 
 
+def test_write_all_writes_through_a_link_and_into_a_fifo_as_a_shell_does(tmp_path):
+    """A rename used to put a regular file where the link, the FIFO (or, as root,
+    ``/dev/stdout``) was: the file the link named kept its old text, a reader waiting
+    on the FIFO never got the report, and the device was gone."""
+    import threading
+
+    real, link, dangling = tmp_path / "real.xml", tmp_path / "link.xml", tmp_path / "new.xml"
+    real.write_text("old")
+    real.chmod(0o640)
+    link.symlink_to(real.name)
+    dangling.symlink_to("made.xml")
+    fifo = tmp_path / "fifo.xml"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    write_all({link: "through the link", dangling: "made", fifo: "into the pipe"})
+    reader.join(timeout=10)
+    assert link.is_symlink() and real.read_text() == "through the link"
+    assert real.stat().st_mode & 0o777 == 0o640  # a file written over keeps its mode
+    assert dangling.is_symlink() and (tmp_path / "made.xml").read_text() == "made"
+    assert got == ["into the pipe"] and fifo.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fifo.xml",
+        "link.xml",
+        "made.xml",
+        "new.xml",
+        "real.xml",
+    ]  # no temporary file left
+
+
+@pytest.mark.parametrize("command", [["validate", "."], ["test", "tests"]])
+def test_o_dash_is_stdout_and_the_log_goes_to_stderr(run_cli, acme_dir, monkeypatch, command):
+    # ``-o -`` used to write a file named "-" in the working folder.
+    monkeypatch.chdir(acme_dir)
+    result = run_cli(*command, "-f", "json", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] is True  # the report alone: parseable
+    assert result.stderr.startswith("0 errors") or "passed" in result.stderr
+    assert not (acme_dir / "-").exists()
+
+
 def test_an_output_that_cannot_be_written_is_not_called_unreadable_input(
     run_cli, acme_dir, tmp_path
 ):
