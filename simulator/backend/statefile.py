@@ -74,8 +74,8 @@ class StateFileError(InputError):
 
     def __init__(self, path: Path | str, problem: str) -> None:
         super().__init__(
-            f"{path}: {problem} [{ApiErrorCode.INVALID_STATE_FILE}]; the file was left as "
-            "it is: repair it, or move it away to start from the project alone",
+            f"{path}: {problem}; the file was left as it is: repair it, or move it away "
+            "to start from the project alone",
             location=str(path),
         )
 
@@ -226,6 +226,8 @@ def read_state(path: Path) -> dict[str, Any] | None:
     :class:`StateFileError` when it cannot be trusted."""
     if path.is_dir():
         raise StateFileError(path, "is a folder, not a state file")
+    if path.exists() and not path.is_file():  # a FIFO or a device: no place for a state
+        raise StateFileError(path, "is not a regular file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -273,7 +275,9 @@ def _entry_problem(entry: Any) -> str | None:
 
 
 def write_state(path: Path, dumped: Mapping[str, Any]) -> None:
-    """Write a state file atomically and durably (see the module docstring)."""
+    """Write a state file atomically and durably (see the module docstring). Through
+    a symbolic link the file it points to is written; the link stays."""
+    path = Path(os.path.realpath(path))
     document = {"format": FORMAT, "version": VERSION, "sha256": _checksum(dumped)}
     text = json.dumps({**document, "tables": dumped}, ensure_ascii=False, separators=(",", ":"))
     folder = path.parent
@@ -309,14 +313,16 @@ def hold_state_file(path: Path) -> Iterator[None]:
     server holds an exclusive lock (``flock``) on ``.<name>.lock`` beside the file
     (not on the file itself, which each save replaces by a rename) for as long as it
     runs; a second one is refused (:class:`StateFileInUse`). The lock goes with the
-    process, also when it is killed; the lock file stays, empty. Where ``fcntl`` is
-    missing (Windows) nothing is locked."""
+    process, also when it is killed; the lock file stays, empty. The lock is the
+    real file's, so a link to it (or another spelling of its path) is the same state
+    file. Where ``fcntl`` is missing (Windows) nothing is locked."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
-    lock = path.with_name(f".{path.name}.lock")
+    real = Path(os.path.realpath(path))
+    lock = real.with_name(f".{real.name}.lock")
     handle = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:

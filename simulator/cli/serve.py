@@ -105,8 +105,8 @@ def serve_command(
         settings = ApiSettings.from_env()
         if state is not None:
             _check_state_option(state, settings)
+            read_state(state)  # refuse a bad file before anything starts or is made
             held.enter_context(hold_state_file(state))  # one server per state file
-            read_state(state)  # refuse a bad file before anything starts
         sock = bind(host, port)
         try:
             backend = Backend.start(settings)

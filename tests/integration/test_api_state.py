@@ -19,6 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from simulator.backend.statefile import read_state
+
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60
 OWNER = {"Authorization": "Bearer tok_owner_acme_ada"}
@@ -319,9 +321,11 @@ def test_a_state_file_that_cannot_be_trusted_is_refused_and_left_untouched(
             process.wait()
     assert process.returncode == 2, stdout + stderr
     assert stderr.startswith(f"journeysim: error: {state}: ")
-    assert "[invalid_state_file]" in stderr and "left as it is" in stderr
+    assert stderr.count("invalid_state_file") == 1, stderr  # the code once, at the end
+    assert stderr.rstrip().endswith("[invalid_state_file]") and "left as it is" in stderr
     assert "Traceback" not in stderr and "Serving" not in stdout
     assert state.read_bytes() == content
+    assert sorted(tmp_path.iterdir()) == [state]  # and no lock file left beside it
 
 
 def test_the_good_state_file_itself_is_accepted(tmp_path, good_state):
@@ -364,3 +368,21 @@ def test_a_second_server_on_the_same_state_file_is_refused(tmp_path):
         assert restarted.request("GET", "/api/journeys/kept").status_code == 200
     finally:
         restarted.stop()
+
+
+def test_a_state_file_behind_a_link_is_written_through_it_and_locked_as_itself(tmp_path):
+    """A save used to rename a regular file over the link, so the link's file and the
+    real one split into two states, and the lock was the link's name's: a second
+    server on the real file started beside the first."""
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    link.symlink_to(real.name)
+    server = Server("--state", str(link))
+    try:
+        server.write("POST", "/api/journeys", 201, json={"id": "kept", "name": "Kept"})
+        assert link.is_symlink() and read_state(real) is not None
+        assert "kept" in real.read_text(encoding="utf-8")
+        second = _journeysim("serve", "--host", "127.0.0.1", "--port", "0", "--state", str(real))
+        _, stderr = second.communicate(timeout=STARTUP_SECONDS)
+        assert second.returncode == 2 and stderr.rstrip().endswith("[state_file_in_use]")
+    finally:
+        server.stop()
