@@ -91,6 +91,9 @@ class Scenario(_Model):
     _journey_at: str | None = PrivateAttr(default=None)
     """Where the file names the journey (``file:line:col``), for the run's error when
     the project has no such journey."""
+    _arms_at: dict[tuple[str, ...], str] = PrivateAttr(default_factory=dict)
+    """Where the file gives each ``goal.arms`` branch ``(stepId,)`` and arm
+    ``(stepId, armId)``, for the run's error when the journey has no such one."""
 
 
 @dataclass
@@ -127,7 +130,7 @@ class ScenarioReport:
 
 def load_scenario(path: Path) -> tuple[Scenario, Path]:
     """The scenario and its project folder (relative paths from the file's folder)."""
-    from simulator.project.positions import SourceSyntaxError, lookup
+    from simulator.project.positions import SourceSyntaxError, child_pointer, lookup
     from simulator.project.yaml_source import parse_yaml
 
     try:
@@ -185,7 +188,44 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
             message = f"start {start} + {added} is past the end of the calendar (9999-12-31)"
             raise invalid(pointer, message) from None
     scenario._journey_at = where("/journey")
+    for step_id, arms in scenario.goal.arms.items():
+        step_at = child_pointer("/goal/arms", step_id)
+        scenario._arms_at[(step_id,)] = where(step_at)
+        for arm_id in arms:
+            scenario._arms_at[(step_id, arm_id)] = where(child_pointer(step_at, arm_id))
     return scenario, (path.parent / scenario.project).resolve()
+
+
+def _check_goal_arms(scenario: Scenario, journey: Any) -> None:
+    """Refuse ``goal.arms`` naming a step that is no adaptive branch of the journey, or
+    an arm the branch does not have: a typo there would quietly run that arm at
+    ``goal.default``, and change the answer to "which arm wins?" without a word."""
+    from simulator.codes import JourneyTestCode
+    from simulator.models.journey import AdaptiveBranchStep
+    from simulator.suggestions import did_you_mean
+
+    branches = {s.id: s for s in journey.steps if isinstance(s, AdaptiveBranchStep)}
+    for step_id, arms in scenario.goal.arms.items():
+        at = scenario._arms_at.get((step_id,), "goal.arms")
+        step = branches.get(step_id)
+        if step is None:
+            known = ", ".join(sorted(branches)) or "none"
+            raise InputError(
+                f"{at}: goal.arms: journey {journey.id} has no adaptive branch {step_id!r} "
+                f"(adaptive branches: {known}){did_you_mean(step_id, branches)}",
+                code=JourneyTestCode.UNKNOWN_STEP,
+                location=f"goal.arms.{step_id}",
+            )
+        known_arms = [arm.arm_id for arm in step.arms]
+        for arm_id in arms:
+            if arm_id not in known_arms:
+                here = scenario._arms_at.get((step_id, arm_id), at)
+                raise InputError(
+                    f"{here}: goal.arms.{step_id}: branch {step_id!r} has no arm {arm_id!r} "
+                    f"(arms: {', '.join(known_arms)}){did_you_mean(arm_id, known_arms)}",
+                    code=JourneyTestCode.UNKNOWN_ARM,
+                    location=f"goal.arms.{step_id}.{arm_id}",
+                )
 
 
 def run_scenario(
@@ -207,6 +247,7 @@ def run_scenario(
             location="journey",
         )
     journey = project.journeys[scenario.journey]
+    _check_goal_arms(scenario, journey)
     contract = world.trigger_contracts.get(journey.trigger_contract_id or "")
     if contract is None:
         raise InputError(f"journey {journey.id} has no trigger contract", location="journey")

@@ -85,3 +85,39 @@ def test_an_unknown_journey_is_refused(tmp_path, run_cli):
     assert result.exit_code == 2 and "no journey 'nope'" in result.stderr
     assert f"{path}:2:10: journey: " in result.stderr  # located as the other fields are
     assert result.stderr.rstrip().endswith("[unknown_journey]")
+
+
+@pytest.mark.parametrize(
+    ("arms", "where", "message", "code"),
+    [
+        (
+            "{branch-2: {discont: 0.15}}",
+            ":8:30: goal.arms.branch-2: ",
+            "branch 'branch-2' has no arm 'discont' (arms: discount, education) "
+            "(did you mean 'discount'?)",
+            "unknown_arm",
+        ),
+        (
+            "{branch2: {discount: 0.15}}",
+            ":8:19: goal.arms: ",
+            "journey expansion-nudge-2026 has no adaptive branch 'branch2' "
+            "(adaptive branches: branch-2) (did you mean 'branch-2'?)",
+            "unknown_step",
+        ),
+    ],
+)
+def test_goal_odds_for_an_arm_the_journey_lacks_are_refused(
+    tmp_path, run_cli, arms, where, message, code
+):
+    # A typo used to run that arm at goal.default, and report which arm won.
+    path = tmp_path / "typo.scenario.yaml"
+    path.write_text(
+        f"project: {fixtures_dir() / 'acme'}\njourney: expansion-nudge-2026\n"
+        f"population: 5\ngoal:\n  default: 0.03\n  holdout: 0.03\n  after: P2D\n"
+        f"  arms: {arms}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("run", str(path))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{path}{where}{message}" in result.stderr, result.stderr
+    assert result.stderr.rstrip().endswith(f"[{code}]")
