@@ -13,7 +13,9 @@ Documented decisions where the spec is silent:
 * **One clock.** The virtual clock is shared by every workspace of the runtime and
   persisted (``counters`` table); it starts at 2026-06-01T14:00:00Z (the dry-run's
   default start) and only moves forward, by :meth:`Runtime.advance_clock`, which runs
-  every due dispatch in time order (ties by execution name), each at its own due time.
+  every due dispatch in time order (ties by execution name), each at its own due time,
+  or by a posted event dated ahead of it that resumes a wait, which runs the same loop
+  up to its time first (:meth:`Runtime.post_event`).
   It is also the backend's clock (:mod:`simulator.runtime.clock`): a backend has one
   runtime, ``backend.runtime`` (made on first use, the first read of the clock
   included), and authoring is stamped with its now. ``Runtime(backend)`` on a backend
@@ -311,26 +313,36 @@ class Runtime:
             if to < now:
                 at, back = utc_seconds(now), utc_seconds(to)
                 raise ClockCannotGoBack(f"the clock is at {at}; it cannot go back to {back}")
-            results = []
-            wakeups = self.tables["wakeups"]
-            while True:
-                due = next(wakeups.items(_WAKE, upto=_wake_key(to, "\uffff"), limit=1), None)
-                if due is None:
-                    break
-                key, pointer = due
-                wakeups.delete(_WAKE, key)
-                at = max(datetime.fromisoformat(pointer["at"]), now)
-                self._set_now(at)
-                ws, journey_id, name = pointer["ws"], pointer["journey"], pointer["name"]
-                while True:  # steps due at this same instant run on, without a wake-up
-                    result = self._dispatch(ws, journey_id, name, schedule=False)
-                    results.append(result)
-                    if result.wake_at is None or result.wake_at != at or result.awaiting:
-                        break
-                if result.wake_at is not None:
-                    self._schedule_at(ws, journey_id, name, result.wake_at)
+            results = self._run_due(_wake_key(to, "\uffff"))
             self._set_now(to)
             return to, results
+
+    def _run_due(self, upto: str) -> list[DispatchResult]:
+        """Run every wake-up whose key is at most ``upto`` (``_wake_key(to, "\\uffff")``:
+        those due by ``to``; ``_wake_key(to, "")``: those due before it), in time order
+        (ties by execution name), each at its own due time (never before now), with the
+        clock set to it; the dispatches' results. Called under the lock, by
+        :meth:`move_clock` and by :meth:`post_event` (an event dated ahead of the clock
+        that resumes a wait): one loop for every move of the clock."""
+        now = self.now()
+        results = []
+        wakeups = self.tables["wakeups"]
+        while True:
+            due = next(wakeups.items(_WAKE, upto=upto, limit=1), None)
+            if due is None:
+                return results
+            key, pointer = due
+            wakeups.delete(_WAKE, key)
+            at = max(datetime.fromisoformat(pointer["at"]), now)
+            self._set_now(at)
+            ws, journey_id, name = pointer["ws"], pointer["journey"], pointer["name"]
+            while True:  # steps due at this same instant run on, without a wake-up
+                result = self._dispatch(ws, journey_id, name, schedule=False)
+                results.append(result)
+                if result.wake_at is None or result.wake_at != at or result.awaiting:
+                    break
+            if result.wake_at is not None:
+                self._schedule_at(ws, journey_id, name, result.wake_at)
 
     # --- triggers ----------------------------------------------------------------------
 
@@ -703,7 +715,19 @@ class Runtime:
         event dated before an execution started (or its wait began) happened before
         the journey could have caused it, and posting it late does not change that.
         What it *does* runs on the clock, at ``max(at, now)`` (nothing runs in the
-        clock's past): the record in the subject's history and the resumed step."""
+        clock's past): the record in the subject's history and the resumed step.
+
+        **Ahead of the clock.** An event dated after now that resumes a wait moves the
+        clock to its ``at`` first, by the loop :meth:`move_clock` runs
+        (:meth:`_run_due`): every wake-up due *before* ``at`` runs first, in time
+        order, each at its own time (other subjects' waits and sends, this subject's
+        other executions), so nothing due in between is skipped or run late. Wake-ups
+        due at ``at`` itself run after the event, at the next move: a wait is resumed
+        by an event at its very timeout (both ends inclusive, as in the dry-run), not
+        timed out by it. The waits it resumes are chosen after that move, so one that
+        an execution reached in between is resumed too. An event ahead of the clock
+        that resumes nothing does not move it (what it starts starts at its ``at``):
+        a posted event moves the shared clock no further than a wait's timeout."""
         with self._lock:
             self._check_keys(workspace_id, event, end_user_id)
             self._check_time(event)
@@ -714,29 +738,36 @@ class Runtime:
             erased = triggers.get(workspace_id, _erased_key(workspace_id, event.id))
             if erased is not None:
                 return {"goalsCounted": 0, "resumed": [], **StartResult(**erased).to_wire()}
+            awaiting = self._awaiting(workspace_id, end_user_id, event)
+            if awaiting and event.at > self.now():
+                # It resumes a wait at its own time, ahead of the clock: the clock moves
+                # there first, running what is due before it, as an advance would.
+                self._run_due(_wake_key(event.at, ""))
+                self._set_now(event.at)
+                awaiting = self._awaiting(workspace_id, end_user_id, event)
             at = max(event.at, self.now())
             self._record_event(workspace_id, end_user_id, event, at)
             converted = self._goal(workspace_id, end_user_id, event.name, event.at)
             resumed = []
-            for _key, pointer in list(
-                self.tables["waits"].items(f"{workspace_id}#{end_user_id}#{event.name}")
-            ):
-                if (
-                    datetime.fromisoformat(pointer["since"])
-                    <= event.at
-                    <= datetime.fromisoformat(pointer["timeoutAt"])
-                ):
-                    self._clear_wake(workspace_id, pointer["journey"], pointer["name"])
-                    self._set_now(at)
-                    resumed.append(
-                        self._dispatch(
-                            workspace_id, pointer["journey"], pointer["name"], at
-                        ).execution_name
-                    )
+            for pointer in awaiting:
+                self._clear_wake(workspace_id, pointer["journey"], pointer["name"])
+                moved = self._dispatch(workspace_id, pointer["journey"], pointer["name"], at)
+                resumed.append(moved.execution_name)
             started = self.start_execution(workspace_id, event).to_wire()
             answer = {"goalsCounted": converted, "resumed": resumed, **started}
             triggers.put(workspace_id, _posted_key(event.id), answer)
             return answer
+
+    def _awaiting(self, ws: str, end_user_id: str, event: InboundEvent) -> list[dict[str, Any]]:
+        """The open waits of the end user for ``event`` that it falls in (from the wait's
+        start to its timeout, both inclusive), in key order."""
+        return [
+            pointer
+            for _key, pointer in self.tables["waits"].items(f"{ws}#{end_user_id}#{event.name}")
+            if datetime.fromisoformat(pointer["since"])
+            <= event.at
+            <= datetime.fromisoformat(pointer["timeoutAt"])
+        ]
 
     def _goal(self, ws: str, end_user_id: str, name: str, at: datetime) -> int:
         """Count the goal event ``name``, which happened at ``at`` (the event's own

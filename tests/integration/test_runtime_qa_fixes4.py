@@ -1,0 +1,97 @@
+"""Defects a fourth QA pass found against ``journeysim serve``, each driven through the
+API in-process: a posted event ahead of the clock that skipped what was due before it,
+history that held a late event at its posting time, an ``eventId`` answered unmasked,
+and a write whose save failed that stayed (and was saved later) all the same."""
+
+from __future__ import annotations
+
+import pytest
+from runtime_routes import ADVANCE, EVENTS, OWNER, START, SYNC, signup
+
+from simulator.api.testing import api_client
+
+
+@pytest.fixture
+def api():
+    with api_client(publish=True) as client:
+        yield client
+
+
+def _executions(api, journey_id: str) -> list[dict]:
+    return api.get(f"/api/journeys/{journey_id}/executions", headers=OWNER).json()
+
+
+def _sent(api) -> list[tuple[str, str, str]]:
+    messages = api.get("/api/_sim/outbox", headers=OWNER).json()["messages"]
+    return [(m["endUserId"], m["stepId"], m["sentAt"]) for m in messages]
+
+
+def _now(api) -> str:
+    return api.get("/api/_sim/clock", headers=OWNER).json()["now"]
+
+
+# --- 1: an event ahead of the clock runs what was due before it first ------------------
+
+_TRIAL = "trial-conv-2026__v1__usr_trial_checkout__evt-trial"
+
+
+def _trial_waiting_and_ana_in_her_wait(api) -> None:
+    """Trial Conversion waits for ``checkout.started`` from 06-03T14:00 to its timeout
+    at 06-05T14:00; Ana's Activation Onboarding wakes from its 3 days at 06-04T14:00."""
+    properties = {"trialPlan": "growth", "trialDays": 14, "seats": 4}
+    trial = {"id": "evt-trial", "name": "subscription.trial_started", "at": "2026-06-01T14:00:00Z"}
+    trial["properties"] = {**properties, "endUserId": "usr_trial_checkout"}
+    assert len(api.post(START, json=trial, headers=SYNC).json()["started"]) == 1
+    assert len(api.post(START, json=signup("evt-ana"), headers=SYNC).json()["started"]) == 1
+    assert api.post(ADVANCE, json={"to": "2026-06-03T15:00:00Z"}, headers=OWNER).status_code == 200
+    assert _executions(api, "trial-conv-2026")[0]["currentStepId"] == "wait-checkout"
+    assert _executions(api, "act-onb-2026")[0]["currentStepId"] == "wait-3d"
+
+
+def _checkout(at: str) -> dict:
+    body = {"id": f"evt-checkout-{at[:10]}", "name": "checkout.started", "at": at}
+    return {**body, "properties": {}, "endUserId": "usr_trial_checkout"}
+
+
+def test_an_event_ahead_of_the_clock_runs_the_wake_ups_due_before_it_first(api):
+    """The checkout, dated 06-05T00:00 while the clock was at 06-03T15:00, set the clock
+    there and resumed the wait: Ana's wake-up of 06-04T14:00 was jumped over, and ran
+    only at the next advance, at 06-05, re-engaging her half a day late. It now runs
+    first, at its own time, as an advance to 06-05T00:00 would have run it."""
+    _trial_waiting_and_ana_in_her_wait(api)
+
+    answer = api.post(EVENTS, json=_checkout("2026-06-05T00:00:00Z"), headers=OWNER)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["resumed"] == [_TRIAL]
+    assert _now(api) == "2026-06-05T00:00:00Z"
+    assert ("usr_plain_A•••", "send-reengage", "2026-06-04T14:00:00Z") in _sent(api)
+    assert _executions(api, "act-onb-2026")[0]["currentStepId"] == "exit"
+    # the resumed execution goes on from the event's time, on the next move
+    api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER)
+    (trial,) = _executions(api, "trial-conv-2026")
+    assert (trial["status"], trial["currentStepId"]) == ("SUCCEEDED", "exit")
+    assert not [s for s in _sent(api) if s[1] == "send-checkout-reminder"]
+
+
+def test_an_event_at_a_waits_very_timeout_resumes_it_after_what_was_due_before(api):
+    """Wake-ups due *at* the event's time run after it: an event at the wait's timeout
+    resumes the wait (both ends inclusive) rather than being beaten by the timeout."""
+    _trial_waiting_and_ana_in_her_wait(api)
+
+    answer = api.post(EVENTS, json=_checkout("2026-06-05T14:00:00Z"), headers=OWNER)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["resumed"] == [_TRIAL]
+    assert _now(api) == "2026-06-05T14:00:00Z"
+    assert ("usr_plain_A•••", "send-reengage", "2026-06-04T14:00:00Z") in _sent(api)
+    api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER)
+    assert not [s for s in _sent(api) if s[1] == "send-checkout-reminder"]
+
+
+def test_an_event_ahead_of_the_clock_that_resumes_nothing_leaves_the_clock(api):
+    """Only a resumed wait moves the clock: a goal dated ahead counts and waits there."""
+    assert len(api.post(START, json=signup("evt-ana"), headers=SYNC).json()["started"]) == 1
+    activated = {"id": "evt-act", "name": "user.activated", "at": "2026-06-02T09:00:00Z"}
+    activated |= {"properties": {}, "endUserId": "usr_plain_ana"}
+    answer = api.post(EVENTS, json=activated, headers=OWNER).json()
+    assert (answer["goalsCounted"], answer["resumed"]) == (1, [])
+    assert _now(api) == "2026-06-01T14:00:00Z"
