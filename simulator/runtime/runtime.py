@@ -24,7 +24,8 @@ Documented decisions where the spec is silent:
   at ``max(at, now)`` (nothing runs in the clock's past). Goal windows open then. A
   posted event is judged at its own ``at`` (a goal dated before the start, or past the
   window, does not convert; an event dated before an ``untilEvent`` wait began does
-  not resume it) and acts at ``max(at, now)`` (:meth:`Runtime.post_event`). An event
+  not resume it; the subject's history holds it at that time, for branches and
+  audiences) and acts at ``max(at, now)`` (:meth:`Runtime.post_event`). An event
   dated further ahead of the clock than the clock moves at once (1,000 years,
   :data:`~simulator.runtime.clock.MAX_MOVE_YEARS`) is refused, ``400 invalid_request``
   at ``/at`` (type ``too_far_ahead``, with the ``latest`` time accepted), before
@@ -714,8 +715,16 @@ class Runtime:
         scripted events (:func:`~simulator.engine.stepper.first_awaited_event`). An
         event dated before an execution started (or its wait began) happened before
         the journey could have caused it, and posting it late does not change that.
-        What it *does* runs on the clock, at ``max(at, now)`` (nothing runs in the
-        clock's past): the record in the subject's history and the resumed step.
+        The subject's history holds it at its own ``at`` too, so a conditional
+        branch's ``event_fired … withinDays`` (or an audience) judges it where goals
+        and waits do: an event from before the window posted late is outside it, as a
+        scripted event of that time is in the dry-run. (It was recorded at the
+        posting time, ``max(at, now)``, so a late post of an old event counted as
+        recent for branches while the same event converted no goal.) What the event
+        *does* runs on the clock, at ``max(at, now)`` (nothing runs in the clock's
+        past): the resumed step. An event in history dated ahead of the clock is seen
+        by no predicate until the clock reaches it (only events at or before the
+        evaluation time exist, :mod:`~simulator.engine.predicates`).
 
         **Ahead of the clock.** An event dated after now that resumes a wait moves the
         clock to its ``at`` first, by the loop :meth:`move_clock` runs
@@ -746,7 +755,7 @@ class Runtime:
                 self._set_now(event.at)
                 awaiting = self._awaiting(workspace_id, end_user_id, event)
             at = max(event.at, self.now())
-            self._record_event(workspace_id, end_user_id, event, at)
+            self._record_event(workspace_id, end_user_id, event)
             converted = self._goal(workspace_id, end_user_id, event.name, event.at)
             resumed = []
             for pointer in awaiting:
@@ -1067,9 +1076,11 @@ class Runtime:
             self._events[key] = [Event.model_validate(data) for _, data in stored]
         return self._events[key]
 
-    def _record_event(self, ws: str, end_user_id: str, event: InboundEvent, at: datetime) -> None:
-        posted = Event(name=event.name, at=at, properties=dict(event.properties))
-        sort_key = f"event#{_wake_key(at, event.id)}"
+    def _record_event(self, ws: str, end_user_id: str, event: InboundEvent) -> None:
+        """Add a posted event to the subject's history at its own ``at`` (see
+        :meth:`post_event`, *Two times*)."""
+        posted = Event(name=event.name, at=event.at, properties=dict(event.properties))
+        sort_key = f"event#{_wake_key(event.at, event.id)}"
         self.tables["subjects"].put(f"{ws}#{end_user_id}", sort_key, posted.to_wire())
         self._posted_events(ws, end_user_id).append(posted)
 

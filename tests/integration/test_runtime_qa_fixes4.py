@@ -95,3 +95,32 @@ def test_an_event_ahead_of_the_clock_that_resumes_nothing_leaves_the_clock(api):
     answer = api.post(EVENTS, json=activated, headers=OWNER).json()
     assert (answer["goalsCounted"], answer["resumed"]) == (1, [])
     assert _now(api) == "2026-06-01T14:00:00Z"
+
+
+# --- 2: history holds a posted event at its own time -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("activated_at", "goals", "reengaged"),
+    [("2026-05-31T12:00:00Z", 0, True), ("2026-06-02T12:00:00Z", 1, False)],
+    ids=["before-the-window", "inside-the-window"],
+)
+def test_a_branch_judges_a_late_posted_event_at_its_own_time(api, activated_at, goals, reengaged):
+    """Activation Onboarding branches at 06-04T14:00 on ``user.activated`` within 3 days.
+    An activation dated 05-31, posted at 06-04T13:00, counted no goal (judged at its own
+    time) but was kept in history at 06-04T13:00, so the branch took it as recent and
+    skipped the re-engagement. History now holds it at 05-31: outside the window, as
+    the goal said; one dated 06-02 and posted as late is inside both."""
+    assert len(api.post(START, json=signup("evt-ana"), headers=SYNC).json()["started"]) == 1
+    assert api.post(ADVANCE, json={"to": "2026-06-04T13:00:00Z"}, headers=OWNER).status_code == 200
+    activated = {"id": "evt-act", "name": "user.activated", "at": activated_at}
+    activated |= {"properties": {}, "endUserId": "usr_plain_ana"}
+    answer = api.post(EVENTS, json=activated, headers=OWNER)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["goalsCounted"] == goals
+
+    assert api.post(ADVANCE, json={"to": "2026-06-04T15:00:00Z"}, headers=OWNER).status_code == 200
+    (row,) = _executions(api, "act-onb-2026")
+    assert (row["status"], row["currentStepId"]) == ("SUCCEEDED", "exit")
+    steps = [step for _, step, _ in _sent(api)]
+    assert ("send-reengage" in steps) is reengaged, steps
