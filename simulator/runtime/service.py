@@ -15,13 +15,15 @@ call :class:`RuntimeService`; nothing here knows about HTTP.
 * **Simulator routes** (``/api/_sim/*``) take a member; moving the clock and posting
   events change state, so they need an editor or owner, as writes do.
 * **End-user ids on member surfaces.** The executions list, the outbox, the answer to
-  ``POST /api/_sim/events`` (its ``started``, ``heldOut`` and ``resumed``) and the
-  ``execution_not_found`` error show an ``endUserId`` as the dry-run shows a subject
+  ``POST /api/_sim/events`` (its ``eventId``, ``started``, ``heldOut`` and ``resumed``)
+  and the ``execution_not_found`` error show an ``endUserId`` as the dry-run shows a subject
   id (:meth:`~simulator.engine.masking.Masker.identifier`): masked whole when it is an
   e-mail address or a phone number, and the subject's PII values and tokens in it
   masked (``usr_plain_ana`` → ``usr_plain_A•••``), by the masker of the subject's
   profile; the same inside the execution's name and ARN, which embed it (also when
-  the name was shortened). The outbox's ``?endUserId=`` filter takes the raw id. The
+  the name was shortened), and in the posted event's ``eventId``, which may embed it
+  too (``evt-usr_plain_ana-1``): masked as the event's part of those names is
+  (:func:`shown_event_id`). The outbox's ``?endUserId=`` filter takes the raw id. The
   internal routes answer their caller (the product's own backend, which sent the id)
   with the execution ARN as it is: ``dispatch`` needs it.
 """
@@ -162,17 +164,22 @@ class RuntimeService:
 
     def _shown(self, workspace_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``rows`` with their end-user ids masked by each subject's masker."""
-        directory = self.backend.directory
-        pii = directory.world(workspace_id).workspace.pii_attributes
         maskers: dict[str, Masker] = {}
         shown = []
         for row in rows:
             raw = row.get("endUserId")
             if isinstance(raw, str) and raw not in maskers:
-                subject = directory.subject(workspace_id, raw)
-                maskers[raw] = masker_for(pii) if subject is None else subject_masker(subject, pii)
+                maskers[raw] = self._masker(workspace_id, raw)
             shown.append(shown_ids(row, maskers.get(raw)))
         return shown
+
+    def _masker(self, workspace_id: str, end_user_id: str) -> Masker:
+        """The masker of the end user's profile; without one, of the workspace's PII
+        attribute names only."""
+        directory = self.backend.directory
+        pii = directory.world(workspace_id).workspace.pii_attributes
+        subject = directory.subject(workspace_id, end_user_id)
+        return masker_for(pii) if subject is None else subject_masker(subject, pii)
 
     # --- simulator ---------------------------------------------------------------------
 
@@ -233,20 +240,29 @@ class RuntimeService:
         if not isinstance(end_user_id, str) or not end_user_id:
             raise InvalidRequest("the event needs an endUserId", location="endUserId")
         answer = self.ready().post_event(actor.workspace_id, event, end_user_id)
-        return {"eventId": event.id, **self._shown_answer(actor.workspace_id, end_user_id, answer)}
+        return self._shown_answer(actor.workspace_id, end_user_id, event.id, answer)
 
     def _shown_answer(
-        self, workspace_id: str, end_user_id: str, answer: dict[str, Any]
+        self, workspace_id: str, end_user_id: str, event_id: str, answer: dict[str, Any]
     ) -> dict[str, Any]:
         """A posted event's answer as members see it: the end-user ids and the
-        execution ARNs and names that embed them masked, as in the executions list.
+        execution ARNs and names that embed them masked, as in the executions list, and
+        the ``eventId`` as those names show it (:func:`shown_event_id`), for the poster
+        and for every end user the answer names (a contract may read another path).
 
         The runtime keeps the answer raw (a retry answers it again, and erasure finds
         the answers that name a forgotten person by their id); it is masked here, on
         the way out, each time. The ``resumed`` executions are the poster's own (waits
         are kept per end user), so their names are masked by the poster's masker."""
         resumed = [{"endUserId": end_user_id, "executionName": n} for n in answer["resumed"]]
+        named = [end_user_id] + [
+            row["endUserId"] for row in (*answer["started"], *answer["heldOut"])
+        ]
+        shown_id = event_id
+        for raw in dict.fromkeys(named):
+            shown_id = shown_event_id(shown_id, raw, self._masker(workspace_id, raw))
         return {
+            "eventId": shown_id,
             **answer,
             "started": self._shown(workspace_id, answer["started"]),
             "heldOut": self._shown(workspace_id, answer["heldOut"]),
@@ -309,6 +325,30 @@ def shown_ids(row: dict[str, Any], masker: Masker | None = None) -> dict[str, An
         if isinstance(masked.get(key), str):
             masked[key] = shown_execution(masked[key].replace(raw, shown), masker)
     return masked
+
+
+def shown_event_id(event_id: str, end_user_id: str, masker: Masker | None = None) -> str:
+    """An event id as members see it in the answer to a posted event: as its part of
+    the end user's execution names is shown (:func:`shown_ids`). When the end user's
+    id is shown masked, their id in it is replaced by the masked form and each
+    ``__``-separated part masked as an id (``masker``'s values in it, an e-mail address
+    or a phone number whole); when it is not, the event id is left as it is, as in the
+    names (event ids of 10+ digits would look like phone numbers).
+
+    >>> ana = masker_for(["firstName"], {"firstName": "Ana"})
+    >>> shown_event_id("evt-usr_ana-1", "usr_ana", ana)
+    'evt-usr_A•••-1'
+    >>> shown_event_id("evt__ana.r@example.com", "usr_ana", ana)
+    'evt__a•••@e•••.com'
+    >>> shown_event_id("1717250400123", "usr_ana", ana), shown_event_id("e-1", "usr_q")
+    ('•••23', 'e-1')
+    """
+    masker = masker or masker_for(())
+    shown = masker.identifier(end_user_id)
+    if shown == end_user_id:
+        return event_id
+    replaced = event_id.replace(end_user_id, shown)
+    return "__".join(masker.identifier(part) for part in replaced.split("__"))
 
 
 def shown_execution(text: str, masker: Masker | None = None) -> str:

@@ -124,3 +124,45 @@ def test_a_branch_judges_a_late_posted_event_at_its_own_time(api, activated_at, 
     assert (row["status"], row["currentStepId"]) == ("SUCCEEDED", "exit")
     steps = [step for _, step, _ in _sent(api)]
     assert ("send-reengage" in steps) is reengaged, steps
+
+
+# --- 3: the posted event's answer masks its eventId as it masks the names --------------
+
+
+@pytest.mark.parametrize(
+    ("event_id", "shown"),
+    [
+        ("evt-usr_plain_ana-1", "evt-usr_plain_A•••-1"),
+        ("signup__ana.ribeiro@example.com", "signup__a•••@e•••.com"),
+        ("evt-ribeiro-2", "evt-R•••-2"),
+    ],
+    ids=["end-user-id", "e-mail", "last-name"],
+)
+def test_a_posted_events_answer_masks_the_end_user_in_its_event_id(api, event_id, shown):
+    """``POST /api/_sim/events`` masked the end user in ``started`` and ``resumed`` but
+    echoed ``eventId`` as sent, so an id built from the end user's id (or e-mail, or
+    name) showed them to every member. It is now shown as the event's part of the
+    execution names in the same answer is."""
+    posted = api.post(EVENTS, json=signup(event_id), headers=OWNER)
+    assert posted.status_code == 200, posted.text
+    answer = posted.json()
+    assert answer["eventId"] == shown
+    (started,) = answer["started"]
+    assert started["executionArn"].endswith(f"__{shown}")  # one form, both places
+    for raw in ("usr_plain_ana", "ana.ribeiro", "Ana", "Ribeiro", "ribeiro"):
+        assert raw not in posted.text
+    # a retry answers the same, masked again on the way out
+    assert api.post(EVENTS, json=signup(event_id), headers=OWNER).json() == answer
+    # an event that starts nothing is masked for its poster too
+    activated = {**signup(f"{event_id}-act"), "name": "user.activated", "properties": {}}
+    later = api.post(EVENTS, json={**activated, "endUserId": "usr_plain_ana"}, headers=OWNER)
+    assert later.json()["eventId"] == f"{shown}-act"
+
+
+def test_an_event_id_is_left_as_sent_where_the_names_are(api):
+    """The internal start-execution route answers the product's backend, which sent the
+    id, with the ARN as it is; an end user whose id is not masked leaves it too."""
+    internal = api.post(START, json=signup("evt-usr_plain_ana-2"), headers=SYNC).json()
+    assert internal["eventId"] == "evt-usr_plain_ana-2"
+    plain = signup("evt-usr_anon-1", end_user_id="usr_anon")
+    assert api.post(EVENTS, json=plain, headers=OWNER).json()["eventId"] == "evt-usr_anon-1"
