@@ -17,7 +17,7 @@ response's status and headers, ``Content-Length`` included, without its body.
 
 :class:`SaveAfterWrites` (``serve --state``) saves the served state, through
 :class:`~simulator.backend.statefile.StateKeeper`, before a writing request's response
-starts.
+starts, runs writing requests one at a time, and undoes a write whose save failed.
 """
 
 from __future__ import annotations
@@ -180,41 +180,74 @@ class SaveAfterWrites:
     OPTIONS), save the state *before* the response starts, so that a write the client
     saw acknowledged is on disk even if the process is killed right after.
 
-    A save that fails is logged and answered as ``503 store_unavailable``: the write
-    happened in memory, but the client must not take it as kept."""
+    **A save that fails undoes the write.** It is logged and answered as ``503
+    store_unavailable``, and the store is put back to the last state saved
+    (:meth:`~simulator.backend.statefile.StateKeeper.rollback`): the client was told
+    the write was not kept, and it is not, in memory either, so no later save carries
+    it to disk. Should the rollback fail too, that is logged; the answer stays 503.
+
+    **Writes run one at a time.** A rollback undoes every write since the last good
+    save, so a writing request holds a lock from its start until its save (or its
+    rollback) is done: the rollback then undoes exactly the write that was refused,
+    never another client's that was or will be answered as kept. Saves ran one after
+    another already (each dumps every table) and moto serves one request at a time
+    (``MOTO_LOCK``), so this costs little more. Reads do not take the lock and go on
+    beside a write, and may see a write that is then undone, as they may see one
+    before its save. Before the first write, a state that was never saved or restored
+    is saved (the state a rollback goes back to); if that fails, the write is answered
+    503 without running."""
 
     SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
     def __init__(self, app, keeper: StateKeeper) -> None:
+        from anyio import Lock
+
         self.app = app
         self.keeper = keeper
+        self._writes = Lock()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] in self.SAFE:
             await self.app(scope, receive, send)
             return
-        from anyio import to_thread
+        async with self._writes:
+            if self.keeper.kept is None and not await self._saved(send):
+                return
+            await self._write(scope, receive, send)
 
+    async def _write(self, scope, receive, send) -> None:
         failed = False
 
         async def saving(message) -> None:
             nonlocal failed
-            if message["type"] == "http.response.start":
-                try:
-                    await to_thread.run_sync(self.keeper.save)
-                except OSError as exc:
-                    failed = True
-                    log.error("cannot save the state to %s: %s", self.keeper.path, exc)
-                    await send_error(
-                        send,
-                        StoreUnavailable(f"the state could not be saved: {exc.strerror}"),
-                        close=False,
-                    )
-                    return
+            if message["type"] == "http.response.start" and not await self._saved(send, undo=True):
+                failed = True
+                return
             if not failed:
                 await send(message)
 
         await self.app(scope, receive, saving)
+
+    async def _saved(self, send, *, undo: bool = False) -> bool:
+        """Save the state; on failure answer ``503`` (after putting the store back to the
+        last saved state when ``undo``) and say ``False``."""
+        from anyio import to_thread
+
+        try:
+            await to_thread.run_sync(self.keeper.save)
+            return True
+        except OSError as exc:
+            log.error("cannot save the state to %s: %s", self.keeper.path, exc)
+            reason = exc.strerror or str(exc)
+        if undo:
+            try:
+                await to_thread.run_sync(self.keeper.rollback)
+            except Exception:  # the 503 is still the answer; the log says what is left
+                log.exception("cannot put the state back to its last save")
+        await send_error(
+            send, StoreUnavailable(f"the state could not be saved: {reason}"), close=False
+        )
+        return False
 
 
 async def send_error(send, error: JourneySimError, *, close: bool = True) -> None:

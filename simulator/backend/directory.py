@@ -44,6 +44,14 @@ class WorkspaceDirectory:
         self._worlds: dict[str, World] = {}
         self._members: dict[str, MemberRecord] = {}
         self._lock = threading.Lock()
+        store.when_reloaded(self.forget)
+
+    def forget(self) -> None:
+        """Drop the worlds and members read: the next use reads the store again (after
+        its tables were put back to an earlier state, :meth:`Tables.reloaded`)."""
+        with self._lock:
+            self._worlds.clear()
+            self._members.clear()
 
     def put_world(self, world: World) -> None:
         """Make the store's copy of ``world``'s workspace exactly ``world``."""

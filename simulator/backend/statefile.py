@@ -25,6 +25,19 @@ a crash at any moment leaves the previous state or the new one. A save dumps the
 tables under :data:`~simulator.backend.aws.MOTO_LOCK`, so the snapshot is consistent.
 Saves that queue up behind one another are coalesced: a save that starts after a
 write finished includes it, so one dump can acknowledge several writes.
+
+**A failed save is undone in memory.** The keeper holds the tables of the last file
+it wrote or restored (:attr:`StateKeeper.kept`). When a write's save fails, the
+client is told the write was not kept (``503 store_unavailable``), so
+:meth:`StateKeeper.rollback` puts every table back to that state
+(:func:`put_back_tables`: only the items that differ are written or deleted) and
+tells whoever keeps copies of the tables to read them again
+(:meth:`~simulator.backend.tables.Tables.reloaded`). Memory then holds what the disk
+holds, and the next successful save cannot carry the refused write to disk. Rolling
+back undoes *every* write since the last good save, so it is right only when no other
+write ran in between that a client was (or will be) told was kept:
+:class:`~simulator.api.middleware.SaveAfterWrites` runs writing requests one at a
+time for that reason.
 """
 
 from __future__ import annotations
@@ -56,6 +69,7 @@ __all__ = [
     "dump_tables",
     "encode_item",
     "hold_state_file",
+    "put_back_tables",
     "read_state",
     "restore_tables",
     "write_state",
@@ -189,6 +203,39 @@ def restore_tables(tables: Tables, dumped: Mapping[str, Any]) -> int:
         tables._batch_write(name, [{"PutRequest": {"Item": item}} for item in items])
         count += len(items)
     return count
+
+
+def put_back_tables(tables: Tables, dumped: Mapping[str, Any]) -> int:
+    """Make every table under the store's prefix hold exactly the items of ``dumped``
+    (as :func:`dump_tables` gave it); how many items were written or deleted. A table
+    that the dump lacks is emptied, not dropped (whoever created it since uses it
+    still); one the store lacks is created (:func:`restore_tables`). Items are compared
+    in their encoded form, so only those that differ are written."""
+    prefix = f"{tables.session.settings.table_prefix}-"
+    current = dump_tables(tables)
+    changed = 0
+    for suffix, entry in current.items():
+        names = [key["AttributeName"] for key in entry["keySchema"]]
+        kept = {_item_key(item, names): item for item in dumped.get(suffix, {}).get("items", [])}
+        held = {_item_key(item, names): item for item in entry["items"]}
+        requests = [
+            {"DeleteRequest": {"Key": decode_item({n: held[key][n] for n in names})}}
+            for key in sorted(held.keys() - kept.keys())
+        ] + [
+            {"PutRequest": {"Item": decode_item(item)}}
+            for key, item in sorted(kept.items())
+            if held.get(key) != item
+        ]
+        tables._batch_write(prefix + suffix, requests)
+        changed += len(requests)
+    missing = {suffix: entry for suffix, entry in dumped.items() if suffix not in current}
+    if missing:
+        changed += restore_tables(tables, missing)
+    return changed
+
+
+def _item_key(item: Mapping[str, Any], names: list[str]) -> str:
+    return _canonical([item[name] for name in names])
 
 
 def _keys(schema: list[dict[str, str]]) -> list[tuple[str, str]]:
@@ -348,6 +395,10 @@ class StateKeeper:
         self._saved = 0
         self._counter = threading.Lock()
         self._writer = threading.Lock()
+        self.kept: dict[str, Any] | None = None
+        """The tables as the file holds them: the dump of the last save, or the store
+        just after a restore (``None`` before either). :meth:`rollback` puts the store
+        back to them."""
 
     def restore(self) -> int | None:
         """Load the file into the store: the number of items restored, ``None`` when
@@ -359,7 +410,9 @@ class StateKeeper:
 
         try:
             with self._consistent():
-                return restore_tables(self.tables, dumped)
+                restored = restore_tables(self.tables, dumped)
+                self.kept = dump_tables(self.tables)
+                return restored
         except KeyError as exc:
             raise StateFileError(self.path, f"cannot be restored: no {exc} in a table") from None
         except (ValueError, TypeError, StoreFailure, BotoCoreError, ClientError) as exc:
@@ -384,6 +437,24 @@ class StateKeeper:
                 dumped = dump_tables(self.tables)
             write_state(self.path, dumped)
             self._saved = covered
+            self.kept = dumped
+
+    def rollback(self) -> int:
+        """Put the store back to the tables the file holds (:attr:`kept`), after a save
+        failed, and have every copy of the tables read again
+        (:meth:`~simulator.backend.tables.Tables.reloaded`); how many items changed.
+        Every write since the last good save is undone (see the module docstring).
+        ``RuntimeError`` when nothing was saved or restored yet: there is no state to
+        go back to, and emptying the store would lose what was loaded."""
+        with self._writer:
+            if self.kept is None:
+                raise RuntimeError("nothing was saved or restored yet: no state to go back to")
+            with self._consistent():
+                changed = put_back_tables(self.tables, self.kept)
+        # Outside MOTO_LOCK: reloading takes the runtime's lock, and a runtime call that
+        # holds it may be waiting for MOTO_LOCK.
+        self.tables.reloaded()
+        return changed
 
     def _consistent(self):
         # In-process moto answers one request at a time under MOTO_LOCK: holding it

@@ -135,6 +135,11 @@ class Store(Tables):
         with self._generation_lock:
             self._generation += 1
 
+    def reloaded(self) -> None:
+        """As :meth:`Tables.reloaded`; the journey lists read before are stale too."""
+        self._journeys_changing()
+        super().reloaded()
+
     # --- journeys ---------------------------------------------------------------------
 
     def journeys(self, workspace_id: str) -> list[dict[str, Any]]:

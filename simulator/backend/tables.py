@@ -135,6 +135,20 @@ class Tables:
         self.audit_table = f"{prefix}-audit"
         self.documents_table = f"{prefix}-documents"
         self.members_table = f"{prefix}-members"
+        self._reloads: list[Callable[[], None]] = []
+
+    def when_reloaded(self, forget: Callable[[], None]) -> None:
+        """Call ``forget`` whenever the tables were put back to an earlier state
+        underneath (:meth:`reloaded`): whoever keeps copies of what they hold (the
+        workspace directory, the runtime's mirrors) registers here."""
+        self._reloads.append(forget)
+
+    def reloaded(self) -> None:
+        """The tables were put back to an earlier state (``serve --state`` undoing a
+        write whose save failed): every registered copy is forgotten, in the order they
+        registered."""
+        for forget in self._reloads:
+            forget()
 
     @property
     def db(self) -> Any:

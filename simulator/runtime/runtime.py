@@ -216,6 +216,7 @@ class Runtime:
         attach = getattr(backend, "attach_runtime", None)
         if attach is not None:
             attach(self)  # the backend's one runtime (and clock): a second one raises
+        self.store.when_reloaded(self.reload)
 
     def _flush_tables(self) -> None:
         """Write the queued writes, the ``triggers`` table's last: its ``event#`` answer
@@ -268,6 +269,46 @@ class Runtime:
                 self.sfn.close(record["arn"], status, state.exited_at or state.now)
             restored += 1
         return restored
+
+    def reload(self) -> None:
+        """Forget everything held in memory of the tables and read them again, once they
+        were put back to an earlier state underneath the runtime (``serve --state``
+        rolls a write back when its save failed:
+        :meth:`~simulator.backend.statefile.StateKeeper.rollback`, which calls this
+        through :meth:`~simulator.backend.tables.Tables.reloaded`).
+
+        Dropped: the tables' mirrors and what was derived from them, the journey lists,
+        the published versions and pinned communications read (a version the undone
+        write published may be published again, otherwise). Step Functions is put back
+        with the tables as far as they name it (moto only,
+        :mod:`~simulator.runtime.motoshim`): an execution the undone write closed or
+        stopped runs again as recorded, and one that ended as recorded is closed. An
+        execution the undone write started is named by no record now and is left
+        running in Step Functions, out of every answer: moto's Step Functions is shared
+        by every store of the process, so an execution no record names may be another
+        store's. The same event sent again gets that execution back (same name and
+        input while running: AWS's own idempotency) and records it."""
+        with self._lock:
+            self._forget()
+            self._versions.clear()
+            self._pinned.clear()
+            self._lists.clear()
+            self._pending_audit.clear()
+            self._restore_executions()
+            executions = self.tables["executions"]
+            for pk, name in list(executions.partitions()):
+                record = executions.get(pk, name)
+                if record is None:
+                    continue
+                status = record.get("status", "RUNNING")
+                described = self.sfn.describe(record["arn"])
+                if described is None or described["status"] == status:
+                    continue
+                if status == "RUNNING":
+                    self.sfn.reopen(record["arn"])
+                else:
+                    state = ExecutionState.from_wire(record["state"])
+                    self.sfn.close(record["arn"], status, state.exited_at or state.now)
 
     # --- the clock ---------------------------------------------------------------------
 

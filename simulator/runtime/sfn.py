@@ -11,7 +11,9 @@ configuration, as the store).
   event), so :meth:`start` answers its ARN.
 * :meth:`StepFunctions.close` ends an execution as the state machine would
   (:mod:`~simulator.runtime.motoshim` on moto); :meth:`StepFunctions.abort` stops it
-  (``ABORTED``, used by erasure).
+  (``ABORTED``, used by erasure). :meth:`StepFunctions.reopen` undoes a close or a
+  stop on moto, when the tables were put back to an earlier state
+  (:meth:`~simulator.runtime.runtime.Runtime.reload`).
 
 The dispatcher's Lambda ARN is a name only (journeysim plays the Task state itself
 on its virtual clock); on AWS, deploy the dispatcher under that name.
@@ -23,7 +25,7 @@ import threading
 from datetime import datetime
 from typing import Any, Literal
 
-from simulator.runtime.motoshim import close_execution
+from simulator.runtime.motoshim import close_execution, reopen_execution
 from simulator.runtime.statemachine import DISPATCHER_NAME, dispatcher_definition
 
 __all__ = ["ExecutionStatus", "StepFunctions"]
@@ -98,6 +100,11 @@ class StepFunctions:
     def close(self, arn: str, status: Literal["SUCCEEDED", "FAILED"], at: datetime) -> None:
         """End the execution as its state machine's final state would."""
         close_execution(arn, status, at)
+
+    def reopen(self, arn: str) -> bool:
+        """Make a closed or stopped execution ``RUNNING`` again (moto only: the tables it
+        is recorded in were put back to before it closed); whether it was done."""
+        return reopen_execution(arn)
 
     def abort(self, arn: str) -> bool:
         """Stop a running execution (``ABORTED``); ``False`` when it was not running."""

@@ -166,3 +166,161 @@ def test_an_event_id_is_left_as_sent_where_the_names_are(api):
     assert internal["eventId"] == "evt-usr_plain_ana-2"
     plain = signup("evt-usr_anon-1", end_user_id="usr_anon")
     assert api.post(EVENTS, json=plain, headers=OWNER).json()["eventId"] == "evt-usr_anon-1"
+
+
+# --- 4: serve --state undoes a write whose save failed ---------------------------------
+
+
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    """The API as ``serve --state`` serves it (:class:`SaveAfterWrites` over a
+    :class:`StateKeeper`), the acme project published, and a switch that makes the
+    next saves fail as a full disk would."""
+    import errno
+    from dataclasses import replace
+
+    from starlette.testclient import TestClient
+
+    from simulator.api.app import create_app
+    from simulator.api.middleware import SaveAfterWrites
+    from simulator.backend import statefile
+    from simulator.backend.service import Backend
+    from simulator.backend.settings import ApiSettings
+    from simulator.paths import fixtures_dir
+
+    base = ApiSettings()
+    backend = Backend.start(replace(base, aws=replace(base.aws, table_prefix="qa4-state")))
+    path = tmp_path / "state.json"
+    written = statefile.write_state
+
+    def full(_path, _dumped):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def disk_full(on: bool) -> None:
+        monkeypatch.setattr(statefile, "write_state", full if on else written)
+
+    try:
+        backend.load_project(fixtures_dir() / "acme", publish=True)
+        keeper = statefile.StateKeeper(backend.store, path)
+        keeper.save()
+        with TestClient(SaveAfterWrites(create_app(backend), keeper)) as client:
+            yield client, path, disk_full
+    finally:
+        backend.close()
+
+
+def _saved_journey_ids(path) -> set[str]:
+    import json
+
+    from simulator.backend.statefile import read_state
+
+    items = read_state(path)["journeys"]["items"]
+    return {json.loads(item["meta"]["S"])["id"] for item in items}
+
+
+def _refused(answer) -> None:
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["code"] == "store_unavailable"
+    assert "No space left on device" in answer.json()["error"]
+
+
+def test_a_write_whose_save_failed_is_gone_and_no_later_save_brings_it_back(served):
+    """The 503 said "not kept", but the journey stayed in memory, was listed, and the
+    next successful write saved it to the file with its own."""
+    client, path, disk_full = served
+    disk_full(True)
+    _refused(client.post("/api/journeys", json={"id": "refused", "name": "R"}, headers=OWNER))
+    listed = {j["id"] for j in client.get("/api/journeys", headers=OWNER).json()}
+    assert "refused" not in listed
+    assert client.get("/api/journeys/refused", headers=OWNER).status_code == 404
+
+    disk_full(False)
+    created = client.post("/api/journeys", json={"id": "kept", "name": "K"}, headers=OWNER)
+    assert created.status_code == 201, created.text
+    saved = _saved_journey_ids(path)
+    assert "kept" in saved and "refused" not in saved
+    listed = {j["id"] for j in client.get("/api/journeys", headers=OWNER).json()}
+    assert "kept" in listed and "refused" not in listed
+    # the refused id is free: creating it again is a new journey, not a conflict
+    again = client.post("/api/journeys", json={"id": "refused", "name": "R2"}, headers=OWNER)
+    assert again.status_code == 201, again.text
+
+
+def test_a_runtime_write_whose_save_failed_is_undone_and_a_retry_starts_afresh(served):
+    """An event whose save failed left its execution, its stored answer and the clock's
+    move in memory: the retry was answered from that answer (nothing new started) and
+    the next save kept it all. Now the tables, the runtime's copies of them and Step
+    Functions go back to the last save; the retry starts the execution and is kept."""
+    client, path, disk_full = served
+    disk_full(True)
+    _refused(client.post(EVENTS, json=signup("evt-refused"), headers=OWNER))
+    assert _executions(client, "act-onb-2026") == []
+    _refused(client.post(ADVANCE, json={"by": "P1D"}, headers=OWNER))
+    assert _now(client) == "2026-06-01T14:00:00Z"
+
+    disk_full(False)
+    retried = client.post(EVENTS, json=signup("evt-refused"), headers=OWNER)
+    assert retried.status_code == 200, retried.text
+    (started,) = retried.json()["started"]
+    (row,) = _executions(client, "act-onb-2026")
+    assert (row["executionArn"], row["status"]) == (started["executionArn"], "RUNNING")
+    assert "evt-refused" in path.read_text()  # kept, this time
+
+    # a refused advance that ran and ended the execution leaves it running, as saved
+    disk_full(True)
+    _refused(client.post(ADVANCE, json={"by": "P5D"}, headers=OWNER))
+    (row,) = _executions(client, "act-onb-2026")
+    assert (row["status"], row["currentStepId"]) == ("RUNNING", "send-welcome")
+    assert _sent(client) == []
+    disk_full(False)
+    assert client.post(ADVANCE, json={"by": "P5D"}, headers=OWNER).status_code == 200
+    (row,) = _executions(client, "act-onb-2026")
+    assert (row["status"], row["currentStepId"]) == ("SUCCEEDED", "exit")
+    assert [step for _, step, _ in _sent(client)] == ["send-welcome", "send-reengage"]
+
+
+def test_a_rollback_undoes_only_the_refused_write_not_a_concurrent_one(served, monkeypatch):
+    """Writes ran side by side: while one's save was failing, another's landed in
+    memory; the rollback would take it too, and its own save then answered 201 for a
+    journey that was gone. Writing requests now run one at a time, so the second waits
+    for the first's rollback and is kept."""
+    import threading
+
+    from simulator.backend import statefile
+
+    client, path, _disk_full = served
+    entered, release = threading.Event(), threading.Event()
+    written = statefile.write_state
+    calls = []
+
+    def first_fails_slowly(where, dumped):
+        calls.append(where)
+        if len(calls) == 1:
+            entered.set()
+            release.wait(10)
+            raise OSError(28, "No space left on device")
+        written(where, dumped)
+
+    monkeypatch.setattr(statefile, "write_state", first_fails_slowly)
+    answers = {}
+
+    def create(journey_id: str) -> None:
+        body = {"id": journey_id, "name": journey_id}
+        answers[journey_id] = client.post("/api/journeys", json=body, headers=OWNER)
+
+    first = threading.Thread(target=create, args=("first",))
+    first.start()
+    assert entered.wait(10)
+    second = threading.Thread(target=create, args=("second",))
+    second.start()
+    second.join(0.3)  # it waits for the first write's save, whatever it does meanwhile
+    release.set()
+    first.join(10)
+    second.join(10)
+
+    _refused(answers["first"])
+    assert answers["second"].status_code == 201, answers["second"].text
+    listed = {j["id"] for j in client.get("/api/journeys", headers=OWNER).json()}
+    assert "second" in listed and "first" not in listed
+    saved = _saved_journey_ids(path)
+    assert "second" in saved and "first" not in saved
