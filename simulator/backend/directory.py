@@ -5,6 +5,16 @@ subjects) are written when a project folder is loaded and are read-only through 
 API, so each process keeps the ``World`` it read and the members it resolved; loading
 a project again through this directory refreshes both. (Another process loading a
 project into a shared store is seen after a restart.)
+
+Member tokens are looked up across the whole store (the members table is keyed by the
+token's digest), so a credential must name one member of one workspace: the workspace
+model refuses repeats inside a workspace (``Workspace`` validation, as ``journeysim
+validate`` reports them), and :meth:`WorkspaceDirectory.put_world` refuses a workspace
+whose member token or ``syncApiKey`` is already a credential of *another* workspace in
+the store (``400 invalid_document``), which no single file can show. Its message names
+the place in the workspace being loaded, never the value nor the other workspace (no
+existence leak between tenants). The API has no route that adds members: they come
+only from workspace documents, through here.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from typing import Any
 from simulator.backend.auth import Actor
 from simulator.backend.errors import Unauthorized
 from simulator.backend.store import MemberRecord, Store, token_digest
+from simulator.errors import DocumentError
 from simulator.models import Communication, Role, Segment, Subject, TriggerContract, Workspace
 from simulator.world import World
 
@@ -65,6 +76,7 @@ class WorkspaceDirectory:
         ):
             for document_id, model in items.items():
                 documents[document_key(kind, document_id)] = model.to_wire()
+        self._refuse_foreign_credentials(workspace)
         previous = self.store.document(workspace.id, document_key("workspace", ""))
         old_tokens = [m["token"] for m in (previous or {}).get("members", [])]
         members = {
@@ -75,6 +87,32 @@ class WorkspaceDirectory:
         with self._lock:
             self._worlds[workspace.id] = world
             self._members.clear()
+
+    def _refuse_foreign_credentials(self, workspace: Workspace) -> None:
+        """``DocumentError`` when a credential of ``workspace`` is one of another
+        workspace in the store: the lookup would hand that token to either member, or
+        open one workspace's internal routes with another's member token."""
+        own = [(f"/members/{i}/token", m.token) for i, m in enumerate(workspace.members)]
+        if workspace.sync_api_key is not None:
+            own.append(("/syncApiKey", workspace.sync_api_key))
+        if not own:
+            return
+        # Raw documents, not models: a workspace stored by an older journeysim may not
+        # validate any more, and it must not stop another from loading.
+        foreign_keys = {
+            (self.store.document(other, document_key("workspace", "")) or {}).get("syncApiKey")
+            for other in self.known_workspaces()
+            if other != workspace.id
+        }
+        for place, secret in own:
+            member = self.store.member(secret)
+            if secret in foreign_keys or (member and member.workspace_id != workspace.id):
+                raise DocumentError(
+                    f"workspace {workspace.id!r}: {place.lstrip('/')}: the value is already "
+                    "a credential of another workspace in this store: give it one of its own",
+                    location=place,
+                    details=[{"path": place, "reason": "duplicate_credential"}],
+                )
 
     def world(self, workspace_id: str) -> World:
         with self._lock:

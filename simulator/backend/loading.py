@@ -22,7 +22,7 @@ from simulator.codes import ApiErrorCode
 from simulator.errors import InputError, JourneySimError
 from simulator.findings import Finding
 from simulator.models import Member
-from simulator.project import LoadedProject
+from simulator.project import DocumentKind, LoadedProject
 from simulator.project import load_project as read_project
 
 if TYPE_CHECKING:
@@ -55,8 +55,14 @@ def load_project(
         project = read_project(project)
     world = project.world
     if world is None:
+        # Say why, as `journeysim validate` would (a pointer and a message, no secret
+        # values: a repeated token is named by where it is, never shown).
+        workspace = next((d for d in project.documents if d.kind is DocumentKind.WORKSPACE), None)
+        shown = project.findings_of(workspace) if workspace is not None else project.findings
+        reasons = [finding.message for finding in shown if finding.severity == "error"]
+        reason = f" ({'; '.join(reasons)})" if reasons else ""
         raise InputError(
-            f"{project.root}: the workspace document cannot be used",
+            f"{project.root}: the workspace document cannot be used{reason}",
             details=[finding.to_wire() for finding in project.findings],
         )
     backend.directory.put_world(world)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from simulator.models.base import DocumentModel, Integer, Model
 
@@ -114,3 +117,67 @@ class Workspace(DocumentModel):
     """Shared secret of ``/api/journeys/internal/*``: at least 8 characters, like a
     member token (a short or empty key would be a guessable secret). Without it the
     internal routes answer 401 to everyone."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _distinct_credentials(cls, data: Any, handler: Any) -> Workspace:
+        workspace = handler(data)
+        clash = _credential_clash(
+            workspace, key_order=list(data) if isinstance(data, Mapping) else ()
+        )
+        if clash is not None:
+            raise clash
+        return workspace
+
+
+_SECRET_SHOWN = "•••"
+"""What a credential error carries as its ``input``: never the secret itself (findings,
+API answers and logs show messages and pointers, and a pointer says enough)."""
+
+
+def _credential_clash(workspace: Workspace, *, key_order: Any = ()) -> ValidationError | None:
+    """The error for the credentials of ``workspace`` that repeat another, else ``None``.
+
+    Every member token and the ``syncApiKey`` must differ from one another: a token
+    names one member (two members sharing one would act as whichever the store found
+    first, a viewer with an owner's rights), and SPEC §5 has the internal routes refuse
+    member tokens, which cannot be told apart from a ``syncApiKey`` of the same value.
+    Each repeat is one error at its *second* occurrence in document order, naming the
+    first; members come in their order, and the ``syncApiKey`` after them unless
+    ``key_order`` (the document's keys as written) puts it before ``members``. No value
+    is shown, not even as the error's ``input``: it is a secret.
+
+    >>> members = [Member(userId=f"u{i}", role="owner", token="tok_same_1") for i in (0, 1)]
+    >>> clash = _credential_clash(Workspace.model_construct(members=members, sync_api_key=None))
+    >>> [(e["loc"], e["msg"], e["input"]) for e in clash.errors()]  # doctest: +NORMALIZE_WHITESPACE
+    [(('members', 1, 'token'), 'the same token as members/0/token: each member needs a
+    token of its own', '•••')]
+    """
+    places: list[tuple[tuple[str | int, ...], str]] = [
+        (("members", position, "token"), member.token)
+        for position, member in enumerate(workspace.members)
+    ]
+    if workspace.sync_api_key is not None:
+        keys = list(key_order)
+        key_first = "syncApiKey" in keys and "members" in keys
+        key_first = key_first and keys.index("syncApiKey") < keys.index("members")
+        key_place = (("syncApiKey",), workspace.sync_api_key)
+        places.insert(0, key_place) if key_first else places.append(key_place)
+    seen: dict[str, tuple[str | int, ...]] = {}
+    details = []
+    for loc, secret in places:
+        first = seen.setdefault(secret, loc)
+        if first is not loc:
+            details.append(_clash(loc, first))
+    return ValidationError.from_exception_data("Workspace", details) if details else None
+
+
+def _clash(loc: tuple[str | int, ...], first: tuple[str | int, ...]) -> InitErrorDetails:
+    other = "/".join(str(token) for token in first)
+    if "syncApiKey" in (loc[0], first[0]):
+        what = "the syncApiKey and member tokens must differ (internal routes refuse member tokens)"
+        message = f"the same value as {other}: {what}"
+    else:
+        message = f"the same token as {other}: each member needs a token of its own"
+    error = PydanticCustomError("duplicate_credential", message, {"other": other})
+    return InitErrorDetails(type=error, loc=loc, input=_SECRET_SHOWN)

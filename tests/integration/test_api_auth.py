@@ -79,6 +79,7 @@ def api(request, tmp_path_factory):
     shutil.copytree(fixtures_dir() / "acme", globex)
     workspace = json.loads((globex / "workspace.json").read_text())
     workspace.update(id="globex", projectKey="pk_test_globex", name="Globex")
+    workspace["syncApiKey"] = "sync_globex_only"  # acme's secret is acme's alone
     workspace["members"] = [{"userId": "usr_owner_gil", "role": "owner", "token": GLOBEX_OWNER}]
     (globex / "workspace.json").write_text(json.dumps(workspace))
     with api_client(moto_server=request.param == "moto-server") as client:

@@ -107,3 +107,19 @@ def test_serve_refuses_a_port_in_use():
             _stop(process)
     assert process.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in stderr
+
+
+def test_serve_refuses_a_workspace_whose_credentials_repeat():
+    # Two members with one token, and a member token that is the syncApiKey: the
+    # server would hand the shared token to either member, so it does not start.
+    project = fixtures_dir() / "invalid" / "shared_credentials"
+    process = _journeysim("serve", "--project", str(project), "--port", "0")
+    try:
+        stdout, stderr = process.communicate(timeout=STARTUP_SECONDS)
+    finally:
+        _stop(process)
+    assert process.returncode == 2, stdout + stderr
+    assert "members/1/token: the same token as members/0/token" in stderr
+    assert "syncApiKey: the same value as members/2/token" in stderr
+    assert "tok_shared_123" not in stdout + stderr
+    assert "sync_fixture_only" not in stdout + stderr

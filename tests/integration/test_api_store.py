@@ -92,7 +92,9 @@ def test_workspaces_are_isolated_and_reloading_keeps_edits(backend, tmp_path):
     shutil.copytree(fixtures_dir() / "acme", other)
     workspace = json.loads((other / "workspace.json").read_text())
     workspace.update(
-        id="globex", members=[{"userId": "gil", "role": "owner", "token": "tok_globex_gil"}]
+        id="globex",
+        members=[{"userId": "gil", "role": "owner", "token": "tok_globex_gil"}],
+        syncApiKey="sync_globex_only",  # acme's would open either workspace's runtime
     )
     (other / "workspace.json").write_text(json.dumps(workspace))
     report = backend.load_project(other)
@@ -173,7 +175,8 @@ def test_a_journey_the_api_would_refuse_is_reported_and_the_rest_still_load(back
     path = project / "journeys" / "act-onb-2026.json"
     journey = json.loads(path.read_text())
     workspace = json.loads((project / "workspace.json").read_text())
-    workspace.update(id="long-names", members=[])  # a workspace the fixture has not loaded
+    # A workspace the fixture has not loaded (with a secret of its own: acme's is acme's).
+    workspace.update(id="long-names", members=[], syncApiKey="sync_long_names")
     (project / "workspace.json").write_text(json.dumps(workspace))
     journey["name"] = "N" * 300
     path.write_text(json.dumps(journey))
@@ -201,3 +204,39 @@ def test_an_unexpected_failure_is_a_500_with_the_envelope_and_no_traceback(backe
         "status": 500,
         "details": [],
     }
+
+
+def _other_workspace(tmp_path, **changes):
+    other = tmp_path / "globex"
+    shutil.copytree(fixtures_dir() / "acme", other)
+    workspace = json.loads((other / "workspace.json").read_text())
+    workspace.update({"id": "globex", "syncApiKey": "sync_globex_only", **changes})
+    (other / "workspace.json").write_text(json.dumps(workspace))
+    return other
+
+
+@pytest.mark.parametrize(
+    ("changes", "place"),
+    [
+        ({"members": [{"userId": "gil", "role": "owner", "token": "tok_viewer_acme_cy"}]}, "0/"),
+        ({"members": [{"userId": "gil", "role": "owner", "token": "sync_acme_local_only"}]}, "0/"),
+        ({"members": [], "syncApiKey": "tok_owner_acme_ada"}, "syncApiKey"),
+        ({"members": [], "syncApiKey": "sync_acme_local_only"}, "syncApiKey"),
+    ],
+    ids=["member-token", "token-is-their-key", "key-is-their-token", "same-key"],
+)
+def test_a_workspace_cannot_load_with_another_workspaces_credential(
+    backend, tmp_path, changes, place
+):
+    from simulator.errors import DocumentError
+
+    with pytest.raises(DocumentError) as caught:
+        backend.load_project(_other_workspace(tmp_path, **changes))
+    assert caught.value.code == "invalid_document" and place in caught.value.message
+    assert "another workspace" in caught.value.message and "acme" not in caught.value.message
+    # Nothing of globex was written, and acme's credentials still name acme's members.
+    assert "globex" not in backend.directory.known_workspaces()
+    assert backend.directory.authenticate("tok_viewer_acme_cy").role is Role.VIEWER
+    from simulator.runtime.service import RuntimeService
+
+    assert RuntimeService(backend).internal_workspace("sync_acme_local_only") == "acme"

@@ -244,3 +244,44 @@ def test_a_number_field_takes_integers_and_refuses_text():
         PredicateAdapter.validate_python(
             {"kind": "event_fired", "eventName": "e", "withinDays": "3"}
         )
+
+
+_MEMBERS_WORKSPACE = {"id": "w", "projectKey": "pk", "name": "W"}
+_SYNC_KEY = {"syncApiKey": "sync_key_123"}
+
+
+def _member(user_id: str, role: str, token: str) -> dict:
+    return {"userId": user_id, "role": role, "token": token}
+
+
+def test_credentials_that_repeat_are_refused_at_the_second_and_never_shown():
+    members = [
+        _member("usr_viewer", "viewer", "tok_shared_123"),
+        _member("usr_owner", "owner", "tok_shared_123"),
+        _member("usr_editor", "editor", "sync_key_123"),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        Workspace.model_validate({**_MEMBERS_WORKSPACE, "members": members, **_SYNC_KEY})
+    errors = caught.value.errors()
+    assert [(e["loc"], e["type"]) for e in errors] == [
+        (("members", 1, "token"), "duplicate_credential"),
+        (("syncApiKey",), "duplicate_credential"),
+    ]
+    assert "members/0/token" in errors[0]["msg"] and "members/2/token" in errors[1]["msg"]
+    shown = str(caught.value) + repr(errors)
+    assert "tok_shared_123" not in shown and "sync_key_123" not in shown
+
+
+def test_a_sync_key_written_before_the_members_is_the_first_occurrence():
+    members = [_member("usr_editor", "editor", "sync_key_123")]
+    document = {**_SYNC_KEY, **_MEMBERS_WORKSPACE, "members": members}
+    with pytest.raises(ValidationError) as caught:
+        Workspace.model_validate(document)
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("members", 0, "token") and "syncApiKey" in error["msg"]
+
+
+def test_distinct_credentials_are_accepted():
+    members = [_member("a", "owner", "tok_a_12345"), _member("b", "viewer", "tok_b_12345")]
+    workspace = Workspace.model_validate({**_MEMBERS_WORKSPACE, "members": members, **_SYNC_KEY})
+    assert [m.token for m in workspace.members] == ["tok_a_12345", "tok_b_12345"]
