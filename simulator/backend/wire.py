@@ -30,9 +30,11 @@ from simulator.models import (
     ConditionalBranchStep,
     ExitStep,
     FutureEvent,
+    GoalWindowDays,
     Model,
     Role,
     SendStep,
+    StepList,
     WaitStep,
     WebhookStep,
 )
@@ -125,7 +127,14 @@ def _exit_only() -> list[Step]:
 
 
 class CreateJourney(Model):
-    """``POST /api/journeys``: the seed's parameters, plus an optional ``id``."""
+    """``POST /api/journeys``: the seed's parameters, plus an optional ``id``.
+
+    The journey's content takes the rules of a journey file (``simulator.models.
+    Journey``) through the same types: ``goalEventWindowDays`` is a JSON integer from
+    1 to 365 (``7.0`` and ``"7"`` are ``400 invalid_request``, as ``journeysim
+    validate`` refuses them, rather than stored as 7), and ``steps``, when given, holds
+    at least one step; left out, it is the seed's single ``exit`` step. The API is
+    stricter in one place only: a name of at most 200 characters."""
 
     id: JourneyIdIn | None = None
     """Journey id; generated from the name when absent (journeysim extension)."""
@@ -134,14 +143,16 @@ class CreateJourney(Model):
     audience_id: str | None = None
     trigger_contract_id: str | None = None
     goal_event_name: str | None = None
-    goal_event_window_days: int | None = Field(default=None, ge=1, le=365)
-    steps: list[Step] = Field(default_factory=_exit_only)
+    goal_event_window_days: GoalWindowDays | None = None
+    steps: StepList[Step] = Field(default_factory=_exit_only)
     """Initial step graph; defaults to a single ``exit`` step."""
 
 
 class PatchJourney(Model):
     """``PATCH /api/journeys/{id}``: the fields to change, plus the ``updatedAt`` the
-    client last read. Absent fields keep their value; ``null`` clears an optional one."""
+    client last read. Absent fields keep their value; ``null`` clears an optional one.
+    The fields take :class:`CreateJourney`'s rules (``steps: []`` and
+    ``goalEventWindowDays: 7.0`` are refused)."""
 
     updated_at: str = Field(min_length=1)
     """The draft's ``updatedAt`` as last read; a stale one is ``409 draft_conflict``."""
@@ -150,8 +161,8 @@ class PatchJourney(Model):
     audience_id: str | None = None
     trigger_contract_id: str | None = None
     goal_event_name: str | None = None
-    goal_event_window_days: int | None = Field(default=None, ge=1, le=365)
-    steps: list[Step] = Field(default=None)
+    goal_event_window_days: GoalWindowDays | None = None
+    steps: StepList[Step] = Field(default=None)
 
 
 _SUBJECT_RULES = {

@@ -4,16 +4,19 @@ from simulator.models.base import DocumentModel, Model, StepId
 from simulator.models.channels import Channel
 from simulator.models.communication import Communication, CommunicationKind
 from simulator.models.journey import (
+    NO_STEPS,
     AdaptiveArm,
     AdaptiveBranchStep,
     BranchRule,
     BranchStep,
     ConditionalBranchStep,
     ExitStep,
+    GoalWindowDays,
     Journey,
     SendStep,
     Step,
     StepAdapter,
+    StepList,
     UntilEvent,
     WaitStep,
     WebhookStep,
@@ -55,6 +58,7 @@ from simulator.models.workspace import (
 
 __all__ = [
     "DEFAULT_PII_ATTRIBUTES",
+    "NO_STEPS",
     "AdaptiveArm",
     "AdaptiveBranchStep",
     "AllOf",
@@ -78,6 +82,7 @@ __all__ = [
     "ExitStep",
     "FrequencyCap",
     "FutureEvent",
+    "GoalWindowDays",
     "InSegment",
     "Journey",
     "JsonType",
@@ -95,6 +100,7 @@ __all__ = [
     "Step",
     "StepAdapter",
     "StepId",
+    "StepList",
     "Subject",
     "Suppression",
     "Tier",

@@ -7,25 +7,29 @@ with the precise code instead of a generic ``invalid_document``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import Discriminator, Field, TypeAdapter
+from pydantic import Discriminator, Field, TypeAdapter, WrapValidator
+from pydantic_core import PydanticCustomError
 
 from simulator.models.base import DocumentModel, Integer, Model, StepId
 from simulator.models.channels import Channel
 from simulator.models.predicates import Predicate
 
 __all__ = [
+    "NO_STEPS",
     "AdaptiveArm",
     "AdaptiveBranchStep",
     "BranchRule",
     "BranchStep",
     "ConditionalBranchStep",
     "ExitStep",
+    "GoalWindowDays",
     "Journey",
     "SendStep",
     "Step",
     "StepAdapter",
+    "StepList",
     "UntilEvent",
     "WaitStep",
     "WebhookStep",
@@ -118,6 +122,30 @@ def _default_steps() -> list[Step]:
     return [ExitStep(id="exit")]
 
 
+NO_STEPS = "a journey needs at least one step (steps[0] is the entry step)"
+"""What an empty ``steps`` list is told, by ``journeysim validate`` and the API alike."""
+
+
+def _needs_a_step(value: Any, handler: Any) -> Any:
+    if isinstance(value, list) and not value:
+        raise PydanticCustomError("too_short", NO_STEPS)
+    return handler(value)
+
+
+StepT = TypeVar("StepT")
+StepList = Annotated[list[StepT], Field(min_length=1), WrapValidator(_needs_a_step)]
+"""A journey's steps, of a step type (``StepList[Step]``): at least one, since
+``steps[0]`` is the entry. The rule of every surface that takes a journey's content,
+the files and the API's create and patch bodies (``simulator.backend.wire`` names its
+own step union for OpenAPI), and ``minItems: 1`` in their schemas. An absent list is
+each model's default (a single ``exit`` step); only an explicit ``[]`` is refused,
+with :data:`NO_STEPS` rather than pydantic's "List should have at least 1 item"."""
+
+GoalWindowDays = Annotated[Integer, Field(ge=1, le=365)]
+"""A goal event's attribution window: a JSON integer of days, 1 to 365 (``7.0`` and
+``"7"`` are refused, as every :data:`~simulator.models.base.Integer` is)."""
+
+
 class Journey(DocumentModel):
     id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     name: str = Field(min_length=1)
@@ -127,9 +155,9 @@ class Journey(DocumentModel):
     trigger_contract_id: str | None = None
     """Manual trigger only when absent."""
     goal_event_name: str | None = None
-    goal_event_window_days: Integer | None = Field(default=None, ge=1, le=365)
+    goal_event_window_days: GoalWindowDays | None = None
     """Defaults to the workspace's ``defaultGoalEventWindowDays``."""
-    steps: list[Step] = Field(default_factory=_default_steps)
+    steps: StepList[Step] = Field(default_factory=_default_steps)
     """``steps[0]`` is the entry step."""
 
     def step(self, step_id: str) -> Step:

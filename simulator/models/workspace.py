@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from simulator.models.base import DocumentModel, Integer, Model
+from simulator.models.journey import GoalWindowDays
 
 __all__ = [
     "DEFAULT_PII_ATTRIBUTES",
@@ -104,7 +105,7 @@ class Workspace(DocumentModel):
     tier: Tier = Tier.GROWTH
     holdout_pct: Integer = Field(default=5, ge=0, le=100)
     """Percent of subjects (by FNV-1a bucket) held out of every journey."""
-    default_goal_event_window_days: Integer = Field(default=7, ge=1, le=365)
+    default_goal_event_window_days: GoalWindowDays = 7
     quiet_hours: QuietHours | None = None
     frequency_cap: FrequencyCap | None = None
     daily_cap: DailyCap | None = None

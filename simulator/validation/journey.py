@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from simulator.codes import FindingCode
 from simulator.findings import Finding
-from simulator.models import Journey, StepAdapter
+from simulator.models import NO_STEPS, Journey, StepAdapter
 from simulator.suggestions import absent
 from simulator.validation.context import DEFAULT_CONTEXT, ValidationContext, template_variables
 from simulator.validation.document import load_document, pydantic_findings
@@ -49,8 +49,7 @@ acyclic; every path ends in exit)')]
     steps = data.get("steps", _DEFAULT_STEPS)
     steps = steps if isinstance(steps, list | tuple) else ()
     if "steps" in data and isinstance(data["steps"], list) and not steps:
-        message = "a journey needs at least one step (steps[0] is the entry step)"
-        report.add(FindingCode.INVALID_DOCUMENT, message, "/steps")
+        report.add(FindingCode.INVALID_DOCUMENT, NO_STEPS, "/steps")
     _check_references(data, context, report)
     graph = build_graph(steps, report)
     check_cycles(graph, report)
@@ -74,7 +73,9 @@ def _load(journey: Any) -> tuple[Any, list[Finding]]:
         return data, findings
     findings = []
     try:
-        Journey.model_validate({**journey, "steps": []})
+        # Everything but the steps (the default stands in), which are checked one by
+        # one below, and an empty list in validate() with the model's own message.
+        Journey.model_validate({k: v for k, v in journey.items() if k != "steps"})
     except ValidationError as exc:
         findings += pydantic_findings(exc, journey, kind="journey")
     validate_step = StepAdapter.validate_python

@@ -346,11 +346,21 @@ def test_create_bodies_the_schema_accepts_the_server_accepts(api):
     with_kind["rules"][0]["when"] = {**with_kind["rules"][0]["when"], "kind": "attribute"}
     body = {
         "name": "n",
-        "goalEventWindowDays": 3.0,
+        "goalEventWindowDays": 3,
         "steps": [with_kind, {"id": "x", "type": "exit"}],
     }
     assert validator.is_valid(body)
     assert api.post("/api/journeys", json=body, headers=OWNER).status_code == 201
+
+
+def test_a_whole_number_with_a_fraction_is_the_one_rule_the_schema_cannot_state(api):
+    # JSON Schema's "integer" is any number without a fraction, 3.0 included; the API
+    # refuses 3.0 where it wants an integer, as `journeysim validate` does in a file
+    # (one set of document rules).
+    validator = _request_validator(api, "/api/journeys", "post")
+    body = {"name": "n", "goalEventWindowDays": 3.0}
+    assert validator.is_valid(body)
+    refused(api.post("/api/journeys", json=body, headers=OWNER), 400, "invalid_request")
 
 
 @pytest.mark.parametrize(

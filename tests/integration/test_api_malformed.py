@@ -72,6 +72,51 @@ def test_wrong_types_and_shapes(api, payload):
     assert body["details"] and all("path" in d and "message" in d for d in body["details"])
 
 
+FILE_RULES = [
+    ({"steps": []}, "/steps", "a journey needs at least one step (steps[0] is the entry step)"),
+    ({"goalEventWindowDays": 7.0}, "/goalEventWindowDays", "Input should be a valid integer"),
+    ({"goalEventWindowDays": "7"}, "/goalEventWindowDays", "Input should be a valid integer"),
+    ({"goalEventWindowDays": True}, "/goalEventWindowDays", "Input should be a valid integer"),
+]
+"""Journey content ``journeysim validate`` refuses in a file: the API's create and
+patch bodies refuse it too, at the same pointer and in the same words."""
+
+
+@pytest.mark.parametrize(("content", "path", "message"), FILE_RULES)
+def test_create_refuses_what_a_journey_file_may_not_hold(api, content, path, message):
+    from simulator.validation import validate
+
+    as_file = validate({"id": "j", "name": "x", "triggerContractId": "t", **content})
+    # The file's finding prefixes the field ("journey: goalEventWindowDays: ...").
+    assert [(f.code.value, f.path, f.message.endswith(message)) for f in as_file] == [
+        ("invalid_document", path, True)
+    ]
+    answer = api.post("/api/journeys", json={"name": "x", **content}, headers=OWNER)
+    body = assert_4xx(answer, "invalid_request")
+    assert [(d["path"], d["message"]) for d in body["details"]] == [(path, message)]
+
+
+@pytest.mark.parametrize(("content", "path", "message"), FILE_RULES)
+def test_patch_refuses_what_a_journey_file_may_not_hold(api, content, path, message):
+    target = draft(api)
+    answer = api.patch(
+        f"/api/journeys/{target['id']}",
+        json={"updatedAt": target["updatedAt"], **content},
+        headers=OWNER,
+    )
+    body = assert_4xx(answer, "invalid_request")
+    assert [(d["path"], d["message"]) for d in body["details"]] == [(path, message)]
+    kept = api.get(f"/api/journeys/{target['id']}", headers=OWNER).json()
+    assert kept["steps"] == [{"id": "exit", "type": "exit"}] and "goalEventWindowDays" not in kept
+
+
+def test_a_create_without_steps_still_gets_the_single_exit_step(api):
+    created = api.post("/api/journeys", json={"name": "x", "goalEventWindowDays": 7}, headers=OWNER)
+    assert created.status_code == 201, created.text
+    assert created.json()["steps"] == [{"id": "exit", "type": "exit"}]
+    assert created.json()["goalEventWindowDays"] == 7
+
+
 @pytest.mark.parametrize(
     "content_type", ["application/x-www-form-urlencoded", "text/plain", "application/xml"]
 )
@@ -337,10 +382,36 @@ CONFIG = {
 }
 
 
+def _whole(value):
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole(item) for item in value]
+    return value
+
+
+def whole_numbers_as_integers(case) -> None:
+    """Send whole numbers as JSON integers (``338``, not ``338.0``).
+
+    The one rule of the API no schema can state: JSON Schema's ``integer`` is any
+    number with no fraction, ``338.0`` included, while the API refuses ``338.0`` where
+    it wants an integer (``goalEventWindowDays``, a predicate's ``withinDays``), as
+    ``journeysim validate`` refuses it in a file: one set of document rules (see
+    ``simulator.models.base.Integer``). Generated data keeps every other value."""
+    if isinstance(case.body, dict | list):
+        case.body = _whole(case.body)
+
+
+def _contract_schema(app):
+    config = schemathesis.Config.from_dict(CONFIG)
+    return schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+
+
 @pytest.fixture(scope="module")
 def api_schema(api):
-    config = schemathesis.Config.from_dict(CONFIG)
-    return schemathesis.openapi.from_asgi("/openapi.json", api.app, config=config)
+    return _contract_schema(api.app)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -349,6 +420,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @settings(deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_openapi_contract(case):
+    whole_numbers_as_integers(case)
     case.call_and_validate()  # every check
 
 
@@ -369,14 +441,14 @@ def _forget_journeys(client) -> None:
 
 def test_openapi_contract_over_sequences_of_calls():
     with api_client() as client:
-        config = schemathesis.Config.from_dict(CONFIG)
-        machine = schemathesis.openapi.from_asgi(
-            "/openapi.json", client.app, config=config
-        ).as_state_machine()
+        machine = _contract_schema(client.app).as_state_machine()
 
         class FromTheFixtures(machine):
             def setup(self) -> None:
                 _forget_journeys(client)
+
+            def before_call(self, case) -> None:
+                whole_numbers_as_integers(case)
 
         bounded = settings(
             max_examples=20,
