@@ -6,12 +6,19 @@ Generated on demand, never committed, so they cannot drift from the models;
 document's ``$schema`` key, e.g. ``"$schema":
 "https://journeysim.dev/schemas/journey.schema.json"``.
 
-The schemas describe the *shape*; the validator (``journeysim validate``) checks the
-rest (references, cycles, durations, templates). Two touches on top of pydantic's
-output: a discriminated union's tag (a step's ``type``, a branch's ``mode``, a
-predicate's ``kind``) is marked required in each alternative, because journeysim
-refuses a step without one, and the OpenAPI-only ``discriminator`` keyword and the
-per-property titles (``"Armid"``) are dropped.
+The schemas describe the *shape*, with the field rules the validator enforces where
+JSON Schema can state them, from the same model field types (``minItems: 1`` on a
+journey's steps, a ``pattern`` on quiet hours' ``HH:MM``, ``"type": "integer"`` and
+the bounds of integer fields); the validator (``journeysim validate``) checks the rest
+(references, cycles, durations, templates) and two field rules no schema can state:
+an integer written ``5.0`` (JSON Schema counts it as an integer; journeysim refuses it,
+said in a ``$comment``, see ``simulator.models.base.Integer``) and a time-zone name the
+zone database does not know (examples, no enum: see ``simulator.models.base.TimeZone``).
+
+Two touches on top of pydantic's output: a discriminated union's tag (a step's
+``type``, a branch's ``mode``, a predicate's ``kind``) is marked required in each
+alternative, because journeysim refuses a step without one, and the OpenAPI-only
+``discriminator`` keyword and the per-property titles (``"Armid"``) are dropped.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import AwareDatetime, Field
 
-from simulator.models.base import Bool, DocumentModel, Model
+from simulator.models.base import Bool, DocumentModel, Model, TimeZone
 from simulator.models.channels import Channel
 
 __all__ = [
@@ -64,18 +64,12 @@ class Subject(DocumentModel):
     channel_preferences: ChannelPreferences = Field(default_factory=ChannelPreferences)
     global_opt_out: Bool = False
     suppressed: list[Suppression] = Field(default_factory=list)
-    timezone: str | None = None
-    """IANA zone; falls back to the workspace's quiet-hours zone, then UTC."""
+    timezone: TimeZone | None = None
+    """IANA zone, one the zone database knows; falls back to the workspace's quiet-hours
+    zone, then UTC."""
     events: list[Event] = Field(default_factory=list)
     send_history: list[SendRecord] = Field(default_factory=list)
     future_events: list[FutureEvent] = Field(default_factory=list)
     """Scripted events relative to the trigger, for dry-runs (SPEC §3.5)."""
     synthetic: Bool = False
     """True for subjects made from attributes or by Faker (``syn_<hash>`` ids)."""
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        from simulator.timezones import check_zone
-
-        return None if value is None else check_zone(value)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from simulator.models.base import DocumentModel, Integer, Model
+from simulator.models.base import ClockTime, DocumentModel, Integer, Model, TimeZone
 from simulator.models.journey import GoalWindowDays
 
 __all__ = [
@@ -36,8 +35,6 @@ DEFAULT_PII_ATTRIBUTES: tuple[str, ...] = (
     "ip",
 )
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
 
 class Tier(StrEnum):
     """Pricing tier; each carries ``max_journeys`` (None: unlimited)."""
@@ -61,24 +58,12 @@ class Role(StrEnum):
 class QuietHours(Model):
     """A daily window in which marketing sends are deferred; may span midnight."""
 
-    start: str = "21:00"
-    end: str = "08:00"
-    timezone: str = "UTC"
-    """IANA zone used when the subject has none."""
-
-    @field_validator("start", "end")
-    @classmethod
-    def _hhmm(cls, value: str) -> str:
-        if not _HHMM.match(value):
-            raise ValueError("must be a 24-hour time HH:MM")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        from simulator.timezones import check_zone
-
-        return check_zone(value)
+    start: ClockTime = "21:00"
+    """24-hour ``HH:MM``."""
+    end: ClockTime = "08:00"
+    """24-hour ``HH:MM``."""
+    timezone: TimeZone = "UTC"
+    """IANA zone used when the subject has none; it must be one the zone database knows."""
 
 
 class FrequencyCap(Model):

@@ -285,3 +285,10 @@ def test_distinct_credentials_are_accepted():
     members = [_member("a", "owner", "tok_a_12345"), _member("b", "viewer", "tok_b_12345")]
     workspace = Workspace.model_validate({**_MEMBERS_WORKSPACE, "members": members, **_SYNC_KEY})
     assert [m.token for m in workspace.members] == ["tok_a_12345", "tok_b_12345"]
+
+
+@pytest.mark.parametrize("time", ["21:00\n", "25:00", "9:00", "1９:00"])
+def test_a_quiet_hours_time_is_exactly_hh_mm(time):
+    # Python's $ matches before a final newline, and \d takes any Unicode digit.
+    with pytest.raises(ValidationError, match="must be a 24-hour time HH:MM"):
+        Workspace.model_validate({**_MEMBERS_WORKSPACE, "quietHours": {"start": time}})
