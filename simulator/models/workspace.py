@@ -148,7 +148,7 @@ def _credential_clash(workspace: Workspace, *, key_order: Any = ()) -> Validatio
         key_first = "syncApiKey" in keys and "members" in keys
         key_first = key_first and keys.index("syncApiKey") < keys.index("members")
         key_place = (("syncApiKey",), workspace.sync_api_key)
-        places.insert(0, key_place) if key_first else places.append(key_place)
+        places.insert(0 if key_first else len(places), key_place)
     seen: dict[str, tuple[str | int, ...]] = {}
     details = []
     for loc, secret in places:
