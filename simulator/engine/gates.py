@@ -14,9 +14,26 @@ Documented decisions where the spec is silent:
   Push channels (``in_app_push``, ``mobile_push``) address the end user by
   ``endUserId`` through the push service, which owns device registration, so a push
   recipient is always present.
-* Quiet hours are ``[start, end)`` in local time (a window may span midnight; a window
-  whose start equals its end is empty) and apply to every channel. A send inside them
-  is deferred to the next local ``end``; the driver then re-runs every gate.
+* Quiet hours are ``[start, end)`` of the **wall time** in the subject's zone (a window
+  may span midnight; a window whose start equals its end is empty) and apply to every
+  channel. Whether "now" is quiet is judged on the wall time the clocks show at that
+  instant, and a send inside them is deferred to the **first instant at or after now
+  whose wall time is outside the window**; the driver then re-runs every gate. So the
+  deferral is never before now, and across a change of UTC offset:
+
+  - an ``end`` the clocks skip (spring forward, ``end`` 02:30 in New York on
+    2026-03-08) ends the quiet hours at the jump (07:00Z, when 01:59 EST becomes
+    03:00 EDT), not an hour later;
+  - an ``end`` the clocks show twice (fall back, ``end`` 01:30 on 2026-11-01) ends the
+    quiet hours at the occurrence after now: 05:30Z (01:30 EDT) for a send at 01:10
+    EDT, 06:30Z (01:30 EST) for one at the second 01:10, that is 01:10 EST;
+  - a ``start`` the clocks skip is never reached that night, so quiet hours begin at
+    the jump if the wall time after it is inside the window and not at all otherwise;
+    a ``start`` shown twice begins them again at its second occurrence (the wall time
+    is inside again); and a jump back to before ``start`` (fall back with quiet hours
+    01:30-05:00) ends them at the jump, until the wall time reaches ``start`` again.
+
+  These follow from the one rule and are what a subject's own clock shows.
 * Caps count every send of the subject on any channel in any journey (``sendHistory``)
   plus earlier sends of the same trace, at or before "now". The frequency window is
   rolling: ``(now - windowDays, now]``. The daily cap counts the local calendar day.
@@ -37,6 +54,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from math import ceil
 from typing import Any
 
 from simulator.codes import Decision, Gate, Override, Reason
@@ -134,16 +152,65 @@ def quiet_hours_end(moment: datetime, quiet: QuietHours, where: tzinfo) -> datet
 
 
 def _quiet_end(local: datetime, quiet: QuietHours, where: tzinfo) -> datetime | None:
-    """:func:`quiet_hours_end` of a moment already in local time."""
+    """:func:`quiet_hours_end` of a moment already in local time (aware, in ``where``).
+
+    Between two changes of the zone's UTC offset the wall time moves with the clock,
+    so it leaves the window only by reaching ``end``. The walk therefore assumes the
+    current offset holds until the wall time reads ``end``; when the offset there is a
+    different one, it stops at the change instead (:func:`_offset_change`) and judges
+    the wall time it finds: outside the window (a jump forward past ``end``, or back
+    before ``start``) ends the quiet hours there; inside, the walk goes on from it.
+    ``datetime.combine(day, end, tzinfo=where)`` cannot do this: it reads a repeated
+    ``end`` always as its first occurrence (which may be before "now") and a skipped
+    one by the old offset (after the quiet hours really ended).
+
+    Two offset changes within one quiet period that restore the first offset would
+    not be seen; the tz database has no such pair (none within 30 hours in any zone).
+    """
     start, end = _hhmm(quiet.start), _hhmm(quiet.end)
-    if start == end:
+    if start == end or not _inside(local.time(), start, end):
         return None
-    now = local.time()
-    inside = start <= now < end if start < end else (now >= start or now < end)
-    if not inside:
-        return None
-    day = local.date() if now < end else local.date() + timedelta(days=1)
-    return datetime.combine(day, end, tzinfo=where).astimezone(UTC)
+    at = local.astimezone(UTC)
+    while True:
+        wall = local.replace(tzinfo=None)
+        day = wall.date() if wall.time() < end else wall.date() + timedelta(days=1)
+        reached = at + (datetime.combine(day, end) - wall)  # if the offset holds
+        if reached.astimezone(where).utcoffset() == local.utcoffset():
+            return reached
+        at = _offset_change(at, reached, where)
+        local = at.astimezone(where)
+        if not _inside(local.time(), start, end):
+            return at
+
+
+def _inside(now: time, start: time, end: time) -> bool:
+    """Whether the wall time ``now`` is in ``[start, end)`` (which may span midnight)."""
+    return start <= now < end if start < end else (now >= start or now < end)
+
+
+def _offset_change(at: datetime, later: datetime, where: tzinfo) -> datetime:
+    """The first instant after ``at`` (UTC), at most ``later`` (whose offset in ``where``
+    differs from ``at``'s), with another UTC offset than ``at``: found by bisection on
+    whole seconds, since zone offsets change on whole seconds.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> _offset_change(
+    ...     datetime(2026, 3, 8, 6, 30, tzinfo=UTC),
+    ...     datetime(2026, 3, 8, 7, 30, tzinfo=UTC),
+    ...     ZoneInfo("America/New_York"),
+    ... )
+    datetime.datetime(2026, 3, 8, 7, 0, tzinfo=datetime.timezone.utc)
+    """
+    offset = at.astimezone(where).utcoffset()
+    base = at.replace(microsecond=0)
+    low, high = 0, ceil((later - base).total_seconds())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if (base + timedelta(seconds=middle)).astimezone(where).utcoffset() == offset:
+            low = middle
+        else:
+            high = middle
+    return base + timedelta(seconds=high)
 
 
 @lru_cache(maxsize=64)

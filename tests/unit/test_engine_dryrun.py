@@ -379,6 +379,25 @@ def test_a_deferred_send_reruns_every_gate_at_its_new_time():
     ]
 
 
+def test_a_send_at_the_second_0110_of_the_autumn_change_waits_for_the_second_0130():
+    """The QA repro: 06:10Z on 2026-11-01 is 01:10 EST, the second 01:10 in New York.
+    The quiet hours 22:00-01:30 end at the next 01:30 (EST, 06:30Z); the trace once
+    deferred to the first one (05:30Z), before the start, and sent then."""
+    world = make_world(quietHours={"start": "22:00", "end": "01:30", "timezone": "UTC"})
+    subject = make_subject(timezone="America/New_York")
+    at = datetime(2026, 11, 1, 6, 10, tzinfo=UTC)
+    trace = simulate(make_journey(SEND, EXIT), subject, world=world, at=at)
+    assert decisions(trace) == [
+        ("send", "deferred", "quiet_hours"),
+        ("send", "executed", None),
+        ("exit", "executed", None),
+    ]
+    second_0130 = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    assert trace.steps[0].deferred_until == trace.steps[1].at == second_0130
+    assert trace.outcome.exited_at == second_0130
+    assert [s.at for s in trace.steps] == sorted(s.at for s in trace.steps)
+
+
 def test_caps_count_sends_made_earlier_in_the_same_trace():
     world = make_world(dailyCap={"maxSends": 1})
     journey = make_journey({**SEND, "next": "again"}, {**SEND, "id": "again"}, EXIT)
