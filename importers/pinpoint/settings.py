@@ -5,14 +5,31 @@ Pinpoint journey's ``Limits``, ``QuietTime``, ``OpenHours`` and ``ClosedDays`` c
 travel inside the journey: each becomes a report entry that says which workspace
 setting to use (``dailyCap``, ``frequencyCap``, ``quietHours``) or that there is none.
 Nothing here changes the bundle.
+
+A cap of 0 is Pinpoint's "no limit" (its service model says so of ``TimeframeCap``'s
+``Cap`` and ``Days``, ``TotalCap`` and the project-level ``DailyCap``; the journey's
+``DailyCap`` is read the same way): the report says so and advises no setting, since a
+journeysim cap needs ``maxSends`` of at least 1. Advice to set a workspace cap is the
+JSON member to paste into ``workspace.json``, built through the workspace model, so
+that advice followed validates.
 """
 
 from __future__ import annotations
 
-from importers.pinpoint.models import OpenHours, QuietTime, WriteJourneyRequest
+import json
+
+from pydantic import ValidationError
+
+from importers.pinpoint.models import (
+    JourneyTimeframeCap,
+    OpenHours,
+    QuietTime,
+    WriteJourneyRequest,
+)
 from importers.pinpoint.report import Reporter
 from importers.pinpoint.servicemodel import pointer
 from simulator.codes import ImportCode
+from simulator.models import DailyCap, FrequencyCap, Model
 
 __all__ = ["report_settings"]
 
@@ -53,21 +70,29 @@ def _limits(journey: WriteJourneyRequest, at: str, report: Reporter) -> None:
     limits = journey.limits
     if limits is None:
         return
-    advice = {
-        "DailyCap": (
-            limits.daily_cap,
-            "set the workspace dailyCap {{maxSends: {0}}} (journeysim caps count every "
-            "journey's sends, not one journey's)",
-        ),
-        "TotalCap": (
-            limits.total_cap,
-            "a per-journey cap of {0} messages has no equivalent; the workspace frequencyCap "
-            "is the closest setting",
-        ),
-        "EndpointReentryCap": (
-            limits.endpoint_reentry_cap,
-            "re-entry cap {0} has no equivalent: journeysim starts one execution per trigger event",
-        ),
+    if limits.daily_cap is not None:
+        message = _daily_cap(limits.daily_cap)
+        report.add(ImportCode.LIMITS_SETTING, message, location=pointer(at, "DailyCap"))
+    if limits.total_cap is not None:
+        message = (
+            "TotalCap 0 means no per-journey cap in Pinpoint: nothing to carry over, no "
+            "setting needed"
+            if limits.total_cap == 0
+            else f"a per-journey cap of {limits.total_cap} messages has no equivalent; the "
+            "workspace frequencyCap is the closest setting"
+        )
+        report.add(ImportCode.LIMITS_SETTING, message, location=pointer(at, "TotalCap"))
+    if limits.endpoint_reentry_cap is not None:
+        message = (
+            "EndpointReentryCap 0 (unlimited re-entry in Pinpoint) is what journeysim does: "
+            "every trigger event starts an execution; no setting needed"
+            if limits.endpoint_reentry_cap == 0
+            else f"re-entry cap {limits.endpoint_reentry_cap} has no equivalent: journeysim "
+            "starts one execution per trigger event"
+        )
+        location = pointer(at, "EndpointReentryCap")
+        report.add(ImportCode.LIMITS_SETTING, message, location=location)
+    others = {
         "EndpointReentryInterval": (
             limits.endpoint_reentry_interval,
             "re-entry interval {0} has no equivalent: journeysim starts one execution per "
@@ -78,17 +103,98 @@ def _limits(journey: WriteJourneyRequest, at: str, report: Reporter) -> None:
             "a send rate of {0}/s has no equivalent (delivery throughput is the platform's)",
         ),
     }
-    for member, (value, message) in advice.items():
+    for member, (value, message) in others.items():
         if value is not None:
             location = pointer(at, member)
             report.add(ImportCode.LIMITS_SETTING, message.format(value), location=location)
-    cap = limits.timeframe_cap
-    if cap is not None and (cap.cap is not None or cap.days is not None):
-        message = (
-            f"set the workspace frequencyCap {{maxSends: {cap.cap}, windowDays: {cap.days}}} "
-            "(journeysim caps count every journey's sends)"
-        )
+    if limits.timeframe_cap is not None:
+        message = _timeframe_cap(limits.timeframe_cap)
         report.add(ImportCode.LIMITS_SETTING, message, location=pointer(at, "TimeframeCap"))
+
+
+def _daily_cap(value: int) -> str:
+    """The report of ``Limits.DailyCap``: 0 is Pinpoint's "no limit" (as its service
+    model documents for the project-level DailyCap and every other cap), so it needs
+    no setting; otherwise the workspace ``dailyCap`` to set, written as the JSON member
+    to paste into ``workspace.json`` and checked against the workspace model, so that
+    advice followed always validates (a value the model refuses is reported as such).
+
+    >>> _daily_cap(0).split(" (")[0]
+    'DailyCap 0 means no daily cap in Pinpoint: no setting needed'
+    >>> _daily_cap(3).split(" (")[0]
+    'set the workspace "dailyCap": {"maxSends": 3}'
+    """
+    if value == 0:
+        return (
+            "DailyCap 0 means no daily cap in Pinpoint: no setting needed (a workspace "
+            "without dailyCap has none)"
+        )
+    advice = _setting("dailyCap", DailyCap, maxSends=value)
+    if advice is None:
+        return f"DailyCap {value} is not a cap (Pinpoint takes 0, no cap, to 100): not translated"
+    return (
+        f"{advice} (journeysim caps count every journey's sends on the subject's local "
+        "calendar day, not one journey's in 24 hours)"
+    )
+
+
+def _timeframe_cap(cap: JourneyTimeframeCap) -> str:
+    """The report of ``Limits.TimeframeCap``. Pinpoint documents 0 for either ``Cap`` or
+    ``Days`` as "this limit will not apply", so a 0 in either means no cap and no
+    setting; a cap missing ``Cap`` or ``Days`` (and without a 0) is incomplete: the
+    report says which is missing and what to set, without inventing the value; a whole
+    one becomes the workspace ``frequencyCap`` to paste, checked as :func:`_daily_cap`'s.
+
+    >>> _timeframe_cap(JourneyTimeframeCap(Cap=0, Days=0)).split("):")[0]
+    'TimeframeCap {Cap: 0, Days: 0} means no timeframe cap in Pinpoint (0 turns it off'
+    >>> _timeframe_cap(JourneyTimeframeCap(Cap=5)).split(": it")[0]
+    'TimeframeCap {Cap: 5} is incomplete'
+    """
+    given = ", ".join(
+        f"{name}: {value}"
+        for name, value in (("Cap", cap.cap), ("Days", cap.days))
+        if value is not None
+    )
+    shown = f"TimeframeCap {{{given}}}"
+    if 0 in (cap.cap, cap.days):
+        return f"{shown} means no timeframe cap in Pinpoint (0 turns it off): no setting needed"
+    if cap.cap is None and cap.days is None:
+        return "TimeframeCap is empty (no Cap, no Days): no cap to carry over, no setting needed"
+    # a missing member is checked as 1, the least either allows: the kept one must fit
+    advice = _setting(
+        "frequencyCap",
+        FrequencyCap,
+        maxSends=1 if cap.cap is None else cap.cap,
+        windowDays=1 if cap.days is None else cap.days,
+    )
+    if advice is None:
+        return (
+            f"{shown} is not a cap journeysim can hold (Pinpoint takes Cap 0 to 100 and Days "
+            "0 to 30; the workspace frequencyCap needs maxSends 1 or more and windowDays 1 to "
+            "365): not translated"
+        )
+    if cap.days is None:
+        return (
+            f"{shown} is incomplete: it has no Days, the window the {cap.cap} messages are "
+            f'counted in; to keep the cap, set the workspace "frequencyCap": {{"maxSends": '
+            f'{cap.cap}, "windowDays": N}} with N the window you meant, 1 to 365 days'
+        )
+    if cap.cap is None:
+        return (
+            f"{shown} is incomplete: it has no Cap, the number of messages allowed in "
+            f'{cap.days} days; to keep the cap, set the workspace "frequencyCap": '
+            f'{{"maxSends": N, "windowDays": {cap.days}}} with N the number you meant, 1 or more'
+        )
+    return f"{advice} (journeysim caps count every journey's sends)"
+
+
+def _setting(name: str, model: type[Model], **fields: int) -> str | None:
+    """``set the workspace "<name>": <json>`` when ``fields`` make a valid ``model``."""
+    try:
+        value = model.model_validate(fields)
+    except ValidationError:
+        return None
+    return f'set the workspace "{name}": {json.dumps(value.to_wire())}'
 
 
 def _quiet_time(journey: WriteJourneyRequest, quiet: QuietTime, at: str, report: Reporter) -> None:

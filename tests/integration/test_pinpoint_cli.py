@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 from importers.pinpoint import bundle_schema, import_files
 from simulator.paths import fixtures_dir
@@ -526,3 +527,45 @@ def test_the_json_report_lists_the_files_written_and_none_when_it_fails(
     )
     assert bad.exit_code == 1 and json.loads(bad.stdout)["written"] == []
     assert not (tmp_path / "other.json").exists()
+
+
+# --- journey limits: advice followed validates --------------------------------------------
+
+_ADVICE = re.compile(r'set the workspace "?(dailyCap|frequencyCap|quietHours)"?:? (\{[^}]*\})')
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        None,  # the journey-settings fixture: every Limits member, QuietTime, OpenHours
+        {"DailyCap": 0, "TimeframeCap": {"Cap": 0, "Days": 0}},  # the QA repro
+        {"TimeframeCap": {"Cap": 5}},
+        {"DailyCap": 100, "TimeframeCap": {"Cap": 100, "Days": 30}},
+    ],
+)
+def test_the_workspace_advice_of_the_report_validates_when_followed(
+    run_cli, pinpoint, tmp_path, limits
+):
+    """Every ``set the workspace ...`` the report advises is applied to the imported
+    project's workspace.json (a value left to the reader, ``N``, as 1); the project
+    must still validate. Advice read as a YAML flow mapping, so unquoted keys parse."""
+    export = pinpoint / "journey-settings.get-journey.json"
+    if limits is not None:
+        wait = {"Wait": {"WaitTime": {"WaitFor": "P1D"}}}
+        document = {"Name": "Caps", "StartActivity": "w", "Limits": limits}
+        export = tmp_path / "caps.json"
+        export.write_text(json.dumps({**document, "Activities": {"w": wait}}))
+    project = tmp_path / "project"
+    imported = run_cli("import-pinpoint", str(export), "--project", str(project), "-f", "json")
+    assert imported.exit_code == 0, imported.stderr
+    report = json.loads(imported.stdout)["report"]
+    workspace_file = project / "workspace.json"
+    workspace = json.loads(workspace_file.read_text())
+    for entry in report:
+        assert "None" not in entry["message"], entry
+        found = _ADVICE.search(entry["message"])
+        if found:
+            workspace[found.group(1)] = yaml.safe_load(re.sub(r"\bN\b", "1", found.group(2)))
+    workspace_file.write_text(json.dumps(workspace))
+    validated = run_cli("validate", str(project))
+    assert validated.exit_code == 0, validated.stdout
