@@ -4,7 +4,8 @@ Translated Pinpoint templates call these (``{{ name|capitalize_first }}``,
 ``{{ price|multiply(1.2) }}``); :func:`simulator.templating.environment` registers
 :data:`FILTERS`, so every journeysim template may use them. Each filter is pure,
 bounded (padding widths are capped at :data:`MAX_WIDTH`) and never raises: input it
-cannot use gives ``""`` (or the value unchanged, for dates), as a missing variable does.
+cannot use gives ``""`` (0 for the numeric readers :func:`as_number` and
+:func:`math_round`, the value unchanged for dates), as a missing variable does.
 """
 
 from __future__ import annotations
@@ -68,6 +69,26 @@ def as_number(value: Any) -> float:
         return _number(value)
     except (ValueError, TypeError, OverflowError):
         return 0.0
+
+
+def math_round(value: Any) -> int:
+    """JavaScript's ``Math.round``, which Pinpoint's ``round`` helper runs (its templates
+    are Handlebars.js): the nearest integer, a half going toward +infinity (``2.5`` → 3,
+    ``-2.5`` → -2). Python's ``round`` and Jinja2's ``round`` filter send halves to the
+    even neighbour (12.5 → 12, 2.5 → 2), so translations must not use them. A value
+    that is not a number reads as 0 (:func:`as_number`), as the translation always did.
+
+    ``number - floor(number)`` is exact in binary floating point, so the half is judged
+    on the value itself, not on ``number + 0.5`` (which rounds 0.49999999999999994 up).
+
+    >>> [math_round(v) for v in (12.5, 2.5, -2.5, -2.6, -0.4, 0.49999999999999994)]
+    [13, 3, -2, -3, 0, 0]
+    >>> math_round("7.5"), math_round(True), math_round("n/a"), math_round(None)
+    (8, 1, 0, 0)
+    """
+    number = as_number(value)
+    whole = math.floor(number)
+    return whole + 1 if number - whole >= 0.5 else whole
 
 
 def _show(number: float) -> str:
@@ -270,6 +291,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "inflect": inflect,
     "join_values": join_values,
     "ljust": ljust,
+    "math_round": math_round,
     "md5": _digest("md5"),
     "modulo": _arithmetic("modulo", math.fmod),
     "multiply": _arithmetic("multiply", lambda a, b: a * b),

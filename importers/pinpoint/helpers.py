@@ -194,7 +194,9 @@ HELPERS: dict[str, _Handler] = {
     "modulo": _filter("modulo({})", extra=1),
     "ceiling": _filter("as_number|round(0, 'ceil')|int"),
     "floor": _filter("as_number|round(0, 'floor')|int"),
-    "round": _filter("as_number|round|int"),
+    # JavaScript's Math.round (halves toward +infinity), not Jinja2's round (to even);
+    # ceil and floor are the same in both languages
+    "round": _filter("math_round"),
     "encode64": _filter("encode64"),
     "decode64": _filter("decode64"),
     "md5": _filter("md5"),

@@ -193,7 +193,7 @@ CASES = [
     (
         "{{ceiling 5.23}} {{floor 5.73}} {{round 19.5}}",
         "{{ (5.23|as_number|round(0, 'ceil')|int) }} {{ (5.73|as_number|round(0, 'floor')|int) }} "
-        "{{ (19.5|as_number|round|int) }}",
+        "{{ (19.5|math_round) }}",
         "6 5 20",
     ),
     ('{{encode64 "Hello world"}}', "{{ ('Hello world'|encode64) }}", "SGVsbG8gd29ybGQ="),
@@ -379,3 +379,45 @@ def test_arbitrary_text_never_raises_and_always_gives_a_template_the_sandbox_ren
     environment(False).from_string(result.jinja).render(**SUBJECT)
     for issue in result.issues:
         assert issue.line >= 1 and issue.column >= 1
+
+
+# --- numeric helpers round as JavaScript does (Handlebars.js) ------------------------------
+
+
+def _render(source: str, **subject) -> str:
+    return environment(True).from_string(translate_template(source).jinja).render(**subject)
+
+
+@pytest.mark.parametrize(
+    ("price", "rounded"),
+    [
+        (12.5, "13"),  # the QA repro: Python's round gave 12
+        (2.5, "3"),
+        (0.5, "1"),
+        (-2.5, "-2"),  # toward +infinity, not away from zero
+        (-2.6, "-3"),
+        (-0.4, "0"),  # JavaScript's -0 prints as 0
+        ("7.5", "8"),
+        ("n/a", "0"),  # not a number: 0, as the helper always gave
+        (None, "0"),
+    ],
+)
+def test_round_is_javascripts_math_round(price, rounded):
+    assert _render("{{round Attributes.Price}}", price=price) == rounded
+
+
+def test_round_of_a_missing_attribute_is_0():
+    assert _render("{{round Attributes.Price}}") == "0"
+
+
+_ROUNDINGS = environment(True).from_string(
+    translate_template(
+        "{{round Attributes.Price}} {{ceiling Attributes.Price}} {{floor Attributes.Price}}"
+    ).jinja
+)
+
+
+@settings(deadline=None)
+@given(st.integers(-(10**6), 10**6))
+def test_every_half_rounds_up_and_ceiling_floor_agree_with_javascript(n):
+    assert _ROUNDINGS.render(price=n + 0.5) == f"{n + 1} {n + 1} {n}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -80,3 +82,12 @@ def test_no_filter_raises_on_any_input(name, args):
         FILTERS[name](*args)
     except TypeError as exc:  # too many arguments for this filter: Jinja2 reports those
         assert "argument" in str(exc)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_math_round_is_the_nearest_integer_with_halves_toward_plus_infinity(number):
+    """ECMAScript's Math.round: the integer closest to x, the one closer to +infinity
+    on a tie; that is floor(x + 1/2) in exact arithmetic (Fraction, no float rounding)."""
+    expected = math.floor(Fraction(number) + Fraction(1, 2))
+    assert FILTERS["math_round"](number) == expected
+    assert FILTERS["math_round"](repr(number)) == expected
