@@ -7,16 +7,23 @@ set of files: all of them appear, or none (and no folder made for them stays).
 
 A path is written as a shell's ``>`` writes it. Through a symbolic link, the file
 it points to is written (the link stays a link; a dangling one gets its file made).
-A path that is no regular file (a FIFO, ``/dev/stdout``, ``/dev/null``, a terminal)
-is opened and written directly, since it cannot be replaced: a rename over it would
-put a regular file where the device or pipe was. A new file gets the permissions
-the user's umask gives (not ``mkstemp``'s 0600); a file written over keeps its own.
+A path that is no regular file (a FIFO, ``/dev/null``, a terminal) is opened and
+written directly, since it cannot be replaced: a rename over it would put a regular
+file where the device or pipe was; a path naming one of this process's descriptors
+(``/dev/stdout``, ``/dev/fd/3``) is written through that descriptor, so a pipe gets
+the text and a file the shell opened for appending is appended to. As for ``>``, a
+file without write permission is refused, and so is a path whose folder does not
+exist as written (``gone/../out.json``); two paths of one call naming the same file
+are refused too. A new file gets the permissions the user's umask gives (not
+``mkstemp``'s 0600); a file written over keeps its own.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
+import sys
 from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
@@ -51,18 +58,28 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
 
     made: list[Path] = []
     staged: dict[Path, tuple[Path, Path]] = {}  # the user's path: (temporary, target)
-    streams: dict[Path, str] = {}  # the user's path: text, for FIFOs and devices
+    streams: dict[Path, tuple[str, int | None]] = {}  # path: (text, descriptor or None)
+    targets: dict[Path, Path] = {}  # the file written: the user's path naming it
     new_mode = 0o666 & ~_umask()
     try:
         for path, text in texts.items():
             try:
-                target = Path(os.path.realpath(path))  # through links, as ``>`` writes
-                kind = _kind(target)
+                descriptor = _descriptor(path)
+                kind = "special" if descriptor is not None else _kind(path)
                 if kind == "folder":  # caught before any rename: os.replace would fail late
                     raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
                 if kind == "special":
-                    streams[path] = text
+                    streams[path] = (text, descriptor)
                     continue
+                if kind == "file" and not os.access(path, os.W_OK):  # as ``>`` refuses it
+                    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+                if not make_folders:  # its folder as the kernel finds it: no ``gone/..``
+                    os.stat(os.path.dirname(path) or ".")
+                target = Path(os.path.realpath(path))  # through links, as ``>`` writes
+                if target in targets:
+                    message = f"the same file as {targets[target]}, written once"
+                    raise OSError(errno.EINVAL, message, str(path))
+                targets[target] = path
                 folder = target.parent
                 for parent in reversed([folder, *folder.parents]) if make_folders else ():
                     if not parent.exists():
@@ -75,10 +92,9 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
                 os.chmod(temporary, target.stat().st_mode & 0o7777 if kind else new_mode)
             except OSError as exc:
                 raise _naming(path, exc) from exc
-        for path, text in streams.items():  # last before the renames: they cannot be undone
+        for path, (text, descriptor) in streams.items():  # before the renames: no undoing
             try:
-                with open(path, "w", encoding="utf-8", newline="") as stream:
-                    stream.write(text)
+                _write_stream(path, text, descriptor)
             except OSError as exc:
                 raise _naming(path, exc) from exc
         for path, (temporary, target) in staged.items():
@@ -95,9 +111,50 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
         raise
 
 
+_DESCRIPTOR = re.compile(r"/dev/fd/(\d+)|/proc/(?:self|thread-self|\d+)/fd/(\d+)")
+_STANDARD = {"/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _descriptor(path: Path) -> int | None:
+    """The open descriptor of this process that ``path`` names (``/dev/stdout``,
+    ``/dev/fd/N``, ``/proc/self/fd/N``, or a link leading to one), else ``None``.
+    Such a path is written through the descriptor itself: opening it again would
+    truncate a file the shell opened for appending (``>> ci.log``), and resolving it
+    gives ``pipe:[N]``, no path at all."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on a chain of links
+        if current in _STANDARD:
+            return _STANDARD[current]
+        found = _DESCRIPTOR.fullmatch(current)
+        if found is not None:
+            if found.group(0).startswith("/proc/") and not found.group(0).startswith(
+                ("/proc/self/", "/proc/thread-self/", f"/proc/{os.getpid()}/")
+            ):
+                return None  # another process's descriptor: a path like any other
+            return int(found.group(1) or found.group(2))
+        if not os.path.islink(current):
+            return None
+        current = os.path.join(os.path.dirname(current), os.readlink(current))
+        current = os.path.abspath(current)
+    return None
+
+
+def _write_stream(path: Path, text: str, descriptor: int | None) -> None:
+    """Write ``text`` into a FIFO, a device or an open descriptor, in place."""
+    if descriptor is None:
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        return
+    for standard in (sys.stdout, sys.stderr):  # what was printed before comes first
+        with suppress(Exception):
+            standard.flush()
+    with open(descriptor, "w", encoding="utf-8", newline="", closefd=False) as stream:
+        stream.write(text)
+
+
 def _kind(path: Path) -> str | None:
     """``None`` (nothing there yet), ``"file"``, ``"folder"`` or ``"special"`` (a FIFO,
-    a device, a socket: anything a rename must not replace)."""
+    a device, a socket: anything a rename must not replace), through links."""
     import stat
 
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -164,6 +165,38 @@ def test_write_all_writes_through_a_link_and_into_a_fifo_as_a_shell_does(tmp_pat
     ]  # no temporary file left
 
 
+def test_o_dev_stdout_reaches_a_pipe_and_appends_to_a_redirected_file(acme_dir, tmp_path):
+    """Resolving ``/dev/stdout`` gave ``pipe:[N]`` (the write failed, exit 2) or the
+    shell's file, which a rename then replaced: the lines before it were lost."""
+    command = [sys.executable, "-m", "simulator.cli", "validate", str(acme_dir), "-f", "json"]
+    piped = subprocess.run([*command, "-o", "/dev/stdout"], capture_output=True, text=True)
+    assert piped.returncode == 0, piped.stderr
+    report, log = piped.stdout.split("}\n0 errors")  # the report, then the text log
+    assert json.loads(report + "}")["ok"] is True and log.startswith(", 0 warnings")
+    log_file = tmp_path / "ci.log"
+    log_file.write_text("line from before\n")
+    with log_file.open("a") as appending:
+        run = subprocess.run([*command, "-o", "/dev/stdout"], stdout=appending, text=True)
+    assert run.returncode == 0
+    lines = log_file.read_text().splitlines()
+    assert lines[0] == "line from before" and lines[1] == "{" and lines[-1].startswith("0 errors")
+
+
+def test_write_all_refuses_what_a_shell_would_refuse(tmp_path):
+    """``realpath`` made ``gone/../x`` and ``file/../x`` writable, and two names of one
+    file in one call silently kept the last text."""
+    (tmp_path / "file.txt").write_text("")
+    for path in (tmp_path / "gone" / ".." / "x.json", tmp_path / "file.txt" / ".." / "y.json"):
+        with pytest.raises(OSError) as raised:
+            write_all({path: "{}"})
+        assert raised.value.filename == str(path)
+    first, link = tmp_path / "a.json", tmp_path / "b.json"
+    link.symlink_to(first.name)
+    with pytest.raises(OSError, match="the same file as"):
+        write_all({first: "A", link: "B"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.json", "file.txt"]
+
+
 @pytest.mark.parametrize("command", [["validate", "."], ["test", "tests"]])
 def test_o_dash_is_stdout_and_the_log_goes_to_stderr(run_cli, acme_dir, monkeypatch, command):
     # ``-o -`` used to write a file named "-" in the working folder.
@@ -171,7 +204,8 @@ def test_o_dash_is_stdout_and_the_log_goes_to_stderr(run_cli, acme_dir, monkeypa
     result = run_cli(*command, "-f", "json", "-o", "-")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["ok"] is True  # the report alone: parseable
-    assert result.stderr.startswith("0 errors") or "passed" in result.stderr
+    last = result.stderr.splitlines()[-1]  # the text log's summary, on stderr
+    assert re.fullmatch(r"0 errors, 0 warnings in \d+ files|\d+ passed", last), last
     assert not (acme_dir / "-").exists()
 
 

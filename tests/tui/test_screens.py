@@ -363,6 +363,7 @@ async def test_a_deep_link_to_an_unknown_subject_is_a_notification(make_app):
             lambda: any("no subject 'usr_nobody' here" in note for note in notifications(app)),
             "the unknown subject is told",
         )
+        assert "no subject 'usr_nobody' here" in notifications(app)[-1]  # and nothing after
         screen = app.screen
         assert isinstance(screen, DryRunScreen) and screen.trace is None
         assert screen.query_one("#subject", Select).value == "@synthetic"
