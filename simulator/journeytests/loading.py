@@ -11,6 +11,16 @@ a folder is searched beneath, not entering hidden folders or folders named ``inv
 ``journeysim validate`` does, so deliberately broken examples are not run by a plain
 ``journeysim test .``).
 
+Golden files are checked against every scenario file of the project, not only those
+of the run (:func:`project_case_files`): ``journeysim test one.journeytest.yaml
+--update`` and pytest, which loads one file at a time, must refuse a golden file that
+is a subject file another scenario file reads, or that a case of another file already
+has, as a run of the whole project does. "Every scenario file of the project" is every
+one beneath its folder, in the order ``journeysim test`` finds them, except in hidden
+folders, ``node_modules`` and ``__pycache__``; folders named ``invalid`` are entered:
+they are not run unless named, but a subject file one of their cases reads is still
+a file the project's cases read, and ``--update`` must not write over it.
+
 Nothing here raises for a bad scenario file: syntax errors, shape errors and
 references to things the project does not have all come back as located
 :class:`~simulator.journeytests.problems.Problem` values. ``InputError`` only for a
@@ -67,6 +77,7 @@ from simulator.world import World
 
 __all__ = [
     "SCENARIO_SUFFIXES",
+    "CaseFiles",
     "PreparedCase",
     "ScenarioSource",
     "Suite",
@@ -74,6 +85,7 @@ __all__ = [
     "is_scenario_file",
     "load_scenario_file",
     "load_suite",
+    "project_case_files",
     "shared_golden_files",
 ]
 
@@ -106,6 +118,26 @@ class ScenarioSource:
             self.name, self.positions
         )
         return located.file, located.line, located.column
+
+
+@dataclass(frozen=True)
+class CaseFiles:
+    """The files one case of a scenario file reads (its subject file) and writes (its
+    golden file), read from the file as written, valid or not."""
+
+    scenario: Path
+    file: str
+    """How reports name the scenario file."""
+    index: int
+    name: str
+    """The case's name (as written; ``""`` when it has none)."""
+    subject_file: Path | None
+    snapshot: Path | None
+
+    @property
+    def place(self) -> tuple[str, int]:
+        """The case's identity across runs: its scenario file (links resolved) and index."""
+        return _file_key(self.scenario), self.index
 
 
 @dataclass(frozen=True)
@@ -147,6 +179,14 @@ class PreparedCase:
     @property
     def pointer(self) -> str:
         return f"/cases/{self.index}"
+
+    @property
+    def files(self) -> CaseFiles:
+        """The files the case reads and writes."""
+        return CaseFiles(
+            self.source.path, self.source.name, self.index, self.name, self.subject_file,
+            self.snapshot,
+        )  # fmt: skip
 
     @property
     def expect(self) -> Expectations:
@@ -191,10 +231,10 @@ def find_scenario_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return list(found)
 
 
-def _beneath(folder: Path) -> Iterator[Path]:
+def _beneath(folder: Path, skipped: frozenset[str] = SKIPPED_FOLDERS) -> Iterator[Path]:
     for current, subfolders, files in os.walk(folder):
         subfolders[:] = sorted(
-            name for name in subfolders if not name.startswith(".") and name not in SKIPPED_FOLDERS
+            name for name in subfolders if not name.startswith(".") and name not in skipped
         )
         for name in sorted(files):
             if is_scenario_file(name) and not name.startswith("."):
@@ -212,6 +252,7 @@ def load_suite(
         named = " ".join(os.fspath(p) for p in paths)
         raise InputError(f"no scenario files (*{SCENARIO_SUFFIXES[0]}) in {named}")
     projects: dict[Path, LoadedProject] = {}
+    claims: dict[Path, tuple[CaseFiles, ...]] = {}
     cases: list[PreparedCase] = []
     problems: list[Problem] = []
     sources: list[ScenarioSource] = []
@@ -220,20 +261,75 @@ def load_suite(
         root = find_project_root(path)
         if root not in projects:
             projects[root] = load_project(root, relative_to=base)
-        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
-        source, prepared, found = load_scenario_file(path, name, projects[root])
+            claims[root] = project_case_files(root, relative_to=base)
+        name = _report_name(path, base)
+        source, prepared, found = load_scenario_file(path, name, projects[root], claims[root])
         sources.append(source)
         cases.extend(prepared)
         problems.extend(found)
-    # across files (each file's own repeats are among its problems already)
-    problems.extend(p for p in shared_golden_files(cases) if p not in problems)
+    # across the run's files, wherever they are (each file's clashes with its project's
+    # scenario files are among its problems already)
+    everyone = [claim for found in claims.values() for claim in found]
+    problems.extend(p for p in shared_golden_files(cases, everyone) if p not in problems)
     return Suite(tuple(cases), tuple(problems), tuple(projects.values()), tuple(sources))
 
 
+def _report_name(path: Path, base: Path) -> str:
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+
+
+def project_case_files(
+    root: Path, *, relative_to: str | os.PathLike[str] | None = None
+) -> tuple[CaseFiles, ...]:
+    """The files every case of every scenario file of the project at ``root`` reads and
+    writes (which files: the module docstring), in the order they are found; files are
+    named relative to ``relative_to`` (default: the current folder). A file that cannot
+    be read or parsed, and a case or field that is not of its shape, add nothing: its
+    own run reports it."""
+    base = Path(os.path.abspath(relative_to or Path.cwd()))
+    found: list[CaseFiles] = []
+    for path in _beneath(Path(os.path.abspath(root)), SKIPPED_FOLDERS - {"invalid"}):
+        found.extend(_written_case_files(path, _report_name(path, base)))
+    return tuple(found)
+
+
+def _written_case_files(path: Path, name: str) -> list[CaseFiles]:
+    try:
+        parsed = _parse(path, name)
+    except InputError:
+        return []
+    data = parsed[0] if isinstance(parsed, tuple) else None
+    cases = data.get("cases") if isinstance(data, dict) else None
+    if not isinstance(cases, list):
+        return []
+    found = []
+    for index, raw in enumerate(cases):
+        if not isinstance(raw, dict):
+            continue
+        case_name = raw.get("name") if isinstance(raw.get("name"), str) else ""
+        subject = raw.get("subject")
+        file = subject.get("file") if isinstance(subject, dict) else None
+        subject_file = path.parent / file if isinstance(file, str) and file else None
+        snapshot = raw.get("snapshot")
+        golden = (
+            _snapshot_path(path, case_name, snapshot)
+            if snapshot is True or (isinstance(snapshot, str) and snapshot)
+            else None
+        )
+        found.append(CaseFiles(path, name, index, case_name, subject_file, golden))
+    return found
+
+
 def load_scenario_file(
-    path: Path, name: str, project: LoadedProject
+    path: Path,
+    name: str,
+    project: LoadedProject,
+    project_cases: Sequence[CaseFiles] | None = None,
 ) -> tuple[ScenarioSource, list[PreparedCase], list[Problem]]:
-    """Read, check and prepare one scenario file of ``project``."""
+    """Read, check and prepare one scenario file of ``project``. ``project_cases`` are
+    the files the cases of every scenario file of the project read and write
+    (:func:`project_case_files`; found here, named relative to the current folder, when
+    not given): a golden file is checked against them all, not only this file's."""
     source = ScenarioSource(path=path, name=name, project=project)
     parsed = _parse(path, name)
     if isinstance(parsed, Problem):
@@ -279,7 +375,9 @@ def load_scenario_file(
             problems.append(result)
         else:
             prepared.append(result)
-    problems += shared_golden_files(prepared)
+    if project_cases is None:
+        project_cases = project_case_files(project.root)
+    problems += shared_golden_files(prepared, project_cases)
     located = [p.located(name, positions) for p in problems]
     return source, prepared, sorted(located, key=lambda p: (p.line, p.column))
 
@@ -336,49 +434,78 @@ def _problems_of_valid_cases(data: dict[str, Any], project: LoadedProject) -> li
     return _checked(scenario, data, project, [index for index, _ in valid])
 
 
-def shared_golden_files(cases: Sequence[PreparedCase]) -> list[Problem]:
-    """One problem for each case whose golden file an earlier case already has (two
-    names with one slug, ``Plain Ana`` and ``plain-ana``, or one ``snapshot`` path
-    twice): ``--update`` would write one over the other and the next run fail. Paths
-    are compared without case, as a case-insensitive file system (macOS, Windows)
-    would see them. The problem is in the later case's own file, at its snapshot.
+def shared_golden_files(
+    cases: Sequence[PreparedCase], project_cases: Sequence[CaseFiles] = ()
+) -> list[Problem]:
+    """One problem for each of ``cases`` whose golden file an earlier case already has
+    (two names with one slug, ``Plain Ana`` and ``plain-ana``; one ``snapshot`` path
+    twice; ``a.journeytest.yaml`` and ``a.journeytest.yml`` with a case of one name):
+    ``--update`` would write one over the other and the next run fail. Paths are
+    compared without case, as a case-insensitive file system (macOS, Windows) would see
+    them. The problem is in the later case's own file, at its snapshot.
 
     A golden file that is some case's subject file is refused too: ``--update`` would
-    write a trace over the subject."""
+    write a trace over the subject.
 
-    def key_of(path: Path) -> str:
-        return os.path.normcase(os.path.realpath(path)).casefold()
-
-    read = {key_of(case.subject_file): case for case in cases if case.subject_file}
-    first: dict[str, PreparedCase] = {}
-    problems: list[Problem] = []
+    The other cases are ``cases`` and ``project_cases`` (every scenario file of the
+    project, :func:`project_case_files`), in the project's order (cases it does not
+    hold after it, in run order): a run of one file refuses what a run of them all
+    would. Only ``cases`` get problems: the others are reported when they run."""
+    claims = list(project_cases)
+    running = {case.files.place: case for case in cases}
+    places = {claim.place: n for n, claim in enumerate(claims)}
     for case in cases:
-        if case.snapshot is None:
+        place = case.files.place
+        if place in places:
+            claims[places[place]] = case.files  # as prepared: the paths the run uses
+        else:
+            places[place] = len(claims)
+            claims.append(case.files)
+    readers: dict[str, CaseFiles] = {}
+    for claim in claims:
+        if claim.subject_file is not None:
+            readers.setdefault(_file_key(claim.subject_file), claim)
+    first: dict[str, CaseFiles] = {}
+    problems: list[Problem] = []
+    for claim in claims:
+        if claim.snapshot is None:
             continue
-        key = key_of(case.snapshot)
-        reader = read.get(key)
+        key = _file_key(claim.snapshot)
+        case = running.get(claim.place)
+        reader = readers.get(key)
         if reader is not None:
-            of = f" of {reader.source.name}" if reader.source.path != case.source.path else ""
-            message = (
-                f"the golden file {case.snapshot_name} is the subject file of case "
-                f"{reader.name!r}{of}: --update would write over it; give snapshot another path"
-            )
-            problem = Problem(JourneyTestCode.INVALID_SCENARIO, message, f"{case.pointer}/snapshot")
-            problems.append(problem.located(case.source.name, case.source.positions))
+            if case is not None:
+                of = f" of {reader.file}" if reader.place[0] != claim.place[0] else ""
+                message = (
+                    f"the golden file {case.snapshot_name} is the subject file of case "
+                    f"{reader.name!r}{of}: --update would write over it; give snapshot "
+                    "another path"
+                )
+                problems.append(_golden_problem(case, message))
             continue
-        earlier = first.setdefault(key, case)
-        if earlier is case:
+        earlier = first.setdefault(key, claim)
+        if earlier is claim or case is None:
             continue
         by = f"case {earlier.name!r}"
-        if earlier.source.path != case.source.path:
-            by += f" of {earlier.source.name}"
+        if earlier.place[0] != claim.place[0]:
+            by += f" of {earlier.file}"
         message = (
             f"case {case.name!r} would share its golden file {case.snapshot_name} with {by}: "
             "rename one of them or give snapshot a path of its own"
         )
-        problem = Problem(JourneyTestCode.INVALID_SCENARIO, message, f"{case.pointer}/snapshot")
-        problems.append(problem.located(case.source.name, case.source.positions))
+        problems.append(_golden_problem(case, message))
     return problems
+
+
+def _golden_problem(case: PreparedCase, message: str) -> Problem:
+    problem = Problem(JourneyTestCode.INVALID_SCENARIO, message, f"{case.pointer}/snapshot")
+    return problem.located(case.source.name, case.source.positions)
+
+
+def _file_key(path: Path) -> str:
+    """A file's identity: links resolved, and without case (as a case-insensitive file
+    system sees it)."""
+    return os.path.normcase(os.path.realpath(path)).casefold()
 
 
 def _invalid_journeys(project: LoadedProject, used: set[str | None]) -> dict[str, str]:
@@ -509,7 +636,7 @@ def _prepare(
         branch: {arm: ArmStats(s.subjects_reached, s.goal_events) for arm, s in arms.items()}
         for branch, arms in case.arm_stats.items()
     }
-    snapshot = _snapshot_path(source.path, case)
+    snapshot = _snapshot_path(source.path, case.name, case.snapshot)
     if snapshot is not None:
         message = None
         clash = _golden_clash(snapshot, project.root)
@@ -575,15 +702,17 @@ def _subject(
     return with_attributes(base, overlay)
 
 
-def _snapshot_path(path: Path, case: Case) -> Path | None:
-    if case.snapshot is False:
+def _snapshot_path(path: Path, name: str, snapshot: bool | str) -> Path | None:
+    """The golden file of the case ``name`` of the scenario file ``path`` (``snapshot``
+    as the case gives it), or ``None``."""
+    if snapshot is False:
         return None
-    if isinstance(case.snapshot, str):
-        return path.parent / case.snapshot
+    if isinstance(snapshot, str):
+        return path.parent / snapshot
     stem = path.name
     for suffix in SCENARIO_SUFFIXES:
         stem = stem.removesuffix(suffix)
-    return path.parent / "__snapshots__" / stem / f"{_slug(case.name)}.json"
+    return path.parent / "__snapshots__" / stem / f"{_slug(name)}.json"
 
 
 def _golden_clash(golden: Path, root: Path) -> str | None:

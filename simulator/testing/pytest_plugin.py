@@ -9,7 +9,11 @@ a collection error listing its problems by ``file:line:column``.
 
 ``--journeysim-update`` writes changed or missing snapshot golden files (as
 ``journeysim test --update`` does, but item by item: pytest runs each case on its own,
-so a failure part-way keeps the golden files earlier items wrote).
+so a failure part-way keeps the golden files earlier items wrote). Golden files are
+checked against every scenario file of the project, not only the one collected: a
+golden file that another file's case reads as its subject file, or that a case of
+another file already has, makes the file a collection error, as ``journeysim test``
+refuses it.
 
 In a run that meets no scenario file the plugin does nothing: it adds one option and
 looks at file names, and imports journeysim's engine only when it collects a scenario
@@ -42,6 +46,7 @@ _SUFFIXES = (".journeytest.yaml", ".journeytest.yml", ".journeytest.json")
 # stay cheap to import in every pytest run.
 _SKIPPED = frozenset({"invalid", "node_modules", "__pycache__"})
 _PROJECTS = pytest.StashKey[dict]()
+_CASE_FILES = pytest.StashKey[dict]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -91,9 +96,9 @@ class ScenarioFileItem(pytest.File):
         from simulator.journeytests.problems import problem_line
 
         try:
-            project = self._project()
+            project, project_cases = self._project()
             name = _name(self.path, self.config.rootpath)
-            source, cases, problems = load_scenario_file(self.path, name, project)
+            source, cases, problems = load_scenario_file(self.path, name, project, project_cases)
         except JourneySimError as exc:
             raise _InvalidScenarioFile([str(exc.message)]) from None
         if problems:
@@ -102,14 +107,20 @@ class ScenarioFileItem(pytest.File):
             line = source.where(case.pointer)[1]
             yield ScenarioItem.from_parent(self, name=case.name, case=case, line=line)
 
-    def _project(self) -> Any:
+    def _project(self) -> tuple[Any, Any]:
+        """The file's project, and what every scenario file of it reads and writes
+        (pytest loads one file at a time: its golden files are checked against them
+        all), both read once per project and run."""
+        from simulator.journeytests.loading import project_case_files
         from simulator.project import find_project_root, load_project
 
         root = find_project_root(self.path)
-        cache = self.config.stash.setdefault(_PROJECTS, {})
-        if root not in cache:
-            cache[root] = load_project(root, relative_to=self.config.rootpath)
-        return cache[root]
+        projects = self.config.stash.setdefault(_PROJECTS, {})
+        case_files = self.config.stash.setdefault(_CASE_FILES, {})
+        if root not in projects:
+            projects[root] = load_project(root, relative_to=self.config.rootpath)
+            case_files[root] = project_case_files(root, relative_to=self.config.rootpath)
+        return projects[root], case_files[root]
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
         if isinstance(excinfo.value, _InvalidScenarioFile):

@@ -647,6 +647,54 @@ def test_update_never_writes_a_golden_file_over_what_the_project_reads(
     assert not (acme_copy.parent / "escaped-golden.json").exists()
 
 
+READS_ANA = "journey: act-onb-2026\ncases:\n  - name: reads ana\n    subject: {file: ana.json}\n"
+PINS_ONTO_ANA = (
+    "journey: act-onb-2026\ncases:\n  - name: pins onto ana\n"
+    "    subject: {id: usr_plain_ana}\n    snapshot: ana.json\n"
+)
+
+
+@pytest.mark.parametrize("reader_folder", ["tests", "tests/invalid"])
+def test_update_of_one_file_never_writes_over_another_files_subject_file(
+    run_cli, acme_copy: Path, reader_folder: str
+):
+    """Run alone, a file only saw its own cases: ``--update`` wrote its golden file over
+    the subject file another scenario file reads (even one in a folder named
+    ``invalid``, which is not run unless named, but is read when it is)."""
+    shutil.copy(acme_copy / "subjects" / "usr_plain_ana.json", acme_copy / "tests" / "ana.json")
+    reads = "../ana.json" if reader_folder.endswith("invalid") else "ana.json"
+    (acme_copy / reader_folder / "reader.journeytest.yaml").write_text(
+        READS_ANA.replace("ana.json", reads), encoding="utf-8"
+    )
+    write(acme_copy, "writer.journeytest.yaml", PINS_ONTO_ANA)
+    before = (acme_copy / "tests" / "ana.json").read_bytes()
+    result = run_cli("test", "tests/writer.journeytest.yaml", "--update")
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout.startswith(
+        "tests/writer.journeytest.yaml:5:15: error invalid_scenario: the golden file "
+        f"tests/ana.json is the subject file of case 'reads ana' of {reader_folder}/"
+        "reader.journeytest.yaml: --update would write over it"
+    )
+    assert (acme_copy / "tests" / "ana.json").read_bytes() == before
+
+
+def test_one_file_run_alone_is_refused_a_golden_file_another_file_has(run_cli, acme_copy: Path):
+    """``x.journeytest.yaml`` and ``x.journeytest.yml`` pin a case of one name to one
+    golden file: the later file is refused when it runs alone, as in a run of both."""
+    pinned = "journey: act-onb-2026\ncases:\n  - name: pinned\n    subject: {id: usr_plain_ana}\n"
+    write(acme_copy, "x.journeytest.yaml", pinned + "    snapshot: true\n")
+    write(acme_copy, "x.journeytest.yml", pinned + "    snapshot: true\n")
+    for run in (["tests"], ["tests/x.journeytest.yml"]):
+        result = run_cli("test", *run, "--update")
+        assert result.exit_code == 2, result.stdout
+        assert result.stdout.startswith(
+            "tests/x.journeytest.yml:5:15: error invalid_scenario: case 'pinned' would share its "
+            "golden file tests/__snapshots__/x/pinned.json with case 'pinned' of "
+            "tests/x.journeytest.yaml"
+        )
+    assert not (acme_copy / "tests" / "__snapshots__" / "x").exists()
+
+
 def test_junit_for_a_scenario_file_that_cannot_run_is_a_test_case_in_error(run_cli, acme_dir: Path):
     """It was a suite of 0 tests holding bare <error> elements, one suite per problem:
     CI servers read test cases, so they showed nothing wrong."""

@@ -157,3 +157,53 @@ def test_update_option_writes_a_missing_golden_file(pytester, project: Path):
     pytester.runpytest(*QUIET, str(project / "tests"), "-k", "managed").assert_outcomes(
         passed=1, deselected=CASES - 1
     )
+
+
+def test_update_never_writes_over_a_subject_file_another_scenario_file_reads(
+    pytester, project: Path
+):
+    """pytest loads one scenario file at a time: ``--journeysim-update`` wrote a golden
+    file over the subject file of another file's case."""
+    tests = project / "tests"
+    subject = tests / "ana.json"
+    shutil.copy(project / "subjects" / "usr_plain_ana.json", subject)
+    (tests / "reader.journeytest.yaml").write_text(
+        "journey: act-onb-2026\ncases:\n  - name: reads ana\n    subject: {file: ana.json}\n"
+    )
+    (tests / "writer.journeytest.yaml").write_text(
+        "journey: act-onb-2026\ncases:\n  - name: pins onto ana\n"
+        "    subject: {id: usr_plain_ana}\n    snapshot: ana.json\n"
+    )
+    before = subject.read_bytes()
+    for named in (tests, tests / "writer.journeytest.yaml"):
+        result = pytester.runpytest(
+            *QUIET, str(named), "--journeysim-update", "--continue-on-collection-errors"
+        )
+        assert result.parseoutcomes()["errors"] == 1
+        result.stdout.fnmatch_lines(
+            ["*writer.journeytest.yaml:5:15: error invalid_scenario: the golden file "
+             "*ana.json is the subject file of case 'reads ana' of *reader.journeytest.yaml*"]
+        )  # fmt: skip
+        assert subject.read_bytes() == before
+
+
+def test_two_scenario_files_sharing_a_golden_file_are_a_collection_error(pytester, project: Path):
+    """``a.journeytest.yaml`` and ``a.journeytest.yml`` pin a case of one name to
+    ``__snapshots__/a/``: one wrote over the other's golden file, item by item."""
+    tests = project / "tests"
+    pinned = "journey: act-onb-2026\ncases:\n  - name: pinned\n    subject: {id: usr_plain_ana}\n"
+    (tests / "a.journeytest.yaml").write_text(pinned + "    snapshot: true\n")
+    (tests / "a.journeytest.yml").write_text(
+        pinned.replace("usr_plain_ana", "usr_quiet_tokyo") + "    snapshot: true\n"
+    )
+    result = pytester.runpytest(
+        *QUIET, str(tests), "-k", "pinned", "--journeysim-update",
+        "--continue-on-collection-errors",
+    )  # fmt: skip
+    result.stdout.fnmatch_lines(
+        ["*a.journeytest.yml:5:15: error invalid_scenario: case 'pinned' would share its golden "
+         "file *__snapshots__/a/pinned.json with case 'pinned' of *a.journeytest.yaml*"]
+    )  # fmt: skip
+    assert result.parseoutcomes()["errors"] == 1
+    golden = json.loads((tests / "__snapshots__" / "a" / "pinned.json").read_text())
+    assert golden["subject"]["id"].startswith("usr_plain_")  # the first file's subject
