@@ -98,12 +98,15 @@ def test_command(
         text_log = reports.render_results(results, "text", **shown)
         emit_report(text, output, text_log if fmt != "text" else None)
         failed = any(not r.passed for r in results)
-        if fail_under is not None and covered is not None:
-            total = reports.total_percent(covered)
-            if total < fail_under:
-                message = f"journey coverage {total:.1f}% is below --fail-under {fail_under:g}"
-                typer.echo(f"journeysim: {message}", err=True)
-                failed = True
+        # exactly: a rounded percentage let --fail-under 100 pass with a branch uncovered
+        if fail_under is not None and covered is not None and reports.below(covered, fail_under):
+            counted = reports.coverage_wire(covered, None)
+            message = (
+                f"journey coverage {reports.total_percent(covered):.1f}% ({counted['covered']} "
+                f"of {counted['total']} items) is below --fail-under {fail_under:g}"
+            )
+            typer.echo(f"journeysim: {message}", err=True)
+            failed = True
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 

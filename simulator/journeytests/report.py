@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import Any
 
 from simulator.journeytests.coverage import COUNTED_KINDS, KINDS, JourneyCoverage
@@ -40,12 +41,15 @@ from simulator.reporting.github import escape_data, escape_property
 __all__ = [
     "FORMATS",
     "Locate",
+    "below",
     "coverage_table",
     "coverage_wire",
     "percent",
     "render_problems",
     "render_results",
     "summary_line",
+    "total_fraction",
+    "total_percent",
 ]
 
 FORMATS = ("text", "json", "junit", "github")
@@ -281,15 +285,43 @@ def _problem_summary(problems: Sequence[Problem]) -> str:
 
 
 def percent(covered: int, total: int) -> float:
-    """Coverage in percent, one decimal; nothing to cover is 100 %.
+    """Coverage in percent for display, one decimal, rounded **down**: a percentage
+    shown never overstates the coverage, so ``100.0`` means every item is covered
+    (1399 of 1400 is ``99.9``, not ``100.0``). Nothing to cover is 100 %. Compare with
+    :func:`total_fraction`, not with this.
 
-    >>> percent(2, 3), percent(0, 0)
-    (66.7, 100.0)
+    >>> percent(2, 3), percent(1399, 1400), percent(7, 10), percent(0, 0)
+    (66.6, 99.9, 70.0, 100.0)
     """
-    return 100.0 if total == 0 else round(100.0 * covered / total, 1)
+    return 100.0 if total == 0 else (1000 * covered // total) / 10
+
+
+def total_fraction(coverage: Sequence[JourneyCoverage]) -> Fraction:
+    """The exact share of the counted items covered (``1`` when there are none), which
+    ``--fail-under`` is compared with: a rounded percentage would let ``--fail-under
+    100`` pass with a branch uncovered.
+
+    >>> total_fraction([])
+    Fraction(1, 1)
+    """
+    covered = sum(c.counted[0] for c in coverage)
+    total = sum(c.counted[1] for c in coverage)
+    return Fraction(covered, total) if total else Fraction(1)
+
+
+def below(coverage: Sequence[JourneyCoverage], fail_under: float) -> bool:
+    """Whether the coverage is below ``fail_under`` percent, exactly: the threshold is
+    read as the decimal it was written as (``99.9`` is 999/1000, not the binary float
+    nearest it).
+
+    >>> below([], 100), below([], 100.5)
+    (False, True)
+    """
+    return total_fraction(coverage) < Fraction(repr(float(fail_under))) / 100
 
 
 def total_percent(coverage: Sequence[JourneyCoverage]) -> float:
+    """The total coverage for display (:func:`percent`)."""
     covered = sum(c.counted[0] for c in coverage)
     total = sum(c.counted[1] for c in coverage)
     return percent(covered, total)

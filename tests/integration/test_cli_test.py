@@ -45,6 +45,38 @@ def test_the_acme_scenarios_pass_with_full_step_and_branch_coverage(run_cli, acm
     assert journeys["trial-conv-2026"]["waits"] == {"covered": 2, "total": 2}
 
 
+def test_fail_under_100_fails_when_one_branch_of_thousands_is_uncovered(run_cli, acme_copy: Path):
+    """700 branches, one rule never taken: 2100 of 2101 items, which rounded to 100.0 %
+    and passed ``--fail-under 100``."""
+    for path in [*(acme_copy / "journeys").iterdir(), *(acme_copy / "tests").glob("*.yaml")]:
+        path.unlink()
+    steps = [
+        {"id": f"b{n}", "type": "branch", "mode": "conditional",
+         "rules": [{"when": {"kind": "attribute", "name": "seats", "op": "eq",
+                             "value": 12345 if n == 699 else 1},
+                    "next": f"b{n + 1}" if n < 699 else "exit"}],
+         "defaultNext": f"b{n + 1}" if n < 699 else "exit"}
+        for n in range(700)
+    ]  # fmt: skip
+    chain = {"id": "chain", "name": "Chain", "steps": [*steps, {"id": "exit", "type": "exit"}]}
+    (acme_copy / "journeys" / "chain.json").write_text(json.dumps(chain), encoding="utf-8")
+    case = (
+        "  - name: {0} seats\n    subject: {{attributes: {{seats: {0}}}}}\n"
+        "    overrides: [holdout]\n"
+    )
+    write(
+        acme_copy,
+        "chain.journeytest.yaml",
+        "journey: chain\ncases:\n" + case.format(1) + case.format(2),
+    )
+    result = run_cli("test", "tests", "--coverage", "--fail-under", "100")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "100.0%" not in result.stdout and "1399/1400" in result.stdout
+    assert "TOTAL" in result.stdout and " 99.9%" in result.stdout
+    assert "99.9% (2100 of 2101 items) is below --fail-under 100" in result.stderr
+    assert run_cli("test", "tests", "--fail-under", "99.95").exit_code == 0
+
+
 def test_the_acme_scenarios_show_every_expectation_kind(acme_dir: Path):
     text = "\n".join(p.read_text() for p in sorted((acme_dir / "tests").glob("*.journeytest.yaml")))
     kinds = [

@@ -23,7 +23,9 @@ from simulator.journeytests import (
     render_results,
     run_case,
 )
+from simulator.journeytests.coverage import CoverageItem, JourneyCoverage
 from simulator.journeytests.model import Expectations
+from simulator.journeytests.report import below, coverage_table, coverage_wire
 from simulator.project import load_project
 from simulator.schemas import schema_for
 
@@ -89,6 +91,19 @@ def test_coverage_items_of_a_journey_with_an_until_event_wait(acme):
         "wait-checkout resumed by event"
     ]
     assert coverage.counts("branches") == (2, 4)  # the default path and the urgency arm
+
+
+def test_one_uncovered_item_in_thousands_is_below_100_and_never_shown_as_100():
+    """2100 of 2101 items is 99.95 %: rounded, it read 100.0 % and passed --fail-under 100."""
+    items = tuple(CoverageItem("branches", ("rule", str(n)), f"b{n}", "") for n in range(2101))
+    entry = JourneyCoverage("chain", items, frozenset(item.key for item in items[:-1]), 2)
+    assert below([entry], 100) and not below([entry], 99.95) and below([entry], 99.96)
+    assert coverage_wire([entry], None)["percent"] == 99.9
+    assert " 99.9%" in coverage_table([entry], None) and "100.0%" not in coverage_table(
+        [entry], None
+    )
+    full = JourneyCoverage("chain", items, frozenset(item.key for item in items), 2)
+    assert not below([full], 100) and coverage_wire([full], None)["percent"] == 100.0
 
 
 def test_the_published_schema_accepts_every_acme_scenario_file(acme_dir: Path):
