@@ -111,24 +111,33 @@ def test_command(
 
 
 def _coverage(suite, results):
+    """Coverage per journey of each project: a project's journeys are covered by its own
+    cases' traces only (two projects tested together may share journey ids), and
+    located in their own files."""
     from simulator.journeytests.coverage import journey_coverage
     from simulator.project import DocumentKind
     from simulator.project.positions import lookup
 
-    traces = [r.trace for r in results if r.trace is not None]
+    traces = {}
+    for result in results:
+        if result.trace is not None:
+            traces.setdefault(result.case.source.project.root, []).append(result.trace)
     documents = {}
     entries = []
     for project in suite.projects:
         if project.world is None:
             continue
         for journey_id, journey in sorted(project.journeys.items()):
-            if journey_id in documents:
-                continue
-            documents[journey_id] = project.find(DocumentKind.JOURNEY, journey_id)
-            entries.append(journey_coverage(journey, project.world, traces))
+            document = project.find(DocumentKind.JOURNEY, journey_id)
+            file = document.name if document is not None else journey_id
+            documents[file] = document
+            ran = traces.get(project.root, [])
+            entries.append(journey_coverage(journey, project.world, ran, file=file))
 
-    def locate(journey_id: str, pointer: str) -> tuple[str, int, int]:
-        document = documents[journey_id]
+    def locate(entry, pointer: str) -> tuple[str, int, int]:
+        document = documents.get(entry.file)
+        if document is None:
+            return entry.file, 1, 1
         line, column = lookup(document.positions, pointer)
         return document.name, line, column
 

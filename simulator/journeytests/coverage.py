@@ -12,6 +12,9 @@ Items, per journey (each with the JSON pointer of what defines it in the journey
   quiet hours and the caps only when the workspace sets them), each ``passed`` and
   failed with its reason. An overridden gate counts as its reason: it fired.
 
+Coverage is per journey of each project: the journeys of two projects tested together
+are apart even when they share an id, each covered by its own project's cases only.
+
 The coverage percentage counts steps, branches and waits (the journey's graph: every
 step and every way out of it), which the scenarios of one journey can always reach
 100 %. Gate outcomes depend on subjects and the workspace as much as on the journey;
@@ -73,6 +76,9 @@ class JourneyCoverage:
     covered: frozenset[tuple[str, ...]]
     cases: int
     """How many of the run's cases ran this journey."""
+    file: str = ""
+    """The journey's file, as reports name it (``""`` when not known): what tells apart
+    the journeys of one id in two projects tested together."""
 
     def counts(self, kind: str) -> tuple[int, int]:
         """``(covered, total)`` items of one kind."""
@@ -177,14 +183,17 @@ def _gate_key(gate: TraceGate) -> tuple[str, ...]:
     return ("gate", gate.gate.value, reason.value if reason else "failed")
 
 
-def journey_coverage(journey: Journey, world: World, traces: Iterable[Trace]) -> JourneyCoverage:
-    """Coverage of ``journey`` by the traces (those of other journeys are ignored)."""
+def journey_coverage(
+    journey: Journey, world: World, traces: Iterable[Trace], *, file: str = ""
+) -> JourneyCoverage:
+    """Coverage of ``journey`` (of the file ``file``) by the traces (those of other
+    journeys are ignored). A trace names its journey by id only: give the traces of
+    the journey's own project, as two projects may each have a journey of that id."""
     covered: set[tuple[str, ...]] = set()
     cases = 0
     for trace in traces:
         if trace.journey_id == journey.id:
             cases += 1
             covered |= exercised(trace)
-    return JourneyCoverage(
-        journey.id, tuple(coverage_items(journey, world)), frozenset(covered), cases
-    )
+    items = tuple(coverage_items(journey, world))
+    return JourneyCoverage(journey.id, items, frozenset(covered), cases, file)

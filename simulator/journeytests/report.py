@@ -53,8 +53,8 @@ __all__ = [
 ]
 
 FORMATS = ("text", "json", "junit", "github")
-Locate = Callable[[str, str], tuple[str, int, int]]
-"""``(journey id, pointer) → (file, line, column)`` in the journey file."""
+Locate = Callable[[JourneyCoverage, str], tuple[str, int, int]]
+"""``(journey's coverage, pointer) → (file, line, column)`` in the journey file."""
 
 
 def summary_line(results: Sequence[CaseResult], not_run: int = 0) -> str:
@@ -337,14 +337,14 @@ def coverage_wire(coverage: Sequence[JourneyCoverage], locate: Locate | None) ->
             kinds[kind] = {"covered": covered, "total": total}
         uncovered = []
         for item in entry.uncovered:
-            file, line, column = locate(entry.journey_id, item.pointer) if locate else ("", 1, 1)
+            file, line, column = locate(entry, item.pointer) if locate else (entry.file, 1, 1)
             uncovered.append(
                 {"kind": item.kind, "item": item.label, "path": item.pointer,
                  "file": file, "line": line, "column": column}
             )  # fmt: skip
         covered, total = entry.counted
         journeys.append(
-            {"journeyId": entry.journey_id, "cases": entry.cases, **kinds,
+            {"journeyId": entry.journey_id, "file": entry.file, "cases": entry.cases, **kinds,
              "percent": percent(covered, total), "uncovered": uncovered}
         )  # fmt: skip
     covered = sum(c.counted[0] for c in coverage)
@@ -364,13 +364,17 @@ _SINGULAR = {"steps": "step", "branches": "branch", "waits": "wait", "gates": "g
 def coverage_table(coverage: Sequence[JourneyCoverage], locate: Locate | None) -> str:
     """The coverage table, then each uncovered item at its ``file:line:column``."""
     wire = coverage_wire(coverage, locate)
-    width = max([len("journey"), *(len(j["journeyId"]) for j in wire["journeys"])])
+    # A journey is named by its id; when two projects tested together have journeys of
+    # one id, every row is named by its journey file instead, so the rows tell apart.
+    ids = [j["journeyId"] for j in wire["journeys"]]
+    named = "file" if len(set(ids)) < len(ids) else "journeyId"
+    width = max([len("journey"), *(len(j[named]) for j in wire["journeys"])])
     header = f"{'journey':<{width}}  cases  steps    branches  waits    gates    cover"
     lines = ["journey coverage (steps, branches and waits; gates listed apart)", header]
     for j in wire["journeys"]:
         cells = [f"{j[k]['covered']}/{j[k]['total']}" for k in KINDS]
         lines.append(
-            f"{j['journeyId']:<{width}}  {j['cases']:>5}  {cells[0]:<8} {cells[1]:<9} "
+            f"{j[named]:<{width}}  {j['cases']:>5}  {cells[0]:<8} {cells[1]:<9} "
             f"{cells[2]:<8} {cells[3]:<8} {j['percent']:>5.1f}%"
         )
     lines.append(f"{'TOTAL':<{width}}  {'':>5}  {'':<8} {'':<9} {'':<8} {'':<8} "

@@ -77,6 +77,38 @@ def test_fail_under_100_fails_when_one_branch_of_thousands_is_uncovered(run_cli,
     assert run_cli("test", "tests", "--fail-under", "99.95").exit_code == 0
 
 
+def test_coverage_is_per_journey_of_each_project_when_projects_share_journey_ids(
+    run_cli, acme_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Two copies of acme, the second with only its trial scenarios: its other journeys
+    were dropped from the table and its trial cases counted toward the first's."""
+    for name in ("a", "b"):
+        shutil.copytree(acme_dir, tmp_path / name)
+    for path in (tmp_path / "b" / "tests").glob("*.journeytest.yaml"):
+        if path.name != "trial.journeytest.yaml":
+            path.unlink()
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("test", "a", "b", "--coverage", "-f", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    journeys = {j["file"]: j for j in json.loads(result.stdout)["coverage"]["journeys"]}
+    assert len(journeys) == 10
+    trial_a, trial_b = (
+        journeys["a/journeys/trial-conv-2026.json"],
+        journeys["b/journeys/trial-conv-2026.json"],
+    )
+    assert trial_a["journeyId"] == trial_b["journeyId"] == "trial-conv-2026"
+    assert trial_a["cases"] == trial_b["cases"] == 7  # each its own project's, not 14
+    onboarding = journeys["b/journeys/act-onb-2026.json"]
+    assert onboarding["cases"] == 0 and onboarding["percent"] == 0.0
+    assert {item["file"] for item in onboarding["uncovered"]} == {"b/journeys/act-onb-2026.json"}
+    assert journeys["a/journeys/act-onb-2026.json"]["percent"] == 100.0
+    text = run_cli("test", "a", "b", "--coverage").stdout
+    rows = [line.split()[0] for line in text.splitlines() if "/journeys/" in line and "%" in line]
+    assert rows[0] == "a/journeys/act-onb-2026.json" and "b/journeys/act-onb-2026.json" in rows
+    assert "  b/journeys/act-onb-2026.json:1:1: no case runs journey act-onb-2026" in text
+    assert run_cli("test", "a", "b", "--fail-under", "100").exit_code == 1
+
+
 def test_the_acme_scenarios_show_every_expectation_kind(acme_dir: Path):
     text = "\n".join(p.read_text() for p in sorted((acme_dir / "tests").glob("*.journeytest.yaml")))
     kinds = [
