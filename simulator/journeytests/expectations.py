@@ -9,8 +9,9 @@ around it, and the pointer of the expectation in the scenario file. The rules fo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from simulator.codes import Decision
@@ -25,7 +26,7 @@ from simulator.journeytests.model import (
 from simulator.project.positions import child_pointer
 from simulator.wording import counted
 
-__all__ = ["Failure", "check_trace", "delivered", "gate_result", "walked_path"]
+__all__ = ["Failure", "StepPointer", "check_trace", "delivered", "gate_result", "walked_path"]
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,21 @@ def gate_result(record: TraceStep, gate: str) -> str:
     return "not_run"
 
 
-def check_trace(expect: Expectations, trace: Trace, base: str) -> list[Failure]:
-    """Every mismatch between ``expect`` (written at pointer ``base``) and ``trace``."""
+StepPointer = Callable[[str, int], str]
+"""``(step id, n) → pointer`` of the ``n``-th expectation of a step in the scenario file."""
+
+
+def check_trace(
+    expect: Expectations, trace: Trace, base: str, step_pointer: StepPointer | None = None
+) -> list[Failure]:
+    """Every mismatch between ``expect`` (written at pointer ``base``) and ``trace``.
+
+    The model holds each step's expectations as a list, whether the file wrote one
+    object or a list, so only the file knows where one is written: ``step_pointer``
+    says it (the runner gives
+    :func:`~simulator.journeytests.checks.step_expectation_pointer` over the scenario
+    file's data, the rule its checks locate problems by). Without it, expectations are
+    located as the model holds them, at ``<base>/steps/<id>/<n>``."""
     failures: list[Failure] = []
     if expect.entry is not None:
         failures.extend(_entry(expect.entry, trace, f"{base}/entry"))
@@ -101,7 +115,9 @@ def check_trace(expect: Expectations, trace: Trace, base: str) -> list[Failure]:
     if expect.path_contains is not None:
         failures.extend(_contains(expect.path_contains, trace, f"{base}/pathContains"))
     for step_id, items in (expect.steps or {}).items():
-        failures.extend(_steps(step_id, items, trace, child_pointer(f"{base}/steps", step_id)))
+        where = child_pointer(f"{base}/steps", step_id)
+        at = partial(step_pointer, step_id) if step_pointer else partial(child_pointer, where)
+        failures.extend(_steps(step_id, items, trace, at))
     if expect.sends is not None:
         failures.extend(_sends(expect.sends, trace, f"{base}/sends"))
     if expect.outcome is not None:
@@ -161,11 +177,15 @@ def _record_of(trace: Trace, step_id: str | None) -> int | None:
 
 
 def _steps(
-    step_id: str, items: Sequence[StepExpectation], trace: Trace, where: str
+    step_id: str,
+    items: Sequence[StepExpectation],
+    trace: Trace,
+    at: Callable[[int], str],
 ) -> Iterator[Failure]:
+    """The mismatches of one step's expectations (the ``n``-th written at ``at(n)``)."""
     records = _records(trace, step_id)
     for n, item in enumerate(items):
-        here = where if len(items) == 1 else f"{where}/{n}"
+        here = at(n)
         name = f"steps.{step_id}"
         if not records:
             yield Failure(name, "the step to be reached", "not reached", here, step_id)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import partial
 
 from simulator.engine.trace import Trace
 from simulator.errors import JourneySimError
+from simulator.journeytests.checks import step_expectation_pointer
 from simulator.journeytests.expectations import Failure, check_trace
 from simulator.journeytests.loading import PreparedCase
 
@@ -78,7 +80,9 @@ def run_case(
         at = exc.location == "at" and case.case.at is not None
         pointer = f"{case.pointer}/at" if at else None
         return CaseResult(case=case, trace=None, error=exc.message, error_pointer=pointer)
-    failures = check_trace(case.expect, trace, f"{case.pointer}/expect")
+    # located where the file writes each expectation, by the rule its checks use
+    written = partial(step_expectation_pointer, case.source.data, case.index)
+    failures = check_trace(case.expect, trace, f"{case.pointer}/expect", written)
     if case.snapshot is None:
         return CaseResult(case=case, trace=trace, failures=tuple(failures))
     text = trace.to_json()

@@ -543,6 +543,33 @@ def test_a_step_expectation_written_as_one_object_is_located_at_its_bad_field(
     ]
 
 
+def test_a_failed_step_expectation_is_located_at_its_field_in_a_one_item_list_too(
+    run_cli, acme_copy: Path
+):
+    """A one-item list (``branch-team-size: [{...}]``) was located as if it were the
+    object form: at the list (its ``-``), not at the failing field's value."""
+    head = (
+        "journey: trial-conv-2026\ncases:\n  - name: a\n    subject: {id: usr_trial_team_sales}\n"
+    )
+    block = "    expect:\n      steps:\n        branch-team-size:\n"
+    forms = {
+        "object": block + "          rule: default\n",
+        "list": block + "          - rule: default\n",
+        "flow": "    expect:\n      steps: {branch-team-size: "
+        "[{next: send-sales-intro, rule: default}]}\n",
+    }
+    expected = {"object": (8, 17), "list": (8, 19), "flow": (6, 65)}
+    for form, text in forms.items():
+        write(acme_copy, "where.journeytest.yaml", head + text)
+        result = run_cli("test", "tests/where.journeytest.yaml", "--format", "github")
+        assert result.exit_code == 1, result.stdout
+        line, column = expected[form]
+        assert result.stdout.startswith(
+            f"::error file=tests/where.journeytest.yaml,line={line},col={column},title=a::"
+            "steps.branch-team-size.rule at step 'branch-team-size': expected 'default', got 0"
+        ), (form, result.stdout)
+
+
 def test_case_names_used_twice_or_holding_the_id_separator_are_refused_at_the_name(
     run_cli, acme_copy: Path
 ):

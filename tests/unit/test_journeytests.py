@@ -4,6 +4,7 @@ published schema, and scenario files made of arbitrary YAML (never a traceback).
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import jsonschema
@@ -23,6 +24,7 @@ from simulator.journeytests import (
     render_results,
     run_case,
 )
+from simulator.journeytests.checks import step_expectation_pointer
 from simulator.journeytests.coverage import CoverageItem, JourneyCoverage
 from simulator.journeytests.model import Expectations
 from simulator.journeytests.report import below, coverage_table, coverage_wire
@@ -49,21 +51,21 @@ def test_expectations_report_expected_actual_step_and_pointer(acme):
     trace = simulate(
         acme.journeys["act-onb-2026"], acme.world.subjects["usr_quiet_tokyo"], world=acme.world
     )
-    expect = Expectations.model_validate(
-        {
-            "entry": {"decision": "blocked"},
-            "steps": {
-                "send-welcome": [
-                    {"occurrence": 1, "decision": "deferred", "gates": {"quiet_hours": "failed"}},
-                    {"decision": "skipped"},
-                ],
-                "branch-activated": {"rule": 0},
-            },
-            "sends": [{"communication": "comm-welcome-email", "subjectContains": "Bienvenue"}],
-            "outcome": {"goalConverted": True, "exitStep": "exit"},
-        }
-    )
-    failures = check_trace(expect, trace, "/cases/0/expect")
+    written = {
+        "entry": {"decision": "blocked"},
+        "steps": {
+            "send-welcome": [
+                {"occurrence": 1, "decision": "deferred", "gates": {"quiet_hours": "failed"}},
+                {"decision": "skipped"},
+            ],
+            "branch-activated": {"rule": 0},
+        },
+        "sends": [{"communication": "comm-welcome-email", "subjectContains": "Bienvenue"}],
+        "outcome": {"goalConverted": True, "exitStep": "exit"},
+    }
+    expect = Expectations.model_validate(written)
+    at = partial(step_expectation_pointer, {"cases": [{"expect": written}]}, 0)
+    failures = check_trace(expect, trace, "/cases/0/expect", at)
     got = [(f.expectation, f.expected, f.actual, f.step_id, f.pointer) for f in failures]
     assert got == [
         ("entry.decision", "blocked", "entered", None, "/cases/0/expect/entry/decision"),
