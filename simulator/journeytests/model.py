@@ -58,6 +58,7 @@ from simulator.models.base import Bool, DocumentModel, Integer, Model
 
 __all__ = [
     "GATE_RESULTS",
+    "SCENARIO_SUFFIXES",
     "ArmStatsSpec",
     "Case",
     "EntryExpectation",
@@ -70,6 +71,9 @@ __all__ = [
     "SubjectSpec",
     "listed_steps",
 ]
+
+SCENARIO_SUFFIXES = (".journeytest.yaml", ".journeytest.yml", ".journeytest.json")
+"""How a scenario file's name ends."""
 
 GateResult = Literal["passed", "failed", "overridden", "not_run"]
 GATE_RESULTS: tuple[str, ...] = ("passed", "failed", "overridden", "not_run")
