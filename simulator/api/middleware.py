@@ -17,7 +17,8 @@ response's status and headers, ``Content-Length`` included, without its body.
 
 :class:`SaveAfterWrites` (``serve --state``) saves the served state, through
 :class:`~simulator.backend.statefile.StateKeeper`, before a writing request's response
-starts, runs writing requests one at a time, and undoes a write whose save failed.
+starts, runs writing requests one at a time (once each has sent its whole body), and
+undoes a write whose save failed.
 """
 
 from __future__ import annotations
@@ -42,19 +43,24 @@ from simulator.backend.errors import (
     envelope,
     problem,
 )
+from simulator.backend.settings import ApiSettings
 from simulator.backend.statefile import StateKeeper
 from simulator.errors import JourneySimError
 
 __all__ = [
     "BODY_ERROR",
     "BodyGuard",
+    "ClientGone",
     "HeadAsGet",
     "SaveAfterWrites",
+    "read_body",
     "send_error",
     "session_cookies",
 ]
 
 log = logging.getLogger("journeysim.api")
+
+_MAX_BODY_BYTES = ApiSettings.max_body_bytes
 
 HEAD_REWRITTEN = "journeysim.head"
 """Scope key set on a ``HEAD`` request that is served as ``GET``."""
@@ -74,25 +80,13 @@ class BodyGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await send_error(send, self._too_large())
+        try:
+            body = await read_body(scope, receive, self.max_bytes)
+        except PayloadTooLarge as error:
+            await send_error(send, error)
             return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # client went away
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await send_error(send, self._too_large())
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        except ClientGone:
+            return
         document, repeated = parse_body(body) if body else (NOT_JSON, None)
         if document is NOT_JSON:
             if body:  # for the route to answer with, if it reads the body
@@ -112,11 +106,39 @@ class BodyGuard:
             return
         await self.app(scope, _replay(body, receive), send)
 
-    def _too_large(self) -> PayloadTooLarge:
-        message = f"the request body is larger than {self.max_bytes} bytes"
-        return PayloadTooLarge(
-            message, details=[problem("", message, "payload_too_large", limit=self.max_bytes)]
-        )
+
+class ClientGone(Exception):
+    """The client went away before its request's body was all sent."""
+
+
+async def read_body(scope, receive, max_bytes: int) -> bytes:
+    """The whole request body, read from ``receive``; :class:`PayloadTooLarge` as soon
+    as it is declared or sent larger than ``max_bytes`` (nothing more is read), and
+    :class:`ClientGone` when the client leaves first."""
+    declared = _content_length(scope)
+    if declared is not None and declared > max_bytes:
+        raise _too_large(max_bytes)
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_large(max_bytes)
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _too_large(max_bytes: int) -> PayloadTooLarge:
+    message = f"the request body is larger than {max_bytes} bytes"
+    return PayloadTooLarge(
+        message, details=[problem("", message, "payload_too_large", limit=max_bytes)]
+    )
 
 
 def _content_length(scope) -> int | None:
@@ -187,42 +209,75 @@ class SaveAfterWrites:
     it to disk. Should the rollback fail too, that is logged; the answer stays 503.
 
     **Writes run one at a time.** A rollback undoes every write since the last good
-    save, so a writing request holds a lock from its start until its save (or its
-    rollback) is done: the rollback then undoes exactly the write that was refused,
-    never another client's that was or will be answered as kept. Saves ran one after
-    another already (each dumps every table) and moto serves one request at a time
-    (``MOTO_LOCK``), so this costs little more. Reads do not take the lock and go on
-    beside a write, and may see a write that is then undone, as they may see one
+    save, so a writing request holds a lock while its route runs and until its save
+    (or its rollback) is done: the rollback then undoes exactly the write that was
+    refused, never another client's that was or will be answered as kept. Saves ran
+    one after another already (each dumps every table) and moto serves one request at
+    a time (``MOTO_LOCK``), so this costs little more. Reads do not take the lock and
+    go on beside a write, and may see a write that is then undone, as they may see one
     before its save. Before the first write, a state that was never saved or restored
     is saved (the state a rollback goes back to); if that fails, the write is answered
-    503 without running."""
+    503 without running.
+
+    **The lock is not held while bytes travel.** uvicorn has no timeout for a body
+    still being sent, so a lock taken before the body was read let one client that
+    sent half a body stall every write. The body is read whole first (a request with
+    none has read its one empty message), up to ``max_bytes`` (give it ``BodyGuard``'s
+    limit: past it the answer is the same ``413 payload_too_large`` and no lock is
+    taken), then the lock is taken and the route runs on the body as read. The lock
+    is let go once the save at the response's start is done, so a client slow to read
+    its answer holds no one up either; nothing writes after that (the routes run no
+    background tasks), and what would is not saved by this request anyway."""
 
     SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
-    def __init__(self, app, keeper: StateKeeper) -> None:
-        from anyio import Lock
+    def __init__(self, app, keeper: StateKeeper, *, max_bytes: int = _MAX_BODY_BYTES) -> None:
+        from anyio import Semaphore
 
         self.app = app
         self.keeper = keeper
-        self._writes = Lock()
+        self.max_bytes = max_bytes
+        # A semaphore, not a Lock: it is let go from the response's send, which a
+        # streaming response may call from another task than the one that took it.
+        self._writes = Semaphore(1)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] in self.SAFE:
             await self.app(scope, receive, send)
             return
-        async with self._writes:
+        try:
+            body = await read_body(scope, receive, self.max_bytes)
+        except PayloadTooLarge as error:
+            await send_error(send, error)
+            return
+        except ClientGone:
+            return
+        await self._writes.acquire()
+        held = True
+
+        def let_go() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._writes.release()
+
+        try:
             if self.keeper.kept is None and not await self._saved(send):
                 return
-            await self._write(scope, receive, send)
+            await self._write(scope, _replay(body, receive), send, let_go)
+        finally:
+            let_go()
 
-    async def _write(self, scope, receive, send) -> None:
+    async def _write(self, scope, receive, send, let_go) -> None:
         failed = False
 
         async def saving(message) -> None:
             nonlocal failed
-            if message["type"] == "http.response.start" and not await self._saved(send, undo=True):
-                failed = True
-                return
+            if message["type"] == "http.response.start":
+                failed = not await self._saved(send, undo=True)
+                let_go()
+                if failed:
+                    return
             if not failed:
                 await send(message)
 

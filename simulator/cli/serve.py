@@ -118,7 +118,7 @@ def serve_command(
             app = create_app(backend)
             if keeper is not None:
                 keeper.save()
-                app = SaveAfterWrites(app, keeper)
+                app = SaveAfterWrites(app, keeper, max_bytes=backend.settings.max_body_bytes)
             url = _url(host, sock.getsockname()[1])
             stored = len(backend.store.journeys(report.workspace_id)) if restored else None
             _banner(report, url, host, state, stored)

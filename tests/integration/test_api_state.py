@@ -386,3 +386,35 @@ def test_a_state_file_behind_a_link_is_written_through_it_and_locked_as_itself(t
         assert second.returncode == 2 and stderr.rstrip().endswith("[state_file_in_use]")
     finally:
         server.stop()
+
+
+def test_a_client_that_stalls_halfway_through_its_body_holds_up_no_other_write(tmp_path):
+    """Writing requests take a lock (one at a time, so a rollback undoes only the
+    refused write), and they took it before the body was read: uvicorn has no timeout
+    for a body still on its way, so one client that sent half a body stalled every
+    write. The body is now read whole before the lock is taken."""
+    import socket
+
+    server = Server("--state", str(tmp_path / "state.json"))
+    stalled = socket.create_connection((server.http.base_url.host, server.http.base_url.port))
+    try:
+        body = b'{"id": "stalled", "name": "S"}'
+        stalled.sendall(
+            b"POST /api/journeys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok_owner_acme_ada"
+            b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+            % len(body)
+            + body[:7]
+        )
+        time.sleep(0.3)  # the server has read the headers and the first bytes
+        other = {"id": "other", "name": "O"}
+        other = server.request("POST", "/api/journeys", json=other, timeout=5)
+        assert other.status_code == 201, other.text
+        assert "other" in (tmp_path / "state.json").read_text(encoding="utf-8")
+        # the stalled upload, once complete, is served and kept like any other
+        stalled.settimeout(20)
+        stalled.sendall(body[7:])
+        assert stalled.recv(65536).startswith(b"HTTP/1.1 201 ")
+        assert server.request("GET", "/api/journeys/stalled").status_code == 200
+    finally:
+        stalled.close()
+        server.stop()

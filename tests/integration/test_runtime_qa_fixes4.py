@@ -209,13 +209,18 @@ def served(tmp_path, monkeypatch):
         backend.close()
 
 
-def _saved_journey_ids(path) -> set[str]:
+def _saved_journeys(path) -> dict[str, dict]:
+    """The journeys' summaries in the state file, by id."""
     import json
 
     from simulator.backend.statefile import read_state
 
-    items = read_state(path)["journeys"]["items"]
-    return {json.loads(item["meta"]["S"])["id"] for item in items}
+    metas = [json.loads(item["meta"]["S"]) for item in read_state(path)["journeys"]["items"]]
+    return {meta["id"]: meta for meta in metas}
+
+
+def _saved_journey_ids(path) -> set[str]:
+    return set(_saved_journeys(path))
 
 
 def _refused(answer) -> None:
@@ -324,3 +329,113 @@ def test_a_rollback_undoes_only_the_refused_write_not_a_concurrent_one(served, m
     assert "second" in listed and "first" not in listed
     saved = _saved_journey_ids(path)
     assert "second" in saved and "first" not in saved
+
+
+def test_a_write_without_a_body_waits_for_the_write_before_it(served, monkeypatch):
+    """The lock is taken once the body is read; a request with no body has read its
+    one empty message and takes it at once, before its route writes."""
+    import threading
+
+    from simulator.backend import statefile
+
+    client, path, _disk_full = served
+    entered, release = threading.Event(), threading.Event()
+    written = statefile.write_state
+
+    def first_waits(where, dumped):
+        if not entered.is_set():
+            entered.set()
+            release.wait(10)
+        return written(where, dumped)
+
+    monkeypatch.setattr(statefile, "write_state", first_waits)
+    answers = {}
+
+    def post(name: str, path: str, **kwargs) -> None:
+        answers[name] = client.post(path, headers=OWNER, **kwargs)
+
+    body = {"id": "first", "name": "F"}
+    first = threading.Thread(target=post, args=("create", "/api/journeys"), kwargs={"json": body})
+    first.start()
+    assert entered.wait(10)
+    paused = threading.Thread(target=post, args=("pause", "/api/journeys/act-onb-2026/pause"))
+    paused.start()
+    paused.join(0.3)
+    assert paused.is_alive()  # its route has not run: it waits for the lock
+    release.set()
+    first.join(10)
+    paused.join(10)
+    assert answers["create"].status_code == 201, answers["create"].text
+    assert answers["pause"].status_code == 200, answers["pause"].text
+    assert _saved_journeys(path)["act-onb-2026"]["status"] == "paused"
+
+
+def test_a_client_slow_to_read_its_answer_holds_up_no_other_write(served):
+    """The lock is let go once the write's save is done, before the answer's bytes go
+    out: a client that does not read its answer (uvicorn's send then waits for the
+    socket to drain) held up every write after it."""
+    import json
+
+    import anyio
+
+    client, path, _disk_full = served
+    app = client.app
+
+    def request(journey_id: str):
+        body = json.dumps({"id": journey_id, "name": journey_id}).encode()
+        headers = [(b"authorization", OWNER["Authorization"].encode())]
+        headers += [(b"content-type", b"application/json")]
+        headers += [(b"content-length", str(len(body)).encode())]
+        scope = {"type": "http", "http_version": "1.1", "method": "POST", "scheme": "http"}
+        scope |= {"path": "/api/journeys", "raw_path": b"/api/journeys", "query_string": b""}
+        scope |= {"root_path": "", "headers": headers, "server": ("t", 80), "client": ("c", 1)}
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive():
+            if messages:
+                return messages.pop()
+            await anyio.sleep_forever()
+
+        return scope, receive
+
+    async def scenario() -> list[int]:
+        started, drained = anyio.Event(), anyio.Event()
+        statuses: list[int] = []
+
+        async def does_not_read(message) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+                started.set()
+            else:
+                await drained.wait()  # the socket never drains
+
+        async def reads(message) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(app, *request("slow-reader"), does_not_read)
+            with anyio.fail_after(10):
+                await started.wait()
+                await app(*request("other"), reads)
+            drained.set()
+        return statuses
+
+    assert anyio.run(scenario) == [201, 201]
+    assert "other" in path.read_text(encoding="utf-8")
+
+
+def test_a_body_over_the_limit_is_refused_before_the_lock_and_buffered_no_further(served):
+    """Reading the body before the lock keeps BodyGuard's limit: past it the answer is
+    ``413 payload_too_large``, as without ``--state``, and nothing is saved."""
+    client, path, _disk_full = served
+    saved = path.read_bytes()
+    big = {"id": "big", "name": "B", "description": "x" * (1 << 20)}
+    answer = client.post("/api/journeys", json=big, headers=OWNER)
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["code"] == "payload_too_large"
+    declared = client.post(
+        "/api/journeys", content=b"{}", headers={**OWNER, "Content-Length": str(2 << 20)}
+    )
+    assert declared.status_code == 413
+    assert path.read_bytes() == saved
