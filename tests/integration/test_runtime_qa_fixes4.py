@@ -318,10 +318,15 @@ def test_a_rollback_undoes_only_the_refused_write_not_a_concurrent_one(served, m
     assert entered.wait(10)
     second = threading.Thread(target=create, args=("second",))
     second.start()
-    second.join(0.3)  # it waits for the first write's save, whatever it does meanwhile
+    second.join(0.3)
+    waited = second.is_alive()
+    meanwhile = {j["id"] for j in client.get("/api/journeys", headers=OWNER).json()}
     release.set()
     first.join(10)
     second.join(10)
+
+    assert waited  # for the first write's save and rollback,
+    assert "second" not in meanwhile  # before its route ran
 
     _refused(answers["first"])
     assert answers["second"].status_code == 201, answers["second"].text
@@ -361,10 +366,13 @@ def test_a_write_without_a_body_waits_for_the_write_before_it(served, monkeypatc
     paused = threading.Thread(target=post, args=("pause", "/api/journeys/act-onb-2026/pause"))
     paused.start()
     paused.join(0.3)
-    assert paused.is_alive()  # its route has not run: it waits for the lock
+    waited = paused.is_alive()
+    meanwhile = client.get("/api/journeys/act-onb-2026", headers=OWNER).json()["status"]
     release.set()
     first.join(10)
     paused.join(10)
+
+    assert waited and meanwhile == "active"  # its route had not run: it waited for the lock
     assert answers["create"].status_code == 201, answers["create"].text
     assert answers["pause"].status_code == 200, answers["pause"].text
     assert _saved_journeys(path)["act-onb-2026"]["status"] == "paused"
