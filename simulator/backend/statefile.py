@@ -21,7 +21,10 @@ left as it is, never overwritten by a fresh state.
 
 Writes (:meth:`StateKeeper.save`) are atomic: a temporary file in the same folder,
 flushed and ``fsync``-ed, renamed over the old one, then the folder is ``fsync``-ed, so
-a crash at any moment leaves the previous state or the new one. A save dumps the
+a crash at any moment leaves the previous state or the new one. A save is done once
+the rename is: should the folder's ``fsync`` fail after it, that is a warning in the
+log, not a failed save, since the file already holds the write and undoing it in
+memory alone would bring it back at the next start. A save dumps the
 tables under :data:`~simulator.backend.aws.MOTO_LOCK`, so the snapshot is consistent.
 Saves that queue up behind one another are coalesced: a save that starts after a
 write finished includes it, so one dump can acknowledge several writes.
@@ -46,6 +49,7 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -75,6 +79,8 @@ __all__ = [
     "write_state",
 ]
 
+
+log = logging.getLogger("journeysim.state")
 
 FORMAT = "journeysim-state"
 VERSION = 1
@@ -323,7 +329,9 @@ def _entry_problem(entry: Any) -> str | None:
 
 def write_state(path: Path, dumped: Mapping[str, Any]) -> None:
     """Write a state file atomically and durably (see the module docstring). Through
-    a symbolic link the file it points to is written; the link stays."""
+    a symbolic link the file it points to is written; the link stays. ``OSError``
+    when the file was not replaced; once it was, the save is done, and a folder that
+    cannot be synced after is a logged warning, not an error."""
     path = Path(os.path.realpath(path))
     document = {"format": FORMAT, "version": VERSION, "sha256": _checksum(dumped)}
     text = json.dumps({**document, "tables": dumped}, ensure_ascii=False, separators=(",", ":"))
@@ -338,11 +346,17 @@ def write_state(path: Path, dumped: Mapping[str, Any]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    directory = os.open(folder, os.O_RDONLY)
+    # The rename is done: the file holds the new state, and a rollback in memory would
+    # now part memory from disk (the refused write back after a restart). A folder
+    # that cannot be synced only leaves the rename to the kernel's next flush.
     try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+        directory = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError as exc:
+        log.warning("saved %s, but its folder could not be synced: %s", path, exc)
 
 
 class StateFileInUse(InputError):

@@ -447,3 +447,32 @@ def test_a_body_over_the_limit_is_refused_before_the_lock_and_buffered_no_furthe
     )
     assert declared.status_code == 413
     assert path.read_bytes() == saved
+
+
+def test_a_save_whose_folder_cannot_be_synced_after_the_rename_is_kept(served, monkeypatch, caplog):
+    """The folder's fsync, after the new file was renamed into place, failed the save:
+    the write was answered 503 and undone in memory, but the file already held it, so
+    a restart brought back a write the client was told was not kept. Once the rename
+    is done the save is: the write is answered, kept in memory and on disk, and the
+    folder that could not be synced is a warning."""
+    import errno
+    import os
+    import stat
+
+    from simulator.backend import statefile
+
+    client, path, _disk_full = served
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(statefile.os, "fsync", fsync)
+    answer = client.post("/api/journeys", json={"id": "renamed", "name": "R"}, headers=OWNER)
+    assert answer.status_code == 201, answer.text
+    assert client.get("/api/journeys/renamed", headers=OWNER).status_code == 200
+    assert "renamed" in _saved_journey_ids(path)
+    (warning,) = [r for r in caplog.records if r.name == "journeysim.state"]
+    assert warning.levelname == "WARNING" and "Input/output error" in warning.getMessage()
