@@ -206,7 +206,15 @@ class SaveAfterWrites:
     store_unavailable``, and the store is put back to the last state saved
     (:meth:`~simulator.backend.statefile.StateKeeper.rollback`): the client was told
     the write was not kept, and it is not, in memory either, so no later save carries
-    it to disk. Should the rollback fail too, that is logged; the answer stays 503.
+    it to disk.
+
+    **A rollback that failed is retried before the next write.** Should the rollback
+    fail too, that is logged, the answer stays 503, and the keeper owes the rollback
+    (:attr:`~simulator.backend.statefile.StateKeeper.owes_rollback`): memory may still
+    hold the refused write, and the next good save would write it. So each write
+    first retries it (under the lock); while it keeps failing, writes are answered
+    ``503 store_unavailable`` without running. Reads go on, and may see the refused
+    write until the rollback is done.
 
     **Writes run one at a time.** A rollback undoes every write since the last good
     save, so a writing request holds a lock while its route runs and until its save
@@ -262,6 +270,8 @@ class SaveAfterWrites:
                 self._writes.release()
 
         try:
+            if self.keeper.owes_rollback and not await self._settled(send):
+                return
             if self.keeper.kept is None and not await self._saved(send):
                 return
             await self._write(scope, _replay(body, receive), send, let_go)
@@ -283,6 +293,23 @@ class SaveAfterWrites:
 
         await self.app(scope, receive, saving)
 
+    async def _settled(self, send) -> bool:
+        """Retry the rollback the keeper owes; on failure answer ``503`` and say
+        ``False``."""
+        from anyio import to_thread
+
+        try:
+            await to_thread.run_sync(self.keeper.settle)
+            return True
+        except Exception:  # the log says why; the client, that it may try again
+            log.exception("cannot put the state back to its last save (retried)")
+        error = StoreUnavailable(
+            "a refused write could not be undone yet, and no write runs until it is; "
+            "try again later"
+        )
+        await send_error(send, error, close=False)
+        return False
+
     async def _saved(self, send, *, undo: bool = False) -> bool:
         """Save the state; on failure answer ``503`` (after putting the store back to the
         last saved state when ``undo``) and say ``False``."""
@@ -297,7 +324,7 @@ class SaveAfterWrites:
         if undo:
             try:
                 await to_thread.run_sync(self.keeper.rollback)
-            except Exception:  # the 503 is still the answer; the log says what is left
+            except Exception:  # still 503; the keeper owes the rollback, retried first
                 log.exception("cannot put the state back to its last save")
         await send_error(
             send, StoreUnavailable(f"the state could not be saved: {reason}"), close=False

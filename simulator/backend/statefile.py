@@ -36,7 +36,11 @@ client is told the write was not kept (``503 store_unavailable``), so
 (:func:`put_back_tables`: only the items that differ are written or deleted) and
 tells whoever keeps copies of the tables to read them again
 (:meth:`~simulator.backend.tables.Tables.reloaded`). Memory then holds what the disk
-holds, and the next successful save cannot carry the refused write to disk. Rolling
+holds, and the next successful save cannot carry the refused write to disk. A
+rollback that fails is *owed* (:attr:`StateKeeper.owes_rollback`): memory may still
+hold the refused write, so it is retried before any save
+(:meth:`StateKeeper.settle`), and a save whose retry fails raises rather than write
+it. Rolling
 back undoes *every* write since the last good save, so it is right only when no other
 write ran in between that a client was (or will be) told was kept:
 :class:`~simulator.api.middleware.SaveAfterWrites` runs writing requests one at a
@@ -413,6 +417,7 @@ class StateKeeper:
         """The tables as the file holds them: the dump of the last save, or the store
         just after a restore (``None`` before either). :meth:`rollback` puts the store
         back to them."""
+        self._rollback_owed = False
 
     def restore(self) -> int | None:
         """Load the file into the store: the number of items restored, ``None`` when
@@ -438,7 +443,10 @@ class StateKeeper:
 
     def save(self) -> None:
         """Dump every table and write the file; returns once a dump taken after this
-        call began is on disk (possibly another caller's)."""
+        call began is on disk (possibly another caller's). A rollback that is owed
+        (:attr:`owes_rollback`) is done first, and its failure raised: until it is
+        done, memory holds a refused write that no save may carry to disk."""
+        self.settle()
         with self._counter:
             self._requested += 1
             ticket = self._requested
@@ -463,12 +471,27 @@ class StateKeeper:
         with self._writer:
             if self.kept is None:
                 raise RuntimeError("nothing was saved or restored yet: no state to go back to")
+            self._rollback_owed = True  # until it is done, whatever fails on the way
             with self._consistent():
                 changed = put_back_tables(self.tables, self.kept)
         # Outside MOTO_LOCK: reloading takes the runtime's lock, and a runtime call that
         # holds it may be waiting for MOTO_LOCK.
         self.tables.reloaded()
+        self._rollback_owed = False
         return changed
+
+    @property
+    def owes_rollback(self) -> bool:
+        """A :meth:`rollback` began and did not finish: memory may still hold a write
+        that was refused. :meth:`settle` retries it; :meth:`save` will not run
+        before it is done."""
+        return self._rollback_owed
+
+    def settle(self) -> None:
+        """Retry a rollback that failed (:attr:`owes_rollback`), raising as it does;
+        nothing when none is owed."""
+        if self._rollback_owed:
+            self.rollback()
 
     def _consistent(self):
         # In-process moto answers one request at a time under MOTO_LOCK: holding it

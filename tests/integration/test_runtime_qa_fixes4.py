@@ -476,3 +476,66 @@ def test_a_save_whose_folder_cannot_be_synced_after_the_rename_is_kept(served, m
     assert "renamed" in _saved_journey_ids(path)
     (warning,) = [r for r in caplog.records if r.name == "journeysim.state"]
     assert warning.levelname == "WARNING" and "Input/output error" in warning.getMessage()
+
+
+def test_after_a_failed_rollback_writes_wait_for_it_and_no_save_carries_the_refused_one(
+    served, monkeypatch
+):
+    """A rollback that failed was only logged: memory still held the refused write,
+    and the next good save wrote it to the file. The keeper now owes the rollback and
+    retries it before each write; while it fails, writes are 503 without running and
+    reads go on; once it succeeds, the write runs and the refused one is gone."""
+    from simulator.backend import statefile
+    from simulator.backend.tables import StoreFailure
+
+    client, path, disk_full = served
+    put_back = statefile.put_back_tables
+
+    def broken(*_args, **_kwargs):
+        raise StoreFailure("DynamoDB BatchWriteItem failed")
+
+    disk_full(True)
+    monkeypatch.setattr(statefile, "put_back_tables", broken)
+    _refused(client.post("/api/journeys", json={"id": "refused", "name": "R"}, headers=OWNER))
+    disk_full(False)
+
+    held_up = client.post("/api/journeys", json={"id": "later", "name": "L"}, headers=OWNER)
+    assert held_up.status_code == 503, held_up.text
+    assert held_up.json()["code"] == "store_unavailable"
+    assert "could not be undone yet" in held_up.json()["error"]
+    assert client.get("/api/journeys/later", headers=OWNER).status_code == 404  # not run
+    assert client.get("/api/journeys", headers=OWNER).status_code == 200  # reads go on
+    assert "refused" not in _saved_journey_ids(path)
+
+    monkeypatch.setattr(statefile, "put_back_tables", put_back)
+    kept = client.post("/api/journeys", json={"id": "later", "name": "L"}, headers=OWNER)
+    assert kept.status_code == 201, kept.text
+    saved = _saved_journey_ids(path)
+    assert "later" in saved and "refused" not in saved
+    assert client.get("/api/journeys/refused", headers=OWNER).status_code == 404
+
+
+def test_a_keeper_that_owes_a_rollback_does_it_before_it_saves(served, monkeypatch):
+    """Not only through the API: a save with a rollback owed does it first, or raises
+    without writing."""
+    from simulator.backend import statefile
+    from simulator.backend.tables import StoreFailure
+
+    client, path, disk_full = served
+    keeper = client.app.keeper
+    put_back = statefile.put_back_tables
+
+    def broken(*_args, **_kwargs):
+        raise StoreFailure("DynamoDB BatchWriteItem failed")
+
+    disk_full(True)
+    monkeypatch.setattr(statefile, "put_back_tables", broken)
+    _refused(client.post("/api/journeys", json={"id": "refused", "name": "R"}, headers=OWNER))
+    disk_full(False)
+    assert keeper.owes_rollback
+    with pytest.raises(StoreFailure):
+        keeper.save()
+    assert "refused" not in _saved_journey_ids(path)
+    monkeypatch.setattr(statefile, "put_back_tables", put_back)
+    keeper.save()
+    assert not keeper.owes_rollback and "refused" not in _saved_journey_ids(path)
