@@ -29,8 +29,9 @@ tables under :data:`~simulator.backend.aws.MOTO_LOCK`, so the snapshot is consis
 Saves that queue up behind one another are coalesced: a save that starts after a
 write finished includes it, so one dump can acknowledge several writes.
 
-**A failed save is undone in memory.** The keeper holds the tables of the last file
-it wrote or restored (:attr:`StateKeeper.kept`). When a write's save fails, the
+**A failed save is undone in memory.** The keeper holds the bytes of the last file
+it wrote, or of the store it restored (:attr:`StateKeeper.kept`: the file's size, not
+a parsed dump's three and a half times that). When a write's save fails, the
 client is told the write was not kept (``503 store_unavailable``), so
 :meth:`StateKeeper.rollback` puts every table back to that state
 (:func:`put_back_tables`: only the items that differ are written or deleted) and
@@ -74,8 +75,10 @@ __all__ = [
     "StateFileInUse",
     "StateKeeper",
     "decode_item",
+    "decode_state",
     "dump_tables",
     "encode_item",
+    "encode_state",
     "hold_state_file",
     "put_back_tables",
     "read_state",
@@ -331,19 +334,31 @@ def _entry_problem(entry: Any) -> str | None:
     return None
 
 
-def write_state(path: Path, dumped: Mapping[str, Any]) -> None:
-    """Write a state file atomically and durably (see the module docstring). Through
-    a symbolic link the file it points to is written; the link stays. ``OSError``
-    when the file was not replaced; once it was, the save is done, and a folder that
-    cannot be synced after is a logged warning, not an error."""
-    path = Path(os.path.realpath(path))
+def encode_state(dumped: Mapping[str, Any]) -> bytes:
+    """The content of a state file holding the tables ``dumped``."""
     document = {"format": FORMAT, "version": VERSION, "sha256": _checksum(dumped)}
     text = json.dumps({**document, "tables": dumped}, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def decode_state(data: bytes) -> dict[str, Any]:
+    """The tables of what :func:`encode_state` gave (trusted: not checked again)."""
+    return json.loads(data)["tables"]
+
+
+def write_state(path: Path, dumped: Mapping[str, Any]) -> bytes:
+    """Write a state file atomically and durably (see the module docstring); the
+    bytes the file now holds. Through a symbolic link the file it points to is
+    written; the link stays. ``OSError`` when the file was not replaced; once it was,
+    the save is done, and a folder that cannot be synced after is a logged warning,
+    not an error."""
+    path = Path(os.path.realpath(path))
+    data = encode_state(dumped)
     folder = path.parent
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
@@ -361,6 +376,7 @@ def write_state(path: Path, dumped: Mapping[str, Any]) -> None:
             os.close(directory)
     except OSError as exc:
         log.warning("saved %s, but its folder could not be synced: %s", path, exc)
+    return data
 
 
 class StateFileInUse(InputError):
@@ -413,10 +429,16 @@ class StateKeeper:
         self._saved = 0
         self._counter = threading.Lock()
         self._writer = threading.Lock()
-        self.kept: dict[str, Any] | None = None
-        """The tables as the file holds them: the dump of the last save, or the store
-        just after a restore (``None`` before either). :meth:`rollback` puts the store
-        back to them."""
+        self.kept: bytes | None = None
+        """The state as the file holds it, in the file's own bytes: what the last save
+        wrote, or the store just after a restore encoded as a save would write it
+        (``None`` before either). :meth:`rollback` puts the store back to it.
+
+        Bytes rather than the dump they encode: a dump of parsed JSON takes ~3.5 times
+        the file's size for as long as the server runs, the bytes take the file's size;
+        a rollback, which is rare, parses them. Not the file itself, read again: a
+        rollback follows a failed save, when the disk (or the folder) may be what
+        failed, and after a good save the file holds these very bytes."""
         self._rollback_owed = False
 
     def restore(self) -> int | None:
@@ -430,7 +452,7 @@ class StateKeeper:
         try:
             with self._consistent():
                 restored = restore_tables(self.tables, dumped)
-                self.kept = dump_tables(self.tables)
+                self.kept = encode_state(dump_tables(self.tables))
                 return restored
         except KeyError as exc:
             raise StateFileError(self.path, f"cannot be restored: no {exc} in a table") from None
@@ -457,9 +479,8 @@ class StateKeeper:
                 covered = self._requested
             with self._consistent():
                 dumped = dump_tables(self.tables)
-            write_state(self.path, dumped)
+            self.kept = write_state(self.path, dumped)
             self._saved = covered
-            self.kept = dumped
 
     def rollback(self) -> int:
         """Put the store back to the tables the file holds (:attr:`kept`), after a save
@@ -472,8 +493,9 @@ class StateKeeper:
             if self.kept is None:
                 raise RuntimeError("nothing was saved or restored yet: no state to go back to")
             self._rollback_owed = True  # until it is done, whatever fails on the way
+            kept = decode_state(self.kept)  # before MOTO_LOCK: the store need not wait
             with self._consistent():
-                changed = put_back_tables(self.tables, self.kept)
+                changed = put_back_tables(self.tables, kept)
         # Outside MOTO_LOCK: reloading takes the runtime's lock, and a runtime call that
         # holds it may be waiting for MOTO_LOCK.
         self.tables.reloaded()
