@@ -19,6 +19,7 @@ state.
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -136,9 +137,13 @@ def _check_state_option(state: Path, settings) -> None:
             "--state keeps the in-process store; with JOURNEYSIM_AWS_ENDPOINT_URL or "
             "JOURNEYSIM_AWS_MODE=aws the state lives in that DynamoDB already"
         )
-    if not state.parent.is_dir():
-        what = "is not a folder" if state.parent.exists() else "does not exist"
-        raise UsageError(f"--state {state}: the folder {state.parent} {what}")
+    # The folder the file is written in: a link's target's, as the saves and the lock
+    # beside the file go there (else a link into a missing folder failed on the lock
+    # file, a name the user never gave).
+    folder = Path(os.path.realpath(state)).parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise UsageError(f"--state {state}: the folder {folder} {what}")
 
 
 def _banner(

@@ -346,6 +346,20 @@ def test_state_needs_an_existing_folder(tmp_path):
     assert f"the folder {state.parent} does not exist" in stderr
 
 
+def test_state_through_a_link_needs_the_folder_the_link_points_into(tmp_path):
+    """The folder was checked beside the link: a link into a missing folder passed,
+    and failed on ``.state.json.lock: No such file or directory [unreadable_input]``,
+    an internal file the user never named."""
+    missing = tmp_path / "missing"
+    link = tmp_path / "state.json"
+    link.symlink_to(missing / "state.json")
+    process = _journeysim("serve", "--port", "0", "--state", str(link))
+    _, stderr = process.communicate(timeout=STARTUP_SECONDS)
+    assert process.returncode == 2
+    assert f"--state {link}: the folder {missing} does not exist" in stderr
+    assert ".lock" not in stderr
+
+
 def test_a_second_server_on_the_same_state_file_is_refused(tmp_path):
     """Two servers on one state file each saved their store over the other's: the
     acknowledged writes of the first one saved were lost, without a word."""
