@@ -23,14 +23,19 @@ call :class:`RuntimeService`; nothing here knows about HTTP.
   profile; the same inside the execution's name and ARN, which embed it (also when
   the name was shortened), and in the posted event's ``eventId``, which may embed it
   too (``evt-usr_plain_ana-1``): masked as the event's part of those names is
-  (:func:`shown_event_id`). The outbox's ``?endUserId=`` filter takes the raw id. The
-  internal routes answer their caller (the product's own backend, which sent the id)
-  with the execution ARN as it is: ``dispatch`` needs it.
+  (:func:`shown_event_id`). The rest of those names and of the ``eventId`` is masked
+  the same way whether or not the end user's id is: an opaque id
+  (``usr_activates_day1``) may come with an event id that holds the subject's e-mail
+  address (``signup__kwame.mensah@example.org``), their name, or their phone number.
+  The outbox's ``?endUserId=`` filter takes the raw id. The internal routes answer
+  their caller (the product's own backend, which sent the id) with the execution ARN
+  and the ``eventId`` as they are: ``dispatch`` needs the ARN.
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,7 +50,7 @@ from simulator.backend.errors import (
 )
 from simulator.codes import ApiErrorCode
 from simulator.durations import parse_duration
-from simulator.engine.masking import Masker, masker_for, subject_masker
+from simulator.engine.masking import MASK, Masker, masker_for, subject_masker
 from simulator.errors import NotFoundError
 from simulator.runtime.clock import furthest_from
 from simulator.runtime.keys import check_event_keys
@@ -300,26 +305,28 @@ def shown_ids(row: dict[str, Any], masker: Masker | None = None) -> dict[str, An
     """``row`` (an execution or an outbox message) as members see it: its ``endUserId``
     masked as an id (by ``masker``, the subject's; without one, only an id that is an
     e-mail address or a phone number), in the execution's name and ARN too (also when
-    the name was shortened, its spaces turned to ``-``).
+    the name was shortened, its spaces turned to ``-``), and the rest of the name masked
+    as :func:`shown_execution` masks it, whether or not the end user's id changed: the
+    event's part may hold the subject's e-mail address when their id holds nothing.
 
     >>> arn = "arn:aws:states:us-east-1:123456789012:execution:disp:j__v1__+447700900123__e"
     >>> shown_ids({"endUserId": "+447700900123", "executionArn": arn})["executionArn"]
     'arn:aws:states:us-east-1:123456789012:execution:disp:j__v1__•••23__e'
     >>> shown_ids({"endUserId": "+44 7700 900123", "executionName": "j__v1__+44-7700-900123__e-0f"})
     {'endUserId': '•••23', 'executionName': 'j__v1__•••23__e-0f'}
-    >>> shown_ids({"endUserId": "usr_a", "executionName": "j__v1__usr_a__1717250400123"})
-    {'endUserId': 'usr_a', 'executionName': 'j__v1__usr_a__1717250400123'}
+    >>> shown_ids({"endUserId": "usr_a", "executionName": "j__v1__usr_a__e__ana.r@example.com"})
+    {'endUserId': 'usr_a', 'executionName': 'j__v1__usr_a__e__a•••@e•••.com'}
     >>> ana = masker_for(["firstName"], {"firstName": "Ana"})
     >>> shown_ids({"endUserId": "usr_ana", "executionName": "j__v1__usr_ana__e"}, ana)
     {'endUserId': 'usr_A•••', 'executionName': 'j__v1__usr_A•••__e'}
+    >>> shown_ids({"endUserId": "usr_q", "executionName": "j__v1__usr_q__evt-Ana"}, ana)
+    {'endUserId': 'usr_q', 'executionName': 'j__v1__usr_q__evt-A•••'}
     """
     raw = row.get("endUserId")
     if not isinstance(raw, str):
         return row
     masker = masker or masker_for(())
     shown = masker.identifier(raw)
-    if shown == raw:
-        return row  # event ids of 10+ digits would look like phone numbers: left alone
     masked = {**row, "endUserId": shown}
     for key in ("executionArn", "executionName"):
         if isinstance(masked.get(key), str):
@@ -329,25 +336,30 @@ def shown_ids(row: dict[str, Any], masker: Masker | None = None) -> dict[str, An
 
 def shown_event_id(event_id: str, end_user_id: str, masker: Masker | None = None) -> str:
     """An event id as members see it in the answer to a posted event: as its part of
-    the end user's execution names is shown (:func:`shown_ids`). When the end user's
-    id is shown masked, their id in it is replaced by the masked form and each
-    ``__``-separated part masked as an id (``masker``'s values in it, an e-mail address
-    or a phone number whole); when it is not, the event id is left as it is, as in the
-    names (event ids of 10+ digits would look like phone numbers).
+    the end user's execution names is shown (:func:`shown_ids`). The end user's id in it
+    is replaced by its masked form and each ``__``-separated part masked as an id
+    (``masker``'s values in it, an e-mail address or a phone number whole), whether
+    or not the end user's id itself is masked.
+
+    A part of 10 to 15 bare digits is a phone number to the detectors
+    (:func:`~simulator.engine.detectors.scrub_id`) and is masked as one, though a
+    millisecond timestamp looks the same: the subject's own phone number written
+    without its country code (``7700900123`` for ``+447700900123``) is no value or token
+    of theirs, so only that rule catches it. The poster has the id it sent, and the
+    internal route answers it as it is.
 
     >>> ana = masker_for(["firstName"], {"firstName": "Ana"})
     >>> shown_event_id("evt-usr_ana-1", "usr_ana", ana)
     'evt-usr_A•••-1'
     >>> shown_event_id("evt__ana.r@example.com", "usr_ana", ana)
     'evt__a•••@e•••.com'
+    >>> shown_event_id("signup__ana.r@example.com", "usr_q"), shown_event_id("e-Ana", "usr_q", ana)
+    ('signup__a•••@e•••.com', 'e-A•••')
     >>> shown_event_id("1717250400123", "usr_ana", ana), shown_event_id("e-1", "usr_q")
     ('•••23', 'e-1')
     """
     masker = masker or masker_for(())
-    shown = masker.identifier(end_user_id)
-    if shown == end_user_id:
-        return event_id
-    replaced = event_id.replace(end_user_id, shown)
+    replaced = event_id.replace(end_user_id, masker.identifier(end_user_id))
     return "__".join(masker.identifier(part) for part in replaced.split("__"))
 
 
@@ -355,14 +367,33 @@ def shown_execution(text: str, masker: Masker | None = None) -> str:
     """An execution's name or ARN with each ``__``-separated part of the name masked
     as an id (an e-mail address or a phone number whole; ``masker``'s values in it).
 
+    A shortened name (:func:`~simulator.runtime.naming.execution_name`) may end in an
+    address cut short before its hash, which no detector takes for an address: what
+    follows the name's last ``_`` up to an ``@`` is masked as a local part (the words
+    before the address too: where a local part starts is not known), and what follows
+    the ``@`` up to the hash as a domain.
+
     >>> shown_execution("arn:aws:states:x:execution:disp:j__v1__ana@example.com__e")
     'arn:aws:states:x:execution:disp:j__v1__a•••@e•••.com__e'
     >>> shown_execution("+44 7700 900123")
     '•••23'
+    >>> shown_execution("j__v1__usr_a__signup-kwame.mensah@examp-ee293c521cfcf27e")
+    'j__v1__usr_a__s•••@e•••-ee293c521cfcf27e'
     """
     head, colon, name = text.rpartition(":")
     identifier = (masker or masker_for(())).identifier
-    return head + colon + "__".join(identifier(part) for part in name.split("__"))
+    shown = "__".join(identifier(part) for part in name.split("__"))
+    return head + colon + _CUT_ADDRESS.sub(_cut_address, shown)
+
+
+_CUT_ADDRESS = re.compile(r"(?<![^_])([^_@•]+)@([^_@•]*?)(-[0-9a-f]{16})\Z")
+"""An address the shortening cut before its hash: from the last ``_`` to the ``@``, and
+the domain up to the hash (a masked address, with its ``•``, is left as it is)."""
+
+
+def _cut_address(match: re.Match[str]) -> str:
+    local, domain, digest = match.groups()
+    return f"{local[0]}{MASK}@{domain[:1]}{MASK if domain else ''}{digest}"
 
 
 def _event(body: Any) -> InboundEvent:

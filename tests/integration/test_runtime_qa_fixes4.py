@@ -6,7 +6,7 @@ and a write whose save failed that stayed (and was saved later) all the same."""
 from __future__ import annotations
 
 import pytest
-from runtime_routes import ADVANCE, EVENTS, OWNER, START, SYNC, signup
+from runtime_routes import ADVANCE, EVENTS, OWNER, START, SYNC, VIEWER, signup
 
 from simulator.api.testing import api_client
 
@@ -159,13 +159,65 @@ def test_a_posted_events_answer_masks_the_end_user_in_its_event_id(api, event_id
     assert later.json()["eventId"] == f"{shown}-act"
 
 
-def test_an_event_id_is_left_as_sent_where_the_names_are(api):
+def test_an_event_id_is_left_as_sent_only_where_the_product_backend_sent_it(api):
     """The internal start-execution route answers the product's backend, which sent the
-    id, with the ARN as it is; an end user whose id is not masked leaves it too."""
+    id, with the ARN as it is; members see the same execution's ARN masked. An id that
+    holds nothing of the subject is shown as sent."""
     internal = api.post(START, json=signup("evt-usr_plain_ana-2"), headers=SYNC).json()
     assert internal["eventId"] == "evt-usr_plain_ana-2"
+    assert internal["started"][0]["executionArn"].endswith("__usr_plain_ana__evt-usr_plain_ana-2")
+    (row,) = _executions(api, "act-onb-2026")
+    assert row["executionArn"].endswith("__usr_plain_A•••__evt-usr_plain_A•••-2")
     plain = signup("evt-usr_anon-1", end_user_id="usr_anon")
     assert api.post(EVENTS, json=plain, headers=OWNER).json()["eventId"] == "evt-usr_anon-1"
+
+
+@pytest.mark.parametrize(
+    ("event_id", "shown", "raw"),
+    [
+        ("signup__kwame.mensah@example.org", "signup__k•••@e•••.org", "kwame.mensah"),
+        ("evt-kwame-1", "evt-K•••-1", "kwame"),
+        ("call__7700900123", "call__•••23", "7700900123"),
+        ("signup__jo.bloggs@partner.example", "signup__j•••@p•••.example", "jo.bloggs"),
+    ],
+    ids=["e-mail", "first-name", "phone-without-country-code", "someone-elses-e-mail"],
+)
+def test_an_event_id_is_masked_when_the_end_users_id_holds_nothing(api, event_id, shown, raw):
+    """Kwame's id, ``usr_activates_day1``, holds no PII, so the names and the
+    ``eventId`` were shown as they were: an event id holding his e-mail address reached
+    every member, a viewer too, in the answer, the executions list and the outbox. The
+    event's part is masked now whatever the end user's id is (his phone number without
+    its country code is no value of his: the phone detector masks it)."""
+    body = signup(event_id, end_user_id="usr_activates_day1")
+    answer = api.post(EVENTS, json=body, headers=OWNER)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["eventId"] == shown
+    (started,) = answer.json()["started"]
+    assert started["executionArn"].endswith(f"__usr_activates_day1__{shown}")
+    assert api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER).status_code == 200  # the welcome
+    shown_to_viewer = [
+        api.get("/api/journeys/act-onb-2026/executions", headers=VIEWER).text,
+        api.get("/api/_sim/outbox", headers=VIEWER).text,
+    ]
+    assert "usr_activates_day1" in shown_to_viewer[1]  # the outbox has his message
+    for text in (answer.text, *shown_to_viewer):
+        assert raw not in text.lower()
+    internal = api.post(START, json=body, headers=SYNC).json()  # a retry, to the backend
+    assert internal["started"][0]["executionArn"].endswith(f"__{event_id}")
+
+
+def test_an_address_cut_short_in_a_shortened_name_is_masked(api):
+    """A refused character (``:``) shortens the name with a hash, cutting the address in
+    the event id to ``jo.bloggs@partner.exa``, which no detector takes for an address."""
+    body = signup("signup:jo.bloggs@partner.example.org", end_user_id="usr_activates_day1")
+    answer = api.post(EVENTS, json=body, headers=OWNER)
+    assert answer.status_code == 200, answer.text
+    (started,) = answer.json()["started"]
+    (row,) = api.get("/api/journeys/act-onb-2026/executions", headers=VIEWER).json()
+    for name in (started["executionArn"], row["executionName"], row["executionArn"]):
+        assert "bloggs" not in name and "partner" not in name, name
+    assert row["executionName"].startswith("act-onb-2026__v1__usr_activates_day1__")
+    assert "bloggs" not in answer.text
 
 
 # --- 4: serve --state undoes a write whose save failed ---------------------------------
