@@ -174,22 +174,31 @@ class Awaiting:
     event_name: str
     since: datetime
     timeout_at: datetime
+    resumes_at: datetime | None = None
+    """When an event the driver already knows of resumes the wait (the runtime's: one
+    posted before the wait began, dated inside it and ahead of the clock); the wait
+    wakes then instead of at its timeout."""
 
     def to_wire(self) -> dict[str, str]:
-        return {
+        wire = {
             "stepId": self.step_id,
             "eventName": self.event_name,
             "since": self.since.isoformat(),
             "timeoutAt": self.timeout_at.isoformat(),
         }
+        if self.resumes_at is not None:
+            wire["resumesAt"] = self.resumes_at.isoformat()
+        return wire
 
     @classmethod
     def from_wire(cls, data: Mapping[str, str]) -> Awaiting:
+        resumes_at = data.get("resumesAt")
         return cls(
             step_id=data["stepId"],
             event_name=data["eventName"],
             since=datetime.fromisoformat(data["since"]),
             timeout_at=datetime.fromisoformat(data["timeoutAt"]),
+            resumes_at=datetime.fromisoformat(resumes_at) if resumes_at else None,
         )
 
 
@@ -225,10 +234,14 @@ class ExecutionState:
     @property
     def wake_at(self) -> datetime | None:
         """When the driver should call next: the step's time, the awaited wait's
-        timeout, or ``None`` once the execution has ended."""
+        timeout (or the time of the event known to resume it), or ``None`` once the
+        execution has ended."""
         if self.ended is not None:
             return None
-        return self.awaiting.timeout_at if self.awaiting is not None else self.now
+        awaiting = self.awaiting
+        if awaiting is None:
+            return self.now
+        return awaiting.timeout_at if awaiting.resumes_at is None else awaiting.resumes_at
 
     def to_wire(self) -> dict[str, Any]:
         return {

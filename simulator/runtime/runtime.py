@@ -15,7 +15,10 @@ Documented decisions where the spec is silent:
   default start) and only moves forward, by :meth:`Runtime.advance_clock`, which runs
   every due dispatch in time order (ties by execution name), each at its own due time,
   or by a posted event dated ahead of it that resumes a wait, which runs the same loop
-  up to its time first (:meth:`Runtime.post_event`).
+  up to its time first (:meth:`Runtime.post_event`). A posted event dated inside a
+  wait that begins only later does not move it: the wait finds the event in the
+  subject's history when it begins and wakes at the event's time (*Before the wait*
+  in :meth:`Runtime.post_event`), so the outcome does not depend on when it was posted.
   It is also the backend's clock (:mod:`simulator.runtime.clock`): a backend has one
   runtime, ``backend.runtime`` (made on first use, the first read of the clock
   included), and authoring is stamped with its now. ``Runtime(backend)`` on a backend
@@ -91,10 +94,12 @@ from simulator.engine.eligibility import evaluate_entry
 from simulator.engine.masking import mask_name
 from simulator.engine.predicates import lookup
 from simulator.engine.stepper import (
+    Awaiting,
     ExecutionEnv,
     ExecutionState,
     TriggerInfo,
     advance,
+    first_awaited_event,
     resume,
     start_state,
 )
@@ -207,7 +212,7 @@ class Runtime:
         self._pseudonyms: dict[tuple[str, str], str] = {}
         self._records: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._pending_audit: dict[tuple[str, str], list[tuple[str, dict, datetime]]] = {}
-        self._events: dict[tuple[str, str], list[Event]] = {}
+        self._events: dict[tuple[str, str], dict[str, Event]] = {}
         self._lists: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self.listeners: list[Callable[[DispatchResult], None]] = []
         """Called with every dispatch's result, in order (progress bars, live views)."""
@@ -618,7 +623,13 @@ class Runtime:
         event_at: datetime | None = None,
         *,
         schedule: bool = True,
+        event_key: str | None = None,
     ) -> DispatchResult:
+        """Run the execution's next step, or settle its open wait: on the event at
+        ``event_at`` (a posted one, ``event_key`` in the subject's history), else on
+        the posted event it was found to resume when it began (``resumes_at``), else
+        on its timeout. The event that settles a wait is kept in the record's
+        ``consumed`` keys: it resumes none of the execution's later waits."""
         found = self._record(ws, journey_id, name)
         if found is None:
             raise LookupError(f"no execution {name!r} of journey {journey_id!r}")
@@ -635,6 +646,11 @@ class Runtime:
         pseudonym = self._pseudonym(ws, record["endUserId"])
         if state.awaiting is not None:
             self._unwait(ws, record["endUserId"], state, journey_id, name)
+            known = record.pop("resumesWith", None)
+            if event_at is None and state.awaiting.resumes_at is not None:
+                event_at, event_key = max(state.awaiting.resumes_at, self.now()), known
+            if event_key is not None:
+                record["consumed"] = [*record.get("consumed", ()), event_key]
             moved = resume(env, state, event_at)
         else:
             delivery = RuntimeDelivery(env, self, ws, record["arn"])
@@ -696,6 +712,12 @@ class Runtime:
                 )
             )
         elif new.awaiting is not None:
+            known = self._known_event(
+                ws, record["endUserId"], new.awaiting, record.get("consumed", ())
+            )
+            if known is not None:  # posted before the wait began: it wakes then
+                record["resumesWith"] = known[0]
+                new = replace(new, awaiting=replace(new.awaiting, resumes_at=known[1].at))
             self._wait(ws, record["endUserId"], new, journey_id, name)
         record.update(state=new.to_wire(), status=status, currentStepId=_current(new, moved))
         if (
@@ -777,7 +799,26 @@ class Runtime:
         timed out by it. The waits it resumes are chosen after that move, so one that
         an execution reached in between is resumed too. An event ahead of the clock
         that resumes nothing does not move it (what it starts starts at its ``at``):
-        a posted event moves the shared clock no further than a wait's timeout."""
+        a posted event moves the shared clock no further than a wait's timeout.
+
+        **Before the wait.** An event dated inside an ``untilEvent`` wait that its
+        execution reaches only after the post (the clock at 06-01, a checkout dated
+        06-04 for a wait from 06-03 to 06-05) resumes it all the same, so the outcome
+        does not depend on when the event was posted, as the dry-run with the same
+        scripted event resumes it. It is recorded in history (nothing else happens
+        now), and when the wait begins, :meth:`_dispatch` looks in the history for the
+        event that resumes it, as the dry-run picks one
+        (:func:`~simulator.engine.stepper.first_awaited_event`: the earliest, from the
+        wait's start to its timeout, both inclusive, that the execution's earlier waits
+        did not take): the wait then wakes at that event's time
+        (:attr:`~simulator.engine.stepper.Awaiting.resumes_at`) instead of its
+        timeout, and is settled with the event by the same dispatch as a timeout is.
+        Events at the clock's now count too: one dated at the wait's very start, posted
+        before it began, is inside it. The event that settles a wait, posted or found,
+        is kept in the execution's ``consumed`` keys, so one occurrence resumes one wait
+        of an execution (and one wait of each execution it falls in). An event posted
+        before the wait began never moves the clock: the wake-up waits for the clock
+        to reach it, as any other."""
         with self._lock:
             self._check_keys(workspace_id, event, end_user_id)
             self._check_time(event)
@@ -801,7 +842,13 @@ class Runtime:
             resumed = []
             for pointer in awaiting:
                 self._clear_wake(workspace_id, pointer["journey"], pointer["name"])
-                moved = self._dispatch(workspace_id, pointer["journey"], pointer["name"], at)
+                moved = self._dispatch(
+                    workspace_id,
+                    pointer["journey"],
+                    pointer["name"],
+                    at,
+                    event_key=_history_key(event),
+                )
                 resumed.append(moved.execution_name)
             started = self.start_execution(workspace_id, event).to_wire()
             answer = {"goalsCounted": converted, "resumed": resumed, **started}
@@ -1111,19 +1158,41 @@ class Runtime:
         )
 
     def _posted_events(self, ws: str, end_user_id: str) -> list[Event]:
+        return list(self._history(ws, end_user_id).values())
+
+    def _history(self, ws: str, end_user_id: str) -> dict[str, Event]:
+        """The events posted for the end user, by their key in the subject index
+        (:func:`_history_key`: in time order once sorted)."""
         key = (ws, end_user_id)
         if key not in self._events:
             stored = self.tables["subjects"].items(f"{ws}#{end_user_id}", "event#")
-            self._events[key] = [Event.model_validate(data) for _, data in stored]
+            self._events[key] = {k: Event.model_validate(data) for k, data in stored}
         return self._events[key]
 
     def _record_event(self, ws: str, end_user_id: str, event: InboundEvent) -> None:
         """Add a posted event to the subject's history at its own ``at`` (see
         :meth:`post_event`, *Two times*)."""
         posted = Event(name=event.name, at=event.at, properties=dict(event.properties))
-        sort_key = f"event#{_wake_key(event.at, event.id)}"
+        sort_key = _history_key(event)
         self.tables["subjects"].put(f"{ws}#{end_user_id}", sort_key, posted.to_wire())
-        self._posted_events(ws, end_user_id).append(posted)
+        self._history(ws, end_user_id)[sort_key] = posted
+
+    def _known_event(
+        self, ws: str, end_user_id: str, awaiting: Awaiting, consumed: Any
+    ) -> tuple[str, Event] | None:
+        """The posted event that resumes ``awaiting`` as the dry-run picks it
+        (:func:`~simulator.engine.stepper.first_awaited_event`): the earliest in the
+        subject's history named as awaited, from the wait's start to its timeout (both
+        inclusive), that the execution's earlier waits did not take (``consumed``, their
+        history keys); with its key."""
+        history = sorted(self._history(ws, end_user_id).items())
+        taken = set(consumed)
+        index = first_awaited_event(
+            [event for _, event in history],
+            awaiting,
+            {i for i, (key, _) in enumerate(history) if key in taken},
+        )
+        return None if index is None else history[index]
 
     def _env(
         self,
@@ -1398,6 +1467,11 @@ _HOLDOUT_KEY = re.compile(r"[^#]+#holdout#(.*)", re.DOTALL)  # journey ids hold 
 
 _START_PARTS = (("started", "started"), ("held_out", "heldOut"), ("skipped", "skipped"))
 """The start answer's lists in a posted event's kept answer: (stored name, wire name)."""
+
+
+def _history_key(event: InboundEvent) -> str:
+    """A posted event's key in its end user's subject index: its time, then its id."""
+    return f"event#{_wake_key(event.at, event.id)}"
 
 
 def _posted_key(event_id: str) -> str:

@@ -1,7 +1,9 @@
 """Defects a fourth QA pass found against ``journeysim serve``, each driven through the
 API in-process: a posted event ahead of the clock that skipped what was due before it,
 history that held a late event at its posting time, an ``eventId`` answered unmasked,
-and a write whose save failed that stayed (and was saved later) all the same."""
+and a write whose save failed that stayed (and was saved later) all the same; then what
+a review found: event ids and names left unmasked for an end user whose id holds no
+PII, and an event posted ahead of a wait its execution had not reached yet dropped."""
 
 from __future__ import annotations
 
@@ -617,3 +619,111 @@ def test_the_state_a_rollback_goes_back_to_costs_the_files_size(served, tmp_path
         assert statefile.decode_state(again.kept) == statefile.read_state(path)
     finally:
         restarted.close()
+
+
+# --- 5: an event posted ahead, before the wait it falls in began ------------------------
+
+
+def _trial_started(api) -> None:
+    properties = {"trialPlan": "growth", "trialDays": 14, "seats": 4}
+    trial = {"id": "evt-trial", "name": "subscription.trial_started", "at": "2026-06-01T14:00:00Z"}
+    trial["properties"] = {**properties, "endUserId": "usr_trial_checkout"}
+    assert len(api.post(START, json=trial, headers=SYNC).json()["started"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("clock_at_post", "checkout_at", "resumed"),
+    [
+        ("2026-06-01T14:00:00Z", "2026-06-04T00:00:00Z", True),
+        ("2026-06-03T15:00:00Z", "2026-06-04T00:00:00Z", True),
+        ("2026-06-01T14:00:00Z", "2026-06-03T14:00:00Z", True),
+        ("2026-06-01T14:00:00Z", "2026-06-05T14:00:00Z", True),
+        ("2026-06-01T14:00:00Z", "2026-06-03T13:59:00Z", False),
+        ("2026-06-01T14:00:00Z", "2026-06-05T14:01:00Z", False),
+    ],
+    ids=["before-the-wait", "in-the-wait", "at-its-start", "at-its-timeout", "before", "after"],
+)
+def test_an_event_ahead_resumes_the_wait_it_falls_in_whenever_it_was_posted(
+    api, clock_at_post, checkout_at, resumed
+):
+    """Trial Conversion waits for ``checkout.started`` from 06-03T14:00 to 06-05T14:00.
+    A checkout dated 06-04T00:00 resumed the wait when posted at 06-03T15:00, but was
+    dropped when posted at 06-01, before the wait began: the reminder went out at the
+    timeout. The wait now finds it in the history when it begins and wakes at its
+    time; both ends inclusive, as the dry-run judges a scripted event. Posting it moves
+    no clock."""
+    _trial_started(api)
+    assert api.post(ADVANCE, json={"to": clock_at_post}, headers=OWNER).status_code == 200
+    answer = api.post(EVENTS, json=_checkout(checkout_at), headers=OWNER)
+    assert answer.status_code == 200, answer.text
+    in_the_wait = clock_at_post > "2026-06-03"  # an open wait: the clock moves there
+    assert _now(api) == (checkout_at if in_the_wait else clock_at_post)
+    assert answer.json()["resumed"] == ([_TRIAL] if in_the_wait else [])
+
+    api.post(ADVANCE, json={"to": "2026-06-07T00:00:00Z"}, headers=OWNER)
+    (trial,) = _executions(api, "trial-conv-2026")
+    sent = [step for _, step, _ in _sent(api)]
+    assert ("send-checkout-reminder" in sent) is (not resumed), sent
+    assert (trial["status"], trial["currentStepId"]) == ("SUCCEEDED", "exit")
+
+
+def test_a_wait_that_an_event_posted_ahead_falls_in_wakes_at_the_events_time(api):
+    """The wait is settled by the dispatch machinery, at a wake-up set at the event's
+    time (the dispatch's ``wakeAt``), not at its timeout."""
+    _trial_started(api)
+    api.post(EVENTS, json=_checkout("2026-06-04T00:00:00Z"), headers=OWNER)
+    answers = []
+    api.backend.runtime.listeners.append(answers.append)
+    assert api.post(ADVANCE, json={"to": "2026-06-03T15:00:00Z"}, headers=OWNER).status_code == 200
+    (trial,) = _executions(api, "trial-conv-2026")
+    assert trial["currentStepId"] == "wait-checkout"
+    waiting = [a for a in answers if a.awaiting]
+    assert [a.wake_at.isoformat() for a in waiting] == ["2026-06-04T00:00:00+00:00"]
+
+
+_TWICE = {
+    "id": "await-twice",
+    "name": "await twice",
+    "goalEventName": "g.done",
+    "triggerContractId": "trig-signup",
+    "steps": [
+        {
+            "id": "wait-a",
+            "type": "wait",
+            "untilEvent": {"eventName": "g.done", "timeout": "P1D", "timeoutNext": "exit"},
+            "next": "wait-b",
+        },
+        {
+            "id": "wait-b",
+            "type": "wait",
+            "untilEvent": {"eventName": "g.done", "timeout": "P1D", "timeoutNext": "exit"},
+            "next": "exit",
+        },
+        {"id": "exit", "type": "exit"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("second", "at_noon"), [(None, "wait-b"), ("2026-06-02T10:00:00Z", "exit")]
+)
+def test_an_event_found_in_the_history_resumes_one_wait_of_an_execution(api, second, at_noon):
+    """One occurrence resumes one wait, as in the dry-run: the event that resumed
+    ``wait-a`` at 06-01T20:00 is not taken again by ``wait-b``, which begins at that
+    same instant; a second one, posted ahead too, resumes it."""
+    created = api.post("/api/journeys", json=_TWICE, headers=OWNER)
+    assert created.status_code in (200, 201), created.text
+    assert api.post("/api/journeys/await-twice/publish", headers=OWNER).status_code == 200
+    api.post(EVENTS, json=signup("evt-twice", end_user_id="usr_anon"), headers=OWNER)
+    done = {"id": "evt-done", "name": "g.done", "at": "2026-06-01T20:00:00Z", "properties": {}}
+    api.post(EVENTS, json={**done, "endUserId": "usr_anon"}, headers=OWNER)
+    if second:
+        again = {**done, "id": "evt-done-2", "at": second, "endUserId": "usr_anon"}
+        assert api.post(EVENTS, json=again, headers=OWNER).json()["resumed"] == []
+
+    api.post(ADVANCE, json={"to": "2026-06-02T12:00:00Z"}, headers=OWNER)
+    (row,) = _executions(api, "await-twice")
+    assert row["currentStepId"] == at_noon
+    api.post(ADVANCE, json={"to": "2026-06-03T00:00:00Z"}, headers=OWNER)
+    (row,) = _executions(api, "await-twice")
+    assert (row["status"], row["currentStepId"]) == ("SUCCEEDED", "exit")
