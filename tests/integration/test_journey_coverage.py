@@ -69,6 +69,6 @@ def test_coverage_table_lists_uncovered_items_by_file_line_column(run_cli, parti
 def test_fail_under_exits_1_below_the_threshold(run_cli, partial: Path):
     below = run_cli("test", ".", "--fail-under", "13.5")
     assert below.exit_code == 1
-    assert "journey coverage 13.0% is below --fail-under 13.5" in below.stderr
+    assert "journey coverage 13.0% (6 of 46 items) is below --fail-under 13.5" in below.stderr
     assert run_cli("test", ".", "--fail-under", "13").exit_code == 0
     assert run_cli("test", ".", "--fail-under", "101").exit_code == 2
