@@ -53,6 +53,7 @@ __all__ = [
     "ClientGone",
     "HeadAsGet",
     "SaveAfterWrites",
+    "body_or_answer",
     "read_body",
     "send_error",
     "session_cookies",
@@ -80,12 +81,8 @@ class BodyGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        try:
-            body = await read_body(scope, receive, self.max_bytes)
-        except PayloadTooLarge as error:
-            await send_error(send, error)
-            return
-        except ClientGone:
+        body = await body_or_answer(scope, receive, send, self.max_bytes)
+        if body is None:
             return
         document, repeated = parse_body(body) if body else (NOT_JSON, None)
         if document is NOT_JSON:
@@ -132,6 +129,18 @@ async def read_body(scope, receive, max_bytes: int) -> bytes:
         chunks.append(chunk)
         more = message.get("more_body", False)
     return b"".join(chunks)
+
+
+async def body_or_answer(scope, receive, send, max_bytes: int) -> bytes | None:
+    """:func:`read_body`, or ``None`` once the request is settled without its route:
+    answered ``413`` when too large, or left alone when the client went away."""
+    try:
+        return await read_body(scope, receive, max_bytes)
+    except PayloadTooLarge as error:
+        await send_error(send, error)
+    except ClientGone:
+        pass
+    return None
 
 
 def _too_large(max_bytes: int) -> PayloadTooLarge:
@@ -253,12 +262,8 @@ class SaveAfterWrites:
         if scope["type"] != "http" or scope["method"] in self.SAFE:
             await self.app(scope, receive, send)
             return
-        try:
-            body = await read_body(scope, receive, self.max_bytes)
-        except PayloadTooLarge as error:
-            await send_error(send, error)
-            return
-        except ClientGone:
+        body = await body_or_answer(scope, receive, send, self.max_bytes)
+        if body is None:
             return
         await self._writes.acquire()
         held = True

@@ -540,18 +540,9 @@ def test_after_a_failed_rollback_writes_wait_for_it_and_no_save_carries_the_refu
     retries it before each write; while it fails, writes are 503 without running and
     reads go on; once it succeeds, the write runs and the refused one is gone."""
     from simulator.backend import statefile
-    from simulator.backend.tables import StoreFailure
 
     client, path, disk_full = served
-    put_back = statefile.put_back_tables
-
-    def broken(*_args, **_kwargs):
-        raise StoreFailure("DynamoDB BatchWriteItem failed")
-
-    disk_full(True)
-    monkeypatch.setattr(statefile, "put_back_tables", broken)
-    _refused(client.post("/api/journeys", json={"id": "refused", "name": "R"}, headers=OWNER))
-    disk_full(False)
+    put_back = _refused_with_a_broken_rollback(client, disk_full, monkeypatch)
 
     held_up = client.post("/api/journeys", json={"id": "later", "name": "L"}, headers=OWNER)
     assert held_up.status_code == 503, held_up.text
@@ -577,15 +568,7 @@ def test_a_keeper_that_owes_a_rollback_does_it_before_it_saves(served, monkeypat
 
     client, path, disk_full = served
     keeper = client.app.keeper
-    put_back = statefile.put_back_tables
-
-    def broken(*_args, **_kwargs):
-        raise StoreFailure("DynamoDB BatchWriteItem failed")
-
-    disk_full(True)
-    monkeypatch.setattr(statefile, "put_back_tables", broken)
-    _refused(client.post("/api/journeys", json={"id": "refused", "name": "R"}, headers=OWNER))
-    disk_full(False)
+    put_back = _refused_with_a_broken_rollback(client, disk_full, monkeypatch)
     assert keeper.owes_rollback
     with pytest.raises(StoreFailure):
         keeper.save()
@@ -727,3 +710,21 @@ def test_an_event_found_in_the_history_resumes_one_wait_of_an_execution(api, sec
     api.post(ADVANCE, json={"to": "2026-06-03T00:00:00Z"}, headers=OWNER)
     (row,) = _executions(api, "await-twice")
     assert (row["status"], row["currentStepId"]) == ("SUCCEEDED", "exit")
+
+
+def _refused_with_a_broken_rollback(client, disk_full, monkeypatch):
+    """Make a write's save fail and its rollback fail too; the real ``put_back_tables``,
+    to put back when the test lets the rollback succeed again."""
+    from simulator.backend import statefile
+    from simulator.backend.tables import StoreFailure
+
+    put_back = statefile.put_back_tables
+
+    def broken(*_args, **_kwargs):
+        raise StoreFailure("DynamoDB BatchWriteItem failed")
+
+    disk_full(True)
+    monkeypatch.setattr(statefile, "put_back_tables", broken)
+    _refused(client.post("/api/journeys", json={"id": "refused", "name": "R"}, headers=OWNER))
+    disk_full(False)
+    return put_back
