@@ -28,6 +28,7 @@ __all__ = [
     "chosen",
     "emit_report",
     "fail",
+    "output_path",
     "reader_gone",
     "refuse_to_overwrite",
     "user_errors",
@@ -52,6 +53,20 @@ def fail(message: str, *, code: str, exit_code: int = EXIT_USAGE) -> NoReturn:
     """
     typer.echo(f"journeysim: error: {message} [{code}]", err=True)
     raise typer.Exit(exit_code)
+
+
+def output_path(raw: str) -> Path:
+    """The ``-o`` value as a path, given to Typer as the options' ``parser``: ``-`` is
+    stdout, and a file named ``-`` is written as ``./-`` (pathlib reads that as ``-``
+    too, so it becomes the absolute path of ``-`` in the working folder).
+
+    >>> output_path("-"), output_path("out/report.xml")
+    (PosixPath('-'), PosixPath('out/report.xml'))
+    >>> output_path("./-") == Path.cwd() / "-"
+    True
+    """
+    path = Path(raw)
+    return path if raw == "-" or path != Path("-") else Path.cwd() / raw
 
 
 def chosen(value: str, choices: Sequence[str], option: str = "--format") -> str:

@@ -36,6 +36,7 @@ from simulator.cli.common import (
     EXIT_OK,
     chosen,
     fail,
+    output_path,
     refuse_to_overwrite,
     user_errors,
     write_atomically,
@@ -100,6 +101,7 @@ def import_pinpoint_command(
             metavar="FILE",
             help="Write the bundle (- for stdout).",
             readable=False,
+            parser=output_path,
         ),
     ] = None,
     project: Annotated[

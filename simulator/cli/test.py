@@ -17,6 +17,7 @@ from simulator.cli.common import (
     EXIT_USAGE,
     chosen,
     emit_report,
+    output_path,
     refuse_to_overwrite,
     user_errors,
 )
@@ -55,7 +56,12 @@ def test_command(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write the report to FILE.", readable=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE.",
+            readable=False,
+            parser=output_path,
         ),
     ] = None,
     coverage: Annotated[

@@ -18,6 +18,7 @@ from simulator.cli.common import (
     EXIT_USAGE,
     chosen,
     emit_report,
+    output_path,
     refuse_to_overwrite,
     user_errors,
     without_cycle_collector,
@@ -69,7 +70,12 @@ def validate_command(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write the report to FILE.", readable=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE.",
+            readable=False,
+            parser=output_path,
         ),
     ] = None,
 ) -> None:

@@ -209,6 +209,24 @@ def test_o_dash_is_stdout_and_the_log_goes_to_stderr(run_cli, acme_dir, monkeypa
     assert not (acme_dir / "-").exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["validate", "."], ["test", "tests"], ["import-pinpoint", "PINPOINT"]],
+)
+def test_o_dot_slash_dash_writes_a_file_named_dash(run_cli, acme_copy, monkeypatch, command):
+    # pathlib reads ``./-`` as ``-``, so a file named "-" could not be named at all.
+    export = (
+        Path(__file__).parents[2] / "fixtures" / "pinpoint" / "all-activities.write-journey.json"
+    )
+    command = [str(export) if part == "PINPOINT" else part for part in command]
+    monkeypatch.chdir(acme_copy)
+    result = run_cli(*command, "-f", "json", "-o", "./-")
+    assert result.exit_code == 0, result.stderr
+    written = (acme_copy / "-").read_text()
+    assert json.loads(written)  # the report (or the bundle), as JSON
+    assert written not in result.stdout  # and not on stdout
+
+
 def test_an_output_that_cannot_be_written_is_not_called_unreadable_input(
     run_cli, acme_dir, tmp_path
 ):
