@@ -2,6 +2,10 @@
 
 Errors go to stderr, data to stdout. Exit codes: 0 success, 1 findings (validate)
 or a failed check, 2 usage error or unreadable input.
+
+Typer's own usage errors (a missing argument, an unknown option, ``--seed abc``) are
+printed as every other error is, ``journeysim: error: <message> [usage_error]``, after
+the usage line and the ``--help`` hint: a script matches one shape and one code.
 """
 
 from __future__ import annotations
@@ -11,14 +15,49 @@ import sys
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import (  # Typer carries its own copy of Click since 0.29
+    ClickException,
+    NoArgsIsHelpError,
+    UsageError,
+)
+from typer.core import TyperGroup
 
-# Help and usage errors are drawn with rich (panels, colour) on a terminal, and as
-# plain text when piped: typer's rich help module alone costs more to import than
-# twice typer itself, which a script reading ``--help`` need not pay, and plain text
-# is what grep and less want anyway.
+# Help is drawn with rich (panels, colour) on a terminal, and as plain text when
+# piped (usage errors are always plain, in the shape of every other error): typer's
+# rich help module alone costs more to import than twice typer itself, which a script
+# reading ``--help`` need not pay, and plain text is what grep and less want anyway.
 _MARKUP = "rich" if sys.stdout.isatty() else None
 
+
+class _Group(TyperGroup):
+    """The command group, run so that Typer's usage errors come out in our format."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            returned = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:  # ``journeysim`` alone: the help, to stderr
+            exc.show()
+            sys.exit(exc.exit_code)
+        except UsageError as exc:
+            if exc.ctx is not None:
+                typer.echo(exc.ctx.get_usage(), err=True)
+                hint = f"Try '{exc.ctx.command_path} {exc.ctx.help_option_names[0]}' for help."
+                typer.echo(f"{hint}\n", err=True)
+            typer.echo(f"journeysim: error: {exc.format_message()} [usage_error]", err=True)
+            sys.exit(exc.exit_code)
+        except ClickException as exc:  # what Click raises beside usage errors
+            typer.echo(f"journeysim: error: {exc.format_message()} [usage_error]", err=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(returned if isinstance(returned, int) else 0)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="journeysim",
     help="Offline simulator, validator and test harness for Adaptive Journeys.",
     no_args_is_help=True,

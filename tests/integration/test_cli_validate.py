@@ -200,6 +200,26 @@ def test_usage_errors_exit_2_with_a_message_and_no_traceback(
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["validate", ".", "--no-such-flag"],
+        ["no-such-command"],
+        ["simulate", "j.json", "--attr", "a=1", "--seed", "abc"],
+        ["run", "s.yaml", "-n", "abc"],
+    ],
+)
+def test_typer_usage_errors_end_with_the_usage_error_code(run_cli, tmp_path, monkeypatch, args):
+    # They used to end "Error: Missing argument 'PATH'." with no code, unlike the rest.
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    last = result.stderr.splitlines()[-1]
+    assert re.fullmatch(r"journeysim: error: .+ \[usage_error\]", last), result.stderr
+    assert "for help." in result.stderr  # the hint to --help is kept
+
+
 def unreadable_setups():
     def not_a_project(root: Path) -> Path:
         return root.parent / "empty"
