@@ -17,9 +17,13 @@ The rules that used to live in the dry-run loop live here, so the dry-run
 * a send counts toward the frequency caps only once it rendered;
 * a send may be deferred at most :data:`MAX_DEFERRALS` times in a row (quiet hours end
   where they end, so one is the norm); the limit is per step;
-* an execution stops with a warning after :data:`MAX_STEPS` steps, at the first step
-  reached a second time (``cycle_detected``, only invalid journeys loop) or at a
-  reference to a missing step (``unknown_step``);
+* an execution stops with a warning at the first step reached a second time
+  (``cycle_detected``, only invalid journeys loop), at a reference to a missing step
+  (``unknown_step``) or after as many steps as the larger of :data:`MAX_STEPS` and the
+  journey's own step count (``step_limit``, :attr:`ExecutionEnv.step_limit`). A valid
+  journey is acyclic, so it never reaches that guard, however long it is; a deferred
+  attempt (the same send re-run when quiet hours end) is not a step taken, since
+  deferrals have their own limit;
 * a planner's :class:`~simulator.engine.effects.Stop` ends the execution ``stopped``
   after its step (recorded ``failed``) with the stop's warning: a wait that would wake
   after 9999-12-31 (:data:`~simulator.engine.planners.CALENDAR_END`), which the runtime
@@ -82,6 +86,7 @@ __all__ = [
 ]
 
 MAX_STEPS = 1_000
+"""The fewest steps an execution may take (a journey of more steps may take them all)."""
 MAX_DEFERRALS = 3
 
 CYCLE_DETECTED = "cycle_detected"
@@ -115,6 +120,9 @@ class ExecutionEnv:
     history: tuple[datetime, ...] = ()
     """The subject's earlier send times, sorted (the frequency caps count them)."""
     steps: Mapping[str, Step] = field(default_factory=dict)
+    step_limit: int = MAX_STEPS
+    """How many steps the execution may take: never fewer than the journey has, so the
+    guard stops only an execution that could not be a walk through a valid journey."""
 
     @classmethod
     def of(
@@ -135,6 +143,7 @@ class ExecutionEnv:
             arm_stats=arm_stats,
             history=send_times(subject),
             steps={step.id: step for step in journey.steps},
+            step_limit=max(MAX_STEPS, len(journey.steps)),
         )
 
 
@@ -220,6 +229,7 @@ class ExecutionState:
     visited: frozenset[str] = frozenset()
     deferrals: int = 0
     steps_taken: int = 0
+    """Steps run so far; a deferred attempt is not counted (``deferrals`` is)."""
     arms: tuple[tuple[str, str], ...] = ()
     """``(step id, arm id)`` of every adaptive branch taken, in order."""
     awaiting: Awaiting | None = None
@@ -308,8 +318,9 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
         return _stop(state, Reason.UNKNOWN_STEP, f"no step {current!r} in the journey", current)
     if current in state.visited:
         return _stop(state, CYCLE_DETECTED, f"step {current!r} reached a second time", current)
-    if state.steps_taken >= MAX_STEPS:
-        return _stop(state, Reason.STEP_LIMIT, f"stopped after {MAX_STEPS} steps", current)
+    if state.steps_taken >= env.step_limit:
+        message = f"stopped after {env.step_limit} steps"
+        return _stop(state, Reason.STEP_LIMIT, message, current)
 
     now = state.now
     plan = plan_step(step, _context(env, state))
@@ -370,7 +381,7 @@ def advance(env: ExecutionEnv, state: ExecutionState, delivery: Delivery) -> Adv
         sends,
         state.visited if deferred else state.visited | {step.id},
         state.deferrals + 1 if deferred else 0,
-        state.steps_taken + 1,
+        state.steps_taken if deferred else state.steps_taken + 1,
         arms,
         awaiting,
         step.id if exited else None,

@@ -32,7 +32,8 @@ from simulator.models import (
     TriggerContract,
     Workspace,
 )
-from simulator.strategies import worlds_and_journeys
+from simulator.strategies import journey_of_size, sample_world, worlds_and_journeys
+from simulator.validation import ValidationContext, validate
 from simulator.world import World
 
 START = DEFAULT_START
@@ -622,17 +623,53 @@ def test_a_wait_that_cannot_be_computed_fails_with_invalid_wait_and_moves_on():
     assert trace.outcome.exit_step_id == "exit"
 
 
-def test_a_journey_longer_than_the_step_limit_stops_with_a_warning():
+def test_a_linear_journey_longer_than_max_steps_runs_to_its_exit():
+    """A valid journey of 1,500 steps once stopped at step 1,000 with ``step_limit``."""
     from simulator.engine.stepper import MAX_STEPS
 
     waits = [
         {"id": f"w{i}", "type": "wait", "duration": "PT1M", "next": f"w{i + 1}"}
-        for i in range(MAX_STEPS + 5)
+        for i in range(1_499)
     ]
+    waits[-1]["next"] = "exit"
     trace = simulate(make_journey(*waits, EXIT), make_subject(), world=make_world())
-    assert len(trace.steps) == MAX_STEPS
-    assert [w.code for w in trace.warnings] == ["step_limit"]
-    assert trace.outcome.exit_step_id is None
+    assert len(trace.steps) == 1_500 > MAX_STEPS
+    assert trace.warnings == []
+    assert trace.outcome.exit_step_id == "exit"
+
+
+def test_a_generated_journey_of_1500_steps_dry_runs_to_its_exit():
+    from simulator.engine.stepper import MAX_STEPS
+
+    world = sample_world()
+    journey = Journey.model_validate(journey_of_size(1_500, world))
+    assert validate(journey_of_size(1_500, world), ValidationContext(world=world)) == []
+    subject = make_subject(attributes={"firstName": "Ana", "email": "a@example.com"})
+    trace = simulate(journey, subject, world=world)
+    assert len(trace.steps) > MAX_STEPS
+    assert trace.warnings == []
+    assert trace.outcome.exit_step_id == "exit"
+
+
+def test_deferrals_alone_do_not_reach_the_step_limit():
+    """400 sends each deferred once by quiet hours: 801 steps, 1,201 attempts. The
+    deferred attempts once counted as steps and stopped the execution at 1,000."""
+    steps = []
+    for i in range(400):
+        after = f"s{i + 1}" if i < 399 else "exit"
+        steps.append({"id": f"s{i}", "type": "send", "communicationId": "hello", "next": f"w{i}"})
+        steps.append({"id": f"w{i}", "type": "wait", "duration": "PT14H", "next": after})
+    quiet = {"quietHours": {"start": "21:00", "end": "08:00", "timezone": "UTC"}}
+    trace = simulate(
+        make_journey(*steps, EXIT),
+        make_subject(),
+        world=make_world(**quiet),
+        at=START.replace(hour=22),
+    )
+    assert trace.warnings == []
+    assert trace.outcome.exit_step_id == "exit"
+    assert [d[1] for d in decisions(trace)].count("deferred") == 400
+    assert len(trace.steps) == 1_201
 
 
 def test_a_subject_id_that_is_an_email_or_phone_is_scrubbed_in_the_trace():

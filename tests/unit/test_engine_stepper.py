@@ -164,3 +164,25 @@ def test_a_dry_run_whose_wait_leaves_the_calendar_ends_there(project):
     ]
     assert [w["code"] for w in wire["warnings"]] == ["calendar_end"]
     assert "exitStepId" not in wire["outcome"]
+
+
+def test_a_persisted_state_at_the_step_limit_stops_with_step_limit(project):
+    """The guard stays for a state that has taken the limit's number of steps (the
+    larger of ``MAX_STEPS`` and the journey's step count): it stops, not runs, its step."""
+    from simulator.engine.stepper import MAX_STEPS
+
+    journey = project.journeys["act-onb-2026"]
+    send = next(s for s in journey.steps if s.type == "send")
+    subject = next(iter(project.world.subjects.values()))
+    env = dry_run_env(journey, subject, project.world, frozenset(), DEFAULT_START)
+    assert env.step_limit == max(MAX_STEPS, len(journey.steps))
+    full = ExecutionState(step_id=send.id, now=DEFAULT_START, seed=1, steps_taken=env.step_limit)
+    stopped = advance(env, _through_json(full), DryRunDelivery(env))
+    assert stopped.step is None and stopped.state.ended == "stopped"
+    assert stopped.warning.to_wire() == {
+        "code": "step_limit",
+        "message": f"stopped after {env.step_limit} steps",
+        "stepId": send.id,
+    }
+    below = ExecutionState(step_id=send.id, now=DEFAULT_START, seed=1, steps_taken=MAX_STEPS - 1)
+    assert advance(env, below, DryRunDelivery(env)).step.step_id == send.id
