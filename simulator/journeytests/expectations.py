@@ -4,6 +4,11 @@ Each mismatch is a :class:`Failure` naming the expectation (``steps.wait-2d.resu
 the expected and the actual value, the step it concerns, the trace record to show
 around it, and the pointer of the expectation in the scenario file. The rules for
 ``path``, ``sends`` and repeated step records are in :mod:`simulator.journeytests.model`.
+
+:func:`check_stopped` is the check no case writes: a dry-run the engine stopped with a
+warning (``step_limit``, ``cycle_detected``, ``unknown_step``, ``calendar_end``: the
+stepper warns only when it stops an execution) fails its case, located at the case,
+unless the case expects ``outcome: {exited: false}``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,15 @@ from simulator.journeytests.model import (
 from simulator.project.positions import child_pointer
 from simulator.wording import counted
 
-__all__ = ["Failure", "StepPointer", "check_trace", "delivered", "gate_result", "walked_path"]
+__all__ = [
+    "Failure",
+    "StepPointer",
+    "check_stopped",
+    "check_trace",
+    "delivered",
+    "gate_result",
+    "walked_path",
+]
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,21 @@ def check_trace(
     if expect.outcome is not None:
         failures.extend(_outcome(expect.outcome, trace, f"{base}/outcome"))
     return failures
+
+
+def check_stopped(expect: Expectations, trace: Trace, where: str) -> list[Failure]:
+    """A failure (at ``where``, the case's pointer) for each warning the engine stopped
+    the dry-run with, unless the case expects the subject not to exit
+    (``outcome: {exited: false}``): a case whose expectations all held on a trace cut
+    short would otherwise pass for a journey that never ran to its end."""
+    if expect.outcome is not None and expect.outcome.exited is False:
+        return []
+    last = len(trace.steps) - 1 if trace.steps else None
+    accept = "a case that expects the stop says outcome: {exited: false}"
+    return [
+        Failure("warnings", None, w.code, where, w.step_id, last, f"{w.message}; {accept}")
+        for w in trace.warnings
+    ]
 
 
 def _entry(expect: EntryExpectation, trace: Trace, where: str) -> Iterator[Failure]:

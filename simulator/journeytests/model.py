@@ -40,8 +40,13 @@ Decisions where the issue is silent:
 * ``path`` is the exact sequence of step ids the subject went through, one per step
   record, a retried send once; ``pathContains`` an ordered subsequence of it.
 * A case with no expectation and no snapshot checks only that the dry-run runs (a
-  smoke test: a journey the engine cannot run fails it); the minimal cases of
-  ``fixtures/acme/tests/invalid`` are such cases.
+  smoke test: a journey the engine cannot run, or stops short, fails it); the minimal
+  cases of ``fixtures/acme/tests/invalid`` are such cases.
+* A dry-run the engine stopped with a warning (``step_limit``, ``cycle_detected``,
+  ``unknown_step``, ``calendar_end``) fails its case, whatever else held, unless the
+  case expects ``outcome: {exited: false}``: that is the one expectation that says the
+  subject does not reach an exit, so it is the one that accepts the stop. The failure
+  names the warning's code and is located at the case.
 * Texts are compared with the trace's *masked* rendering (``Hi T•••``), the same text
   ``journeysim simulate`` prints: scenario files never need real personal data.
 """

@@ -5,6 +5,9 @@ journey, subject, start, seed, overrides and arm statistics go to the engine's
 public :func:`~simulator.engine.simulate` unchanged. Golden-file reading and writing
 is the caller's (:mod:`simulator.journeytests.session`); here a snapshot is text in,
 a verdict and a diff out.
+
+A dry-run the engine stopped with a warning fails the case unless it expects
+``outcome: {exited: false}`` (:func:`~simulator.journeytests.expectations.check_stopped`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from functools import partial
 from simulator.engine.trace import Trace
 from simulator.errors import JourneySimError
 from simulator.journeytests.checks import step_expectation_pointer
-from simulator.journeytests.expectations import Failure, check_trace
+from simulator.journeytests.expectations import Failure, check_stopped, check_trace
 from simulator.journeytests.loading import PreparedCase
 
 __all__ = ["CaseResult", "run_case", "simulate_case", "snapshot_diff"]
@@ -83,6 +86,7 @@ def run_case(
     # located where the file writes each expectation, by the rule its checks use
     written = partial(step_expectation_pointer, case.source.data, case.index)
     failures = check_trace(case.expect, trace, f"{case.pointer}/expect", written)
+    failures += check_stopped(case.expect, trace, case.pointer)
     if case.snapshot is None:
         return CaseResult(case=case, trace=trace, failures=tuple(failures))
     text = trace.to_json()

@@ -817,3 +817,52 @@ def test_a_start_that_leaves_the_calendar_fails_the_case_at_its_at(run_cli, acme
     report = json.loads(run_cli("test", "tests/late.journeytest.yaml", "-f", "json").stdout)
     (case,) = report["cases"]
     assert (case["errorLocation"]["line"], case["errorLocation"]["column"]) == (5, 9)
+
+
+STOPPED_CASES = """\
+journey: far
+cases:
+  - name: the wait is reached
+    subject: {id: usr_plain_ana}
+    at: "9000-01-01T00:00:00Z"
+    expect:
+      path: [wait-long]
+  - name: the stop is expected
+    subject: {id: usr_plain_ana}
+    at: "9000-01-01T00:00:00Z"
+    expect:
+      path: [wait-long]
+      outcome: {exited: false}
+"""
+
+
+def test_a_case_whose_dry_run_the_engine_stopped_fails_unless_it_expects_no_exit(
+    run_cli, acme_copy: Path
+):
+    """The wait would end after 9999-12-31: the engine stops the dry-run there with
+    ``calendar_end``. A case whose path held passed as if the journey had run."""
+    far = {
+        "id": "far",
+        "name": "Far",
+        "steps": [
+            {"id": "wait-long", "type": "wait", "duration": "P1000Y", "next": "exit"},
+            {"id": "exit", "type": "exit"},
+        ],
+    }
+    (acme_copy / "journeys" / "far.json").write_text(json.dumps(far), encoding="utf-8")
+    write(acme_copy, "stopped.journeytest.yaml", STOPPED_CASES)
+    result = run_cli("test", "tests/stopped.journeytest.yaml")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines()[0] == "tests/stopped.journeytest.yaml F."
+    assert (
+        "tests/stopped.journeytest.yaml:3:5: warnings at step 'wait-long': expected none, "
+        "got 'calendar_end' (the wait of P1000Y from 9000-01-01T00:00:00Z would end after "
+        "9999-12-31" in result.stdout
+    )
+    assert "a case that expects the stop says outcome: {exited: false})" in result.stdout
+    report = json.loads(run_cli("test", "tests/stopped.journeytest.yaml", "-f", "json").stdout)
+    failed, passed = report["cases"]
+    assert [(f["expectation"], f["actual"], f["line"]) for f in failed["failures"]] == [
+        ("warnings", "calendar_end", 3)
+    ]
+    assert passed["outcome"] == "passed"
