@@ -52,9 +52,17 @@ class Duration:
         return _add_months(moment, self.months) + self.span
 
     @property
-    def approx_days(self) -> float:
-        """Length in days, counting a month as 30.44 days (for ``long_wait``)."""
-        return self.months * 30.44 + self.span.total_seconds() / 86400
+    def longest(self) -> timedelta:
+        """The longest this duration can last, wherever it starts (for ``long_wait``):
+        each whole year 366 days (one with a 29 February), each other month 31 days.
+
+        >>> parse_duration("P1Y").longest.days, parse_duration("P12M").longest.days
+        (366, 366)
+        >>> parse_duration("P11M30D").longest.days, parse_duration("P365D").longest.days
+        (371, 365)
+        """
+        years, months = divmod(self.months, 12)
+        return timedelta(days=years * 366 + months * 31) + self.span
 
 
 def parse_duration(text: str) -> Duration:

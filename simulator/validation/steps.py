@@ -13,15 +13,18 @@ Decisions where SPEC §2 is silent:
 * A conditional branch needs at least one rule (with ``defaultNext`` that makes
   two ways out); an adaptive branch needs 2 to 8 arms. Both are
   ``branch_needs_two_arms``.
-* ``long_wait`` counts a month as 30.44 days and applies to ``duration`` and to an
-  ``untilEvent`` timeout; an ``until`` timestamp is compared with ``now`` only.
+* ``long_wait`` judges a duration by the longest it can last
+  (:attr:`~simulator.durations.Duration.longest`: a year 366 days, any other month 31),
+  so ``P1Y`` and ``P12M`` (up to 366 days) warn and ``P365D`` does not; the message
+  gives that longest length. It applies to ``duration`` and to an ``untilEvent``
+  timeout; an ``until`` timestamp is compared with ``now`` only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,11 +38,13 @@ from simulator.validation.predicates import check_predicate
 from simulator.validation.report import Report
 from simulator.validation.templates import check_template_field
 from simulator.validation.wire import is_object
+from simulator.wording import counted
 
 __all__ = ["LONG_WAIT_DAYS", "MAX_ARMS", "StepEnv", "aware", "check_step"]
 
 LONG_WAIT_DAYS = 365
-"""Waits longer than this many days get ``long_wait``."""
+"""Waits that can last longer than this many days get ``long_wait``."""
+_LONG_WAIT = timedelta(days=LONG_WAIT_DAYS)
 MAX_ARMS = 8
 _WAIT_SHAPES = ("duration", "until", "untilEvent")
 
@@ -113,7 +118,7 @@ def _check_wait(step: Mapping, base: str, env: StepEnv, report: Report, sid: str
     duration = step.get("duration")
     if isinstance(duration, str) and step.get("until") is None and step.get("untilEvent") is None:
         parsed = _parse_duration(duration)
-        if not isinstance(parsed, str) and parsed.approx_days <= LONG_WAIT_DAYS:
+        if not isinstance(parsed, str) and parsed.longest <= _LONG_WAIT:
             return  # the common case: nothing to report, nothing to format
     name = _name("wait", sid, base)
     shapes = [shape for shape in _WAIT_SHAPES if step.get(shape) is not None]
@@ -145,12 +150,31 @@ def _check_duration(text: str, pointer: str, where: str, report: Report, sid: st
     parsed = _parse_duration(text)
     if isinstance(parsed, str):
         report.add(FindingCode.INVALID_DURATION, f"{where}: {parsed}", pointer, sid)
-    elif parsed.approx_days > LONG_WAIT_DAYS:
+    elif parsed.longest > _LONG_WAIT:
+        lasts = "lasts up to" if parsed.months else "lasts"  # years and months vary
         message = (
-            f"{where} {text!r} is about {parsed.approx_days:.0f} days, "
-            f"longer than {LONG_WAIT_DAYS} days"
+            f"{where} {text!r} {lasts} {_length(parsed.longest)}, longer than {LONG_WAIT_DAYS} days"
         )
         report.add(FindingCode.LONG_WAIT, message, pointer, sid)
+
+
+def _length(span: timedelta) -> str:
+    """``span`` in days and the time left over, unrounded: a wait a minute over the
+    limit must not read as the limit itself.
+
+    >>> _length(timedelta(days=366)), _length(timedelta(days=365, minutes=1, seconds=1.5))
+    ('366 days', '365 days 1 minute 1.5 seconds')
+    >>> _length(timedelta(days=365, seconds=59, microseconds=999999))
+    '365 days 59.999999 seconds'
+    """
+    hours, rest = divmod(span.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [counted(span.days, "day")]
+    parts += [counted(n, unit) for n, unit in ((hours, "hour"), (minutes, "minute")) if n]
+    if seconds or span.microseconds:
+        shown = f"{seconds}.{span.microseconds:06d}".rstrip("0").rstrip(".")
+        parts.append(f"{shown} second{'' if shown == '1' else 's'}")
+    return " ".join(parts)
 
 
 def _check_until(

@@ -192,6 +192,27 @@ def test_each_code_is_reported_once_at_its_pointer(document, code, pointer, word
         assert word in finding.message
 
 
+@pytest.mark.parametrize(
+    ("duration", "message"),
+    [
+        ("P1Y", "'P1Y' lasts up to 366 days, longer than 365 days"),
+        ("P12M", "'P12M' lasts up to 366 days, longer than 365 days"),
+        ("P366D", "'P366D' lasts 366 days, longer than 365 days"),
+        ("P11M30D", "'P11M30D' lasts up to 371 days, longer than 365 days"),
+        ("P365DT1M", "'P365DT1M' lasts 365 days 1 minute, longer than 365 days"),
+        ("P365D", None),
+        ("P11M", None),
+    ],
+)
+def test_long_wait_judges_a_wait_by_the_longest_it_can_last(duration, message):
+    """``P1Y`` said "is about 365 days, longer than 365 days"; a year can last 366."""
+    findings = validate(journey(wait("w", duration=duration), EXIT), ValidationContext(world=WORLD))
+    assert [f.message for f in findings] == (
+        [f"wait step 'w' duration {message}"] if message else []
+    )
+    assert all(f.code is C.LONG_WAIT for f in findings)
+
+
 def test_wait_until_in_past_says_now_in_utc_to_the_second():
     document = journey(
         {"id": "w", "type": "wait", "until": "2020-03-02T09:00:00Z", "next": "done"}, EXIT
