@@ -7,7 +7,8 @@ journey's audience and sends, :mod:`simulator.engine.fitting`), ``--synthetic-an
 subject). ``--attr`` given with another source overlays
 those attributes on it (a synthetic subject then gets the id of its new attributes).
 A journey that ``validate`` rejects (errors in it or in the documents it uses: an
-unknown step, a bad duration, a communication file that does not parse) is bad input:
+unknown step, a bad duration, a communication file that does not parse, two files that
+declare the id of a communication it sends) is bad input:
 it exits 2 with the first findings, located, unless ``--allow-invalid`` asks for the
 trace anyway (the engine then fails the broken steps as the runtime would). Warnings
 never stop a dry-run. Exit 0 whenever a trace was produced, whatever its decisions; 2

@@ -25,10 +25,12 @@ if _typing.TYPE_CHECKING:
         SOURCE_SUFFIXES,
         Document,
         DocumentKind,
+        peek_id,
         read_bounded,
         read_document,
         undecodable_at,
     )
+    from simulator.project.ids import PEEK_BYTES, declared_id
     from simulator.project.json_source import load_json, parse_json
     from simulator.project.loader import (
         WORKSPACE_FILES,
@@ -51,6 +53,7 @@ if _typing.TYPE_CHECKING:
 
 _HOMES = {
     "MAX_DOCUMENT_BYTES": "documents",
+    "PEEK_BYTES": "ids",
     "SKIPPED_FOLDERS": "targets",
     "SOURCE_SUFFIXES": "kinds",
     "WORKSPACE_FILES": "loader",
@@ -62,6 +65,7 @@ _HOMES = {
     "SourceSyntaxError": "positions",
     "Target": "targets",
     "ValidationRun": "runs",
+    "declared_id": "ids",
     "find_project_root": "loader",
     "find_projects": "targets",
     "is_project": "loader",
@@ -72,6 +76,7 @@ _HOMES = {
     "not_a_valid_subject": "checks",
     "parse_json": "json_source",
     "parse_yaml": "yaml_source",
+    "peek_id": "documents",
     "read_bounded": "documents",
     "read_document": "documents",
     "referenced_documents": "checks",
@@ -86,6 +91,7 @@ _HOMES = {
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
+    "PEEK_BYTES",
     "SKIPPED_FOLDERS",
     "SOURCE_SUFFIXES",
     "WORKSPACE_FILES",
@@ -97,6 +103,7 @@ __all__ = [
     "SourceSyntaxError",
     "Target",
     "ValidationRun",
+    "declared_id",
     "find_project_root",
     "find_projects",
     "is_project",
@@ -107,6 +114,7 @@ __all__ = [
     "not_a_valid_subject",
     "parse_json",
     "parse_yaml",
+    "peek_id",
     "read_bounded",
     "read_document",
     "referenced_documents",

@@ -154,7 +154,10 @@ def _kind(kind: Any) -> DocumentKind:
 def referenced_documents(loaded: LoadedProject, document: Document) -> list[Document]:
     """``document`` plus the documents whose problems can affect it: for a journey, the
     workspace, its audience and the segments it names (with the segments those
-    name, transitively), its trigger contract and the communications it sends."""
+    name, transitively), its trigger contract and the communications it sends. Each
+    comes with every other document that declares its id: a duplicate makes which one
+    the journey uses a question, so it is the journey's problem too (the references
+    followed are those of the first, the one that counts)."""
     if document.kind is not DocumentKind.JOURNEY:
         return [document]
     related = [document, *loaded.of_kind(DocumentKind.WORKSPACE)]
@@ -165,9 +168,10 @@ def referenced_documents(loaded: LoadedProject, document: Document) -> list[Docu
         if key in seen:
             continue
         seen.add(key)
-        found = loaded.find(*key) or _unparsed(loaded, *key)
+        declaring = loaded.declaring(*key)
+        found = declaring[0] if declaring else _unparsed(loaded, *key)
         if found is not None:
-            related.append(found)
+            related.extend(declaring or [found])
             pending.extend(found.references)
     unique = {id(d): d for d in related}
     return list(unique.values())

@@ -8,10 +8,15 @@ be read at all (permissions, a vanished file) raises ``InputError``.
 Files are parsed by the C parsers (``load_json``, ``load_yaml``); the position map,
 which only a finding needs, is computed on first use by re-reading the text with the
 position-tracking parser, so a valid file never pays for it.
+
+``peek_id`` is the cheap look at a file the loader uses to find which files of a folder
+declare an id (``simulator.project.ids``): it reads the first bytes of a regular file
+and never raises.
 """
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -21,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.codes import FindingCode
 from simulator.errors import InputError
 from simulator.findings import Finding, SourcePosition, make_finding
+from simulator.project.ids import PEEK_BYTES, declared_id
 from simulator.project.json_source import load_json, parse_json
 from simulator.project.kinds import SOURCE_SUFFIXES, DocumentKind
 from simulator.project.positions import (
@@ -39,6 +45,7 @@ __all__ = [
     "SOURCE_SUFFIXES",
     "Document",
     "DocumentKind",
+    "peek_id",
     "read_bounded",
     "read_document",
     "undecodable_at",
@@ -106,6 +113,21 @@ def read_bounded(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes | None:
     with path.open("rb") as stream:
         raw = stream.read(limit + 1)
     return None if len(raw) > limit else raw
+
+
+def peek_id(path: Path, kind: DocumentKind) -> str | None:
+    """The id the first ``PEEK_BYTES`` of ``path`` declare (``declared_id``); ``None``
+    when they do not show one, and for a file that cannot be read or is not a regular
+    file (a link to a pipe or a device is not opened: it could block or never end)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        with path.open("rb") as stream:
+            raw = stream.read(PEEK_BYTES)
+    except OSError:
+        return None
+    text = raw.decode("utf-8-sig", errors="replace")
+    return declared_id(text, kind.id_key, yaml=path.suffix in _YAML_SUFFIXES)
 
 
 def read_document(

@@ -20,9 +20,24 @@ transitively, the documents they refer to (see ``simulator.project.references``)
 so a broken sibling (huge, unreadable, a dangling link) is not its problem.
 Decisions for that mode:
 
-* a referenced document is looked for as ``<folder>/<id>.json`` (``.yaml``, ``.yml``)
-  first and, when no such file holds that id, by reading the folder's other files;
-  files the search cannot read are passed over (they are no file the user named);
+* a referenced document is every file of its kind's folder that declares its id, so
+  that two files declaring it are reported (the ``invalid_document`` duplicate finding
+  the whole project gives, in the later file) rather than one being used in silence.
+  Which files declare an id is known without parsing them: the file named for it
+  (``<id>.json``, ``.yaml``, ``.yml``) is read, and of the others only the first
+  ``PEEK_BYTES`` (``simulator.project.ids``); only those that declare the id there are
+  read in full, and kept when they really do. A file the look cannot read, a pipe or
+  a device is passed over, so a broken sibling never changes the outcome;
+* the trade-off: a duplicate whose id comes after its first ``PEEK_BYTES`` is not seen
+  (``journeysim validate`` of the whole project reports it). When no file shows the id
+  that way, the folder's other files are read in full and kept, one by one, until one
+  declares it (a document under another name, with a long head); when none does, the
+  reference is unknown (an error anyway) and the ids read are what a "did you mean"
+  suggests;
+* a journey file asked for is the journey it holds: when an earlier file of
+  ``journeys/`` (in name order, the one the project uses) declares the same id, the
+  file asked for gets the duplicate finding; when only later files do, the duplicates
+  are theirs (the file asked for is the journey that counts) and they are not read;
 * when the workspace lists no ``knownAttributes``, the subjects are read too, since the
   attributes seen on them are what templates may use;
 * duplicate ids are reported among the documents read; ``journeysim validate`` of
@@ -41,7 +56,13 @@ from typing import TYPE_CHECKING
 from simulator.codes import FindingCode
 from simulator.errors import InputError
 from simulator.findings import Finding, make_finding
-from simulator.project.documents import SOURCE_SUFFIXES, Document, DocumentKind, read_document
+from simulator.project.documents import (
+    SOURCE_SUFFIXES,
+    Document,
+    DocumentKind,
+    peek_id,
+    read_document,
+)
 
 if TYPE_CHECKING:
     from simulator.models import Journey
@@ -128,15 +149,21 @@ class LoadedProject:
         return [f for f in self.findings if f.source and f.source.file == document.name]
 
     def find(self, kind: DocumentKind, document_id: str) -> Document | None:
-        """The (first) document of ``kind`` with this id."""
-        return self._by_id.get((kind, document_id))
+        """The (first) document of ``kind`` with this id: the one that counts."""
+        declaring = self.declaring(kind, document_id)
+        return declaring[0] if declaring else None
+
+    def declaring(self, kind: DocumentKind, document_id: str) -> list[Document]:
+        """Every document of ``kind`` with this id, in file order: the first counts, the
+        others are duplicates (each has a finding)."""
+        return self._by_id.get((kind, document_id), [])
 
     @cached_property
-    def _by_id(self) -> dict[tuple[DocumentKind, str], Document]:
-        index: dict[tuple[DocumentKind, str], Document] = {}
+    def _by_id(self) -> dict[tuple[DocumentKind, str], list[Document]]:
+        index: dict[tuple[DocumentKind, str], list[Document]] = {}
         for document in self.documents:
             if document.id is not None:
-                index.setdefault((document.kind, document.id), document)
+                index.setdefault((document.kind, document.id), []).append(document)
         return index
 
     def of_kind(self, kind: DocumentKind) -> Iterator[Document]:
@@ -208,30 +235,58 @@ class _Reader:
         self.folder = folder
         self.base = base
         self.journey_models = journey_models
-        self.read_files: dict[Path, Document | None] = {}
+        self.loaded: dict[Path, tuple[Document, list[Finding]] | None] = {}
+        """Every file read in full, kept or not; ``None`` for one that could not be."""
+        self.kept: dict[Path, Document] = {}
+        """The files that are documents of the result."""
+        self.peeked: dict[Path, str | None] = {}
         self.findings: list[Finding] = []
         self.listed: dict[DocumentKind, list[Path]] = {}
 
-    def read(self, path: Path, kind: DocumentKind, *, required: bool = True) -> Document | None:
-        if path in self.read_files:
-            return self.read_files[path]
-        build = self.journey_models or kind is not DocumentKind.JOURNEY
-        try:
-            name = _name(path, self.base)
-            document, problems = read_document(path, kind, name, build_model=build)
-        except InputError:
-            if required:
-                raise
-            self.read_files[path] = None
+    def read(
+        self,
+        path: Path,
+        kind: DocumentKind,
+        *,
+        required: bool = True,
+        declaring: str | None = None,
+    ) -> Document | None:
+        """The document of ``path``, kept with its findings; with ``declaring``, only
+        when it declares that id (else ``None``, and it stays out of the result)."""
+        loaded = self.load(path, kind, required=required)
+        if loaded is None:
             return None
-        self.read_files[path] = document
-        self.findings.extend(problems)
+        document, problems = loaded
+        if declaring is not None and document.id != declaring:
+            return None
+        if path not in self.kept:
+            self.kept[path] = document
+            self.findings.extend(problems)
         return document
+
+    def load(
+        self, path: Path, kind: DocumentKind, *, required: bool = True
+    ) -> tuple[Document, list[Finding]] | None:
+        if path not in self.loaded:
+            build = self.journey_models or kind is not DocumentKind.JOURNEY
+            try:
+                self.loaded[path] = read_document(
+                    path, kind, _name(path, self.base), build_model=build
+                )
+            except InputError:
+                if required:
+                    raise
+                self.loaded[path] = None
+        return self.loaded[path]
+
+    def peek(self, path: Path, kind: DocumentKind) -> str | None:
+        if path not in self.peeked:
+            self.peeked[path] = peek_id(path, kind)
+        return self.peeked[path]
 
     def documents(self) -> list[Document]:
         order = {kind: index for index, kind in enumerate(DocumentKind)}
-        found = [d for d in self.read_files.values() if d is not None]
-        return sorted(found, key=lambda d: (order[d.kind], d.path))
+        return sorted(self.kept.values(), key=lambda d: (order[d.kind], d.path))
 
     def listing(self, kind: DocumentKind) -> list[Path]:
         if kind not in self.listed:
@@ -247,16 +302,20 @@ class _Reader:
             if any(whole.is_relative_to(wanted) for wanted in folders):
                 for path in self.listing(kind):
                     self.read(path, kind)
+        asked = []
         for path in paths:
             kind = self.kind_of(path)
             if kind is not None:
-                self.read(path, kind)
+                asked.append(self.read(path, kind))
+        for document in asked:
+            if document is not None and document.kind is DocumentKind.JOURNEY:
+                self.findings.extend(self.shadowed(document))
         wanted = list(ids)
-        workspace = next(iter(self.read_files.values())).model
+        workspace = next(iter(self.kept.values())).model
         if workspace is not None and workspace.known_attributes is None:
             for path in self.listing(DocumentKind.SUBJECT):
                 self.read(path, DocumentKind.SUBJECT, required=False)
-        pending = [d for d in self.read_files.values() if d is not None]
+        pending = list(self.kept.values())
         seen: set[tuple[DocumentKind, str]] = set()
         while pending or wanted:
             if pending:
@@ -271,6 +330,23 @@ class _Reader:
             if found is not None:
                 pending.append(found)
 
+    def shadowed(self, journey: Document) -> Iterator[Finding]:
+        """The duplicate finding for a journey file asked for when an earlier file of
+        its folder declares its id (and is not itself read: then ``_duplicate_ids``
+        reports it). That file is read to be sure, but stays out of the result: its
+        own problems and references are not the asked file's."""
+        if journey.id is None or journey.path not in self.listing(DocumentKind.JOURNEY):
+            return
+        for path in self.listing(DocumentKind.JOURNEY):
+            if path >= journey.path:
+                return
+            if path in self.kept or self.peek(path, DocumentKind.JOURNEY) != journey.id:
+                continue
+            loaded = self.load(path, DocumentKind.JOURNEY, required=False)
+            if loaded is not None and loaded[0].id == journey.id:
+                yield _duplicate(journey, loaded[0])
+                return
+
     def kind_of(self, path: Path) -> DocumentKind | None:
         """The kind of a file that is a project document by its place, else ``None``."""
         if path.suffix not in SOURCE_SUFFIXES or path.name.startswith("."):
@@ -281,25 +357,30 @@ class _Reader:
         return None
 
     def find(self, kind: DocumentKind, document_id: str) -> Document | None:
-        """The document of ``kind`` with this id: already read, at its conventional
-        name, or found by reading the kind's folder; ``None`` when there is none."""
-        for document in self.read_files.values():
-            if document is not None and document.kind is kind and document.id == document_id:
-                return document
-        if kind.folder is None:
-            return None
-        if PurePath(document_id).name == document_id and not document_id.startswith("."):
-            for suffix in SOURCE_SUFFIXES:
-                path = self.folder / kind.folder / f"{document_id}{suffix}"
-                if path in self.listing(kind):
-                    document = self.read(path, kind)
+        """The first (by file name) of the documents of ``kind`` that declare this id,
+        all of which are kept, so that a duplicate is reported; ``None`` when there is
+        none. See the module docstring for how they are found."""
+        if kind.folder is not None:
+            listing = self.listing(kind)
+            named = [path for path in listing if path.stem == document_id]
+            for path in named:  # a file named for the id is read whatever it holds
+                self.read(path, kind)
+            others = [path for path in listing if path not in named]
+            for path in others:
+                if self.peek(path, kind) == document_id:
+                    self.read(path, kind, required=False, declaring=document_id)
+            if not self.declaring(kind, document_id):
+                # None shows the id: read the others, kept (a validator's "did you mean"
+                # suggests their ids), until one declares it after all.
+                for path in others:
+                    document = self.read(path, kind, required=False)
                     if document is not None and document.id == document_id:
-                        return document
-        for path in self.listing(kind):
-            document = self.read(path, kind, required=False)
-            if document is not None and document.id == document_id:
-                return document
-        return None
+                        break
+        found = self.declaring(kind, document_id)
+        return min(found, key=lambda document: document.path) if found else None
+
+    def declaring(self, kind: DocumentKind, document_id: str) -> list[Document]:
+        return [d for d in self.kept.values() if d.kind is kind and d.id == document_id]
 
 
 def _name(path: Path, base: Path) -> str:
@@ -330,12 +411,17 @@ def _duplicate_ids(documents: list[Document]) -> Iterator[Finding]:
             continue
         earlier = first.setdefault((document.kind, document.id), document)
         if earlier is not document:
-            message = (
-                f"duplicate {document.kind} id {document.id!r}: {earlier.name} already "
-                "defines it (the first file wins)"
-            )
-            pointer = f"/{document.kind.id_key}"
-            yield document.locate(make_finding(FindingCode.INVALID_DOCUMENT, message, pointer))
+            yield _duplicate(document, earlier)
+
+
+def _duplicate(document: Document, earlier: Document) -> Finding:
+    """The finding, at ``document``'s id, that ``earlier`` already declares that id."""
+    message = (
+        f"duplicate {document.kind} id {document.id!r}: {earlier.name} already "
+        "defines it (the first file wins)"
+    )
+    pointer = f"/{document.kind.id_key}"
+    return document.locate(make_finding(FindingCode.INVALID_DOCUMENT, message, pointer))
 
 
 def _first_models(documents: list[Document], kind: DocumentKind) -> dict:

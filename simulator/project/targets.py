@@ -4,7 +4,8 @@ Rules (also in ``journeysim validate --help``):
 
 * a project folder (it holds ``workspace.json``/``.yaml``/``.yml``): the whole project;
 * a document file: that file, found in its enclosing project; for a journey, also the
-  documents it refers to (see ``referenced_documents``);
+  documents it refers to, each with any other file that declares its id (see
+  ``referenced_documents``; a duplicate id is the journey's problem too);
 * a folder inside a project: every document beneath it;
 * any other folder: every project found beneath it. The walk does not enter hidden
   folders or folders named ``invalid`` (collections of deliberately broken projects,
