@@ -7,8 +7,11 @@ variables render as the empty string, as they do in production; the environment'
 list them as ``missingVariables`` (see :func:`recording_missing`).
 
 Validation only needs :func:`check_template`: does the template compile, and which
-top-level variables does it read? Rendering is built on :func:`environment` by the
-dry-run engine.
+top-level variables does it read? It also finds, without rendering, what compiles but
+cannot render whatever the data: an unknown filter or test, a tag that needs other
+templates, an attribute the sandbox always blocks (``{{ firstName.__class__ }}``; a key
+such as ``{{ event._source }}`` is data, not blocked). Rendering is built on
+:func:`environment` by the dry-run engine.
 """
 
 from __future__ import annotations
@@ -217,10 +220,31 @@ def _check_names(env: SandboxedEnvironment, tree: nodes.Template) -> None:
         if node.name not in known:
             kind = "filter" if isinstance(node, nodes.Filter) else "test"
             raise TemplateSyntaxError(f"No {kind} named {node.name!r}.", node.lineno)
+    _check_attributes(tree)
     # The environment has no loader: a template stands alone, as in production.
     for node in tree.find_all(_OTHER_TEMPLATES):
         tag = _TAGS[type(node)]
         raise TemplateSyntaxError(f"'{tag}' is not available: templates stand alone", node.lineno)
+
+
+def _check_attributes(tree: nodes.Template) -> None:
+    # ``x.__class__`` finds the attribute before any key of that name, whatever ``x``
+    # is, and the sandbox refuses it at render; ``x._source`` may be a key, and renders.
+    from simulator.engine.sandbox import EVERY_VALUE_HAS
+
+    for node in tree.find_all((nodes.Getattr, nodes.Filter)):
+        if isinstance(node, nodes.Getattr):
+            name = node.attr
+        elif node.name == "attr" and node.args and isinstance(node.args[0], nodes.Const):
+            name = node.args[0].value  # the attr filter reads attributes, never keys
+        else:
+            continue
+        if isinstance(name, str) and name in EVERY_VALUE_HAS:
+            raise TemplateSyntaxError(
+                f"the sandbox blocks attribute {name!r} (names starting with '_' are not "
+                f"template data), so the render fails; a key of that name reads as [{name!r}]",
+                node.lineno,
+            )
 
 
 _TAGS = {

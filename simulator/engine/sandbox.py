@@ -34,6 +34,19 @@ estimated before they run, on ``bytes`` as on ``str`` (:mod:`.growth`):
   a fixed cost, and filters that work item by item or word by word per item, so a
   template that builds nothing large still cannot run for seconds.
 
+Blocked attribute access is a template error, not silent empty text. Where Jinja2 gives
+an undefined value (which prints as nothing) for ``{{ firstName.__class__ }}``,
+``{{ event.__init__ }}`` or ``{{ x|attr('__class__') }}``,
+:meth:`LimitedSandbox.unsafe_undefined` raises a ``SecurityError`` naming the attribute
+and the value's type, never the value. What is blocked is Jinja2's rule: attributes
+starting with ``_`` and Python internals (``mro``, ``gi_frame``...). Mapping keys are not
+attributes: ``{{ event._source }}`` finds no attribute on a ``dict`` and reads the key,
+as ``{{ event['_source'] }}`` does; only a name every value has (:data:`EVERY_VALUE_HAS`:
+``__class__``, ``__init__``...) is found as an attribute before a key, so ``x.__class__``
+is blocked whatever ``x`` is, a missing value included. Other blocked names on a missing
+value keep it missing (``{{ plan._tier }}`` without ``plan`` renders empty and lists
+``plan``), since on the data it stands for they could be keys.
+
 Values that are not data (functions, methods, classes, modules, generators, Jinja's own
 helper objects) never become text: printing one, joining it with ``~``, formatting it or
 giving it to a filter raises :class:`NotDataError`, since its ``repr`` would put a
@@ -55,8 +68,8 @@ from typing import Any
 from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.optimizer import Optimizer
-from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter
+from jinja2.runtime import Context, Undefined
+from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter, SecurityError
 from jinja2.utils import Namespace, generate_lorem_ipsum, pass_context
 from jinja2.visitor import NodeTransformer
 from markupsafe import EscapeFormatter, Markup
@@ -88,6 +101,7 @@ from simulator.engine.limits import (
 )
 
 __all__ = [
+    "EVERY_VALUE_HAS",
     "MAX_CALLS",
     "MAX_DEPTH",
     "MAX_ITERATIONS",
@@ -101,6 +115,10 @@ __all__ = [
     "TemplateLimitError",
     "size_of",
 ]
+
+EVERY_VALUE_HAS = frozenset(dir(object))
+"""Attributes every value has (``__class__``, ``__init__``, ``__doc__``...): ``x.name``
+finds one before any key of that name, so the sandbox blocks it whatever ``x`` holds."""
 
 
 def _limited_range(*args: int) -> range:
@@ -336,6 +354,22 @@ class LimitedSandbox(SandboxedEnvironment):
         else:
             check_size(value, "printed value", MAX_OUTPUT, printed=True)
         return value
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        """Refuse a blocked attribute with an error naming it (Jinja2 returns an undefined
+        value, so the send would print nothing where the author wrote something)."""
+        if isinstance(obj, Undefined) and attribute not in EVERY_VALUE_HAS:
+            return obj  # still missing: on the data it stands for, the name could be a key
+        # The attribute's name and the value's type only: the message reaches the trace.
+        owner = (
+            "a missing value"
+            if isinstance(obj, Undefined)
+            else f"a value of type {type(obj).__name__!r}"
+        )
+        raise SecurityError(
+            f"access to attribute {attribute!r} of {owner} is unsafe: the sandbox blocks "
+            "attributes starting with '_' and Python internals"
+        )
 
     # Generated code calls ``environment.jsimcharge(n)`` for every block and output.
     jsimcharge = staticmethod(charge)

@@ -3,6 +3,13 @@
 Templates are compiled in the same sandbox the renderer uses
 (:mod:`simulator.templating`), never rendered. Compilation is cached per template
 source, so a communication sent by a thousand steps is compiled once.
+
+``template_syntax_error`` is SPEC §2's one error code for a template, and it covers
+every template the check knows cannot render, not only text that does not parse: an
+unknown filter or test, a tag that needs other templates, and an attribute the sandbox
+always blocks (``{{ firstName.__class__ }}``, which fails its send at render). A new
+code would split one kind of finding, a template that blocks publish, across codes
+clients already rely on; the message says which problem it is.
 """
 
 from __future__ import annotations

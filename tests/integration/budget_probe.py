@@ -64,7 +64,9 @@ def _cli(root: Path, first: str) -> Callable[[str], Callable[[], dict[str, Any]]
         # The baseline (Activation Onboarding) runs in the first payload's project.
         project = root / (journey_id if (root / journey_id).is_dir() else first)
         path = str(project / "journeys" / f"{journey_id}.json")
-        args = ["simulate", path, "--subject-id", SUBJECT, "--format", "json"]
+        # Rendering is what is measured: payloads validation already refuses (a blocked
+        # attribute is a template_syntax_error) are dry-run anyway, as an author can.
+        args = ["simulate", path, "--subject-id", SUBJECT, "--format", "json", "--allow-invalid"]
 
         def run() -> dict[str, Any]:
             result = runner.invoke(app, args, catch_exceptions=False)

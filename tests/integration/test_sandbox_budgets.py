@@ -217,7 +217,8 @@ def test_served_api_answers_other_requests_while_payloads_run(projects):
 
 def test_validate_reports_templates_that_cannot_compile_as_findings(run_cli, tmp_path):
     """Validation compiles every payload without crashing, and a template Python cannot
-    even compile (a 5,000-digit integer literal) is a finding, not an internal error."""
+    even compile (a 5,000-digit integer literal) is a finding, not an internal error, as
+    is each payload reading an attribute the sandbox always blocks."""
     root = _example_project(tmp_path / "acme")
     for journey_id, item in zip(_payload_ids(), PAYLOADS, strict=True):
         _write_payload(root, journey_id, item["template"])
@@ -226,10 +227,13 @@ def test_validate_reports_templates_that_cannot_compile_as_findings(run_cli, tmp
     assert result.exit_code == 1, result.stderr
     report = json.loads(result.stdout)
     errors = [f for f in report["findings"] if f["severity"] == "error"]
+    ids = zip(_payload_ids(), PAYLOADS, strict=True)
+    invalid = [f"comm-{journey_id}.json" for journey_id, item in ids if item.get("invalid")]
     assert [(f["code"], Path(f["file"]).name) for f in errors] == [
-        ("template_syntax_error", "comm-huge-literal.json")
+        ("template_syntax_error", name) for name in ["comm-huge-literal.json", *invalid]
     ]
     assert "Exceeds the limit" in errors[0]["message"]
+    assert all("the sandbox blocks attribute" in f["message"] for f in errors[1:])
 
 
 BYTES_PAYLOADS = [

@@ -144,6 +144,24 @@ def test_a_template_error_fails_the_send_and_the_subject_moves_on():
     assert trace.outcome.exit_step_id == "exit"
 
 
+def test_a_blocked_attribute_fails_the_send_naming_the_attribute():
+    world = make_world()
+    prying = Communication(
+        id="prying",
+        name="Prying",
+        kind="marketing",
+        channels=["email"],
+        body="Hi {{ firstName.__class__ }} from {{ event._source }}",
+    )
+    world = World.of(world.workspace, [*world.communications.values(), prying])
+    step = {"id": "bad", "type": "send", "communicationId": "prying", "next": "exit"}
+    trace = simulate(make_journey(step, EXIT), make_subject(), world=world)
+    assert decisions(trace)[0] == ("bad", "failed", "template_error")
+    error = trace.steps[0].send.error
+    assert "'__class__'" in error and "unsafe" in error
+    assert "Ana" not in error and "A•••" not in error
+
+
 @pytest.mark.parametrize(
     ("step", "reason"),
     [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.engine import render_context, render_message, render_template
 from simulator.models import Channel, Communication, Journey, Subject, Workspace
 from simulator.templating import environment
@@ -99,3 +101,46 @@ def test_the_first_failing_template_of_a_message_decides_its_error():
     assert body.subject_line is None and body.missing_variables == ()
     compiled = render_message(_email("{{ x }}", "{{ oops }"), Channel.EMAIL, {})
     assert compiled.error == "body line 1: unexpected '}'"
+
+
+@pytest.mark.parametrize(
+    ("source", "attribute", "owner"),
+    [
+        ("{{ firstName.__class__ }}", "'__class__'", "type 'str'"),
+        ("{{ event.__init__ }}", "'__init__'", "type 'dict'"),
+        ("{{ event.plan.__class__ | default('x') }}", "'__class__'", "type 'str'"),
+        ("{% if firstName.__doc__ %}x{% endif %}", "'__doc__'", "type 'str'"),
+        ("{{ plan.__class__ }}", "'__class__'", "a missing value"),
+        ("{{ event['__init__'] }}", "'__init__'", "type 'dict'"),
+        ("{{ firstName|attr('__class__') }}", "'__class__'", "type 'str'"),
+        ("{{ '{0.__class__}'.format(firstName) }}", "'__class__'", "type 'str'"),
+    ],
+)
+def test_blocked_attributes_are_template_errors_naming_the_attribute_not_the_value(
+    source, attribute, owner
+):
+    context = {"firstName": "Kwame", "event": {"plan": "gold", "email": "k@x.example.com"}}
+    result = render_template(source, context)
+    assert result.error.startswith("line 1: SecurityError: access to attribute ")
+    assert attribute in result.error and owner in result.error and "unsafe" in result.error
+    for value in ("Kwame", "gold", "k@x.example.com", "{"):
+        assert value not in result.error
+    assert result.body == ""
+
+
+@pytest.mark.parametrize(
+    ("source", "body", "missing"),
+    [
+        ("{{ event._source }}", "web", ()),  # no attribute on a dict: the key is read
+        ("{{ event['_source'] }}", "web", ()),
+        ("{{ event.meta._x }}|{{ event.meta['_x'] }}", "1|1", ()),
+        ("{{ event['__class__'] }}", "k", ()),  # a subscript reads the key first
+        ("{{ event._absent }}{{ event.nope._x }}", "", ("nope",)),
+        ("{{ plan._tier }}", "", ("plan",)),  # still missing, not blocked
+    ],
+)
+def test_underscore_keys_of_mappings_still_render(source, body, missing):
+    event = {"_source": "web", "meta": {"_x": 1}, "__class__": "k"}
+    result = render_template(source, {"event": event})
+    assert result.error is None, result.error
+    assert (result.body, result.missing_variables) == (body, missing)

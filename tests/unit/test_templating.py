@@ -37,6 +37,10 @@ def test_variables_are_the_top_level_names_a_template_reads():
         ("{% if x is loud %}{% endif %}", 1, "No test named 'loud'"),
         ("{% include 'footer.html' %}", 1, "'include' is not available"),
         ("{% block a %}{% endblock %}{% block a %}{% endblock %}", 1, "defined twice"),
+        ("Hi {{ firstName.__class__ }}", 1, "blocks attribute '__class__'"),
+        ("one\n{{ event.__init__ | default('') }}", 2, "blocks attribute '__init__'"),
+        ("{% if x %}{{ event.plan.__doc__ }}{% endif %}", 1, "blocks attribute '__doc__'"),
+        ("{{ x | attr('__class__') }}", 1, "blocks attribute '__class__'"),
     ],
 )
 def test_syntax_errors_carry_a_message_and_the_line_within_the_template(source, line, words):
@@ -45,6 +49,15 @@ def test_syntax_errors_carry_a_message_and_the_line_within_the_template(source, 
     assert check.error is not None
     assert check.error.line == line
     assert words in check.error.message
+
+
+def test_keys_and_attributes_that_may_be_keys_are_not_blocked():
+    check = check_template(
+        "{{ event._source }} {{ event['_x'] }} {{ event['__class__'] }} {{ plan._tier }}"
+    )
+
+    assert check.ok
+    assert check.variables == {"event", "plan"}
 
 
 def test_deep_nesting_is_an_error_not_a_crash():

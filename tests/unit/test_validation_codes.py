@@ -156,6 +156,9 @@ JOURNEY_CASES = [
      C.TEMPLATE_SYNTAX_ERROR, "/steps/0/bodyTemplate", ["'h'", "line 2"]),
     ("header-syntax", journey(webhook("h", headers={"X-A/B": "{% if %}"}), EXIT),
      C.TEMPLATE_SYNTAX_ERROR, "/steps/0/headers/X-A~1B", ["'h'", "'X-A/B'", "line 1"]),
+    ("blocked-attribute", journey(webhook("h", bodyTemplate="{{ event._source }}\n"
+                                          "{{ event.__init__ }}"), EXIT),
+     C.TEMPLATE_SYNTAX_ERROR, "/steps/0/bodyTemplate", ["'h'", "line 2", "'__init__'"]),
     ("unreachable", journey(wait("w"), EXIT, wait("orphan")),
      C.UNREACHABLE_STEP, "/steps/2", ["'orphan'", "'w'"]),
     ("manual", journey(triggerContractId=None), C.MANUAL_TRIGGER_ONLY, "", ["'onboarding'"]),

@@ -117,6 +117,21 @@ def test_unknown_template_variables_need_a_world_to_be_known():
     assert "'nickname'" in finding.message
 
 
+def test_a_blocked_attribute_is_an_error_at_its_field_and_an_underscore_key_is_not():
+    comm = {
+        "id": "c",
+        "name": "C",
+        "kind": "marketing",
+        "channels": ["email"],
+        "subjectLine": "From {{ event._source }} {{ event['_x'] }}",
+        "body": "Hi {{ firstName.__class__ }}",
+    }
+
+    (finding,) = validate_communication(comm, ValidationContext(world=sample_world()))
+    assert (finding.code, finding.path) == (C.TEMPLATE_SYNTAX_ERROR, "/body")
+    assert "'__class__'" in finding.message and "line 1" in finding.message
+
+
 def test_template_checks_can_be_turned_off():
     comm = {"id": "c", "name": "C", "kind": "marketing", "channels": ["email"], "body": "{{"}
 
