@@ -10,7 +10,12 @@ Validation only needs :func:`check_template`: does the template compile, and whi
 top-level variables does it read? It also finds, without rendering, what compiles but
 cannot render whatever the data: an unknown filter or test, a tag that needs other
 templates, an attribute the sandbox always blocks (``{{ firstName.__class__ }}``; a key
-such as ``{{ event._source }}`` is data, not blocked). Rendering is built on
+such as ``{{ event._source }}`` is data, not blocked), and a call of a variable from the
+context (``{{ nickname() }}``), listed as :attr:`TemplateCheck.calls`. Everything the
+context holds is data (attributes, ``event``, ``endUserId``, ``journey``,
+``workspace``), so such a call fails at render whether the name is there or not: only
+the sandbox's own functions (``range``, ``lipsum``, ``dict``, ``cycler``, ``joiner``,
+``namespace``) and the template's macros can be called. Rendering is built on
 :func:`environment` by the dry-run engine.
 """
 
@@ -24,8 +29,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import ChainableUndefined, meta, nodes
+from jinja2 import ChainableUndefined, nodes
 from jinja2.exceptions import TemplateSyntaxError
+from jinja2.idtracking import VAR_LOAD_RESOLVE
+from jinja2.meta import TrackingCodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import object_type_repr
 
@@ -175,9 +182,13 @@ class TemplateCheck:
     """Top-level variables the template reads (Jinja's own globals excluded)."""
     lines: Mapping[str, int] = field(default_factory=dict, hash=False)
     """The first line (1-based) on which each of ``variables`` is read."""
+    calls: Mapping[str, int] = field(default_factory=dict, hash=False)
+    """Variables from the context the template calls (``{{ nickname() }}``), each with
+    the first line of a call: context values are data, so each call fails at render."""
 
     @property
     def ok(self) -> bool:
+        """The template compiles (its calls of context variables are in ``calls``)."""
         return self.error is None
 
 
@@ -190,6 +201,8 @@ def check_template(source: str) -> TemplateCheck:
     ['firstName', 'plans']
     >>> check_template("line one\\n{{ oops }").error
     TemplateProblem(message="unexpected '}'", line=2)
+    >>> check_template("{{ range(2) | list }} {{ nickname() }}").calls
+    {'nickname': 1}
     """
     if not isinstance(source, str):
         return TemplateCheck(
@@ -200,7 +213,8 @@ def check_template(source: str) -> TemplateCheck:
         tree = env.parse(source)
         env.compile(tree, raw=True)  # code generation finds the errors; skip Python compile
         _check_names(env, tree)
-        undeclared = meta.find_undeclared_variables(tree)
+        reads = _Reads(env)
+        reads.visit(tree)
     except TemplateSyntaxError as exc:
         return TemplateCheck(error=TemplateProblem(exc.message or str(exc), exc.lineno or 1))
     except RecursionError:
@@ -208,8 +222,27 @@ def check_template(source: str) -> TemplateCheck:
     except Exception as exc:  # any failure to compile is a finding, never a crash
         # e.g. an integer literal longer than Python converts (ValueError), MemoryError
         return TemplateCheck(error=TemplateProblem(f"{type(exc).__name__}: {exc}", 1))
-    variables = frozenset(undeclared - set(env.globals))
-    return TemplateCheck(variables=variables, lines=_first_lines(tree, variables))
+    variables = frozenset(reads.undeclared_identifiers - set(env.globals))
+    lines = _first_lines(tree, variables)
+    return TemplateCheck(variables=variables, lines=lines, calls=reads.calls)
+
+
+class _Reads(TrackingCodeGenerator):
+    """Jinja's own tracker of the variables a template takes from its context, which
+    also notes the calls of such a variable: Jinja's scoping decides, so a macro, a
+    ``set`` or a loop variable of the same name is not one."""
+
+    def __init__(self, environment: SandboxedEnvironment) -> None:
+        super().__init__(environment)
+        self.calls: dict[str, int] = {}
+
+    def visit_Call(self, node: nodes.Call, frame: Any, *args: Any, **kwargs: Any) -> None:
+        callee = node.node
+        if isinstance(callee, nodes.Name) and callee.name not in self.environment.globals:
+            load = frame.symbols.find_load(frame.symbols.ref(callee.name))
+            if load is not None and load[0] == VAR_LOAD_RESOLVE:
+                self.calls[callee.name] = min(self.calls.get(callee.name, node.lineno), node.lineno)
+        super().visit_Call(node, frame, *args, **kwargs)
 
 
 def _check_names(env: SandboxedEnvironment, tree: nodes.Template) -> None:

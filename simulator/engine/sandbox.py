@@ -47,6 +47,10 @@ is blocked whatever ``x`` is, a missing value included. Other blocked names on a
 value keep it missing (``{{ plan._tier }}`` without ``plan`` renders empty and lists
 ``plan``), since on the data it stands for they could be keys.
 
+A call of what is not a function, data or a missing name (``{{ nickname() }}``), is a
+template error that says so: the value's type, or the name that is missing, never the
+value (Jinja2 would say ``'str' object is not callable``, or only that it is undefined).
+
 Values that are not data (functions, methods, classes, modules, generators, Jinja's own
 helper objects) never become text: printing one, joining it with ``~``, formatting it or
 giving it to a filter raises :class:`NotDataError`, since its ``repr`` would put a
@@ -67,6 +71,7 @@ from typing import Any
 
 from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator
+from jinja2.exceptions import UndefinedError
 from jinja2.optimizer import Optimizer
 from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter, SecurityError
@@ -281,6 +286,13 @@ class _LimitedCodeGenerator(CodeGenerator):
         super().visit_Output(node, frame)
 
 
+def _not_callable(value: Any) -> Exception:
+    if isinstance(value, Undefined):
+        return UndefinedError(f"{value._undefined_message}, so it cannot be called")
+    kind = type(value).__name__
+    return TypeError(f"a value of type {kind!r} is data, not a function: it cannot be called")
+
+
 class LimitedTemplate(Template):
     """A template whose ``render`` starts a fresh budget and caps the output."""
 
@@ -405,6 +417,8 @@ class LimitedSandbox(SandboxedEnvironment):
         return result
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(__obj, Undefined) or not callable(__obj):
+            raise _not_callable(__obj)
         budget = current_budget()
         budget.calls += 1
         if budget.calls > MAX_CALLS:

@@ -163,6 +163,27 @@ def test_a_blocked_attribute_fails_the_send_naming_the_attribute():
 
 
 @pytest.mark.parametrize(
+    ("attributes", "error"),
+    [
+        ({}, "body line 1: UndefinedError: 'nickname' is undefined, so it cannot be called"),
+        ({"nickname": "Kwame"}, "body line 1: TypeError: a value of type 'str' is data, not a"),
+    ],
+)
+def test_a_call_of_a_variable_fails_the_send_saying_why(attributes, error):
+    world = make_world()
+    calling = Communication(
+        id="calling", name="Calling", kind="marketing", channels=["email"], body="{{ nickname() }}"
+    )
+    world = World.of(world.workspace, [*world.communications.values(), calling])
+    step = {"id": "bad", "type": "send", "communicationId": "calling", "next": "send"}
+    subject = make_subject(attributes={"email": "ana@example.com", **attributes})
+    trace = simulate(make_journey(step, SEND, EXIT), subject, world=world)
+    assert decisions(trace)[:2] == [("bad", "failed", "template_error"), ("send", "executed", None)]
+    assert trace.steps[0].send.error.startswith(error)
+    assert "Kwame" not in trace.steps[0].send.error
+
+
+@pytest.mark.parametrize(
     ("step", "reason"),
     [
         ({"communicationId": "nope"}, Reason.UNKNOWN_COMMUNICATION),

@@ -144,3 +144,18 @@ def test_underscore_keys_of_mappings_still_render(source, body, missing):
     result = render_template(source, {"event": event})
     assert result.error is None, result.error
     assert (result.body, result.missing_variables) == (body, missing)
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("{{ nickname() }}", "line 1: UndefinedError: 'nickname' is undefined, so it cannot be"),
+        ("{{ plan.tier() }}", "line 1: UndefinedError: 'plan' is undefined, so it cannot be"),
+        ("{{ firstName() }}", "line 1: TypeError: a value of type 'str' is data, not a function"),
+        ("{{ event() }}", "line 1: TypeError: a value of type 'dict' is data, not a function"),
+    ],
+)
+def test_a_call_of_what_is_not_a_function_says_so_without_the_value(source, error):
+    result = render_template(source, {"firstName": "Kwame", "event": {"plan": "gold"}})
+    assert result.error.startswith(error), result.error
+    assert "Kwame" not in result.error and "gold" not in result.error

@@ -60,6 +60,27 @@ def test_keys_and_attributes_that_may_be_keys_are_not_blocked():
     assert check.variables == {"event", "plan"}
 
 
+@pytest.mark.parametrize(
+    ("source", "calls"),
+    [
+        ("Hi {{ nickname() }}", {"nickname": 1}),
+        ("one\n{{ firstName | default(nick()) }}\n{{ nick(1) }}", {"nick": 2}),
+        ("{% if x %}{{ event() }}{% endif %}{% call greet() %}x{% endcall %}", {"event": 1,
+                                                                             "greet": 1}),
+        ("{% macro m(f) %}{{ f() }}{% endmacro %}{{ m(lipsum) }}", {}),
+        ("{% set f = cycler(1, 2) %}{{ f.next() }}{{ range(2) | list }}{{ dict(a=1) }}", {}),
+        ("{% with g = joiner() %}{{ g() }}{% endwith %}{{ namespace(a=1).a }}", {}),
+        ("{{ firstName.upper() }} {{ event.items() | list }} {{ loop_var }}", {}),
+    ],
+)  # fmt: skip
+def test_calls_of_context_variables_are_listed_with_their_first_line(source, calls):
+    check = check_template(source)
+
+    assert check.ok
+    assert check.calls == calls
+    assert set(calls) <= check.variables
+
+
 def test_deep_nesting_is_an_error_not_a_crash():
     check = check_template("{{ " + "(" * 2000 + "x" + ")" * 2000 + " }}")
 

@@ -159,6 +159,10 @@ JOURNEY_CASES = [
     ("blocked-attribute", journey(webhook("h", bodyTemplate="{{ event._source }}\n"
                                           "{{ event.__init__ }}"), EXIT),
      C.TEMPLATE_SYNTAX_ERROR, "/steps/0/bodyTemplate", ["'h'", "line 2", "'__init__'"]),
+    ("call-of-variable", journey(webhook("h", bodyTemplate="{{ endUserId }}\n{{ nickname() }}"),
+                                 EXIT),
+     C.TEMPLATE_SYNTAX_ERROR, "/steps/0/bodyTemplate",
+     ["'h'", "'nickname'", "line 2", "not a function the sandbox provides", "fail at render"]),
     ("unreachable", journey(wait("w"), EXIT, wait("orphan")),
      C.UNREACHABLE_STEP, "/steps/2", ["'orphan'", "'w'"]),
     ("manual", journey(triggerContractId=None), C.MANUAL_TRIGGER_ONLY, "", ["'onboarding'"]),

@@ -132,6 +132,31 @@ def test_a_blocked_attribute_is_an_error_at_its_field_and_an_underscore_key_is_n
     assert "'__class__'" in finding.message and "line 1" in finding.message
 
 
+def _body(body: str) -> dict:
+    return {"id": "c", "name": "C", "kind": "marketing", "channels": ["email"], "body": body}
+
+
+def test_a_call_of_a_variable_is_an_error_at_its_field_not_a_warning_that_it_renders_empty():
+    comm = _body("Hi {{ nickname }},\n{{ nickname() }} {{ firstName() }} {{ rnage(3) }}")
+
+    findings = validate_communication(comm, ValidationContext(world=sample_world()))
+
+    assert [(f.code, f.path) for f in findings] == [(C.TEMPLATE_SYNTAX_ERROR, "/body")] * 3
+    attribute, unknown, typo = findings
+    assert "calls 'firstName' on line 2, a subject attribute" in attribute.message
+    assert "calls of attributes fail at render" in attribute.message
+    assert "calls 'nickname' on line 2, which is not a function the sandbox" in unknown.message
+    assert "did you mean 'range'?" in typo.message
+    assert "render empty" not in " ".join(f.message for f in findings)
+
+
+def test_a_call_of_a_variable_is_an_error_without_a_world_too():
+    (finding,) = validate_communication(_body("{{ event() }}{{ plan.upper() }}"))
+
+    assert (finding.code, finding.path) == (C.TEMPLATE_SYNTAX_ERROR, "/body")
+    assert "calls 'event' on line 1, which is template data, not a function" in finding.message
+
+
 def test_template_checks_can_be_turned_off():
     comm = {"id": "c", "name": "C", "kind": "marketing", "channels": ["email"], "body": "{{"}
 
