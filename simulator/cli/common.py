@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -25,6 +25,7 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_OK",
     "EXIT_USAGE",
+    "ReportOutput",
     "chosen",
     "emit_report",
     "fail",
@@ -67,6 +68,20 @@ def output_path(raw: str) -> Path:
     """
     path = Path(raw)
     return path if raw == "-" or path != Path("-") else Path.cwd() / raw
+
+
+ReportOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to FILE.",
+        readable=False,
+        parser=output_path,
+    ),
+]
+"""The ``-o FILE`` option of the commands that write a report (validate, test)."""
 
 
 def chosen(value: str, choices: Sequence[str], option: str = "--format") -> str:

@@ -15,9 +15,9 @@ from simulator.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    ReportOutput,
     chosen,
     emit_report,
-    output_path,
     refuse_to_overwrite,
     user_errors,
 )
@@ -53,17 +53,7 @@ def test_command(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text, json, junit or github.")
     ] = "text",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the report to FILE.",
-            readable=False,
-            parser=output_path,
-        ),
-    ] = None,
+    output: ReportOutput = None,
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Report journey coverage (steps, branches, ...).")
     ] = False,

@@ -16,9 +16,9 @@ from simulator.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    ReportOutput,
     chosen,
     emit_report,
-    output_path,
     refuse_to_overwrite,
     user_errors,
     without_cycle_collector,
@@ -68,17 +68,7 @@ def validate_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Warnings fail the run too (exit code 1).")
     ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the report to FILE.",
-            readable=False,
-            parser=output_path,
-        ),
-    ] = None,
+    output: ReportOutput = None,
 ) -> None:
     with user_errors():
         fmt = chosen(fmt, FORMATS)  # before any loading: a typo costs nothing

@@ -568,21 +568,27 @@ def test_any_valid_journey_simulates_to_a_stable_trace(pair, seed, overrides):
 # --- review fixes: each of these failed before its fix ------------------------------------
 
 
-def test_every_send_of_a_long_journey_may_wait_for_the_end_of_quiet_hours():
-    # Five sends, each landing at 22:00 UTC inside quiet hours: each is deferred once and
-    # then sent. The deferral limit guards one step, not the whole trace.
+def _sends_in_quiet_hours(count: int):
+    """The trace of ``count`` sends 14 hours apart, the first at 22:00 UTC: each lands
+    inside quiet hours (21:00-08:00 UTC), is deferred once and then sent."""
     steps = []
-    for i in range(5):
-        after = f"s{i + 1}" if i < 4 else "exit"
+    for i in range(count):
+        after = f"s{i + 1}" if i < count - 1 else "exit"
         steps.append({"id": f"s{i}", "type": "send", "communicationId": "hello", "next": f"w{i}"})
         steps.append({"id": f"w{i}", "type": "wait", "duration": "PT14H", "next": after})
     quiet = {"quietHours": {"start": "21:00", "end": "08:00", "timezone": "UTC"}}
-    trace = simulate(
+    return simulate(
         make_journey(*steps, EXIT),
         make_subject(),
         world=make_world(**quiet),
         at=START.replace(hour=22),
     )
+
+
+def test_every_send_of_a_long_journey_may_wait_for_the_end_of_quiet_hours():
+    # Five sends, each landing at 22:00 UTC inside quiet hours: each is deferred once and
+    # then sent. The deferral limit guards one step, not the whole trace.
+    trace = _sends_in_quiet_hours(5)
     assert not trace.warnings
     assert trace.outcome.exit_step_id == "exit"
     sends = [d for d in decisions(trace) if d[0].startswith("s")]
@@ -693,18 +699,7 @@ def test_a_generated_journey_of_1500_steps_dry_runs_to_its_exit():
 def test_deferrals_alone_do_not_reach_the_step_limit():
     """400 sends each deferred once by quiet hours: 801 steps, 1,201 attempts. The
     deferred attempts once counted as steps and stopped the execution at 1,000."""
-    steps = []
-    for i in range(400):
-        after = f"s{i + 1}" if i < 399 else "exit"
-        steps.append({"id": f"s{i}", "type": "send", "communicationId": "hello", "next": f"w{i}"})
-        steps.append({"id": f"w{i}", "type": "wait", "duration": "PT14H", "next": after})
-    quiet = {"quietHours": {"start": "21:00", "end": "08:00", "timezone": "UTC"}}
-    trace = simulate(
-        make_journey(*steps, EXIT),
-        make_subject(),
-        world=make_world(**quiet),
-        at=START.replace(hour=22),
-    )
+    trace = _sends_in_quiet_hours(400)
     assert trace.warnings == []
     assert trace.outcome.exit_step_id == "exit"
     assert [d[1] for d in decisions(trace)].count("deferred") == 400
