@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from broken_siblings import BROKEN, add_broken_siblings, lock_locked_files
 
 from simulator.paths import fixtures_dir
 from simulator.project import documents as documents_module
@@ -131,18 +132,8 @@ def test_broken_siblings_beside_a_duplicate_change_nothing(run_cli, project, mon
     expected_simulate = run_cli(*SIMULATE)
     assert expected.exit_code == 1
     for folder in ("communications", "segments", "triggers"):
-        with (project / folder / "huge.json").open("wb") as stream:  # over the size cap
-            stream.truncate(33 * 1024 * 1024)
-        (project / folder / "gone.json").symlink_to(project / folder / "nowhere.json")
-        (project / folder / "locked.json").write_text('{"id": "comm-welcome-email"}')
-    real = Path.open
-
-    def refuse(path: Path, mode: str = "r", *args, **kwargs):
-        if path.name == "locked.json" and "r" in mode:  # unreadable even for root
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(Path, "open", refuse)
+        add_broken_siblings(project / folder, '{"id": "comm-welcome-email"}')
+    lock_locked_files(monkeypatch)
     read: list[str] = []
     bounded = documents_module.read_bounded
 
@@ -163,7 +154,7 @@ def test_broken_siblings_beside_a_duplicate_change_nothing(run_cli, project, mon
         expected_simulate.stderr,
     )
     assert "zz-copy.json" in read
-    assert not {"huge.json", "gone.json", "locked.json"} & set(read)
+    assert not set(BROKEN) & set(read)
 
 
 def test_a_journey_id_declared_by_an_earlier_file_is_the_later_files_error(run_cli, project):

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from broken_siblings import add_broken_siblings, lock_locked_files
 
 from simulator.paths import fixtures_dir
 from simulator.project import documents as documents_module
@@ -33,19 +34,8 @@ def projects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pat
     alone, crowded = tmp_path / "alone", tmp_path / "crowded"
     for project in (alone, crowded):
         shutil.copytree(fixtures_dir() / "acme", project)
-    journeys = crowded / "journeys"
-    with (journeys / "huge.json").open("wb") as stream:  # over the size cap, all spaces
-        stream.truncate(33 * 1024 * 1024)
-    (journeys / "gone.json").symlink_to(journeys / "nowhere.json")
-    (journeys / "locked.json").write_text("{}")
-    real = Path.open
-
-    def refuse(path: Path, mode: str = "r", *args, **kwargs):
-        if path.name == "locked.json" and "r" in mode:  # unreadable even for root
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(Path, "open", refuse)
+    add_broken_siblings(crowded / "journeys")
+    lock_locked_files(monkeypatch)
     return alone, crowded
 
 
