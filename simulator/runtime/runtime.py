@@ -36,6 +36,16 @@ Documented decisions where the spec is silent:
   not be computed. The clock may still reach the calendar's end by many moves; a wait
   that would wake past it then ends the execution ``FAILED``
   (:data:`~simulator.engine.planners.CALENDAR_END`).
+* **Goals and arms.** An execution (or holdout record) converts once, on the first
+  goal event in its window (calibrated impact). An adaptive arm counts a goal event
+  (``goalEvents`` of branch-performance, the bandit's posterior) when the event is in
+  the window and at or after the execution reached the arm
+  (:func:`~simulator.stats.impact.credits_arm`), once per execution and arm, whichever
+  was recorded first: a goal posted late credits only the arms reached at or before
+  its time, and an arm reached after a goal was posted is credited then by a goal of
+  the subject's history dated at or after it (:meth:`Runtime._goal`), even one dated
+  ahead of the clock, as its conversion was counted when it was posted. So the
+  counts do not depend on the order of the posts and the clock's moves.
 * **Subjects.** An event naming an end user the workspace has no profile for starts an
   execution for a bare subject (just the id): production has a profile for everyone
   who can emit events, and the events bring what the journey needs.
@@ -112,7 +122,7 @@ from simulator.runtime.keys import check_event_keys, properties_pointer
 from simulator.runtime.kv import RUNTIME_TABLES, KvTable, flush
 from simulator.runtime.naming import execution_name
 from simulator.runtime.sfn import StepFunctions
-from simulator.stats.impact import CohortCounts, calibrated_impact, converts
+from simulator.stats.impact import CohortCounts, calibrated_impact, converts, credits_arm
 from simulator.stats.posteriors import arm_performance
 from simulator.stats.steps import step_stats
 from simulator.world import World
@@ -696,6 +706,7 @@ class Runtime:
                     name,
                     step.step_id,
                     step.branch.chosen_arm_id,
+                    step.at,
                 )
         status = "RUNNING"
         if new.ended is not None:
@@ -869,23 +880,38 @@ class Runtime:
     def _goal(self, ws: str, end_user_id: str, name: str, at: datetime) -> int:
         """Count the goal event ``name``, which happened at ``at`` (the event's own
         time), for each execution or holdout record of the end user whose window holds
-        it; how many converted."""
+        it; how many converted.
+
+        An execution converts once (calibrated impact). Each arm it reached counts the
+        goal when it happened at or after the arm was reached
+        (:func:`~simulator.stats.impact.credits_arm`), once per execution and arm, so
+        an earlier goal that converted the execution does not keep a later one from
+        counting for an arm reached in between. An arm reached only after the post is
+        credited when it is reached (:meth:`_add_arm`): the counts do not depend on
+        whether the goal was posted before or after the clock reached the arm."""
         counted = 0
         subjects = self.tables["subjects"]
         for key, entry in list(subjects.items(f"{ws}#{end_user_id}", "")):
-            if key == "pseudonym" or entry.get("goal") != name or entry.get("converted"):
+            if key == "pseudonym" or entry.get("goal") != name:
                 continue
-            if not converts(datetime.fromisoformat(entry["startedAt"]), at, entry["windowDays"]):
+            start, window = datetime.fromisoformat(entry["startedAt"]), entry["windowDays"]
+            if not converts(start, at, window):
                 continue
             journey_id = entry["journeyId"]
-            cohort = "holdout" if "#holdout#" in key else "exposed"
-            self._count_impact(
-                ws, journey_id, datetime.fromisoformat(entry["startedAt"]), f"{cohort}_converted"
-            )
-            for step_id, arm_id in entry.get("arms", {}).items():
-                self._bump(f"{ws}#{journey_id}", f"arm#{step_id}#{arm_id}#g")
-            subjects.put(f"{ws}#{end_user_id}", key, {**entry, "converted": True})
-            counted += 1
+            updated = {**entry, "credited": _credited(entry)}
+            if not entry.get("converted"):
+                cohort = "holdout" if "#holdout#" in key else "exposed"
+                self._count_impact(ws, journey_id, start, f"{cohort}_converted")
+                updated["converted"] = True
+                counted += 1
+            reached = entry.get("armsAt", {})
+            for step_id in entry.get("arms", {}):
+                # an arm recorded before arm times were kept counts as reached at start
+                arm_at = datetime.fromisoformat(reached[step_id]) if step_id in reached else start
+                if credits_arm(start, arm_at, at, window):
+                    self._credit_arm(ws, journey_id, updated, step_id)
+            if updated != entry:
+                subjects.put(f"{ws}#{end_user_id}", key, updated)
         return counted
 
     # --- erasure -----------------------------------------------------------------------
@@ -1263,14 +1289,48 @@ class Runtime:
         self.tables["subjects"].put(f"{ws}#{end_user_id}", key, entry)
 
     def _add_arm(
-        self, ws: str, end_user_id: str, journey_id: str, name: str, step_id: str, arm_id: str
+        self,
+        ws: str,
+        end_user_id: str,
+        journey_id: str,
+        name: str,
+        step_id: str,
+        arm_id: str,
+        at: datetime,
     ) -> None:
+        """Record in the execution's subject-index entry that it reached ``arm_id`` of
+        ``step_id`` at ``at``, and credit the arm with a goal event already posted that
+        counts for it (:func:`~simulator.stats.impact.credits_arm`: dated at or after
+        ``at``, inside the window), as :meth:`_goal` would had it been posted now."""
         subjects = self.tables["subjects"]
         key = f"{journey_id}#exec#{name}"
         entry = subjects.get(f"{ws}#{end_user_id}", key)
-        if entry is not None:
-            entry.setdefault("arms", {})[step_id] = arm_id
-            subjects.put(f"{ws}#{end_user_id}", key, entry)
+        if entry is None:
+            return
+        updated = {
+            **entry,
+            "arms": {**entry.get("arms", {}), step_id: arm_id},
+            "armsAt": {**entry.get("armsAt", {}), step_id: at.isoformat()},
+            "credited": _credited(entry),
+        }
+        goal = entry.get("goal")
+        start, window = datetime.fromisoformat(entry["startedAt"]), entry["windowDays"]
+        if goal and any(
+            event.name == goal and credits_arm(start, at, event.at, window)
+            for event in self._posted_events(ws, end_user_id)
+        ):
+            self._credit_arm(ws, journey_id, updated, step_id)
+        subjects.put(f"{ws}#{end_user_id}", key, updated)
+
+    def _credit_arm(self, ws: str, journey_id: str, entry: dict[str, Any], step_id: str) -> None:
+        """Count one goal event for the arm ``entry`` (an execution's subject-index
+        entry, updated in place) reached at ``step_id``, unless it was counted for this
+        execution already: one conversion per execution and arm."""
+        arm_id = entry["arms"][step_id]
+        if entry["credited"].get(step_id) == arm_id:
+            return
+        self._bump(f"{ws}#{journey_id}", f"arm#{step_id}#{arm_id}#g")
+        entry["credited"][step_id] = arm_id
 
     def _count_impact(self, ws: str, journey_id: str, start: datetime, cohort: str) -> None:
         day = start.astimezone(UTC).date().isoformat()
@@ -1390,6 +1450,18 @@ def _arm_counter(key: str) -> tuple[str, str, str] | None:
     if not step_id or not arm_id or kind not in ("n", "g"):
         return None
     return step_id, arm_id, kind
+
+
+def _credited(entry: Mapping[str, Any]) -> dict[str, str]:
+    """The arms an execution's subject-index entry has had a goal counted for, ``{step
+    id: arm id}``. An entry written before these were kept says only ``converted``: its
+    goal was counted for every arm it had then, the arms it has now (an arm reached
+    after that goal was never credited, and is not in the entry's arms yet when this
+    is read for it)."""
+    credited = entry.get("credited")
+    if credited is not None:
+        return dict(credited)
+    return dict(entry.get("arms", {})) if entry.get("converted") else {}
 
 
 def _wake_key(at: datetime, suffix: str) -> str:

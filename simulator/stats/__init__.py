@@ -12,6 +12,7 @@ from simulator.stats.impact import (
     ImpactReport,
     calibrated_impact,
     converts,
+    credits_arm,
 )
 from simulator.stats.posteriors import (
     ArmPerformance,
@@ -31,5 +32,6 @@ __all__ = [
     "calibrated_impact",
     "converts",
     "credible_interval_95",
+    "credits_arm",
     "step_stats",
 ]

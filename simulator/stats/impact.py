@@ -6,6 +6,9 @@ holdout cohorts, their conversion rates, the lift, and a 30-day trend.
 * A subject **converts** when its goal event happens within the journey's goal window
   counted from the execution start (exposed) or the trigger time (holdout), both ends
   inclusive (:func:`converts`), the same window the dry-run reports.
+* An adaptive arm's ``goalEvents`` count by the same window: a goal event counts for
+  an arm when it is in the window and at or after the subject reached the arm
+  (:func:`credits_arm`); one that happened before could not have been caused by it.
 * ``lift = (exposureRate - holdoutRate) / holdoutRate`` from the exact counts (not from
   the rounded rates), ``None`` when the holdout rate is 0; rates and lift are rounded to
   4 places. ``underpowered`` when either cohort has fewer than 100 triggered.
@@ -30,6 +33,7 @@ __all__ = [
     "ImpactReport",
     "calibrated_impact",
     "converts",
+    "credits_arm",
 ]
 
 TREND_DAYS = 30
@@ -92,6 +96,21 @@ def converts(start: datetime, goal_at: datetime, window_days: int) -> bool:
     """
     # the distance, not start + window: a window reaching past year 9999 has an end
     return start <= goal_at and goal_at - start <= timedelta(days=window_days)
+
+
+def credits_arm(start: datetime, reached_at: datetime, goal_at: datetime, window_days: int) -> bool:
+    """Whether a goal event at ``goal_at`` counts for an adaptive arm the subject reached
+    at ``reached_at``, in an execution whose window opened at ``start``: inside the
+    window (:func:`converts`) and at or after the arm was reached, whenever either was
+    recorded.
+
+    >>> from datetime import UTC
+    >>> t = datetime(2026, 6, 1, tzinfo=UTC)
+    >>> arm = t + timedelta(days=2)
+    >>> [credits_arm(t, arm, t + timedelta(days=d), 7) for d in (1, 2, 7, 8)]
+    [False, True, True, False]
+    """
+    return reached_at <= goal_at and converts(start, goal_at, window_days)
 
 
 def calibrated_impact(days: Mapping[date, CohortCounts], today: date) -> ImpactReport:

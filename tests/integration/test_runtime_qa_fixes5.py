@@ -1,0 +1,157 @@
+"""Defects a fifth QA pass found against ``journeysim serve``: an adaptive arm's goal
+events that depended on whether the goal was posted before or after the clock reached
+the arm."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from runtime_routes import ADVANCE, EDITOR, EVENTS, OWNER, START, SYNC
+
+from simulator.api.testing import api_client
+from simulator.backend.service import Backend
+from simulator.paths import fixtures_dir
+from simulator.runtime.runtime import InboundEvent
+
+WS = "acme"
+T0 = datetime(2026, 6, 1, 14, tzinfo=UTC)
+ARM_AT = T0 + timedelta(days=2)
+"""Trial Conversion reaches its adaptive branch ``offer-subject-test`` after ``wait-2d``."""
+TRIAL = "trial-conv-2026"
+USER = "usr_trial_timeout"
+
+
+@pytest.fixture
+def runtime():
+    backend = Backend.start()
+    backend.load_project(fixtures_dir() / "acme", publish=True)
+    runtime = backend.runtime
+    runtime.ensure()
+    yield runtime
+    backend.close()
+
+
+def _trial(event_id: str = "t-usr_trial_timeout") -> InboundEvent:
+    properties = {"endUserId": USER, "trialPlan": "growth", "trialDays": 14, "seats": 3}
+    return InboundEvent(event_id, "subscription.trial_started", T0, properties)
+
+
+def _goal(runtime, event_id: str, at: datetime) -> int:
+    event = InboundEvent(event_id, "subscription.converted", at, {"endUserId": USER})
+    return runtime.post_event(WS, event, USER)["goalsCounted"]
+
+
+def _arms(runtime) -> dict[str, tuple[int, int]]:
+    journey = runtime.backend.store.version(WS, TRIAL, 1).journey
+    [branch] = runtime.branch_performance(WS, journey)
+    assert branch["stepId"] == "offer-subject-test"
+    return {arm["armId"]: (arm["subjectsReached"], arm["goalEvents"]) for arm in branch["arms"]}
+
+
+def _reached_arm(runtime) -> tuple[int, int]:
+    [reached] = [counts for counts in _arms(runtime).values() if counts[0]]
+    return reached
+
+
+@pytest.mark.parametrize("posted", ["before the arm", "after the arm"])
+@pytest.mark.parametrize(
+    ("goal_at", "credited"),
+    [
+        (T0 + timedelta(hours=10), 0),  # 06-02: before the arm, inside the window
+        (ARM_AT, 1),  # at the very instant the arm was reached
+        (ARM_AT + timedelta(hours=12), 1),  # after it
+        (T0 + timedelta(days=14), 1),  # the window's last instant
+        (T0 + timedelta(days=14, seconds=1), 0),  # past the window
+    ],
+    ids=["before", "at-arm", "after", "window-end", "past-window"],
+)
+def test_an_arm_counts_a_goal_by_the_times_not_by_the_order_of_posting(
+    runtime, goal_at, credited, posted
+):
+    """A goal dated 06-02, posted after the arm was reached at 06-03, was credited to it;
+    one dated after the arm, posted before the clock got there, never was. Each arm's
+    posterior is Beta(goalEvents + 1, reached - goalEvents + 1): a goal counts for an arm
+    when it is inside the window and at or after the arm, whenever it is posted."""
+    assert len(runtime.start_execution(WS, _trial()).started) == 1
+    if posted == "after the arm":
+        runtime.advance_clock(ARM_AT)
+        counted = _goal(runtime, "g-a", goal_at)
+    else:
+        counted = _goal(runtime, "g-a", goal_at)
+        runtime.advance_clock(ARM_AT)
+    assert counted == (0 if goal_at > T0 + timedelta(days=14) else 1)  # the execution
+    assert _reached_arm(runtime) == (1, credited)
+    runtime.advance_clock(T0 + timedelta(days=20))  # nothing later changes it
+    assert _reached_arm(runtime) == (1, credited)
+
+
+def test_one_execution_counts_one_goal_for_its_arm_however_many_arrive(runtime):
+    """A goal before the arm converts the execution (calibrated impact) without
+    crediting the arm; goals after it credit the arm once, posted before or after the
+    clock reached it."""
+    runtime.start_execution(WS, _trial())
+    assert _goal(runtime, "g-before", T0 + timedelta(hours=1)) == 1
+    assert _goal(runtime, "g-ahead", ARM_AT + timedelta(hours=1)) == 0  # converted already
+    runtime.advance_clock(ARM_AT + timedelta(hours=2))
+    assert _reached_arm(runtime) == (1, 1)
+    assert _goal(runtime, "g-late", ARM_AT + timedelta(hours=3)) == 0
+    assert _reached_arm(runtime) == (1, 1)
+    impact = runtime.calibrated_impact(WS, TRIAL)
+    assert (impact["triggered"]["exposed"], impact["converted"]["exposed"]) == (1, 1)
+
+
+def test_a_goal_before_the_arm_then_one_after_it_posted_late_credits_the_arm(runtime):
+    """The first goal converted the execution before the arm was reached; the later
+    one was skipped as converted, so the arm never counted it."""
+    runtime.start_execution(WS, _trial())
+    _goal(runtime, "g-before", T0 + timedelta(hours=1))
+    runtime.advance_clock(ARM_AT)
+    assert _reached_arm(runtime) == (1, 0)
+    assert _goal(runtime, "g-after", ARM_AT + timedelta(days=1)) == 0
+    assert _reached_arm(runtime) == (1, 1)
+
+
+def test_an_entry_stored_before_arm_times_were_kept_is_not_credited_twice(runtime):
+    """A state file of an earlier journeysim holds index entries with ``arms`` and
+    ``converted`` only: their goal was counted for those arms then."""
+    [started] = runtime.start_execution(WS, _trial()).started
+    runtime.advance_clock(ARM_AT)
+    [arm] = [arm for arm, counts in _arms(runtime).items() if counts[0]]
+    subjects = runtime.tables["subjects"]
+    key = f"{TRIAL}#exec#{started['executionArn'].rsplit(':', 1)[1]}"
+    entry = subjects.get(f"{WS}#{USER}", key)
+    legacy = {k: v for k, v in entry.items() if k not in ("armsAt", "credited")}
+    subjects.put(f"{WS}#{USER}", key, {**legacy, "converted": True})
+    runtime.tables["counters"].add(f"{WS}#{TRIAL}", f"arm#offer-subject-test#{arm}#g")
+    assert _reached_arm(runtime) == (1, 1)
+    _goal(runtime, "g-again", ARM_AT + timedelta(days=1))
+    assert _reached_arm(runtime) == (1, 1)
+
+
+@pytest.mark.parametrize("order", ["goal-first", "clock-first"])
+def test_branch_performance_over_the_api_does_not_depend_on_posting_order(order):
+    """The QA steps: a trial at 06-01T14:00, the clock moved P2D (the arm is chosen at
+    06-03T14:00), a goal dated 06-02 (before the arm) posted before or after the move."""
+    trial = {
+        "id": "t-usr_trial_timeout",
+        "name": "subscription.trial_started",
+        "at": "2026-06-01T14:00:00Z",
+        "properties": {"endUserId": USER, "trialPlan": "growth", "trialDays": 14, "seats": 3},
+    }
+    goal = {
+        "id": "g-a",
+        "name": "subscription.converted",
+        "at": "2026-06-02T00:00:00Z",
+        "properties": {"endUserId": USER},
+    }
+    with api_client(publish=True) as api:
+        assert api.post(START, json=trial, headers=SYNC).status_code == 200
+        steps = [(EVENTS, goal), (ADVANCE, {"by": "P2D"})]
+        for route, body in steps if order == "goal-first" else reversed(steps):
+            answer = api.post(route, json=body, headers=EDITOR)
+            assert answer.status_code == 200, answer.text
+        performance = api.get(f"/api/journeys/{TRIAL}/branch-performance", headers=OWNER)
+        [branch] = performance.json()
+        reached = [arm for arm in branch["arms"] if arm["subjectsReached"]]
+        assert [(arm["subjectsReached"], arm["goalEvents"]) for arm in reached] == [(1, 0)]
