@@ -331,6 +331,8 @@ class ApiErrorCode(StrEnum):
     JOURNEY_ARCHIVED = "journey_archived"
     CONCURRENT_MODIFICATION = "concurrent_modification"
     IMPORT_CONFLICT = "import_conflict"
+    EXECUTION_NOT_DUE = "execution_not_due"
+    """A dispatch of an execution whose wake-up is after the clock's now."""
     # 413
     PAYLOAD_TOO_LARGE = "payload_too_large"
     JOURNEY_TOO_LARGE = "journey_too_large"

@@ -142,9 +142,10 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
         """The trigger evaluator: one execution per active journey listening (idempotent)."""
         return JSONResponse(svc.start_execution(ws, _plain(body)))
 
-    @app.post(base + "/dispatch", tags=tags, responses=errors(403, 404))
+    @app.post(base + "/dispatch", tags=tags, responses=errors(403, 404, 409))
     def dispatch(body: DispatchBody, ws: WorkspaceDep, svc: ServiceDep):
-        """Advance one execution by one step (the dispatcher's Task state)."""
+        """Advance one execution by one step (the dispatcher's Task state); one not due
+        yet (its wake-up after the clock's now) is 409 execution_not_due."""
         return JSONResponse(svc.dispatch(ws, body.execution_arn))
 
     @app.post(base + "/forget-end-user", tags=tags, responses=errors(403))

@@ -38,6 +38,8 @@ Additions to the tree of :mod:`simulator.errors`::
     │   ├── InvalidTransition                   409 invalid_transition
     │   ├── NoDraft / DraftExists               409 no_draft / draft_exists
     │   ├── JourneyExists / JourneyArchived     409 journey_exists / journey_archived
+    │   ├── ImportConflict                      409 import_conflict
+    │   ├── ExecutionNotDue                     409 execution_not_due (wakeAt, now)
     │   └── ConcurrentModification              409 concurrent_modification
     ├── MethodNotAllowed                        405 method_not_allowed
     ├── StoreUnavailable                        503 store_unavailable
@@ -78,6 +80,7 @@ __all__ = [
     "DraftNotFound",
     "DuplicateKey",
     "ErrorBody",
+    "ExecutionNotDue",
     "Forbidden",
     "InvalidJson",
     "InvalidRequest",
@@ -224,6 +227,25 @@ class DraftConflict(Conflict):
 
 class ImportConflict(Conflict):
     code = C.IMPORT_CONFLICT
+
+
+class ExecutionNotDue(Conflict):
+    """A dispatch of an execution that is not due: its wake-up is after the clock's
+    now, and nothing runs ahead of the clock. The detail carries both times."""
+
+    code = C.EXECUTION_NOT_DUE
+
+    def __init__(self, wake_at: str, now: str, *, awaits: str | None = None) -> None:
+        message = (
+            f"the execution is not due until {wake_at} and the clock is at {now}: nothing "
+            "runs ahead of the clock; move it (POST /api/_sim/clock/advance), and the "
+            "execution runs when the clock reaches its wake-up"
+        )
+        if awaits is not None:
+            message += f", or post the {awaits!r} event it awaits"
+        detail = problem("/executionArn", message, str(self.code), wakeAt=wake_at, now=now)
+        super().__init__(message, details=[detail])
+        self.wake_at, self.now = wake_at, now
 
 
 class InvalidTransition(Conflict):

@@ -19,6 +19,9 @@ Documented decisions where the spec is silent:
   wait that begins only later does not move it: the wait finds the event in the
   subject's history when it begins and wakes at the event's time (*Before the wait*
   in :meth:`Runtime.post_event`), so the outcome does not depend on when it was posted.
+  Nothing runs ahead of it: a direct dispatch (``internal/dispatch``) of an execution
+  whose wake-up is after now is refused, ``409 execution_not_due`` with both times,
+  and changes nothing (:meth:`Runtime.dispatch`).
   It is also the backend's clock (:mod:`simulator.runtime.clock`): a backend has one
   runtime, ``backend.runtime`` (made on first use, the first read of the clock
   included), and authoring is stamped with its now. ``Runtime(backend)`` on a backend
@@ -93,7 +96,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from simulator.backend.errors import InvalidRequest, problem
+from simulator.backend.errors import ExecutionNotDue, InvalidRequest, problem
 from simulator.backend.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
 from simulator.codes import Decision, EntryDecision
 from simulator.durations import utc_seconds
@@ -620,10 +623,29 @@ class Runtime:
     @_flushing
     def dispatch(self, workspace_id: str, journey_id: str, name: str) -> DispatchResult:
         """Advance one execution by one step (the dispatcher Task state); its pending
-        wake-up, if any, is replaced by the one this step sets."""
+        wake-up, if any, is replaced by the one this step sets.
+
+        Only a due execution moves: one whose wake-up (its next step's time, or the
+        timeout of the wait it is in) is after the clock's now is
+        :class:`~simulator.backend.errors.ExecutionNotDue` (``409 execution_not_due``,
+        with both times) and nothing changes. The state machine calls the dispatcher
+        only once ``Sleep`` has waited until ``wakeAt``; a direct call ahead of it ran
+        the execution into the clock's future (its sends stamped days ahead of now). An
+        execution that ended answers its status, as before."""
         with self._lock:
+            self._refuse_not_due(workspace_id, journey_id, name)
             self._clear_wake(workspace_id, journey_id, name)
             return self._dispatch(workspace_id, journey_id, name)
+
+    def _refuse_not_due(self, ws: str, journey_id: str, name: str) -> None:
+        record = self._record(ws, journey_id, name)
+        if record is None:
+            return  # _dispatch says it does not exist
+        state = ExecutionState.from_wire(record["state"])
+        wake, now = state.wake_at, self.now()
+        if wake is not None and wake > now:
+            awaits = state.awaiting.event_name if state.awaiting is not None else None
+            raise ExecutionNotDue(format_time(wake), format_time(now), awaits=awaits)
 
     def _dispatch(
         self,

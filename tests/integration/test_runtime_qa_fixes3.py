@@ -163,7 +163,8 @@ def test_a_wait_that_would_wake_past_the_calendar_fails_the_execution(api):
     message and carry on, RUNNING; the execution now ends FAILED at the wait."""
     for _ in range(7):
         assert api.post(ADVANCE, json={"by": "P1000Y"}, headers=OWNER).status_code == 200
-    moved = api.post(ADVANCE, json={"to": "9999-12-30T00:00:00Z"}, headers=OWNER)
+    # the clock at the event's time: a dispatch runs only what is due (execution_not_due)
+    moved = api.post(ADVANCE, json={"to": "9999-12-31T00:00:00Z"}, headers=OWNER)
     assert moved.status_code == 200, moved.text
     started = api.post(START, json=_signup("last-day", "9999-12-31T00:00:00Z"), headers=SYNC)
     assert started.status_code == 200, started.text

@@ -1,15 +1,16 @@
 """Defects a fifth QA pass found against ``journeysim serve``: an adaptive arm's goal
 events that depended on whether the goal was posted before or after the clock reached
-the arm."""
+the arm, and ``internal/dispatch`` running an execution ahead of the clock."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from runtime_routes import ADVANCE, EDITOR, EVENTS, OWNER, START, SYNC
+from runtime_routes import ADVANCE, EDITOR, EVENTS, OWNER, START, SYNC, signup
 
 from simulator.api.testing import api_client
+from simulator.backend.errors import ExecutionNotDue
 from simulator.backend.service import Backend
 from simulator.paths import fixtures_dir
 from simulator.runtime.runtime import InboundEvent
@@ -155,3 +156,77 @@ def test_branch_performance_over_the_api_does_not_depend_on_posting_order(order)
         [branch] = performance.json()
         reached = [arm for arm in branch["arms"] if arm["subjectsReached"]]
         assert [(arm["subjectsReached"], arm["goalEvents"]) for arm in reached] == [(1, 0)]
+
+
+# --- 2: a dispatch runs only an execution that is due ----------------------------------
+
+DISPATCH = "/api/journeys/internal/dispatch"
+
+
+def _seen(api) -> tuple:
+    """What a dispatch could change, as members see it."""
+    return (
+        api.get("/api/_sim/clock", headers=OWNER).json(),
+        api.get("/api/journeys/act-onb-2026/executions", headers=OWNER).json(),
+        api.get("/api/journeys/act-onb-2026/step-stats", headers=OWNER).json(),
+        api.get("/api/_sim/outbox", headers=OWNER).json(),
+        api.get("/api/journeys/act-onb-2026/audit", headers=OWNER).json(),
+    )
+
+
+def test_a_dispatch_ahead_of_the_clock_is_refused_and_changes_nothing():
+    """With the clock at 06-01T14:00 and the execution asleep in ``wait-3d`` until
+    06-04T14:00, repeated dispatches ran the branch, the send and the exit (SUCCEEDED)
+    while the clock still said 06-01."""
+    with api_client(publish=True) as api:
+        [started] = api.post(START, json=signup("e1"), headers=SYNC).json()["started"]
+        arn = {"executionArn": started["executionArn"]}
+        first = api.post(DISPATCH, json=arn, headers=SYNC)  # send-welcome: due at the start
+        assert (first.status_code, first.json()["step"]["stepId"]) == (200, "send-welcome")
+        second = api.post(DISPATCH, json=arn, headers=SYNC)  # the wait begins: due now too
+        assert (second.json()["step"]["stepId"], second.json()["wakeAt"]) == (
+            "wait-3d",
+            "2026-06-04T14:00:00Z",
+        )
+        before = _seen(api)
+        for _attempt in range(3):
+            refused = api.post(DISPATCH, json=arn, headers=SYNC)
+            assert refused.status_code == 409, refused.text
+            body = refused.json()
+            assert (body["code"], body["status"]) == ("execution_not_due", 409)
+            [detail] = body["details"]
+            assert (detail["path"], detail["type"]) == ("/executionArn", "execution_not_due")
+            assert (detail["wakeAt"], detail["now"]) == (
+                "2026-06-04T14:00:00Z",
+                "2026-06-01T14:00:00Z",
+            )
+            assert "2026-06-04T14:00:00Z" in body["error"]
+            assert _seen(api) == before
+        [row] = before[1]
+        assert (row["status"], row["currentStepId"]) == ("RUNNING", "wait-3d")
+
+        # once the clock reaches the wake-up, the execution runs on as it always did
+        moved = api.post(ADVANCE, json={"to": "2026-06-04T14:00:00Z"}, headers=OWNER).json()
+        assert moved["dispatched"] >= 1
+        [row] = api.get("/api/journeys/act-onb-2026/executions", headers=OWNER).json()
+        assert row["status"] == "SUCCEEDED"
+
+
+def test_a_dispatch_of_an_execution_awaiting_an_event_waits_for_its_timeout(runtime):
+    """A wait for an event is due at its timeout: dispatched before, it timed out early."""
+    [started] = runtime.start_execution(WS, _trial()).started
+    journey_id, name = runtime.execution_by_arn(WS, started["executionArn"])
+    runtime.advance_clock(ARM_AT)  # the offer is sent; the wait for checkout.started begins
+    [row] = runtime.executions(WS, TRIAL)
+    assert row["currentStepId"] == "wait-checkout"
+    with pytest.raises(ExecutionNotDue) as refused:
+        runtime.dispatch(WS, journey_id, name)
+    assert (refused.value.wake_at, refused.value.now) == (
+        "2026-06-05T14:00:00Z",
+        "2026-06-03T14:00:00Z",
+    )
+    assert "'checkout.started'" in refused.value.message
+    assert runtime.executions(WS, TRIAL) == [row]
+    assert [p.at for p in runtime.pending_wakeups()] == [ARM_AT + timedelta(days=2)]
+    runtime.advance_clock(ARM_AT + timedelta(days=2))  # due: the timeout path runs
+    assert runtime.dispatch(WS, journey_id, name).status == "SUCCEEDED"
