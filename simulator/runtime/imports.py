@@ -15,7 +15,11 @@ workspace as **drafts**, never publishing:
   at its entry, with or without ``replace`` (an archived journey takes no draft);
 * its communications, segments and trigger contracts join the workspace documents;
   with ``replace``, a document of an existing id is replaced whole (nothing of the old
-  one is kept);
+  one is kept), but for a communication's ``version``: one whose content changed gets
+  the next version (the old one's + 1, or the bundle's number when higher), so one
+  version never names two contents in the outbox or in a version pinned at publish. A
+  document of the same content (a communication's version aside) is left as it is,
+  so importing a bundle again changes nothing;
 * its journeys are created as drafts, or, with ``replace``, become the draft of the
   journey of the same id (a draft is opened from the latest version if there is none,
   so ``basedOnVersion`` says what it replaced; published versions stay as history). The
@@ -38,6 +42,15 @@ workspace as **drafts**, never publishing:
   the store itself, or another client writing the same ids while the import runs, can
   still stop it part-way: DynamoDB's transactions hold at most 100 items, fewer than a
   bundle may need;
+* the answer says what the bundle did of every kind (SPEC §5.1's ``created`` and
+  ``replaced`` are the journeys' ids, as documented, so clients that read them keep
+  working; ids of different kinds may coincide, so they are not mixed in)::
+
+      {"created": [journey ids], "replaced": [journey ids], "dryRun": bool,
+       "communications": {"created": [ids], "replaced": [ids], "unchanged": [ids]},
+       "segments": {...}, "triggerContracts": {...}}
+
+  each list sorted; ``unchanged`` holds the documents that exist with the same content;
 * ``dryRun`` answers what would change and writes nothing;
 * each created or replaced journey's audit log gets ``bundle-imported``.
 """
@@ -65,7 +78,7 @@ from simulator.backend.service import refuse_reserved_id
 from simulator.backend.tables import MAX_ITEM_BYTES, ItemTooLarge, item_size
 from simulator.backend.wire import CreateJourney, PatchJourney
 from simulator.errors import JourneySimError
-from simulator.models import Role
+from simulator.models import Communication, Role
 from simulator.models.trigger import json_type_of
 from simulator.validation.document import pydantic_findings
 
@@ -153,10 +166,10 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
         ("segments", world.segments),
         ("trigger_contracts", world.trigger_contracts),
     )
-    for kind, current in kinds:
+    changes = {kind: _changes(getattr(bundle, kind), current) for kind, current in kinds}
+    for kind, change in changes.items():
         for index, document in enumerate(getattr(bundle, kind)):
-            known = current.get(document.id)
-            if known is not None and known.to_wire() != document.to_wire():
+            if document.id in change["replaced"]:
                 message = f"{_KIND_NAMES[kind]} {document.id!r} exists with other content"
                 path = f"/bundle/{to_camel(kind)}/{index}/id"
                 conflicts.append(problem(path, message, _CONFLICT, id=document.id))
@@ -169,13 +182,19 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
         )
     created = sorted(j.id for j in bundle.journeys if j.id not in existing)
     replaced = sorted(j.id for j in bundle.journeys if j.id in existing)
-    answer = {"created": created, "replaced": replaced, "dryRun": dry_run}
+    answer: dict[str, Any] = {"created": created, "replaced": replaced, "dryRun": dry_run}
+    answer |= {to_camel(kind): {k: sorted(v) for k, v in c.items()} for kind, c in changes.items()}
     if dry_run:
         return answer
     merged = world
     for kind, current in kinds:
-        documents = {**current, **{d.id: d for d in getattr(bundle, kind)}}
-        merged = _with(merged, kind, documents)
+        written = {
+            d.id: _versioned(d, current.get(d.id))
+            for d in getattr(bundle, kind)
+            if d.id not in changes[kind]["unchanged"]
+        }
+        if written:
+            merged = _with(merged, kind, {**current, **written})
     if merged is not world:
         backend.directory.put_world(merged)
     system = Actor(workspace_id=workspace_id, user_id="system", role=Role.OWNER)
@@ -205,6 +224,42 @@ _KIND_NAMES = {
     "segments": "segment",
     "trigger_contracts": "trigger contract",
 }
+
+
+def _changes(documents: list[Any], current: dict[str, Any]) -> dict[str, set[str]]:
+    """What the bundle's ``documents`` of one kind do to the workspace's ``current``
+    ones: the ids they ``created``, ``replaced`` (an id that exists with other content:
+    a conflict unless ``replace``) and left ``unchanged`` (the same content)."""
+    changes: dict[str, set[str]] = {"created": set(), "replaced": set(), "unchanged": set()}
+    for document in documents:
+        known = current.get(document.id)
+        if known is None:
+            changes["created"].add(document.id)
+        elif _content(known) == _content(document):
+            changes["unchanged"].add(document.id)
+        else:
+            changes["replaced"].add(document.id)
+    return changes
+
+
+def _content(document: Any) -> dict[str, Any]:
+    """A document as the import compares it: a communication's ``version`` is not its
+    content but the workspace's count of its contents (see :func:`_versioned`), so a
+    bundle that numbers the same content otherwise changes nothing."""
+    wire = document.to_wire()
+    if isinstance(document, Communication):
+        wire.pop("version", None)
+    return wire
+
+
+def _versioned(document: Any, known: Any) -> Any:
+    """``document`` as it replaces ``known`` (``None``: it is new): a communication
+    whose content changed gets the next version, ``known``'s + 1, or the bundle's own
+    number when that is higher, so one version number never names two contents (the
+    outbox's ``communicationVersion``, the versions pinned at publish)."""
+    if not isinstance(document, Communication) or known is None:
+        return document
+    return document.model_copy(update={"version": max(known.version + 1, document.version)})
 
 
 def _invalid(exc: ValidationError, document: Any, at: str = "/bundle") -> InvalidRequest:

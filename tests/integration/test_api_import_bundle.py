@@ -159,7 +159,15 @@ def test_a_valid_bundle_still_applies(api, base):
     }
     answer = api.post(ROUTE, json={"bundle": bundle}, headers=SYNC)
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"created": ["imported-ok"], "replaced": [], "dryRun": False}
+    nothing = {"created": [], "replaced": [], "unchanged": []}
+    assert answer.json() == {
+        "created": ["imported-ok"],
+        "replaced": [],
+        "dryRun": False,
+        "communications": {**nothing, "created": ["imported-mail"]},
+        "segments": nothing,
+        "triggerContracts": nothing,
+    }
     journeys, communications = state(api)
     assert "imported-ok" in journeys and "imported-mail" in communications
 

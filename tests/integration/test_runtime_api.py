@@ -243,7 +243,10 @@ def test_import_bundle_creates_drafts_dry_runs_and_refuses_conflicts(tmp_path):
         owner = client.auth("owner")
         route = "/api/journeys/internal/import-bundle"
         dry = client.post(route, json={"bundle": bundle, "dryRun": True}, headers=SYNC)
-        assert dry.json() == {"created": sorted(ids), "replaced": [], "dryRun": True}
+        answer = dry.json()
+        assert (answer["created"], answer["replaced"], answer["dryRun"]) == (sorted(ids), [], True)
+        comm_ids = sorted(c["id"] for c in bundle["communications"])
+        assert answer["communications"] == {"created": comm_ids, "replaced": [], "unchanged": []}
         assert client.get(f"/api/journeys/{ids[0]}", headers=owner).status_code == 404
 
         applied = client.post(route, json={"bundle": bundle}, headers=SYNC)

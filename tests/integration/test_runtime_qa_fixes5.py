@@ -1,6 +1,8 @@
 """Defects a fifth QA pass found against ``journeysim serve``: an adaptive arm's goal
 events that depended on whether the goal was posted before or after the clock reached
-the arm, and ``internal/dispatch`` running an execution ahead of the clock."""
+the arm, ``internal/dispatch`` running an execution ahead of the clock, and an
+import-bundle that answered only its journeys and kept a replaced communication's
+version for its new content."""
 
 from __future__ import annotations
 
@@ -230,3 +232,113 @@ def test_a_dispatch_of_an_execution_awaiting_an_event_waits_for_its_timeout(runt
     assert [p.at for p in runtime.pending_wakeups()] == [ARM_AT + timedelta(days=2)]
     runtime.advance_clock(ARM_AT + timedelta(days=2))  # due: the timeout path runs
     assert runtime.dispatch(WS, journey_id, name).status == "SUCCEEDED"
+
+
+# --- 3: import-bundle answers what it did of every kind, and versions what it replaced -
+
+IMPORT = "/api/journeys/internal/import-bundle"
+FORMAT = "journeysim.import-bundle/v1"
+NEW_BODY = "<p>Hi {{ firstName }}, welcome to the new Acme.</p>"
+
+
+def _bundle(**kinds: list) -> dict:
+    return {"format": FORMAT, "journeys": [], **kinds}
+
+
+def _communications(api) -> dict[str, dict]:
+    return {c["id"]: c for c in api.get("/api/communications", headers=OWNER).json()}
+
+
+def _welcome(api, **changes) -> dict:
+    return {**_communications(api)["comm-welcome-email"], **changes}
+
+
+def test_a_replacing_import_answers_the_communication_and_gives_it_the_next_version():
+    """``replace: true`` with one changed communication answered ``{"created": [],
+    "replaced": [], ...}`` and kept ``version: 3`` with the new body."""
+    with api_client(publish=True) as api:
+        bundle = _bundle(communications=[_welcome(api, body=NEW_BODY)])
+        conflict = api.post(IMPORT, json={"bundle": bundle}, headers=SYNC)
+        assert (conflict.status_code, conflict.json()["code"]) == (409, "import_conflict")
+        assert [d["id"] for d in conflict.json()["details"]] == ["comm-welcome-email"]
+
+        for dry_run in (True, False):
+            body = {"bundle": bundle, "replace": True, "dryRun": dry_run}
+            answer = api.post(IMPORT, json=body, headers=SYNC)
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["communications"] == {
+                "created": [],
+                "replaced": ["comm-welcome-email"],
+                "unchanged": [],
+            }
+            assert (answer.json()["created"], answer.json()["replaced"]) == ([], [])
+        stored = _communications(api)["comm-welcome-email"]
+        assert (stored["version"], stored["body"]) == (4, NEW_BODY)
+
+        # the same bundle again (its version still says 3) changes nothing: idempotent
+        again = api.post(IMPORT, json={"bundle": bundle, "replace": True}, headers=SYNC)
+        assert again.json()["communications"]["unchanged"] == ["comm-welcome-email"]
+        assert _communications(api)["comm-welcome-email"] == stored
+        # and is no conflict without replace: the content is the workspace's
+        plain = api.post(IMPORT, json={"bundle": bundle}, headers=SYNC)
+        assert plain.status_code == 200, plain.text
+
+        # a bundle that numbers a new content higher keeps its number
+        higher = _bundle(communications=[_welcome(api, body="<p>v9</p>", version=9)])
+        api.post(IMPORT, json={"bundle": higher, "replace": True}, headers=SYNC)
+        assert _communications(api)["comm-welcome-email"]["version"] == 9
+
+
+def test_an_import_lists_the_documents_it_created_of_every_kind():
+    """A bundle of 4 communications, a segment, a trigger contract and a journey
+    answered only the journey's id."""
+    with api_client(publish=True) as api:
+        journey = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()
+        mails = [{**_welcome(api), "id": f"imp-mail-{n}", "name": f"Mail {n}"} for n in range(4)]
+        segment = {"id": "imp-seg", "name": "Listed", "kind": "static", "subjectIds": []}
+        contract = {"id": "imp-trig", "name": "Imported", "eventName": "imp.happened"}
+        contract["versionAt"] = "2026-01-01T00:00:00Z"
+        bundle = _bundle(
+            journeys=[{"id": "imp-journey", "name": "Imported", "steps": journey["steps"]}],
+            communications=[*mails, _welcome(api)],  # the last one exists as it is
+            segments=[segment],
+            triggerContracts=[contract],
+        )
+        answer = api.post(IMPORT, json={"bundle": bundle}, headers=SYNC)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {
+            "created": ["imp-journey"],
+            "replaced": [],
+            "dryRun": False,
+            "communications": {
+                "created": [m["id"] for m in mails],
+                "replaced": [],
+                "unchanged": ["comm-welcome-email"],
+            },
+            "segments": {"created": ["imp-seg"], "replaced": [], "unchanged": []},
+            "triggerContracts": {"created": ["imp-trig"], "replaced": [], "unchanged": []},
+        }
+        assert {m["id"] for m in mails} <= set(_communications(api))
+
+
+def test_messages_of_two_contents_never_carry_one_communication_version():
+    """Executions of the version published before the import send version 3, those of
+    one published after it the new content: they carried version 3 both."""
+    with api_client(publish=True) as api:
+        ana = signup("e-before", "usr_plain_ana")
+        assert len(api.post(START, json=ana, headers=SYNC).json()["started"]) == 1
+        bundle = _bundle(communications=[_welcome(api, body=NEW_BODY)])
+        api.post(IMPORT, json={"bundle": bundle, "replace": True}, headers=SYNC)
+        assert api.post("/api/journeys/act-onb-2026/draft", headers=EDITOR).status_code == 201
+        published = api.post("/api/journeys/act-onb-2026/publish", headers=EDITOR)
+        assert published.json()["version"] == 2, published.text
+        second = signup("e-after", "usr_activates_day1")
+        assert len(api.post(START, json=second, headers=SYNC).json()["started"]) == 1
+        api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER)
+        messages = api.get("/api/_sim/outbox", headers=OWNER).json()["messages"]
+        sent = {
+            (m["communicationVersion"], "new Acme" in m["rendered"]["body"])
+            for m in messages
+            if m["communicationId"] == "comm-welcome-email"
+        }
+        assert sent == {(3, False), (4, True)}
