@@ -6,12 +6,20 @@ already has a journey with that id: those are kept as they are, so restarting a 
 on a shared store never overwrites what people edited. With ``publish=True`` each newly
 created journey that passes validation is published (version 1), which gives a
 dashboard active journeys to show; the others stay drafts and are reported.
+
+A subject of the project whose end user was erased (GDPR,
+:meth:`~simulator.runtime.runtime.Runtime.forget_end_user`) is left out, and a copy
+of their profile the store still holds is deleted: erasure keeps a tombstone in the
+store (and so in ``serve --state``'s file), and the project folder, which is never
+written, still holds their file. So a restart on a kept state answers as if the
+project had no such subject (:attr:`LoadReport.forgotten` counts them); a fresh store
+has no tombstone and loads them.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -27,6 +35,7 @@ from simulator.project import load_project as read_project
 
 if TYPE_CHECKING:
     from simulator.backend.service import Backend
+    from simulator.world import World
 
 __all__ = ["LoadReport", "load_project"]
 
@@ -46,6 +55,8 @@ class LoadReport:
     """The project loader's findings for files that did not load."""
     sync_api_key: str | None = None
     """The workspace's secret for the internal routes (``None``: they answer 401)."""
+    forgotten: int = 0
+    """Subjects of the project left out because their end user was erased."""
 
 
 def load_project(
@@ -65,6 +76,7 @@ def load_project(
             f"{project.root}: the workspace document cannot be used{reason}",
             details=[finding.to_wire() for finding in project.findings],
         )
+    world, forgotten = _without_erased(backend, world)
     backend.directory.put_world(world)
     system = Actor.system(world.workspace.id)
     created, kept, published, refused = [], [], [], {}
@@ -99,4 +111,14 @@ def load_project(
         refused=refused,
         findings=project.findings,
         sync_api_key=world.workspace.sync_api_key,
+        forgotten=forgotten,
     )
+
+
+def _without_erased(backend: Backend, world: World) -> tuple[World, int]:
+    """``world`` without the subjects whose end user was erased, and how many those were."""
+    runtime, ws = backend.runtime, world.workspace.id
+    kept = {key: s for key, s in world.subjects.items() if not runtime.forgotten(ws, key)}
+    if len(kept) == len(world.subjects):
+        return world, 0
+    return replace(world, subjects=kept), len(world.subjects) - len(kept)

@@ -10,8 +10,12 @@ In-process moto forgets everything when the process ends, and the banner says so
 ``--state FILE`` keeps it (:mod:`simulator.backend.statefile`): the file is restored before
 the project loads (journeys already there are kept as they are, as on any store that
 outlives a restart; the workspace documents and members are refreshed from the
-project), written once the project is loaded, and written again after every request
-that may write, before its response is sent. A state file that cannot be trusted
+project, except the subjects of end users erased by ``forget-end-user``: their
+tombstone is in the state, so the project's file of such a subject is left out and the
+API answers as if it did not exist; the project folder itself is never written),
+written once the project is loaded, and written again after every request that may
+write, before its response is sent. Without ``--state`` a server starts from the
+project alone, erased subjects' files included. A state file that cannot be trusted
 (truncated, edited, not a state file) is refused with exit 2 and left untouched.
 ``--state`` needs the in-process store: a DynamoDB endpoint or real AWS keeps its own
 state.
@@ -154,6 +158,11 @@ def _banner(
     echo(f"journeysim serve: workspace {report.workspace_id} ({report.workspace_name})")
     echo(f"  journeys: {len(report.created) + len(report.kept)} loaded", nl=False)
     echo(f", {len(report.published)} published" if report.published else "")
+    if report.forgotten:
+        echo(
+            f"  subjects: {counted(report.forgotten, 'subject')} of the project left out "
+            "(erased by forget-end-user; the project's files are unchanged)"
+        )
     for journey_id, code in sorted(report.refused.items()):
         echo(f"  not loaded or not published: {journey_id} ({code})", err=True)
     if report.findings:

@@ -450,7 +450,7 @@ class Runtime:
         event makes; a second start would get that execution back and write a running
         record for it. Checked only for end users with an erasure tombstone, so other
         starts pay one in-memory read."""
-        if self.tables["counters"].get("forgotten", _tombstone(ws, end_user_id)) is None:
+        if not self._forgotten(ws, end_user_id):
             return False
         described = self.sfn.describe(self.sfn.execution_arn(name))
         return described is not None and described["status"] != "RUNNING"
@@ -949,6 +949,15 @@ class Runtime:
         behind the stats, which are anonymous. A tombstone keyed by a hash of
         (workspace, id) lets a second call say ``alreadyForgotten`` without keeping the id.
 
+        **Final across restarts.** The project folder is never written: a subject
+        erased here still has their file in its ``subjects/``. The tombstone, kept in
+        the state file with the rest, makes loading the project leave that subject out
+        (:meth:`forgotten`), so after a restart with ``serve --state`` the API answers
+        as if the project had never held them (subjects list, dry-runs by id, the
+        profile new events are matched against). A server started without that state
+        file starts from the project alone, profile included: to erase them there too,
+        delete their file from the project.
+
         **Replays after erasure.** The stored answers to their events (those that
         started or held them out, and those they posted) are not deleted but scrubbed
         (:func:`_scrubbed`: each journey that started or held them out becomes
@@ -989,7 +998,7 @@ class Runtime:
                 erased["events"] = len(posted)
             tombstone = _tombstone(workspace_id, end_user_id)
             nothing = not entries and not messages and not answers and not erased["profiles"]
-            already = nothing and self.tables["counters"].get("forgotten", tombstone) is not None
+            already = nothing and self._forgotten(workspace_id, end_user_id)
             self.tables["counters"].put("forgotten", tombstone, True)
             if not nothing:
                 self._audit_erasure(workspace_id, {k for k, _ in entries if _names_journey(k)})
@@ -999,6 +1008,17 @@ class Runtime:
                 "stoppedExecutions": stopped,
                 "alreadyForgotten": already,
             }
+
+    def forgotten(self, workspace_id: str, end_user_id: str) -> bool:
+        """Whether the end user was erased (:meth:`forget_end_user`), by its tombstone,
+        which the state file keeps: loading a project leaves their profile out
+        (:func:`~simulator.backend.loading.load_project`), so a restart with ``serve
+        --state`` does not bring back what erasure deleted."""
+        with self._lock:
+            return self._forgotten(workspace_id, end_user_id)
+
+    def _forgotten(self, ws: str, end_user_id: str) -> bool:
+        return self.tables["counters"].get("forgotten", _tombstone(ws, end_user_id)) is not None
 
     def _erase_answers(self, ws: str, end_user_id: str, entries: list[tuple[str, Any]]) -> int:
         """Rewrite the stored answers of the end user's events as erasure leaves them

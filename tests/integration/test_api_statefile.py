@@ -154,6 +154,40 @@ def _acme():
     return fixtures_dir() / "acme"
 
 
+def test_loading_the_project_on_a_restored_state_leaves_erased_subjects_out(tmp_path):
+    """The tombstone erasure keeps is in the state; the project's file is not changed,
+    so a fresh store (no tombstone) loads the subject, and the restored one does not."""
+    path = tmp_path / "state.json"
+    source = _backend("statefile-erase-a")
+    try:
+        assert source.load_project(_acme()).forgotten == 0
+        keeper = StateKeeper(source.store, path)
+        source.runtime.ensure()  # its tables, as the API's first runtime call makes them
+        assert source.runtime.forget_end_user("acme", "usr_plain_ana")["erased"]["profiles"] == 1
+        keeper.save()
+    finally:
+        source.close()
+
+    target = _backend("statefile-erase-b")
+    try:
+        StateKeeper(target.store, path).restore()
+        assert target.load_project(_acme()).forgotten == 1
+        subjects = target.directory.world("acme").subjects
+        assert "usr_plain_ana" not in subjects and "usr_quiet_tokyo" in subjects
+        assert target.directory.subject("acme", "usr_plain_ana") is None
+        keys = {key for key, _ in target.store.document_items("acme")}
+        assert "subject#usr_plain_ana" not in keys and "subject#usr_quiet_tokyo" in keys
+    finally:
+        target.close()
+
+    fresh = _backend("statefile-erase-c")
+    try:
+        assert fresh.load_project(_acme()).forgotten == 0
+        assert fresh.directory.subject("acme", "usr_plain_ana") is not None
+    finally:
+        fresh.close()
+
+
 def test_a_write_whose_state_cannot_be_saved_is_not_acknowledged(tmp_path):
     from starlette.testclient import TestClient
 

@@ -1,5 +1,6 @@
 """``serve --state`` across a restart: the runtime's executions come back coherent (the
-executions list, DescribeExecution, and the clock closing a restored running one)."""
+executions list, DescribeExecution, and the clock closing a restored running one), and
+an end user erased before it stays erased though the project still holds their file."""
 
 from __future__ import annotations
 
@@ -114,3 +115,48 @@ def test_an_ended_execution_is_restored_ended_and_its_event_starts_nothing(tmp_p
             assert list(executions(client).values()) == [row]
     finally:
         backend.close()
+
+
+FORGET = "/api/journeys/internal/forget-end-user"
+
+
+def simulate(client, user: str):
+    body = {"subjectId": user}
+    return client.post(f"/api/journeys/{JOURNEY}/simulate", json=body, headers=OWNER)
+
+
+def test_an_erased_end_user_stays_erased_after_a_restart(tmp_path):
+    """The restart used to load the project's ``subjects/`` over the kept state: the
+    erased profile was listed, simulated and mailed again."""
+    state = tmp_path / "state.json"
+    project_file = fixtures_dir() / "acme" / "subjects" / f"{USERS[0]}.json"
+    on_disk = project_file.read_bytes()
+    backend, client = serve(state, "restart-e")
+    with client:
+        forgot = client.post(FORGET, json={"endUserId": USERS[0]}, headers=SYNC)
+        assert forgot.status_code == 200 and forgot.json()["erased"]["profiles"] == 1
+        assert simulate(client, USERS[0]).status_code == 404
+        listed = client.get("/api/subjects", headers=OWNER).json()
+    backend.close()
+
+    backend, client = serve(state, "restart-f")
+    try:
+        with client:
+            assert client.get("/api/subjects", headers=OWNER).json() == listed
+            answer = simulate(client, USERS[0])
+            assert (answer.status_code, answer.json()["code"]) == (404, "subject_not_found")
+            assert USERS[0].encode() not in state.read_bytes()  # saved after the load
+            again = client.post(FORGET, json={"endUserId": USERS[0]}, headers=SYNC).json()
+            assert again["alreadyForgotten"] is True and again["erased"]["profiles"] == 0
+
+            # A new event naming her is new data, as before the restart: it brings no
+            # e-mail address, and no erased profile supplies one.
+            start(client, "evt-after", USERS[0])
+            client.post("/api/_sim/clock/advance", json={"by": "PT1H"}, headers=OWNER)
+            assert client.get("/api/_sim/outbox", headers=OWNER).json()["messages"] == []
+            stats = client.get(f"/api/journeys/{JOURNEY}/step-stats", headers=OWNER).json()
+            welcome = next(row for row in stats if row["stepId"] == "send-welcome")
+            assert welcome["skippedByReason"] == {"missing_recipient": 1}
+    finally:
+        backend.close()
+    assert project_file.read_bytes() == on_disk

@@ -37,3 +37,10 @@ def test_serve_warns_when_the_workspace_has_no_members(capsys):
     _, err = banner(capsys, members=(), sync_api_key="sync_local_key")
 
     assert "no members, so every request is 401" in err and '"members"' in err
+
+
+def test_serve_counts_the_project_subjects_left_out_as_erased(capsys):
+    out, _ = banner(capsys, sync_api_key="sync_local_key", forgotten=2)
+    assert "  subjects: 2 subjects of the project left out (erased by forget-end-user" in out
+    out, _ = banner(capsys, sync_api_key="sync_local_key")
+    assert "subjects:" not in out
