@@ -1,10 +1,20 @@
 """Workspaces in the store: their documents as a ``World``, and their members' tokens.
 
 Workspace documents (the workspace, communications, segments, trigger contracts and
-subjects) are written when a project folder is loaded and are read-only through the
-API, so each process keeps the ``World`` it read and the members it resolved; loading
-a project again through this directory refreshes both. (Another process loading a
-project into a shared store is seen after a restart.)
+subjects) are written when a project folder is loaded (:meth:`WorkspaceDirectory.put_world`)
+and, for communications, segments and trigger contracts, by ``import-bundle``
+(:meth:`WorkspaceDirectory.put_documents`); each process keeps the ``World`` it read and
+the members it resolved, and both writes refresh them. (Another process writing into
+a shared store is seen after a restart.)
+
+**What the API wrote outlives the project.** A store outlives a restart (``serve
+--state``, a moto server, AWS), and the project is loaded again at each start. The
+documents the API wrote are marked so in the store, and a load keeps them as they
+are: a communication imported, or replaced with ``replace: true``, stays what the
+import made it even where the project has a file of that id, and stays when the
+project has none. Every other document is the project's: it is refreshed from the
+project's file, and deleted once the project no longer has one. The workspace
+document and the members always come from the project.
 
 Member tokens are looked up across the whole store (the members table is keyed by the
 token's digest), so a credential must name one member of one workspace: the workspace
@@ -20,6 +30,7 @@ only from workspace documents, through here.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -65,7 +76,10 @@ class WorkspaceDirectory:
             self._members.clear()
 
     def put_world(self, world: World) -> None:
-        """Make the store's copy of ``world``'s workspace exactly ``world``."""
+        """Load a project's ``world``: its workspace document and members replace the
+        store's; each of its documents replaces the store's copy, unless the API wrote
+        that one (kept, see the module docstring); the project's documents of an
+        earlier load that ``world`` no longer has are deleted."""
         workspace = world.workspace
         documents: dict[str, Any] = {document_key("workspace", ""): workspace.to_wire()}
         for kind, items in (
@@ -82,11 +96,55 @@ class WorkspaceDirectory:
         members = {
             m.token: MemberRecord(workspace.id, m.user_id, m.role.value) for m in workspace.members
         }
-        self.store.replace_documents(workspace.id, documents)
+        stored = self.store.document_keys(workspace.id)
+        by_api = {key for key, written_by_api in stored.items() if written_by_api}
+        by_api.discard(document_key("workspace", ""))
+        self.store.write_documents(
+            workspace.id,
+            {key: doc for key, doc in documents.items() if key not in by_api},
+            delete=set(stored) - set(documents) - by_api,
+        )
         self.store.replace_members(workspace.id, members, old_tokens=old_tokens)
         with self._lock:
-            self._worlds[workspace.id] = world
+            if by_api:
+                self._worlds.pop(workspace.id, None)  # the store's merge: read on first use
+            else:
+                self._worlds[workspace.id] = world
             self._members.clear()
+
+    def put_documents(
+        self,
+        workspace_id: str,
+        *,
+        communications: Iterable[Communication] = (),
+        segments: Iterable[Segment] = (),
+        trigger_contracts: Iterable[TriggerContract] = (),
+    ) -> None:
+        """Write documents through the API (``import-bundle``): each replaces the
+        store's document of its id whole, and is marked as the API's, so a later load
+        of the project keeps it (:meth:`put_world`)."""
+        given = {
+            "communication": {d.id: d for d in communications},
+            "segment": {d.id: d for d in segments},
+            "trigger": {d.id: d for d in trigger_contracts},
+        }
+        documents = {
+            document_key(kind, document_id): model.to_wire()
+            for kind, models in given.items()
+            for document_id, model in models.items()
+        }
+        if not documents:
+            return
+        self.store.write_documents(workspace_id, documents, by_api=True)
+        with self._lock:  # onto the world held now: a concurrent write's stays in
+            held = self._worlds.get(workspace_id)
+            if held is not None:
+                self._worlds[workspace_id] = replace(
+                    held,
+                    communications={**held.communications, **given["communication"]},
+                    segments={**held.segments, **given["segment"]},
+                    trigger_contracts={**held.trigger_contracts, **given["trigger"]},
+                )
 
     def _refuse_foreign_credentials(self, workspace: Workspace) -> None:
         """``DocumentError`` when a credential of ``workspace`` is one of another

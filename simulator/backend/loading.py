@@ -1,11 +1,16 @@
 """Loading a project folder (SPEC §1.7) into the API's store.
 
-The workspace documents replace the store's copy of that workspace (members and their
-tokens included). Journeys are created as drafts by ``system``, unless the store
-already has a journey with that id: those are kept as they are, so restarting a server
-on a shared store never overwrites what people edited. With ``publish=True`` each newly
-created journey that passes validation is published (version 1), which gives a
-dashboard active journeys to show; the others stay drafts and are reported.
+The workspace document and its members (their tokens included) replace the store's
+copy of that workspace; each communication, segment, trigger contract and subject of
+the project replaces the store's document of its id, except one the API wrote
+(``import-bundle``), which the store keeps as it is, and the documents of an earlier
+load that the project no longer has are deleted
+(:meth:`~simulator.backend.directory.WorkspaceDirectory.put_world`). Journeys are
+created as drafts by ``system``, unless the store already has a journey with that id:
+those are kept as they are, so restarting a server on a shared store never overwrites
+what people edited. With ``publish=True`` each newly created journey that passes
+validation is published (version 1), which gives a dashboard active journeys to show;
+the others stay drafts and are reported.
 
 A subject of the project whose end user was erased (GDPR,
 :meth:`~simulator.runtime.runtime.Runtime.forget_end_user`) is left out, and a copy

@@ -26,7 +26,8 @@ table               key                 attributes
                                         ``comms`` (blob: the pinned communications)
 ``<p>-audit``       journey, page       ``entries``: list of JSON entries, 25 a page
 ``<p>-documents``   ws, key             ``doc``: workspace / communication / segment /
-                                        trigger / subject, ``key`` = ``kind#id``
+                                        trigger / subject, ``key`` = ``kind#id``;
+                                        ``by`` = ``api`` on one the API wrote
 ``<p>-members``     token (sha256)      ``member`` JSON: workspace id, user id, role
 ==================  ==================  =================================================
 
@@ -89,6 +90,7 @@ __all__ = [
 ]
 
 AUDIT_PAGE_SIZE = 25
+_BY_API = "api"
 
 
 @dataclass(frozen=True)
@@ -355,21 +357,42 @@ class Store(Tables):
         ).get("Item")
         return None if item is None else decode_blob(item["doc"]["B"])
 
-    def replace_documents(self, workspace_id: str, documents: dict[str, Any]) -> None:
-        """Make the workspace's documents exactly ``documents`` (``kind#id`` → JSON)."""
-        stale = {
-            item["key"]["S"]
-            for item in self._query(
-                self.documents_table, "ws = :ws", {":ws": _s(workspace_id)}, projection="#k"
-            )
-        } - set(documents)
+    def document_keys(self, workspace_id: str) -> dict[str, bool]:
+        """Every document key of a workspace, and whether the API wrote that document
+        (``by`` = ``api``: :meth:`write_documents` with ``by_api``)."""
+        items = self._query(
+            self.documents_table,
+            "ws = :ws",
+            {":ws": _s(workspace_id)},
+            projection="#k, #by",
+            names={"#by": "by"},  # a reserved word
+        )
+        return {item["key"]["S"]: item.get("by", {}).get("S") == _BY_API for item in items}
+
+    def write_documents(
+        self,
+        workspace_id: str,
+        documents: dict[str, Any],
+        *,
+        delete: Iterable[str] = (),
+        by_api: bool = False,
+    ) -> None:
+        """Put ``documents`` (``kind#id`` → JSON), each replacing its key's item whole,
+        and delete the keys ``delete``. ``by_api`` marks them as written through the API
+        (:meth:`document_keys` tells them apart from a project's)."""
+        mark = {"by": _s(_BY_API)} if by_api else {}
         requests = [
             {"DeleteRequest": {"Key": {"ws": _s(workspace_id), "key": _s(key)}}}
-            for key in sorted(stale)
+            for key in sorted(delete)
         ] + [
             {
                 "PutRequest": {
-                    "Item": {"ws": _s(workspace_id), "key": _s(key), "doc": {"B": encode_blob(doc)}}
+                    "Item": {
+                        "ws": _s(workspace_id),
+                        "key": _s(key),
+                        "doc": {"B": encode_blob(doc)},
+                        **mark,
+                    }
                 }
             }
             for key, doc in documents.items()

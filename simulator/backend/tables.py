@@ -215,6 +215,7 @@ class Tables:
         values: dict,
         *,
         projection: str | None = None,
+        names: dict[str, str] | None = None,
         consistent: bool = False,
     ) -> Iterator[dict[str, Any]]:
         kwargs: dict[str, Any] = {
@@ -226,8 +227,9 @@ class Tables:
             kwargs["ConsistentRead"] = True
         if projection:
             kwargs["ProjectionExpression"] = projection
-            if "#k" in projection:
-                kwargs["ExpressionAttributeNames"] = {"#k": "key"}
+            aliases = {"#k": "key"} if "#k" in projection else {}
+            if aliases or names:
+                kwargs["ExpressionAttributeNames"] = {**aliases, **(names or {})}
         while True:
             response = self._call("query", **kwargs)
             yield from response.get("Items", [])

@@ -8,14 +8,18 @@ and a port in use is a clear error (exit 2).
 
 In-process moto forgets everything when the process ends, and the banner says so.
 ``--state FILE`` keeps it (:mod:`simulator.backend.statefile`): the file is restored before
-the project loads (journeys already there are kept as they are, as on any store that
-outlives a restart; the workspace documents and members are refreshed from the
-project, except the subjects of end users erased by ``forget-end-user``: their
-tombstone is in the state, so the project's file of such a subject is left out and the
-API answers as if it did not exist; the project folder itself is never written),
-written once the project is loaded, and written again after every request that may
-write, before its response is sent. Without ``--state`` a server starts from the
-project alone, erased subjects' files included. A state file that cannot be trusted
+the project loads, which takes from the state everything the API wrote and from the
+project the rest: journeys already there are kept as they are, as on any store that
+outlives a restart, and so are the communications, segments and trigger contracts the
+API wrote (``import-bundle``, ``replace`` included), over the project's file of the
+same id; the workspace document, members and every other document are refreshed from
+the project (a project document the project no longer has is deleted), except the
+subjects of end users erased by ``forget-end-user``: their tombstone is in the state,
+so the project's file of such a subject is left out and the API answers as if it did
+not exist. The project folder itself is never written. The state is written once the
+project is loaded, and again after every request that may write, before its response
+is sent. Without ``--state`` a server starts from the project alone, erased subjects'
+files included. A state file that cannot be trusted
 (truncated, edited, not a state file) is refused with exit 2 and left untouched.
 ``--state`` needs the in-process store: a DynamoDB endpoint or real AWS keeps its own
 state.

@@ -19,7 +19,11 @@ workspace as **drafts**, never publishing:
   the next version (the old one's + 1, or the bundle's number when higher), so one
   version never names two contents in the outbox or in a version pinned at publish. A
   document of the same content (a communication's version aside) is left as it is,
-  so importing a bundle again changes nothing;
+  the project's if it came from the project, so importing a bundle again changes
+  nothing. Those it creates or replaces are the API's from then on
+  (:meth:`~simulator.backend.directory.WorkspaceDirectory.put_documents`): loading the
+  project again (a restart of ``serve --state``) keeps them as imported, over the
+  project's file of that id, if any;
 * its journeys are created as drafts, or, with ``replace``, become the draft of the
   journey of the same id (a draft is opened from the latest version if there is none,
   so ``basedOnVersion`` says what it replaced; published versions stay as history). The
@@ -186,17 +190,15 @@ def import_bundle(backend: Any, workspace_id: str, body: Any) -> dict[str, Any]:
     answer |= {to_camel(kind): {k: sorted(v) for k, v in c.items()} for kind, c in changes.items()}
     if dry_run:
         return answer
-    merged = world
-    for kind, current in kinds:
-        written = {
-            d.id: _versioned(d, current.get(d.id))
+    written = {
+        kind: [
+            _versioned(d, current.get(d.id))
             for d in getattr(bundle, kind)
             if d.id not in changes[kind]["unchanged"]
-        }
-        if written:
-            merged = _with(merged, kind, {**current, **written})
-    if merged is not world:
-        backend.directory.put_world(merged)
+        ]
+        for kind, current in kinds
+    }
+    backend.directory.put_documents(workspace_id, **written)
     system = Actor(workspace_id=workspace_id, user_id="system", role=Role.OWNER)
     for journey, (create, patch) in zip(bundle.journeys, plans, strict=True):
         if journey.id in existing:
@@ -380,9 +382,3 @@ def _refuse_unstorable(backend: Any, workspace_id: str, journey: Any) -> None:
     if size > MAX_ITEM_BYTES:
         with too_large_as_journey_error():
             raise ItemTooLarge(backend.store.journeys_table, size)
-
-
-def _with(world: Any, kind: str, documents: dict[str, Any]) -> Any:
-    from dataclasses import replace
-
-    return replace(world, **{kind: documents})

@@ -255,6 +255,42 @@ def test_the_runtimes_tables_survive_a_sigkill_and_its_executions_go_on(tmp_path
     assert next(r for r in after["stats"] if r["stepId"] == "send-welcome")["executed"] == 1
 
 
+def test_the_documents_an_import_wrote_survive_a_sigkill(tmp_path):
+    """A restart loaded the project's documents over the kept state: what import-bundle
+    created was gone, and what it replaced was the project's file again."""
+    state = tmp_path / "state.json"
+    documents = ("communications", "segments", "trigger-contracts")
+    email = {"kind": "marketing", "channels": ["email"], "subjectLine": "Hi", "body": "Hello"}
+    bundle = {
+        "format": "journeysim.import-bundle/v1",
+        "journeys": [{"id": "imported", "name": "I", "triggerContractId": "trig-imported"}],
+        "communications": [
+            {"id": "comm-imported", "name": "I", **email},
+            {"id": "comm-welcome-email", "name": "Replaced", **email},
+        ],
+        "segments": [{"id": "seg-imported", "name": "I", "kind": "static", "subjectIds": []}],
+        "triggerContracts": [
+            {"id": "trig-imported", "name": "I", "eventName": "i", "versionAt": "2026-01-01T00:00Z"}
+        ],
+    }
+    server = Server("--state", str(state))
+    try:
+        body = {"bundle": bundle, "replace": True}
+        server.write("POST", "/api/journeys/internal/import-bundle", json=body, headers=SYNC)
+        before = {kind: server.request("GET", f"/api/{kind}").json() for kind in documents}
+        server.stop(signal.SIGKILL)
+    finally:
+        assert server.stop(signal.SIGKILL) == -signal.SIGKILL
+    welcome = next(d for d in before["communications"] if d["id"] == "comm-welcome-email")
+    assert welcome["name"] == "Replaced"
+
+    server = Server("--state", str(state))
+    try:
+        assert {kind: server.request("GET", f"/api/{kind}").json() for kind in documents} == before
+    finally:
+        server.stop(signal.SIGTERM)
+
+
 def test_without_state_the_banner_says_it_lives_in_memory_only():
     server = Server()
     try:

@@ -188,6 +188,82 @@ def test_loading_the_project_on_a_restored_state_leaves_erased_subjects_out(tmp_
         fresh.close()
 
 
+def test_a_restart_keeps_the_documents_the_api_wrote_and_refreshes_the_projects(tmp_path):
+    """What a load on a restored state takes from where: the documents import-bundle
+    created or replaced from the state (a project file of the same id, changed or gone,
+    does not matter), every other one from the project (refreshed, or deleted with its
+    file). A document imported as the workspace held it stays the project's. It used to
+    take every document from the project, losing the imports."""
+    import shutil
+
+    from simulator.runtime.imports import import_bundle
+
+    project = tmp_path / "project"
+    shutil.copytree(_acme(), project)
+    path = tmp_path / "state.json"
+    imported = {
+        "format": "journeysim.import-bundle/v1",
+        "communications": [
+            _communication("comm-imported", "Imported"),
+            _communication("comm-newsletter-may", "Replaced by the import"),
+        ],
+        "segments": [{"id": "seg-imported", "name": "I", "kind": "static", "subjectIds": []}],
+        "triggerContracts": [
+            {
+                "id": "trig-imported",
+                "name": "I",
+                "eventName": "imp",
+                "versionAt": "2026-01-01T00:00:00Z",
+            }
+        ],
+    }
+    source = _backend("statefile-docs-a")
+    try:
+        source.load_project(project)
+        keeper = StateKeeper(source.store, path)
+        # as the workspace holds it: nothing changes, and it stays the project's
+        same = source.directory.world("acme").communications["comm-product-update-june"]
+        imported["communications"].append(same.to_wire())
+        import_bundle(source, "acme", {"bundle": imported, "replace": True})
+        keeper.save()
+    finally:
+        source.close()
+    (project / "communications" / "comm-newsletter-may.json").unlink()
+    (project / "communications" / "comm-webinar-invite.json").unlink()
+    edited = project / "communications" / "comm-product-update-june.json"
+    edited.write_text(
+        json.dumps({**json.loads(edited.read_text()), "subjectLine": "Edited in the project"})
+    )
+
+    target = _backend("statefile-docs-b")
+    try:
+        StateKeeper(target.store, path).restore()
+        target.load_project(project)
+        world = target.directory.world("acme")
+        comms = world.communications
+        assert comms["comm-imported"].subject_line == "Imported"
+        assert comms["comm-newsletter-may"].subject_line == "Replaced by the import"
+        assert comms["comm-product-update-june"].subject_line == "Edited in the project"
+        assert "comm-webinar-invite" not in comms and "comm-welcome-email" in comms
+        assert "seg-imported" in world.segments and "trig-imported" in world.trigger_contracts
+        target.directory.forget()
+        assert target.directory.world("acme") == world  # what was served is what is stored
+    finally:
+        target.close()
+
+
+def _communication(id_: str, subject: str) -> dict:
+    return {
+        "id": id_,
+        "name": subject,
+        "kind": "marketing",
+        "channels": ["email"],
+        "version": 1,
+        "subjectLine": subject,
+        "body": "Hello {{ firstName }}",
+    }
+
+
 def test_a_write_whose_state_cannot_be_saved_is_not_acknowledged(tmp_path):
     from starlette.testclient import TestClient
 

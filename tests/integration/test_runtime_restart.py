@@ -1,9 +1,11 @@
 """``serve --state`` across a restart: the runtime's executions come back coherent (the
-executions list, DescribeExecution, and the clock closing a restored running one), and
-an end user erased before it stays erased though the project still holds their file."""
+executions list, DescribeExecution, and the clock closing a restored running one); an
+end user erased before it stays erased though the project still holds their file; what
+import-bundle wrote stays what it wrote."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from simulator.api.app import create_app
@@ -160,3 +162,67 @@ def test_an_erased_end_user_stays_erased_after_a_restart(tmp_path):
     finally:
         backend.close()
     assert project_file.read_bytes() == on_disk
+
+
+INTERNAL = "/api/journeys/internal"
+
+
+def pinpoint_bundle(client) -> dict:
+    """The Pinpoint welcome series translated, its segment holding one subject."""
+    folder = fixtures_dir() / "pinpoint"
+    body = {
+        "export": json.loads((folder / "welcome-series.get-journey.json").read_text()),
+        "templates": [json.loads(p.read_text()) for p in sorted(folder.glob("templates/*.json"))],
+        "segments": json.loads((folder / "segments.json").read_text()),
+    }
+    bundle = client.post(f"{INTERNAL}/translate-pinpoint", json=body, headers=SYNC).json()
+    (segment,) = bundle["segments"]
+    segment["subjectIds"] = [USERS[1]]
+    return bundle
+
+
+def documents(client) -> dict[str, dict[str, dict]]:
+    kinds = ("communications", "segments", "trigger-contracts")
+    return {
+        kind: {d["id"]: d for d in client.get(f"/api/{kind}", headers=OWNER).json()}
+        for kind in kinds
+    }
+
+
+def test_what_import_bundle_wrote_survives_a_restart(tmp_path):
+    """The restart used to load the project's documents over the kept state: the
+    imported communications, segment and trigger contract were gone (the published
+    journey never triggered, a new version failed unknown_communication) and a
+    communication replaced by an import was the project's again."""
+    state = tmp_path / "state.json"
+    backend, client = serve(state, "restart-g")
+    with client:
+        bundle = pinpoint_bundle(client)
+        imported = client.post(f"{INTERNAL}/import-bundle", json={"bundle": bundle}, headers=SYNC)
+        assert imported.status_code == 200 and imported.json()["created"], imported.text
+        journey_id = bundle["journeys"][0]["id"]
+        assert client.post(f"/api/journeys/{journey_id}/publish", headers=OWNER).status_code == 200
+        welcome = client.get("/api/communications", headers=OWNER).json()
+        welcome = next(d for d in welcome if d["id"] == "comm-welcome-email")
+        replacing = {"format": bundle["format"], "communications": [{**welcome, "name": "New"}]}
+        body = {"bundle": replacing, "replace": True}
+        assert client.post(f"{INTERNAL}/import-bundle", json=body, headers=SYNC).status_code == 200
+        before = documents(client)
+    backend.close()
+    assert before["communications"]["comm-welcome-email"]["name"] == "New"
+    assert {d["id"] for d in bundle["communications"]} <= set(before["communications"])
+
+    backend, client = serve(state, "restart-h")
+    try:
+        with client:
+            assert documents(client) == before
+            signup = {"id": "evt-signup", "name": "signup", "at": "2026-06-01T14:00:00Z"}
+            signup["properties"] = {"endUserId": USERS[1]}
+            answer = client.post(f"{INTERNAL}/start-execution", json=signup, headers=SYNC)
+            assert [s["journeyId"] for s in answer.json()["started"]] == [journey_id]
+            bumped = client.post(f"/api/journeys/{journey_id}/draft", headers=OWNER)
+            assert bumped.status_code == 201, bumped.text
+            published = client.post(f"/api/journeys/{journey_id}/publish", headers=OWNER)
+            assert published.json() == {"id": journey_id, "version": 2}, published.text
+    finally:
+        backend.close()
