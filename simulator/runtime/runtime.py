@@ -993,9 +993,12 @@ class Runtime:
             erased["triggerAnswers"] = answers
             erased["profiles"] = self.backend.directory.forget_subject(workspace_id, end_user_id)
             self._pseudonyms.pop((workspace_id, end_user_id), None)
-            posted = self._events.pop((workspace_id, end_user_id), [])
+            self._events.pop((workspace_id, end_user_id), None)
+            # Counted from the stored index just deleted, not from the cache of their
+            # history, which holds nothing until something reads it (after a restart).
+            posted = sum(1 for key, _ in entries if key.startswith("event#"))
             if posted:
-                erased["events"] = len(posted)
+                erased["events"] = posted
             tombstone = _tombstone(workspace_id, end_user_id)
             nothing = not entries and not messages and not answers and not erased["profiles"]
             already = nothing and self._forgotten(workspace_id, end_user_id)

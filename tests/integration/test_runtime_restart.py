@@ -226,3 +226,28 @@ def test_what_import_bundle_wrote_survives_a_restart(tmp_path):
             assert published.json() == {"id": journey_id, "version": 2}, published.text
     finally:
         backend.close()
+
+
+def test_forget_counts_the_events_posted_before_a_restart(tmp_path):
+    """The count came from the runtime's cache of the subject's history, empty after a
+    restart, so the events erased from the store went unreported."""
+    state = tmp_path / "state.json"
+    user = "usr_trial_checkout"
+    backend, client = serve(state, "restart-i")
+    with client:
+        for n in range(2):
+            posted = {"id": f"evt-posted-{n}", "name": "page.viewed", "at": "2026-06-01T14:00:00Z"}
+            answer = client.post(
+                "/api/_sim/events", json={**posted, "endUserId": user}, headers=OWNER
+            )
+            assert answer.status_code == 200, answer.text
+    backend.close()
+
+    backend, client = serve(state, "restart-j")
+    try:
+        with client:
+            forgot = client.post(FORGET, json={"endUserId": user}, headers=SYNC).json()
+            assert forgot["erased"]["events"] == 2
+            assert user.encode() not in state.read_bytes()  # the events with the rest
+    finally:
+        backend.close()
