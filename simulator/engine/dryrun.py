@@ -25,8 +25,10 @@ Documented decisions where the spec is silent:
 * ``untilEvent`` resumes on the first matching event from the moment the wait starts
   up to and including its timeout; otherwise the timeout path is taken at the timeout.
 * The goal converts when a goal event happens between the start and ``windowDays``
-  later (both inclusive), whether or not the subject is still in the journey; it is
-  reported for held-out and ineligible subjects too (calibrated impact needs both).
+  later (both inclusive: :func:`simulator.stats.impact.converts`, the rule the
+  runtime's calibrated impact counts by), whether or not the subject is still in the
+  journey; it is reported for held-out and ineligible subjects too (calibrated impact
+  needs both).
 * A journey that loops (invalid, but simulated anyway) stops at the first repeated
   step with a ``cycle_detected`` warning; a reference to a missing step stops with
   ``unknown_step``.
@@ -42,7 +44,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -65,6 +67,7 @@ from simulator.engine.trace_parts import audience_part, gate_parts, holdout_part
 from simulator.errors import InputError, UnknownOverrideError
 from simulator.models import Event, Journey, Subject, TriggerContract
 from simulator.models.trigger import has_json_type
+from simulator.stats.impact import converts
 from simulator.world import World
 
 __all__ = [
@@ -323,6 +326,7 @@ def _goal(journey: Journey, world: World, subject: Subject, start: datetime) -> 
     if not name:
         return None
     days = journey.goal_event_window_days or world.workspace.default_goal_event_window_days
-    end = start + timedelta(days=days)
-    hit = next((e.at for e in subject.events if e.name == name and start <= e.at <= end), None)
+    hit = next(
+        (e.at for e in subject.events if e.name == name and converts(start, e.at, days)), None
+    )
     return TraceGoal.build(event_name=name, window_days=days, converted=hit is not None, at=hit)

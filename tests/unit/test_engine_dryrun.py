@@ -645,19 +645,28 @@ def test_a_future_event_with_a_bad_after_is_an_input_error_naming_it(after):
     assert repr(after) in caught.value.message
 
 
-@pytest.mark.parametrize(
-    "at",
-    [
-        datetime(9999, 12, 31, 23, 59, tzinfo=UTC),
-        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
-    ],
-)
-def test_a_start_at_the_edge_of_the_calendar_is_an_input_error(at):
+def test_a_start_at_the_edge_of_the_calendar_is_an_input_error():
     journey = make_journey(SEND, EXIT, goalEventName="paid")
+    at = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))  # before 0001-01-01 UTC
     with pytest.raises(InputError) as caught:
         simulate(journey, make_subject(), world=make_world(), at=at)
     assert "calendar" in caught.value.message
     assert (caught.value.code, caught.value.status) == ("invalid_request", 400)
+
+
+def test_a_goal_window_reaching_past_the_calendar_still_counts_the_goals_inside_it():
+    journey = make_journey(SEND, EXIT, goalEventName="paid")
+    at = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)  # its 7-day window ends past 9999
+    paid = make_subject(events=[{"name": "paid", "at": "9999-12-31T23:30:00Z"}])
+    trace = simulate(journey, paid, world=make_world(), at=at)
+    assert trace.outcome.exit_step_id == "exit"
+    assert (trace.outcome.goal.converted, trace.outcome.goal.at) == (
+        True,
+        datetime(9999, 12, 31, 23, 30, tzinfo=UTC),
+    )
+    assert (
+        simulate(journey, make_subject(), world=make_world(), at=at).outcome.goal.converted is False
+    )
 
 
 def test_a_wait_that_cannot_be_computed_fails_with_invalid_wait_and_moves_on():
