@@ -40,7 +40,9 @@ Documented decisions where the spec is silent:
   that would wake past it then ends the execution ``FAILED``
   (:data:`~simulator.engine.planners.CALENDAR_END`).
 * **Goals and arms.** An execution (or holdout record) converts once, on the first
-  goal event in its window (calibrated impact). An adaptive arm counts a goal event
+  goal event in its window (calibrated impact), whether that was posted after the
+  trigger or before it (:meth:`Runtime._index`); the trigger event is never its own
+  execution's goal. An adaptive arm counts a goal event
   (``goalEvents`` of branch-performance, the bandit's posterior) when the event is in
   the window and at or after the execution reached the arm
   (:func:`~simulator.stats.impact.credits_arm`), once per execution and arm, whichever
@@ -541,7 +543,8 @@ class Runtime:
             journey, subject, world=world, at=start, version=version, status=status
         )
         if entry.decision is EntryDecision.BLOCKED:
-            self._index(ws, end_user_id, f"{journey_id}#holdout#{event.id}", start, journey, world)
+            key = f"{journey_id}#holdout#{event.id}"
+            self._index(ws, end_user_id, key, start, journey, world, event)
             self._count_impact(ws, journey_id, start, "holdout")
             result.held_out.append({"journeyId": journey_id, "endUserId": end_user_id})
             return
@@ -596,7 +599,7 @@ class Runtime:
             return
         self._records[(ws, journey_id, name)] = record
         self.tables["triggers"].put(ws, f"arn#{arn}", {"journey": journey_id, "name": name})
-        self._index(ws, end_user_id, f"{journey_id}#exec#{name}", start, journey, world)
+        self._index(ws, end_user_id, f"{journey_id}#exec#{name}", start, journey, world, event)
         self._count_impact(ws, journey_id, start, "exposed")
         self._schedule(ws, journey_id, name, state)
         self._audit(
@@ -1321,16 +1324,40 @@ class Runtime:
         return known
 
     def _index(
-        self, ws: str, end_user_id: str, key: str, start: datetime, journey: Journey, world: World
+        self,
+        ws: str,
+        end_user_id: str,
+        key: str,
+        start: datetime,
+        journey: Journey,
+        world: World,
+        trigger: InboundEvent,
     ) -> None:
+        """Index an execution or holdout record (``key``) under its end user, for goals.
+
+        A goal event posted before the trigger that starts it, and dated inside its
+        window (out-of-order delivery: the ``paid`` event of 10:05 arrives before the
+        ``signed_up`` of 10:00), converts it now, as it would had it been posted after:
+        the counts do not depend on the order of the posts (see :meth:`_goal`). The
+        trigger event itself is never its own goal: the journey did not cause it."""
         window = journey.goal_event_window_days or world.workspace.default_goal_event_window_days
+        goal = journey.goal_event_name
         entry = {
             "journeyId": journey.id,
             "startedAt": start.isoformat(),
-            "goal": journey.goal_event_name,
+            "goal": goal,
             "windowDays": window,
             "arms": {},
         }
+        trigger_key = _history_key(trigger)
+        if goal and any(
+            event.name == goal and converts(start, event.at, window)
+            for history_key, event in self._history(ws, end_user_id).items()
+            if history_key != trigger_key
+        ):
+            cohort = "holdout" if "#holdout#" in key else "exposed"
+            self._count_impact(ws, journey.id, start, f"{cohort}_converted")
+            entry["converted"] = True
         self.tables["subjects"].put(f"{ws}#{end_user_id}", key, entry)
 
     def _add_arm(
