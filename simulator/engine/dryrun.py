@@ -27,8 +27,8 @@ Documented decisions where the spec is silent:
 * The goal converts when a goal event happens between the start and ``windowDays``
   later (both inclusive: :func:`simulator.stats.impact.converts`, the rule the
   runtime's calibrated impact counts by), whether or not the subject is still in the
-  journey; it is reported for held-out and ineligible subjects too (calibrated impact
-  needs both).
+  journey; the trigger event is never its own goal. It is reported for held-out and
+  ineligible subjects too (calibrated impact needs both).
 * A journey that loops (invalid, but simulated anyway) stops at the first repeated
   step with a ``cycle_detected`` warning; a reference to a missing step stops with
   ``unknown_step``.
@@ -216,7 +216,7 @@ def _simulate(
         outcome=TraceOutcome.build(
             exit_step_id=run.state.exit_step_id if run else None,
             exited_at=run.state.exited_at if run else None,
-            goal=_goal(journey, world, timeline, start),
+            goal=_goal(journey, world, timeline, start, trigger),
         ),
         warnings=run.warnings if run else [],
     )
@@ -321,12 +321,24 @@ def _contract_properties(contract: TriggerContract, subject: Subject) -> dict[st
     return properties
 
 
-def _goal(journey: Journey, world: World, subject: Subject, start: datetime) -> TraceGoal | None:
+def _goal(
+    journey: Journey, world: World, subject: Subject, start: datetime, trigger: TriggerInfo
+) -> TraceGoal | None:
+    """The goal's outcome: the first goal event in the window, not counting the trigger
+    event itself (a journey whose goal is its trigger's event, "buy again", is not
+    converted by the purchase that started it), as the runtime counts it."""
     name = journey.goal_event_name
     if not name:
         return None
     days = journey.goal_event_window_days or world.workspace.default_goal_event_window_days
     hit = next(
-        (e.at for e in subject.events if e.name == name and converts(start, e.at, days)), None
+        (
+            e.at
+            for e in subject.events
+            if e.name == name
+            and converts(start, e.at, days)
+            and (e.name, e.at) != (trigger.event_name, trigger.at)
+        ),
+        None,
     )
     return TraceGoal.build(event_name=name, window_days=days, converted=hit is not None, at=hit)

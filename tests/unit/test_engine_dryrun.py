@@ -380,6 +380,16 @@ def test_goal_converts_inside_the_window_inclusive(after, converted):
     assert (goal.event_name, goal.window_days, goal.converted) == ("paid", 7, converted)
 
 
+def test_the_trigger_event_is_not_its_own_goal_but_a_later_one_of_its_name_is():
+    journey = make_journey(EXIT, triggerContractId="trig", goalEventName="signed_up")
+    trace = simulate(journey, make_subject(), world=make_world())
+    assert (trace.trigger.event_name, trace.trigger.at) == ("signed_up", START)
+    assert trace.outcome.goal.converted is False
+    again = make_subject(futureEvents=[{"name": "signed_up", "after": "P1D"}])
+    goal = simulate(journey, again, world=make_world()).outcome.goal
+    assert (goal.converted, goal.at) == (True, START + timedelta(days=1))
+
+
 def test_goal_window_defaults_to_the_workspace_and_ignores_earlier_events():
     journey = make_journey(EXIT, goalEventName="paid")
     before = make_subject(events=[{"name": "paid", "at": START - timedelta(seconds=1)}])
