@@ -4,6 +4,11 @@ A journey is a DAG, so a step reached along two paths would be drawn twice: the
 tree draws each step once, where the walk from the entry step first meets it, and
 shows later arrivals as a leaf ``→ step-id (above)``. Steps the entry cannot reach
 are listed under ``unreachable``; findings without a step are listed first.
+
+The tree opens :data:`OPEN_DEPTH` levels deep; deeper nodes start collapsed and open
+by hand (space). Each branch is a level, so a journey of thousands of branches is
+thousands of levels: opened whole, Textual's tree (which expands and lays out its
+open nodes recursively) would exhaust the recursion limit.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from simulator.findings import Finding
 from tui.backend import JourneyDetail
 from tui.describe import describe_step, steps_by_id, successors
 
-__all__ = ["StepTree"]
+__all__ = ["OPEN_DEPTH", "StepTree"]
+
+OPEN_DEPTH = 32
+"""How many levels of the tree are open when it is built, the root's included."""
 
 _TYPE_STYLES = {
     "send": "bold cyan",
@@ -74,7 +82,7 @@ class StepTree(Tree[str]):
         journey = detail.journey
         if journey is None:
             self.root.add_leaf(Text("the file does not parse as a journey", style="red"))
-            self.root.expand_all()
+            self.root.expand()
             return
         steps = steps_by_id(journey)
         drawn: set[str] = set()
@@ -85,7 +93,7 @@ class StepTree(Tree[str]):
             group = self.root.add(Text("unreachable", style="yellow"))
             for step_id in rest:
                 self._add(group, step_id, "", steps, by_step, drawn)
-        self.root.expand_all()
+        _open(self.root, OPEN_DEPTH)
 
     def _add(self, parent: TreeNode, step_id: str, via: str, steps, by_step, drawn) -> None:
         # Iterative: a 10,000-step chain must not exhaust the recursion limit.
@@ -123,3 +131,11 @@ class StepTree(Tree[str]):
                 stack.append((node if arm_start else node_parent, ways[0][1], ""))
             else:
                 stack.extend((node, target, way) for way, target in reversed(ways))
+
+
+def _open(root: TreeNode, depth: int) -> None:
+    """Expand ``root`` and the nodes fewer than ``depth`` levels below it, a level at a
+    time (``TreeNode.expand_all`` recurses once per level)."""
+    level = [root]
+    for _ in range(depth):
+        level = [child for node in level if node.allow_expand for child in node.expand().children]
