@@ -6,9 +6,11 @@ commands start without them. Options that can be wrong before the UI starts are
 checked first and end the command with exit 2 and a message (an unknown override,
 a bad ``--at``, a folder that is not a project, an unknown ``--journey`` or
 ``--subject-id``, or subject options without ``--journey``); what goes wrong inside
-the UI is a notification. A served workspace lists its subjects with masked ids, so
-there ``--subject-id`` is looked up by the server (one dry-run before the UI starts,
-see :func:`_check_subject`).
+the UI is a notification. Should the UI itself crash (a bug: Textual prints the
+traceback as it leaves the screen), the command ends with exit 2 and
+``internal_error``, as every command's internal error does. A served workspace lists
+its subjects with masked ids, so there ``--subject-id`` is looked up by the server
+(one dry-run before the UI starts, see :func:`_check_subject`).
 
 The imports and the project load run with the cycle collector off (they make no
 garbage cycles, see :func:`~simulator.cli.common.without_cycle_collector`), and what
@@ -23,7 +25,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import EXIT_OK, user_errors, without_cycle_collector
+from simulator.cli.common import EXIT_OK, fail, user_errors, without_cycle_collector
 from simulator.errors import JourneySimError, NotFoundError, UsageError
 
 __all__ = ["register", "tui_command"]
@@ -138,6 +140,14 @@ def tui_command(
     # of a second while a long trace is shown, say).
     gc.freeze()
     app.run()
+    if app.return_code:  # Textual's 1: an exception ended the app (it printed the traceback)
+        from simulator.codes import ApiErrorCode
+
+        fail(
+            "the terminal UI stopped on an internal error (its traceback is above); "
+            "please report it",
+            code=ApiErrorCode.INTERNAL_ERROR,
+        )
     raise typer.Exit(EXIT_OK)
 
 

@@ -386,6 +386,8 @@ def started_ui(monkeypatch):
     started: dict = {}
 
     class NoUI:
+        return_code = 0
+
         def run(self) -> None:
             gc.unfreeze()
 
