@@ -84,7 +84,9 @@ class DryRunScreen(Screen):
         self.history: list[tuple[DryRunRequest, Trace]] = []
         self.labels: dict[str, str] = {}
         """Subject id → the id as traces show it (masked)."""
-        self._syncing = False
+        self.applied: tuple[object, frozenset[Override]] | None = None
+        """The subject and the overrides last run (or set by the screen itself): a
+        toggle or subject shown otherwise is the user's change, and runs."""
 
     # --- layout ---------------------------------------------------------------------
 
@@ -167,7 +169,6 @@ class DryRunScreen(Screen):
                 self.labels = {(missing if k == shown else k): v for k, v in self.labels.items()}
             else:
                 self.labels[missing] = shown
-            self._syncing = True  # new options are no change of the user's; _apply resets it
             self.query_one("#subject", Select).set_options(self._options())
         self._apply(self.initial)
         if trace is not None:
@@ -176,29 +177,30 @@ class DryRunScreen(Screen):
 
     def _apply(self, request: DryRunRequest) -> None:
         """Show ``request`` in the settings (without re-running for each change)."""
-        self._syncing = True
-        try:
-            subject = self.query_one("#subject", Select)
-            kind = request.subject_kind
-            value = {"synthetic": SYNTHETIC, "attributes": ATTRIBUTES_ONLY}.get(kind)
-            if value is None and request.subject_id not in self.labels:
-                # Not one of the subjects (a deep link from another project, say): the
-                # run says so, and the settings start on a subject that does exist.
-                value = SYNTHETIC if self.app.backend_info.synthetic_subjects else ATTRIBUTES_ONLY
-            subject.value = value or request.subject_id
-            self.query_one("#seed", Input).value = "" if request.seed is None else str(request.seed)
-            at = "" if request.at is None else format_time(request.at)
-            self.query_one("#at", Input).value = at
-            attrs = " ".join(shlex.quote(f"{k}={_text(v)}") for k, v in request.attributes.items())
-            self.query_one("#attrs", Input).value = attrs
-            for override in Override:
-                box = self.query_one(f"#override-{override.value}", Checkbox)
-                box.value = override in request.overrides
-        finally:
-            self.call_after_refresh(self._synced)
+        subject = self.query_one("#subject", Select)
+        kind = request.subject_kind
+        value = {"synthetic": SYNTHETIC, "attributes": ATTRIBUTES_ONLY}.get(kind)
+        if value is None and request.subject_id not in self.labels:
+            # Not one of the subjects (a deep link from another project, say): the
+            # run says so, and the settings start on a subject that does exist.
+            value = SYNTHETIC if self.app.backend_info.synthetic_subjects else ATTRIBUTES_ONLY
+        subject.value = value or request.subject_id
+        self.query_one("#seed", Input).value = "" if request.seed is None else str(request.seed)
+        at = "" if request.at is None else format_time(request.at)
+        self.query_one("#at", Input).value = at
+        attrs = " ".join(shlex.quote(f"{k}={_text(v)}") for k, v in request.attributes.items())
+        self.query_one("#attrs", Input).value = attrs
+        for override in Override:
+            box = self.query_one(f"#override-{override.value}", Checkbox)
+            box.value = override in request.overrides
+        self.applied = self._choice()
 
-    def _synced(self) -> None:
-        self._syncing = False
+    def _choice(self) -> tuple[object, frozenset[Override]]:
+        """The subject and the overrides as the settings show them."""
+        overrides = frozenset(
+            o for o in Override if self.query_one(f"#override-{o.value}", Checkbox).value
+        )
+        return self.query_one("#subject", Select).value, overrides
 
     # --- the request ----------------------------------------------------------------
 
@@ -222,9 +224,7 @@ class DryRunScreen(Screen):
         except ValueError as exc:
             raise UsageError(f"attributes: {exc}") from exc
         attributes = dict(parse_attr(word) for word in words)
-        overrides = frozenset(
-            o for o in Override if self.query_one(f"#override-{o.value}", Checkbox).value
-        )
+        overrides = self._choice()[1]
         return DryRunRequest(
             journey_id=self.summary.id,
             subject_id=None if subject in (SYNTHETIC, ATTRIBUTES_ONLY) else str(subject),
@@ -245,6 +245,7 @@ class DryRunScreen(Screen):
         request = self.app.call_backend(self.request)
         if request is None:
             return
+        self.applied = self._choice()
         trace = self.app.call_backend(self.app.backend.simulate, request)
         if trace is None:
             return
@@ -263,10 +264,9 @@ class DryRunScreen(Screen):
 
     @on(Checkbox.Changed)
     def _override_changed(self, event: Checkbox.Changed) -> None:
-        override = Override(str(event.checkbox.id).removeprefix("override-"))
-        event.checkbox.label = _box_label(override, event.value)
-        if not self._syncing:
-            self.action_run()
+        box = event.checkbox
+        box.label = _box_label(Override(str(box.id).removeprefix("override-")), box.value)
+        self._follow()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -274,7 +274,17 @@ class DryRunScreen(Screen):
 
     @on(Select.Changed, "#subject")
     def _subject_changed(self, event: Select.Changed) -> None:
-        if not self._syncing:
+        self._follow()
+
+    def _follow(self) -> None:
+        """Re-run when the subject or the overrides shown are not those last run.
+
+        Compared by value, not by who made the change: the screen's own changes (the
+        deep link's settings) come back as events after it set :attr:`applied`, and
+        run nothing; a toggle the user flips, however soon after the screen opens,
+        differs from it and runs. Events of changes that cancel out run nothing either.
+        """
+        if self._choice() != self.applied:
             self.action_run()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
