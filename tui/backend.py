@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from simulator.backend.records import AuditEntry
 from simulator.codes import Override
 from simulator.findings import Finding
-from simulator.models import Journey
+from simulator.models import DEFAULT_PII_ATTRIBUTES, Journey
 
 if TYPE_CHECKING:
     from simulator.engine.trace import Trace
@@ -62,6 +62,9 @@ class BackendInfo:
     """Whether :meth:`Backend.subjects` lists ids as a server masks them (a served
     workspace): a raw id the user gives cannot be found among them, so whether it
     exists is the dry-run's to say (``subject_not_found``)."""
+    pii_attributes: tuple[str, ...] = DEFAULT_PII_ATTRIBUTES
+    """The attributes whose values are PII (the workspace's ``piiAttributes``): the UI
+    shows their values masked, as traces do (SPEC §3.6)."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,18 @@ class DryRunRequest:
     def flipped(self, override: Override) -> DryRunRequest:
         """The same request with ``override`` toggled."""
         return self.with_(overrides=self.overrides ^ {override})
+
+    def masked(self, pii: Iterable[str]) -> DryRunRequest:
+        """The same request with the values of the ``pii`` attributes masked, as traces
+        show them.
+
+        >>> DryRunRequest("j", attributes={"email": "ana@example.com", "seats": 12}).masked(
+        ...     ["email"]).attributes
+        {'email': 'a•••@e•••.com', 'seats': 12}
+        """
+        from simulator.engine.masking import mask_attributes
+
+        return self.with_(attributes=mask_attributes(self.attributes, pii))
 
     def with_(self, **changes: Any) -> DryRunRequest:
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -90,7 +90,11 @@ class LocalBackend:
         world = self._project.world
         name = world.workspace.name if world else "(workspace unusable)"
         workspace_id = world.workspace.id if world else "?"
-        return BackendInfo(workspace_id, name, f"project {self._file_label(self._root)}")
+        source = f"project {self._file_label(self._root)}"
+        if world is None:
+            return BackendInfo(workspace_id, name, source)
+        pii = tuple(world.workspace.pii_attributes)
+        return BackendInfo(workspace_id, name, source, pii_attributes=pii)
 
     def journeys(self) -> list[JourneySummary]:
         return [entry.summary for entry in self._entries.values()]

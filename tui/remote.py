@@ -14,7 +14,8 @@ Decisions where the spec is silent:
   workspace view carries no PII list or known attributes, so
   ``template_unknown_variable`` compares with the attribute names of the served
   (masked) subjects and the default PII attributes, as a workspace without a
-  ``knownAttributes`` list does.
+  ``knownAttributes`` list does; for the same reason the dry-run screen masks the
+  values of the default PII attributes (``BackendInfo.pii_attributes``).
 * The served dry-run takes a subject id *or* attributes (SPEC §5), so a served
   workspace offers no fitted synthetic subject and refuses attributes laid over a
   subject id, with a message that says so.

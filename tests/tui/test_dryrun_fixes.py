@@ -3,12 +3,15 @@ shown masked, and a refused run does not pass the previous trace off as its own.
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
-from textual.widgets import Checkbox
+from textual.widgets import Checkbox, Input, Label
 
 from simulator.codes import Override
 from tui import DryRunRequest
-from tui.screens import DryRunScreen
+from tui.screens import CommandDialog, DryRunScreen
 
 pytestmark = pytest.mark.anyio
 
@@ -52,3 +55,78 @@ async def test_the_deep_links_own_settings_run_once(make_app, settle):
         await pilot.pause()
         assert len(app.screen.history) == 1
         assert box(app.screen, Override.HOLDOUT).value
+
+
+EMAIL = "ana.ribeiro@example.com"
+PII_ATTRS = DryRunRequest("act-onb-2026", attributes={"email": EMAIL, "plan": "pro"})
+
+
+def test_the_backends_say_which_attributes_are_pii(acme_backend):
+    from simulator.models import DEFAULT_PII_ATTRIBUTES
+    from tui import BackendInfo
+
+    pii = acme_backend.project.world.workspace.pii_attributes
+    assert acme_backend.info().pii_attributes == tuple(pii)
+    assert BackendInfo("w", "W", "served").pii_attributes == DEFAULT_PII_ATTRIBUTES
+
+
+async def test_pii_attributes_of_the_deep_link_are_shown_masked_and_run_raw(make_app, settle):
+    app = make_app(request=PII_ATTRS)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        field = screen.query_one("#attrs", Input)
+        assert field.value == "email=a•••@e•••.com plan=pro"
+        assert EMAIL not in _plain(app.export_screenshot())
+        assert screen.history[-1][0].attributes == {"email": EMAIL, "plan": "pro"}
+        field.focus()
+        await pilot.press("end", *" seats=3", "enter")  # the masked value is left as shown
+        await pilot.pause()
+        assert screen.history[-1][0].attributes == {"email": EMAIL, "plan": "pro", "seats": 3}
+
+
+async def test_a_pii_value_typed_in_is_masked_once_run(make_app, settle):
+    app = make_app(request=PII_ATTRS)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        field = screen.query_one("#attrs", Input)
+        field.value = ""
+        field.focus()
+        await pilot.press(*"firstName=Zed email=bo@x.org", "enter")
+        await pilot.pause()
+        assert screen.history[-1][0].attributes == {"firstName": "Zed", "email": "bo@x.org"}
+        assert field.value == "firstName=Z••• email=b•••@x•••.org"
+
+
+async def test_the_command_line_masks_pii_attributes_and_says_so(make_app, settle, monkeypatch):
+    app = make_app(request=PII_ATTRS.with_(subject_id="usr_holdout"))
+    copied: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CommandDialog)
+        assert EMAIL not in dialog.command and EMAIL not in copied[0]
+        assert (
+            "--attr 'email=a•••@e•••.com'" in copied[0] and "--subject-id usr_holdout" in copied[0]
+        )
+        said = str(dialog.query_one(Label).content)
+        assert "PII" in said and "email" in said and "masked" in said
+        assert EMAIL not in _plain(app.export_screenshot())
+
+
+async def test_a_command_line_without_pii_says_nothing_of_masking(make_app, settle, monkeypatch):
+    app = make_app(request=HOLDOUT.with_(attributes={"plan": "pro"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(app, "copy_to_clipboard", lambda text: None)
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "masked" not in str(app.screen.query_one(Label).content)
+
+
+def _plain(svg: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")

@@ -12,6 +12,11 @@ an override, or change the subject, and compare). The command line shown by ``y`
 prints the very same trace; on screen its subject id is masked as the trace masks it
 (the copy put on the clipboard is the real one, so that it runs).
 
+The values of the workspace's PII attributes (``BackendInfo.pii_attributes``) are
+shown masked, as traces show them: in the attributes field, where the real value is
+kept and sent while the field still shows its masked form, and in the ``y`` command
+line, on screen and on the clipboard alike (the dialog names them, to be put back).
+
 A journey with validation errors (its own or those of the documents it uses: the
 findings ``journeysim simulate`` refuses) is dry-run anyway, as ``simulate
 --allow-invalid`` runs it, so its trace may stop early: a notice above the trace says
@@ -22,8 +27,9 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -36,14 +42,15 @@ from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, S
 from simulator.cli.simulate import parse_attr
 from simulator.codes import Override, Severity
 from simulator.durations import parse_timestamp
-from simulator.engine.masking import scrub_id
+from simulator.engine.masking import mask_attributes, scrub_id
 from simulator.engine.trace import Trace, format_time
 from simulator.errors import UsageError
 from tui.backend import DryRunRequest, JourneyDetail
 from tui.describe import OVERRIDE_MEANINGS, OVERRIDE_SHORT, invalid_notice
+from tui.screens.dialogs import CommandDialog
 from tui.widgets import KeyFooter, StepDetail, Timeline
 
-__all__ = ["ATTRIBUTES_ONLY", "SYNTHETIC", "DryRunScreen"]
+__all__ = ["ATTRIBUTES_ONLY", "SYNTHETIC", "DryRunScreen", "MaskedCommandDialog"]
 
 SYNTHETIC = "@synthetic"
 ATTRIBUTES_ONLY = "@attributes"
@@ -84,6 +91,8 @@ class DryRunScreen(Screen):
         self.history: list[tuple[DryRunRequest, Trace]] = []
         self.labels: dict[str, str] = {}
         """Subject id → the id as traces show it (masked)."""
+        self.hidden: dict[str, tuple[Any, Any]] = {}
+        """PII attribute → its value as the attributes field shows it, and the real one."""
         self.applied: tuple[object, frozenset[Override]] | None = None
         """The subject and the overrides last run (or set by the screen itself): a
         toggle or subject shown otherwise is the user's change, and runs."""
@@ -188,12 +197,21 @@ class DryRunScreen(Screen):
         self.query_one("#seed", Input).value = "" if request.seed is None else str(request.seed)
         at = "" if request.at is None else format_time(request.at)
         self.query_one("#at", Input).value = at
-        attrs = " ".join(shlex.quote(f"{k}={_text(v)}") for k, v in request.attributes.items())
-        self.query_one("#attrs", Input).value = attrs
+        self._show_attributes(request.attributes)
         for override in Override:
             box = self.query_one(f"#override-{override.value}", Checkbox)
             box.value = override in request.overrides
         self.applied = self._choice()
+
+    def _show_attributes(self, attributes: Mapping[str, Any]) -> None:
+        """Put ``attributes`` in their field, PII values masked (the real ones kept)."""
+        shown = self._masked(attributes)
+        self.hidden = {k: (shown[k], v) for k, v in attributes.items() if shown[k] != v}
+        text = " ".join(_word(f"{k}={_text(v)}") for k, v in shown.items())
+        self.query_one("#attrs", Input).value = text
+
+    def _masked(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        return mask_attributes(attributes, self.app.backend_info.pii_attributes)
 
     def _choice(self) -> tuple[object, frozenset[Override]]:
         """The subject and the overrides as the settings show them."""
@@ -223,7 +241,7 @@ class DryRunScreen(Screen):
             words = shlex.split(self.query_one("#attrs", Input).value)
         except ValueError as exc:
             raise UsageError(f"attributes: {exc}") from exc
-        attributes = dict(parse_attr(word) for word in words)
+        attributes = {k: self._unmasked(k, v) for k, v in map(parse_attr, words)}
         overrides = self._choice()[1]
         return DryRunRequest(
             journey_id=self.summary.id,
@@ -234,6 +252,11 @@ class DryRunScreen(Screen):
             overrides=overrides,
             at=at,
         )
+
+    def _unmasked(self, name: str, value: Any) -> Any:
+        """The real value of a PII attribute the field still shows masked."""
+        shown, real = self.hidden.get(name, (None, None))
+        return real if shown is not None and shown == value else value
 
     @property
     def trace(self) -> Trace | None:
@@ -246,6 +269,8 @@ class DryRunScreen(Screen):
         if request is None:
             return
         self.applied = self._choice()
+        if self._masked(request.attributes) != request.attributes:
+            self._show_attributes(request.attributes)  # a PII value typed in: masked now
         trace = self.app.call_backend(self.app.backend.simulate, request)
         if trace is None:
             return
@@ -334,17 +359,18 @@ class DryRunScreen(Screen):
         if not self.history:
             self.notify("run the dry-run first", severity="warning")
             return
-        from tui.screens.dialogs import CommandDialog
 
         request = self.history[-1][0]
+        masked = request.masked(self.app.backend_info.pii_attributes)
+        hidden = [k for k, v in request.attributes.items() if masked.attributes[k] != v]
         allow_invalid = bool(self.errors)
-        real = request.command_line(self.summary.file, allow_invalid=allow_invalid)
-        shown_request = request
+        copied = masked.command_line(self.summary.file, allow_invalid=allow_invalid)
+        shown_request = masked
         if request.subject_id is not None:
-            shown_request = request.with_(subject_id=self._who(request.subject_id))
+            shown_request = masked.with_(subject_id=self._who(request.subject_id))
         shown = shown_request.command_line(self.summary.file, allow_invalid=allow_invalid)
-        self.app.copy_to_clipboard(real)
-        self.app.push_screen(CommandDialog(shown))
+        self.app.copy_to_clipboard(copied)
+        self.app.push_screen(MaskedCommandDialog(shown, hidden) if hidden else CommandDialog(shown))
 
     def action_toggle_settings(self) -> None:
         """Hide or show the settings column (room for the timeline's reasons at 80x24)."""
@@ -372,6 +398,22 @@ class DryRunScreen(Screen):
         return f"{who} · {overrides}"
 
 
+class MaskedCommandDialog(CommandDialog):
+    """The command dialog of a dry-run with PII attributes: it names the attributes
+    whose values the command (and its copy on the clipboard) shows masked."""
+
+    def __init__(self, command: str, masked: list[str]) -> None:
+        super().__init__(command)
+        self.masked = masked
+
+    def on_mount(self) -> None:
+        names = ", ".join(self.masked)
+        self.query_one(Label).update(
+            f"The same dry-run from a shell (copied to the clipboard), with the PII values "
+            f"of {names} masked: put the real ones back to run it."
+        )
+
+
 def _summary(trace: Trace) -> Text:
     text = Text("entry ")
     decision = trace.entry.decision.value
@@ -397,6 +439,20 @@ def _box_label(override: Override, on: bool) -> str:
 
 def _text(value) -> str:
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def _word(text: str) -> str:
+    """``text`` as one word of the attributes field: quoted only when it must be (so
+    ``a•••@e•••.com``, which a shell would quote, reads as it is).
+
+    >>> _word("email=a•••@e•••.com"), _word("note=two words")
+    ('email=a•••@e•••.com', "'note=two words'")
+    """
+    try:
+        plain = shlex.split(text) == [text]
+    except ValueError:  # an unbalanced quote
+        plain = False
+    return text if plain else shlex.quote(text)
 
 
 def _file_safe(text: str) -> str:
