@@ -7,15 +7,21 @@ import html
 import re
 
 import pytest
-from textual.widgets import Checkbox, Input, Label
+from pilots import until
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from simulator.codes import Override
+from simulator.errors import NotFoundError
 from tui import DryRunRequest
 from tui.screens import CommandDialog, DryRunScreen
 
 pytestmark = pytest.mark.anyio
 
 HOLDOUT = DryRunRequest("act-onb-2026", subject_id="usr_holdout")
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
 
 
 def box(screen, override: Override) -> Checkbox:
@@ -130,3 +136,44 @@ async def test_a_command_line_without_pii_says_nothing_of_masking(make_app, sett
 
 def _plain(svg: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+class RefusingLike:
+    """The acme project as a server that refuses to dry-run ``usr_plain_ana`` (a
+    subject it does not know, say)."""
+
+    def __init__(self, local) -> None:
+        self.local = local
+
+    def __getattr__(self, name):
+        return getattr(self.local, name)
+
+    def simulate(self, request):
+        if request.subject_id == "usr_plain_ana":
+            raise NotFoundError("no subject 'usr_plain_A•••'", code="subject_not_found")
+        return self.local.simulate(request)
+
+
+async def test_a_refused_run_marks_the_trace_left_on_screen_as_the_previous_one(
+    make_app, acme_backend, settle
+):
+    app = make_app(RefusingLike(acme_backend), request=HOLDOUT)
+    refusal = "no subject 'usr_plain_A•••'"
+
+    def summary() -> str:
+        return str(app.screen.query_one("#trace-summary", Static).content)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        previous = screen.trace
+        screen.query_one("#subject", Select).value = "usr_plain_ana"
+        await until(pilot, lambda: refusal in notes(app), "the refusal is notified")
+        await pilot.pause()
+        assert f"refused: {refusal}" in summary()
+        assert "previous trace (usr_holdout · no overrides)" in summary()
+        assert "entry " not in summary()  # the previous run's summary is gone
+        assert screen.trace is previous  # still there to compare with
+        screen.query_one("#subject", Select).value = "usr_holdout"
+        await until(pilot, lambda: summary().startswith("entry "), "the next run is shown")
+        assert screen.refused is None

@@ -364,6 +364,30 @@ async def test_a_deep_link_to_a_subject_the_server_masks_runs(owner, make_app, s
 
 
 @pytest.mark.anyio
+async def test_a_refused_served_run_says_the_trace_shown_is_the_previous_one(
+    owner, make_app, settle
+):
+    """Picking a subject the server lists masked is refused: the trace of the subject
+    before stays, said to be the previous one, under the settings of the refused run."""
+    app = make_app(owner, request=DryRunRequest("act-onb-2026", subject_id="usr_holdout"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        previous = screen.trace
+        screen.query_one("#subject", Select).value = "usr_plain_A•••"
+        await until(
+            pilot,
+            lambda: any("the server masks the id" in note for note in _notes(app)),
+            "the refusal is told",
+        )
+        await pilot.pause()
+        summary = str(screen.query_one("#trace-summary").content)
+        assert summary.startswith("refused: the server masks the id 'usr_plain_A•••'")
+        assert "below: the previous trace (usr_holdout · no overrides)" in summary
+        assert screen.trace is previous
+
+
+@pytest.mark.anyio
 async def test_a_deep_link_to_an_unknown_subject_is_the_servers_404(owner, make_app, settle):
     app = make_app(owner, request=DryRunRequest("act-onb-2026", subject_id="usr_nobody"))
     async with app.run_test(size=(120, 40)) as pilot:

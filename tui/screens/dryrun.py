@@ -21,6 +21,10 @@ A journey with validation errors (its own or those of the documents it uses: the
 findings ``journeysim simulate`` refuses) is dry-run anyway, as ``simulate
 --allow-invalid`` runs it, so its trace may stop early: a notice above the trace says
 so and names the first error, and the command line adds ``--allow-invalid``.
+
+A run the backend refuses (a served workspace's 404 for a subject, say) leaves the
+previous trace on screen to compare with, but the summary above it says the run was
+refused, why, and that the trace below is the previous run's, not the settings'.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from simulator.codes import Override, Severity
 from simulator.durations import parse_timestamp
 from simulator.engine.masking import mask_attributes, scrub_id
 from simulator.engine.trace import Trace, format_time
-from simulator.errors import UsageError
+from simulator.errors import JourneySimError, UsageError
 from tui.backend import DryRunRequest, JourneyDetail
 from tui.describe import OVERRIDE_MEANINGS, OVERRIDE_SHORT, invalid_notice
 from tui.screens.dialogs import CommandDialog
@@ -93,6 +97,9 @@ class DryRunScreen(Screen):
         """Subject id → the id as traces show it (masked)."""
         self.hidden: dict[str, tuple[Any, Any]] = {}
         """PII attribute → its value as the attributes field shows it, and the real one."""
+        self.refused: str | None = None
+        """Why the last run was refused, until a run succeeds: the trace shown (if any)
+        is then the previous run's."""
         self.applied: tuple[object, frozenset[Override]] | None = None
         """The subject and the overrides last run (or set by the screen itself): a
         toggle or subject shown otherwise is the user's change, and runs."""
@@ -171,7 +178,7 @@ class DryRunScreen(Screen):
                 markup=False,
             )
             return
-        trace = self.app.call_backend(self.app.backend.simulate, self.initial)
+        trace = self._simulate(self.initial)
         if trace is not None:
             shown = trace.subject.id
             if shown in self.labels:
@@ -271,11 +278,40 @@ class DryRunScreen(Screen):
         self.applied = self._choice()
         if self._masked(request.attributes) != request.attributes:
             self._show_attributes(request.attributes)  # a PII value typed in: masked now
-        trace = self.app.call_backend(self.app.backend.simulate, request)
+        trace = self._simulate(request)
         if trace is None:
             return
         self.history = [*self.history[-1:], (request, trace)]
         self._show(trace)
+
+    def _simulate(self, request: DryRunRequest) -> Trace | None:
+        """The request's trace, or ``None`` once the refusal is notified and shown."""
+        why: list[str] = []
+
+        def run() -> Trace:
+            try:
+                return self.app.backend.simulate(request)
+            except JourneySimError as exc:
+                why.append(exc.message)
+                raise
+
+        trace = self.app.call_backend(run)
+        self.refused = None if trace is not None else (why or ["internal error"])[0]
+        if self.refused is not None:
+            self._show_refused(self.refused)
+        return trace
+
+    def _show_refused(self, why: str) -> None:
+        """Say, where the trace's summary was, that the trace below is not this run's."""
+        text = Text("refused: ", style="bold red")
+        text.append(why, style="red")
+        if self.history:
+            label = self._label(*self.history[-1])
+            stale = f"\nbelow: the previous trace ({label}), not these settings'"
+            text.append(stale, style="bold yellow")
+        else:
+            text.append("\nno trace", style="dim")
+        self.query_one("#trace-summary", Static).update(text)
 
     def _show(self, trace: Trace) -> None:
         timeline = self.query_one(Timeline)
