@@ -26,7 +26,7 @@ from tui.describe import describe_step, steps_by_id, successors
 
 __all__ = ["OPEN_DEPTH", "StepTree"]
 
-OPEN_DEPTH = 32
+OPEN_DEPTH = 16
 """How many levels of the tree are open when it is built, the root's included."""
 
 _TYPE_STYLES = {
