@@ -443,11 +443,9 @@ class MaskedCommandDialog(CommandDialog):
         self.masked = masked
 
     def on_mount(self) -> None:
-        names = ", ".join(self.masked)
-        self.query_one(Label).update(
-            f"The same dry-run from a shell (copied to the clipboard), with the PII values "
-            f"of {names} masked: put the real ones back to run it."
-        )
+        note = Text(f"PII masked: {', '.join(self.masked)}", style="bold yellow")
+        note.append(" (here and in the copy): put the real values back to run it.", style="yellow")
+        self.query_one(".dialog").mount(Static(note, id="masked-note"), after="#command")
 
 
 def _summary(trace: Trace) -> Text:
