@@ -5,7 +5,8 @@ unless a key of the screen is bound to it: ``d`` still dry-runs, ``q`` quits, ``
 asks for help and ``/`` focuses the filter. From the first character on, every
 character is text, also those a terminal delivers in one burst before the filter has
 taken the focus (``sq`` is the filter "sq", not a quit), until the table has the focus
-again (``escape``, ``tab``, a click). The filter does not select its text when
+again (``escape``, ``tab``, a click). Keys typed right after ``d`` are the dry-run
+screen's, though they too reach the table first. The filter does not select its text when
 focused, so typing on the table adds to what it holds rather than replacing it.
 """
 
@@ -102,16 +103,27 @@ class JourneysScreen(Screen):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """A printable key typed on the table that no active binding takes (those keep
         their actions) starts the filter with its character; the keys after it are text.
 
         Only keys the table let through get here (the filter keeps the printable keys
         it receives): the focus moves to the filter after the keys already on their
-        way to the table, which are added here."""
+        way to the table, which are added here. A bound key runs its action here, not
+        once it has reached the app: the keys behind it then find the screen it opened
+        (``d``, ``?``) on top, and go there rather than into a filter no one sees."""
         if not (event.is_printable and event.character):
             return
-        if not self._typing and event.key in self.active_bindings:
+        if not self.is_active:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        bound = None if self._typing else self.active_bindings.get(event.key)
+        if bound is not None:
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action(bound.binding.action, bound.node)
             return
         event.stop()
         event.prevent_default()
