@@ -8,6 +8,9 @@ taken the focus (``sq`` is the filter "sq", not a quit), until the table has the
 again (``escape``, ``tab``, a click). Keys typed right after ``d`` are the dry-run
 screen's, though they too reach the table first. The filter does not select its text when
 focused, so typing on the table adds to what it holds rather than replacing it.
+
+Back from another screen, the table reads the journeys again: on a served workspace
+the journey screen publishes, pauses and bumps them.
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ class JourneysScreen(Screen):
         self._summaries: list[JourneySummary] = []
         self._typing = False
         """Whether keys typed on the table are the filter's (since a character went there)."""
+        self._stale = False
+        """Whether another screen was shown since the journeys were read."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,6 +87,25 @@ class JourneysScreen(Screen):
             table.add_column(Text(label), key=key)
         self._summaries = self.app.call_backend(self.app.backend.journeys) or []
         self.refresh_rows()
+
+    def on_screen_suspend(self) -> None:
+        self._stale = True
+
+    def on_screen_resume(self) -> None:
+        """Read the journeys again after another screen: on a served workspace it may
+        have published, paused or bumped one (and another member may have too)."""
+        if not self._stale:
+            return
+        self._stale = False
+        journey_id = self.selected()
+        summaries = self.app.call_backend(self.app.backend.journeys)
+        if summaries is None:  # the error is the notification; keep what is shown
+            return
+        self._summaries = summaries
+        self.refresh_rows()
+        table = self.query_one("#journeys", DataTable)
+        if journey_id is not None and journey_id in table.rows:
+            table.move_cursor(row=table.get_row_index(journey_id), animate=False)
 
     def refresh_rows(self) -> None:
         table = self.query_one("#journeys", DataTable)
