@@ -38,6 +38,7 @@ __all__ = [
     "OVERRIDE_SHORT",
     "describe_predicate",
     "describe_step",
+    "goal_window",
     "invalid_notice",
     "successors",
 ]
@@ -144,6 +145,23 @@ def successors(step) -> list[tuple[str, str]]:
         ]
     nxt = getattr(step, "next", None)
     return [("next", nxt)] if nxt else []
+
+
+def goal_window(days: int | None, default_days: int | None) -> str:
+    """How long a journey gives its subjects to reach the goal: its own window, else
+    the workspace's ``defaultGoalEventWindowDays`` (``default_days``, ``None`` when the
+    backend does not say it).
+
+    >>> goal_window(14, 7), goal_window(None, 7)
+    ('in 14 d', 'in 7 d (workspace default)')
+    >>> goal_window(None, None)
+    "in the workspace's default window"
+    """
+    if days is not None:
+        return f"in {days} d"
+    if default_days is not None:
+        return f"in {default_days} d (workspace default)"
+    return "in the workspace's default window"
 
 
 def steps_by_id(journey: Journey) -> dict[str, object]:

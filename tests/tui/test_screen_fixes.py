@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+import shutil
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
 
 import pytest
 from textual import events
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
+from tui import BackendInfo, LocalBackend
 from tui.screens import DryRunScreen, HelpScreen, JourneysScreen
 
 pytestmark = pytest.mark.anyio
@@ -77,3 +81,50 @@ async def test_the_journeys_table_shows_what_the_journey_screen_changed(make_app
         assert isinstance(app.screen, JourneysScreen)
         assert str(table.get_row("renewal-qbr-2026")[2]) == "paused"
         assert app.screen.selected() == "renewal-qbr-2026"
+
+
+@dataclass(frozen=True)
+class InfoWithWindow(BackendInfo):
+    default_goal_event_window_days: int | None = None
+
+
+class SaysItsWindow:
+    """A backend whose info carries the workspace's default goal window."""
+
+    def __init__(self, local, days: int) -> None:
+        self.local, self.days = local, days
+
+    def __getattr__(self, name):
+        return getattr(self.local, name)
+
+    def info(self):
+        base = self.local.info()
+        fields = {f.name: getattr(base, f.name) for f in dataclass_fields(BackendInfo)}
+        return InfoWithWindow(**fields, default_goal_event_window_days=self.days)
+
+
+@pytest.fixture
+def windowless(fixtures_dir, tmp_path) -> LocalBackend:
+    """acme, with act-onb-2026 giving no goal window of its own."""
+    project = tmp_path / "acme"
+    shutil.copytree(fixtures_dir / "acme", project)
+    path = project / "journeys" / "act-onb-2026.json"
+    journey = json.loads(path.read_text(encoding="utf-8"))
+    del journey["goalEventWindowDays"]
+    path.write_text(json.dumps(journey), encoding="utf-8")
+    return LocalBackend(project, relative_to=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("days", "shown"),
+    [(7, "goal user.activated in 7 d (workspace default)"), (None, "in the workspace's default")],
+)
+async def test_the_journey_header_names_the_workspace_default_goal_window(
+    make_app, settle, windowless, days, shown
+):
+    backend = windowless if days is None else SaysItsWindow(windowless, days)
+    app = make_app(backend, journey="act-onb-2026")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        header = str(app.screen.query_one("#journey-summary", Static).content)
+    assert shown in header and "default d" not in header

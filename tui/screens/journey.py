@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from simulator.wording import counted
 from tui.backend import JourneyDetail
+from tui.describe import goal_window
 from tui.widgets import KeyFooter, StepTree
 
 __all__ = ["JourneyScreen"]
@@ -109,8 +110,16 @@ class JourneyScreen(Screen):
             text.append(f"\naudience {journey.audience_id or '(everyone)'}")
             text.append(f" · trigger {journey.trigger_contract_id or '(manual)'}")
             if goal:
-                text.append(f" · goal {goal} in {journey.goal_event_window_days or 'default'} d")
+                window = goal_window(journey.goal_event_window_days, self._default_window())
+                text.append(f" · goal {goal} {window}")
         return text
+
+    def _default_window(self) -> int | None:
+        """The workspace's ``defaultGoalEventWindowDays``, when the backend says it.
+
+        ``BackendInfo`` has no such field yet (the backend modules are another change's);
+        until it has, the header names the default without its number."""
+        return getattr(self.app.backend_info, "default_goal_event_window_days", None)
 
     def action_runtime(self) -> None:
         from tui.screens.runtime import RuntimeScreen
