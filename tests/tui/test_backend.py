@@ -108,7 +108,7 @@ def test_divergence_when_one_trace_ends_early(acme_backend):
 def test_a_start_with_an_offset_shows_in_utc_in_the_timelines(acme_backend):
     at = datetime(2026, 6, 1, 16, tzinfo=timezone(timedelta(hours=2)))  # 14:00Z
     trace = acme_backend.simulate(DryRunRequest("act-onb-2026", subject_id="usr_plain_ana", at=at))
-    assert [row.at for row in rows(trace)][:2] == ["06-01 14:00", "06-01 14:00"]
+    assert [row.at for row in rows(trace)][:2] == ["2026-06-01 14:00", "2026-06-01 14:00"]
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(step_detail(trace, 0), step_detail(trace, 1))
     shown = console.export_text()

@@ -6,13 +6,18 @@ import json
 import shutil
 from dataclasses import dataclass, replace
 from dataclasses import fields as dataclass_fields
+from datetime import UTC, datetime
+from io import StringIO
 
 import pytest
+from rich.cells import cell_len
+from rich.console import Console
 from textual import events
 from textual.widgets import DataTable, Input, Static
 
-from tui import BackendInfo, LocalBackend
+from tui import BackendInfo, DryRunRequest, LocalBackend
 from tui.screens import DryRunScreen, HelpScreen, JourneysScreen
+from tui.widgets import Timeline
 
 pytestmark = pytest.mark.anyio
 
@@ -128,3 +133,52 @@ async def test_the_journey_header_names_the_workspace_default_goal_window(
         await settle(pilot)
         header = str(app.screen.query_one("#journey-summary", Static).content)
     assert shown in header and "default d" not in header
+
+
+def _shown(timeline: Timeline, columns: int) -> bool:
+    """Whether the first ``columns`` columns of ``timeline`` are in view, none cut."""
+    drawn = timeline.ordered_columns[:columns]
+    cells = [timeline.get_row_at(row) for row in range(timeline.row_count)]
+    for index, column in enumerate(drawn):
+        if column.content_width < max(cell_len(str(row[index])) for row in cells):
+            return False
+    width = sum(column.get_render_width(timeline) for column in drawn)
+    return width <= timeline.scrollable_content_region.width
+
+
+def _plain(static: Static) -> str:
+    console = Console(file=StringIO(), width=200, color_system=None)
+    console.print(static.content)
+    return console.file.getvalue()
+
+
+def _cell(table: DataTable, row: int, column: int) -> str:
+    return str(table.get_row_at(row)[column])
+
+
+async def test_the_timeline_writes_the_year_in_four_digits(make_app, settle):
+    """Year 1 read ``1-01-01`` in the detail pane and ``01-01`` in the timeline."""
+    at = datetime(1, 1, 1, tzinfo=UTC)
+    app = make_app(request=DryRunRequest("act-onb-2026", synthetic=True, at=at))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        timeline = app.screen.query_one(Timeline)
+        assert _cell(timeline, 0, 0) == "0001-01-01 00:00"
+        assert "start 0001-01-01 00:00Z" in _plain(app.screen.query_one("#detail-body"))
+
+
+async def test_the_timeline_keeps_time_and_decision_in_view_at_80_columns(make_app, settle):
+    """The date made the time column longer: a long step id is cut instead, with an
+    ellipsis, and the decisions stay in view."""
+    app = make_app(request=DryRunRequest("trial-conv-2026", synthetic=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        timeline = app.screen.query_one(Timeline)
+        assert _cell(timeline, 1, 0) == "2026-06-01 14:00"
+        time, step, decision = timeline.ordered_columns[:3]
+        width = sum(c.get_render_width(timeline) for c in (time, step, decision))
+        assert width <= timeline.scrollable_content_region.width
+        assert decision.content_width >= len("executed") and time.content_width == 16
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert _shown(timeline, 4)
