@@ -16,7 +16,7 @@ from textual import events
 from textual.widgets import DataTable, Input, Static
 
 from tui import BackendInfo, DryRunRequest, LocalBackend
-from tui.screens import DryRunScreen, HelpScreen, JourneysScreen
+from tui.screens import CompareScreen, DryRunScreen, HelpScreen, JourneysScreen
 from tui.widgets import Timeline
 
 pytestmark = pytest.mark.anyio
@@ -182,3 +182,27 @@ async def test_the_timeline_keeps_time_and_decision_in_view_at_80_columns(make_a
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert _shown(timeline, 4)
+
+
+async def test_compare_at_80_columns_shows_both_timelines_uncut(make_app, settle):
+    """Side by side at 80 columns, each timeline had 39 cells: its decisions and
+    reasons were cut, and so were the labels. Now one is above the other."""
+    app = make_app(request=DryRunRequest("act-onb-2026", subject_id="usr_freq_cap_hit"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        for side in ("left", "right"):
+            assert _shown(screen.query_one(f"#{side}-timeline", Timeline), 4), side
+        assert screen.has_class("-stacked")
+        for label in screen.query(".side-label"):
+            assert label.content_region.width >= cell_len(str(label.content))
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not screen.has_class("-stacked")
+        for side in ("left", "right"):
+            assert _shown(screen.query_one(f"#{side}-timeline", Timeline), 4), side

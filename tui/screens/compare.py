@@ -1,11 +1,16 @@
-"""The compare screen: two traces side by side, the first divergence highlighted."""
+"""The compare screen: two traces side by side, the first divergence highlighted.
+
+When the screen is too narrow for two timelines side by side (80 columns), they are
+one above the other, each the screen's width, and their detail panes below them side
+by side: the panes wrap their text, the timelines cannot.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,6 +22,9 @@ from tui.compare import first_divergence
 from tui.widgets import KeyFooter, StepDetail, Timeline
 
 __all__ = ["CompareScreen"]
+
+_GUTTER = 3
+"""Cells of a side besides its timeline's columns: a scrollbar and the border."""
 
 
 class CompareScreen(Screen):
@@ -37,12 +45,14 @@ class CompareScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._verdict(), id="verdict")
-        with Horizontal(id="compare-body"):
+        with Horizontal(id="compare-timelines"):
             for side, label in zip(("left", "right"), self.labels, strict=True):
                 with Vertical(classes="side"):
                     yield Label(Text(label, style="bold"), classes="side-label")
                     yield Timeline(id=f"{side}-timeline")
-                    yield StepDetail(id=f"{side}-detail", classes="side-detail")
+        with Horizontal(id="compare-details"):
+            for side in ("left", "right"):
+                yield StepDetail(id=f"{side}-detail", classes="side-detail")
         yield KeyFooter()
 
     def _verdict(self) -> Text:
@@ -57,7 +67,16 @@ class CompareScreen(Screen):
         self.query_one("#left-timeline", Timeline).show(self.left, mark)
         self.query_one("#right-timeline", Timeline).show(self.right, mark)
         self._details(mark or 0)
+        self._arrange()
         self.call_after_refresh(self._place, mark or 0)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """One timeline above the other when two uncut ones do not fit side by side."""
+        widest = max(timeline.natural_width for timeline in self.query(Timeline))
+        self.set_class(self.size.width < 2 * (widest + _GUTTER), "-stacked")
 
     def _place(self, index: int) -> None:
         for side in ("left", "right"):
