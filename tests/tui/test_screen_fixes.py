@@ -15,7 +15,7 @@ from rich.console import Console
 from textual import events
 from textual.widgets import DataTable, Input, Static
 
-from tui import BackendInfo, DryRunRequest, LocalBackend
+from tui import BackendInfo, DryRunRequest, JourneySummary, LocalBackend
 from tui.screens import CompareScreen, DryRunScreen, HelpScreen, JourneysScreen
 from tui.widgets import Timeline
 
@@ -206,3 +206,46 @@ async def test_compare_at_80_columns_shows_both_timelines_uncut(make_app, settle
         assert not screen.has_class("-stacked")
         for side in ("left", "right"):
             assert _shown(screen.query_one(f"#{side}-timeline", Timeline), 4), side
+
+
+LONG = JourneySummary(
+    "q3-enterprise-expansion-upsell-with-a-very-long-id-2026",
+    "エンタープライズ顧客向けアップセル・キャンペーン第三四半期",  # two cells a character
+    "draft",
+    None,
+    12,
+    3,
+    14,
+)
+
+
+class WithALongJourney:
+    """The acme project and one journey whose id and name are wider than 80 columns."""
+
+    def __init__(self, local) -> None:
+        self.local = local
+
+    def __getattr__(self, name):
+        return getattr(self.local, name)
+
+    def journeys(self):
+        return [LONG, *self.local.journeys()]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_a_long_id_or_name_leaves_errors_and_warnings_in_view(make_app, acme_backend, size):
+    app = make_app(WithALongJourney(acme_backend))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#journeys", DataTable)
+        drawn = sum(column.get_render_width(table) for column in table.ordered_columns)
+        assert drawn <= table.scrollable_content_region.width
+        row = table.get_row(LONG.id)
+        assert [str(cell) for cell in row[-2:]] == ["3", "14"]
+        assert str(table.get_row("trial-conv-2026")[1]) == "Trial Conversion"
+        if size == (80, 24):
+            assert str(row[0]).endswith("…") and str(row[1]).endswith("…")
+        await pilot.resize_terminal(80, 24)  # the 160 one narrows: cut again
+        await pilot.pause()
+        drawn = sum(column.get_render_width(table) for column in table.ordered_columns)
+        assert drawn <= table.scrollable_content_region.width

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -27,11 +28,43 @@ from textual.widgets import DataTable, Header, Input
 from tui.backend import JourneySummary
 from tui.widgets import KeyFooter
 
-__all__ = ["JourneysScreen", "matches"]
+__all__ = ["JourneysScreen", "cut", "matches", "share"]
 
-_NAME_WIDTH = 28
-"""Longer names are cut (the journey screen shows them whole), so that the errors and
-warnings columns stay in view at 80 columns."""
+_SHORTEST = 8
+"""The fewest cells :func:`share` cuts an id or a name to (the table scrolls below)."""
+
+_SCROLLBAR = 2
+"""Cells kept for the table's vertical scrollbar, shown when the rows overflow."""
+
+
+def share(id_width: int, name_width: int, room: int) -> tuple[int, int]:
+    """The cells the id and the name columns get of ``room``: both whole when they
+    fit; else the narrower whole if it takes no more than half, the other the rest;
+    else half each. Never fewer than :data:`_SHORTEST`.
+
+    >>> share(20, 21, 60), share(20, 60, 50), share(60, 24, 50), share(60, 60, 50)
+    ((20, 21), (20, 30), (26, 24), (25, 25))
+    """
+    if id_width + name_width <= room:
+        return id_width, name_width
+    half = room // 2
+    if id_width <= half:
+        return id_width, max(room - id_width, _SHORTEST)
+    if name_width <= room - half:
+        return max(room - name_width, _SHORTEST), name_width
+    return max(half, _SHORTEST), max(room - half, _SHORTEST)
+
+
+def cut(text: str, width: int) -> Text:
+    """``text`` in at most ``width`` terminal cells, an ellipsis ending it when cut
+    (a wide character takes two cells).
+
+    >>> cut("Trial Conversion", 8).plain, cut("顧客オンボーディング", 7).plain
+    ('Trial C…', '顧客オ…')
+    """
+    cell = Text(text)
+    cell.truncate(width, overflow="ellipsis")
+    return cell
 
 
 def matches(summary: JourneySummary, text: str) -> bool:
@@ -102,27 +135,64 @@ class JourneysScreen(Screen):
         if summaries is None:  # the error is the notification; keep what is shown
             return
         self._summaries = summaries
+        self._reshow(journey_id)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._summaries:
+            self._reshow(self.selected())
+
+    def _reshow(self, journey_id: str | None) -> None:
+        """The rows again, the cursor on ``journey_id`` when it is still shown."""
         self.refresh_rows()
         table = self.query_one("#journeys", DataTable)
         if journey_id is not None and journey_id in table.rows:
             table.move_cursor(row=table.get_row_index(journey_id), animate=False)
 
     def refresh_rows(self) -> None:
+        """The journeys the filter matches, ids and names cut to the screen's width
+        (the journey screen shows them whole) so that errors and warnings stay in view."""
         table = self.query_one("#journeys", DataTable)
         text = self.query_one("#filter", Input).value
         table.clear()
+        widths = self._widths(table)
+        for column, width in zip(table.ordered_columns, widths, strict=True):
+            column.content_width = width  # a table's columns only ever widen by themselves
+        id_width, name_width = widths[:2]
         for s in self._summaries:
             if not matches(s, text):
                 continue
             errors = Text(str(s.errors), style="bold red" if s.errors else "dim")
             warnings = Text(str(s.warnings), style="yellow" if s.warnings else "dim")
-            name = s.name if len(s.name) <= _NAME_WIDTH else s.name[: _NAME_WIDTH - 1] + "…"
-            cells = (s.id, name, s.status, s.version_label, str(s.steps))
+            cells = (s.status, s.version_label, str(s.steps))
             # Text, not str: a table reads a str cell as markup, and a name is free text
-            table.add_row(*map(Text, cells), errors, warnings, key=s.id)
+            table.add_row(
+                cut(s.id, id_width),
+                cut(s.name, name_width),
+                *map(Text, cells),
+                errors,
+                warnings,
+                key=s.id,
+            )
         self.title = f"{self.app.backend_info.workspace_name} · journeys"
         shown = f"{table.row_count} of {len(self._summaries)}"
         self.sub_title = f"{shown} · {self.app.backend_info.source}"
+
+    def _widths(self, table: DataTable) -> list[int]:
+        """Each column's width for every journey, also those the filter hides (the
+        columns do not move as you type): the id and the name share what the screen's
+        width leaves them (:func:`share`), the other columns are whole."""
+        cells = [
+            (s.id, s.name, s.status, s.version_label, str(s.steps), str(s.errors), str(s.warnings))
+            for s in self._summaries
+        ]
+        widest = [
+            max([column.label.cell_len, *(cell_len(row[index]) for row in cells)])
+            for index, column in enumerate(table.ordered_columns)
+        ]
+        padding = 2 * table.cell_padding * len(widest)
+        # The app's width, not the table's: a resize reaches the screen before its layout.
+        room = self.app.size.width - sum(widest[2:]) - padding - _SCROLLBAR
+        return [*share(widest[0], widest[1], room), *widest[2:]]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()
