@@ -13,7 +13,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 from textual import events
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Static, Tree
 
 from tui import BackendInfo, DryRunRequest, JourneySummary, LocalBackend
 from tui.screens import CompareScreen, DryRunScreen, HelpScreen, JourneysScreen
@@ -249,3 +249,26 @@ async def test_a_long_id_or_name_leaves_errors_and_warnings_in_view(make_app, ac
         await pilot.pause()
         drawn = sum(column.get_render_width(table) for column in table.ordered_columns)
         assert drawn <= table.scrollable_content_region.width
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_a_finding_cut_at_the_edge_is_shown_whole_under_the_tree(
+    make_app, broken_backend, settle, size
+):
+    """A tree line does not wrap: at 80 columns the finding's message was cut."""
+    app = make_app(broken_backend, journey="onboarding-typo")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(Tree)
+        line = app.screen.query_one("#whole-line", Static)
+        assert not line.display  # the root's line is not cut
+        for _ in range(10):
+            if "unknown_step_reference" in str(tree.cursor_node.label):
+                break
+            await pilot.press("down")
+        await pilot.pause()
+        if size == (80, 24):
+            assert line.display
+            assert "'exti', which does not exist" in " ".join(_plain(line).split())
+        else:  # nothing cut: nothing repeated
+            assert not line.display

@@ -5,6 +5,9 @@ the lifecycle actions: publish, pause, resume, archive and bump (a new draft fro
 latest version). Their keys are disabled for viewers; when the API refuses an action
 (a draft with errors, a transition the status does not allow), its error is the
 notification. A project folder has neither, and its screen does not offer them.
+
+A tree line does not wrap: when the line under the cursor is wider than the tree (a
+finding's message at 80 columns), it is also shown whole, wrapped, below the tree.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from simulator.wording import counted
 from tui.backend import JourneyDetail
@@ -48,6 +53,7 @@ class JourneyScreen(Screen):
         yield Header()
         yield Static(self._summary(), id="journey-summary")
         yield StepTree(self.detail, id="steps")
+        yield Static(id="whole-line")
         if self.app.backend_info.lifecycle:
             yield Label("audit log (newest first)", id="audit-label")
             yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
@@ -60,6 +66,22 @@ class JourneyScreen(Screen):
             audit = self.query_one("#audit", DataTable)
             audit.add_columns("time", "actor", "action", "details")
             self._show_audit()
+        self.call_after_refresh(self._show_whole_line)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        self._show_whole_line(event.node)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._show_whole_line)
+
+    def _show_whole_line(self, node: TreeNode | None = None) -> None:
+        """The cursor's line whole below the tree, when the tree's edge cuts it."""
+        tree = self.query_one(StepTree)
+        node = node or tree.cursor_node
+        line = self.query_one("#whole-line", Static)
+        line.display = node is not None and _is_cut(tree, node)
+        if line.display:
+            line.update(node.label)
 
     def _show_audit(self) -> None:
         entries = self.app.call_backend(self.app.backend.audit, self.detail.summary.id)
@@ -95,6 +117,7 @@ class JourneyScreen(Screen):
             tree = self.query_one(StepTree)
             tree.detail = detail
             tree.build()
+            self.call_after_refresh(self._show_whole_line)
         self._show_audit()
 
     def _summary(self) -> Text:
@@ -132,3 +155,12 @@ class JourneyScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _is_cut(tree: Tree, node: TreeNode) -> bool:
+    """Whether ``node``'s line (its guides, then its label) is wider than ``tree``."""
+    depth, parent = 0, node.parent
+    while parent is not None:
+        depth, parent = depth + 1, parent.parent
+    width = depth * tree.guide_depth + tree.get_label_width(node)
+    return width > tree.scrollable_content_region.width
