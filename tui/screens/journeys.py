@@ -6,8 +6,8 @@ asks for help and ``/`` focuses the filter. From the first character on, every
 character is text, also those a terminal delivers in one burst before the filter has
 taken the focus (``sq`` is the filter "sq", not a quit), until the table has the focus
 again (``escape``, ``tab``, a click). Keys typed right after ``d`` are the dry-run
-screen's, though they too reach the table first. The filter does not select its text when
-focused, so typing on the table adds to what it holds rather than replacing it.
+screen's, though they too reach the table first. The filter does not select its text
+when focused, so typing on the table adds to what it holds rather than replacing it.
 
 Back from another screen, the table reads the journeys again: on a served workspace
 the journey screen publishes, pauses and bumps them.
