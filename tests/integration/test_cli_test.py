@@ -809,7 +809,7 @@ def test_a_start_that_leaves_the_calendar_fails_the_case_at_its_at(run_cli, acme
         acme_copy,
         "late.journeytest.yaml",
         "journey: act-onb-2026\ncases:\n  - name: late\n    subject: {id: usr_plain_ana}\n"
-        "    at: 9999-12-31T23:59:59Z\n    expect: {entry: {decision: entered}}\n",
+        "    at: 0001-01-01T00:00:00+14:00\n    expect: {entry: {decision: entered}}\n",
     )
     result = run_cli("test", "tests/late.journeytest.yaml")
     assert result.exit_code == 1
