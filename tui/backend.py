@@ -65,6 +65,8 @@ class BackendInfo:
     pii_attributes: tuple[str, ...] = DEFAULT_PII_ATTRIBUTES
     """The attributes whose values are PII (the workspace's ``piiAttributes``): the UI
     shows their values masked, as traces do (SPEC §3.6)."""
+    default_goal_event_window_days: int | None = None
+    """The workspace's goal window for journeys that set none (``None``: unknown)."""
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,13 @@ class LocalBackend:
         source = f"project {self._file_label(self._root)}"
         if world is None:
             return BackendInfo(workspace_id, name, source)
-        pii = tuple(world.workspace.pii_attributes)
-        return BackendInfo(workspace_id, name, source, pii_attributes=pii)
+        return BackendInfo(
+            workspace_id,
+            name,
+            source,
+            pii_attributes=tuple(world.workspace.pii_attributes),
+            default_goal_event_window_days=world.workspace.default_goal_event_window_days,
+        )
 
     def journeys(self) -> list[JourneySummary]:
         return [entry.summary for entry in self._entries.values()]

@@ -11,11 +11,12 @@ Decisions where the spec is silent:
 
 * The API has no read-only validation route, so findings are computed here with the
   same pure validator, against a world rebuilt from the served documents. The
-  workspace view carries no PII list or known attributes, so
+  workspace view carries the PII list (``piiAttributes``, which the dry-run screen
+  masks, ``BackendInfo.pii_attributes``) but no known attributes, so
   ``template_unknown_variable`` compares with the attribute names of the served
-  (masked) subjects and the default PII attributes, as a workspace without a
-  ``knownAttributes`` list does; for the same reason the dry-run screen masks the
-  values of the default PII attributes (``BackendInfo.pii_attributes``).
+  (masked) subjects and the PII attributes, as a workspace without a
+  ``knownAttributes`` list does. A server too old to send ``piiAttributes`` gets the
+  default PII list.
 * The served dry-run takes a subject id *or* attributes (SPEC §5), so a served
   workspace offers no fitted synthetic subject and refuses attributes laid over a
   subject id, with a message that says so.
@@ -48,6 +49,7 @@ from simulator.engine.detectors import MASK
 from simulator.engine.trace import Trace, format_time
 from simulator.errors import InputError, JourneySimError, NotFoundError, UsageError
 from simulator.models import (
+    DEFAULT_PII_ATTRIBUTES,
     Communication,
     Journey,
     Segment,
@@ -150,6 +152,8 @@ class RemoteBackend:
             can_write=view.get("role") in ("owner", "editor"),
             runtime=True,
             subject_ids_masked=True,
+            pii_attributes=tuple(view.get("piiAttributes", DEFAULT_PII_ATTRIBUTES)),
+            default_goal_event_window_days=view.get("defaultGoalEventWindowDays"),
         )
 
     def journeys(self) -> list[JourneySummary]:
@@ -263,6 +267,7 @@ class RemoteBackend:
                 tier=view["tier"],
                 holdout_pct=view["holdoutPct"],
                 default_goal_event_window_days=view["defaultGoalEventWindowDays"],
+                pii_attributes=view.get("piiAttributes", list(DEFAULT_PII_ATTRIBUTES)),
             )
             self._world = World.of(
                 workspace,

@@ -37,6 +37,7 @@ def workspace_view(world: World, actor: Actor) -> WorkspaceView:
         tier=ws.tier.value,
         holdout_pct=ws.holdout_pct,
         default_goal_event_window_days=ws.default_goal_event_window_days,
+        pii_attributes=list(ws.pii_attributes),
         user_id=actor.user_id,
         role=actor.role,
     )

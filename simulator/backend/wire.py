@@ -359,5 +359,8 @@ class WorkspaceView(Model):
     tier: str
     holdout_pct: int
     default_goal_event_window_days: int
+    pii_attributes: list[str]
+    """The attributes whose values are PII: values every answer shows masked (SPEC
+    §3.6). Their names only, so a client (the TUI) masks what it shows the same way."""
     user_id: str
     role: Role

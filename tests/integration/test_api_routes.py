@@ -527,6 +527,10 @@ def test_workspace_documents(api):
         "tier": "growth",
         "holdoutPct": 5,
         "defaultGoalEventWindowDays": 7,
+        "piiAttributes": [
+            *("email", "phone", "firstName", "lastName", "fullName"),
+            *("address", "postalCode", "birthDate", "ip"),
+        ],
         "userId": "usr_editor_ben",
         "role": "editor",
     }

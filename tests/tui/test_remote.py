@@ -461,3 +461,29 @@ def test_a_subject_whose_masked_time_zone_is_no_zone_is_listed_without_one(tmp_p
     assert len(subjects) == len(listed.json())
     [read] = [s for s in subjects if s.end_user_id == masked["endUserId"]]
     assert read.timezone is None and read.attributes["address"] != ana["attributes"]["address"]
+
+
+def test_a_served_workspace_tells_the_ui_its_pii_list_and_goal_window(tmp_path):
+    """The dry-run screen masks the workspace's PII attributes: attached to a server it
+    knew only the default list, so a workspace's own PII attribute (``phone``) showed
+    raw, and the journey header could not say the default goal window's length."""
+    import json
+    import shutil
+
+    from simulator.api.testing import api_client
+    from simulator.paths import fixtures_dir
+
+    project = tmp_path / "acme"
+    shutil.copytree(fixtures_dir() / "acme", project)
+    path = project / "workspace.json"
+    workspace = json.loads(path.read_text())
+    path.write_text(
+        json.dumps({**workspace, "piiAttributes": ["phone"], "defaultGoalEventWindowDays": 3})
+    )
+    with api_client(project) as api:
+        backend = RemoteBackend("http://127.0.0.1", api.tokens["owner"], transport=api._transport)
+        try:
+            info = backend.info()
+        finally:
+            backend.close()
+    assert (info.pii_attributes, info.default_goal_event_window_days) == (("phone",), 3)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, replace
-from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -15,7 +14,7 @@ from rich.console import Console
 from textual import events
 from textual.widgets import DataTable, Input, Static, Tree
 
-from tui import BackendInfo, DryRunRequest, JourneySummary, LocalBackend
+from tui import DryRunRequest, JourneySummary, LocalBackend
 from tui.screens import CompareScreen, DryRunScreen, HelpScreen, JourneysScreen
 from tui.widgets import Timeline
 
@@ -88,24 +87,17 @@ async def test_the_journeys_table_shows_what_the_journey_screen_changed(make_app
         assert app.screen.selected() == "renewal-qbr-2026"
 
 
-@dataclass(frozen=True)
-class InfoWithWindow(BackendInfo):
-    default_goal_event_window_days: int | None = None
+class WithWindow:
+    """A backend whose info says the workspace's default goal window is ``days``."""
 
-
-class SaysItsWindow:
-    """A backend whose info carries the workspace's default goal window."""
-
-    def __init__(self, local, days: int) -> None:
+    def __init__(self, local, days: int | None) -> None:
         self.local, self.days = local, days
 
     def __getattr__(self, name):
         return getattr(self.local, name)
 
     def info(self):
-        base = self.local.info()
-        fields = {f.name: getattr(base, f.name) for f in dataclass_fields(BackendInfo)}
-        return InfoWithWindow(**fields, default_goal_event_window_days=self.days)
+        return replace(self.local.info(), default_goal_event_window_days=self.days)
 
 
 @pytest.fixture
@@ -122,12 +114,16 @@ def windowless(fixtures_dir, tmp_path) -> LocalBackend:
 
 @pytest.mark.parametrize(
     ("days", "shown"),
-    [(7, "goal user.activated in 7 d (workspace default)"), (None, "in the workspace's default")],
+    [
+        ("project", "goal user.activated in 7 d (workspace default)"),
+        (3, "goal user.activated in 3 d (workspace default)"),
+        (None, "in the workspace's default"),
+    ],
 )
 async def test_the_journey_header_names_the_workspace_default_goal_window(
     make_app, settle, windowless, days, shown
 ):
-    backend = windowless if days is None else SaysItsWindow(windowless, days)
+    backend = windowless if days == "project" else WithWindow(windowless, days)
     app = make_app(backend, journey="act-onb-2026")
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

@@ -138,11 +138,10 @@ class JourneyScreen(Screen):
         return text
 
     def _default_window(self) -> int | None:
-        """The workspace's ``defaultGoalEventWindowDays``, when the backend says it.
-
-        ``BackendInfo`` has no such field yet (the backend modules are another change's);
-        until it has, the header names the default without its number."""
-        return getattr(self.app.backend_info, "default_goal_event_window_days", None)
+        """The workspace's ``defaultGoalEventWindowDays``, when the backend says it (a
+        workspace that does not load has none: the header then names the default
+        without its number)."""
+        return self.app.backend_info.default_goal_event_window_days
 
     def action_runtime(self) -> None:
         from tui.screens.runtime import RuntimeScreen
