@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     project_name, cases = load_cases(root)
     project = load_project(fixtures_dir() / project_name)
     expected_files = set()
-    failures = 0
+    failures = rewritten = 0
     for case in cases:
         path = golden_path(case, root)
         expected_files.add(path)
@@ -139,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(actual, encoding="utf-8")
             print(f"{'updated' if current is not None else 'created'} {path.relative_to(root)}")
+            rewritten += 1
             continue
         failures += 1
         diff = difflib.unified_diff(
@@ -154,13 +155,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.update:
             stale.unlink()
             print(f"removed {stale.relative_to(root)}")
+            rewritten += 1
         else:
             failures += 1
             print(f"stale golden trace (no case): {stale.relative_to(root)}")
     if failures:
         print(f"{failures} golden trace(s) differ; run with --update if the change is intended")
         return 1
-    print(f"{len(cases)} golden traces {'written' if args.update else 'match'}")
+    if args.update and rewritten:
+        print(f"{len(cases)} golden traces: {rewritten} file(s) written or removed")
+    else:
+        print(f"{len(cases)} golden traces match{'; nothing written' if args.update else ''}")
     return 0
 
 

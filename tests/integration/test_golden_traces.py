@@ -64,3 +64,9 @@ def test_the_goldens_cover_every_decision_the_issue_lists():
 def test_the_check_command_agrees(capsys):
     assert main([]) == 0
     assert "golden traces match" in capsys.readouterr().out
+
+
+def test_an_update_with_nothing_changed_says_nothing_was_written(capsys):
+    assert main(["--update"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"{len(CASES)} golden traces match; nothing written\n"
