@@ -335,30 +335,20 @@ def load_scenario_file(
             Problem(JourneyTestCode.INVALID_SCENARIO, message, pointer)
             for pointer, message in (_unwrapped(f.path, f.message, data) for f in findings)
         ]
-        problems += _problems_of_valid_cases(data, project)
+        valid = _valid_cases(data)
+        if valid is not None:
+            # The well-formed cases are checked and prepared too: their unknown steps
+            # and missing subject files come in this run, not after the shapes are mended.
+            partial, indices = valid
+            problems += _checked(partial, data, project, indices)
+            _prepared(source, partial, indices, problems)
         located = [p.located(name, positions) for p in problems]
         return source, [], sorted(located, key=lambda p: (p.line, p.column))
     problems = _checked(scenario, data, project)
     if project.world is None:
         message = "the project's workspace is not usable (journeysim validate says why)"
         problems.append(Problem(JourneyTestCode.INVALID_SCENARIO, message))
-    prepared: list[PreparedCase] = []
-    troubled = {_case_of(problem.pointer) for problem in problems}
-    file_journey_unusable = any(problem.pointer == "/journey" for problem in problems)
-    # Cases with problems of their own are not prepared, nor those that run the file's
-    # journey when it is what is wrong, nor any when the workspace is unusable; the
-    # others are, so that what only preparing finds (a subject file that is missing or
-    # invalid, a golden path that is a folder) comes in the same run as the rest.
-    for index, case in enumerate(scenario.cases):
-        if index in troubled or project.world is None:
-            continue
-        if case.journey is None and file_journey_unusable:
-            continue
-        result = _prepare(source, scenario, index, case)
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            prepared.append(result)
+    prepared = _prepared(source, scenario, range(len(scenario.cases)), problems)
     if project_cases is None:
         project_cases = project_case_files(project.root)
     problems += shared_golden_files(prepared, project_cases)
@@ -394,14 +384,44 @@ def _checked(
     )
 
 
-def _problems_of_valid_cases(data: dict[str, Any], project: LoadedProject) -> list[Problem]:
-    """The reference problems of the cases whose shape is valid, in a file where others'
-    is not: one run reports both kinds, rather than the references only once every
-    shape is mended. Nothing when the file's own fields (``journey``, the ``cases``
-    list) are what is wrong."""
+def _prepared(
+    source: ScenarioSource,
+    scenario: ScenarioFile,
+    indices: Sequence[int],
+    problems: list[Problem],
+) -> list[PreparedCase]:
+    """The cases of ``scenario`` (at ``indices`` of the file) prepared to run; what only
+    preparing finds (a subject file that is missing or invalid, a golden path that is a
+    folder) is added to ``problems``, so that it comes in the same run as the rest.
+
+    Cases with problems of their own are not prepared, nor those that run the file's
+    journey when it is what is wrong, nor any when the workspace is unusable."""
+    project = source.project
+    if project is None or project.world is None:
+        return []
+    troubled = {_case_of(problem.pointer) for problem in problems}
+    file_journey_unusable = any(problem.pointer == "/journey" for problem in problems)
+    prepared: list[PreparedCase] = []
+    for index, case in zip(indices, scenario.cases, strict=True):
+        if index in troubled or (case.journey is None and file_journey_unusable):
+            continue
+        result = _prepare(source, scenario, index, case)
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            prepared.append(result)
+    return prepared
+
+
+def _valid_cases(data: dict[str, Any]) -> tuple[ScenarioFile, list[int]] | None:
+    """The cases whose shape is valid, as a scenario file of their own, and their
+    indices in the file, in a file where others' is not: one run reports the problems
+    of both, rather than the well-formed cases' only once every shape is mended.
+    ``None`` when the file's own fields (``journey``, the ``cases`` list) are what is
+    wrong, or no case is well formed."""
     cases = data.get("cases")
     if not isinstance(cases, list):
-        return []
+        return None
     valid: list[tuple[int, Any]] = []
     for index, raw in enumerate(cases):
         try:
@@ -410,12 +430,12 @@ def _problems_of_valid_cases(data: dict[str, Any], project: LoadedProject) -> li
             continue
         valid.append((index, raw))
     if not valid:
-        return []
+        return None
     try:
         scenario = ScenarioFile.model_validate({**data, "cases": [raw for _, raw in valid]})
     except ValidationError:
-        return []
-    return _checked(scenario, data, project, [index for index, _ in valid])
+        return None
+    return scenario, [index for index, _ in valid]
 
 
 def _invalid_journeys(project: LoadedProject, used: set[str | None]) -> dict[str, str]:

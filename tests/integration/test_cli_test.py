@@ -638,6 +638,29 @@ def test_a_missing_subject_file_comes_with_the_other_cases_problems(run_cli, acm
     assert "no subject file subjects/nobody.json" in problems[1]["message"]
 
 
+def test_a_missing_subject_file_comes_with_another_cases_shape_problem(run_cli, acme_copy: Path):
+    """A badly typed case kept every other case from being prepared: their missing
+    subject files came only in the run after the type was mended (the README promises
+    one badly typed case does not hide another's missing subject file)."""
+    problems = _problems_of(
+        run_cli,
+        acme_copy,
+        "shape-and-file.journeytest.yaml",
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: badly typed\n"
+        "    subject: {id: usr_plain_ana}\n"
+        "    expect: {outcome: {goalConverted: yes}}\n"
+        "  - name: missing file\n"
+        "    subject: {file: subjects/nobody.json}\n",
+    )
+    assert [(p["line"], p["code"]) for p in problems] == [
+        (5, "invalid_scenario"),
+        (7, "invalid_subject"),
+    ]
+    assert "no subject file subjects/nobody.json" in problems[1]["message"]
+
+
 def test_a_case_with_its_own_journey_is_prepared_beside_an_unknown_file_journey(
     run_cli, acme_copy: Path
 ):
