@@ -160,7 +160,12 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
         scenario = Scenario.model_validate(parsed.value)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise invalid("".join(f"/{part}" for part in first["loc"]), first["msg"]) from exc
+        message = first["msg"]
+        if first["type"] == "extra_forbidden":
+            from simulator.validation.fields import unknown_field_hint
+
+            message = f"unknown field{unknown_field_hint(Scenario, first['loc'])}"
+        raise invalid("".join(f"/{part}" for part in first["loc"]), message) from exc
     written = {
         "/arrivals/over": scenario.arrivals.over,
         "/goal/after": scenario.goal.after,

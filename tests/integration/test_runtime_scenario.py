@@ -69,6 +69,30 @@ def test_a_bad_scenario_file_is_refused_with_its_location(tmp_path, run_cli, con
     assert result.stderr.rstrip().endswith("[invalid_document]"), result.stderr
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "project: ../acme\njourney: x\nrunfor: P30D\n",
+            "3:9: runfor: unknown field (did you mean 'runFor'? allowed: arrivals, goal, "
+            "journey, population, project, runFor, seed, start)",
+        ),
+        (
+            "project: ../acme\njourney: x\narrivals: {ovr: P2D}\n",
+            "arrivals/ovr: unknown field (did you mean 'over'? allowed: over, properties)",
+        ),
+    ],
+)
+def test_an_unknown_scenario_field_names_the_fields_allowed(tmp_path, run_cli, content, message):
+    """A mistyped key read "Extra inputs are not permitted", where ``validate`` names
+    the field meant and the fields allowed."""
+    path = tmp_path / "typo.scenario.yaml"
+    path.write_text(content, encoding="utf-8")
+    result = run_cli("run", str(path))
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("size", ["0", "100001", "99999999999999999999"])
 def test_a_population_out_of_bounds_is_refused_before_anything_runs(run_cli, size):
     # -n bypassed the scenario's own bound: a mistyped size ran for hours, unbounded
