@@ -376,9 +376,12 @@ def _subject(
         base = world.subjects.get(subject_id)
         if base is None:
             from simulator.engine.masking import scrub_id
+            from simulator.suggestions import closest
 
             shown = scrub_id(subject_id)  # the API masks an unknown id the same way
-            raise NotFoundError(f"no subject {shown!r} in the project's subjects/")
+            guess = closest(subject_id, world.subjects)
+            hint = f" (did you mean {scrub_id(guess)!r}?)" if guess is not None else ""
+            raise NotFoundError(f"no subject {shown!r} in the project's subjects/{hint}")
     elif synthetic and fit is not None:
         from simulator.engine.fitting import fitted_subject
 

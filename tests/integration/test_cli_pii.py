@@ -57,6 +57,7 @@ def test_an_unknown_subject_id_is_masked_on_stderr(run_cli, pii_project):
         result = run_cli("simulate", journey, "--subject-id", raw)
         assert result.exit_code == 2 and raw not in result.stderr
         assert f"no subject '{shown}'" in result.stderr
+        assert "@example.org" not in result.stderr  # nor the id it suggests
 
 
 def test_errors_after_the_subject_is_known_are_masked_with_its_values(

@@ -184,6 +184,7 @@ def test_at_moves_the_virtual_start(run_cli, onboarding):
     [
         (["--subject-id", "usr_plain_ana", "--override", "nope"], "unknown override 'nope'"),
         (["--subject-id", "nobody"], "no subject 'nobody'"),
+        (["--subject-id", "usr_plain_an"], "subjects/ (did you mean 'usr_plain_ana'?)"),
         ([], "no subject"),
         (["--subject-id", "usr_plain_ana", "--synthetic"], "give one of"),
         (["--subject-id", "usr_plain_ana", "--at", "tomorrow"], "--at"),
