@@ -270,10 +270,13 @@ class _Context:
             elif self.steps[send.step].type != "send":
                 message = f"step {send.step!r} is a {_kind(self.steps[send.step])}, not a send"
                 yield Problem(C.EXPECTATION_NOT_APPLICABLE, message, f"{where}/step")
-        communications = self.world.communications if self.world else {}
-        if send.communication is not None and send.communication not in communications:
+        # Without a usable workspace there is no world to look in (that problem is
+        # reported once, as for subjects): every communication would read as unknown.
+        communications = self.world.communications if self.world else None
+        known = communications is None or send.communication in communications
+        if send.communication is not None and not known:
             message = f"no communication {send.communication!r} in the project"
-            message += did_you_mean(send.communication, communications)
+            message += did_you_mean(send.communication, communications or {})
             yield Problem(C.UNKNOWN_COMMUNICATION, message, f"{where}/communication")
         for field, wire in (("subject_matches", "subjectMatches"), ("body_matches", "bodyMatches")):
             pattern = getattr(send, field)

@@ -661,6 +661,21 @@ def test_a_missing_subject_file_comes_with_another_cases_shape_problem(run_cli, 
     assert "no subject file subjects/nobody.json" in problems[1]["message"]
 
 
+def test_an_unusable_workspace_is_one_problem_not_every_communication_unknown(
+    run_cli, acme_copy: Path
+):
+    """Without a workspace there is no world, and every communication a case expects
+    was reported unknown beside the workspace's problem (34 problems for one typo)."""
+    workspace = acme_copy / "workspace.json"
+    data = json.loads(workspace.read_text(encoding="utf-8"))
+    workspace.write_text(json.dumps({**data, "holdoutPct": 500}), encoding="utf-8")
+    result = run_cli("test", "tests/trial.journeytest.yaml", "--format", "json")
+    assert result.exit_code == 2, result.stdout
+    problems = json.loads(result.stdout)["problems"]
+    assert [p["code"] for p in problems] == ["invalid_scenario"], problems
+    assert "workspace is not usable" in problems[0]["message"]
+
+
 def test_a_case_with_its_own_journey_is_prepared_beside_an_unknown_file_journey(
     run_cli, acme_copy: Path
 ):
