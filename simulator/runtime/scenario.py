@@ -244,10 +244,15 @@ def run_scenario(
 
     project = load_project(project_dir)
     world = project.world
-    if world is None or scenario.journey not in project.journeys:
+    if world is None:
+        raise _unusable_workspace(project, project_dir)
+    if scenario.journey not in project.journeys:
+        from simulator.suggestions import did_you_mean
+
         at = f"{scenario._journey_at}: " if scenario._journey_at else ""
+        hint = did_you_mean(scenario.journey, project.journeys)
         raise InputError(
-            f"{at}journey: no journey {scenario.journey!r} in {project_dir}",
+            f"{at}journey: no journey {scenario.journey!r} in {project_dir}{hint}",
             code="unknown_journey",
             location="journey",
         )
@@ -329,6 +334,19 @@ def run_scenario(
         return report
     finally:
         backend.close()
+
+
+def _unusable_workspace(project: Any, project_dir: Path) -> InputError:
+    """The error for a project whose workspace did not load: its first problem, located
+    (it once read as "no journey" for a journey the project has)."""
+    found = [f for f in project.findings if f.source and "workspace" in f.source.file]
+    if not found:
+        why = f"it could not be read (journeysim validate {project_dir} says why)"
+        return InputError(f"the project's workspace is not usable: {why}", code="invalid_document")
+    first = found[0]
+    where = f"{first.source.file}:{first.source.line}:{first.source.column}"
+    message = f"the project's workspace is not usable: {where}: {first.code.value}: {first.message}"
+    return InputError(message, code=first.code.value, location=first.source.file)
 
 
 def _count(values: Any) -> list[tuple[str, int]]:

@@ -5,6 +5,7 @@ refused with a location."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -109,6 +110,32 @@ def test_an_unknown_journey_is_refused(tmp_path, run_cli):
     assert result.exit_code == 2 and "no journey 'nope'" in result.stderr
     assert f"{path}:2:10: journey: " in result.stderr  # located as the other fields are
     assert result.stderr.rstrip().endswith("[unknown_journey]")
+
+
+def test_a_mistyped_journey_suggests_the_one_meant(tmp_path, run_cli):
+    path = tmp_path / "s.yaml"
+    path.write_text(f"project: {fixtures_dir() / 'acme'}\njourney: expansion-nudge\n", "utf-8")
+    result = run_cli("run", str(path))
+    assert result.exit_code == 2
+    assert "no journey 'expansion-nudge'" in result.stderr
+    assert "(did you mean 'expansion-nudge-2026'?)" in result.stderr
+
+
+def test_an_unusable_workspace_is_named_not_called_a_missing_journey(tmp_path, run_cli):
+    """A workspace that did not load read "no journey 'expansion-nudge-2026'", for a
+    journey the project has."""
+    project = tmp_path / "acme"
+    shutil.copytree(fixtures_dir() / "acme", project)
+    workspace = project / "workspace.json"
+    data = json.loads(workspace.read_text(encoding="utf-8"))
+    workspace.write_text(json.dumps({**data, "holdoutPct": 500}), encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(f"project: {project}\njourney: expansion-nudge-2026\n", encoding="utf-8")
+    result = run_cli("run", str(path))
+    assert result.exit_code == 2
+    assert "no journey" not in result.stderr
+    assert "the project's workspace is not usable: workspace.json:1:" in result.stderr
+    assert "holdoutPct" in result.stderr and result.stderr.endswith("[invalid_document]\n")
 
 
 @pytest.mark.parametrize(
