@@ -7,12 +7,18 @@ from tui import JourneysimApp
 
 
 def test_a_crashed_ui_exits_2_with_internal_error(run_cli, acme_dir, monkeypatch):
-    def crash(self) -> None:
+    def crash() -> None:
         raise RuntimeError("a bug in a screen")
 
+    async def crash_once_shown(pilot) -> None:
+        await pilot.pause()  # mounted and settled: nothing of Textual's left pending
+        pilot.app.call_next(crash)
+        await pilot.pause()
+
     run = JourneysimApp.run
-    monkeypatch.setattr(JourneysimApp, "on_mount", crash)
-    monkeypatch.setattr(JourneysimApp, "run", lambda self: run(self, headless=True))
+    monkeypatch.setattr(
+        JourneysimApp, "run", lambda self: run(self, headless=True, auto_pilot=crash_once_shown)
+    )
 
     result = run_cli("tui", "--project", str(acme_dir))
 
