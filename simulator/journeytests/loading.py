@@ -403,6 +403,13 @@ def _prepared(
     file_journey_unusable = any(problem.pointer == "/journey" for problem in problems)
     prepared: list[PreparedCase] = []
     for index, case in zip(indices, scenario.cases, strict=True):
+        if index in troubled and case.subject.file is not None:
+            # not run, but its subject file's problem comes in this run with the rest
+            where = f"/cases/{index}/subject"
+            if not any(problem.pointer.startswith(where) for problem in problems):
+                read = _subject_file(source, case.subject.file, where)
+                if isinstance(read, Problem):
+                    problems.append(read)
         if index in troubled or (case.journey is None and file_journey_unusable):
             continue
         result = _prepare(source, scenario, index, case)
@@ -594,6 +601,26 @@ def _prepare(
     )
 
 
+def _subject_file(source: ScenarioSource, file: str, where: str) -> Subject | Problem:
+    """The subject of the case's ``subject.file``, or the problem that keeps it from
+    being one (``where`` is the case's subject pointer)."""
+    path = source.path.parent / file
+    if path.is_dir():
+        message = f"{file} is a folder, not a subject file (looked at {path})"
+        return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
+    if not path.is_file():
+        message = f"no subject file {file} (looked for {path})"
+        return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
+    document, findings = read_document(path, DocumentKind.SUBJECT, file)
+    problems = subject_problems(document, findings)  # what a dry-run would refuse
+    if problems:
+        return Problem(
+            JourneyTestCode.INVALID_SUBJECT, not_a_valid_subject(problems), f"{where}/file"
+        )
+    assert isinstance(document.model, Subject)
+    return document.model
+
+
 def _subject(
     source: ScenarioSource,
     spec: SubjectSpec,
@@ -607,20 +634,10 @@ def _subject(
     if spec.id is not None:
         base = world.subjects[spec.id]
     elif spec.file is not None:
-        path = source.path.parent / spec.file
-        if path.is_dir():
-            message = f"{spec.file} is a folder, not a subject file (looked at {path})"
-            return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
-        if not path.is_file():
-            message = f"no subject file {spec.file} (looked for {path})"
-            return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
-        document, findings = read_document(path, DocumentKind.SUBJECT, spec.file)
-        problems = subject_problems(document, findings)  # what a dry-run would refuse
-        if problems:
-            message = not_a_valid_subject(problems)
-            return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
-        assert isinstance(document.model, Subject)
-        base = document.model
+        read = _subject_file(source, spec.file, where)
+        if isinstance(read, Problem):
+            return read
+        base = read
     elif spec.synthetic == "any":
         base = faker_subjects(spec.seed or 0, 1)[0]
     elif spec.synthetic:

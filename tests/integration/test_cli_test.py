@@ -676,6 +676,25 @@ def test_an_unusable_workspace_is_one_problem_not_every_communication_unknown(
     assert "workspace is not usable" in problems[0]["message"]
 
 
+def test_a_missing_subject_file_comes_with_a_problem_of_the_same_case(run_cli, acme_copy: Path):
+    """A case with an unknown communication was not prepared, so its missing subject
+    file came only in the run after the communication was mended."""
+    problems = _problems_of(
+        run_cli,
+        acme_copy,
+        "two-in-one.journeytest.yaml",
+        "journey: act-onb-2026\n"
+        "cases:\n"
+        "  - name: two problems\n"
+        "    subject: {file: subjects/nobody.json}\n"
+        "    expect: {sends: [{communication: comm-welcom}]}\n",
+    )
+    assert [(p["line"], p["code"]) for p in problems] == [
+        (4, "invalid_subject"),
+        (5, "unknown_communication"),
+    ]
+
+
 def test_a_case_with_its_own_journey_is_prepared_beside_an_unknown_file_journey(
     run_cli, acme_copy: Path
 ):
