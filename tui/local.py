@@ -164,7 +164,12 @@ class LocalBackend:
     def _entry(self, journey_id: str) -> _Entry:
         entry = self._entries.get(journey_id)
         if entry is None:
-            raise NotFoundError(f"no journey {journey_id!r} in {self._file_label(self._root)}")
+            from simulator.suggestions import did_you_mean
+
+            hint = did_you_mean(journey_id, self._entries)
+            raise NotFoundError(
+                f"no journey {journey_id!r} in {self._file_label(self._root)}{hint}"
+            )
         return entry
 
     def _world(self) -> World:

@@ -45,6 +45,11 @@ def test_unknown_journey_and_subject_are_not_found(acme_backend):
         acme_backend.simulate(DryRunRequest("act-onb-2026", subject_id="usr_nobody"))
 
 
+def test_a_mistyped_journey_suggests_the_one_meant(acme_backend):
+    with pytest.raises(NotFoundError, match=r"no journey 'act-onb' .*did you mean 'act-onb-2026'"):
+        acme_backend.journey("act-onb")
+
+
 def test_subjects_list_ids_only(acme_backend):
     subjects = acme_backend.subjects()
     assert "usr_holdout" in [s.id for s in subjects]
