@@ -34,6 +34,9 @@ class Finding(Model):
     """JSON pointer into the document (``/steps/3/next``); ``""`` is the whole document."""
     source: SourcePosition | None = None
     """Where ``path`` points in the file, when the document came from one."""
+    at_key: bool = Field(default=False, exclude=True)
+    """Whether the finding is about the key at ``path`` (an unknown field) rather than
+    its value: the loader then locates the key. Never serialised."""
 
     def sort_key(self) -> tuple:
         src = self.source
@@ -47,7 +50,12 @@ class Finding(Model):
 
 
 def make_finding(
-    code: FindingCode, message: str, path: str = "", step_id: str | None = None
+    code: FindingCode,
+    message: str,
+    path: str = "",
+    step_id: str | None = None,
+    *,
+    at_key: bool = False,
 ) -> Finding:
     """A finding with the code's fixed severity.
 
@@ -55,7 +63,12 @@ def make_finding(
     <Severity.WARNING: 'warning'>
     """
     return Finding(
-        severity=severity_of(code), code=code, message=message, path=path, step_id=step_id
+        severity=severity_of(code),
+        code=code,
+        message=message,
+        path=path,
+        step_id=step_id,
+        at_key=at_key,
     )
 
 

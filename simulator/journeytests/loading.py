@@ -77,7 +77,7 @@ from simulator.project import (
     subject_problems,
     undecodable_at,
 )
-from simulator.project.positions import Position
+from simulator.project.positions import ParsedSource, Position
 from simulator.validation import pydantic_findings
 from simulator.world import World
 
@@ -282,7 +282,7 @@ def _written_case_files(path: Path, name: str) -> list[CaseFiles]:
         parsed = _parse(path, name)
     except InputError:
         return []
-    data = parsed[0] if isinstance(parsed, tuple) else None
+    data = parsed.value if isinstance(parsed, ParsedSource) else None
     cases = data.get("cases") if isinstance(data, dict) else None
     if not isinstance(cases, list):
         return []
@@ -318,7 +318,7 @@ def load_scenario_file(
     parsed = _parse(path, name)
     if isinstance(parsed, Problem):
         return source, [], [parsed]
-    data, positions = parsed
+    data, positions, keys = parsed.value, parsed.positions, parsed.key_positions
     source = ScenarioSource(path=path, name=name, data=data, positions=positions, project=project)
     if not isinstance(data, dict):
         message = "a scenario file holds one object with a cases list"
@@ -332,8 +332,9 @@ def load_scenario_file(
     except ValidationError as exc:
         findings = pydantic_findings(exc, _as_read(data), kind="journey test", root=ScenarioFile)
         problems = [
-            Problem(JourneyTestCode.INVALID_SCENARIO, message, pointer)
-            for pointer, message in (_unwrapped(f.path, f.message, data) for f in findings)
+            Problem(JourneyTestCode.INVALID_SCENARIO, message, pointer, at_key=f.at_key)
+            for f in findings
+            for pointer, message in [_unwrapped(f.path, f.message, data)]
         ]
         valid = _valid_cases(data)
         if valid is not None:
@@ -342,7 +343,7 @@ def load_scenario_file(
             partial, indices = valid
             problems += _checked(partial, data, project, indices)
             _prepared(source, partial, indices, problems)
-        located = [p.located(name, positions) for p in problems]
+        located = [p.located(name, positions, keys) for p in problems]
         return source, [], sorted(located, key=lambda p: (p.line, p.column))
     problems = _checked(scenario, data, project)
     if project.world is None:
@@ -484,7 +485,7 @@ def _invalid_journeys(project: LoadedProject, used: set[str | None]) -> dict[str
     return reasons
 
 
-def _parse(path: Path, name: str) -> tuple[Any, Mapping[str, Position]] | Problem:
+def _parse(path: Path, name: str) -> ParsedSource | Problem:
     def problem(message: str, line: int = 1, column: int = 1) -> Problem:
         return Problem(JourneyTestCode.INVALID_SCENARIO, message, "", name, line, column)
 
@@ -506,7 +507,7 @@ def _parse(path: Path, name: str) -> tuple[Any, Mapping[str, Position]] | Proble
     except SourceSyntaxError as exc:
         language = "JSON" if is_json else "YAML"
         return problem(f"invalid {language}: {exc.message}", exc.line, exc.column)
-    return parsed.value, parsed.positions
+    return parsed
 
 
 def _as_read(data: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from simulator.codes import JourneyTestCode
-from simulator.project.positions import Position, lookup
+from simulator.project.positions import Position, locate
 
 __all__ = ["Problem", "problem_line"]
 
@@ -24,10 +24,19 @@ class Problem:
     file: str = ""
     line: int = 1
     column: int = 1
+    at_key: bool = False
+    """Whether the problem is the key at ``pointer`` (an unknown field), not its value."""
 
-    def located(self, file: str, positions: Mapping[str, Position]) -> Problem:
-        """This problem at the place its pointer starts in ``file``."""
-        line, column = lookup(positions, self.pointer)
+    def located(
+        self,
+        file: str,
+        positions: Mapping[str, Position],
+        key_positions: Mapping[str, Position] | None = None,
+    ) -> Problem:
+        """This problem at the place its pointer starts in ``file`` (its key's place,
+        from ``key_positions``, when it is about the key)."""
+        keys = key_positions if self.at_key else None
+        line, column = locate(positions, self.pointer, keys)
         return replace(self, file=file, line=line, column=column)
 
     def to_wire(self) -> dict:

@@ -30,9 +30,9 @@ from simulator.project.ids import PEEK_BYTES, declared_id
 from simulator.project.json_source import load_json, parse_json
 from simulator.project.kinds import SOURCE_SUFFIXES, DocumentKind
 from simulator.project.positions import (
+    ParsedSource,
     Position,
     SourceSyntaxError,
-    lookup,
     offsets_to_positions,
 )
 from simulator.project.references import references
@@ -70,16 +70,21 @@ class Document:
     read without one (``read_document(..., build_model=False)``)."""
 
     @cached_property
-    def positions(self) -> Mapping[str, Position]:
-        """JSON pointer → where the value starts (1-based line and column); computed
-        on first use, empty when the file did not parse."""
+    def parsed(self) -> ParsedSource:
+        """The text read again with positions (values' and keys'); computed on first
+        use, with empty maps when the file did not parse."""
         if self.data is None:
-            return {}
+            return ParsedSource(value=None, positions={})
         if self.path.suffix in _YAML_SUFFIXES:
             from simulator.project.yaml_source import parse_yaml
 
-            return parse_yaml(self.text).positions
-        return parse_json(self.text).positions
+            return parse_yaml(self.text)
+        return parse_json(self.text)
+
+    @property
+    def positions(self) -> Mapping[str, Position]:
+        """JSON pointer → where the value starts (1-based line and column)."""
+        return self.parsed.positions
 
     @cached_property
     def references(self) -> list[tuple[DocumentKind, str]]:
@@ -96,7 +101,7 @@ class Document:
 
     def locate(self, finding: Finding) -> Finding:
         """``finding`` with its ``source`` set to where its pointer starts in this file."""
-        line, column = lookup(self.positions, finding.path)
+        line, column = self.parsed.where(finding.path, at_key=finding.at_key)
         return finding.model_copy(
             update={"source": SourcePosition(file=self.name, line=line, column=column)}
         )

@@ -50,6 +50,7 @@ from typing import Any
 
 from simulator.project.positions import (
     ParsedSource,
+    Position,
     SourceSyntaxError,
     child_pointer,
     line_starts,
@@ -148,14 +149,25 @@ def parse_json(text: str) -> ParsedSource:
         raise SourceSyntaxError(failure.message, line, column) from None
     except RecursionError:
         raise SourceSyntaxError("the document is nested too deeply", 1, 1) from None
-    located = offsets_to_positions(text, parser.offsets.values())
-    return ParsedSource(value=value, positions=dict(zip(parser.offsets, located, strict=True)))
+    starts = line_starts(text)
+    return ParsedSource(
+        value=value,
+        positions=_located(text, parser.offsets, starts),
+        key_positions=_located(text, parser.key_offsets, starts),
+    )
+
+
+def _located(text: str, offsets: dict[str, int], starts: list[int]) -> dict[str, Position]:
+    located = offsets_to_positions(text, offsets.values(), starts)
+    return dict(zip(offsets, located, strict=True))
 
 
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.offsets: dict[str, int] = {}
+        self.key_offsets: dict[str, int] = {}
+        """Pointer of an object member → where its key starts."""
 
     def position(self, offset: int) -> tuple[int, int]:
         starts = line_starts(self.text)
@@ -212,7 +224,9 @@ class _Parser:
             if not self.text.startswith(":", index):
                 raise _Failure(f"expected ':' after the key {key!r}", index)
             index = self.skip(index + 1)
-            result[key], index = self.value(index, child_pointer(pointer, key), depth)
+            member = child_pointer(pointer, key)
+            self.key_offsets[member] = key_offsets[key]
+            result[key], index = self.value(index, member, depth)
             index, done = self.after_item(index, "}", "an object member")
             if done:
                 return result, index

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.validation.pointers import join
@@ -21,6 +21,7 @@ __all__ = [
     "SourceSyntaxError",
     "child_pointer",
     "line_starts",
+    "locate",
     "lookup",
     "offsets_to_positions",
     "parent_pointer",
@@ -48,6 +49,13 @@ class ParsedSource:
     """The document as plain JSON data (dicts, lists, str, int, float, bool, None)."""
     positions: Mapping[str, Position]
     """JSON pointer → where the value starts (``""`` is the root, at 1:1)."""
+    key_positions: Mapping[str, Position] = field(default_factory=dict)
+    """JSON pointer of an object member → where its key starts (an unknown field is
+    reported there: the key is what is wrong, not its value)."""
+
+    def where(self, pointer: str, *, at_key: bool = False) -> Position:
+        """Where ``pointer`` starts (its key's start with ``at_key``): see :func:`locate`."""
+        return locate(self.positions, pointer, self.key_positions if at_key else None)
 
 
 def child_pointer(pointer: str, key: str | int) -> str:
@@ -88,6 +96,23 @@ def lookup(positions: Mapping[str, Position], pointer: str) -> Position:
         pointer = parent_pointer(pointer)
 
 
+def locate(
+    positions: Mapping[str, Position],
+    pointer: str,
+    key_positions: Mapping[str, Position] | None = None,
+) -> Position:
+    """Where ``pointer``'s key starts when ``key_positions`` has it (pass them for a
+    finding about the key itself, an unknown field); otherwise :func:`lookup`.
+
+    >>> locate({"": (1, 1), "/typo": (2, 12)}, "/typo", {"/typo": (2, 3)})
+    (2, 3)
+    >>> locate({"": (1, 1), "/typo": (2, 12)}, "/typo")
+    (2, 12)
+    """
+    found = key_positions.get(pointer) if key_positions else None
+    return found if found is not None else lookup(positions, pointer)
+
+
 def line_starts(text: str) -> list[int]:
     """Offsets at which lines start; ``\\n``, ``\\r\\n`` and a lone ``\\r`` end a line.
 
@@ -97,13 +122,16 @@ def line_starts(text: str) -> list[int]:
     return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
 
 
-def offsets_to_positions(text: str, offsets: Iterable[int]) -> Iterator[Position]:
-    """Convert ascending character offsets to 1-based positions in one linear pass.
+def offsets_to_positions(
+    text: str, offsets: Iterable[int], starts: list[int] | None = None
+) -> Iterator[Position]:
+    """Convert ascending character offsets to 1-based positions in one linear pass
+    (``starts``: the text's ``line_starts``, when the caller has them already).
 
     >>> list(offsets_to_positions("ab\\ncd", [0, 1, 3, 4]))
     [(1, 1), (1, 2), (2, 1), (2, 2)]
     """
-    starts = line_starts(text)
+    starts = starts if starts is not None else line_starts(text)
     line = 0
     for offset in offsets:
         if offset < starts[line]:  # not ascending: restart the scan (never in practice)

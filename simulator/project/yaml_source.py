@@ -113,7 +113,8 @@ def _read(text: str, *, record: bool) -> ParsedSource:
         if node is None:
             raise SourceSyntaxError("the file is empty; expected a YAML mapping", 1, 1)
         walker = _Walker(loader, budget=max(_MIN_VALUE_BUDGET, 2 * len(text)), record=record)
-        return ParsedSource(value=walker.value(node, "", 0), positions=walker.positions)
+        value = walker.value(node, "", 0)
+        return ParsedSource(value, walker.positions, walker.key_positions)
     except yaml.MarkedYAMLError as exc:
         raise _located(exc) from None
     except yaml.reader.ReaderError as exc:
@@ -156,6 +157,7 @@ class _Walker:
         self.budget = budget
         self.record = record
         self.positions: dict[str, Position] = {}
+        self.key_positions: dict[str, Position] = {}
         self.open: set[int] = set()
         self.count = 0
 
@@ -195,11 +197,16 @@ class _Walker:
                 raise _fail(key_node, f"duplicate key {key!r} (first defined on line {first})")
             seen[key] = key_node
         self.loader.flatten_mapping(node)  # resolves ``<<`` merges; own keys come last
-        final = {self.key(key_node): value_node for key_node, value_node in node.value}
+        final = {self.key(key_node): (key_node, value_node) for key_node, value_node in node.value}
         return {
-            key: self.value(value_node, self.child(pointer, key), depth + 1)
-            for key, value_node in final.items()
+            key: self.member(key_node, value_node, self.child(pointer, key), depth + 1)
+            for key, (key_node, value_node) in final.items()
         }
+
+    def member(self, key_node: yaml.Node, value_node: yaml.Node, pointer: str, depth: int) -> Any:
+        if self.record:
+            self.key_positions[pointer] = _start(key_node)
+        return self.value(value_node, pointer, depth)
 
     def child(self, pointer: str, key: str | int) -> str:
         return child_pointer(pointer, key) if self.record else pointer

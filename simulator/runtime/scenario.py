@@ -130,7 +130,7 @@ class ScenarioReport:
 
 def load_scenario(path: Path) -> tuple[Scenario, Path]:
     """The scenario and its project folder (relative paths from the file's folder)."""
-    from simulator.project.positions import SourceSyntaxError, child_pointer, lookup
+    from simulator.project.positions import SourceSyntaxError, child_pointer
     from simulator.project.yaml_source import parse_yaml
 
     try:
@@ -147,13 +147,15 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
             location=str(path),
         ) from exc
 
-    def where(pointer: str) -> str:
-        line, column = lookup(parsed.positions, pointer)
+    def where(pointer: str, *, at_key: bool = False) -> str:
+        line, column = parsed.where(pointer, at_key=at_key)
         return f"{path}:{line}:{column}"
 
-    def invalid(pointer: str, message: object) -> InputError:
+    def invalid(pointer: str, message: object, *, at_key: bool = False) -> InputError:
         return InputError(
-            f"{where(pointer)}: {pointer[1:]}: {message}", code="invalid_document", location=pointer
+            f"{where(pointer, at_key=at_key)}: {pointer[1:]}: {message}",
+            code="invalid_document",
+            location=pointer,
         )
 
     try:
@@ -161,11 +163,13 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
     except ValidationError as exc:
         first = exc.errors()[0]
         message = first["msg"]
-        if first["type"] == "extra_forbidden":
+        unknown = first["type"] == "extra_forbidden"
+        if unknown:
             from simulator.validation.fields import unknown_field_hint
 
             message = f"unknown field{unknown_field_hint(Scenario, first['loc'])}"
-        raise invalid("".join(f"/{part}" for part in first["loc"]), message) from exc
+        pointer = "".join(f"/{part}" for part in first["loc"])
+        raise invalid(pointer, message, at_key=unknown) from exc
     written = {
         "/arrivals/over": scenario.arrivals.over,
         "/goal/after": scenario.goal.after,

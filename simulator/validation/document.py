@@ -9,7 +9,8 @@ journey and predicate models and field names are mapped to their camelCase alias
 
 Pointer rules (the loader maps them to file positions): the offending value, or the
 enclosing object when a field is missing; for an unknown tag (``"type": "sned"``)
-the tag field itself.
+the tag field itself; for an unknown field, the field, marked ``at_key`` so that it is
+located at its key.
 """
 
 from __future__ import annotations
@@ -103,13 +104,21 @@ def pydantic_findings(
 ('/steps/0/next', "step 'a': next: Input should be a valid string")]
     """
     described: dict[tuple[str, str], None] = {}
+    unknown: set[str] = set()
     for error in exc.errors(include_url=False):
         error = {**error, "loc": (*prefix, *error.get("loc", ()))}
-        described.setdefault(
-            _describe_error(error, document, kind, root or _root_model(exc, prefix))
-        )
+        path, message = _describe_error(error, document, kind, root or _root_model(exc, prefix))
+        described.setdefault((path, message))
+        if error.get("type") == "extra_forbidden":
+            unknown.add(path)
     return [
-        make_finding(FindingCode.INVALID_DOCUMENT, message, path, _step_id(path, document))
+        make_finding(
+            FindingCode.INVALID_DOCUMENT,
+            message,
+            path,
+            _step_id(path, document),
+            at_key=path in unknown,
+        )
         for path, message in _union_merged(list(described))
     ]
 

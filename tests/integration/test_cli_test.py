@@ -501,7 +501,7 @@ _GATE_NAMES = (
 @pytest.mark.parametrize(
     ("written", "column", "message"),
     [
-        ("colour: red", 19, f"unknown field 'colour' (allowed: {_ALLOWED_IN_A_STEP})"),
+        ("colour: red", 11, f"unknown field 'colour' (allowed: {_ALLOWED_IN_A_STEP})"),
         (
             "gates: {quiet_hour: passed}",
             31,

@@ -376,3 +376,36 @@ def test_a_reference_to_a_document_that_does_not_validate_says_so(
     # The broken files' own errors are part of the journey's report.
     files = {Path(f["file"]).relative_to(project).as_posix() for f in findings}
     assert {"segments/seg-new-signups.json", "communications/comm-welcome-email.yaml"} <= files
+
+
+def test_an_unknown_field_is_located_at_its_key_not_its_value(
+    run_cli, acme_copy: Path, monkeypatch
+):
+    """``"goalEvnetName": "x"`` was reported where ``"x"`` starts; the key is what is
+    wrong, so an editor's cursor should land on it (JSON, YAML, top level and step)."""
+    journey = acme_copy / "journeys" / "act-onb-2026.json"
+    lines = journey.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(6, '  "goalEvnetName": "x",\n')
+    lines.insert(12, '      "nxt": "exit",\n')  # inside the first step, after its "id"
+    journey.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.chdir(acme_copy)
+    result = run_cli("validate", ".")
+    assert "journeys/act-onb-2026.json:7:3: error invalid_document: journey: unknown field" in (
+        result.stdout
+    )
+    assert "journeys/act-onb-2026.json:13:7: error invalid_document: step 'send-welcome': " in (
+        result.stdout
+    )
+
+
+def test_an_unknown_field_in_yaml_is_located_at_its_key(run_cli, tmp_path: Path, monkeypatch):
+    project = tmp_path / "p"
+    shutil.copytree(bundled_fixtures() / "invalid" / "yaml_unknown_step_reference", project)
+    journey = project / "journeys" / "onboarding-yaml.yaml"
+    text = journey.read_text(encoding="utf-8")
+    journey.write_text(text.replace("    duration: P1D\n", "    duratoin:   P1D\n"), "utf-8")
+    monkeypatch.chdir(project)
+    result = run_cli("validate", ".")
+    assert "journeys/onboarding-yaml.yaml:9:5: error invalid_document: step 'wait-1d': " in (
+        result.stdout
+    ), result.stdout

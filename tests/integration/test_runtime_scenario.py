@@ -75,7 +75,7 @@ def test_a_bad_scenario_file_is_refused_with_its_location(tmp_path, run_cli, con
     [
         (
             "project: ../acme\njourney: x\nrunfor: P30D\n",
-            "3:9: runfor: unknown field (did you mean 'runFor'? allowed: arrivals, goal, "
+            "3:1: runfor: unknown field (did you mean 'runFor'? allowed: arrivals, goal, "
             "journey, population, project, runFor, seed, start)",
         ),
         (
