@@ -18,9 +18,12 @@ with the usual separators: spaces (also non-breaking, narrow, thin and ideograph
 ones, ``&nbsp;``, ``%20``), dots, dashes (hyphen, en and em dashes, minus), ``/``,
 ``_``, parentheses, a leading ``+`` (``%2B``, ``＋``) and an ``x``/``ext`` extension; it
 is not part of a longer digit run and not a date (``2026-06-01``, ``15.06.2026``,
-``06/15/2026`` stay). Templates glue values to letters (``COM+1 555…``, ``…4567hi``),
-so letters are no boundary: a run of 7+ digits inside an identifier (``ord_12345678``)
-is masked too. Over-masking a long number is preferred to leaking one.
+``06/15/2026`` stay). Templates glue values to letters (``COM+1 555…``), so a number
+written as one (with a ``+``, separators or an extension) is masked wherever it is, and
+so is a bare run of 7+ digits after an ``_`` (``ord_12345678``): over-masking a long
+number is preferred to leaking one. A bare run of digits with an ASCII letter directly
+before or after it is a piece of an identifier, though, not a number anyone dials: the
+hexadecimal ``syn_f3e8410363d35722`` stays whole.
 
 Both scans are linear in the text (a rendered body may be 200,000 characters).
 """
@@ -67,6 +70,8 @@ _PHONE = re.compile(
 )
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*(?=\d)")
 _DIGIT = re.compile(r"\d")
+_BARE_DIGITS = re.compile(r"\d+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _PHONE_DIGITS = 7
 """What a phone number needs, at least (its separators, escapes and entities decode to
 no digit), so text with fewer digits holds none to mask."""
@@ -233,6 +238,8 @@ def _email_match(match: re.Match[str]) -> str:
 
 def _phone_match(match: re.Match[str]) -> str:
     found = match.group(0)
+    if _in_identifier(match):
+        return found
     if not _DATE.search(found):
         return _phone_only(found)
     # A date is no phone number, but a number may come before or after it.
@@ -242,6 +249,23 @@ def _phone_match(match: re.Match[str]) -> str:
         last = date.end()
     pieces.append(_PHONE.sub(_phone_match, found[last:]))
     return "".join(pieces)
+
+
+def _in_identifier(match: re.Match[str]) -> bool:
+    """Whether the match is a bare digit run glued to an ASCII letter (``e8410363d``).
+
+    >>> _in_identifier(_PHONE.search("syn_f3e8410363d35722"))
+    True
+    >>> _in_identifier(_PHONE.search("call 4155550100 now"))
+    False
+    >>> _in_identifier(_PHONE.search("COM+14155550100"))  # written as a number: masked
+    False
+    """
+    if not _BARE_DIGITS.fullmatch(match.group(0)):
+        return False
+    text, start, end = match.string, match.start(), match.end()
+    before, after = text[start - 1 : start] if start else "", text[end : end + 1]
+    return bool(_ASCII_LETTER.fullmatch(before) or _ASCII_LETTER.fullmatch(after))
 
 
 def _phone_only(found: str) -> str:

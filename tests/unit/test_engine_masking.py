@@ -89,6 +89,9 @@ def test_mask_attributes_copies_and_reaches_nested_names():
         ("glued COM+1-254-726-4824x426hi", "glued COM•••24hi"),
         ("id usr_123456 and v1.2.3", "id usr_123456 and v1.2.3"),
         ("ord_12345678 is masked too", "ord_•••78 is masked too"),
+        ("subject syn_f3e8410363d35722 stays", "subject syn_f3e8410363d35722 stays"),
+        ("ids syn_8410363d3a and sku AB1234567 stay", "ids syn_8410363d3a and sku AB1234567 stay"),
+        ("call +1 415 555 0100, (415) 555-0100 or 4155550100", "call •••00, •••00 or •••00"),
         ("short 12345 and 1234.56 and 14:00:00", "short 12345 and 1234.56 and 14:00:00"),
     ],
 )
