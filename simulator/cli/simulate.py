@@ -242,6 +242,8 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
     from simulator.project.references import references
 
     root = find_project_root(path)
+    if path.is_dir():
+        raise UsageError(_a_folder(path, root))
     wanted = [(DocumentKind.SUBJECT, subject_id)] if subject_id else []
     project = load_project(root, files=[path], ids=wanted)
     try:
@@ -260,6 +262,22 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
         code = problems[0].code.value if problems else None  # the finding's, as validate says
         raise InputError(f"not a valid journey: {_first(problems)}", code=code, location=str(path))
     return document.model, project
+
+
+def _a_folder(path: Path, root: Path) -> str:
+    """What to say when ``simulate`` is given a folder: it wants one journey file, and
+    the project's own journeys are named (as paths from the current folder)."""
+    import os
+
+    from simulator.project import SOURCE_SUFFIXES
+
+    folder = root / "journeys"
+    found = sorted(f for f in folder.glob("*") if f.suffix in SOURCE_SUFFIXES and f.is_file())
+    message = f"{path} is a folder; simulate dry-runs one journey file"
+    if not found:
+        return f"{message} (a project keeps them in journeys/)"
+    shown = ", ".join(os.path.relpath(f) for f in found[:3]) + (", ..." if found[3:] else "")
+    return f"{message}, such as {shown}"
 
 
 def _refuse_errors(

@@ -330,3 +330,15 @@ def test_a_start_whose_goal_window_passes_the_calendar_end_still_gives_a_trace(r
     assert result.exit_code == 0, result.stderr
     assert "start 9999-12-30 20:00Z" in result.stdout
     assert "goal user.activated within 7 days: not converted" in result.stdout
+
+
+def test_a_folder_is_refused_naming_the_journey_files_meant(run_cli, acme_dir, monkeypatch):
+    """``simulate . --subject-id x`` said "cannot read .: Is a directory"."""
+    monkeypatch.chdir(acme_dir)
+    result = run_cli("simulate", ".", "--subject-id", "usr_plain_ana")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "journeysim: error: . is a folder; simulate dry-runs one journey file, such as "
+        "journeys/act-onb-2026.json, journeys/expansion-nudge-2026.json, "
+        "journeys/renewal-qbr-2026.json, ... [usage_error]\n"
+    )
