@@ -42,7 +42,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from simulator.durations import parse_duration
-from simulator.errors import InputError
+from simulator.errors import InputError, UsageError
 from simulator.models.base import Integer, Number
 
 __all__ = ["MAX_POPULATION", "Scenario", "ScenarioReport", "load_scenario", "run_scenario"]
@@ -128,6 +128,15 @@ class ScenarioReport:
         }
 
 
+def _is_journey(value: Any) -> bool:
+    """Whether a document has a journey's shape (steps, no project) rather than a scenario's.
+
+    >>> _is_journey({"id": "j", "steps": []}), _is_journey({"project": ".", "journey": "j"})
+    (True, False)
+    """
+    return isinstance(value, dict) and "steps" in value and "project" not in value
+
+
 def load_scenario(path: Path) -> tuple[Scenario, Path]:
     """The scenario and its project folder (relative paths from the file's folder)."""
     from simulator.project.positions import SourceSyntaxError, child_pointer
@@ -158,6 +167,12 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
             location=pointer,
         )
 
+    if _is_journey(parsed.value):
+        raise UsageError(
+            f"{path} is a journey file, not a scenario: run plays a scenario file (project, "
+            "journey, arrivals, runFor); to dry-run this journey for one subject, use "
+            f"journeysim simulate {path} --subject-id ID (or --synthetic)"
+        )
     try:
         scenario = Scenario.model_validate(parsed.value)
     except ValidationError as exc:

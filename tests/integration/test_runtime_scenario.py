@@ -172,3 +172,13 @@ def test_goal_odds_for_an_arm_the_journey_lacks_are_refused(
     assert result.exit_code == 2 and result.stdout == ""
     assert f"{path}{where}{message}" in result.stderr, result.stderr
     assert result.stderr.rstrip().endswith(f"[{code}]")
+
+
+def test_a_journey_file_is_named_as_such_with_the_command_that_runs_it(run_cli, acme_dir):
+    """``run journeys/x.json`` said "project: Field required"."""
+    journey = acme_dir / "journeys" / "act-onb-2026.json"
+    result = run_cli("run", str(journey))
+    assert result.exit_code == 2
+    assert f"{journey} is a journey file, not a scenario" in result.stderr
+    assert f"journeysim simulate {journey} --subject-id ID" in result.stderr
+    assert result.stderr.rstrip().endswith("[usage_error]")
