@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -56,6 +56,29 @@ def _aliases() -> dict[str, str]:
 
 
 _ALIASES = _aliases()
+
+
+def _tag_values(union: Any, field: str) -> tuple[str, ...]:
+    """The values the tag ``field`` takes in a tagged union of models, in their order.
+
+    >>> _tag_values(models.BranchStep, "mode")
+    ('conditional', 'adaptive')
+    """
+    found: dict[str, None] = {}
+    for member in get_args(get_args(union)[0]):  # Annotated[A | B, Discriminator(...)]
+        if get_origin(member) is Annotated:  # a nested tagged union (the branch steps)
+            found.update(dict.fromkeys(_tag_values(member, field)))
+        else:
+            found.update(dict.fromkeys(get_args(member.model_fields[field].annotation)))
+    return tuple(found)
+
+
+_TAGS = {
+    "type": _tag_values(models.Step, "type"),
+    "mode": _tag_values(models.BranchStep, "mode"),
+    "kind": _tag_values(models.Predicate, "kind"),
+}
+"""The values of each tag field, named when a document leaves the tag out."""
 
 
 def load_document(
@@ -171,7 +194,9 @@ def _describe_error(
         hint = unknown_field_hint(root, loc)
         return path, f"{subject}: unknown field '{tokens[-1] if tokens else ''}'{hint}"
     if kind_of_error == "union_tag_not_found":
-        return path, f"{subject} needs a '{discriminator}' field"
+        quoted = [repr(tag) for tag in _TAGS.get(discriminator, ())]
+        one_of = f" ({', '.join(quoted[:-1])} or {quoted[-1]})" if len(quoted) > 1 else ""
+        return path, f"{subject} needs a '{discriminator}' field{one_of}"
     if kind_of_error == "union_tag_invalid":
         expected = ctx.get("expected_tags", "")
         tag = ctx.get("tag")

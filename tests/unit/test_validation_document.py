@@ -84,6 +84,26 @@ def test_an_unknown_tag_points_at_the_tag_field():
     assert "'attr'" in finding.message
 
 
+def test_a_missing_tag_names_the_values_it_may_take():
+    """A branch without ``mode`` said it "needs a 'mode' field", not which modes exist."""
+    document = {
+        "id": "j",
+        "name": "J",
+        "steps": [
+            {"id": "b", "type": "branch", "defaultNext": "e", "rules": []},
+            {"id": "x", "next": "e"},
+            {"id": "e", "type": "exit"},
+        ],
+    }
+
+    messages = {finding.path: finding.message for finding in validate(document)}
+
+    assert messages["/steps/0"] == ("step 'b' needs a 'mode' field ('conditional' or 'adaptive')")
+    assert messages["/steps/1"] == (
+        "step 'x' needs a 'type' field ('send', 'wait', 'branch', 'webhook' or 'exit')"
+    )
+
+
 @pytest.mark.parametrize("value", [None, 3, "journey", ["a"], 2.5, True])
 def test_a_non_object_is_one_finding_at_the_root(value):
     (finding,) = validate(value)
