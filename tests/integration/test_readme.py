@@ -341,3 +341,16 @@ def test_the_attr_dry_run_example_enters_and_delivers(blocks, run_cli):
         assert trace["entry"]["decision"] == "entered", shlex.join(command)
         sends = [step for step in trace["steps"] if step["type"] == "send"]
         assert sends and all(step["decision"] == "executed" for step in sends), sends
+
+
+def test_the_writing_a_project_workspace_lets_the_backend_call_the_internal_routes(
+    walk, copy_of_the_repository
+):
+    """Without a ``syncApiKey`` every internal route of a project written from the README
+    answered 401; the example has one, and the README says what it is for."""
+    from simulator.models import Workspace
+
+    path = copy_of_the_repository / "my-project" / "workspace.json"
+    workspace = Workspace.model_validate_json(path.read_text(encoding="utf-8"))
+    assert workspace.sync_api_key
+    assert "`syncApiKey` is the secret the product's backend sends" in README.read_text("utf-8")
