@@ -20,10 +20,12 @@ ones, ``&nbsp;``, ``%20``), dots, dashes (hyphen, en and em dashes, minus), ``/`
 is not part of a longer digit run and not a date (``2026-06-01``, ``15.06.2026``,
 ``06/15/2026`` stay). Templates glue values to letters (``COM+1 555…``), so a number
 written as one (with a ``+``, separators or an extension) is masked wherever it is, and
-so is a bare run of 7+ digits after an ``_`` (``ord_12345678``): over-masking a long
-number is preferred to leaking one. A bare run of digits with an ASCII letter directly
-before or after it is a piece of an identifier, though, not a number anyone dials: the
-hexadecimal ``syn_f3e8410363d35722`` stays whole.
+so is a bare run of 7+ digits glued to letters (``ord_12345678``, ``…4155550100hi``,
+``AB1234567``): over-masking a long number is preferred to leaking one. The one
+exception is a hexadecimal identifier: a bare digit run inside a run of 16 or more
+hexadecimal characters with a letter among them (the synthetic subject
+``syn_f3e8410363d35722``, a hash) is a piece of it, not a number anyone dials, and
+stays whole.
 
 Both scans are linear in the text (a rendered body may be 200,000 characters).
 """
@@ -71,7 +73,13 @@ _PHONE = re.compile(
 _EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*(?=\d)")
 _DIGIT = re.compile(r"\d")
 _BARE_DIGITS = re.compile(r"\d+")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_HEX_ID = re.compile(r"[0-9A-Fa-f]*[A-Fa-f][0-9A-Fa-f]*")
+_HEX_ID_LENGTH = 16
+"""How long a run of hexadecimal characters must be to be an identifier (a synthetic
+subject's 16, a hash's 32 or more), not a number glued to a word."""
+_ALNUM_REACH = 64
+"""How far around a digit run :func:`_in_identifier` looks for the rest of its token:
+enough to see a hex identifier, and the scan stays linear in the text."""
 _PHONE_DIGITS = 7
 """What a phone number needs, at least (its separators, escapes and entities decode to
 no digit), so text with fewer digits holds none to mask."""
@@ -252,20 +260,31 @@ def _phone_match(match: re.Match[str]) -> str:
 
 
 def _in_identifier(match: re.Match[str]) -> bool:
-    """Whether the match is a bare digit run glued to an ASCII letter (``e8410363d``).
+    """Whether the match is a bare digit run inside a hexadecimal identifier.
 
     >>> _in_identifier(_PHONE.search("syn_f3e8410363d35722"))
     True
     >>> _in_identifier(_PHONE.search("call 4155550100 now"))
     False
-    >>> _in_identifier(_PHONE.search("COM+14155550100"))  # written as a number: masked
+    >>> _in_identifier(_PHONE.search("glued 4155550100hi"))  # a number before a word
     False
     """
-    if not _BARE_DIGITS.fullmatch(match.group(0)):
+    found = match.group(0)
+    if not _BARE_DIGITS.fullmatch(found):
         return False
     text, start, end = match.string, match.start(), match.end()
-    before, after = text[start - 1 : start] if start else "", text[end : end + 1]
-    return bool(_ASCII_LETTER.fullmatch(before) or _ASCII_LETTER.fullmatch(after))
+    left = start
+    while left > max(0, start - _ALNUM_REACH) and _is_ascii_alnum(text[left - 1]):
+        left -= 1
+    right = end
+    while right < min(len(text), end + _ALNUM_REACH) and _is_ascii_alnum(text[right]):
+        right += 1
+    token = text[left:right]
+    return len(token) >= _HEX_ID_LENGTH and bool(_HEX_ID.fullmatch(token))
+
+
+def _is_ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def _phone_only(found: str) -> str:
