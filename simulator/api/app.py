@@ -355,6 +355,13 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def _body_model(request: Request) -> type[BaseModel] | None:
+    """The body model of the route the request reached, if it takes one."""
+    field = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(field, "field_info", None), "annotation", None)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     def respond(error: JourneySimError, headers: dict[str, str] | None = None) -> JSONResponse:
         return JSONResponse(envelope(error), status_code=error.status, headers=headers)
@@ -375,7 +382,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         if unreadable is not None and any(p.get("type") == "json_invalid" for p in problems):
             return respond(unreadable)
         content_type = request.headers.get("content-type")
-        return respond(openapi.request_error(problems, exc.body, content_type))
+        return respond(
+            openapi.request_error(problems, exc.body, content_type, _body_model(request))
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -12,8 +12,10 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from simulator.backend.errors import ErrorBody, InvalidJson, InvalidRequest, problem
+from simulator.backend.field_errors import field_message, unknown_field_extra
 from simulator.docstrings import add_field_docstrings, models_of
 from simulator.engine.detectors import scrub_id
 from simulator.errors import JourneySimError
@@ -145,9 +147,14 @@ def require_discriminators(components: dict[str, Any]) -> None:
 
 
 def request_error(
-    problems: Iterable[Mapping[str, Any]], body: Any = None, content_type: str | None = None
+    problems: Iterable[Mapping[str, Any]],
+    body: Any = None,
+    content_type: str | None = None,
+    model: type[BaseModel] | None = None,
 ) -> JourneySimError:
     """FastAPI's validation errors as one ``invalid_json`` or ``invalid_request`` error.
+    ``model`` is the route's body model, when it has one: an unknown field's detail
+    then names the field meant and those allowed (:mod:`simulator.backend.field_errors`).
 
     FastAPI parses a body as JSON only when it is declared as JSON (or not declared at
     all); any other declared type reaches validation as raw bytes, which is reported as
@@ -187,14 +194,16 @@ def request_error(
     for item in problems:
         where, *loc = item.get("loc", ("body",))
         pointer = json_pointer(loc, body if where == "body" else None)
+        root = model if where == "body" else None
         details.append(
             problem(
                 # A key the request should not have had may be an e-mail or a phone:
                 # masked as ids are (the field names the API knows are neither).
                 "/".join(scrub_id(segment) for segment in pointer.split("/")),
-                item.get("msg", "invalid value"),
+                field_message(item, root, loc),
                 item.get("type", "value_error"),
                 where=where,
+                **unknown_field_extra(item, root, loc),
             )
         )
     summary = "; ".join(f"{d['in']} {d['path'] or '/'}: {d['message']}" for d in details[:3])

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    TypeAdapter,
     ValidationError,
     WithJsonSchema,
     WrapValidator,
@@ -227,12 +228,45 @@ LATEST_START_YEAR = 2999
 
 def _not_too_late(moment: datetime) -> datetime:
     if moment.year > LATEST_START_YEAR:
-        raise ValueError(f"a dry-run starts in year {LATEST_START_YEAR} at the latest")
+        raise PydanticCustomError(
+            "timestamp_too_late", f"a dry-run starts in year {LATEST_START_YEAR} at the latest"
+        )
     return moment
 
 
+TIMESTAMP_EXAMPLE = "2026-06-01T14:00:00Z"
+
+
+_AWARE = TypeAdapter(AwareDatetime)
+
+
+def _timestamp_problem(value: Any, handler: Any) -> Any:
+    try:
+        if isinstance(value, str):
+            # Read here: under a wrap validator, strict mode hands the inner one a
+            # Python str, which a strict datetime refuses even when well formed.
+            value = _AWARE.validate_strings(value)
+        return handler(value)
+    except ValidationError as exc:
+        errors = exc.errors()
+        if any(error["type"] == "timezone_aware" for error in errors):
+            message = f"the timestamp has no offset: add one, as in {TIMESTAMP_EXAMPLE}"
+        else:
+            message = f"expected an ISO-8601 timestamp with an offset, such as {TIMESTAMP_EXAMPLE}"
+            reason = str((errors[0].get("ctx") or {}).get("error", ""))
+            if reason and "too short" not in reason:  # "too short" says nothing of use
+                message += f" ({reason})"
+        raise PydanticCustomError("timestamp", message) from None
+
+
+TIMESTAMP_PROBLEM = WrapValidator(_timestamp_problem)
+"""Any problem reading a timestamp as one, saying what is expected, rather than
+pydantic's ``input is too short`` or ``Input should be a valid datetime`` (which also
+names a form, the Unix epoch number, that strict validation refuses)."""
+
 StartTime = Annotated[
     AwareDatetime,
+    TIMESTAMP_PROBLEM,
     AfterValidator(_not_too_late),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": "^[0-2][0-9]{3}-"}),
 ]
@@ -240,12 +274,25 @@ StartTime = Annotated[
 journey's waits (up to 1,000 years each) stay within the calendar."""
 
 
+def _duration_problem(value: Any, handler: Any) -> Any:
+    try:
+        return handler(value)
+    except ValidationError as exc:
+        if all(error["type"] != "string_pattern_mismatch" for error in exc.errors()):
+            raise
+        raise PydanticCustomError(
+            "duration",
+            "expected an ISO-8601 duration such as P3D or PT1.5H (a fraction on the "
+            "last unit only)",
+        ) from None
+
+
 class ScriptedEvent(FutureEvent):
     """A ``futureEvents`` entry of a dry-run request: ``after`` must look like a duration."""
 
     model_config = ConfigDict(regex_engine="python-re")  # the pattern has look-aheads
 
-    after: str = Field(pattern=DURATION_PATTERN)
+    after: Annotated[str, Field(pattern=DURATION_PATTERN), WrapValidator(_duration_problem)]
 
 
 Seed = Annotated[int, Field(ge=0, le=2**53 - 1)]

@@ -1,0 +1,58 @@
+"""A request body's field problems in words a user can act on, as the CLI says them.
+
+pydantic's own messages name no field and suggest nothing (``Extra inputs are not
+permitted``). An unknown field here reads as ``journeysim validate`` and ``journeysim
+run`` put it: the field, the allowed field closest to it, and every allowed one, from
+the body's model at that place (:func:`simulator.validation.fields.unknown_field_hint`).
+Other problems keep pydantic's words, or the words the model's own validators give
+(timestamps, durations and versions say what they expect in :mod:`.wire`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from simulator.engine.detectors import scrub_id
+from simulator.suggestions import closest
+from simulator.validation.fields import allowed_fields, unknown_field_hint
+
+__all__ = ["field_message", "unknown_field_extra"]
+
+
+def field_message(
+    error: Mapping[str, Any], root: type[BaseModel] | None, loc: Sequence[Any]
+) -> str:
+    """The message for one pydantic error at ``loc`` (the body's, without ``"body"``)
+    of a body validated as ``root`` (``None`` when unknown).
+
+    >>> from simulator.backend.wire import SimulateRequest
+    >>> print(field_message({"type": "extra_forbidden", "msg": "Extra inputs are not "
+    ...       "permitted"}, SimulateRequest, ("subjectID",)))  # doctest: +ELLIPSIS
+    unknown field 'subjectID' (did you mean 'subjectId'? allowed: at, futureEvents, ...)
+    """
+    if error.get("type") != "extra_forbidden" or not loc:
+        return error.get("msg", "invalid value")
+    # A stray key may be an e-mail address or a phone number: masked as ids are.
+    return f"unknown field {scrub_id(str(loc[-1]))!r}{unknown_field_hint(root, loc)}"
+
+
+def unknown_field_extra(
+    error: Mapping[str, Any], root: type[BaseModel] | None, loc: Sequence[Any]
+) -> dict[str, Any]:
+    """Machine-readable extras of an unknown field's detail: ``allowed`` (the field
+    names the object takes) and ``suggestion`` (the closest, or ``None``); ``{}`` for
+    any other problem or when the model is not known.
+
+    >>> from simulator.backend.wire import PatchJourney
+    >>> unknown_field_extra({"type": "extra_forbidden"}, PatchJourney, ("nam",))["suggestion"]
+    'name'
+    """
+    if error.get("type") != "extra_forbidden" or root is None or not loc:
+        return {}
+    allowed = allowed_fields(root, loc)
+    if not allowed:
+        return {}
+    return {"allowed": allowed, "suggestion": closest(str(loc[-1]), allowed)}

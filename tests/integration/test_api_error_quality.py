@@ -1,0 +1,113 @@
+"""API 400 answers a user can act on: the field meant, what a value should look like,
+and permission judged before the body."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.api.testing import api_client
+
+SIMULATE = "/api/journeys/act-onb-2026/simulate"
+
+
+@pytest.fixture(scope="module")
+def api():
+    with api_client() as client:
+        yield client
+
+
+def only_detail(response, status: int = 400, code: str = "invalid_request") -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert (body["code"], body["status"]) == (code, status)
+    assert len(body["details"]) == 1, body
+    return body["details"][0]
+
+
+# --- unknown fields ---------------------------------------------------------------------
+
+
+def test_an_unknown_simulate_field_names_the_one_meant_and_those_allowed(api):
+    response = api.post(SIMULATE, headers=api.auth(), json={"subjectID": "usr_holdout"})
+    detail = only_detail(response)
+    assert detail["path"] == "/subjectID"
+    assert detail["message"].startswith("unknown field 'subjectID' (did you mean 'subjectId'? ")
+    assert "allowed: at, futureEvents, overrides, seed, subjectAttributes" in detail["message"]
+    assert detail["suggestion"] == "subjectId"
+    assert "subjectAttributes" in detail["allowed"]
+    assert "did you mean 'subjectId'?" in response.json()["error"]
+
+
+def test_an_unknown_field_inside_a_step_lists_that_steps_fields(api):
+    body = {"name": "n", "steps": [{"type": "exit", "id": "done", "nxt": "x"}]}
+    response = api.post("/api/journeys", headers=api.auth(), json=body)
+    detail = only_detail(response)
+    assert detail["path"] == "/steps/0/nxt"
+    assert detail["message"] == "unknown field 'nxt' (allowed: id, type)"
+    assert detail["allowed"] == ["id", "type"]
+    assert detail["suggestion"] is None
+
+
+def test_an_unknown_patch_field_suggests_the_field(api):
+    current = api.get("/api/journeys/act-onb-2026", headers=api.auth()).json()
+    body = {"updatedAt": current["updatedAt"], "descripton": "x"}
+    response = api.patch("/api/journeys/act-onb-2026", headers=api.auth(), json=body)
+    detail = only_detail(response)
+    assert detail["path"] == "/descripton"
+    assert "did you mean 'description'?" in detail["message"]
+
+
+def test_an_unknown_runtime_body_field_suggests_the_field(api):
+    response = api.post("/api/_sim/clock/advance", headers=api.auth(), json={"bye": "P1D"})
+    detail = only_detail(response)
+    assert detail["path"] == "/bye"
+    assert detail["message"] == "unknown field 'bye' (did you mean 'by'? allowed: by, to)"
+
+
+def test_an_unknown_field_that_is_an_email_is_masked_in_the_message(api):
+    response = api.post(
+        SIMULATE, headers=api.auth(), json={"subjectId": "usr_holdout", "ana@example.com": 1}
+    )
+    detail = only_detail(response)
+    assert "ana@example.com" not in response.text
+    assert detail["message"].startswith("unknown field 'a•••@e•••.com' (allowed: ")
+
+
+# --- values that should look like something ----------------------------------------------
+
+
+@pytest.mark.parametrize("at", ["x", "", 0, True, "2026-06-01T14:00:00Z tomorrow"])
+def test_a_bad_start_time_says_a_timestamp_with_an_offset_is_expected(api, at):
+    response = api.post(SIMULATE, headers=api.auth(), json={"subjectId": "usr_holdout", "at": at})
+    detail = only_detail(response)
+    assert detail["path"] == "/at"
+    assert detail["message"].startswith("expected an ISO-8601 timestamp with an offset, such as ")
+    assert "too short" not in detail["message"]
+    assert "Input should" not in detail["message"]
+
+
+def test_a_start_time_without_an_offset_says_to_add_one(api):
+    body = {"subjectId": "usr_holdout", "at": "2026-06-01T14:00:00"}
+    detail = only_detail(api.post(SIMULATE, headers=api.auth(), json=body))
+    assert detail["message"] == "the timestamp has no offset: add one, as in 2026-06-01T14:00:00Z"
+
+
+def test_a_start_time_out_of_the_calendar_keeps_its_reason(api):
+    body = {"subjectId": "usr_holdout", "at": "2026-13-01T00:00:00Z"}
+    detail = only_detail(api.post(SIMULATE, headers=api.auth(), json=body))
+    assert detail["message"].startswith("expected an ISO-8601 timestamp with an offset")
+    assert "month value is outside expected range" in detail["message"]
+
+
+def test_a_start_time_too_late_is_said_without_pydantics_prefix(api):
+    body = {"subjectId": "usr_holdout", "at": "3000-01-01T00:00:00Z"}
+    detail = only_detail(api.post(SIMULATE, headers=api.auth(), json=body))
+    assert detail["message"] == "a dry-run starts in year 2999 at the latest"
+
+
+def test_a_bad_scripted_wait_says_a_duration_is_expected_not_the_pattern(api):
+    body = {"subjectAttributes": {}, "futureEvents": [{"name": "x", "after": "3 days"}]}
+    detail = only_detail(api.post(SIMULATE, headers=api.auth(), json=body))
+    assert detail["path"] == "/futureEvents/0/after"
+    assert detail["message"].startswith("expected an ISO-8601 duration such as P3D")
+    assert "pattern" not in detail["message"]
