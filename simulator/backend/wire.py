@@ -149,14 +149,38 @@ class CreateJourney(Model):
     """Initial step graph; defaults to a single ``exit`` step."""
 
 
+_AWARE = TypeAdapter(AwareDatetime)
+
+
+def _is_timestamp(text: str) -> str:
+    try:
+        _AWARE.validate_strings(text)
+    except ValidationError:
+        raise PydanticCustomError(
+            "timestamp",
+            "updatedAt must be the draft's updatedAt as last read, an ISO-8601 timestamp "
+            "with an offset such as 2026-06-01T14:00:00.000000Z",
+        ) from None
+    return text
+
+
+UpdatedAtIn = Annotated[
+    str, AfterValidator(_is_timestamp), WithJsonSchema({"type": "string", "format": "date-time"})
+]
+"""A concurrency token as sent back: kept as the string read (the write compares it),
+but refused when it is no timestamp (a placeholder copied from the docs, say), which
+no draft can have: a ``409`` would tell the client to reload and retry, in vain."""
+
+
 class PatchJourney(Model):
     """``PATCH /api/journeys/{id}``: the fields to change, plus the ``updatedAt`` the
     client last read. Absent fields keep their value; ``null`` clears an optional one.
     The fields take :class:`CreateJourney`'s rules (``steps: []`` and
     ``goalEventWindowDays: 7.0`` are refused)."""
 
-    updated_at: str = Field(min_length=1)
-    """The draft's ``updatedAt`` as last read; a stale one is ``409 draft_conflict``."""
+    updated_at: UpdatedAtIn
+    """The draft's ``updatedAt`` as last read; a stale one is ``409 draft_conflict``,
+    one that is not a timestamp at all ``400 invalid_request`` at ``/updatedAt``."""
     name: str = Field(default=None, min_length=1, max_length=200)
     description: str = Field(default=None)
     audience_id: str | None = None
@@ -235,9 +259,6 @@ def _not_too_late(moment: datetime) -> datetime:
 
 
 TIMESTAMP_EXAMPLE = "2026-06-01T14:00:00Z"
-
-
-_AWARE = TypeAdapter(AwareDatetime)
 
 
 def _timestamp_problem(value: Any, handler: Any) -> Any:

@@ -111,3 +111,28 @@ def test_a_bad_scripted_wait_says_a_duration_is_expected_not_the_pattern(api):
     assert detail["path"] == "/futureEvents/0/after"
     assert detail["message"].startswith("expected an ISO-8601 duration such as P3D")
     assert "pattern" not in detail["message"]
+
+
+# --- the concurrency token -------------------------------------------------------------
+
+
+def draft_of(api, journey_id: str = "act-onb-2026") -> dict:
+    return api.get(f"/api/journeys/{journey_id}", headers=api.auth()).json()
+
+
+@pytest.mark.parametrize("token", ["<updatedAt you read>", "", "yesterday", "2026-06-01T14:00:00"])
+def test_an_updated_at_that_is_no_timestamp_is_a_bad_request_not_a_conflict(api, token):
+    before = draft_of(api)
+    body = {"updatedAt": token, "name": "renamed"}
+    response = api.patch("/api/journeys/act-onb-2026", headers=api.auth(), json=body)
+    detail = only_detail(response)
+    assert detail["path"] == "/updatedAt"
+    assert "ISO-8601 timestamp" in detail["message"]
+    assert draft_of(api)["name"] == before["name"]
+
+
+def test_a_stale_updated_at_is_still_a_conflict(api):
+    body = {"updatedAt": "2001-01-01T00:00:00.000000Z", "name": "renamed"}
+    response = api.patch("/api/journeys/act-onb-2026", headers=api.auth(), json=body)
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "draft_conflict"

@@ -195,7 +195,7 @@ def test_a_valid_bundle_still_applies(api, base):
         (
             "patch",
             "/api/journeys/act-onb-2026",
-            {"name": None, "updatedAt": "x"},
+            {"name": None, "updatedAt": "2001-01-01T00:00:00Z"},
             400,
             "invalid_request",
             ("body", "/name"),

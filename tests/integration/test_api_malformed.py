@@ -301,7 +301,7 @@ def test_deep_nesting_is_refused_before_parsing_recursion(api):
             "patch",
             "/api/journeys/act-onb-2026",
             {"json": {"updatedAt": "not a timestamp", "name": "y"}, "headers": OWNER},
-            "draft_conflict",
+            "invalid_request",
         ),
         (
             "get",

@@ -224,7 +224,9 @@ def test_patch_errors(api):
         api.patch(path, json={"name": "no token"}, headers=api.auth()), 400, "invalid_request"
     )
     assert_error(
-        api.patch("/api/journeys/nope", json={"updatedAt": "x"}, headers=api.auth()),
+        api.patch(
+            "/api/journeys/nope", json={"updatedAt": "2001-01-01T00:00:00Z"}, headers=api.auth()
+        ),
         404,
         "journey_not_found",
     )
