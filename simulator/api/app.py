@@ -31,8 +31,9 @@ from simulator.api.middleware import (
     HeadAsGet,
     session_cookies,
 )
+from simulator.api.roles import writer
 from simulator.api.runtime_routes import register_runtime_routes
-from simulator.backend.auth import Actor, credentials
+from simulator.backend.auth import WRITE_ACTIONS, Actor, credentials
 from simulator.backend.errors import (
     ErrorBody,
     InvalidJson,
@@ -200,7 +201,9 @@ def _journey_routes(app: FastAPI) -> None:
         responses=errors(403, 409),
     )
     def create_journey(
-        body: Annotated[CreateJourney, Depends(_create_body)], actor: ActorDep, backend: BackendDep
+        actor: writer(_actor, WRITE_ACTIONS["create_journey"]),
+        body: Annotated[CreateJourney, Depends(_create_body)],
+        backend: BackendDep,
     ):
         """Create a new draft journey; returns it with ``version: "draft"``."""
         return _json(backend.create_journey(actor, body), 201)
@@ -232,8 +235,8 @@ def _journey_routes(app: FastAPI) -> None:
     )
     def patch_draft(
         journey_id: _JourneyId,
+        actor: writer(_actor, WRITE_ACTIONS["patch_draft"]),
         body: Annotated[PatchJourney, Depends(_patch_body)],
-        actor: ActorDep,
         backend: BackendDep,
     ):
         """Change the draft, conditionally on the ``updatedAt`` last read (409 if stale)."""

@@ -21,7 +21,8 @@ from pydantic_core import PydanticCustomError
 
 from simulator.api.middleware import session_cookies
 from simulator.api.openapi import errors
-from simulator.backend.auth import Actor, credentials
+from simulator.api.roles import writer
+from simulator.backend.auth import WRITE_ACTIONS, Actor, credentials
 from simulator.runtime.service import RuntimeService
 
 __all__ = ["register_runtime_routes"]
@@ -197,12 +198,20 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
         return JSONResponse(svc.clock(actor))
 
     @app.post(sim + "/clock/advance", tags=simtags, responses=errors(403))
-    def advance(body: AdvanceBody, actor: ActorDep, svc: ServiceDep):
+    def advance(
+        actor: writer(actor_dependency, WRITE_ACTIONS["advance"]),
+        body: AdvanceBody,
+        svc: ServiceDep,
+    ):
         """Move the clock forward, running every due dispatch in time order."""
         return JSONResponse(svc.advance(actor, _plain(body)))
 
     @app.post(sim + "/events", tags=simtags, responses=errors(403))
-    def events(body: InboundEventBody, actor: ActorDep, svc: ServiceDep):
+    def events(
+        actor: writer(actor_dependency, WRITE_ACTIONS["events"]),
+        body: InboundEventBody,
+        svc: ServiceDep,
+    ):
         """An end-user event: goals, awaited waits, then triggers."""
         return JSONResponse(svc.post_event(actor, _plain(body)))
 

@@ -8,18 +8,37 @@ route's ``syncApiKey`` bearer beside a ``session`` cookie of another token. View
 read and dry-run; editors and owners also write; only owners use dry-run overrides.
 A journey of another workspace is reported as missing (404), never as forbidden, so
 tokens cannot probe for ids.
+
+Who may act is judged before what the request says: a viewer's write is ``403
+forbidden`` whatever its body (a missing ``updatedAt``, an unknown field), as it is
+for a journey that does not exist, since being told how to fix a request one may not
+make anyway helps no one. The order on every route that takes a body is
+
+1. a body that cannot be read at all (too large, nested too deep, a repeated key, not
+   JSON): refused before anyone is identified, as it says nothing yet;
+2. credentials (``401``), then the role (``403``), where the role alone decides: the
+   API checks :func:`require_writer` before it validates the body of a write
+   (creating and editing journeys, moving the clock, posting events);
+3. the body's fields (``400 invalid_request``);
+4. the store: ``404``, ``409``.
+
+A dry-run is open to viewers, and only its body says whether it overrides gates, so
+there ``403 overrides_require_owner`` comes after the body is read. The backend's own
+methods check the role again, for callers other than the API.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from simulator.backend.errors import AmbiguousCredentials, Forbidden, OverridesRequireOwner
 from simulator.models import Role
 
 __all__ = [
     "SYSTEM",
+    "WRITE_ACTIONS",
     "Actor",
     "credentials",
     "require_owner_for_overrides",
@@ -110,6 +129,19 @@ def require_writer(actor: Actor, action: str) -> None:
             f"a viewer cannot {action}: ask an editor or owner of the workspace",
             details=[{"role": actor.role.value, "required": ["editor", "owner"]}],
         )
+
+
+WRITE_ACTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "create_journey": "create journeys",
+        "patch_draft": "edit journeys",
+        "advance": "move the simulator's clock",
+        "events": "post end-user events",
+    }
+)
+"""What each write that takes a body does, in the words of its ``403 forbidden``, by
+the name of the backend (or runtime service) method and of its route: the API checks
+the role with these before reading the body, the methods with the same words."""
 
 
 def require_owner_for_overrides(actor: Actor, overrides: list[str]) -> None:

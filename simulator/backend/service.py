@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator.backend import catalog, dryrun, lifecycle
-from simulator.backend.auth import Actor, require_writer
+from simulator.backend.auth import WRITE_ACTIONS, Actor, require_writer
 from simulator.backend.aws import AwsSession
 from simulator.backend.directory import WorkspaceDirectory
 from simulator.backend.errors import (
@@ -227,7 +227,7 @@ class Backend(JourneyAccess):
     # --- authoring ----------------------------------------------------------------------
 
     def create_journey(self, actor: Actor, body: CreateJourney) -> JourneyView:
-        require_writer(actor, "create journeys")
+        require_writer(actor, WRITE_ACTIONS["create_journey"])
         if body.id is not None:
             refuse_reserved_id(body.id)
         now = self.clock.now
@@ -273,7 +273,7 @@ class Backend(JourneyAccess):
         raise ConcurrentModification("could not allocate a journey id; try again")
 
     def patch_draft(self, actor: Actor, journey_id: str, body: PatchJourney) -> JourneyView:
-        require_writer(actor, "edit journeys")
+        require_writer(actor, WRITE_ACTIONS["patch_draft"])
         fields = body.model_fields_set - {"updated_at"}
         for name in sorted(fields & _PATCHABLE_REQUIRED):
             if getattr(body, name) is None:

@@ -136,3 +136,52 @@ def test_a_stale_updated_at_is_still_a_conflict(api):
     response = api.patch("/api/journeys/act-onb-2026", headers=api.auth(), json=body)
     assert response.status_code == 409, response.text
     assert response.json()["code"] == "draft_conflict"
+
+
+# --- permission before the body ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "action"),
+    [
+        ("patch", "/api/journeys/act-onb-2026", {"name": "no token"}, "edit journeys"),
+        ("patch", "/api/journeys/act-onb-2026", {"updatedAt": "x", "nme": 1}, "edit journeys"),
+        ("patch", "/api/journeys/no-such-journey", {"name": "y"}, "edit journeys"),
+        ("post", "/api/journeys", {"nam": "y"}, "create journeys"),
+        # Valid in pydantic's lax mode, refused by the strict pass that follows it.
+        ("post", "/api/journeys", {"name": "y", "goalEventWindowDays": "7"}, "create journeys"),
+        ("post", "/api/_sim/clock/advance", {"bye": "P1D"}, "move the simulator's clock"),
+        ("post", "/api/_sim/events", {}, "post end-user events"),
+    ],
+    ids=["patch-no-token", "patch-bad-fields", "patch-unknown-journey", "create-bad-field",
+         "create-strict", "advance", "events"],
+)  # fmt: skip
+def test_a_viewers_write_is_forbidden_whatever_its_body(api, method, url, body, action):
+    response = api.request(method.upper(), url, json=body, headers=api.auth("viewer"))
+    assert response.status_code == 403, response.text
+    answer = response.json()
+    assert answer["code"] == "forbidden"
+    assert answer["error"] == f"a viewer cannot {action}: ask an editor or owner of the workspace"
+
+
+def test_an_editors_bad_body_is_still_a_bad_request(api):
+    response = api.patch(
+        "/api/journeys/act-onb-2026", json={"name": "no token"}, headers=api.auth("editor")
+    )
+    assert only_detail(response)["path"] == "/updatedAt"
+
+
+def test_without_credentials_a_write_is_unauthorized_whatever_its_body(api):
+    response = api.patch("/api/journeys/act-onb-2026", json={"nme": 1})
+    assert response.status_code == 401, response.text
+
+
+def test_a_viewers_dry_run_body_is_read_first_as_overrides_are_in_it(api):
+    response = api.post(SIMULATE, json={"subjectID": "x"}, headers=api.auth("viewer"))
+    assert only_detail(response)["path"] == "/subjectID"
+    response = api.post(
+        SIMULATE,
+        json={"subjectId": "usr_holdout", "overrides": ["holdout"]},
+        headers=api.auth("viewer"),
+    )
+    assert response.status_code == 403 and response.json()["code"] == "overrides_require_owner"
