@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from simulator.backend.auth import Actor
@@ -42,7 +43,14 @@ from simulator.engine.clock import Clock
 from simulator.models import Journey
 from simulator.world import World
 
-__all__ = ["Change", "JourneyAccess", "RequestPlace", "placed", "too_large_as_journey_error"]
+__all__ = [
+    "Change",
+    "JourneyAccess",
+    "RequestPlace",
+    "placed",
+    "same_instant",
+    "too_large_as_journey_error",
+]
 
 _ATTEMPTS = 8
 _JOURNEY_ID = re.compile(JOURNEY_ID_PATTERN)
@@ -185,7 +193,7 @@ class JourneyAccess:
     ) -> JourneyRecord:
         for _ in range(_ATTEMPTS):
             current = self._record(actor, journey_id)
-            if expected is not None and current.updated_at != expected:
+            if expected is not None and not same_instant(current.updated_at, expected):
                 raise DraftConflict(current.updated_at)
             change = compute(current)
             stamp = next_timestamp(self.clock.now, current.updated_at)
@@ -236,3 +244,20 @@ class JourneyAccess:
             for i, (action, metadata) in enumerate(audit)
         ]
         self.store.append_audit(actor.workspace_id, journey_id, entries)
+
+
+def same_instant(stored: str, sent: str) -> bool:
+    """Whether the ``updatedAt`` a client sent back is the draft's: the same instant,
+    however it is written (clients re-serialise timestamps: ``…14:00:00Z`` and
+    ``…16:00:00+02:00`` are ``…14:00:00.000000Z``). A client that dropped digits
+    (``…00.000Z`` for ``…00.000001Z``) names another instant: a conflict.
+
+    >>> same_instant("2026-06-01T14:00:00.000000Z", "2026-06-01T16:00:00+02:00")
+    True
+    >>> same_instant("2026-06-01T14:00:00.000001Z", "2026-06-01T14:00:00.000Z")
+    False
+    """
+    try:
+        return datetime.fromisoformat(stored) == datetime.fromisoformat(sent)
+    except ValueError:  # a form only the wire's parser reads: compared as written
+        return stored == sent

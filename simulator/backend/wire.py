@@ -167,8 +167,9 @@ def _is_timestamp(text: str) -> str:
 UpdatedAtIn = Annotated[
     str, AfterValidator(_is_timestamp), WithJsonSchema({"type": "string", "format": "date-time"})
 ]
-"""A concurrency token as sent back: kept as the string read (the write compares it),
-but refused when it is no timestamp (a placeholder copied from the docs, say), which
+"""A concurrency token as sent back: kept as the string read (the write compares the
+instant it names, :func:`~simulator.backend.mutations.same_instant`), but refused
+when it is no timestamp (a placeholder copied from the docs, say), which
 no draft can have: a ``409`` would tell the client to reload and retry, in vain."""
 
 

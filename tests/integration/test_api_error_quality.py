@@ -138,6 +138,20 @@ def test_a_stale_updated_at_is_still_a_conflict(api):
     assert response.json()["code"] == "draft_conflict"
 
 
+@pytest.mark.parametrize(
+    "sent", ["2026-06-01T14:00:00Z", "2026-06-01T14:00:00.000Z", "2026-06-01T16:00:00+02:00"]
+)
+def test_the_same_instant_written_another_way_is_not_a_conflict(sent):
+    """A client that parses updatedAt and writes it back (``…14:00:00Z``, or in its
+    own offset) sent the draft's very instant, and was told 409 forever."""
+    with api_client() as api:
+        assert draft_of(api)["updatedAt"] == "2026-06-01T14:00:00.000000Z"
+        body = {"updatedAt": sent, "name": "renamed"}
+        response = api.patch("/api/journeys/act-onb-2026", headers=api.auth(), json=body)
+        assert response.status_code == 200, response.text
+        assert draft_of(api)["name"] == "renamed"
+
+
 # --- permission before the body ------------------------------------------------------------
 
 
