@@ -131,8 +131,17 @@ def utc_minute(moment: datetime | None, layout: str = "%Y-%m-%d %H:%MZ") -> str:
     '2026-06-01 14:00Z'
     >>> utc_minute(datetime(2026, 6, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))), "%m-%d %H:%M")
     '05-31 22:30'
+
+    The year always has four digits: glibc's ``%Y`` writes year 1 as ``1``, a date that
+    reads as a month and a day.
+
+    >>> utc_minute(datetime(1, 1, 1, tzinfo=UTC))
+    '0001-01-01 00:00Z'
     """
-    return "" if moment is None else moment.astimezone(UTC).strftime(layout)
+    if moment is None:
+        return ""
+    utc = moment.astimezone(UTC)
+    return utc.strftime(layout.replace("%Y", f"{utc.year:04d}"))
 
 
 def utc_seconds(moment: datetime) -> str:

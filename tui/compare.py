@@ -10,26 +10,17 @@ the compare screen is for is what *happened* differently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+from simulator.durations import utc_minute
 
 if TYPE_CHECKING:
     from simulator.engine.trace import Trace, TraceStep
 
-__all__ = ["Divergence", "Row", "first_divergence", "minute", "rows"]
+__all__ = ["Divergence", "Row", "first_divergence", "rows"]
 
-
-def minute(moment: datetime | None) -> str:
-    """A trace time to the minute in UTC, its year always in four digits (``""`` for
-    none): ``strftime("%Y")`` writes year 1 as ``1`` on glibc, a date that reads as a
-    month and a day.
-
-    >>> minute(datetime(1, 1, 1, tzinfo=UTC)), minute(datetime(2026, 6, 1, 14, 5, 59, tzinfo=UTC))
-    ('0001-01-01 00:00', '2026-06-01 14:05')
-    """
-    if moment is None:
-        return ""
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "minutes")
+_MINUTE = "%Y-%m-%d %H:%M"
+"""How the timeline writes a time (UTC, its year in four digits)."""
 
 
 @dataclass(frozen=True)
@@ -72,14 +63,14 @@ def rows(trace: Trace) -> list[Row]:
         "entry",
         entry.decision.value,
         entry.reason.value if entry.reason else "",
-        minute(trace.started_at),
+        utc_minute(trace.started_at, _MINUTE),
     )
     steps = [
         Row(
             s.step_id,
             s.decision.value,
             s.reason.value if s.reason else "",
-            minute(s.at),
+            utc_minute(s.at, _MINUTE),
             s,
         )
         for s in trace.steps

@@ -10,7 +10,6 @@ arm), the wait and what resumed it, the webhook request, and where it went next.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -18,9 +17,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from simulator.durations import utc_minute
 from simulator.engine.timeline import excerpt, read_leaf
 from simulator.engine.trace import Trace, TraceBranch, TraceGate, TraceStep, TraceWait
-from tui.compare import minute
 from tui.widgets.timeline import DECISION_STYLES
 
 __all__ = ["StepDetail", "step_detail"]
@@ -29,11 +28,6 @@ __all__ = ["StepDetail", "step_detail"]
 def _mark(holds: bool) -> Text:
     """A leaf's mark: whether it counts for its predicate's match (see ``read_leaf``)."""
     return Text("✓ ", "green") if holds else Text("✗ ", "red")
-
-
-def _when(moment: datetime | None) -> str:
-    """A time as the timeline writes it (``0001-01-01 00:00``), marked UTC with a ``Z``."""
-    return f"{minute(moment)}Z" if moment is not None else ""
 
 
 def _title(label: str) -> Text:
@@ -76,7 +70,7 @@ def _entry(trace: Trace) -> RenderableType:
     kind = "synthetic subject" if trace.subject.synthetic else "subject"
     head = Text(f"{trace.journey_id} ({version})", style="bold")
     head.append(
-        f"\n{kind} {trace.subject.id} · start {_when(trace.started_at)} · seed {trace.seed}"
+        f"\n{kind} {trace.subject.id} · start {utc_minute(trace.started_at)} · seed {trace.seed}"
     )
     if trace.overrides_applied:
         applied = ", ".join(o.value for o in trace.overrides_applied)
@@ -92,7 +86,7 @@ def _entry(trace: Trace) -> RenderableType:
             parts.append(_mark(holds) + Text(f"{label}  ({leaf.path or '/'})"))
     trigger = trace.trigger
     if trigger.event_name:
-        line = Text(f"\ntrigger {trigger.event_name} at {_when(trigger.at)}")
+        line = Text(f"\ntrigger {trigger.event_name} at {utc_minute(trigger.at)}")
         if trigger.injected:
             line.append(" (added by the dry-run)", style="dim")
         parts.append(line)
@@ -109,12 +103,12 @@ def _reason(reason) -> str | None:
 def _outcome(trace: Trace) -> Text:
     outcome = trace.outcome
     if outcome.exit_step_id:
-        text = Text(f"exited at {outcome.exit_step_id} on {_when(outcome.exited_at)}")
+        text = Text(f"exited at {outcome.exit_step_id} on {utc_minute(outcome.exited_at)}")
     else:
         text = Text("did not run to an exit")
     goal = outcome.goal
     if goal is not None:
-        state = f"converted at {_when(goal.at)}" if goal.converted else "not converted"
+        state = f"converted at {utc_minute(goal.at)}" if goal.converted else "not converted"
         text.append(f"\ngoal {goal.event_name} within {goal.window_days} days: {state}")
     for warning in trace.warnings:
         where = f" at {warning.step_id}" if warning.step_id else ""
@@ -124,7 +118,7 @@ def _outcome(trace: Trace) -> Text:
 
 def _step(step: TraceStep) -> RenderableType:
     head = Text(f"{step.step_id}", style="bold")
-    head.append(f"  {step.type} at {_when(step.at)}  ")
+    head.append(f"  {step.type} at {utc_minute(step.at)}  ")
     head.append_text(_decision(step.decision.value, _reason(step.reason)))
     parts: list[RenderableType] = [head]
     if step.message:
@@ -132,7 +126,7 @@ def _step(step: TraceStep) -> RenderableType:
     if step.gates:
         parts += [_title("gates"), _gates(step.gates)]
     if step.deferred_until is not None:
-        parts.append(Text(f"deferred until {_when(step.deferred_until)}", style="cyan"))
+        parts.append(Text(f"deferred until {utc_minute(step.deferred_until)}", style="cyan"))
     if step.send is not None:
         parts += _send(step)
     if step.wait is not None:
@@ -182,8 +176,8 @@ def _wait(wait: TraceWait) -> Text:
     if wait.event_name:
         text.append(f" for {wait.event_name}")
     if wait.timeout_at is not None:
-        text.append(f", timeout at {_when(wait.timeout_at)}")
-    text.append(f"\nresumed by {wait.resumed_by} at {_when(wait.until)}", style="bold")
+        text.append(f", timeout at {utc_minute(wait.timeout_at)}")
+    text.append(f"\nresumed by {wait.resumed_by} at {utc_minute(wait.until)}", style="bold")
     return text
 
 
