@@ -544,8 +544,11 @@ def _unwrapped(pointer: str, message: str, data: Any) -> tuple[str, str]:
             return pointer, message
         if isinstance(written, dict) and parts[6] == "0":
             kept = parts[:6] + parts[7:]
-            field = "/".join(_unescape(part) for part in parts[1:])
-            named = "/".join(_unescape(part) for part in kept[1:])
+            # the message names the field or, for a bad key, the mapping holding it
+            field = "/".join(_unescape(part) for part in parts[1:7])
+            named = "/".join(_unescape(part) for part in parts[1:6])
+            if f"{field}/" in message:
+                field, named = f"{field}/", f"{named}/"
             return "/".join(kept), message.replace(field, named, 1)
     return pointer, message
 

@@ -10,7 +10,9 @@ journey and predicate models and field names are mapped to their camelCase alias
 Pointer rules (the loader maps them to file positions): the offending value, or the
 enclosing object when a field is missing; for an unknown tag (``"type": "sned"``)
 the tag field itself; for an unknown field, the field, marked ``at_key`` so that it is
-located at its key.
+located at its key; for a key of a mapping that is not one of the allowed keys (a gate
+name in a journey test's ``gates: {…}``, pydantic's ``[key]`` loc), that key, also
+``at_key``, with the allowed keys and the closest one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from simulator import models
 from simulator.codes import FindingCode
 from simulator.findings import Finding, make_finding
+from simulator.suggestions import closest
 from simulator.validation.fields import unknown_field_hint
 from simulator.validation.pointers import join
 
@@ -132,7 +135,7 @@ def pydantic_findings(
         error = {**error, "loc": (*prefix, *error.get("loc", ()))}
         path, message = _describe_error(error, document, kind, root or _root_model(exc, prefix))
         described.setdefault((path, message))
-        if error.get("type") == "extra_forbidden":
+        if error.get("type") == "extra_forbidden" or _is_key_error(error):
             unknown.add(path)
     return [
         make_finding(
@@ -181,6 +184,8 @@ def _describe_error(
     else:
         tokens, missing = _tokens_from_document(loc, document, kind_of_error == "missing")
     ctx = error.get("ctx") or {}
+    if _is_key_error(error):
+        return join("", *tokens), _key_message(error, tokens, document, kind)
     discriminator = str(ctx.get("discriminator", "")).strip("'\"")
     if kind_of_error == "union_tag_invalid" and discriminator:
         tokens.append(discriminator)
@@ -211,6 +216,28 @@ def _describe_error(
         where = f"{subject}: {field}" if field else subject
         return path, f"{where} must be {shape}, not {_describe(error.get('input'))}"
     return path, f"{subject}: {field + ': ' if field else ''}{error.get('msg', 'invalid value')}"
+
+
+def _is_key_error(error: Mapping[str, Any]) -> bool:
+    """Whether the error is about a mapping's key, not its value (loc ends ``[key]``)."""
+    loc = error.get("loc", ())
+    return bool(loc) and loc[-1] == "[key]"
+
+
+def _key_message(error: Mapping[str, Any], tokens: list[Any], document: Any, kind: str) -> str:
+    """``unknown key 'quiet_hourz' in gates (did you mean 'quiet_hours'? allowed: …)``
+    for a key outside an enumeration; pydantic's own words after the key otherwise."""
+    key = str(error.get("input", tokens[-1] if tokens else ""))
+    where = tokens[:-1] if tokens and str(tokens[-1]) == key else tokens
+    subject, field = _subject(where, document, kind), _relative(where)
+    inside = f" in {field}" if field else ""
+    expected = (error.get("ctx") or {}).get("expected")
+    if error.get("type") != "enum" or not isinstance(expected, str):
+        return f"{subject}: key {key!r}{inside}: {error.get('msg', 'invalid key')}"
+    allowed = [name.strip().strip("'") for name in expected.replace(" or ", ", ").split(",")]
+    guess = closest(key, allowed)
+    hint = f"did you mean {guess!r}? " if guess else ""
+    return f"{subject}: unknown key {key!r}{inside} ({hint}allowed: {', '.join(allowed)})"
 
 
 def _root_model(exc: ValidationError, prefix: tuple[str | int, ...]) -> type[BaseModel] | None:

@@ -493,8 +493,8 @@ def test_values_of_the_wrong_type_are_refused_not_coerced(run_cli, acme_copy: Pa
 
 _ALLOWED_IN_A_STEP = "arm, decision, gates, next, occurrence, reason, resumedBy, rule"
 _GATE_NAMES = (
-    "'journey_status', 'audience', 'holdout', 'suppression', 'opt_out', 'recipient', "
-    "'quiet_hours', 'daily_cap' or 'frequency_cap'"
+    "journey_status, audience, holdout, suppression, opt_out, recipient, quiet_hours, "
+    "daily_cap, frequency_cap"
 )
 
 
@@ -502,10 +502,11 @@ _GATE_NAMES = (
     ("written", "column", "message"),
     [
         ("colour: red", 11, f"unknown field 'colour' (allowed: {_ALLOWED_IN_A_STEP})"),
-        (
+        (  # at the key, not its value, with the name meant
             "gates: {quiet_hour: passed}",
-            31,
-            f"cases/0/expect/steps/send-welcome/gates/quiet_hour: Input should be {_GATE_NAMES}",
+            19,
+            "unknown key 'quiet_hour' in cases/0/expect/steps/send-welcome/gates "
+            f"(did you mean 'quiet_hours'? allowed: {_GATE_NAMES})",
         ),
         (
             "occurrence: 0",
