@@ -4,8 +4,11 @@ pydantic's own messages name no field and suggest nothing (``Extra inputs are no
 permitted``). An unknown field here reads as ``journeysim validate`` and ``journeysim
 run`` put it: the field, the allowed field closest to it, and every allowed one, from
 the body's model at that place (:func:`simulator.validation.fields.unknown_field_hint`).
-Other problems keep pydantic's words, or the words the model's own validators give
-(timestamps, durations and versions say what they expect in :mod:`.wire`).
+Common constraint and type problems are said as the CLI says them (``must not be
+empty``, ``must be at least 0``, ``must be a string, not a number``:
+:func:`simulator.validation.wording.in_words`); the rest keep the words the model's own
+validators give (timestamps, durations and versions say what they expect in
+:mod:`.wire`) or pydantic's.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pydantic import BaseModel
 from simulator.engine.detectors import scrub_id
 from simulator.suggestions import closest
 from simulator.validation.fields import allowed_fields, unknown_field_hint
+from simulator.validation.wording import in_words
 
 __all__ = ["field_message", "unknown_field_extra"]
 
@@ -34,7 +38,7 @@ def field_message(
     unknown field 'subjectID' (did you mean 'subjectId'? allowed: at, futureEvents, ...)
     """
     if error.get("type") != "extra_forbidden" or not loc:
-        return error.get("msg", "invalid value")
+        return in_words(error) or error.get("msg", "invalid value")
     # A stray key may be an e-mail address or a phone number: masked as ids are.
     return f"unknown field {scrub_id(str(loc[-1]))!r}{unknown_field_hint(root, loc)}"
 

@@ -17,7 +17,6 @@ name in a journey test's ``gates: {…}``, pydantic's ``[key]`` loc), that key, 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, get_args, get_origin
 
@@ -29,6 +28,7 @@ from simulator.findings import Finding, make_finding
 from simulator.suggestions import closest
 from simulator.validation.fields import unknown_field_hint
 from simulator.validation.pointers import join
+from simulator.validation.wording import describe, in_words
 
 __all__ = ["load_document", "pydantic_findings"]
 
@@ -40,12 +40,6 @@ _PREDICATE_KINDS = frozenset(
     {"attribute", "event_fired", "event_not_fired", "channel_opted_in", "channel_opted_out"}
     | {"in_segment", "all", "any", "not"}
 )
-_SHAPES = {
-    "model_type": "a JSON object",
-    "model_attributes_type": "a JSON object",
-    "dict_type": "a JSON object",
-    "list_type": "an array",
-}
 _PREDICATE_FIELDS = frozenset({"when", "where", "predicate"})
 
 
@@ -95,7 +89,7 @@ def load_document(
     if isinstance(document, model):
         return document.to_wire(), document, []
     if not isinstance(document, Mapping):
-        message = f"a {kind} must be a JSON object, not {_describe(document)}"
+        message = f"a {kind} must be a JSON object, not {describe(document)}"
         return document, None, [make_finding(FindingCode.INVALID_DOCUMENT, message, "")]
     try:
         return document, model.model_validate(dict(document)), []
@@ -127,7 +121,7 @@ def pydantic_findings(
     ... except ValidationError as exc:
     ...     [(f.path, f.message) for f in pydantic_findings(exc, bad, kind="journey")]
     [('/steps/0', "step 'a' is missing the required field 'communicationId'"), \
-('/steps/0/next', "step 'a': next: Input should be a valid string")]
+('/steps/0/next', "step 'a': next must be a string, not a number")]
     """
     described: dict[tuple[str, str], None] = {}
     unknown: set[str] = set()
@@ -149,29 +143,35 @@ def pydantic_findings(
     ]
 
 
-_SHOULD_BE = ": Input should be "
+_MUST_BE = " must be "
 
 
 def _union_merged(described: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """A value that matches no member of a union (``true``, ``false`` or ``"any"``) is
     one error per member in pydantic, all at one pointer: said once, as the
-    alternatives (``Input should be 'any' or a valid boolean``).
+    alternatives (``must be 'any' or a boolean (true or false), not a string``).
 
-    >>> _union_merged([("/a", "x: a: Input should be 'any'"),
-    ...                ("/a", "x: a: Input should be a valid boolean"), ("/b", "x: b: odd")])
-    [('/a', "x: a: Input should be 'any' or a valid boolean"), ('/b', 'x: b: odd')]
+    >>> _union_merged([("/a", "x: a must be 'any'"),
+    ...                ("/a", "x: a must be a boolean, not a string"), ("/b", "x: b: odd")])
+    [('/a', "x: a must be 'any' or a boolean, not a string"), ('/b', 'x: b: odd')]
     """
     merged: dict[tuple[str, str], list[str]] = {}
     for path, message in described:
-        head, found, tail = message.partition(_SHOULD_BE)
+        head, found, tail = message.partition(_MUST_BE)
         key = (path, head + found) if found else (path, message)
         merged.setdefault(key, [])
         if found:
             merged[key].append(tail)
-    return [
-        (path, head + " or ".join(dict.fromkeys(tails)) if tails else head)
-        for (path, head), tails in merged.items()
-    ]
+    return [(path, head + _alternatives(tails)) for (path, head), tails in merged.items()]
+
+
+def _alternatives(tails: list[str]) -> str:
+    """``'any' or a boolean, not a string`` from ``["'any'", "a boolean, not a string"]``:
+    what the value is (``, not …``) said once, at the end."""
+    kinds = dict.fromkeys(tail.rpartition(", not ")[2] for tail in tails if ", not " in tail)
+    shapes = dict.fromkeys(tail.rpartition(", not ")[0] or tail for tail in tails)
+    said = " or ".join(shapes)
+    return f"{said}, not {next(iter(kinds))}" if len(kinds) == 1 else said
 
 
 def _describe_error(
@@ -211,10 +211,9 @@ def _describe_error(
             f"{subject}: a step id starts with a letter or digit and has at most 64 letters, "
             "digits, '_' or '-'"
         )
-    shape = _SHAPES.get(kind_of_error)
-    if shape is not None:
-        where = f"{subject}: {field}" if field else subject
-        return path, f"{where} must be {shape}, not {_describe(error.get('input'))}"
+    said = in_words(error)
+    if said is not None:
+        return path, f"{subject}: {field + ' ' if field else ''}{said}"
     return path, f"{subject}: {field + ': ' if field else ''}{error.get('msg', 'invalid value')}"
 
 
@@ -338,19 +337,3 @@ def _step_id(path: str, document: Any) -> str | None:
         step_id = steps[index].get("id")
         return step_id if isinstance(step_id, str) else None
     return None
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number" if not isinstance(value, float) or math.isfinite(value) else "NaN"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__

@@ -86,6 +86,37 @@ def test_a_bad_start_time_says_a_timestamp_with_an_offset_is_expected(api, at):
     assert "Input should" not in detail["message"]
 
 
+@pytest.mark.parametrize(
+    ("body", "path", "message"),
+    [
+        ({"subjectId": ""}, "/subjectId", "must not be empty"),
+        (
+            {"subjectId": "usr_" + "x" * 300},
+            "/subjectId",
+            "must have at most 256 characters, not 304",
+        ),
+        ({"subjectId": "usr_holdout", "seed": -1}, "/seed", "must be at least 0"),
+        ({"subjectId": "usr_holdout", "seed": 2**60}, "/seed", "must be at most 9007199254740991"),
+        (
+            {"subjectId": "usr_holdout", "seed": "7"},
+            "/seed",
+            "must be a whole number, not a string",
+        ),
+        (
+            {"subjectId": "usr_holdout", "overrides": "opt_out"},
+            "/overrides",
+            "must be an array, not a string",
+        ),
+    ],
+    ids=["empty-id", "long-id", "seed-below-0", "seed-too-big", "seed-string", "overrides-string"],
+)
+def test_a_value_out_of_bounds_or_of_the_wrong_kind_says_what_it_must_be(api, body, path, message):
+    """pydantic's own words were passed on ("String should have at least 1 character",
+    "Input should be greater than or equal to 0"); they read as the CLI's now."""
+    detail = only_detail(api.post(SIMULATE, headers=api.auth(), json=body))
+    assert (detail["path"], detail["message"]) == (path, message)
+
+
 def test_a_start_time_without_an_offset_says_to_add_one(api):
     body = {"subjectId": "usr_holdout", "at": "2026-06-01T14:00:00"}
     detail = only_detail(api.post(SIMULATE, headers=api.auth(), json=body))

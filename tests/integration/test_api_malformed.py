@@ -72,11 +72,16 @@ def test_wrong_types_and_shapes(api, payload):
     assert body["details"] and all("path" in d and "message" in d for d in body["details"])
 
 
+_WHOLE_WRITTEN_WITHOUT_POINT = "must be a whole number, written without a decimal point"
 FILE_RULES = [
     ({"steps": []}, "/steps", "a journey needs at least one step (steps[0] is the entry step)"),
-    ({"goalEventWindowDays": 7.0}, "/goalEventWindowDays", "Input should be a valid integer"),
-    ({"goalEventWindowDays": "7"}, "/goalEventWindowDays", "Input should be a valid integer"),
-    ({"goalEventWindowDays": True}, "/goalEventWindowDays", "Input should be a valid integer"),
+    ({"goalEventWindowDays": 7.0}, "/goalEventWindowDays", _WHOLE_WRITTEN_WITHOUT_POINT),
+    ({"goalEventWindowDays": "7"}, "/goalEventWindowDays", "must be a whole number, not a string"),
+    (
+        {"goalEventWindowDays": True},
+        "/goalEventWindowDays",
+        "must be a whole number, not a boolean",
+    ),
 ]
 """Journey content ``journeysim validate`` refuses in a file: the API's create and
 patch bodies refuse it too, at the same pointer and in the same words."""
@@ -87,7 +92,7 @@ def test_create_refuses_what_a_journey_file_may_not_hold(api, content, path, mes
     from simulator.validation import validate
 
     as_file = validate({"id": "j", "name": "x", "triggerContractId": "t", **content})
-    # The file's finding prefixes the field ("journey: goalEventWindowDays: ...").
+    # The file's finding prefixes the field ("journey: goalEventWindowDays must be ...").
     assert [(f.code.value, f.path, f.message.endswith(message)) for f in as_file] == [
         ("invalid_document", path, True)
     ]

@@ -488,7 +488,8 @@ def test_values_of_the_wrong_type_are_refused_not_coerced(run_cli, acme_copy: Pa
     assert where == sorted(where) and len(where) == 5
     assert {p["code"] for p in problems} == {"invalid_scenario"}
     synthetic = next(p["message"] for p in problems if "synthetic" in p["message"])
-    assert synthetic.endswith("Input should be 'any' or a valid boolean")  # one, not two
+    # one message, not one per member of the union
+    assert synthetic.endswith("synthetic must be 'any' or a boolean (true or false), not a number")
 
 
 _ALLOWED_IN_A_STEP = "arm, decision, gates, next, occurrence, reason, resumedBy, rule"
@@ -511,8 +512,7 @@ _GATE_NAMES = (
         (
             "occurrence: 0",
             23,
-            "cases/0/expect/steps/send-welcome/occurrence: "
-            "Input should be greater than or equal to 1",
+            "cases/0/expect/steps/send-welcome/occurrence must be at least 1",
         ),
     ],
     ids=["unknown-field", "unknown-gate", "occurrence-below-1"],

@@ -145,7 +145,7 @@ def test_request_errors_become_invalid_json_or_invalid_request():
     error = request_error([{"type": "missing", "loc": ("body", "name"), "msg": "Field required"}])
     assert error.code == "invalid_request" and error.status == 400
     assert error.details == [
-        {"in": "body", "path": "/name", "message": "Field required", "type": "missing"}
+        {"in": "body", "path": "/name", "message": "is required", "type": "missing"}
     ]
 
 

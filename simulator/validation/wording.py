@@ -1,0 +1,103 @@
+"""pydantic's error messages in the words journeysim uses: ``must …, not …``.
+
+pydantic says ``String should have at least 1 character`` or ``Input should be greater
+than or equal to 0``; a user reads ``must not be empty`` and ``must be at least 0``
+better, beside the field's name. :func:`in_words` says the common constraint and type
+errors so, from the error's type and context, and returns ``None`` for the rest (the
+caller keeps pydantic's words, or the words a model's own validator gave). Values are
+described by their JSON kind (``not a string``), never echoed: they may be PII.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["describe", "in_words"]
+
+_KINDS = {
+    "string_type": "a string",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "a boolean (true or false)",
+    "bool_parsing": "a boolean (true or false)",
+    "list_type": "an array",
+    "dict_type": "a JSON object",
+    "model_type": "a JSON object",
+    "model_attributes_type": "a JSON object",
+}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "greater than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
+
+
+def in_words(error: Mapping[str, Any]) -> str | None:
+    """What ``error`` (one of ``ValidationError.errors()``) says, as ``must …``.
+
+    >>> in_words({"type": "string_too_short", "ctx": {"min_length": 1}, "input": ""})
+    'must not be empty'
+    >>> in_words({"type": "less_than_equal", "ctx": {"le": 9007199254740991}})
+    'must be at most 9007199254740991'
+    >>> in_words({"type": "int_type", "input": "7"})
+    'must be a whole number, not a string'
+    >>> in_words({"type": "missing"})
+    'is required'
+    >>> in_words({"type": "value_error", "msg": "Value error, odd"}) is None
+    True
+    """
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind in _KINDS:
+        if kind.startswith("int") and isinstance(value, float):
+            return "must be a whole number, written without a decimal point"
+        return f"must be {_KINDS[kind]}, not {describe(value)}"
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"must be {words} {ctx.get(key)}" if key in ctx else None
+    if kind in ("string_too_short", "too_short"):
+        least = ctx.get("min_length")
+        if least == 1:
+            return "must not be empty"
+        unit = "characters" if kind == "string_too_short" else "items"
+        return f"must have at least {least} {unit}" if least is not None else None
+    if kind in ("string_too_long", "too_long"):
+        most = ctx.get("max_length")
+        unit = "characters" if kind == "string_too_long" else "items"
+        has = f", not {len(value)}" if isinstance(value, str | list | tuple) else ""
+        return f"must have at most {most} {unit}{has}" if most is not None else None
+    if kind in ("literal_error", "enum") and isinstance(ctx.get("expected"), str):
+        return f"must be {ctx['expected']}"
+    if kind == "string_pattern_mismatch" and "pattern" in ctx:
+        return f"must match the pattern {ctx['pattern']}"
+    return None
+
+
+def describe(value: Any) -> str:
+    """The JSON kind of ``value``, for ``not …``.
+
+    >>> describe(None), describe(True), describe(3), describe([1]), describe({})
+    ('null', 'a boolean', 'a number', 'an array', 'an object')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number" if not isinstance(value, float) or math.isfinite(value) else "NaN"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
