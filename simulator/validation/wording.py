@@ -4,8 +4,10 @@ pydantic says ``String should have at least 1 character`` or ``Input should be g
 than or equal to 0``; a user reads ``must not be empty`` and ``must be at least 0``
 better, beside the field's name. :func:`in_words` says the common constraint and type
 errors so, from the error's type and context, and returns ``None`` for the rest (the
-caller keeps pydantic's words, or the words a model's own validator gave). Values are
-described by their JSON kind (``not a string``), never echoed: they may be PII.
+caller keeps pydantic's words). A model's own validator keeps its words, without
+pydantic's ``Value error,`` before them. Values are described by their JSON kind (``not
+a string``); a short string given for one of a few allowed values is quoted (``not
+'sms'``: the typo is what the user needs to see), masked as ids are, as it may be PII.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ _KINDS = {
     "model_type": "a JSON object",
     "model_attributes_type": "a JSON object",
 }
+_TIMESTAMP = "an ISO-8601 timestamp with an offset, such as 2026-06-01T14:00:00Z"
+_TIMESTAMP_TYPES = frozenset(
+    {"datetime_type", "datetime_parsing", "datetime_from_date_parsing", "datetime_object_invalid"}
+)
+_QUOTED = 40
+"""Strings up to this long are quoted in ``not …``; longer ones are said by kind."""
 _BOUNDS = {
     "greater_than_equal": ("ge", "at least"),
     "greater_than": ("gt", "greater than"),
@@ -49,7 +57,11 @@ def in_words(error: Mapping[str, Any]) -> str | None:
     'must be a whole number, not a string'
     >>> in_words({"type": "missing"})
     'is required'
-    >>> in_words({"type": "value_error", "msg": "Value error, odd"}) is None
+    >>> in_words({"type": "enum", "ctx": {"expected": "'email' or 'push'"}, "input": "sms"})
+    "must be 'email' or 'push', not 'sms'"
+    >>> in_words({"type": "value_error", "ctx": {"error": ValueError("odd")}})
+    'odd'
+    >>> in_words({"type": "assertion_error", "msg": "Assertion failed, x"}) is None
     True
     """
     kind = error.get("type", "")
@@ -76,10 +88,31 @@ def in_words(error: Mapping[str, Any]) -> str | None:
         has = f", not {len(value)}" if isinstance(value, str | list | tuple) else ""
         return f"must have at most {most} {unit}{has}" if most is not None else None
     if kind in ("literal_error", "enum") and isinstance(ctx.get("expected"), str):
-        return f"must be {ctx['expected']}"
+        return f"must be {ctx['expected']}, not {_given(value)}"
+    if kind in _TIMESTAMP_TYPES:
+        return f"must be {_TIMESTAMP}, not {_given(value)}"
+    if kind == "timezone_aware":
+        return f"must be {_TIMESTAMP} (this one has no offset)"
+    if kind == "value_error" and isinstance(ctx.get("error"), Exception):
+        return str(ctx["error"])  # the model's validator's own words, without "Value error, "
+    if kind == "union_tag_invalid" and {"tag", "discriminator", "expected_tags"} <= ctx.keys():
+        field = str(ctx["discriminator"]).strip("'\"")
+        return f"unknown {field} {ctx['tag']!r} (expected one of {ctx['expected_tags']})"
+    if kind == "union_tag_not_found" and "discriminator" in ctx:
+        return f"needs a {ctx['discriminator']} field"
     if kind == "string_pattern_mismatch" and "pattern" in ctx:
         return f"must match the pattern {ctx['pattern']}"
     return None
+
+
+def _given(value: Any) -> str:
+    """A short string value quoted (``'sms'``), masked as ids are (an e-mail address or
+    a phone number shows as ``a•••@e•••.com``); any other value by its kind."""
+    if isinstance(value, str) and 0 < len(value) <= _QUOTED:
+        from simulator.engine.detectors import scrub_id
+
+        return repr(scrub_id(value))
+    return describe(value)
 
 
 def describe(value: Any) -> str:

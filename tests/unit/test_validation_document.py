@@ -200,3 +200,39 @@ def test_a_short_secret_is_an_error_at_its_field(field, path):
 
     assert [f.path for f in findings] == [path]
     assert "at least 8 characters" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("holdoutPct", "5", "workspace: holdoutPct must be a whole number, not a string"),
+        ("holdoutPct", -1, "workspace: holdoutPct must be at least 0"),
+        (
+            "quietHours",
+            {"start": "25:00"},
+            "workspace: quietHours/start must be a 24-hour time HH:MM",
+        ),
+        ("name", "", "workspace: name must not be empty"),
+    ],
+    ids=["type", "bound", "own-validator", "empty"],
+)
+def test_field_problems_say_what_the_value_must_be(field, value, message):
+    """pydantic's words ("Input should be a valid integer", "Value error, must be …",
+    "String should have at least 1 character") read as 'must …' beside the field."""
+    document = {"id": "ws", "projectKey": "pk", "name": "W", field: value}
+    findings = pydantic_findings(refusal(Workspace, document), document, kind="workspace")
+    assert [f.message for f in findings] == [message]
+
+
+def test_a_value_outside_a_few_allowed_ones_is_quoted_and_masked_like_an_id():
+    segment = {
+        "id": "s",
+        "name": "S",
+        "kind": "rules",
+        "predicate": {"kind": "channel_opted_in", "channel": "sms"},
+    }
+    findings = pydantic_findings(refusal(Segment, segment), segment, kind="segment")
+    assert findings[0].message.endswith("not 'sms'")
+    segment["predicate"]["channel"] = "ana@example.com"
+    findings = pydantic_findings(refusal(Segment, segment), segment, kind="segment")
+    assert findings[0].message.endswith("not 'a•••@e•••.com'")
