@@ -213,13 +213,16 @@ def simulate_command(
         trace = simulate(journey, subject, world=world, overrides=active, at=start, seed=seed)
         if fmt == _Format.JSON:
             typer.echo(trace.to_json(), nl=False)
-        else:
+        elif sys.stdout.isatty():
             from rich.console import Console
 
             from simulator.engine.timeline import timeline
 
-            console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
-            console.print(timeline(trace))
+            Console(highlight=False).print(timeline(trace))
+        else:  # piped: plain text 120 columns wide, no colour, no trailing spaces
+            from simulator.engine.timeline import format_timeline
+
+            typer.echo(format_timeline(trace, width=120), nl=False)
     raise typer.Exit(EXIT_OK)
 
 

@@ -63,11 +63,12 @@ def timeline(trace: Trace) -> RenderableType:
 
 
 def format_timeline(trace: Trace, width: int = 120) -> str:
-    """The timeline as plain text."""
+    """The timeline as plain text, ``width`` columns at most, without the spaces rich pads
+    table cells with at the end of lines (piped into a file or a diff, they are noise)."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False)
     console.print(timeline(trace))
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def _header(trace: Trace) -> Text:

@@ -40,6 +40,10 @@ def test_text_timeline_is_the_default(run_cli, onboarding):
     ):
         assert expected in result.stdout
     assert "Chloé" not in result.stdout
+    # piped: 120 columns at most, and no cell padding left at the ends of lines
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 120
+    assert [line for line in lines if line != line.rstrip()] == []
 
 
 def test_a_subject_file_and_overrides(run_cli, onboarding, acme_dir):
