@@ -7,9 +7,11 @@ checked in one pass.
 
 Decisions where SPEC §2 is silent:
 
-* ``insecure_webhook_url`` warns for every URL that is not ``https://`` with a
-  host, loopback included: a journey is published to run elsewhere, where
-  ``localhost`` means something else.
+* ``insecure_webhook_url`` warns for every ``http://`` URL, loopback included: a
+  journey is published to run elsewhere, where ``localhost`` means something else.
+  A URL no HTTP call can be made to (``not a url``, ``hooks.example.com/x`` without a
+  scheme, ``ftp://…``, no host) is an ``invalid_document`` error instead: the step
+  could only fail when it runs, so it must not publish.
 * A conditional branch needs at least one rule (with ``defaultNext`` that makes
   two ways out); an adaptive branch needs 2 to 8 arms. Both are
   ``branch_needs_two_arms``.
@@ -254,9 +256,12 @@ def _check_webhook(step: Mapping, base: str, env: StepEnv, report: Report, sid: 
     url = step.get("url")
     if isinstance(url, str) and url:
         problem = _url_problem(url)
-        if problem:
+        if problem is _PLAIN_HTTP:
             message = f"{name} calls {url!r}, {problem}; use https"
             report.add(FindingCode.INSECURE_WEBHOOK_URL, message, f"{base}/url", sid)
+        elif problem:
+            message = f"{name} calls {url!r}, {problem}: give an https:// URL with a host"
+            report.add(FindingCode.INVALID_DOCUMENT, message, f"{base}/url", sid)
     if not env.check_templates:
         return
     where = f"{name} bodyTemplate"
@@ -277,18 +282,23 @@ def _check_webhook(step: Mapping, base: str, env: StepEnv, report: Report, sid: 
             check_template_field(value, pointer, report, where=where, known=known, step_id=sid)
 
 
+_PLAIN_HTTP = "which is plain http (unencrypted)"
+
+
 @lru_cache(maxsize=4096)
 def _url_problem(url: str) -> str | None:
+    """Why ``url`` is not an https URL with a host (:data:`_PLAIN_HTTP` for an http one
+    that can be called), or ``None``."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return "which is not a valid URL"
     scheme = parts.scheme.lower()
-    if scheme == "https" and parts.netloc:
-        return None
-    if scheme == "http":
-        return "which is plain http (unencrypted)"
-    return "which is not an https URL"
+    if scheme not in ("http", "https"):
+        return "which is not an HTTP URL" if scheme else "which is not a URL (no scheme)"
+    if not parts.hostname:
+        return "which names no host"
+    return _PLAIN_HTTP if scheme == "http" else None
 
 
 _CHECKS = {
