@@ -25,6 +25,7 @@ from simulator.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from simulator.errors import InputError
     from simulator.reporting import ValidationReport
 
 __all__ = ["FORMATS", "register", "validate_command"]
@@ -46,7 +47,8 @@ _HELP = (
     "\n\n"
     "Exit codes: 0 no errors (with --strict: no findings at all); 1 errors (with --strict: "
     "errors or warnings); 2 usage error or unreadable input (missing path, no project, "
-    "unreadable file, nothing to validate)."
+    "unreadable file, nothing to validate). A project with a file that cannot be read is "
+    "left out, said on stderr; the other projects are still reported."
     "\n\n"
     "With -o, the report goes to FILE; for the json, junit and github formats the text "
     "report still goes to stdout, for the log. -o - is stdout (the text report then goes "
@@ -75,10 +77,16 @@ def validate_command(
         from simulator.reporting import ReportFormat, render
 
         with without_cycle_collector():
-            report = run(paths, strict=strict, now=datetime.now(UTC), output=output)
+            report, unreadable = run(paths, strict=strict, now=datetime.now(UTC), output=output)
+        if unreadable and report.summary.files == 0:
+            raise unreadable[0]
         fmt = ReportFormat(fmt)
         log = render(report, ReportFormat.TEXT) if fmt is not ReportFormat.TEXT else None
         emit_report(render(report, fmt), output, log)
+    if unreadable:  # after the report of the rest: one broken file hides no findings
+        for problem in unreadable:
+            typer.echo(f"journeysim: error: {problem.message} [{problem.code}]", err=True)
+        raise typer.Exit(EXIT_USAGE)
     if report.summary.files == 0:  # an empty selection is a mistake, not a clean run
         where = ", ".join(str(path) for path in paths)
         typer.echo(f"journeysim: warning: nothing to validate: 0 files in {where}", err=True)
@@ -88,15 +96,17 @@ def validate_command(
 
 def run(
     paths: list[Path], *, strict: bool, now: datetime, output: Path | None = None
-) -> ValidationReport:
-    """Validate ``paths`` (files named relative to the working folder) into a report;
-    a UsageError when ``output`` (``-o``) is one of the files read."""
+) -> tuple[ValidationReport, tuple[InputError, ...]]:
+    """Validate ``paths`` (files named relative to the working folder) into a report,
+    and why each project that could not be read was left out of it; a UsageError when
+    ``output`` (``-o``) is one of the files read."""
     from simulator.project import validate_paths
     from simulator.reporting import build_report
 
     result = validate_paths(paths, now=now, relative_to=Path.cwd())
     refuse_to_overwrite(output, result.read_paths())
-    return build_report(result.checked_files(), result.findings, strict=strict)
+    report = build_report(result.checked_files(), result.findings, strict=strict)
+    return report, result.unreadable
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from simulator.errors import InputError
 from simulator.findings import Finding
 from simulator.project.checks import validate_project
 from simulator.project.documents import Document
@@ -24,6 +25,9 @@ class ValidationRun:
     """The documents reported on, in project then file order."""
     findings: tuple[Finding, ...]
     """Located findings in the checked documents, sorted by file, line and column."""
+    unreadable: tuple[InputError, ...] = ()
+    """Why each project (or file) that could not be read was left out: the others are
+    still checked, and the command exits 2 after reporting them."""
 
     def checked_files(self) -> list[tuple[str, str, str | None]]:
         """``(file, kind, id)`` of each checked document, as reports list them."""
@@ -42,17 +46,25 @@ def validate_paths(
 ) -> ValidationRun:
     """Validate the projects and files that ``paths`` name (see ``simulator.project.targets``).
 
-    ``InputError`` when a path is missing, names no project, or a file cannot be read.
-    Files asked for bring the documents they refer to and nothing else (see
+    ``InputError`` when a path is missing or names no project: the command line is
+    wrong, and nothing is checked. A file that cannot be read (a dangling link, no
+    permission) leaves its project out, in :attr:`ValidationRun.unreadable`, and the
+    other projects are still checked: one broken file does not hide the findings of
+    the rest. Files asked for bring the documents they refer to and nothing else (see
     ``load_project``); journeys are validated from their data, never built as models.
     """
     projects: list[LoadedProject] = []
     checked: list[Document] = []
     findings: list[Finding] = []
+    unreadable: list[InputError] = []
     for target in resolve_targets(paths):
-        loaded = load_project(
-            target.root, relative_to=relative_to, files=target.paths, journey_models=False
-        )
+        try:
+            loaded = load_project(
+                target.root, relative_to=relative_to, files=target.paths, journey_models=False
+            )
+        except InputError as exc:
+            unreadable.append(exc)
+            continue
         selected = select_documents(loaded, target)
         names = {document.name for document in selected}
         projects.append(loaded)
@@ -62,4 +74,5 @@ def validate_paths(
         projects=tuple(projects),
         checked=tuple(checked),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
+        unreadable=tuple(unreadable),
     )

@@ -409,3 +409,24 @@ def test_an_unknown_field_in_yaml_is_located_at_its_key(run_cli, tmp_path: Path,
     assert "journeys/onboarding-yaml.yaml:9:5: error invalid_document: step 'wait-1d': " in (
         result.stdout
     ), result.stdout
+
+
+def test_an_unreadable_file_leaves_its_project_out_but_hides_no_other_findings(
+    run_cli, acme_dir: Path, tmp_path: Path, monkeypatch
+):
+    """A dangling link in project a stopped the whole run: project b's errors were not
+    shown, and --format json printed nothing. b is reported now, a is named on stderr,
+    and the run still exits 2."""
+    for name in ("a", "b"):
+        shutil.copytree(acme_dir, tmp_path / "all" / name)
+    (tmp_path / "all" / "a" / "journeys" / "gone.json").symlink_to(tmp_path / "nowhere.json")
+    journey = tmp_path / "all" / "b" / "journeys" / "act-onb-2026.json"
+    journey.write_text(journey.read_text().replace('"next": "wait-3d"', '"next": "nowhere"', 1))
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("validate", "all", "--format", "json")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert [f["code"] for f in report["findings"]] == ["unknown_step_reference"]
+    assert {entry["file"].split("/")[1] for entry in report["files"]} == {"b"}
+    assert "cannot read all/a/journeys/gone.json" in result.stderr
+    assert "[unreadable_input]" in result.stderr
