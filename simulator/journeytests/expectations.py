@@ -33,6 +33,7 @@ from simulator.wording import counted
 
 __all__ = [
     "Failure",
+    "Prose",
     "StepPointer",
     "check_stopped",
     "check_trace",
@@ -65,7 +66,14 @@ class Failure:
         )
 
 
+class Prose(str):
+    """Words that describe what was expected or found (``a golden file``, ``2 sends``),
+    shown as they are; any other string is a value from the file or the trace, quoted."""
+
+
 def _show(value: Any) -> str:
+    if isinstance(value, Prose):
+        return str(value)
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, list):
@@ -273,8 +281,9 @@ def _sends(expected: list[SendExpectation], trace: Trace, where: str) -> Iterato
         ids = [record.send.communication_id for _, record in sent if record.send]
         record = sent[len(expected)][0] if len(sent) > len(expected) else None
         step = trace.steps[record].step_id if record is not None else None
-        note = f"{len(sent)} messages delivered, {len(expected)} expected"
-        yield Failure("sends", f"{len(expected)} sends", ids, where, step, record, note)
+        note = f"{counted(len(sent), 'message')} delivered, {len(expected)} expected"
+        wanted = Prose(counted(len(expected), "send"))
+        yield Failure("sends", wanted, ids, where, step, record, note)
     for n, (item, (index, record)) in enumerate(zip(expected, sent, strict=False)):
         yield from _send(item, index, record, f"{where}/{n}", n)
 

@@ -19,7 +19,7 @@ from functools import partial
 from simulator.engine.trace import Trace
 from simulator.errors import JourneySimError
 from simulator.journeytests.checks import step_expectation_pointer
-from simulator.journeytests.expectations import Failure, check_stopped, check_trace
+from simulator.journeytests.expectations import Failure, Prose, check_stopped, check_trace
 from simulator.journeytests.loading import PreparedCase
 
 __all__ = ["CaseResult", "run_case", "simulate_case", "snapshot_diff"]
@@ -95,8 +95,8 @@ def run_case(
     diff = snapshot_diff(golden, text, case.snapshot_name or "snapshot")
     if update:
         return CaseResult(case, trace, tuple(failures), snapshot_diff=diff, updated=True)
-    expected = "the trace in its golden file" if golden is not None else "a golden file"
-    actual = "a different trace" if golden is not None else "no golden file"
+    expected = Prose("the trace in its golden file" if golden is not None else "a golden file")
+    actual = Prose("a different trace" if golden is not None else "no golden file")
     note = (
         f"run with {update_flag} to write it"
         if golden is None

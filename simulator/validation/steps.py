@@ -237,7 +237,8 @@ def _check_adaptive(
     if not isinstance(arms, list):
         return
     if not 2 <= len(arms) <= MAX_ARMS:
-        message = f"{name} has {len(arms)} arm(s); an adaptive branch needs 2 to {MAX_ARMS}"
+        has = counted(len(arms), "arm")
+        message = f"{name} has {has}; an adaptive branch needs 2 to {MAX_ARMS}"
         report.add(FindingCode.BRANCH_NEEDS_TWO_ARMS, message, f"{base}/arms", sid)
     seen: dict[str, int] = {}
     for k, arm in enumerate(arms):

@@ -152,6 +152,8 @@ def test_update_option_writes_a_missing_golden_file(pytester, project: Path):
     missing.assert_outcomes(failed=1, deselected=CASES - 1)
     # the hint names the option pytest takes, not the CLI's --update (pytest refuses it)
     missing.stdout.fnmatch_lines(["*run with --journeysim-update to write it*"])
+    # described, not quoted as if the words were a value ('a golden file')
+    missing.stdout.fnmatch_lines(["*expected a golden file, got no golden file*"])
     pytester.runpytest(*QUIET, str(project / "tests"), "-k", "managed", "--journeysim-update")
     assert golden.is_file()
     pytester.runpytest(*QUIET, str(project / "tests"), "-k", "managed").assert_outcomes(

@@ -73,7 +73,7 @@ def test_expectations_report_expected_actual_step_and_pointer(acme):
          "/cases/0/expect/steps/send-welcome/1/decision"),
         ("steps.branch-activated.rule", 0, "default", "branch-activated",
          "/cases/0/expect/steps/branch-activated/rule"),
-        ("sends", "1 sends", ["comm-welcome-email", "comm-reengage-email"], "send-reengage",
+        ("sends", "1 send", ["comm-welcome-email", "comm-reengage-email"], "send-reengage",
          "/cases/0/expect/sends"),
         ("sends[0].subjectContains", "Bienvenue", "Welcome to Acme Analytics, H•••!",
          "send-welcome", "/cases/0/expect/sends/0/subjectContains"),
