@@ -203,9 +203,7 @@ def _describe_error(
         one_of = f" ({', '.join(quoted[:-1])} or {quoted[-1]})" if len(quoted) > 1 else ""
         return path, f"{subject} needs a '{discriminator}' field{one_of}"
     if kind_of_error == "union_tag_invalid":
-        expected = ctx.get("expected_tags", "")
-        tag = ctx.get("tag")
-        return path, f"{subject}: unknown {discriminator} {tag!r} (expected one of {expected})"
+        return path, f"{subject}: {in_words(error) or error.get('msg', 'invalid value')}"
     if kind_of_error == "string_pattern_mismatch" and field == "id" and subject != kind:
         return path, (
             f"{subject}: a step id starts with a letter or digit and has at most 64 letters, "

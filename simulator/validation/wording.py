@@ -61,6 +61,9 @@ def in_words(error: Mapping[str, Any]) -> str | None:
     "must be 'email' or 'push', not 'sms'"
     >>> in_words({"type": "value_error", "ctx": {"error": ValueError("odd")}})
     'odd'
+    >>> in_words({"type": "union_tag_invalid", "input": {"type": None}, "ctx": {
+    ...     "discriminator": "'type'", "tag": "None", "expected_tags": "'send', 'exit'"}})
+    "type must be one of 'send', 'exit', not null"
     >>> in_words({"type": "assertion_error", "msg": "Assertion failed, x"}) is None
     True
     """
@@ -96,13 +99,21 @@ def in_words(error: Mapping[str, Any]) -> str | None:
     if kind == "value_error" and isinstance(ctx.get("error"), Exception):
         return str(ctx["error"])  # the model's validator's own words, without "Value error, "
     if kind == "union_tag_invalid" and {"tag", "discriminator", "expected_tags"} <= ctx.keys():
-        field = str(ctx["discriminator"]).strip("'\"")
-        return f"unknown {field} {ctx['tag']!r} (expected one of {ctx['expected_tags']})"
+        return _tag_words(str(ctx["discriminator"]).strip("'\""), ctx, value)
     if kind == "union_tag_not_found" and "discriminator" in ctx:
         return f"needs a {ctx['discriminator']} field"
     if kind == "string_pattern_mismatch" and "pattern" in ctx:
         return f"must match the pattern {ctx['pattern']}"
     return None
+
+
+def _tag_words(field: str, ctx: Mapping[str, Any], value: Any) -> str:
+    """``unknown type 'sned' (expected one of …)``; for a tag that is not a string at all
+    (``"type": null``), what it must be and what it is, not pydantic's ``'None'``."""
+    tag = value.get(field, ctx["tag"]) if isinstance(value, Mapping) else ctx["tag"]
+    if isinstance(tag, str):
+        return f"unknown {field} {tag!r} (expected one of {ctx['expected_tags']})"
+    return f"{field} must be one of {ctx['expected_tags']}, not {describe(tag)}"
 
 
 def _given(value: Any) -> str:

@@ -236,3 +236,14 @@ def test_a_value_outside_a_few_allowed_ones_is_quoted_and_masked_like_an_id():
     segment["predicate"]["channel"] = "ana@example.com"
     findings = pydantic_findings(refusal(Segment, segment), segment, kind="segment")
     assert findings[0].message.endswith("not 'a•••@e•••.com'")
+
+
+@pytest.mark.parametrize(("tag", "said"), [(None, "not null"), (5, "not a number")])
+def test_a_step_type_that_is_not_a_string_says_so_not_its_python_repr(tag, said):
+    """``"type": null`` read ``unknown type 'None'``: Python's words for JSON's null."""
+    document = {"id": "j", "name": "J", "steps": [{"id": "a", "type": tag}]}
+    (finding,) = pydantic_findings(refusal(Journey, document), document, kind="journey")
+    assert finding.path == "/steps/0/type"
+    assert finding.message == (
+        f"step 'a': type must be one of 'send', 'wait', 'branch', 'webhook', 'exit', {said}"
+    )
