@@ -607,8 +607,16 @@ def _prepare(
 
 def _subject_file(source: ScenarioSource, file: str, where: str) -> Subject | Problem:
     """The subject of the case's ``subject.file``, or the problem that keeps it from
-    being one (``where`` is the case's subject pointer)."""
+    being one (``where`` is the case's subject pointer).
+
+    The file must lie inside the project (links resolved), as golden files must: a
+    scenario file from a pull request could otherwise name ``/etc/passwd`` or a key
+    file, and the "not a valid subject" problem would show a piece of it."""
     path = source.path.parent / file
+    home = source.project.root if source.project is not None else source.path.parent
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(home)):
+        message = f"{file} is outside the project ({home}); keep subject files in it"
+        return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")
     if path.is_dir():
         message = f"{file} is a folder, not a subject file (looked at {path})"
         return Problem(JourneyTestCode.INVALID_SUBJECT, message, f"{where}/file")

@@ -395,6 +395,9 @@ def test_update_writes_every_golden_file_or_none(run_cli, acme_copy: Path):
     [
         ("../subjects", "error invalid_subject: ../subjects is a folder, not a subject file"),
         ("late.json", "error invalid_subject: late.json:1:61: not a valid subject: "),
+        # not read at all: its "not a valid subject" problem would show a piece of it
+        ("/etc/hostname", "error invalid_subject: /etc/hostname is outside the project"),
+        ("../../outside.json", "error invalid_subject: ../../outside.json is outside the project"),
     ],
 )
 def test_a_subject_file_a_case_cannot_use_is_a_problem_at_its_place(
