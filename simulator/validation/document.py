@@ -211,7 +211,9 @@ def _describe_error(
         )
     said = in_words(error)
     if said is not None:
-        return path, f"{subject}: {field + ' ' if field else ''}{said}"
+        # "timezone must be …", but "timezone: unknown IANA time zone …" (a validator's words)
+        joint = " " if said.startswith(("must ", "is ")) else ": "
+        return path, f"{subject}: {field + joint if field else ''}{said}"
     return path, f"{subject}: {field + ': ' if field else ''}{error.get('msg', 'invalid value')}"
 
 

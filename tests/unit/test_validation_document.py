@@ -213,8 +213,13 @@ def test_a_short_secret_is_an_error_at_its_field(field, path):
             "workspace: quietHours/start must be a 24-hour time HH:MM",
         ),
         ("name", "", "workspace: name must not be empty"),
+        (
+            "quietHours",
+            {"timezone": "Mars/Olympus"},
+            "workspace: quietHours/timezone: unknown IANA time zone 'Mars/Olympus'",
+        ),
     ],
-    ids=["type", "bound", "own-validator", "empty"],
+    ids=["type", "bound", "own-validator", "empty", "own-words"],
 )
 def test_field_problems_say_what_the_value_must_be(field, value, message):
     """pydantic's words ("Input should be a valid integer", "Value error, must be …",
