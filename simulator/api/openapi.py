@@ -185,7 +185,9 @@ def request_error(
             position = item.get("loc", ("body", 0))[-1]
             line, column = _line_column(body, position)
             return InvalidJson(
-                f"the request body is not valid JSON: {reason} at line {line}, column {column}",
+                # "Unterminated string starting at" + " at line 1" would say "at at"
+                f"the request body is not valid JSON: {reason.removesuffix(' at')} "
+                f"at line {line}, column {column}",
                 details=[
                     problem("", reason, "json_invalid", line=line, column=column, position=position)
                 ],

@@ -176,9 +176,11 @@ def body_error(body: bytes, document: Any = NOT_JSON) -> InvalidJson | None:
             json.loads(text)
         except json.JSONDecodeError as exc:
             located = where(exc.pos)
+            # "Unterminated string starting at" + " at line 1" would say "at at"
+            reason = exc.msg.removesuffix(" at")
             return InvalidJson(
-                f"the request body is not valid JSON: {exc.msg} {located.words}",
-                details=[problem("", exc.msg, "json_invalid", **located.extra)],
+                f"the request body is not valid JSON: {reason} {located.words}",
+                details=[problem("", reason, "json_invalid", **located.extra)],
             )
         except RecursionError:
             return None

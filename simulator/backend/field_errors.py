@@ -37,6 +37,8 @@ def field_message(
     ...       "permitted"}, SimulateRequest, ("subjectID",)))  # doctest: +ELLIPSIS
     unknown field 'subjectID' (did you mean 'subjectId'? allowed: at, futureEvents, ...)
     """
+    if error.get("type") == "missing" and not loc:
+        return "the request needs a JSON body"
     if error.get("type") != "extra_forbidden" or not loc:
         return in_words(error) or error.get("msg", "invalid value")
     # A stray key may be an e-mail address or a phone number: masked as ids are.

@@ -76,6 +76,8 @@ def in_words(error: Mapping[str, Any]) -> str | None:
         if kind.startswith("int") and isinstance(value, float):
             return "must be a whole number, written without a decimal point"
         return f"must be {_KINDS[kind]}, not {describe(value)}"
+    if kind == "int_parsing_size":
+        return "must be a whole number, and this one is far too large"
     if kind in _BOUNDS:
         key, words = _BOUNDS[kind]
         return f"must be {words} {ctx.get(key)}" if key in ctx else None

@@ -230,3 +230,28 @@ def test_a_viewers_dry_run_body_is_read_first_as_overrides_are_in_it(api):
         headers=api.auth("viewer"),
     )
     assert response.status_code == 403 and response.json()["code"] == "overrides_require_owner"
+
+
+def test_an_empty_body_says_the_request_needs_one(api):
+    response = api.post(
+        "/api/journeys", headers={**api.auth(), "Content-Type": "application/json"}, content=b""
+    )
+    detail = only_detail(response)
+    assert (detail["path"], detail["message"]) == ("", "the request needs a JSON body")
+
+
+def test_a_json_error_ending_in_at_does_not_say_at_at(api):
+    response = api.post(
+        "/api/journeys",
+        headers={**api.auth(), "Content-Type": "application/json"},
+        content=b'{"name": "abc',
+    )
+    error = response.json()["error"]
+    assert error.endswith("Unterminated string starting at line 1, column 10"), error
+    assert "at at" not in error
+
+
+def test_a_number_too_large_to_read_says_so(api):
+    body = {"subjectId": "usr_holdout", "seed": 1e20}
+    detail = only_detail(api.post(SIMULATE, headers=api.auth(), json=body))
+    assert detail["message"] == "must be a whole number, and this one is far too large"
