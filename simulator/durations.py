@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["Duration", "parse_duration", "parse_timestamp", "utc_minute", "utc_seconds"]
+__all__ = [
+    "Duration",
+    "in_calendar",
+    "parse_duration",
+    "parse_timestamp",
+    "utc_minute",
+    "utc_seconds",
+]
 
 _PATTERN = re.compile(
     r"^P(?!$)"
@@ -120,6 +127,25 @@ def parse_timestamp(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no UTC offset (add Z or +00:00)")
     return moment
+
+
+def in_calendar(moment: datetime) -> bool:
+    """Whether ``moment`` is an instant of years 1 to 9999 *in UTC*, where every time
+    is kept, compared and written: ``9999-12-31T23:00:00-05:00`` is a valid datetime
+    but falls in year 10000 there.
+
+    >>> in_calendar(parse_timestamp("9999-12-31T18:59:59-05:00"))
+    True
+    >>> in_calendar(parse_timestamp("9999-12-31T23:00:00-05:00"))
+    False
+    >>> in_calendar(parse_timestamp("0001-01-01T00:00:00+05:00"))
+    False
+    """
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def utc_minute(moment: datetime | None, layout: str = "%Y-%m-%d %H:%MZ") -> str:

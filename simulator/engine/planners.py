@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from simulator.codes import Decision, Override, Reason
-from simulator.durations import parse_duration, parse_timestamp
+from simulator.durations import in_calendar, parse_duration, parse_timestamp
 from simulator.engine.bandit import ArmStats, choose_arm
 from simulator.engine.effects import (
     AwaitEvent,
@@ -143,7 +143,8 @@ def plan_wait(step: WaitStep, ctx: StepContext) -> StepPlan:
 
     A wait that cannot be read (a bad duration or timestamp in an unvalidated draft)
     fails and the execution moves on, as a send that cannot run does. One whose wake-up
-    (or timeout) would fall after 9999-12-31 fails and *stops* the execution
+    (or timeout) would fall after 9999-12-31 in UTC, where times are kept (an ``until``
+    of ``9999-12-31T23:59:59-05:00`` is in year 10000 there), fails and *stops* the execution
     (:class:`~simulator.engine.effects.Stop`, warning :data:`CALENDAR_END`): moving on
     would run the rest of the journey at the wait's own start, as if it had not waited.
     """
@@ -153,6 +154,8 @@ def plan_wait(step: WaitStep, ctx: StepContext) -> StepPlan:
             duration = _duration(step.duration)
         elif step.until is not None:
             resume = max(parse_timestamp(step.until), ctx.now)
+            if not in_calendar(resume):
+                return _wait_past_the_calendar(step, f"wait until {step.until}")
             return StepPlan(Decision.EXECUTED, effects=(WaitUntil(resume, step.next, "until"),))
         elif step.until_event is not None:
             spec = step.until_event
@@ -164,7 +167,12 @@ def plan_wait(step: WaitStep, ctx: StepContext) -> StepPlan:
     try:
         wake = duration.add_to(ctx.now)
     except (ValueError, OverflowError):  # past year 9999: a replace() or a + overflows
-        return _wait_past_the_calendar(step, duration.text, ctx.now)
+        wake = None
+    if wake is None or not in_calendar(wake):  # a now written at -05:00 may add up to 10000
+        what = "wait" if step.duration is not None else "timeout"
+        return _wait_past_the_calendar(
+            step, f"{what} of {duration.text} from {format_time(ctx.now)}"
+        )
     if spec is None:
         return StepPlan(Decision.EXECUTED, effects=(WaitUntil(wake, step.next),))
     effect = AwaitEvent(spec.event_name, wake, step.next, spec.timeout_next)
@@ -181,11 +189,9 @@ CALENDAR_END = "calendar_end"
 """The warning code of an execution stopped by a wait that would wake after 9999-12-31."""
 
 
-def _wait_past_the_calendar(step: WaitStep, duration: str, now: datetime) -> StepPlan:
-    what = "wait" if step.duration is not None else "timeout"
+def _wait_past_the_calendar(step: WaitStep, wait: str) -> StepPlan:
     message = (
-        f"the {what} of {duration} from {format_time(now)} would end after 9999-12-31, "
-        "the end of the calendar: the execution stops here"
+        f"the {wait} would end after 9999-12-31, the end of the calendar: the execution stops here"
     )
     return StepPlan(
         Decision.FAILED,

@@ -74,8 +74,18 @@ def format_time(moment: datetime) -> str:
     >>> from datetime import timezone, timedelta
     >>> format_time(datetime(2026, 6, 1, 16, tzinfo=timezone(timedelta(hours=2))))
     '2026-06-01T14:00:00Z'
+
+    An instant that has no UTC time (year 10000 or year 0 there) keeps the offset it
+    was given with: a trace or a message naming it must not fail for it.
+
+    >>> format_time(datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))))
+    '9999-12-31T23:00:00-05:00'
     """
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        return moment.isoformat()
+    return utc.isoformat().replace("+00:00", "Z")
 
 
 def scrub_data(value: Any) -> Any:

@@ -166,6 +166,55 @@ def test_a_dry_run_whose_wait_leaves_the_calendar_ends_there(project):
     assert "exitStepId" not in wire["outcome"]
 
 
+def _onboarding_waiting(project, **wait) -> object:
+    """Activation Onboarding with its wait changed to ``wait``, for everyone."""
+    journey = project.journeys["act-onb-2026"]
+    changed = {"duration": None, **wait}
+    steps = [s.model_copy(update=changed) if s.id == "wait-3d" else s for s in journey.steps]
+    return journey.model_copy(update={"steps": steps, "audience_id": None})
+
+
+def test_a_wait_until_past_the_calendar_in_utc_stops_the_execution(project):
+    """``9999-12-31T23:59:59-05:00`` is year 10000 in UTC: the wait was planned, and
+    writing its wake-up raised OverflowError (a 500, a dispatch that never settled).
+    It now ends the execution as a wait whose duration leaves the calendar does."""
+    journey = _onboarding_waiting(project, until="9999-12-31T23:59:59-05:00")
+    subject = project.world.subjects["usr_plain_ana"]
+    env = dry_run_env(journey, subject, project.world, frozenset(), DEFAULT_START)
+    state = ExecutionState(step_id="wait-3d", now=DEFAULT_START, seed=1)
+    moved = advance(env, state, DryRunDelivery(env))
+    assert moved.state.ended == "stopped" and moved.state.wake_at is None
+    assert moved.warning.code == "calendar_end"
+    assert moved.step.to_wire()["message"] == (
+        "the wait until 9999-12-31T23:59:59-05:00 would end after 9999-12-31, "
+        "the end of the calendar: the execution stops here"
+    )
+
+
+@pytest.mark.parametrize(
+    ("wait", "at"),
+    [
+        ({"until": "9999-12-31T23:59:59-05:00"}, DEFAULT_START),
+        # 23:00Z: two hours on is 20:00-05:00 in the start's own offset, 10000 in UTC
+        ({"duration": "PT2H"}, datetime.fromisoformat("9999-12-31T18:00:00-05:00")),
+    ],
+    ids=["until", "duration-from-an-offset"],
+)
+def test_a_dry_run_whose_wait_ends_past_the_calendar_in_utc_ends_there(project, wait, at):
+    """The dry-run's trace could not be written (OverflowError in format_time, a 500
+    from ``simulate``) or refused the start: it now ends at the wait, ``calendar_end``."""
+    from simulator.engine.dryrun import simulate
+
+    journey = _onboarding_waiting(project, **wait)
+    subject = project.world.subjects["usr_plain_ana"]
+    wire = simulate(journey, subject, world=project.world, at=at).to_wire()
+    assert [(s["stepId"], s["decision"]) for s in wire["steps"]] == [
+        ("send-welcome", "executed"),
+        ("wait-3d", "failed"),
+    ]
+    assert [w["code"] for w in wire["warnings"]] == ["calendar_end"]
+
+
 def test_a_persisted_state_at_the_step_limit_stops_with_step_limit(project):
     """The guard stays for a state that has taken the limit's number of steps (the
     larger of ``MAX_STEPS`` and the journey's step count): it stops, not runs, its step."""
