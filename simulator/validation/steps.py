@@ -20,6 +20,9 @@ Decisions where SPEC §2 is silent:
   so ``P1Y`` and ``P12M`` (up to 366 days) warn and ``P365D`` does not; the message
   gives that longest length. It applies to ``duration`` and to an ``untilEvent``
   timeout; an ``until`` timestamp is compared with ``now`` only.
+* An ``until`` whose instant is outside years 1 to 9999 *in UTC* is ``invalid_wait``
+  (``9999-12-31T23:59:59-05:00`` is valid as written, and year 10000 in UTC): the
+  engine keeps every time in UTC and could not schedule it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from simulator.codes import FindingCode
-from simulator.durations import Duration, parse_duration, parse_timestamp, utc_seconds
+from simulator.durations import (
+    Duration,
+    in_calendar,
+    parse_duration,
+    parse_timestamp,
+    utc_seconds,
+)
 from simulator.models import Communication, CommunicationKind
 from simulator.suggestions import absent
 from simulator.validation.pointers import join
@@ -186,6 +195,10 @@ def _check_until(
         moment = parse_timestamp(text)
     except ValueError as exc:
         message = f"{name}: until must be an ISO-8601 timestamp with an offset: {exc}"
+        report.add(FindingCode.INVALID_WAIT, message, pointer, sid)
+        return
+    if not in_calendar(moment):  # the engine keeps and schedules every time in UTC
+        message = f"{name}: until {text!r} is outside the calendar in UTC (years 1 to 9999)"
         report.add(FindingCode.INVALID_WAIT, message, pointer, sid)
         return
     if now is not None and moment < now:
