@@ -74,10 +74,31 @@ def next_timestamp(now: datetime, previous: str | None) -> str:
     '2026-05-01T12:00:00.000001Z'
     >>> next_timestamp(now, "2026-04-30T09:00:00.000000Z")
     '2026-05-01T12:00:00.000000Z'
+
+    A write stamped with the calendar's last microsecond (the clock moved to
+    9999-12-31T23:59:59.999999Z) has no later one: the next write of that journey is
+    refused, :class:`~simulator.backend.errors.Conflict` (``409 conflict``), before
+    anything is written. Stamping it with the same instant would let a client holding
+    the older ``updatedAt`` overwrite it, and the clock never goes back: the journey
+    stays as it is, readable (a user there has reached the end of time, and is told).
+
+    >>> last = datetime.max.replace(tzinfo=UTC)
+    >>> try:
+    ...     next_timestamp(last, "9999-12-31T23:59:59.999999Z")
+    ... except Exception as refused:
+    ...     print(refused.status, refused.code)
+    409 conflict
     """
     candidate = now.astimezone(UTC)
     if previous is not None:
         floor = datetime.strptime(previous, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        if floor == datetime.max.replace(tzinfo=UTC):
+            from simulator.backend.errors import Conflict
+
+            raise Conflict(
+                f"this journey was last written at {previous}, the end of the calendar: "
+                "no later write can be stamped"
+            )
         candidate = max(candidate, floor + timedelta(microseconds=1))
     return format_timestamp(candidate)
 

@@ -161,3 +161,29 @@ def test_a_clock_move_that_fails_part_way_writes_nothing(api, monkeypatch):
     assert _seen(api) == before
     assert api.post(ADVANCE, json={"by": "P1D"}, headers=OWNER).status_code == 200
     assert _stats(api)["send-welcome"] == (2, 0)
+
+
+def test_a_journey_last_written_at_the_calendar_end_is_refused_a_later_write(api):
+    """At 9999-12-31T23:59:59.999999Z a second write of a journey needed an
+    ``updatedAt`` one microsecond later: 500 (OverflowError in next_timestamp). There
+    is none; the write is a 409 and nothing changes."""
+    for _ in range(7):  # the clock moves at most 1000 years at once
+        assert api.post(ADVANCE, json={"by": "P1000Y"}, headers=OWNER).status_code == 200
+    end = {"to": "9999-12-31T23:59:59.999999Z"}
+    assert api.post(ADVANCE, json=end, headers=OWNER).status_code == 200
+    template = api.get(JOURNEY, headers=VIEWER).json()
+    body = {k: template[k] for k in ("name", "audienceId", "triggerContractId", "steps")}
+    created = api.post("/api/journeys", json={**body, "id": "last-one"}, headers=OWNER)
+    assert created.status_code == 201, created.text
+    stamp = created.json()["updatedAt"]
+    assert stamp == end["to"]
+    patch = {"name": "Renamed", "updatedAt": stamp}
+    for refused in (
+        api.patch("/api/journeys/last-one", json=patch, headers=OWNER),
+        api.post("/api/journeys/last-one/publish", headers=OWNER),
+    ):
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "conflict"
+        assert "the end of the calendar: no later write can be stamped" in refused.json()["error"]
+    after = api.get("/api/journeys/last-one", headers=VIEWER).json()
+    assert (after["name"], after["updatedAt"], after["status"]) == (body["name"], stamp, "draft")
