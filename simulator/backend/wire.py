@@ -26,6 +26,7 @@ from typing_extensions import TypeAliasType
 
 from simulator.backend.records import JourneyStatus
 from simulator.codes import Override
+from simulator.durations import in_calendar
 from simulator.models import (
     AdaptiveBranchStep,
     ConditionalBranchStep,
@@ -251,10 +252,15 @@ the sum under ~800 years, below its 1,000-year ceiling. No dry-run needs more.
 LATEST_START_YEAR = 2999
 
 
-def _not_too_late(moment: datetime) -> datetime:
+def _start_in_range(moment: datetime) -> datetime:
     if moment.year > LATEST_START_YEAR:
         raise PydanticCustomError(
             "timestamp_too_late", f"a dry-run starts in year {LATEST_START_YEAR} at the latest"
+        )
+    if not in_calendar(moment):  # 0001-01-01T00:00:00+05:00: year 0 in UTC, where traces are
+        raise PydanticCustomError(
+            "timestamp",
+            "the timestamp is before year 1 in UTC, where the calendar begins: give a later start",
         )
     return moment
 
@@ -289,11 +295,12 @@ names a form, the Unix epoch number, that strict validation refuses)."""
 StartTime = Annotated[
     AwareDatetime,
     TIMESTAMP_PROBLEM,
-    AfterValidator(_not_too_late),
+    AfterValidator(_start_in_range),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": "^[0-2][0-9]{3}-"}),
 ]
 """A dry-run's virtual start: with an offset, at the latest in year 2999, so that the
-journey's waits (up to 1,000 years each) stay within the calendar."""
+journey's waits (up to 1,000 years each) stay within the calendar, and in year 1 at
+the earliest in UTC (``timestamp``, as any other start that cannot be read)."""
 
 
 def _duration_problem(value: Any, handler: Any) -> Any:

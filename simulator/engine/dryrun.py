@@ -156,16 +156,23 @@ def simulate(
 def within_calendar(start: datetime) -> Iterator[None]:
     """Run a dry-run's work (the trace, or fitting a synthetic subject, which places
     scripted events after ``start``) so that a time past year 9999 (or before year 1)
-    is the caller's bad ``at``, an ``InputError``, not an internal ``OverflowError``."""
+    is the caller's bad ``at``, an ``InputError``, not an internal ``OverflowError``.
+    The hint says which way to move it: a start in the first half of the calendar left
+    it before year 1 (``0001-01-01T00:00:00+05:00`` is year 0 in UTC), nothing a dry-run
+    computes spanning half of it."""
     try:
         yield
     except OverflowError as exc:
+        way = "a later" if start < _MIDDLE_OF_THE_CALENDAR else "an earlier"
         raise InputError(
             f"the dry-run starting at {start.isoformat()} leaves the calendar (years 1 to "
-            "9999): give an earlier start",
+            f"9999): give {way} start",
             code=_CANNOT_RUN,
             location="at",
         ) from exc
+
+
+_MIDDLE_OF_THE_CALENDAR = datetime(5000, 1, 1, tzinfo=UTC)
 
 
 def _simulate(

@@ -325,6 +325,15 @@ def test_a_start_at_the_end_of_the_calendar_is_bad_input_not_an_internal_error(r
     assert "internal" not in result.stderr and "Overflow" not in result.stderr
 
 
+def test_a_start_before_year_1_in_utc_is_told_to_start_later(run_cli, onboarding):
+    """``--at 0001-01-01T00:00:00+05:00`` (year 0 in UTC) was told to start earlier."""
+    result = run_cli(
+        "simulate", onboarding, "--subject-id", "usr_plain_ana", "--at", "0001-01-01T00:00:00+05:00"
+    )
+    assert result.exit_code == 2
+    assert "leaves the calendar (years 1 to 9999): give a later start" in result.stderr
+
+
 def test_a_start_whose_goal_window_passes_the_calendar_end_still_gives_a_trace(run_cli, onboarding):
     """The goal window (7 days) of a start on 9999-12-30 ends past year 9999; that was
     refused as leaving the calendar although nothing of the walk does."""

@@ -187,3 +187,15 @@ def test_a_journey_last_written_at_the_calendar_end_is_refused_a_later_write(api
         assert "the end of the calendar: no later write can be stamped" in refused.json()["error"]
     after = api.get("/api/journeys/last-one", headers=VIEWER).json()
     assert (after["name"], after["updatedAt"], after["status"]) == (body["name"], stamp, "draft")
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+05:00", "0001-01-01T04:59:59+05:00"])
+def test_a_dry_run_starting_before_year_1_in_utc_is_told_to_start_later(api, at):
+    """It was told "give an earlier start", with type ``invalid_request``."""
+    body = {"subjectId": "usr_plain_ana", "at": at}
+    refused = api.post(f"{JOURNEY}/simulate", json=body, headers=OWNER)
+    assert refused.status_code == 400, refused.text
+    (detail,) = refused.json()["details"]
+    assert (detail["path"], detail["type"]) == ("/at", "timestamp")
+    assert detail["message"].endswith("give a later start")
+    assert "earlier" not in refused.json()["error"]
