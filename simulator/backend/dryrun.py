@@ -15,6 +15,13 @@ is the draft when there is one, else the latest version (``version`` picks anoth
 a published version runs with the journey's status, so a paused journey shows
 ``journey_paused``. ``at`` defaults to the engine's fixed start, as in the CLI.
 
+A published version runs in the world its executions run in: its send steps render
+the communications it pinned at publish (SPEC §1.2,
+:func:`~simulator.backend.lifecycle.pinned_world`, as the runtime does), whatever the
+workspace's copies became since, so the dry-run shows what the runtime sends. A draft
+has pinned nothing: it runs with the workspace's current documents, which are what
+publishing it now would pin.
+
 Audit: a dry-run of a real subject writes ``simulate-with-real-user``; each override
 writes ``dry-run-override-applied``. Their metadata names a real subject as the
 runtime's entries do, by its audit pseudonym (``"subject": "sub_…"``, from
@@ -40,6 +47,7 @@ from simulator.backend.errors import (
     SubjectNotFound,
     problem,
 )
+from simulator.backend.lifecycle import pinned_world
 from simulator.backend.mutations import RequestPlace, placed
 from simulator.backend.records import JourneyRecord, VersionRecord
 from simulator.backend.wire import SimulateRequest
@@ -47,6 +55,7 @@ from simulator.durations import parse_duration
 from simulator.engine.masking import Masker, scrub, scrub_id, subject_masker
 from simulator.errors import JourneySimError
 from simulator.models import Journey, Subject
+from simulator.world import World
 
 __all__ = [
     "audit_entries",
@@ -95,20 +104,24 @@ def document_to_run(
     record: JourneyRecord,
     body: SimulateRequest,
     load_version: Callable[[JourneyRecord, Any, RequestPlace | None], VersionRecord],
-) -> tuple[Journey, int | None, str | None]:
-    """``(journey, version, status)`` for the engine: a draft runs with no version and
-    no status; a published version with its number and the journey's status."""
+    world: World,
+) -> tuple[Journey, World, int | None, str | None]:
+    """``(journey, world, version, status)`` for the engine: a draft runs in ``world``
+    with no version and no status; a published version in ``world`` with its pinned
+    communications (see the module docstring), with its number and the journey's
+    status."""
     selector: Any = body.version
     at = ("body", "/version") if selector is not None else None  # else the default
     if selector is None:
         selector = "draft" if record.has_draft else "latest"
     if selector == "draft" and record.draft is not None:
-        return record.draft, None, None
+        return record.draft, world, None, None
     if selector == "draft":
         message = f"journey {record.journey_id!r} has no draft"
         raise DraftNotFound(message, details=placed(at, message, DraftNotFound))
     version = load_version(record, selector, at)
-    return version.journey, version.version, record.status.value
+    pinned = pinned_world(world, version.communications)
+    return version.journey, pinned, version.version, record.status.value
 
 
 def subject_for(body: SimulateRequest, lookup: Callable[[str], Subject | None]) -> Subject:

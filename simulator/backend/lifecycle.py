@@ -25,17 +25,26 @@ Anything else is ``409 invalid_transition``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from simulator.backend.errors import InvalidTransition
 from simulator.backend.records import JourneyStatus
 from simulator.codes import ApiErrorCode, FindingCode, Severity
 from simulator.findings import Finding
-from simulator.models import Journey, SendStep
+from simulator.models import Communication, Journey, SendStep
 from simulator.world import World
 
-__all__ = ["ACTIONS", "blocking_code", "pins_for", "status_after", "status_after_publish"]
+__all__ = [
+    "ACTIONS",
+    "blocking_code",
+    "pinned_communications",
+    "pinned_world",
+    "pins_for",
+    "status_after",
+    "status_after_publish",
+]
 
 _S = JourneyStatus
 _TRANSITIONS: dict[tuple[str, JourneyStatus], JourneyStatus] = {
@@ -106,6 +115,18 @@ def pinned_communications(journey: Journey, world: World) -> dict[str, Any]:
         for step in journey.steps
         if isinstance(step, SendStep) and step.communication_id in world.communications
     }
+
+
+def pinned_world(world: World, communications: Mapping[str, Any]) -> World:
+    """``world`` with a version's pinned communications (``{id: document}``, as
+    :func:`pinned_communications` kept them) in place of the workspace's current ones:
+    the world that version's executions and its dry-runs run in (SPEC §1.2). ``world``
+    itself when nothing differs (a version stored without its documents included)."""
+    pinned = {k: Communication.model_validate(doc) for k, doc in communications.items()}
+    changed = {k: c for k, c in pinned.items() if world.communications.get(k) != c}
+    if not changed:
+        return world
+    return replace(world, communications={**world.communications, **changed})
 
 
 def pins_for(journey: Journey, world: World) -> dict[str, Any]:

@@ -400,8 +400,9 @@ class Backend(JourneyAccess):
         except JourneySimError as exc:  # it may echo a value ("unknown override 'Mensah'")
             raise dryrun.masked_error(exc, self._request_masker(actor, body)) from None
         record = self._record(actor, journey_id)
-        journey, version, status = dryrun.document_to_run(record, body, self._version)
-        world = self.directory.world(actor.workspace_id)
+        journey, world, version, status = dryrun.document_to_run(
+            record, body, self._version, self.directory.world(actor.workspace_id)
+        )
         subject = dryrun.subject_for(
             body, lambda end_user_id: self.directory.subject(actor.workspace_id, end_user_id)
         )

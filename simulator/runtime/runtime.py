@@ -104,6 +104,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from simulator.backend.errors import ExecutionNotDue, InvalidRequest, problem
+from simulator.backend.lifecycle import pinned_world
 from simulator.backend.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
 from simulator.codes import Decision, EntryDecision
 from simulator.durations import utc_seconds
@@ -124,7 +125,7 @@ from simulator.engine.stepper import (
     start_state,
 )
 from simulator.engine.trace import format_time
-from simulator.models import AdaptiveBranchStep, Communication, Event, Journey, Subject
+from simulator.models import AdaptiveBranchStep, Event, Journey, Subject
 from simulator.models.trigger import has_json_type, json_type_of
 from simulator.runtime.clock import MAX_MOVE_YEARS, RuntimeClock, furthest_from
 from simulator.runtime.delivery import RuntimeDelivery
@@ -1221,14 +1222,8 @@ class Runtime:
         cached = self._pinned.get(key)
         if cached is not None and cached[0] is world:
             return cached[1]
-        pinned = {
-            comm_id: Communication.model_validate(document)
-            for comm_id, document in self._version(ws, journey_id, version).communications.items()
-        }
-        changed = {k: c for k, c in pinned.items() if world.communications.get(k) != c}
-        chosen = (
-            replace(world, communications={**world.communications, **changed}) if changed else world
-        )
+        communications = self._version(ws, journey_id, version).communications
+        chosen = pinned_world(world, communications)
         self._pinned[key] = (world, chosen)
         return chosen
 

@@ -1,0 +1,79 @@
+"""Defects a QA pass found in the Journeys API: a dry-run of a published version that
+rendered the workspace's current communications instead of the version's pins, an
+event id reused for another event that was swallowed, a PATCH without a draft that
+answered ``draft_conflict``, and refusals about a place in the request with no detail
+pointing at it."""
+
+from __future__ import annotations
+
+from runtime_routes import ADVANCE, OWNER, SYNC, signup
+
+from simulator.api.testing import api_client
+
+IMPORT = "/api/journeys/internal/import-bundle"
+NEW_BODY = "<p>Hi {{ firstName }}, welcome to the new Acme.</p>"
+
+
+def _replace_welcome(api) -> None:
+    """Replace ``comm-welcome-email`` with a new body: the store makes it version 4."""
+    communications = api.get("/api/communications", headers=OWNER).json()
+    [welcome] = [c for c in communications if c["id"] == "comm-welcome-email"]
+    bundle = {
+        "format": "journeysim.import-bundle/v1",
+        "journeys": [],
+        "communications": [{**welcome, "body": NEW_BODY}],
+    }
+    answer = api.post(IMPORT, json={"bundle": bundle, "replace": True}, headers=SYNC)
+    assert answer.status_code == 200, answer.text
+
+
+def _welcome_send(trace: dict) -> dict:
+    [step] = [s for s in trace["steps"] if s["stepId"] == "send-welcome"]
+    return step["send"]
+
+
+# --- 1: a dry-run of a published version renders that version's pins ------------------
+
+
+def test_a_dry_run_of_a_published_version_renders_what_the_runtime_sends():
+    """After the communication became version 4, the dry-run of version 1 rendered
+    version 4 and its new body, while version 1 pins version 3 and its executions send
+    version 3."""
+    with api_client(publish=True) as api:
+        _replace_welcome(api)
+        shown = api.get("/api/journeys/act-onb-2026?version=1", headers=OWNER).json()
+        [pin] = [p for p in shown["pins"]["communications"] if p["stepId"] == "send-welcome"]
+        assert pin["version"] == 3
+
+        body = {"subjectAttributes": {"plan": "free", "email": "x@y.com"}, "version": 1}
+        trace = api.post("/api/journeys/act-onb-2026/simulate", json=body, headers=OWNER)
+        assert trace.status_code == 200, trace.text
+        rendered = _welcome_send(trace.json())
+
+        started = api.post(
+            "/api/journeys/internal/start-execution", json=signup("e-pin"), headers=SYNC
+        )
+        assert [s["version"] for s in started.json()["started"]] == [1]
+        api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER)
+        [sent] = [
+            m
+            for m in api.get("/api/_sim/outbox", headers=OWNER).json()["messages"]
+            if m["communicationId"] == "comm-welcome-email"
+        ]
+        assert rendered["communicationVersion"] == sent["communicationVersion"] == 3
+        assert "new Acme" not in rendered["rendered"]["body"]
+        assert "new Acme" not in sent["rendered"]["body"]
+
+
+def test_a_dry_run_of_a_draft_renders_the_current_communications():
+    """A draft has no pins yet: it runs with what publishing it now would pin."""
+    with api_client(publish=True) as api:
+        _replace_welcome(api)
+        assert api.post("/api/journeys/act-onb-2026/draft", headers=OWNER).status_code == 201
+        body = {"subjectAttributes": {"plan": "free", "email": "x@y.com"}}
+        trace = api.post("/api/journeys/act-onb-2026/simulate", json=body, headers=OWNER)
+        assert trace.status_code == 200, trace.text
+        assert trace.json()["version"] == "draft"
+        send = _welcome_send(trace.json())
+        assert send["communicationVersion"] == 4
+        assert "new Acme" in send["rendered"]["body"]
