@@ -333,6 +333,9 @@ class ApiErrorCode(StrEnum):
     IMPORT_CONFLICT = "import_conflict"
     EXECUTION_NOT_DUE = "execution_not_due"
     """A dispatch of an execution whose wake-up is after the clock's now."""
+    EVENT_ID_CONFLICT = "event_id_conflict"
+    """An inbound event under an id already used for another event (another name,
+    time, end user or properties): ids make events idempotent, so it is refused."""
     # 413
     PAYLOAD_TOO_LARGE = "payload_too_large"
     JOURNEY_TOO_LARGE = "journey_too_large"

@@ -62,7 +62,8 @@ _MEANINGS = {
     404: "No such journey in this workspace, or no such version, draft or subject.",
     409: "Conflict: draft_conflict (details carry the current updatedAt), "
     "invalid_transition, no_draft, draft_exists, journey_exists, journey_archived, "
-    "import_conflict, execution_not_due (details carry wakeAt and now).",
+    "import_conflict, execution_not_due (details carry wakeAt and now), "
+    "event_id_conflict (an event id already used for another event).",
     413: "Request body over the limit, or journey too large to store.",
     503: "The journey store is unavailable.",
 }

@@ -138,9 +138,11 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
     base = "/api/journeys/internal"
     tags = ["internal"]
 
-    @app.post(base + "/start-execution", tags=tags, responses=errors(403))
+    @app.post(base + "/start-execution", tags=tags, responses=errors(403, 409))
     def start_execution(body: InboundEventBody, ws: WorkspaceDep, svc: ServiceDep):
-        """The trigger evaluator: one execution per active journey listening (idempotent)."""
+        """The trigger evaluator: one execution per active journey listening (idempotent:
+        the same event again answers the same; its id with another event is 409
+        event_id_conflict)."""
         return JSONResponse(svc.start_execution(ws, _plain(body)))
 
     @app.post(base + "/dispatch", tags=tags, responses=errors(403, 404, 409))
@@ -206,13 +208,14 @@ def register_runtime_routes(app: FastAPI, actor_dependency: Any) -> None:
         """Move the clock forward, running every due dispatch in time order."""
         return JSONResponse(svc.advance(actor, _plain(body)))
 
-    @app.post(sim + "/events", tags=simtags, responses=errors(403))
+    @app.post(sim + "/events", tags=simtags, responses=errors(403, 409))
     def events(
         actor: writer(actor_dependency, WRITE_ACTIONS["events"]),
         body: InboundEventBody,
         svc: ServiceDep,
     ):
-        """An end-user event: goals, awaited waits, then triggers."""
+        """An end-user event: goals, awaited waits, then triggers (idempotent as
+        start-execution)."""
         return JSONResponse(svc.post_event(actor, _plain(body)))
 
     @app.get(sim + "/outbox", tags=simtags, responses=errors())

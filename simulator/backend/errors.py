@@ -40,6 +40,7 @@ Additions to the tree of :mod:`simulator.errors`::
     │   ├── JourneyExists / JourneyArchived     409 journey_exists / journey_archived
     │   ├── ImportConflict                      409 import_conflict
     │   ├── ExecutionNotDue                     409 execution_not_due (wakeAt, now)
+    │   ├── EventIdConflict                     409 event_id_conflict (at /id)
     │   └── ConcurrentModification              409 concurrent_modification
     ├── MethodNotAllowed                        405 method_not_allowed
     ├── StoreUnavailable                        503 store_unavailable
@@ -80,6 +81,7 @@ __all__ = [
     "DraftNotFound",
     "DuplicateKey",
     "ErrorBody",
+    "EventIdConflict",
     "ExecutionNotDue",
     "Forbidden",
     "InvalidJson",
@@ -246,6 +248,22 @@ class ExecutionNotDue(Conflict):
         detail = problem("/executionArn", message, str(self.code), wakeAt=wake_at, now=now)
         super().__init__(message, details=[detail])
         self.wake_at, self.now = wake_at, now
+
+
+class EventIdConflict(Conflict):
+    """An inbound event whose id was used for another event: the same id with the same
+    event is a retry, answered again; with another one it would be swallowed as a retry
+    and answered with what the first event did, so it is refused. The message does not
+    echo the id (an event id may name the person, as execution names do)."""
+
+    code = C.EVENT_ID_CONFLICT
+
+    def __init__(self) -> None:
+        message = (
+            "this event id was used for another event (another name, time, end user or "
+            "properties): give each event its own id; a retry sends the same event again"
+        )
+        super().__init__(message, details=[problem("/id", message, str(self.code))])
 
 
 class InvalidTransition(Conflict):

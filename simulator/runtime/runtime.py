@@ -54,10 +54,15 @@ Documented decisions where the spec is silent:
 * **Subjects.** An event naming an end user the workspace has no profile for starts an
   execution for a bare subject (just the id): production has a profile for everyone
   who can emit events, and the events bring what the journey needs.
-* **Idempotency.** The answer to an inbound event is stored under its ``id``; the same
-  id again answers the same result and starts nothing. After its end user was forgotten
-  it answers what erasure left of it (``skipped``: ``end_user_forgotten``) and still
-  starts nothing (:meth:`Runtime.forget_end_user`).
+* **Idempotency.** The answer to an inbound event is stored under its ``id``, with a
+  digest of the event (:func:`_digest`: name, time as an instant, top-level
+  ``endUserId``, properties); the same event again answers the same result and starts
+  nothing. The id with another event is refused, ``409 event_id_conflict`` at ``/id``,
+  before anything is written: answering it as a retry would describe the first
+  event's executions and drop the second. After its end user was forgotten it answers
+  what erasure left of it (``skipped``: ``end_user_forgotten``) and still starts
+  nothing (:meth:`Runtime.forget_end_user`); erasure drops the digest with the rest
+  (it is a hash of what they sent), so such an id then answers that to any event.
 * **Ids in keys.** An event id or end-user id is part of DynamoDB keys; one over
   256 characters or 768 bytes of UTF-8 is refused (``400 invalid_request`` at its
   field, with the ``limit``) before anything is started (:mod:`simulator.runtime.keys`).
@@ -103,7 +108,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from simulator.backend.errors import ExecutionNotDue, InvalidRequest, problem
+from simulator.backend.errors import EventIdConflict, ExecutionNotDue, InvalidRequest, problem
 from simulator.backend.lifecycle import pinned_world
 from simulator.backend.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
 from simulator.codes import Decision, EntryDecision
@@ -442,7 +447,8 @@ class Runtime:
             triggers = self.tables["triggers"]
             answered = self._answer(workspace_id, event.id)
             if answered is not None:
-                return StartResult(**answered)
+                _refuse_another_event(answered, event)
+                return StartResult(**_answer_only(answered))
             result = StartResult()
             world = self.backend.directory.world(workspace_id)
             for summary in self._journey_list(workspace_id):
@@ -450,7 +456,12 @@ class Runtime:
             triggers.put(
                 workspace_id,
                 f"event#{event.id}",
-                {"started": result.started, "held_out": result.held_out, "skipped": result.skipped},
+                {
+                    "started": result.started,
+                    "held_out": result.held_out,
+                    "skipped": result.skipped,
+                    _DIGEST: _digest(event),
+                },
             )
             return result
 
@@ -820,12 +831,14 @@ class Runtime:
         recorded, counted or resumed on again: the answer is what erasure left of its
         answer, nothing of the forgotten person is written back.
 
-        **Retries.** An event id posted before answers what it answered then (SPEC §5.1:
+        **Retries.** An event posted before answers what it answered then (SPEC §5.1:
         "the same event again answers the same lists"), even after the clock moved:
         it is not recorded in the subject's history again, counts no goal and resumes
         no wait. The answer is kept under ``posted#{id}`` in the workspace's triggers
-        partition and erased with the end user. Ids are the workspace's: a second post
-        of an id by another end user is a retry too, answered as the first.
+        partition and erased with the end user. Ids are the workspace's: an id posted
+        (or sent to :meth:`start_execution`) before with another event, another end
+        user's included, is refused, ``409 event_id_conflict``, before anything is
+        recorded (see *Idempotency* in the module docstring).
 
         **Two times.** What the event *says* is judged at its own ``at``: a goal
         converts only when ``at`` is inside a window (SPEC §5: "goal event within the
@@ -880,8 +893,10 @@ class Runtime:
             self._check_time(event)
             triggers = self.tables["triggers"]
             answered = triggers.get(workspace_id, _posted_key(event.id))
+            _refuse_another_event(answered, event)
+            _refuse_another_event(self._answer(workspace_id, event.id), event)
             if answered is not None:
-                return answered
+                return _answer_only(answered)
             erased = triggers.get(workspace_id, _erased_key(workspace_id, event.id))
             if erased is not None:
                 return {"goalsCounted": 0, "resumed": [], **StartResult(**erased).to_wire()}
@@ -908,7 +923,7 @@ class Runtime:
                 resumed.append(moved.execution_name)
             started = self.start_execution(workspace_id, event).to_wire()
             answer = {"goalsCounted": converted, "resumed": resumed, **started}
-            triggers.put(workspace_id, _posted_key(event.id), answer)
+            triggers.put(workspace_id, _posted_key(event.id), {**answer, _DIGEST: _digest(event)})
             return answer
 
     def _awaiting(self, ws: str, end_user_id: str, event: InboundEvent) -> list[dict[str, Any]]:
@@ -1083,7 +1098,7 @@ class Runtime:
             elif _names(answer, end_user_id):
                 start = {name: answer[wire] for name, wire in _START_PARTS}
                 scrubbed = StartResult(**_scrubbed(start, end_user_id)).to_wire()
-                triggers.put(ws, key, {**answer, **scrubbed})
+                triggers.put(ws, key, {**_answer_only(answer), **scrubbed})
         return named
 
     def _erase_execution(self, ws: str, journey_id: str, name: str) -> int:
@@ -1625,6 +1640,45 @@ _HOLDOUT_KEY = re.compile(r"[^#]+#holdout#(.*)", re.DOTALL)  # journey ids hold 
 
 _START_PARTS = (("started", "started"), ("held_out", "heldOut"), ("skipped", "skipped"))
 """The start answer's lists in a posted event's kept answer: (stored name, wire name)."""
+
+
+_DIGEST = "eventDigest"
+"""Where a stored answer keeps the digest of the event it answers (:func:`_digest`)."""
+
+
+def _digest(event: InboundEvent) -> str:
+    """A digest of what ``event`` says, its id aside: what tells a retry of it from
+    another event under its id. The time is the instant (``Z`` and ``+00:00`` are one).
+
+    >>> at = datetime(2026, 6, 1, 14, tzinfo=UTC)
+    >>> one = InboundEvent("e", "x", at, {"endUserId": "u"})
+    >>> _digest(one) == _digest(replace(one, id="f")), _digest(one) == _digest(
+    ...     replace(one, properties={"endUserId": "v"})
+    ... )
+    (True, False)
+    """
+    said = {
+        "name": event.name,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "endUserId": event.end_user_id,
+        "properties": event.properties,
+    }
+    text = json.dumps(said, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _refuse_another_event(answer: Mapping[str, Any] | None, event: InboundEvent) -> None:
+    """``409 event_id_conflict`` when ``answer``, stored for ``event``'s id, answered
+    another event. An answer kept without a digest (before digests were kept, or as
+    erasure left it) answers any event under its id, as it did."""
+    digest = None if answer is None else answer.get(_DIGEST)
+    if digest is not None and digest != _digest(event):
+        raise EventIdConflict()
+
+
+def _answer_only(answer: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored answer as it is given back: without the event's digest."""
+    return {key: value for key, value in answer.items() if key != _DIGEST}
 
 
 def _history_key(event: InboundEvent) -> str:

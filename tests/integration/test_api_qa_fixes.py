@@ -6,7 +6,7 @@ pointing at it."""
 
 from __future__ import annotations
 
-from runtime_routes import ADVANCE, OWNER, SYNC, signup
+from runtime_routes import ADVANCE, EVENTS, OWNER, START, SYNC, signup
 
 from simulator.api.testing import api_client
 
@@ -77,3 +77,70 @@ def test_a_dry_run_of_a_draft_renders_the_current_communications():
         send = _welcome_send(trace.json())
         assert send["communicationVersion"] == 4
         assert "new Acme" in send["rendered"]["body"]
+
+
+# --- 2: an event id used for another event is a conflict, not a retry ------------------
+
+
+def _state(api) -> tuple[list, list]:
+    """What the runtime wrote that a client can see: the executions and the outbox."""
+    executions = api.get("/api/journeys/act-onb-2026/executions", headers=OWNER).json()
+    messages = api.get("/api/_sim/outbox", headers=OWNER).json()["messages"]
+    return executions, messages
+
+
+def _refused_as_conflict(answer) -> None:
+    assert answer.status_code == 409, answer.text
+    error = answer.json()
+    assert error["code"] == "event_id_conflict"
+    [detail] = error["details"]
+    assert (detail["in"], detail["path"], detail["type"]) == ("body", "/id", "event_id_conflict")
+    assert "another event" in error["error"]
+
+
+def test_an_event_id_reused_for_another_event_is_refused_at_start_execution():
+    """A second start-execution with ``id: evt-42`` and another end user answered 200
+    with the first user's ``started`` and recorded nothing for the second."""
+    with api_client(publish=True) as api:
+        first = api.post(START, json=signup("evt-42"), headers=SYNC)
+        assert first.status_code == 200, first.text
+        assert len(first.json()["started"]) == 1
+        # the same event again is a retry: the same answer, nothing started
+        assert api.post(START, json=signup("evt-42"), headers=SYNC).json() == first.json()
+        before = _state(api)
+
+        other = signup("evt-42", "usr_activates_day1", at="2026-06-01T15:00:00Z")
+        _refused_as_conflict(api.post(START, json=other, headers=SYNC))
+        _refused_as_conflict(api.post(EVENTS, json=other, headers=OWNER))
+        assert _state(api) == before
+        # and the first event's retries still answer as before
+        assert api.post(START, json=signup("evt-42"), headers=SYNC).json() == first.json()
+
+
+def test_an_event_id_reused_for_another_goal_event_is_refused_at_sim_events():
+    """A goal event posted under an id already used was swallowed: it answered the first
+    event's result and counted nothing."""
+    with api_client(publish=True) as api:
+        goal = {
+            "id": "evt-goal",
+            "name": "user.activated",
+            "at": "2026-06-01T16:00:00Z",
+            "properties": {"endUserId": "usr_plain_ana"},
+        }
+        first = api.post(EVENTS, json=goal, headers=OWNER)
+        assert first.status_code == 200, first.text
+        assert api.post(EVENTS, json=goal, headers=OWNER).json() == first.json()
+
+        other = {**goal, "properties": {"endUserId": "usr_activates_day1"}}
+        _refused_as_conflict(api.post(EVENTS, json=other, headers=OWNER))
+        _refused_as_conflict(api.post(EVENTS, json={**goal, "name": "x.y"}, headers=OWNER))
+        _refused_as_conflict(api.post(START, json=other, headers=SYNC))
+        assert api.post(EVENTS, json=goal, headers=OWNER).json() == first.json()
+
+
+def test_the_openapi_document_names_the_event_id_conflict():
+    with api_client() as api:
+        paths = api.get("/openapi.json").json()["paths"]
+        for route in (START, EVENTS):
+            answers = paths[route]["post"]["responses"]
+            assert "event_id_conflict" in answers["409"]["description"]
