@@ -4,7 +4,8 @@
 compute the change with pure rules, write it conditionally on the ``updatedAt`` and
 ``auditSeq`` that were read (which reserves the audit sequence numbers), append the
 audit entries. A lost race re-reads and recomputes (up to 8 times); a client that sent
-a stale ``updatedAt`` gets ``409 draft_conflict`` with the current one.
+a stale ``updatedAt`` gets ``409 draft_conflict`` with the current one, unless the rules
+refuse the change whatever it sent (``no_draft``, ``journey_archived``): those come first.
 """
 
 from __future__ import annotations
@@ -193,9 +194,11 @@ class JourneyAccess:
     ) -> JourneyRecord:
         for _ in range(_ATTEMPTS):
             current = self._record(actor, journey_id)
+            # The rules first: a refusal that no updatedAt can lift (no draft, archived)
+            # is not answered as "the draft changed since you read it".
+            change = compute(current)
             if expected is not None and not same_instant(current.updated_at, expected):
                 raise DraftConflict(current.updated_at)
-            change = compute(current)
             stamp = next_timestamp(self.clock.now, current.updated_at)
             record = replace(
                 change.record,

@@ -144,3 +144,39 @@ def test_the_openapi_document_names_the_event_id_conflict():
         for route in (START, EVENTS):
             answers = paths[route]["post"]["responses"]
             assert "event_id_conflict" in answers["409"]["description"]
+
+
+# --- 3: PATCH of a journey with no draft says no_draft, whatever updatedAt says -------
+
+STALE = "2001-01-01T00:00:00Z"
+
+
+def _patch(api, journey_id: str, updated_at: str):
+    body = {"updatedAt": updated_at, "name": "Renamed"}
+    return api.patch(f"/api/journeys/{journey_id}", json=body, headers=OWNER)
+
+
+def test_a_patch_without_a_draft_is_no_draft_even_with_a_stale_updated_at():
+    """A stale updatedAt answered ``draft_conflict`` ("the draft changed since you read
+    it") for a journey with no draft; reloading and sending the shown one then answered
+    ``no_draft``: no updatedAt makes the edit possible, so that comes first."""
+    with api_client(publish=True) as api:
+        shown = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()["updatedAt"]
+        for updated_at in (STALE, shown):
+            answer = _patch(api, "act-onb-2026", updated_at)
+            assert (answer.status_code, answer.json()["code"]) == (409, "no_draft"), answer.text
+
+
+def test_a_patch_of_an_archived_journey_is_journey_archived_even_with_a_stale_updated_at():
+    with api_client(publish=True) as api:
+        assert api.post("/api/journeys/act-onb-2026/archive", headers=OWNER).status_code == 200
+        answer = _patch(api, "act-onb-2026", STALE)
+        assert (answer.status_code, answer.json()["code"]) == (409, "journey_archived")
+
+
+def test_a_stale_patch_of_a_draft_is_still_a_draft_conflict():
+    with api_client(publish=True) as api:
+        bumped = api.post("/api/journeys/act-onb-2026/draft", headers=OWNER).json()
+        answer = _patch(api, "act-onb-2026", STALE)
+        assert (answer.status_code, answer.json()["code"]) == (409, "draft_conflict")
+        assert answer.json()["details"][0]["updatedAt"] == bumped["updatedAt"]
