@@ -285,9 +285,10 @@ class Backend(JourneyAccess):
         def edit(current: JourneyRecord) -> Change:
             _require_editable(current)
             if current.draft is None:
-                raise NoDraft(
+                raise _at_journey_id(
+                    NoDraft,
                     f"journey {journey_id!r} has no draft: a published version cannot be "
-                    "modified, bump a new draft first (POST /api/journeys/{id}/draft)"
+                    "modified, bump a new draft first (POST /api/journeys/{id}/draft)",
                 )
             draft = current.draft.model_copy(update={f: getattr(body, f) for f in fields})
             record = replace(current, name=draft.name, description=draft.description, draft=draft)
@@ -333,7 +334,7 @@ class Backend(JourneyAccess):
         def publish(current: JourneyRecord) -> Change:
             status = lifecycle.status_after_publish(current.status)
             if current.draft is None:
-                raise NoDraft(f"journey {journey_id!r} has no draft to publish")
+                raise _at_journey_id(NoDraft, f"journey {journey_id!r} has no draft to publish")
             from simulator.validation import ValidationContext, validate
 
             findings = validate(current.draft, ValidationContext(world=world, now=self.clock.now))
@@ -473,9 +474,17 @@ def refuse_reserved_id(journey_id: str, *, path: str = "/id") -> None:
 
 def _require_editable(record: JourneyRecord) -> None:
     if record.status is JourneyStatus.ARCHIVED:
-        raise JourneyArchived(
-            f"journey {record.journey_id!r} is archived: archived journeys cannot be edited"
+        raise _at_journey_id(
+            JourneyArchived,
+            f"journey {record.journey_id!r} is archived: archived journeys cannot be edited",
         )
+
+
+def _at_journey_id(error: type[JourneySimError], message: str) -> JourneySimError:
+    """``error`` about the journey the path names, with its detail at ``/journey_id``
+    (the path parameter, as the OpenAPI document names it)."""
+    detail = problem("/journey_id", message, str(error.code), where="path")
+    return error(message, details=[detail])
 
 
 def _camel(name: str) -> str:

@@ -106,8 +106,10 @@ class RuntimeService:
         runtime = self.ready()
         found = runtime.execution_by_arn(workspace_id, execution_arn)
         if found is None:
+            message = f"no execution {shown_execution(execution_arn)!r} in this workspace"
             raise ExecutionNotFound(
-                f"no execution {shown_execution(execution_arn)!r} in this workspace"
+                message,
+                details=[problem("/executionArn", message, str(ExecutionNotFound.code))],
             )
         result = runtime.dispatch(workspace_id, *found)
         return {

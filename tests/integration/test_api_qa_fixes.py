@@ -180,3 +180,41 @@ def test_a_stale_patch_of_a_draft_is_still_a_draft_conflict():
         answer = _patch(api, "act-onb-2026", STALE)
         assert (answer.status_code, answer.json()["code"]) == (409, "draft_conflict")
         assert answer.json()["details"][0]["updatedAt"] == bumped["updatedAt"]
+
+
+# --- 4: refusals about a place in the request say where ---------------------------------
+
+
+def _detail(answer, status: int, code: str) -> dict:
+    assert answer.status_code == status, answer.text
+    error = answer.json()
+    assert error["code"] == code
+    [detail] = error["details"]
+    assert detail["type"] == code and detail["message"] == error["error"]
+    return detail
+
+
+def test_an_unknown_execution_arn_is_located_at_execution_arn():
+    with api_client(publish=True) as api:
+        body = {"executionArn": "arn:aws:states:us-east-1:0:execution:disp:nope"}
+        answer = api.post("/api/journeys/internal/dispatch", json=body, headers=SYNC)
+        detail = _detail(answer, 404, "execution_not_found")
+        assert (detail["in"], detail["path"]) == ("body", "/executionArn")
+
+
+def test_no_draft_and_journey_archived_are_located_at_the_journey_id():
+    with api_client(publish=True) as api:
+        shown = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()["updatedAt"]
+        refusals = [
+            (_patch(api, "act-onb-2026", shown), "no_draft"),
+            (api.post("/api/journeys/act-onb-2026/publish", headers=OWNER), "no_draft"),
+        ]
+        assert api.post("/api/journeys/act-onb-2026/archive", headers=OWNER).status_code == 200
+        shown = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()["updatedAt"]
+        refusals += [
+            (_patch(api, "act-onb-2026", shown), "journey_archived"),
+            (api.post("/api/journeys/act-onb-2026/draft", headers=OWNER), "journey_archived"),
+        ]
+        for answer, code in refusals:
+            detail = _detail(answer, 409, code)
+            assert (detail["in"], detail["path"]) == ("path", "/journey_id")
