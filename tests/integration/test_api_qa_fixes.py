@@ -218,3 +218,21 @@ def test_no_draft_and_journey_archived_are_located_at_the_journey_id():
         for answer, code in refusals:
             detail = _detail(answer, 409, code)
             assert (detail["in"], detail["path"]) == ("path", "/journey_id")
+
+
+def test_a_bad_journey_id_quotes_the_pattern_the_openapi_document_shows():
+    """The message quoted ``^[A-Za-z0-9_]…`` (the validator lets a leading ``_`` through
+    so that it is refused as reserved) while the OpenAPI document says ``^[A-Za-z0-9]…``,
+    which is what is accepted."""
+    with api_client() as api:
+        schema = api.get("/openapi.json").json()["components"]["schemas"]["CreateJourney"]
+        [documented] = [s["pattern"] for s in schema["properties"]["id"]["anyOf"] if "pattern" in s]
+        for bad in ("bad id!", "-leading-dash"):
+            answer = api.post("/api/journeys", json={"id": bad, "name": "X"}, headers=OWNER)
+            assert answer.status_code == 400, answer.text
+            [detail] = answer.json()["details"]
+            assert detail["path"] == "/id"
+            assert detail["message"] == f"must match the pattern {documented}"
+        # and a leading '_' still gets its own code
+        answer = api.post("/api/journeys", json={"id": "_mine", "name": "X"}, headers=OWNER)
+        assert answer.json()["code"] == "reserved_journey_id"
