@@ -325,9 +325,11 @@ def run_scenario(
 
         triggered = 0
         while queue and queue[0][0] <= end:
-            at, _, kind, end_user_id = heapq.heappop(queue)
+            at, seq, kind, end_user_id = heapq.heappop(queue)
             absorb(runtime.advance_clock(max(at, runtime.now())))
-            event_id = f"{kind}-{end_user_id}-{at.timestamp():.0f}"
+            # one id per scheduled event: two goals of one person in the same second are
+            # two events (a reused id with another time is refused: event_id_conflict)
+            event_id = f"{kind}-{end_user_id}-{at.timestamp():.0f}-{seq}"
             if kind == "trigger":
                 properties = {**scenario.arrivals.properties, "endUserId": end_user_id}
                 event = InboundEvent(event_id, contract.event_name, at, properties)
