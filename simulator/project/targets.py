@@ -89,7 +89,10 @@ def resolve_targets(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
 def _targets_of(given: str | os.PathLike[str]) -> Iterable[Target]:
     path = absolute(given)
     if not path.exists():
-        raise InputError(f"{given}: no such file or folder", location=str(given))
+        # a link to nothing (dangling, or a loop of links) exists as a name: say what it is
+        what = "a link that leads to no file (dangling, or a loop)" if path.is_symlink() else ""
+        said = f" is {what}" if what else ": no such file or folder"
+        raise InputError(f"{given}{said}", location=str(given))
     if path.is_file():
         if path.suffix not in SOURCE_SUFFIXES:
             raise InputError(

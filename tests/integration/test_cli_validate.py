@@ -430,3 +430,18 @@ def test_an_unreadable_file_leaves_its_project_out_but_hides_no_other_findings(
     assert {entry["file"].split("/")[1] for entry in report["files"]} == {"b"}
     assert "cannot read all/a/journeys/gone.json" in result.stderr
     assert "[unreadable_input]" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["elsewhere.json", "loop.json"], ids=["dangling", "loop"])
+def test_a_path_given_that_is_a_link_to_nothing_says_so(
+    run_cli, acme_dir: Path, tmp_path: Path, monkeypatch, target
+):
+    """A dangling link or a loop of links given on the command line was 'no such file
+    or folder', though ls shows it: it says what it is."""
+    shutil.copytree(acme_dir, tmp_path / "p")
+    (tmp_path / "p" / "journeys" / "loop.json").symlink_to("loop.json")
+    (tmp_path / "p" / "journeys" / "link.json").symlink_to(target)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("validate", "p/journeys/link.json")
+    assert result.exit_code == 2
+    assert "p/journeys/link.json is a link that leads to no file" in result.stderr
