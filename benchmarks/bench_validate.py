@@ -138,7 +138,7 @@ def validate_file(path: Path) -> str:
     """What ``journeysim validate PATH`` does after start-up (the cycle collector off
     while it loads and validates, as the command has it)."""
     with without_cycle_collector():
-        report, _ = run([path], strict=False, now=NOW)
+        report, *_ = run([path], strict=False, now=NOW)
     if not report.ok or report.findings:
         raise AssertionError(f"unexpected findings: {report.findings[:3]}")
     return render(report, ReportFormat.TEXT)

@@ -77,12 +77,21 @@ def validate_command(
         from simulator.reporting import ReportFormat, render
 
         with without_cycle_collector():
-            report, unreadable = run(paths, strict=strict, now=datetime.now(UTC), output=output)
+            report, unreadable, empty = run(
+                paths, strict=strict, now=datetime.now(UTC), output=output
+            )
         if unreadable and report.summary.files == 0:
             raise unreadable[0]
         fmt = ReportFormat(fmt)
         log = render(report, ReportFormat.TEXT) if fmt is not ReportFormat.TEXT else None
         emit_report(render(report, fmt), output, log)
+    for root in empty:  # clean, but surely not what was meant to be checked
+        shown = _shown(root)
+        typer.echo(
+            f"journeysim: warning: {shown} holds no journeys ({shown}/journeys/ is empty or "
+            "missing): only its other documents were validated",
+            err=True,
+        )
     if unreadable:  # after the report of the rest: one broken file hides no findings
         for problem in unreadable:
             typer.echo(f"journeysim: error: {problem.message} [{problem.code}]", err=True)
@@ -96,17 +105,24 @@ def validate_command(
 
 def run(
     paths: list[Path], *, strict: bool, now: datetime, output: Path | None = None
-) -> tuple[ValidationReport, tuple[InputError, ...]]:
+) -> tuple[ValidationReport, tuple[InputError, ...], tuple[Path, ...]]:
     """Validate ``paths`` (files named relative to the working folder) into a report,
-    and why each project that could not be read was left out of it; a UsageError when
-    ``output`` (``-o``) is one of the files read."""
+    why each project that could not be read was left out of it, and the projects
+    validated whole that hold no journey; a UsageError when ``output`` (``-o``) is one
+    of the files read."""
     from simulator.project import validate_paths
     from simulator.reporting import build_report
 
     result = validate_paths(paths, now=now, relative_to=Path.cwd())
     refuse_to_overwrite(output, result.read_paths())
     report = build_report(result.checked_files(), result.findings, strict=strict)
-    return report, result.unreadable
+    return report, result.unreadable, result.without_journeys
+
+
+def _shown(root: Path) -> str:
+    """``root`` as the user would type it: relative to the working folder when inside."""
+    here = Path.cwd()
+    return root.relative_to(here).as_posix() if root.is_relative_to(here) else str(root)
 
 
 def register(app: typer.Typer) -> None:

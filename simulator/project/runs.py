@@ -12,6 +12,7 @@ from simulator.errors import InputError
 from simulator.findings import Finding
 from simulator.project.checks import validate_project
 from simulator.project.documents import Document
+from simulator.project.kinds import DocumentKind
 from simulator.project.loader import LoadedProject, load_project
 from simulator.project.targets import resolve_targets, select_documents
 
@@ -25,6 +26,10 @@ class ValidationRun:
     """The documents reported on, in project then file order."""
     findings: tuple[Finding, ...]
     """Located findings in the checked documents, sorted by file, line and column."""
+    without_journeys: tuple[Path, ...] = ()
+    """Projects validated whole that hold no journey at all (an empty or missing
+    ``journeys/`` folder, or a file of that name): clean, but most likely not what
+    the run was meant to check, so the command says so."""
     unreadable: tuple[InputError, ...] = ()
     """Why each project (or file) that could not be read was left out: the others are
     still checked, and the command exits 2 after reporting them."""
@@ -57,6 +62,7 @@ def validate_paths(
     checked: list[Document] = []
     findings: list[Finding] = []
     unreadable: list[InputError] = []
+    without_journeys: list[Path] = []
     for target in resolve_targets(paths):
         try:
             loaded = load_project(
@@ -66,6 +72,10 @@ def validate_paths(
             unreadable.append(exc)
             continue
         selected = select_documents(loaded, target)
+        if target.paths is None and not any(
+            document.kind is DocumentKind.JOURNEY for document in loaded.documents
+        ):
+            without_journeys.append(target.root)
         names = {document.name for document in selected}
         projects.append(loaded)
         checked.extend(selected)
@@ -74,5 +84,6 @@ def validate_paths(
         projects=tuple(projects),
         checked=tuple(checked),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
+        without_journeys=tuple(without_journeys),
         unreadable=tuple(unreadable),
     )

@@ -445,3 +445,18 @@ def test_a_path_given_that_is_a_link_to_nothing_says_so(
     result = run_cli("validate", "p/journeys/link.json")
     assert result.exit_code == 2
     assert "p/journeys/link.json is a link that leads to no file" in result.stderr
+
+
+def test_a_project_without_journeys_is_clean_but_said_to_hold_none(
+    run_cli, acme_dir: Path, tmp_path: Path, monkeypatch
+):
+    """With journeys/ emptied, --strict passed in silence: a CI job checking nothing."""
+    shutil.copytree(acme_dir, tmp_path / "p")
+    shutil.rmtree(tmp_path / "p" / "journeys")
+    shutil.rmtree(tmp_path / "p" / "tests")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("validate", "p", "--strict")
+    assert result.exit_code == 0
+    assert "warning: p holds no journeys (p/journeys/ is empty or missing)" in result.stderr
+    # a folder inside the project asked for: no journeys were meant, nothing said
+    assert "warning" not in run_cli("validate", "p/segments").stderr
