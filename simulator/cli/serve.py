@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from simulator.cli.common import user_errors
+from simulator.cli.common import number, user_errors
 from simulator.errors import UsageError
 from simulator.wording import counted
 
@@ -85,7 +85,12 @@ def serve_command(
     ] = None,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")
+        int,
+        typer.Option(
+            "--port",
+            parser=number(minimum=0, maximum=65535),
+            help="Port, 0 to 65535 (0: any free port).",
+        ),
     ] = 8000,
     publish: Annotated[
         bool,

@@ -18,6 +18,7 @@ from simulator.cli.common import (
     ReportOutput,
     chosen,
     emit_report,
+    number,
     refuse_to_overwrite,
     user_errors,
 )
@@ -59,7 +60,12 @@ def test_command(
     ] = False,
     fail_under: Annotated[
         float | None,
-        typer.Option("--fail-under", metavar="PCT", help="Exit 1 when coverage is below PCT."),
+        typer.Option(
+            "--fail-under",
+            metavar="PCT",
+            parser=number(float, minimum=0, maximum=100),
+            help="Exit 1 when coverage is below PCT (0 to 100).",
+        ),
     ] = None,
     update: Annotated[
         bool, typer.Option("--update", help="Write changed or missing snapshot golden files.")
@@ -75,8 +81,6 @@ def test_command(
         from simulator.journeytests.session import run_cases
 
         fmt = chosen(fmt, reports.FORMATS)
-        if fail_under is not None and not 0 <= fail_under <= 100:
-            raise UsageError(f"--fail-under must be between 0 and 100, not {fail_under}")
         keep = compile_selection(select) if select else None
         suite = load_suite(paths or [Path(".")], relative_to=Path.cwd())
         refuse_to_overwrite(output, suite.read_paths())

@@ -927,3 +927,15 @@ def test_a_case_whose_dry_run_the_engine_stopped_fails_unless_it_expects_no_exit
         ("warnings", "calendar_end", 3)
     ]
     assert passed["outcome"] == "passed"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("abc", "must be a number, not 'abc'"), ("101", "must be at most 100, not 101")],
+)
+def test_a_bad_fail_under_says_what_it_must_be(run_cli, acme_dir: Path, value: str, said: str):
+    """Typer passed pydantic's 'Input should be a valid number, unable to parse string
+    as a number' on."""
+    result = run_cli("test", str(acme_dir), "--fail-under", value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--fail-under': {said} [usage_error]" in result.stderr
