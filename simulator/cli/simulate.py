@@ -6,6 +6,11 @@ journey's audience and sends, :mod:`simulator.engine.fitting`), ``--synthetic-an
 (the unconstrained Faker subject of ``--seed``) or ``--attr`` pairs alone (a synthetic
 subject). ``--attr`` given with another source overlays
 those attributes on it (a synthetic subject then gets the id of its new attributes).
+``--seed`` is one seed for both the subject it generates and the dry-run's draws, and a
+generated subject without ``--seed`` is seed 0's, draws and all: so the seed the trace
+reports (its ``seed``, the header's ``seed N``) is the ``--seed`` that gives the same
+subject and the same trace again. Other subjects' draws default to the seed derived
+from journey and subject (:func:`simulator.engine.derive_seed`).
 A journey that ``validate`` rejects (errors in it or in the documents it uses: an
 unknown step, a bad duration, a communication file that does not parse, two files that
 declare the id of a communication it sends) is bad input:
@@ -156,8 +161,9 @@ def simulate_command(
         int | None,
         typer.Option(
             "--seed",
-            help="Seed of the dry-run's draws (Thompson sampling) and of --synthetic "
-            "(default: derived from journey and subject; 0 for --synthetic).",
+            help="Seed of the dry-run's draws (Thompson sampling) and of the subject of "
+            "--synthetic, as the trace reports it (default: derived from journey and "
+            "subject; 0 for --synthetic and --synthetic-any).",
         ),
     ] = None,
     overrides: Annotated[
@@ -205,6 +211,8 @@ def simulate_command(
             raise UsageError("give one of --synthetic and --synthetic-any")
         fit = (journey, start or DEFAULT_START) if synthetic else None
         generated = synthetic or synthetic_any
+        if generated and seed is None:
+            seed = 0  # the subject's seed seeds the draws too: the trace's seed redoes both
         subject = _subject(project, subject_file, subject_id, attrs or [], generated, seed, fit)
         maskers.append(subject_masker(subject, world.workspace.pii_attributes))
         if bad_start is not None:

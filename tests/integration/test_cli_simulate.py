@@ -162,6 +162,18 @@ def test_synthetic_subjects_are_reproducible_from_the_seed(run_cli, onboarding):
     assert json.loads(first.stdout)["seed"] == 5
 
 
+@pytest.mark.parametrize("flag", ["--synthetic", "--synthetic-any"])
+def test_the_seed_a_synthetic_dry_run_prints_reproduces_it(run_cli, onboarding, flag):
+    """Without --seed the header's seed is the one that made the subject: giving it
+    back as --seed gives the same subject and the same trace."""
+    first = run_cli("simulate", onboarding, flag)
+    assert first.exit_code == 0, first.stderr
+    printed = re.search(r"· seed (\d+)", first.stdout)
+    assert printed is not None, first.stdout
+    again = run_cli("simulate", onboarding, flag, "--seed", printed[1])
+    assert again.stdout == first.stdout
+
+
 def test_at_moves_the_virtual_start(run_cli, onboarding):
     result = run_cli(
         "simulate",
