@@ -14,8 +14,11 @@ from journey and subject (:func:`simulator.engine.derive_seed`).
 A journey that ``validate`` rejects (errors in it or in the documents it uses: an
 unknown step, a bad duration, a communication file that does not parse, two files that
 declare the id of a communication it sends) is bad input:
-it exits 2 with the first findings, located, unless ``--allow-invalid`` asks for the
-trace anyway (the engine then fails the broken steps as the runtime would). Warnings
+it exits 2 with what ``validate JOURNEY_FILE`` says of it (its first error, located
+and named from the current folder, and how many there are) and the hint to run it,
+unless ``--allow-invalid`` asks for the trace anyway (the engine then fails the broken
+steps as the runtime would; a file that does not read as a journey is refused even
+then, and the message says so). Warnings
 never stop a dry-run. Exit 0 whenever a trace was produced, whatever its decisions; 2
 on bad input. Error messages on stderr are masked: by the detectors (e-mail addresses,
 phone numbers, ids that are either) and, once the subject is known, by its masker, as
@@ -206,7 +209,7 @@ def simulate_command(
         journey, project = _journey(journey_file, subject_id)
         world = _world(project)
         if not allow_invalid:
-            _refuse_errors(journey_file, journey, project, subject_id)
+            _refuse_errors(journey_file, project, subject_id)
         if synthetic and synthetic_any:
             raise UsageError("give one of --synthetic and --synthetic-any")
         fit = (journey, start or DEFAULT_START) if synthetic else None
@@ -256,22 +259,28 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
     if path.is_dir():
         raise UsageError(_a_folder(path, root))
     wanted = [(DocumentKind.SUBJECT, subject_id)] if subject_id else []
-    project = load_project(root, files=[path], ids=wanted)
+    here = Path.cwd()  # files are named from here, as validate names them
+    project = load_project(root, relative_to=here, files=[path], ids=wanted)
     try:
         document = project.document(path)
     except KeyError:  # a journey file outside the project's folders
         document, _ = read_document(path, DocumentKind.JOURNEY, str(path))
         named = references(DocumentKind.JOURNEY, document.data)
-        project = load_project(root, files=[], ids=[*wanted, *named])
+        project = load_project(root, relative_to=here, files=[], ids=[*wanted, *named])
     else:
         if document.kind is not DocumentKind.JOURNEY:
             raise UsageError(f"{path} is a {document.kind.value}, not a journey")
     if not isinstance(document.model, Journey):
-        problems = project.findings_of(document)
-        if not problems:
-            _, problems = read_document(path, DocumentKind.JOURNEY, str(path))
-        code = problems[0].code.value if problems else None  # the finding's, as validate says
-        raise InputError(f"not a valid journey: {_first(problems)}", code=code, location=str(path))
+        errors = _errors(path, document, project, subject_id)
+        if not errors:
+            _, errors = read_document(path, DocumentKind.JOURNEY, str(path))
+        code = errors[0].code.value if errors else None  # the finding's, as validate says
+        raise InputError(
+            f"not a valid journey: {_first(errors)}; see journeysim validate {path} "
+            "(--allow-invalid does not help: the file does not read as a journey)",
+            code=code,
+            location=str(path),
+        )
     return document.model, project
 
 
@@ -291,29 +300,15 @@ def _a_folder(path: Path, root: Path) -> str:
     return f"{message}, such as {shown}"
 
 
-def _refuse_errors(
-    path: Path, journey: Journey, project: LoadedProject, subject_id: str | None
-) -> None:
-    """``InputError`` naming the first errors ``validate`` would report for the journey
-    and the documents it uses (the project was loaded with just those), with the first
-    error's code. The subject asked for by id is left to :func:`_subject`, which refuses
-    it even with ``--allow-invalid`` (``validate JOURNEY`` does not check subjects)."""
-    from simulator.codes import Severity
-    from simulator.project import DocumentKind, validate_project
-    from simulator.validation import ValidationContext, validate
+def _refuse_errors(path: Path, project: LoadedProject, subject_id: str | None) -> None:
+    """``InputError`` naming the first error ``validate`` would report for the journey
+    and the documents it uses, and how many there are, with the first error's code."""
+    from simulator.project import DocumentKind, read_document
 
-    findings = validate_project(project)
-    try:
-        project.document(path)
-    except KeyError:  # a journey file outside the project's folders: not in the project
-        findings += validate(journey.to_wire(), ValidationContext(world=project.world))
-    subject = project.find(DocumentKind.SUBJECT, subject_id) if subject_id else None
-    skipped = subject.name if subject is not None else None
-    errors = [
-        f
-        for f in findings
-        if f.severity is Severity.ERROR and not (f.source and f.source.file == skipped)
-    ]
+    document = _in_project(project, path)
+    if document is None:
+        document, _ = read_document(path, DocumentKind.JOURNEY, str(path))
+    errors = _errors(path, document, project, subject_id)
     if errors:
         raise InputError(
             f"the journey does not validate: {_first(errors)}; see journeysim validate "
@@ -321,6 +316,40 @@ def _refuse_errors(
             code=errors[0].code.value,
             location=str(path),
         )
+
+
+def _errors(
+    path: Path, document: Document, project: LoadedProject, subject_id: str | None
+) -> list[Finding]:
+    """The errors ``validate`` reports for the journey ``document`` and the documents it
+    uses (the project was loaded with just those, files named from the current folder),
+    in its order: by file, line and column. The subject asked for by id is left to
+    :func:`_subject`, which refuses it even with ``--allow-invalid`` (``validate
+    JOURNEY`` does not check subjects)."""
+    from simulator.codes import Severity
+    from simulator.findings import Finding
+    from simulator.project import DocumentKind, validate_project
+    from simulator.validation import ValidationContext, validate
+
+    findings = validate_project(project)
+    if _in_project(project, path) is None and isinstance(document.data, dict):
+        context = ValidationContext(world=project.world)
+        findings += map(document.locate, validate(document.data, context))
+    subject = project.find(DocumentKind.SUBJECT, subject_id) if subject_id else None
+    skipped = subject.name if subject is not None else None
+    errors = [
+        f
+        for f in findings
+        if f.severity is Severity.ERROR and not (f.source and f.source.file == skipped)
+    ]
+    return sorted(errors, key=Finding.sort_key)
+
+
+def _in_project(project: LoadedProject, path: Path) -> Document | None:
+    try:
+        return project.document(path)
+    except KeyError:  # a journey file outside the project's folders
+        return None
 
 
 def _refuse_invalid_subject(document: Document, findings: list[Finding], world: World) -> None:

@@ -87,7 +87,8 @@ def journey_errors(loaded: LoadedProject, document: Document) -> list[Finding]:
 def subject_problems(document: Document, findings: Iterable[Finding]) -> list[Finding]:
     """The errors that keep a subject document out of a dry-run, located: the loader's
     ``findings`` for it, and when its model was built, what ``validate`` reports of
-    its scripted events (``validate_subject``). Empty when it can be dry-run."""
+    its scripted events (``validate_subject``), in file order. Empty when it can be
+    dry-run."""
     from simulator.codes import Severity
     from simulator.models import Subject
     from simulator.validation.subjects import validate_subject
@@ -98,7 +99,7 @@ def subject_problems(document: Document, findings: Iterable[Finding]) -> list[Fi
     elif not problems:
         message = "the file is not a subject document"
         problems.append(document.locate(make_finding(FindingCode.INVALID_DOCUMENT, message)))
-    return problems
+    return sorted(problems, key=Finding.sort_key)
 
 
 def not_a_valid_subject(problems: list[Finding]) -> str:

@@ -289,6 +289,70 @@ def test_a_journey_with_errors_exits_2(run_cli, tmp_path, acme_dir):
     assert result.stderr.rstrip().endswith("[invalid_document]"), result.stderr
 
 
+def _validate_errors(run_cli, path: str) -> list[str]:
+    """``validate PATH``'s errors as ``file:line:col: code: message``, in its order."""
+    lines = run_cli("validate", path).stdout.splitlines()
+    return [line.replace(": error ", ": ", 1) for line in lines if ": error " in line]
+
+
+def _break_onboarding(project: Path, edit_json, *, parses: bool) -> None:
+    """Errors in act-onb-2026 (its audience, first by position, is the broken segment;
+    a text window and a missing branch mode when it is not to parse) and in the segment
+    it uses."""
+
+    def journey(data):
+        data["steps"][0]["next"] = "nowhere"
+        data["steps"][1]["duration"] = "3 days"
+        if not parses:
+            data["goalEventWindowDays"] = "seven"
+            del data["steps"][2]["mode"]
+
+    edit_json(project / "journeys" / "act-onb-2026.json", journey)
+    edit_json(
+        project / "segments" / "seg-new-signups.json",
+        lambda segment: segment["predicate"]["of"][0].update(withinDays="thirty"),
+    )
+
+
+@pytest.mark.parametrize("parses", [True, False])
+def test_the_refusal_of_an_invalid_journey_agrees_with_validate(
+    run_cli, acme_copy, edit_json, monkeypatch, parses
+):
+    """Its count, its first error (by position, as validate lists them), the files
+    named from the current folder, and the hint to run validate; --allow-invalid says
+    it cannot help when the file does not read as a journey."""
+    _break_onboarding(acme_copy, edit_json, parses=parses)
+    monkeypatch.chdir(acme_copy.parent)
+    path = "acme/journeys/act-onb-2026.json"
+    errors = _validate_errors(run_cli, path)
+    assert len(errors) > 3 and "acme/segments/seg-new-signups.json:" in errors[-1]
+    refused = run_cli("simulate", path, "--synthetic")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    more = len(errors) - 1
+    assert f": {errors[0]} (and {more} more problems); see journeysim validate {path}" in (
+        refused.stderr
+    )
+    allowed = run_cli("simulate", path, "--synthetic", "--allow-invalid")
+    if parses:
+        assert allowed.exit_code == 0, allowed.stderr
+    else:
+        assert allowed.exit_code == 2 and f": {errors[0]} (and {more} more" in allowed.stderr
+        assert "--allow-invalid does not help" in allowed.stderr
+
+
+def test_a_subject_file_s_problems_are_reported_first_by_position(run_cli, onboarding, tmp_path):
+    subject = tmp_path / "s.json"
+    subject.write_text(
+        '{"endUserId": "u1",\n "timezone": "Mars/Olympus",\n'
+        ' "channelPreferences": {"email": "yes"}}',
+        encoding="utf-8",
+    )
+    result = run_cli("simulate", onboarding, "--subject", str(subject))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"journeysim: error: {subject}:2:")
+    assert "(and 1 more problem)" in result.stderr
+
+
 def test_demo_prints_a_synthetic_dry_run_through_onboarding(run_cli):
     result = run_cli("demo")
     assert "Dry-run" in result.stdout and "act-onb-2026" in result.stdout
