@@ -18,7 +18,9 @@ it exits 2 with what ``validate JOURNEY_FILE`` says of it (its first error, loca
 and named from the current folder, and how many there are) and the hint to run it,
 unless ``--allow-invalid`` asks for the trace anyway (the engine then fails the broken
 steps as the runtime would; a file that does not read as a journey is refused even
-then, and the message says so). Warnings
+then, and the message says so). Another kind of document (by its folder, or outside
+the kinds' folders by what it reads as) is named for what it is, with the project's
+journeys to dry-run instead. Warnings
 never stop a dry-run. Exit 0 whenever a trace was produced, whatever its decisions; 2
 on bad input. Error messages on stderr are masked: by the detectors (e-mail addresses,
 phone numbers, ids that are either) and, once the subject is known, by its masker, as
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 
     from simulator.findings import Finding
     from simulator.models import Journey, Subject
-    from simulator.project import Document, LoadedProject
+    from simulator.project import Document, DocumentKind, LoadedProject
     from simulator.world import World
 
 __all__ = ["parse_attr", "register", "show_dry_run", "simulate_command"]
@@ -261,16 +263,21 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
     wanted = [(DocumentKind.SUBJECT, subject_id)] if subject_id else []
     here = Path.cwd()  # files are named from here, as validate names them
     project = load_project(root, relative_to=here, files=[path], ids=wanted)
+    outside = False
     try:
         document = project.document(path)
     except KeyError:  # a journey file outside the project's folders
+        outside = True
         document, _ = read_document(path, DocumentKind.JOURNEY, str(path))
         named = references(DocumentKind.JOURNEY, document.data)
         project = load_project(root, relative_to=here, files=[], ids=[*wanted, *named])
     else:
         if document.kind is not DocumentKind.JOURNEY:
-            raise UsageError(f"{path} is a {document.kind.value}, not a journey")
+            raise UsageError(_not_a_journey(path, document.kind, root))
     if not isinstance(document.model, Journey):
+        kind = _read_as_other_kind(path) if outside else None
+        if kind is not None:
+            raise UsageError(_not_a_journey(path, kind, root))
         errors = _errors(path, document, project, subject_id)
         if not errors:
             _, errors = read_document(path, DocumentKind.JOURNEY, str(path))
@@ -287,17 +294,42 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
 def _a_folder(path: Path, root: Path) -> str:
     """What to say when ``simulate`` is given a folder: it wants one journey file, and
     the project's own journeys are named (as paths from the current folder)."""
+    return f"{path} is a folder; simulate dry-runs one journey file{_such_as(root)}"
+
+
+def _not_a_journey(path: Path, kind: DocumentKind, root: Path) -> str:
+    """What to say when ``simulate`` is given another kind of document: what it is,
+    and the project's journeys to dry-run instead."""
+    what = kind.value.replace("-", " ")  # "trigger-contract" is a trigger contract
+    return f"{path} is a {what}, not a journey; simulate dry-runs a journey file{_such_as(root)}"
+
+
+def _such_as(root: Path) -> str:
+    """``, such as journeys/a.json, ...``: the first journeys of the project at
+    ``root``, as paths from the current folder."""
     import os
 
     from simulator.project import SOURCE_SUFFIXES
 
     folder = root / "journeys"
     found = sorted(f for f in folder.glob("*") if f.suffix in SOURCE_SUFFIXES and f.is_file())
-    message = f"{path} is a folder; simulate dry-runs one journey file"
     if not found:
-        return f"{message} (a project keeps them in journeys/)"
+        return " (a project keeps them in journeys/)"
     shown = ", ".join(os.path.relpath(f) for f in found[:3]) + (", ..." if found[3:] else "")
-    return f"{message}, such as {shown}"
+    return f", such as {shown}"
+
+
+def _read_as_other_kind(path: Path) -> DocumentKind | None:
+    """The kind of document, other than a journey, that the file outside the project's
+    folders (whose place does not say its kind) reads as without a problem, if any."""
+    from simulator.project import DocumentKind, read_document
+
+    for kind in DocumentKind:
+        if kind is not DocumentKind.JOURNEY:
+            document, problems = read_document(path, kind, str(path))
+            if document.model is not None and not problems:
+                return kind
+    return None
 
 
 def _refuse_errors(path: Path, project: LoadedProject, subject_id: str | None) -> None:

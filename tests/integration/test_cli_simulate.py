@@ -272,6 +272,42 @@ def test_unreadable_journey_or_subject_files_exit_2(run_cli, tmp_path, acme_dir,
     assert result.exit_code == 2 and "not a journey" in result.stderr
 
 
+_NOT_JOURNEYS = [
+    ("communications/comm-welcome-email.json", "a communication"),
+    ("triggers/trig-signup.json", "a trigger contract"),
+    ("segments/seg-new-signups.json", "a segment"),
+    ("subjects/usr_plain_ana.json", "a subject"),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "folder"),
+    [
+        *((source, kind, "") for source, kind in _NOT_JOURNEYS),
+        ("workspace.json", "a workspace", ""),
+        # a workspace elsewhere would make its folder a project of its own
+        *((source, kind, "drafts/") for source, kind in _NOT_JOURNEYS),
+    ],
+)
+def test_a_document_that_is_not_a_journey_is_named_with_journeys_to_run(
+    run_cli, acme_copy, monkeypatch, source, kind, folder
+):
+    """In its project folder or elsewhere (where its place does not say its kind), the
+    file is named for what it is, and the project's journeys are offered instead."""
+    monkeypatch.chdir(acme_copy)
+    path = source
+    if folder:
+        path = f"{folder}{Path(source).name}"
+        (acme_copy / folder).mkdir()
+        (acme_copy / path).write_bytes((acme_copy / source).read_bytes())
+    result = run_cli("simulate", path, "--synthetic")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(
+        f"journeysim: error: {path} is {kind}, not a journey; simulate dry-runs a journey "
+        "file, such as journeys/act-onb-2026.json, journeys/expansion-nudge-2026.json, "
+    ), result.stderr
+
+
 def test_a_journey_with_errors_exits_2(run_cli, tmp_path, acme_dir):
     import shutil
 
