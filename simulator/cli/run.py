@@ -64,6 +64,8 @@ def run_command(
                 )
         else:
             report = run_scenario(scenario, project)
+        for advice in report.advice:  # the run completed, but the scenario is off
+            typer.echo(f"journeysim: warning: {advice}", err=True)
         if fmt == "json":
             typer.echo(json.dumps(report.to_wire(), indent=2, sort_keys=True))
         else:

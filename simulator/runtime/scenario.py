@@ -23,10 +23,13 @@ Example (``fixtures/scenarios/expansion-nudge.scenario.yaml``)::
 
 Subjects are generated from the seed and fitted to the journey's audience
 (:func:`~simulator.engine.fitting.fitted_subject`), so the population is the
-journey's; their ids are ``pop_<n>``. Bad files are :class:`~simulator.errors.InputError`
-with the field's location: ``unreadable_input`` for a file that cannot be read,
-``invalid_document`` for one whose content is wrong (as ``validate`` says of a project's
-documents), ``unknown_journey`` for a journey the project lacks.
+journey's; their ids are ``pop_<n>``. Arrivals the trigger contract skips for want
+of the properties ``arrivals.properties`` gives do not fail the run: the report's
+``advice`` says what to give (the CLI prints it as a warning). Bad files are
+:class:`~simulator.errors.InputError` with the field's location: ``unreadable_input``
+for a file that cannot be read, ``invalid_document`` for one whose content is wrong (as
+``validate`` says of a project's documents), ``unknown_journey`` for a journey the
+project lacks.
 """
 
 from __future__ import annotations
@@ -109,6 +112,9 @@ class ScenarioReport:
     step_stats: list[dict[str, Any]] = field(default_factory=list)
     branch_performance: list[dict[str, Any]] = field(default_factory=list)
     calibrated_impact: dict[str, Any] = field(default_factory=dict)
+    advice: list[str] = field(default_factory=list)
+    """How to fix the scenario when arrivals were skipped for a reason it causes (for
+    people: not part of :meth:`to_wire`)."""
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -352,9 +358,60 @@ def run_scenario(
         report.step_stats = runtime.step_stats(ws, published)
         report.branch_performance = runtime.branch_performance(ws, published)
         report.calibrated_impact = runtime.calibrated_impact(ws, journey.id)
+        report.advice = _skip_advice(scenario, contract, report.skipped)
         return report
     finally:
         backend.close()
+
+
+_SCENARIO_SKIPS = ("missing_required_property", "invalid_required_property")
+"""Skip reasons the scenario causes: the properties its arrivals give the trigger."""
+
+
+def _skip_advice(scenario: Scenario, contract: Any, skipped: dict[str, int]) -> list[str]:
+    """What to change in the scenario when the trigger contract skipped its arrivals
+    (every arrival has the same ``arrivals.properties``, so all of them were).
+
+    >>> from simulator.models import TriggerContract
+    >>> contract = TriggerContract(id="trig-order", name="Order", eventName="order.placed",
+    ...     subjectFieldPath="endUserId", versionAt="2026-01-01T00:00:00Z",
+    ...     requiredProperties={"orderId": "string"})
+    >>> scenario = Scenario(project=".", journey="j", population=20)
+    >>> print(*_skip_advice(scenario, contract, {"missing_required_property": 20}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    20 of 20 arrivals skipped: the trigger contract trig-order requires the property
+    orderId: give it under arrivals.properties in the scenario
+    """
+    from simulator.models.trigger import has_json_type, json_type_of
+
+    count = sum(skipped.get(reason, 0) for reason in _SCENARIO_SKIPS)
+    if not count:
+        return []
+    given = scenario.arrivals.properties
+    required = contract.required_properties or {}
+    missing = sorted(name for name in required if name not in given)
+    wrong = [
+        f"wants {name} to be {_a(kind)}, not {json_type_of(given[name])}"
+        for name, kind in sorted(required.items())
+        if name in given and not has_json_type(given[name], kind)
+    ]
+    if missing:
+        names = "the property" if len(missing) == 1 else "the properties"
+        them = "it" if len(missing) == 1 else "them"
+        how = f"requires {names} {', '.join(missing)}: give {them}"
+    elif wrong:
+        how = f"{'; '.join(wrong)}: fix {'it' if len(wrong) == 1 else 'them'}"
+    else:
+        return []
+    return [
+        f"{count} of {scenario.population} arrivals skipped: the trigger contract "
+        f"{contract.id} {how} under arrivals.properties in the scenario"
+    ]
+
+
+def _a(kind: str) -> str:
+    """A contract's type with its article: ``a string``, ``an integer``."""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def _unusable_workspace(project: Any, project_dir: Path) -> InputError:

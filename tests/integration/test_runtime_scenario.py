@@ -182,3 +182,43 @@ def test_a_journey_file_is_named_as_such_with_the_command_that_runs_it(run_cli, 
     assert f"{journey} is a journey file, not a scenario" in result.stderr
     assert f"journeysim simulate {journey} --subject-id ID" in result.stderr
     assert result.stderr.rstrip().endswith("[usage_error]")
+
+
+@pytest.mark.parametrize(
+    ("arrivals", "advice"),
+    [
+        (
+            "",
+            "the trigger contract trig-signup requires the properties plan, signupSource: "
+            "give them under arrivals.properties in the scenario",
+        ),
+        (
+            "arrivals: {properties: {plan: free}}\n",
+            "the trigger contract trig-signup requires the property signupSource: "
+            "give it under arrivals.properties in the scenario",
+        ),
+        (
+            "arrivals: {properties: {plan: 3, signupSource: ads}}\n",
+            "the trigger contract trig-signup wants plan to be a string, not an integer: "
+            "fix it under arrivals.properties in the scenario",
+        ),
+    ],
+)
+def test_arrivals_the_trigger_contract_skips_say_how_to_fix_the_scenario(
+    tmp_path, run_cli, arrivals, advice
+):
+    """Every arrival was skipped (missing_required_property) with exit 0 and no word."""
+    path = tmp_path / "s.scenario.yaml"
+    path.write_text(
+        f"project: {fixtures_dir() / 'acme'}\njourney: act-onb-2026\npopulation: 3\n{arrivals}",
+        encoding="utf-8",
+    )
+    for fmt in ("text", "json"):
+        result = run_cli("run", str(path), "-f", fmt)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == f"journeysim: warning: 3 of 3 arrivals skipped: {advice}\n"
+
+
+def test_a_scenario_whose_arrivals_are_all_taken_says_nothing_on_stderr(run_cli):
+    result = run_cli("run", str(SCENARIO), "--population", "5")
+    assert result.exit_code == 0 and result.stderr == ""
