@@ -25,7 +25,8 @@ Subjects are generated from the seed and fitted to the journey's audience
 (:func:`~simulator.engine.fitting.fitted_subject`), so the population is the
 journey's; their ids are ``pop_<n>``. Arrivals the trigger contract skips for want
 of the properties ``arrivals.properties`` gives do not fail the run: the report's
-``advice`` says what to give (the CLI prints it as a warning). Bad files are
+``advice`` says what to give (the CLI prints it as a warning). A journey file or a
+journey test file is a usage error naming the command that runs it. Bad files are
 :class:`~simulator.errors.InputError` with the field's location: ``unreadable_input``
 for a file that cannot be read, ``invalid_document`` for one whose content is wrong (as
 ``validate`` says of a project's documents), ``unknown_journey`` for a journey the
@@ -143,6 +144,15 @@ def _is_journey(value: Any) -> bool:
     return isinstance(value, dict) and "steps" in value and "project" not in value
 
 
+def _is_journey_test(value: Any) -> bool:
+    """Whether a document has a journey test's shape (cases, no project).
+
+    >>> _is_journey_test({"journey": "j", "cases": []}), _is_journey_test({"project": "."})
+    (True, False)
+    """
+    return isinstance(value, dict) and "cases" in value and "project" not in value
+
+
 def load_scenario(path: Path) -> tuple[Scenario, Path]:
     """The scenario and its project folder (relative paths from the file's folder)."""
     from simulator.project.positions import SourceSyntaxError, child_pointer
@@ -178,6 +188,12 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
             f"{path} is a journey file, not a scenario: run plays a scenario file (project, "
             "journey, arrivals, runFor); to dry-run this journey for one subject, use "
             f"journeysim simulate {path} --subject-id ID (or --synthetic)"
+        )
+    if _is_journey_test(parsed.value):
+        raise UsageError(
+            f"{path} is a journey test file, not a scenario: run plays a scenario file "
+            "(project, journey, arrivals, runFor); to run this journey test, use "
+            f"journeysim test {path}"
         )
     try:
         scenario = Scenario.model_validate(parsed.value)

@@ -222,3 +222,13 @@ def test_arrivals_the_trigger_contract_skips_say_how_to_fix_the_scenario(
 def test_a_scenario_whose_arrivals_are_all_taken_says_nothing_on_stderr(run_cli):
     result = run_cli("run", str(SCENARIO), "--population", "5")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_journey_test_file_is_named_as_such_with_the_command_that_runs_it(run_cli, acme_dir):
+    """``run tests/x.journeytest.yaml`` said "1:1: project: Field required"."""
+    tests = acme_dir / "tests" / "onboarding.journeytest.yaml"
+    result = run_cli("run", str(tests))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"journeysim: error: {tests} is a journey test file, not a")
+    assert f"journeysim test {tests}" in result.stderr
+    assert result.stderr.rstrip().endswith("[usage_error]")
