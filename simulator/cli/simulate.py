@@ -5,7 +5,8 @@ The subject comes from ``--subject FILE``, ``--subject-id ID`` (the project's
 journey's audience and sends, :mod:`simulator.engine.fitting`), ``--synthetic-any``
 (the unconstrained Faker subject of ``--seed``) or ``--attr`` pairs alone (a synthetic
 subject). ``--attr`` given with another source overlays
-those attributes on it (a synthetic subject then gets the id of its new attributes).
+those attributes on it (a synthetic subject then gets the id of its new attributes);
+an attribute given twice is a usage error (:func:`parse_attrs`).
 ``--seed`` is one seed for both the subject it generates and the dry-run's draws, and a
 generated subject without ``--seed`` is seed 0's, draws and all: so the seed the trace
 reports (its ``seed``, the header's ``seed N``) is the ``--seed`` that gives the same
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from simulator.project import Document, DocumentKind, LoadedProject
     from simulator.world import World
 
-__all__ = ["parse_attr", "register", "show_dry_run", "simulate_command"]
+__all__ = ["parse_attr", "parse_attrs", "register", "show_dry_run", "simulate_command"]
 
 _HELP = (
     "Dry-run one subject through JOURNEY_FILE: every gate, branch, wait and rendered "
@@ -106,6 +107,29 @@ def parse_attr(pair: str) -> tuple[str, Any]:
     return name.strip(), value
 
 
+def parse_attrs(pairs: list[str]) -> dict[str, Any]:
+    """The ``--attr`` pairs as attributes (:func:`parse_attr`). An attribute given twice
+    is a usage error naming it, not its values (they may be PII): the last would
+    silently win, as a repeated key in one JSON value would.
+
+    >>> parse_attrs(["seats=12", "plan=pro"])
+    {'seats': 12, 'plan': 'pro'}
+    >>> try:
+    ...     parse_attrs(["plan=free", "seats=3", "plan=pro"])
+    ... except UsageError as exc:
+    ...     print(exc.message)
+    --attr plan is given twice: give each attribute once
+    """
+    attributes: dict[str, Any] = {}
+    for name, value in map(parse_attr, pairs):
+        if name in attributes:
+            raise UsageError(
+                f"--attr {name} is given twice: give each attribute once", location="--attr"
+            )
+        attributes[name] = value
+    return attributes
+
+
 class _Meaningless(Exception):
     """JSON that parses but would not mean what it says (see :func:`parse_attr`)."""
 
@@ -146,7 +170,11 @@ def simulate_command(
     ] = None,
     attrs: Annotated[
         list[str] | None,
-        typer.Option("--attr", metavar="NAME=VALUE", help="A subject attribute (repeatable)."),
+        typer.Option(
+            "--attr",
+            metavar="NAME=VALUE",
+            help="A subject attribute (repeatable, each attribute once).",
+        ),
     ] = None,
     synthetic: Annotated[
         bool,
@@ -454,7 +482,7 @@ def _subject(
         raise UsageError("no subject: give --subject, --subject-id, --synthetic or --attr")
     world = project.world
     assert world is not None  # the caller checked it (_world)
-    overlay = dict(parse_attr(pair) for pair in attrs)
+    overlay = parse_attrs(attrs)
     if subject_file is not None:
         document, problems = read_document(subject_file, DocumentKind.SUBJECT, str(subject_file))
         _refuse_invalid_subject(document, problems, world)

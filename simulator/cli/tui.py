@@ -72,7 +72,11 @@ def tui_command(
     seed: Annotated[int | None, typer.Option("--seed", help="As simulate's --seed.")] = None,
     attrs: Annotated[
         list[str] | None,
-        typer.Option("--attr", metavar="NAME=VALUE", help="A subject attribute (repeatable)."),
+        typer.Option(
+            "--attr",
+            metavar="NAME=VALUE",
+            help="A subject attribute (repeatable, each attribute once).",
+        ),
     ] = None,
     overrides: Annotated[
         list[str] | None,
@@ -83,7 +87,7 @@ def tui_command(
     ] = None,
 ) -> None:
     with user_errors(), without_cycle_collector():
-        from simulator.cli.simulate import parse_attr
+        from simulator.cli.simulate import parse_attrs
         from simulator.durations import parse_timestamp
         from simulator.paths import fixtures_dir
         from tui import DryRunRequest, LocalBackend, create_app
@@ -97,7 +101,7 @@ def tui_command(
             start = parse_timestamp(at) if at is not None else None
         except ValueError as exc:
             raise UsageError(f"--at: {exc}", location="--at") from exc
-        attributes = dict(parse_attr(pair) for pair in attrs or [])
+        attributes = parse_attrs(attrs or [])
         wants_dry_run = subject_id is not None or synthetic or bool(attributes)
         if subject_id is not None and synthetic:
             raise UsageError("give one of --subject-id and --synthetic")

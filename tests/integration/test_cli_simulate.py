@@ -174,6 +174,19 @@ def test_the_seed_a_synthetic_dry_run_prints_reproduces_it(run_cli, onboarding, 
     assert again.stdout == first.stdout
 
 
+def test_an_attribute_given_twice_is_a_usage_error_naming_it(run_cli, onboarding):
+    """The last one silently won; neither value is quoted (it may be PII)."""
+    for source in ((), ("--synthetic",), ("--subject-id", "usr_plain_ana")):
+        result = run_cli(
+            "simulate", onboarding, *source, "--attr", "plan=free", "--attr", "plan=pro"
+        )
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == (
+            "journeysim: error: --attr plan is given twice: give each attribute once "
+            "[usage_error]\n"
+        )
+
+
 def test_at_moves_the_virtual_start(run_cli, onboarding):
     result = run_cli(
         "simulate",

@@ -26,6 +26,7 @@ import pytest
         (["--url", "http://10.0.0.7:8000", "--token", "t"], "a server on this machine"),
         (["--journey", "act-onb-2026", "--subject-id", "a", "--synthetic"], "one of"),
         (["--project", "."], "not a journeysim project"),
+        (["--journey", "act-onb-2026", "--attr", "a=1", "--attr", "a=2"], "--attr a is given"),
     ],
 )
 def test_bad_options_exit_2_before_the_ui_starts(run_cli, args, message):
