@@ -140,13 +140,11 @@ class LocalBackend:
 
         world = self._world()
         subject = _subject(journey, world, request)
+        seed = request.seed
+        if request.synthetic and seed is None:
+            seed = 0  # as simulate --synthetic: the subject's seed seeds the draws too
         return simulate(
-            journey,
-            subject,
-            world=world,
-            overrides=request.overrides,
-            at=request.at,
-            seed=request.seed,
+            journey, subject, world=world, overrides=request.overrides, at=request.at, seed=seed
         )
 
     def audit(self, journey_id: str) -> list[AuditEntry]:

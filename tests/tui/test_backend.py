@@ -63,10 +63,11 @@ def test_subjects_list_ids_only(acme_backend):
             "act-onb-2026", subject_id="usr_holdout", overrides=frozenset({Override.HOLDOUT})
         ),
         DryRunRequest("trial-conv-2026", synthetic=True, seed=7),
+        DryRunRequest("trial-conv-2026", synthetic=True),
         DryRunRequest("act-onb-2026", attributes={"firstName": None, "seats": 12, "plan": "pro"}),
         DryRunRequest("act-onb-2026", subject_id="usr_plain_ana", attributes={"firstName": "null"}),
     ],
-    ids=["override", "synthetic", "attributes", "overlay-string-null"],
+    ids=["override", "synthetic", "synthetic-no-seed", "attributes", "overlay-string-null"],
 )
 def test_command_line_prints_the_same_trace(acme_backend, run_cli, request_, monkeypatch):
     """What the dry-run screen's ``y`` shows is a command that prints this very trace."""

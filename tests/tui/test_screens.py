@@ -589,14 +589,15 @@ async def test_typing_on_the_journeys_table_filters_and_bound_keys_keep_their_ac
 
 
 async def test_compare_labels_show_the_seed_each_trace_reports(make_app, settle):
-    """With the seed left blank, a synthetic subject's trace has a derived seed: the
-    compare header shows it, not 0."""
+    """The compare header shows the seed each trace reports; with the seed left blank a
+    synthetic subject's is 0, the seed that made the subject (as simulate --synthetic),
+    not one derived from journey and subject."""
     app = make_app(request=DryRunRequest("win-back-2026", synthetic=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = await compare_after(pilot, "h")
         left, right = screen.left.seed, screen.right.seed
-        assert left == right != 0
+        assert left == right == 0
         drawn = [str(label.content) for label in screen.query(".side-label")]
         assert drawn == [
             f"synthetic · seed {left} · no overrides",

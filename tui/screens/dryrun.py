@@ -423,7 +423,7 @@ class DryRunScreen(Screen):
 
     def _label(self, request: DryRunRequest, trace: Trace) -> str:
         """Who ran with which overrides; a synthetic subject with the seed its trace
-        reports (the one derived from journey and subject when none was given)."""
+        reports (0 when none was given: the seed that made the subject)."""
         if request.subject_id is not None:
             who = self._who(request.subject_id)
         elif request.synthetic:
