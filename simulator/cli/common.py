@@ -26,6 +26,7 @@ __all__ = [
     "EXIT_FINDINGS",
     "EXIT_OK",
     "EXIT_USAGE",
+    "MAX_SEED",
     "ReportOutput",
     "chosen",
     "emit_report",
@@ -34,6 +35,7 @@ __all__ = [
     "output_path",
     "reader_gone",
     "refuse_to_overwrite",
+    "seed_option",
     "user_errors",
     "without_cycle_collector",
     "write_atomically",
@@ -89,13 +91,29 @@ def number(
                 raise typer.BadParameter(f"must be {words}, not {str(text)!r}") from None
             if not math.isfinite(value):  # nan, inf: no count or percentage is either
                 raise typer.BadParameter(f"must be {words}, not {str(text)!r}")
+        given = _number_text(value)
         if minimum is not None and value < minimum:
-            raise typer.BadParameter(f"must be at least {minimum:g}, not {value:g}")
+            raise typer.BadParameter(f"must be at least {_number_text(minimum)}, not {given}")
         if maximum is not None and value > maximum:
-            raise typer.BadParameter(f"must be at most {maximum:g}, not {value:g}")
+            raise typer.BadParameter(f"must be at most {_number_text(maximum)}, not {given}")
         return value
 
     return parse
+
+
+def _number_text(value: float) -> str:
+    """``12``, ``9007199254740991``, ``99.5``: an integer whole, a float without ``.0``."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+MAX_SEED = 2**53 - 1
+"""The largest ``--seed``: the API's ``seed`` bound (:data:`simulator.backend.wire.Seed`,
+kept equal by a test), the largest integer every JSON reader of a trace reads exactly."""
+
+
+def seed_option() -> Callable[[str], int | float]:
+    """The ``parser=`` of every ``--seed``: a whole number from 0 to :data:`MAX_SEED`."""
+    return number(minimum=0, maximum=MAX_SEED)
 
 
 def output_path(raw: str) -> Path:

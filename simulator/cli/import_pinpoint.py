@@ -36,6 +36,7 @@ from simulator.cli.common import (
     EXIT_OK,
     chosen,
     fail,
+    number,
     output_path,
     refuse_to_overwrite,
     user_errors,
@@ -120,8 +121,7 @@ def import_pinpoint_command(
         typer.Option(
             "--goal-window-days",
             metavar="N",
-            min=1,
-            max=365,
+            parser=number(minimum=1, maximum=365),
             help="Days after entry the goal counts (default: the workspace's).",
         ),
     ] = None,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from simulator.cli.common import EXIT_OK, chosen, user_errors
+from simulator.cli.common import EXIT_OK, chosen, number, user_errors
 from simulator.errors import UsageError
 from simulator.wording import counted
 
@@ -35,7 +35,8 @@ def run_command(
         typer.Argument(metavar="SCENARIO", help="A scenario file (YAML or JSON).", readable=False),
     ],
     population: Annotated[
-        int | None, typer.Option("--population", "-n", help="Override the population size.")
+        int | None,
+        typer.Option("--population", "-n", parser=number(), help="Override the population size."),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:

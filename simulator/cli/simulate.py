@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from simulator.cli.common import EXIT_OK, chosen, user_errors
+from simulator.cli.common import EXIT_OK, chosen, seed_option, user_errors
 from simulator.errors import InputError, NotFoundError, UsageError
 from simulator.wording import counted
 
@@ -194,9 +194,10 @@ def simulate_command(
         int | None,
         typer.Option(
             "--seed",
+            parser=seed_option(),
             help="Seed of the dry-run's draws (Thompson sampling) and of the subject of "
-            "--synthetic, as the trace reports it (default: derived from journey and "
-            "subject; 0 for --synthetic and --synthetic-any).",
+            "--synthetic, as the trace reports it, 0 to 2**53-1 (default: derived from "
+            "journey and subject; 0 for --synthetic and --synthetic-any).",
         ),
     ] = None,
     overrides: Annotated[

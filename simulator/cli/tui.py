@@ -25,7 +25,13 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli.common import EXIT_OK, fail, user_errors, without_cycle_collector
+from simulator.cli.common import (
+    EXIT_OK,
+    fail,
+    seed_option,
+    user_errors,
+    without_cycle_collector,
+)
 from simulator.errors import JourneySimError, NotFoundError, UsageError
 
 __all__ = ["register", "tui_command"]
@@ -69,7 +75,9 @@ def tui_command(
     synthetic: Annotated[
         bool, typer.Option("--synthetic", help="Dry-run a synthetic subject fitted from --seed.")
     ] = False,
-    seed: Annotated[int | None, typer.Option("--seed", help="As simulate's --seed.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", parser=seed_option(), help="As simulate's --seed.")
+    ] = None,
     attrs: Annotated[
         list[str] | None,
         typer.Option(

@@ -58,6 +58,47 @@ def test_an_unknown_format_is_refused_in_the_same_words_by_every_command(
     )
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["simulate", "{acme}/" + ACT_ONB, "--synthetic", "--seed", "abc"],
+         "'--seed': must be a whole number, not 'abc'"),
+        (["simulate", "{acme}/" + ACT_ONB, "--synthetic", "--seed", "-1"],
+         "'--seed': must be at least 0, not -1"),
+        (["simulate", "{acme}/" + ACT_ONB, "--synthetic", "--seed", str(2**53)],
+         f"'--seed': must be at most {2**53 - 1}, not {2**53}"),
+        (["run", "no-such.scenario.yaml", "-n", "1.5"],
+         "'--population' / '-n': must be a whole number, not '1.5'"),
+        (["import-pinpoint", "{pinpoint}/boto3-get-journey.json", "--goal-window-days", "x"],
+         "'--goal-window-days': must be a whole number, not 'x'"),
+        (["import-pinpoint", "{pinpoint}/boto3-get-journey.json", "--goal-window-days", "0"],
+         "'--goal-window-days': must be at least 1, not 0"),
+        (["serve", "--port", "http"], "'--port': must be a whole number, not 'http'"),
+    ],
+)  # fmt: skip
+def test_a_bad_number_says_what_it_must_be_not_pydantics_words(
+    run_cli, acme_dir, fixtures_dir, command, said
+):
+    """Typer 0.29 passed "Input should be a valid integer, unable to parse string as an
+    integer" on; the seed's bounds are the API's (a trace's seed must read exactly)."""
+    places = {"acme": acme_dir, "pinpoint": fixtures_dir / "pinpoint"}
+    result = run_cli(*(arg.format(**places) for arg in command))
+    assert result.exit_code == 2
+    assert f"journeysim: error: Invalid value for {said} [usage_error]" in result.stderr
+    assert "Input should" not in result.stderr
+
+
+def test_the_cli_seed_bound_is_the_apis():
+    from pydantic import TypeAdapter, ValidationError
+
+    from simulator.backend.wire import Seed
+    from simulator.cli.common import MAX_SEED
+
+    assert TypeAdapter(Seed).validate_python(MAX_SEED) == MAX_SEED
+    with pytest.raises(ValidationError):
+        TypeAdapter(Seed).validate_python(MAX_SEED + 1)
+
+
 def test_the_format_is_read_whatever_its_case(run_cli, acme_dir):
     result = run_cli("validate", str(acme_dir), "--format", "JSON")
     assert result.exit_code == 0 and json.loads(result.stdout)["ok"] is True
