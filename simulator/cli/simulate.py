@@ -40,7 +40,6 @@ import typer
 
 from simulator.cli.common import EXIT_OK, chosen, seed_option, user_errors
 from simulator.errors import InputError, NotFoundError, UsageError
-from simulator.wording import counted
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -283,7 +282,13 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
     """The journey of ``path`` and its project, read as far as the dry-run needs: the
     workspace, the journey, what it refers to and the subject asked for by id."""
     from simulator.models import Journey
-    from simulator.project import DocumentKind, find_project_root, load_project, read_document
+    from simulator.project import (
+        DocumentKind,
+        find_project_root,
+        first_error,
+        load_project,
+        read_document,
+    )
     from simulator.project.references import references
 
     root = find_project_root(path)
@@ -312,7 +317,7 @@ def _journey(path: Path, subject_id: str | None) -> tuple[Journey, LoadedProject
             _, errors = read_document(path, DocumentKind.JOURNEY, str(path))
         code = errors[0].code.value if errors else None  # the finding's, as validate says
         raise InputError(
-            f"not a valid journey: {_first(errors)}; see journeysim validate {path} "
+            f"not a valid journey: {first_error(errors)}; see journeysim validate {path} "
             "(--allow-invalid does not help: the file does not read as a journey)",
             code=code,
             location=str(path),
@@ -364,7 +369,7 @@ def _read_as_other_kind(path: Path) -> DocumentKind | None:
 def _refuse_errors(path: Path, project: LoadedProject, subject_id: str | None) -> None:
     """``InputError`` naming the first error ``validate`` would report for the journey
     and the documents it uses, and how many there are, with the first error's code."""
-    from simulator.project import DocumentKind, read_document
+    from simulator.project import DocumentKind, first_error, read_document
 
     document = _in_project(project, path)
     if document is None:
@@ -372,7 +377,7 @@ def _refuse_errors(path: Path, project: LoadedProject, subject_id: str | None) -
     errors = _errors(path, document, project, subject_id)
     if errors:
         raise InputError(
-            f"the journey does not validate: {_first(errors)}; see journeysim validate "
+            f"the journey does not validate: {first_error(errors)}; see journeysim validate "
             f"{path} (--allow-invalid dry-runs it anyway)",
             code=errors[0].code.value,
             location=str(path),
@@ -429,22 +434,11 @@ def _world(project: LoadedProject) -> World:
     if project.world is None:
         problems = [f for f in project.findings if f.source and "workspace" in f.source.file]
         code = problems[0].code.value if problems else None
-        raise InputError(f"the project's workspace is not usable: {_first(problems)}", code=code)
+        from simulator.project import first_error
+
+        reason = first_error(problems)
+        raise InputError(f"the project's workspace is not usable: {reason}", code=code)
     return project.world
-
-
-def _first(findings: list[Finding]) -> str:
-    if not findings:
-        return "it could not be read"
-    finding = findings[0]
-    where = (
-        f"{finding.source.file}:{finding.source.line}:{finding.source.column}: "
-        if finding.source
-        else ""
-    )
-    more = len(findings) - 1
-    others = f" (and {counted(more, 'more problem')})" if more else ""
-    return f"{where}{finding.code.value}: {finding.message}{others}"
 
 
 def _masked_by_raw(message: str, data: Any, world: World) -> str:

@@ -43,7 +43,6 @@ from pydantic import ValidationError
 from simulator.codes import JourneyTestCode, Override
 from simulator.durations import parse_timestamp
 from simulator.errors import InputError
-from simulator.findings import Finding
 from simulator.journeytests.checks import case_journey_id, check_scenarios
 from simulator.journeytests.goldens import (
     CaseFiles,
@@ -67,6 +66,7 @@ from simulator.project import (
     LoadedProject,
     SourceSyntaxError,
     find_project_root,
+    first_error,
     journey_errors,
     load_project,
     not_a_valid_subject,
@@ -451,17 +451,6 @@ def _invalid_journeys(project: LoadedProject, used: set[str | None]) -> dict[str
     journey, or it has errors ``journeysim validate`` reports. A journey that does not
     validate is not tested (``simulate`` refuses it too, without ``--allow-invalid``):
     a case that passed or failed on it would say nothing of the journey meant."""
-    from simulator.wording import counted
-
-    def first_of(errors: list[Finding]) -> str:
-        if not errors:
-            return "it could not be read"
-        first, more = errors[0], len(errors) - 1
-        source = first.source
-        where = f"{source.file}:{source.line}:{source.column}: " if source else ""
-        others = f" (and {counted(more, 'more error')})" if more else ""
-        return f"{where}{first.code.value}: {first.message}{others}"
-
     reasons: dict[str, str] = {}
     for document in project.of_kind(DocumentKind.JOURNEY):
         journey_id = document.id
@@ -476,10 +465,10 @@ def _invalid_journeys(project: LoadedProject, used: set[str | None]) -> dict[str
         errors = journey_errors(project, document)
         if document.data is None:
             what = f"the file {document.name} does not parse"
-            reasons[journey_id] = f"journey {journey_id!r}: {what}: {first_of(errors)}"
+            reasons[journey_id] = f"journey {journey_id!r}: {what}: {first_error(errors)}"
         elif errors:
             reasons[journey_id] = (
-                f"journey {journey_id!r} does not validate: {first_of(errors)}; fix it to "
+                f"journey {journey_id!r} does not validate: {first_error(errors)}; fix it to "
                 f"test it (journeysim validate {document.name})"
             )
     return reasons

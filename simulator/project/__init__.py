@@ -14,6 +14,7 @@ from simulator.lazy import exports as _exports
 
 if _typing.TYPE_CHECKING:
     from simulator.project.checks import (
+        first_error,
         journey_errors,
         not_a_valid_subject,
         referenced_documents,
@@ -67,6 +68,7 @@ _HOMES = {
     "ValidationRun": "runs",
     "declared_id": "ids",
     "find_project_root": "loader",
+    "first_error": "checks",
     "find_projects": "targets",
     "is_project": "loader",
     "journey_errors": "checks",
@@ -106,6 +108,7 @@ __all__ = [
     "declared_id",
     "find_project_root",
     "find_projects",
+    "first_error",
     "is_project",
     "journey_errors",
     "load_json",

@@ -102,6 +102,24 @@ def subject_problems(document: Document, findings: Iterable[Finding]) -> list[Fi
     return sorted(problems, key=Finding.sort_key)
 
 
+def first_error(errors: list[Finding]) -> str:
+    """The first of a document's ``errors`` as the CLI names it before refusing to use
+    the document: ``file:line:col: code: message (and N more problems)``.
+
+    >>> first_error([])
+    'it could not be read'
+    """
+    from simulator.wording import counted
+
+    if not errors:
+        return "it could not be read"
+    first, more = errors[0], len(errors) - 1
+    source = first.source
+    where = f"{source.file}:{source.line}:{source.column}: " if source else ""
+    others = f" (and {counted(more, 'more problem')})" if more else ""
+    return f"{where}{first.code.value}: {first.message}{others}"
+
+
 def not_a_valid_subject(problems: list[Finding]) -> str:
     """How the CLI says it, at the first problem: ``file:line:col: not a valid subject:
     <message> (and N more problems)``; the code goes in the caller's ``[code]``."""

@@ -283,10 +283,11 @@ def run_scenario(
     from simulator.project import load_project
     from simulator.runtime.runtime import InboundEvent
 
-    project = load_project(project_dir)
+    project = load_project(project_dir, relative_to=Path.cwd())  # files named as validate does
     world = project.world
     if world is None:
         raise _unusable_workspace(project, project_dir)
+    _refuse_invalid_journey(scenario, project)
     if scenario.journey not in project.journeys:
         from simulator.suggestions import did_you_mean
 
@@ -428,6 +429,33 @@ def _skip_advice(scenario: Scenario, contract: Any, skipped: dict[str, int]) -> 
 def _a(kind: str) -> str:
     """A contract's type with its article: ``a string``, ``an integer``."""
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+def _refuse_invalid_journey(scenario: Scenario, project: Any) -> None:
+    """``InputError`` (``invalid_journey``) when ``journeysim validate`` reports errors
+    for the scenario's journey file (its own, or in the documents it uses: a template
+    that does not parse), the first one located: the run would publish nothing
+    (publishing refuses it) or fail every send of a broken communication."""
+    from simulator.codes import JourneyTestCode, Severity
+    from simulator.findings import Finding
+    from simulator.project import DocumentKind, first_error, load_project, validate_project
+
+    document = next(
+        (d for d in project.of_kind(DocumentKind.JOURNEY) if d.id == scenario.journey), None
+    )
+    if document is None:
+        return  # no such journey: said next, with the ids there are
+    used = load_project(project.root, relative_to=Path.cwd(), files=[document.path])
+    findings = validate_project(used)
+    errors = sorted((f for f in findings if f.severity is Severity.ERROR), key=Finding.sort_key)
+    if errors:
+        at = f"{scenario._journey_at}: " if scenario._journey_at else ""
+        raise InputError(
+            f"{at}journey: {scenario.journey!r} does not validate: {first_error(errors)}; "
+            f"fix it to run it (journeysim validate {document.name})",
+            code=JourneyTestCode.INVALID_JOURNEY.value,
+            location="journey",
+        )
 
 
 def _unusable_workspace(project: Any, project_dir: Path) -> InputError:

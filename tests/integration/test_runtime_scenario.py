@@ -134,7 +134,8 @@ def test_an_unusable_workspace_is_named_not_called_a_missing_journey(tmp_path, r
     result = run_cli("run", str(path))
     assert result.exit_code == 2
     assert "no journey" not in result.stderr
-    assert "the project's workspace is not usable: workspace.json:1:" in result.stderr
+    # named as validate names it: from the working folder (here, outside it: absolute)
+    assert f"the project's workspace is not usable: {workspace}:1:" in result.stderr
     assert "holdoutPct" in result.stderr and result.stderr.endswith("[invalid_document]\n")
 
 
@@ -232,3 +233,44 @@ def test_a_journey_test_file_is_named_as_such_with_the_command_that_runs_it(run_
     assert result.stderr.startswith(f"journeysim: error: {tests} is a journey test file, not a")
     assert f"journeysim test {tests}" in result.stderr
     assert result.stderr.rstrip().endswith("[usage_error]")
+
+
+@pytest.mark.parametrize(
+    ("document", "change", "said"),
+    [
+        (  # the journey publishes nothing: the run crashed reading version 1
+            "journeys/expansion-nudge-2026.json",
+            lambda data: {**data, "steps": [
+                {**step, "duration": "P3X"} if step.get("type") == "wait" else step
+                for step in data["steps"]
+            ]},
+            "invalid_duration: wait step 'wait-1d' duration: 'P3X'",
+        ),
+        (  # the journey's model did not build: it read "no journey ..."
+            "journeys/expansion-nudge-2026.json",
+            lambda data: {**data, "colour": "red"},
+            "unknown field 'colour'",
+        ),
+        (  # every send of it failed, exit 0
+            "communications/comm-expansion-discount-email.json",
+            lambda data: {**data, "body": "{{ x "},
+            "template_syntax_error: communication 'comm-expansion-discount-email' body",
+        ),
+    ],
+    ids=["invalid-step", "unknown-field", "broken-template"],
+)  # fmt: skip
+def test_a_journey_that_does_not_validate_is_refused_before_anything_runs(
+    tmp_path, run_cli, document, change, said
+):
+    project = tmp_path / "acme"
+    shutil.copytree(fixtures_dir() / "acme", project)
+    target = project / document
+    target.write_text(json.dumps(change(json.loads(target.read_text()))), encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(f"project: {project}\njourney: expansion-nudge-2026\n", encoding="utf-8")
+    result = run_cli("run", str(path), "-n", "3")
+    assert result.exit_code == 2, result.stdout
+    assert "journey: 'expansion-nudge-2026' does not validate: " in result.stderr
+    assert said in result.stderr
+    assert result.stderr.endswith("[invalid_journey]\n") and "internal error" not in result.stderr
+    assert result.stdout == ""
