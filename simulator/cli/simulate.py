@@ -95,14 +95,25 @@ def parse_attr(pair: str) -> tuple[str, Any]:
     name, sep, raw = pair.partition("=")
     if not sep or not name.strip():
         raise UsageError(f"--attr expects NAME=VALUE, got {pair!r}", location="--attr")
+    from simulator.project.json_source import MAX_DEPTH, within_depth
+
+    deep = UsageError(
+        f"--attr {name.strip()}: its JSON value nests deeper than {MAX_DEPTH} levels, "
+        "as no document may",
+        location="--attr",
+    )
     try:
         value = json.loads(
             raw, parse_constant=_not_json, parse_float=_finite, object_pairs_hook=_unique
         )
     except _Meaningless as exc:
         raise UsageError(f"--attr {name.strip()}: {exc}", location="--attr") from None
+    except RecursionError:
+        raise deep from None
     except ValueError:
         value = raw
+    if not within_depth(value, raw):
+        raise deep
     return name.strip(), value
 
 

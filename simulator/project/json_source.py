@@ -57,7 +57,7 @@ from simulator.project.positions import (
     offsets_to_positions,
 )
 
-__all__ = ["MAX_DEPTH", "infinite_number", "load_json", "parse_json"]
+__all__ = ["MAX_DEPTH", "infinite_number", "load_json", "parse_json", "within_depth"]
 
 MAX_DEPTH = 200
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -111,12 +111,12 @@ def load_json(text: str) -> Any:
         )
     except (_Refused, ValueError, RecursionError):
         return parse_json(text).value  # raises the located error (or agrees, rarely)
-    if _SURROGATE_ESCAPE.search(text) or not _shallow(value, text):
+    if _SURROGATE_ESCAPE.search(text) or not within_depth(value, text):
         return parse_json(text).value
     return value
 
 
-def _shallow(value: Any, text: str) -> bool:
+def within_depth(value: Any, text: str) -> bool:
     """Whether no container is nested more than ``MAX_DEPTH`` deep (the root is depth 1)."""
     if type(value) not in (dict, list) or text.count("{") + text.count("[") <= MAX_DEPTH:
         return True  # a scalar, or too few brackets to nest deeper

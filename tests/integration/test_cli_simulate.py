@@ -480,3 +480,19 @@ def test_a_folder_is_refused_naming_the_journey_files_meant(run_cli, acme_dir, m
         "journeys/act-onb-2026.json, journeys/expansion-nudge-2026.json, "
         "journeys/renewal-qbr-2026.json, ... [usage_error]\n"
     )
+
+
+@pytest.mark.parametrize(
+    "value", ["[" * 1000 + "]" * 1000, '{"a":' * 300 + "1" + "}" * 300], ids=["list", "object"]
+)
+def test_an_attr_nested_deeper_than_any_document_may_be_is_a_usage_error(
+    run_cli, onboarding, value
+):
+    """Files stop at 200 levels; --attr had no limit: a RecursionError or pydantic's
+    'Maximum serialization depth exceeded' came out as internal_error."""
+    result = run_cli("simulate", onboarding, "--attr", f"a={value}", "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "journeysim: error: --attr a: its JSON value nests deeper than 200 levels, "
+        "as no document may [usage_error]\n"
+    )
