@@ -432,13 +432,18 @@ def _in_project(project: LoadedProject, path: Path) -> Document | None:
 def _refuse_invalid_subject(document: Document, findings: list[Finding], world: World) -> None:
     """``InputError`` at the first problem's ``file:line:col``, with its code, when the
     subject cannot be dry-run (:func:`simulator.project.subject_problems`); the
-    subject's PII values are masked in the message."""
+    subject's PII values are masked in the message, not in the file's name."""
     from simulator.project import not_a_valid_subject, subject_problems
 
     problems = subject_problems(document, findings)
     if problems:
-        message = _masked_by_raw(not_a_valid_subject(problems), document.data, world)
-        raise InputError(message, code=problems[0].code.value, location=document.name)
+        message = not_a_valid_subject(problems)
+        source = problems[0].source
+        where = f"{source.file}:{source.line}:{source.column}: " if source else ""
+        # The file is named as it is on disk (subjects/usr_plain_A•••.json cannot be
+        # opened); what follows may quote the subject's values, and is masked.
+        said = _masked_by_raw(message.removeprefix(where), document.data, world)
+        raise InputError(where + said, code=problems[0].code.value, location=document.name)
 
 
 def _world(project: LoadedProject) -> World:

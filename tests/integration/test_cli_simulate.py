@@ -265,7 +265,8 @@ def test_a_project_subject_that_does_not_validate_is_named_not_the_journey(
         result = run_cli("simulate", journey, "--subject-id", "usr_plain_ana", *allow)
         assert result.exit_code == 2, result.stdout + result.stderr
         assert "journey does not validate" not in result.stderr
-        assert result.stderr.startswith("journeysim: error: subjects/usr_plain_A•••.json:")
+        # named as on disk, so it can be opened; the message after it is masked
+        assert result.stderr.startswith("journeysim: error: subjects/usr_plain_ana.json:")
         assert ": not a valid subject: subject 'usr_plain_A•••'" in result.stderr
         assert result.stderr.endswith(
             "'soon' is not an ISO-8601 duration (e.g. P3D, PT12H, P1W) [invalid_duration]\n"
@@ -496,3 +497,16 @@ def test_an_attr_nested_deeper_than_any_document_may_be_is_a_usage_error(
         "journeysim: error: --attr a: its JSON value nests deeper than 200 levels, "
         "as no document may [usage_error]\n"
     )
+
+
+def test_a_subject_file_that_does_not_validate_is_named_as_on_disk(run_cli, acme_copy: Path):
+    """The first name in usr_plain_ana's file name was masked like her attributes:
+    subjects/usr_plain_A•••.json, a file no one can open. Her values stay masked."""
+    subject = acme_copy / "subjects" / "usr_plain_ana.json"
+    data = json.loads(subject.read_text())
+    subject.write_text(json.dumps({**data, "timezone": "Nowhere/X"}, indent=2))
+    journey = acme_copy / "journeys" / "act-onb-2026.json"
+    result = run_cli("simulate", str(journey), "--subject-id", "usr_plain_ana")
+    assert result.exit_code == 2
+    assert "usr_plain_ana.json:" in result.stderr and "A•••" not in result.stderr
+    assert "unknown IANA time zone 'Nowhere/X'" in result.stderr
