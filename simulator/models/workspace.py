@@ -111,8 +111,13 @@ class Workspace(DocumentModel):
         clash = _credential_clash(
             workspace, key_order=list(data) if isinstance(data, Mapping) else ()
         )
-        if clash is not None:
+        repeated = _repeated_members(workspace)
+        if clash is not None and not repeated:
             raise clash
+        if repeated:  # with the credential errors, if any: one refusal says all
+            found = [] if clash is None else clash.errors()
+            again = [_again(error) for error in found]
+            raise ValidationError.from_exception_data("Workspace", [*again, *repeated])
         return workspace
 
 
@@ -156,6 +161,40 @@ def _credential_clash(workspace: Workspace, *, key_order: Any = ()) -> Validatio
         if first is not loc:
             details.append(_clash(loc, first))
     return ValidationError.from_exception_data("Workspace", details) if details else None
+
+
+def _again(error: Any) -> InitErrorDetails:
+    """A credential error of :func:`_credential_clash` made again, to join others."""
+    other = (error.get("ctx") or {}).get("other", "")
+    custom = PydanticCustomError("duplicate_credential", error["msg"], {"other": other})
+    return InitErrorDetails(type=custom, loc=error["loc"], input=_SECRET_SHOWN)
+
+
+def _repeated_members(workspace: Workspace) -> list[InitErrorDetails]:
+    """An error at each member whose ``userId`` an earlier member has: audit entries
+    name the actor by ``userId``, so two members of one id (an owner and a viewer,
+    say) could not be told apart there.
+
+    >>> members = [Member(userId="u1", role=r, token=f"tok_{r}_123") for r in ("owner", "viewer")]
+    >>> [e["loc"] for e in _repeated_members(Workspace.model_construct(members=members))]
+    [('members', 1, 'userId')]
+    """
+    first: dict[str, int] = {}
+    details: list[InitErrorDetails] = []
+    for position, member in enumerate(workspace.members):
+        earlier = first.setdefault(member.user_id, position)
+        if earlier != position:
+            message = (
+                f"the same userId as members/{earlier}/userId: list each member once "
+                "(audit entries name members by userId)"
+            )
+            error = PydanticCustomError("duplicate_member", message, {"other": earlier})
+            details.append(
+                InitErrorDetails(
+                    type=error, loc=("members", position, "userId"), input=member.user_id
+                )
+            )
+    return details
 
 
 def _clash(loc: tuple[str | int, ...], first: tuple[str | int, ...]) -> InitErrorDetails:
