@@ -32,6 +32,7 @@ from importers.pinpoint.servicemodel import pointer
 from importers.pinpoint.templates import default_substitutions, translate_template
 from simulator.codes import ImportCode
 from simulator.models import Channel, Communication, CommunicationKind
+from simulator.models.communication import is_sender
 
 __all__ = ["Catalog", "TemplateSource"]
 
@@ -144,6 +145,19 @@ class Catalog:
                 location=location,
             )
         sender = getattr(activity.message_config, "from_address", None)
+        if sender and not is_sender(sender):
+            message = (
+                f"FromAddress {sender!r} is not an e-mail address; the communication has "
+                "no from (SES sends from the workspace's sender)"
+            )
+            location = pointer(at, "MessageConfig", "FromAddress")
+            report.add(
+                ImportCode.SETTING_NOT_TRANSLATED,
+                message,
+                activity_id=activity_id,
+                location=location,
+            )
+            sender = None
         comm = self._build(kind, name or activity_id, source, sender)
         self._built[key] = comm
         return comm.id

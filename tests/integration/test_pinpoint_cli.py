@@ -569,3 +569,19 @@ def test_the_workspace_advice_of_the_report_validates_when_followed(
     workspace_file.write_text(json.dumps(workspace))
     validated = run_cli("validate", str(project))
     assert validated.exit_code == 0, validated.stdout
+
+
+def test_a_from_address_that_is_not_an_email_is_reported_and_left_out(run_cli, pinpoint, tmp_path):
+    """Communications now refuse a from that is not an e-mail address: the importer,
+    which builds them, crashed on such a FromAddress; it reports it and drops it."""
+    text = (pinpoint / "welcome-series.get-journey.json").read_text()
+    export = tmp_path / "export.json"
+    export.write_text(text.replace('"FromAddress": "hello@example.com"', '"FromAddress": "nope"'))
+    out = tmp_path / "bundle.json"
+    result = run_cli("import-pinpoint", str(export), "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    entries = json.loads(result.stdout)["report"]
+    dropped = [e for e in entries if "FromAddress 'nope'" in e["message"]]
+    assert [e["code"] for e in dropped] and dropped[0]["code"] == "setting_not_translated"
+    bundle = json.loads(out.read_text())
+    assert all(c.get("from") != "nope" for c in bundle["communications"])

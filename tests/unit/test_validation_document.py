@@ -252,3 +252,37 @@ def test_a_step_type_that_is_not_a_string_says_so_not_its_python_repr(tag, said)
     assert finding.message == (
         f"step 'a': type must be one of 'send', 'wait', 'branch', 'webhook', 'exit', {said}"
     )
+
+
+def test_a_member_listed_twice_is_refused_at_the_second():
+    """Two members of one userId (an owner and a viewer) were accepted: audit entries,
+    which name the actor by userId, could not tell them apart."""
+    members = [
+        {"userId": "usr_ann", "role": "owner", "token": "tok_owner_1"},
+        {"userId": "usr_ann", "role": "viewer", "token": "tok_viewer_1"},
+    ]
+    document = {"id": "ws", "projectKey": "pk", "name": "W", "members": members}
+    findings = pydantic_findings(refusal(Workspace, document), document, kind="workspace")
+    assert [(f.path, f.message) for f in findings] == [
+        (
+            "/members/1/userId",
+            "workspace: members/1/userId: the same userId as members/0/userId: list each "
+            "member once (audit entries name members by userId)",
+        )
+    ]
+
+
+@pytest.mark.parametrize("sender", ["not-an-email", "acme.example.com", "Acme <>", "a@b"])
+def test_a_from_that_is_not_an_email_address_is_refused(sender):
+    from simulator.models import Communication
+
+    document = {"id": "c", "name": "C", "kind": "marketing", "channels": ["email"],
+                "body": "x", "from": sender}  # fmt: skip
+    findings = pydantic_findings(refusal(Communication, document), document, kind="communication")
+    assert [(f.path, f.message) for f in findings] == [
+        (
+            "/from",
+            "communication: from must be an e-mail address, such as hello@example.com "
+            "or Acme <hello@example.com>",
+        )
+    ]
