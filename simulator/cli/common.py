@@ -205,7 +205,10 @@ def emit_report(report: str, output: Path | None, log: str | None = None) -> Non
 
 
 def refuse_to_overwrite(
-    output: Path | None, read: Iterable[Path | str], writes: Iterable[Path | str] = ()
+    output: Path | None,
+    read: Iterable[Path | str],
+    writes: Iterable[Path | str] = (),
+    projects: Iterable[Path | str] = (),
 ) -> None:
     """A UsageError (``would_overwrite``) when ``-o output`` is one of the files the
     command ``read`` or ``writes`` besides it: a report written over the journey it is
@@ -218,6 +221,11 @@ def refuse_to_overwrite(
     naming one fails as any unwritable output does). Files are compared as the file
     system sees them (a link or another spelling of the same file counts); where one
     does not exist yet, by its resolved path. ``-`` is stdout.
+
+    ``projects`` are the project folders the command reads or writes: ``-o`` is refused
+    on their workspace file (any of its names) and inside their document folders too,
+    where a report would be another document (a broken one, or a duplicate id) the
+    next command trips over, though this command did not read that file.
     """
     if output is None or str(output) == "-" or os.path.isdir(output):
         return
@@ -230,6 +238,29 @@ def refuse_to_overwrite(
                 code="would_overwrite",
                 location="--output",
             )
+    for root in projects:
+        place = _project_place(output, root)
+        if place is not None:
+            raise UsageError(
+                f"-o {output} is {place} of the project {_shown(root)}: nothing written; "
+                "give -o another file",
+                code="would_overwrite",
+                location="--output",
+            )
+
+
+def _project_place(output: Path | str, root: Path | str) -> str | None:
+    """Where in the project at ``root`` ``output`` is, when it is where documents are:
+    ``"a workspace file"`` or ``"in the journeys/ folder"``; else ``None``."""
+    from simulator.project import WORKSPACE_FILES, DocumentKind
+
+    if any(_same_file(output, os.path.join(root, name)) for name in WORKSPACE_FILES):
+        return "a workspace file"
+    written = Path(os.path.realpath(output))
+    for folder in filter(None, (kind.folder for kind in DocumentKind)):
+        if written.is_relative_to(os.path.realpath(os.path.join(root, folder))):
+            return f"in the {folder}/ folder"
+    return None
 
 
 def _same_file(one: Path | str, other: Path | str) -> bool:

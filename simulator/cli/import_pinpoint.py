@@ -143,7 +143,7 @@ def import_pinpoint_command(
         problems = [entry for entry in run.report if entry.code in MALFORMED_INPUT_CODES]
         planned = project_files(bundle, project) if project is not None and not problems else {}
         read = [export, *(source.path for source in run.sources.values())]
-        refuse_to_overwrite(output, read, planned)
+        refuse_to_overwrite(output, read, planned, [project] if project else [])
         # Files first, the report after: a reader that stops early (``| head``) or a
         # report that cannot be printed never costs the files.
         written: list[Path] = []

@@ -109,12 +109,13 @@ def run(
     """Validate ``paths`` (files named relative to the working folder) into a report,
     why each project that could not be read was left out of it, and the projects
     validated whole that hold no journey; a UsageError when ``output`` (``-o``) is one
-    of the files read."""
+    of the files read or a document of a project validated."""
     from simulator.project import validate_paths
     from simulator.reporting import build_report
 
     result = validate_paths(paths, now=now, relative_to=Path.cwd())
-    refuse_to_overwrite(output, result.read_paths())
+    roots = [project.root for project in result.projects]
+    refuse_to_overwrite(output, result.read_paths(), projects=roots)
     report = build_report(result.checked_files(), result.findings, strict=strict)
     return report, result.unreadable, result.without_journeys
 

@@ -354,6 +354,49 @@ def test_import_pinpoint_o_never_overwrites_the_export(run_cli, fixtures_dir, tm
     assert export.read_bytes() == before
 
 
+def _files(root: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("command", "target", "place"),
+    [
+        (["import-pinpoint", "EXPORT", "--project", "."], "workspace.json", "a workspace file"),
+        (["import-pinpoint", "EXPORT", "--project", "."], ACT_ONB, "in the journeys/ folder"),
+        (["import-pinpoint", "EXPORT", "--project", "."], "triggers/new.json", "in the triggers/"),
+        (["validate", ACT_ONB, "-f", "json"], "journeys/trial-conv-2026.json", "in the journeys/"),
+        (["validate", ACT_ONB, "-f", "json"], "subjects/usr_plain_ana.json", "in the subjects/"),
+        (["validate", ACT_ONB], "workspace.yaml", "a workspace file"),
+        (["test", "tests/trial.journeytest.yaml"], "journeys/report.json", "in the journeys/"),
+    ],
+)
+def test_o_is_never_a_document_of_the_project_the_command_reads_or_writes(
+    run_cli, acme_copy, fixtures_dir, monkeypatch, command, target, place
+):
+    """A report or bundle written where the project keeps its documents replaces one
+    (or becomes a broken one), though the command did not read that file: refused,
+    and nothing is written anywhere (not even the files ``--project`` would add)."""
+    export = str(fixtures_dir / "pinpoint" / "welcome-series.get-journey.json")
+    monkeypatch.chdir(acme_copy)
+    before = _files(acme_copy)
+    result = run_cli(*(export if part == "EXPORT" else part for part in command), "-o", target)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(f"journeysim: error: -o {target} is {place}")
+    assert result.stderr.endswith(": nothing written; give -o another file [would_overwrite]\n")
+    assert _files(acme_copy) == before
+
+
+@pytest.mark.parametrize("target", ["{project}/workspace.json", "{project}/journeys/x.json"])
+def test_import_pinpoint_o_is_not_in_a_new_project_folder(run_cli, fixtures_dir, tmp_path, target):
+    export = fixtures_dir / "pinpoint" / "boto3-get-journey.json"
+    project = tmp_path / "new"
+    output = target.format(project=project)
+    result = run_cli("import-pinpoint", str(export), "--project", str(project), "-o", output)
+    assert result.exit_code == 2
+    assert result.stderr.rstrip().endswith("[would_overwrite]")
+    assert not project.exists()
+
+
 @pytest.mark.parametrize(
     "command",
     [
