@@ -83,7 +83,7 @@ def test_command(
         fmt = chosen(fmt, reports.FORMATS)
         keep = compile_selection(select) if select else None
         suite = load_suite(paths or [Path(".")], relative_to=Path.cwd())
-        refuse_to_overwrite(output, suite.read_paths())
+        refuse_to_overwrite(output, suite.read_paths(), projects=[p.root for p in suite.projects])
         if suite.problems:
             emit_report(reports.render_problems(suite.problems, fmt), output)
             raise typer.Exit(EXIT_USAGE)
