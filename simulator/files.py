@@ -50,13 +50,16 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
 
     Each is written beside its target under a temporary name; only when all are
     written are they renamed into place (a rename within a folder does not fail
-    short of the folder vanishing meanwhile). On a failure the temporary files, and
-    the folders made for them, are removed, and the error names the user's path,
-    never the temporary file beside it.
+    short of the folder vanishing meanwhile). On a failure, or an interrupt (Ctrl-C)
+    at any point, the temporary files, the new files already renamed into place and
+    the folders made for them are removed, and the error names the user's path, never
+    the temporary file beside it. (A file written over cannot be given its old text
+    back; the project writer never writes over one.)
     """
-    import tempfile  # here, not at the top: most commands write no file
-
     made: list[Path] = []
+    temporaries: list[Path] = []  # each listed before it is made: an interrupt leaks none
+    fresh: set[Path] = set()  # the targets no file was at
+    placed: list[Path] = []  # new files renamed into place, listed before the rename
     staged: dict[Path, tuple[Path, Path]] = {}  # the user's path: (temporary, target)
     streams: dict[Path, tuple[str, int | None]] = {}  # path: (text, descriptor or None)
     targets: dict[Path, Path] = {}  # the file written: the user's path naming it
@@ -83,10 +86,12 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
                 folder = target.parent
                 for parent in reversed([folder, *folder.parents]) if make_folders else ():
                     if not parent.exists():
+                        made.append(parent)  # first: an interrupt in mkdir leaves none
                         parent.mkdir()
-                        made.append(parent)
-                handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-                staged[path] = (Path(temporary), target)
+                handle, temporary = _create_beside(target, temporaries)
+                staged[path] = (temporary, target)
+                if kind is None:
+                    fresh.add(target)
                 with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                     stream.write(text)
                 os.chmod(temporary, target.stat().st_mode & 0o7777 if kind else new_mode)
@@ -98,17 +103,37 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
             except OSError as exc:
                 raise _naming(path, exc) from exc
         for path, (temporary, target) in staged.items():
+            if target in fresh:
+                placed.append(target)
             try:
                 os.replace(temporary, target)
             except OSError as exc:
                 raise _naming(path, exc) from exc
     except BaseException:
-        for temporary, _target in staged.values():
-            temporary.unlink(missing_ok=True)
+        for leftover in [*temporaries, *placed]:
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
         for folder in reversed(made):
             with suppress(OSError):
                 folder.rmdir()
         raise
+
+
+def _create_beside(target: Path, temporaries: list[Path]) -> tuple[int, Path]:
+    """A new temporary file beside ``target``, opened for writing: its descriptor and
+    path. The path joins ``temporaries`` before the file is made, so that an interrupt
+    arriving as the file is made (where ``tempfile.mkstemp`` would lose its name)
+    still has it removed."""
+    import secrets  # here, not at the top: most commands write no file
+
+    for _ in range(100):
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+        temporaries.append(temporary)
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), temporary
+        except FileExistsError:  # another's file: not ours to remove
+            temporaries.pop()
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target))
 
 
 _DESCRIPTOR = re.compile(r"/dev/fd/(\d+)|/proc/(?:self|thread-self|\d+)/fd/(\d+)")

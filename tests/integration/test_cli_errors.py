@@ -175,6 +175,50 @@ def test_write_all_keeps_the_previous_file_when_another_write_fails(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker", "kept.json"]  # no temps
 
 
+def _interrupted_after(calls: int, real):
+    """``real``, done, then a Ctrl-C (as a SIGINT lands when the system call returns)
+    on its ``calls``-th call."""
+    count = 0
+
+    def call(*args, **kwargs):
+        nonlocal count
+        done = real(*args, **kwargs)
+        count += 1
+        if count == calls:
+            raise KeyboardInterrupt
+        return done
+
+    return call
+
+
+@pytest.mark.parametrize("call", ["open", "replace"])
+@pytest.mark.parametrize("calls", [1, 3])
+def test_an_interrupted_write_all_leaves_nothing_behind(tmp_path, monkeypatch, call, calls):
+    """Ctrl-C as a temporary file is made (``mkstemp`` lost its name) or after some
+    files were renamed into place: no temporary file, no new file, no new folder."""
+    project = tmp_path / "project"
+    texts = {project / "journeys" / f"j{n}.json": "{}" for n in range(5)}
+    monkeypatch.setattr(os, call, _interrupted_after(calls, getattr(os, call)))
+    with pytest.raises(KeyboardInterrupt):
+        write_all(texts, make_folders=True)
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_import_leaves_the_project_as_it_was(
+    run_cli, acme_copy, fixtures_dir, monkeypatch
+):
+    """Ctrl-C halfway through ``import-pinpoint --project``: exit 130, and the project
+    holds what it held, no temporary file and no half of the import."""
+    before = {path: path.read_bytes() for path in acme_copy.rglob("*") if path.is_file()}
+    export = fixtures_dir / "pinpoint" / "list-journeys.json"
+    monkeypatch.setattr(os, "replace", _interrupted_after(3, os.replace))
+    result = run_cli("import-pinpoint", str(export), "--project", str(acme_copy))
+    monkeypatch.undo()
+    assert result.exit_code == 130
+    assert {path: path.read_bytes() for path in acme_copy.rglob("*") if path.is_file()} == before
+
+
 def test_write_all_writes_through_a_link_and_into_a_fifo_as_a_shell_does(tmp_path):
     """A rename used to put a regular file where the link, the FIFO (or, as root,
     ``/dev/stdout``) was: the file the link named kept its old text, a reader waiting
