@@ -118,6 +118,9 @@ def _register(only: str | None = None) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from simulator.cli.common import whole_writes_to_stdout
+
+    whole_writes_to_stdout()
     _register(only=sys.argv[1] if len(sys.argv) > 1 else None)
     try:
         app()

@@ -10,6 +10,7 @@ as every other input error, ``cannot read FILE: Permission denied [unreadable_in
 from __future__ import annotations
 
 import gc
+import io
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,6 +38,7 @@ __all__ = [
     "refuse_to_overwrite",
     "seed_option",
     "user_errors",
+    "whole_writes_to_stdout",
     "without_cycle_collector",
     "write_atomically",
 ]
@@ -291,6 +293,54 @@ def reader_gone() -> NoReturn:
     with suppress(OSError, ValueError):
         os.dup2(devnull, sys.stdout.fileno())
     raise SystemExit(EXIT_FINDINGS)
+
+
+def whole_writes_to_stdout() -> None:
+    """Make every write to a piped stdout whole, or a BrokenPipeError (so
+    :func:`reader_gone`'s exit code 1).
+
+    When the reader leaves while a large write waits on the pipe (``| head -1`` of a
+    4 MB bundle), the system call returns the part that went in, and Python's buffered
+    stdout takes that for the whole: the rest is dropped without an error and the
+    command exits 0. Only pipes and sockets do this; a terminal or a file keeps
+    Python's own stdout.
+    """
+    import stat
+    import sys
+
+    try:
+        mode = os.fstat(sys.stdout.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):  # no stdout, or a test's stand-in
+        return
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        return
+    sys.stdout.flush()
+    piped = sys.stdout
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_WholeWrites(piped.fileno())),
+        encoding=piped.encoding,
+        errors=piped.errors,
+        line_buffering=piped.line_buffering,
+    )
+
+
+class _WholeWrites(io.RawIOBase):
+    """A descriptor whose ``write`` writes all it is given, or raises."""
+
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor = descriptor
+
+    def fileno(self) -> int:
+        return self._descriptor
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        while view:
+            view = view[os.write(self._descriptor, view) :]
+        return len(data)
 
 
 @contextmanager

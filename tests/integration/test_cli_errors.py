@@ -141,6 +141,46 @@ def test_a_closed_pipe_costs_neither_the_file_nor_a_traceback(fixtures_dir, tmp_
     assert json.loads(out.read_text())["journeys"]
 
 
+@pytest.fixture(scope="module")
+def large_export(fixtures_dir, tmp_path_factory) -> Path:
+    """A ``list-journeys`` export of 150 copies of a fixture journey (distinct ids):
+    its bundle, and the report of the project made from it, outgrow a pipe's buffer."""
+    journey = json.loads(
+        (fixtures_dir / "pinpoint" / "welcome-series.get-journey.json").read_text()
+    )
+    items = [
+        {**journey["JourneyResponse"], "Id": f"j{n:03d}", "Name": f"Journey {n}"}
+        for n in range(150)
+    ]
+    export = tmp_path_factory.mktemp("large") / "list-journeys.json"
+    export.write_text(json.dumps({"JourneysResponse": {"Item": items}}))
+    return export
+
+
+@pytest.mark.parametrize("command", ["import", "validate"])
+def test_a_reader_that_stops_after_the_first_bytes_gives_exit_code_1(
+    large_export, tmp_path, command
+):
+    """``journeysim ... | head -1`` of more than the pipe holds: what the reader left
+    unread is cut off, and the command says so with exit code 1 (it exited 0, the
+    rest of a large write dropped without an error)."""
+    journeysim = [sys.executable, "-m", "simulator.cli"]
+    if command == "import":
+        args = ["import-pinpoint", str(large_export), "-o", "-"]
+    else:
+        project = tmp_path / "project"
+        made = [*journeysim, "import-pinpoint", str(large_export), "--project", str(project)]
+        subprocess.run(made, capture_output=True, check=True, timeout=120)
+        args = ["validate", str(project), "-f", "json"]
+    with (tmp_path / "stderr").open("w+") as stderr:
+        reading = subprocess.Popen([*journeysim, *args], stdout=subprocess.PIPE, stderr=stderr)
+        assert reading.stdout.read(1) == b"{"
+        reading.stdout.close()  # the reader is gone after its first bytes
+        assert reading.wait(timeout=120) == 1
+        stderr.seek(0)
+        assert "Traceback" not in stderr.read()
+
+
 def test_importing_over_an_earlier_import_names_the_files_and_says_what_to_do(
     run_cli, fixtures_dir, tmp_path
 ):
