@@ -157,21 +157,15 @@ def large_export(fixtures_dir, tmp_path_factory) -> Path:
     return export
 
 
-@pytest.mark.parametrize("command", ["import", "validate"])
-def test_a_reader_that_stops_after_the_first_bytes_gives_exit_code_1(
-    large_export, tmp_path, command
-):
+def test_a_reader_that_stops_after_the_first_bytes_gives_exit_code_1(large_export, tmp_path):
     """``journeysim ... | head -1`` of more than the pipe holds: what the reader left
     unread is cut off, and the command says so with exit code 1 (it exited 0, the
-    rest of a large write dropped without an error)."""
+    rest of a large write dropped without an error). Every command's stdout is made
+    so in ``main()``; a 13 MB bundle on stdout is surely more than a pipe holds (a
+    report of a few hundred kilobytes may fit in one and be all written before the
+    reader leaves, which no writer can tell from a read)."""
     journeysim = [sys.executable, "-m", "simulator.cli"]
-    if command == "import":
-        args = ["import-pinpoint", str(large_export), "-o", "-"]
-    else:
-        project = tmp_path / "project"
-        made = [*journeysim, "import-pinpoint", str(large_export), "--project", str(project)]
-        subprocess.run(made, capture_output=True, check=True, timeout=120)
-        args = ["validate", str(project), "-f", "json"]
+    args = ["import-pinpoint", str(large_export), "-o", "-"]
     with (tmp_path / "stderr").open("w+") as stderr:
         reading = subprocess.Popen([*journeysim, *args], stdout=subprocess.PIPE, stderr=stderr)
         assert reading.stdout.read(1) == b"{"
