@@ -175,14 +175,16 @@ def _banner(
     for journey_id, code in sorted(report.refused.items()):
         echo(f"  not loaded or not published: {journey_id} ({code})", err=True)
     if report.findings:
-        echo(f"  {len(report.findings)} project file problem(s): run journeysim validate", err=True)
+        problems = counted(len(report.findings), "project file problem")
+        echo(f"  {problems}: run journeysim validate", err=True)
     if not report.members:
         echo(
             "  warning: the workspace has no members, so every request is 401: add "
             '"members": [{"userId", "role": "owner", "token"}] to workspace.json',
             err=True,
         )
-    echo("  members (send 'Authorization: Bearer <token>'):")
+    else:
+        echo("  members (send 'Authorization: Bearer <token>'):")
     for member in report.members:
         echo(f"    {member.role.value:<7} {member.user_id:<20} {member.token}")
     if report.sync_api_key:

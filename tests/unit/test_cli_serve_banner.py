@@ -34,9 +34,16 @@ def test_without_a_sync_api_key_serve_says_the_internal_routes_are_401(capsys):
 
 
 def test_serve_warns_when_the_workspace_has_no_members(capsys):
-    _, err = banner(capsys, members=(), sync_api_key="sync_local_key")
+    out, err = banner(capsys, members=(), sync_api_key="sync_local_key")
 
     assert "no members, so every request is 401" in err and '"members"' in err
+    assert "members (send" not in out  # no heading over an empty list
+
+
+def test_the_members_are_listed_under_their_heading(capsys):
+    out, _ = banner(capsys)
+
+    assert "  members (send 'Authorization: Bearer <token>'):\n    owner   u" in out
 
 
 def test_serve_counts_the_project_subjects_left_out_as_erased(capsys):
