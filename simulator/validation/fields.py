@@ -97,7 +97,10 @@ def _literals(model: type[BaseModel], field: str) -> tuple[Any, ...]:
 
 
 def _members(annotation: Any) -> list[Any]:
-    """``annotation`` without ``Annotated``, ``Optional`` and unions: the types it allows."""
+    """``annotation`` without ``Annotated``, ``Optional``, unions and named aliases
+    (``TypeAliasType``, as the API's ``BranchStep``): the types it allows."""
+    if type(annotation).__name__ == "TypeAliasType":
+        return _members(annotation.__value__)
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _members(typing.get_args(annotation)[0])

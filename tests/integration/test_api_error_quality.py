@@ -255,3 +255,17 @@ def test_a_number_too_large_to_read_says_so(api):
     body = {"subjectId": "usr_holdout", "seed": 1e20}
     detail = only_detail(api.post(SIMULATE, headers=api.auth(), json=body))
     assert detail["message"] == "must be a whole number, and this one is far too large"
+
+
+def test_an_unknown_field_inside_a_branch_rule_predicate_lists_the_predicates_fields(api):
+    """The API's branch union is a named alias (for OpenAPI): the walk to the allowed
+    fields stopped at it, and the message listed none."""
+    when = {"kind": "attribute", "name": "plan", "op": "eq", "value": "x", "nmae": 1}
+    branch = {"id": "b", "type": "branch", "mode": "conditional", "defaultNext": "e",
+              "rules": [{"when": when, "next": "e"}]}  # fmt: skip
+    body = {"name": "n", "steps": [branch, {"id": "e", "type": "exit"}]}
+    detail = only_detail(api.post("/api/journeys", headers=api.auth(), json=body))
+    assert detail["path"] == "/steps/0/rules/0/when/nmae"
+    assert detail["message"] == (
+        "unknown field 'nmae' (did you mean 'name'? allowed: kind, name, op, value)"
+    )
