@@ -345,6 +345,15 @@ async def test_bad_settings_are_notifications_not_tracebacks(make_app, settle):
         screen.query_one("#attrs", Input).value = "=oops"
         await pilot.press("r")
         assert "--attr expects NAME=VALUE" in notifications(app)[-1]
+        # each attribute once, as on the command line (the last of two silently won)
+        screen.query_one("#attrs", Input).value = "plan=free plan=pro"
+        await pilot.press("r")
+        assert "--attr plan is given twice" in notifications(app)[-1]
+        screen.query_one("#attrs", Input).value = ""
+        screen.query_one("#seed", Input).value = "-1"  # as --seed: 0 to 2**53-1
+        await pilot.press("r")
+        assert notifications(app)[-1].startswith("seed: must be from 0 to 9007199254740991")
+        assert screen.trace is before
 
 
 async def test_unknown_deep_link_is_a_notification(make_app, settle):

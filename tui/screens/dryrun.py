@@ -43,7 +43,8 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
-from simulator.cli.simulate import parse_attr
+from simulator.cli.common import MAX_SEED
+from simulator.cli.simulate import parse_attrs
 from simulator.codes import Override, Severity
 from simulator.durations import parse_timestamp
 from simulator.engine.masking import mask_attributes, scrub_id
@@ -237,6 +238,8 @@ class DryRunScreen(Screen):
             seed = int(seed_text) if seed_text else None
         except ValueError as exc:
             raise UsageError(f"seed: {seed_text!r} is not a whole number") from exc
+        if seed is not None and not 0 <= seed <= MAX_SEED:  # as --seed and the API's seed
+            raise UsageError(f"seed: must be from 0 to {MAX_SEED}, not {seed}")
         at_text = self.query_one("#at", Input).value.strip()
         at: datetime | None = None
         if at_text:
@@ -248,7 +251,8 @@ class DryRunScreen(Screen):
             words = shlex.split(self.query_one("#attrs", Input).value)
         except ValueError as exc:
             raise UsageError(f"attributes: {exc}") from exc
-        attributes = {k: self._unmasked(k, v) for k, v in map(parse_attr, words)}
+        # each attribute once, as --attr: the last of two would silently win
+        attributes = {k: self._unmasked(k, v) for k, v in parse_attrs(words).items()}
         overrides = self._choice()[1]
         return DryRunRequest(
             journey_id=self.summary.id,
