@@ -124,11 +124,12 @@ def show_runtime(context: DemoContext) -> None:
         "Step Functions and DynamoDB (moto), 30 virtual days"
     )
     show_report(context.console, run_scenario(scenario, project).to_wire())
+    context.console.print("the full scenario (1,000 subjects, the bandit past cold start):")
+    # on a line of its own, never wrapped, and with a path that works from here
+    here = Path.cwd()
+    shown = path.relative_to(here) if path.is_relative_to(here) else path
     context.console.print(
-        "the full scenario (1,000 subjects, the bandit past cold start): "
-        "journeysim run fixtures/scenarios/expansion-nudge.scenario.yaml",
-        markup=False,
-        highlight=False,
+        f"  journeysim run {shown}", markup=False, highlight=False, soft_wrap=True
     )
 
 
