@@ -166,7 +166,14 @@ def read_sources(path: Path, skipped: list[ReportEntry] | None = None) -> dict[s
 
 
 def _skipped(file: Path) -> ReportEntry:
-    what = "a folder" if file.is_dir() else "not a .json file"
+    if file.is_symlink() and not file.exists():
+        what = "a link that leads to no file (dangling, or a loop)"
+    elif file.is_dir():
+        what = "a folder"
+    elif file.suffix.lower() == ".json":
+        what = "not a regular file"  # a FIFO or a device: nothing to read a template from
+    else:
+        what = "not a .json file"
     message = (
         f"{file} is {what}: skipped (exports are the JSON the AWS CLI prints, e.g. "
         "`aws pinpoint get-email-template --template-name NAME > NAME.json`)"

@@ -187,6 +187,17 @@ def test_non_json_files_in_the_templates_folder_are_reported_as_skipped(tmp_path
     assert run.report[:2] == skipped and run.bundle.report == run.report
 
 
+def test_a_template_link_to_nothing_is_said_to_be_one(tmp_path):
+    """A dangling Gone.json was 'a folder', a loop of links 'not a .json file'."""
+    (tmp_path / "WelcomeEmail.json").write_bytes((REQUESTS / "WelcomeEmail.json").read_bytes())
+    (tmp_path / "Gone.json").symlink_to(tmp_path / "nowhere.json")
+    (tmp_path / "Loop.json").symlink_to("Loop.json")
+    run = import_files(PINPOINT / "welcome-series.get-journey.json", tmp_path)
+    said = [e.message for e in run.report if e.code == ImportCode.FILE_SKIPPED]
+    assert len(said) == 2
+    assert all("is a link that leads to no file (dangling, or a loop)" in m for m in said)
+
+
 # --- one name, two definitions --------------------------------------------------------
 
 
