@@ -5,6 +5,12 @@ of every kind (the backend's, FastAPI's request validation, unknown routes, wron
 methods, oversized bodies, failures) leave as the envelope of
 :mod:`simulator.backend.errors`, and the OpenAPI document at ``/openapi.json`` lists them
 for every operation.
+
+**No trailing slash.** A path with one (``GET /api/journeys/``) is ``404 not_found``
+whose detail suggests the path without it, not Starlette's ``307`` redirect: that has no
+body a client can read, a client that follows it for a ``POST`` resends the body to a
+second URL, and the API has one spelling of each path. The router's
+``redirect_slashes`` is off for that.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from simulator.backend.errors import (
     RouteNotFound,
     StoreUnavailable,
     envelope,
+    problem,
 )
 from simulator.backend.mutations import too_large_as_journey_error
 from simulator.backend.service import Backend
@@ -164,6 +171,7 @@ def create_app(backend_or_settings: Backend | ApiSettings | None = None) -> Fast
         strict_content_type=False,
         docs_url=None,  # served by install_docs, without a CDN
         redoc_url=None,
+        redirect_slashes=False,  # a 404 that names the path meant (module docstring)
     )
     app.state.backend = backend
     if owned:
@@ -358,6 +366,24 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def _route_not_found(request: Request) -> RouteNotFound:
+    """``404 not_found`` for the request's path; for one with a trailing slash whose
+    path without it is a route, the detail suggests that path."""
+    path = request.url.path
+    meant = path.rstrip("/")
+    scope = {**request.scope, "path": meant}
+    routed = (
+        meant != path
+        and meant
+        and any(route.matches(scope)[0] is not Match.NONE for route in request.app.routes)
+    )
+    if not routed:
+        return RouteNotFound(f"no route {path}")
+    message = f"no route {path}: paths take no trailing slash; did you mean {meant}?"
+    detail = problem("", message, str(RouteNotFound.code), where="path", suggestion=meant)
+    return RouteNotFound(message, details=[detail])
+
+
 def _body_model(request: Request) -> type[BaseModel] | None:
     """The body model of the route the request reached, if it takes one."""
     field = getattr(request.scope.get("route"), "body_field", None)
@@ -392,7 +418,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
-            error: JourneySimError = RouteNotFound(f"no route {request.url.path}")
+            error: JourneySimError = _route_not_found(request)
         elif exc.status_code == 405:
             allowed = _allowed_methods(request)
             method = "HEAD" if request.scope.get(HEAD_REWRITTEN) else request.method
