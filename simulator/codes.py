@@ -339,6 +339,10 @@ class ApiErrorCode(StrEnum):
     # 413
     PAYLOAD_TOO_LARGE = "payload_too_large"
     JOURNEY_TOO_LARGE = "journey_too_large"
+    # 415
+    UNSUPPORTED_CONTENT_ENCODING = "unsupported_content_encoding"
+    """A request body sent with a ``Content-Encoding`` (``gzip``, ...): bodies are
+    read as sent, so it is refused rather than read as JSON that it is not."""
     # 5xx
     INTERNAL_ERROR = "internal_error"
     STORE_UNAVAILABLE = "store_unavailable"

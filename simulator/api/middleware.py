@@ -5,8 +5,11 @@ oversized request is ``413 payload_too_large`` whatever its route, JSON nested d
 than the limit is ``400 nesting_too_deep`` before a recursive parser or validator
 could overflow the stack, and an object with a repeated key is
 ``400 invalid_document``, the code ``journeysim validate`` gives a file with one
-(``json`` would keep the last value and silently drop the first). All answer with
-the error envelope.
+(``json`` would keep the last value and silently drop the first), and a request that
+declares a ``Content-Encoding`` (``gzip``, ``br``, ...) is
+``415 unsupported_content_encoding`` before its body is read: bodies are not
+decompressed (a small gzip body can inflate past any limit), and one read as sent would
+be taken for JSON, or for text that is not UTF-8. All answer with the error envelope.
 
 A body the API cannot read as JSON, or that holds what JSON data cannot carry, is
 ``400 invalid_json`` at its place (:mod:`simulator.backend.body` says which cases and
@@ -40,6 +43,7 @@ from simulator.backend.errors import (
     NestingTooDeep,
     PayloadTooLarge,
     StoreUnavailable,
+    UnsupportedContentEncoding,
     envelope,
     problem,
 )
@@ -80,6 +84,10 @@ class BodyGuard:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        encoded = _content_encoding_error(scope)
+        if encoded is not None:
+            await send_error(send, encoded, extra=[(b"accept-encoding", b"identity")])
             return
         body = await body_or_answer(scope, receive, send, self.max_bytes)
         if body is None:
@@ -147,6 +155,36 @@ def _too_large(max_bytes: int) -> PayloadTooLarge:
     message = f"the request body is larger than {max_bytes} bytes"
     return PayloadTooLarge(
         message, details=[problem("", message, "payload_too_large", limit=max_bytes)]
+    )
+
+
+def _content_encoding_error(scope) -> UnsupportedContentEncoding | None:
+    """The refusal of a request whose ``Content-Encoding`` headers name a coding other
+    than ``identity``; ``None`` for one without."""
+    codings = [
+        coding.strip().lower()
+        for name, value in scope.get("headers", [])
+        if name == b"content-encoding"
+        for coding in value.decode("latin-1").split(",")
+    ]
+    unsupported = [coding for coding in codings if coding not in ("", "identity")]
+    if not unsupported:
+        return None
+    shown = ", ".join(unsupported)
+    message = (
+        f"Content-Encoding {shown} is not supported: send the request body uncompressed "
+        "(no Content-Encoding, or identity)"
+    )
+    return UnsupportedContentEncoding(
+        message,
+        details=[
+            problem(
+                "/content-encoding",
+                message,
+                str(UnsupportedContentEncoding.code),
+                where="header",
+            )
+        ],
     )
 
 
@@ -337,12 +375,16 @@ class SaveAfterWrites:
         return False
 
 
-async def send_error(send, error: JourneySimError, *, close: bool = True) -> None:
-    """Answer with ``error``'s status and envelope, before (instead of) any route's."""
+async def send_error(
+    send, error: JourneySimError, *, close: bool = True, extra: Sequence = ()
+) -> None:
+    """Answer with ``error``'s status and envelope (and the ``extra`` headers, name and
+    value bytes), before (instead of) any route's."""
     payload = json.dumps(envelope(error)).encode("utf-8")
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(payload)).encode()),
+        *extra,
     ]
     if close:
         headers.append((b"connection", b"close"))

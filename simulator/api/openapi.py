@@ -65,9 +65,11 @@ _MEANINGS = {
     "import_conflict, execution_not_due (details carry wakeAt and now), "
     "event_id_conflict (an event id already used for another event).",
     413: "Request body over the limit, or journey too large to store.",
+    415: "A Content-Encoding other than identity (unsupported_content_encoding): send "
+    "the body uncompressed.",
     503: "The journey store is unavailable.",
 }
-_ALWAYS = (400, 401, 413, 503)
+_ALWAYS = (400, 401, 413, 415, 503)
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

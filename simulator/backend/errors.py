@@ -25,6 +25,13 @@ is ``400 nesting_too_deep``; a journey over ``max_steps`` (1,000) steps is
 ``400 too_many_steps``; a journey whose stored form would pass DynamoDB's 400 KB item
 limit is ``413 journey_too_large``.
 
+A request that declares a ``Content-Encoding`` other than ``identity`` is
+``415 unsupported_content_encoding`` (its detail in ``header`` at
+``/content-encoding``, the answer's ``Accept-Encoding: identity`` as RFC 9110 §15.5.16
+asks), whatever its body: the API reads bodies as sent and does not decompress them
+(an inflated body would escape the size limit, the zip bomb), and a body that says it
+is compressed and is not was mislabelled by its client.
+
 Additions to the tree of :mod:`simulator.errors`::
 
     JourneySimError
@@ -53,8 +60,9 @@ Additions to the tree of :mod:`simulator.errors`::
     │   ├── InvalidJson                         400 invalid_json
     │   ├── DuplicateKey                        400 invalid_document (as the CLI)
     │   ├── NestingTooDeep                      400 nesting_too_deep
-    │   └── PayloadTooLarge                     413 payload_too_large
-    │       └── JourneyTooLarge                 413 journey_too_large
+    │   ├── PayloadTooLarge                     413 payload_too_large
+    │   │   └── JourneyTooLarge                 413 journey_too_large
+    │   └── UnsupportedContentEncoding          415 unsupported_content_encoding
     └── NotFoundError
         ├── RouteNotFound                       404 not_found
         ├── JourneyNotFound                     404 journey_not_found
@@ -104,6 +112,7 @@ __all__ = [
     "TierLimitExceeded",
     "TooManySteps",
     "Unauthorized",
+    "UnsupportedContentEncoding",
     "VersionNotFound",
     "body_pointer",
     "envelope",
@@ -331,6 +340,11 @@ class NestingTooDeep(InputError):
 class PayloadTooLarge(InputError):
     code = C.PAYLOAD_TOO_LARGE
     status = 413
+
+
+class UnsupportedContentEncoding(InputError):
+    code = C.UNSUPPORTED_CONTENT_ENCODING
+    status = 415
 
 
 class JourneyTooLarge(PayloadTooLarge):

@@ -6,6 +6,8 @@ answer."""
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from runtime_routes import OWNER
 
@@ -54,3 +56,35 @@ def test_an_unknown_path_with_a_slash_is_a_plain_404(api):
     answer = api.get("/api/nothing/", headers=OWNER, follow_redirects=False)
     assert answer.status_code == 404
     assert answer.json()["details"] == []
+
+
+# --- 2: Content-Encoding -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        ("gzip", gzip.compress(b'{"name": "Zipped"}')),
+        ("gzip", b'{"name": "Plain but said to be zipped"}'),
+        ("br", b'{"name": "x"}'),
+        ("identity, gzip", b'{"name": "x"}'),
+    ],
+)
+def test_a_content_encoding_is_refused_as_unsupported(api, encoding, body):
+    headers = {**OWNER, "content-type": "application/json", "content-encoding": encoding}
+    before = len(api.get("/api/journeys", headers=OWNER).json())
+    answer = api.post("/api/journeys", content=body, headers=headers)
+    assert answer.status_code == 415, answer.text
+    error = answer.json()
+    assert error["code"] == "unsupported_content_encoding"
+    assert error["status"] == 415
+    assert error["details"][0]["in"] == "header"
+    assert error["details"][0]["path"] == "/content-encoding"
+    assert answer.headers["accept-encoding"] == "identity"
+    assert len(api.get("/api/journeys", headers=OWNER).json()) == before
+
+
+def test_identity_is_no_encoding(api):
+    headers = {**OWNER, "content-encoding": "identity"}
+    answer = api.post("/api/journeys", json={"name": "Identity"}, headers=headers)
+    assert answer.status_code == 201, answer.text
