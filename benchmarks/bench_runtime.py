@@ -111,7 +111,7 @@ def main() -> int:
                 {"PutRequest": {"Item": item}}
             )
         db.batch_write_item(RequestItems=requests)
-        seq = store.reserve_audit("floor", "floor", 1)
+        seq, _ = store.reserve_audit("floor", "floor", 1)
         store.append_audit("floor", "floor", [AuditEntry(seq, "t", "system", "floor", {})])
 
     def start_floor(i: int) -> None:

@@ -33,8 +33,8 @@ from simulator.backend.records import (
     JourneyRecord,
     JourneyStatus,
     VersionRecord,
+    audit_stamp,
     encode_blob,
-    format_timestamp,
     next_timestamp,
 )
 from simulator.backend.settings import ApiSettings
@@ -240,8 +240,8 @@ class JourneyAccess:
         """Audit entries that change nothing else (a dry-run): reserve, then append."""
         if not audit:
             return
-        last = self.store.reserve_audit(actor.workspace_id, journey_id, len(audit))
-        stamp = format_timestamp(self.clock.now)
+        last, floor = self.store.reserve_audit(actor.workspace_id, journey_id, len(audit))
+        stamp = audit_stamp(self.clock.now, floor)
         entries = [
             AuditEntry(last - len(audit) + 1 + i, stamp, actor.user_id, action, metadata)
             for i, (action, metadata) in enumerate(audit)

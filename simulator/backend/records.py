@@ -23,6 +23,7 @@ __all__ = [
     "JourneyRecord",
     "JourneyStatus",
     "VersionRecord",
+    "audit_stamp",
     "decode_blob",
     "encode_blob",
     "format_timestamp",
@@ -101,6 +102,30 @@ def next_timestamp(now: datetime, previous: str | None) -> str:
             )
         candidate = max(candidate, floor + timedelta(microseconds=1))
     return format_timestamp(candidate)
+
+
+def audit_stamp(at: datetime, floor: str | None) -> str:
+    """The timestamp of an audit entry made at ``at`` (the clock's now), no earlier than
+    ``floor``, the journey's ``updatedAt`` when its seq was reserved.
+
+    Entries of journey mutations are stamped with the ``updatedAt`` they wrote, which
+    :func:`next_timestamp` puts a microsecond apart while the clock stands still, so
+    ahead of it; the runtime's entries and the dry-runs' are made at the clock's now.
+    Stamped at ``at`` alone, an ``execution.started`` that follows a ``published``
+    would read as before it. With the floor, timestamps never go backwards in seq
+    order: one may equal the previous entry's, never precede it.
+
+    >>> now = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
+    >>> audit_stamp(now, "2026-06-01T14:00:00.000001Z")
+    '2026-06-01T14:00:00.000001Z'
+    >>> audit_stamp(now, "2026-05-01T09:00:00.000000Z"), audit_stamp(now, None)
+    ('2026-06-01T14:00:00.000000Z', '2026-06-01T14:00:00.000000Z')
+    """
+    stamp = format_timestamp(at)
+    if floor is None:
+        return stamp
+    earliest = datetime.strptime(floor, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return floor if earliest > at else stamp
 
 
 @dataclass(frozen=True)

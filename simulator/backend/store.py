@@ -293,8 +293,14 @@ class Store(Tables):
 
     # --- audit ------------------------------------------------------------------------
 
-    def reserve_audit(self, workspace_id: str, journey_id: str, count: int) -> int:
-        """Reserve ``count`` sequence numbers; returns the last one."""
+    def reserve_audit(
+        self, workspace_id: str, journey_id: str, count: int
+    ) -> tuple[int, str | None]:
+        """Reserve ``count`` sequence numbers; returns the last one and the journey's
+        ``updatedAt`` as of the reservation, the earliest the entries may be stamped
+        (:func:`~simulator.backend.records.audit_stamp`): every entry of a lower seq
+        written by a journey mutation carries an ``updatedAt`` no later than it, since
+        a mutation writes its ``updatedAt`` and reserves its seqs in one write."""
         response = self._call(
             "update_item",
             TableName=self.journeys_table,
@@ -302,9 +308,10 @@ class Store(Tables):
             UpdateExpression="ADD auditSeq :k",
             ConditionExpression="attribute_exists(id)",
             ExpressionAttributeValues={":k": _n(count)},
-            ReturnValues="UPDATED_NEW",
+            ReturnValues="ALL_NEW",
         )
-        return int(response["Attributes"]["auditSeq"]["N"])
+        item = response["Attributes"]
+        return int(item["auditSeq"]["N"]), item.get("updatedAt", {}).get("S")
 
     def append_audit(self, workspace_id: str, journey_id: str, entries: Iterable[AuditEntry]):
         """Append entries (whose ``seq`` was reserved) to their pages."""

@@ -81,7 +81,10 @@ Documented decisions where the spec is silent:
   it ``FAILED``; erasure ``ABORTED``.
 * **Audit.** Runtime actions are appended to the journey's audit log by ``system``,
   stamped with the clock's now when they are recorded (an execution started at a
-  later event's time is not stamped ahead of the entries around it);
+  later event's time is not stamped ahead of the entries around it), or with the
+  journey's ``updatedAt`` when that is later (an edit at a standing clock is stamped
+  microseconds ahead of it: :func:`~simulator.backend.records.audit_stamp`), so the
+  log's timestamps never go backwards in seq order;
   they name the subject by a random pseudonym kept in the runtime's subject index
   (erased with the subject) and the execution by its number in the journey
   (``executionSeq``), never by its id, its attributes or the execution name (which
@@ -110,7 +113,12 @@ from typing import Any
 
 from simulator.backend.errors import EventIdConflict, ExecutionNotDue, InvalidRequest, problem
 from simulator.backend.lifecycle import pinned_world
-from simulator.backend.records import AuditEntry, JourneyStatus, VersionRecord, format_timestamp
+from simulator.backend.records import (
+    AuditEntry,
+    JourneyStatus,
+    VersionRecord,
+    audit_stamp,
+)
 from simulator.codes import Decision, EntryDecision
 from simulator.durations import utc_seconds
 from simulator.engine.bandit import ArmStats
@@ -1495,9 +1503,11 @@ class Runtime:
     def _flush_audit(self) -> None:
         pending, self._pending_audit = self._pending_audit, {}
         for (ws, journey_id), queued in pending.items():
-            last = self.store.reserve_audit(ws, journey_id, len(queued))
+            last, floor = self.store.reserve_audit(ws, journey_id, len(queued))
             entries = [
-                AuditEntry(last - len(queued) + 1 + i, format_timestamp(at), "system", action, meta)
+                AuditEntry(
+                    last - len(queued) + 1 + i, audit_stamp(at, floor), "system", action, meta
+                )
                 for i, (action, meta, at) in enumerate(queued)
             ]
             self.store.append_audit(ws, journey_id, entries)

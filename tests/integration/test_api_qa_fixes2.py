@@ -7,9 +7,10 @@ answer."""
 from __future__ import annotations
 
 import gzip
+from datetime import datetime
 
 import pytest
-from runtime_routes import OWNER
+from runtime_routes import ADVANCE, OWNER, START, SYNC, signup
 
 from simulator.api.testing import api_client
 
@@ -88,3 +89,43 @@ def test_identity_is_no_encoding(api):
     headers = {**OWNER, "content-encoding": "identity"}
     answer = api.post("/api/journeys", json={"name": "Identity"}, headers=headers)
     assert answer.status_code == 201, answer.text
+
+
+# --- 3: audit timestamps follow seq order ------------------------------------------
+
+
+def _audit(api, journey_id: str = "act-onb-2026") -> list[dict]:
+    entries = api.get(f"/api/journeys/{journey_id}/audit", headers=OWNER).json()
+    return sorted(entries, key=lambda entry: entry["seq"])
+
+
+def _never_backwards(entries: list[dict]) -> None:
+    stamps = [datetime.fromisoformat(entry["timestamp"]) for entry in entries]
+    shown = [(e["seq"], e["action"], e["timestamp"]) for e in entries]
+    assert stamps == sorted(stamps), shown
+
+
+def test_runtime_entries_after_a_publish_are_not_stamped_before_it():
+    """Publishing at a standing clock stamps ``published`` a microsecond after
+    ``created``; the execution it then starts was stamped at the clock's now, before."""
+    with api_client() as api:
+        assert api.post("/api/journeys/act-onb-2026/publish", headers=OWNER).status_code == 200
+        started = api.post(START, json=signup("e-order"), headers=SYNC)
+        assert started.json()["started"], started.text
+        api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER)
+        entries = _audit(api)
+        actions = [entry["action"] for entry in entries]
+        assert actions[:3] == ["created", "published", "execution.started"], actions
+        _never_backwards(entries)
+
+
+def test_a_bundle_imported_entry_is_not_stamped_before_the_edit_it_follows():
+    with api_client(publish=True) as api:
+        journey = api.get("/api/journeys/act-onb-2026", headers=OWNER).json()
+        fields = ("id", "name", "steps", "triggerContractId")
+        bundle = {"format": FORMAT, "journeys": [{key: journey[key] for key in fields}]}
+        answer = api.post(IMPORT, json={"bundle": bundle, "replace": True}, headers=SYNC)
+        assert answer.status_code == 200, answer.text
+        entries = _audit(api)
+        assert entries[-1]["action"] == "bundle-imported"
+        _never_backwards(entries)
