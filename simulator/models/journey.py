@@ -60,7 +60,8 @@ class WaitStep(Model):
     duration: str | None = None
     """ISO-8601 duration such as ``P3D`` or ``PT12H``."""
     until: str | None = None
-    """ISO-8601 timestamp with an offset."""
+    """ISO-8601 timestamp with an offset, in years 1 to 9999 in UTC; read to the
+    microsecond (further digits are dropped)."""
     until_event: UntilEvent | None = None
     next: str
     """Followed when the event arrives (``untilEvent``) or the wait elapses."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from simulator.models.base import DocumentModel
 
@@ -57,6 +58,24 @@ def json_type_of(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+def _in_calendar(moment: datetime) -> datetime:
+    from simulator.durations import in_calendar
+
+    if not in_calendar(moment):  # kept, pinned and compared in UTC
+        raise ValueError(f"{moment.isoformat()} is outside the calendar in UTC (years 1 to 9999)")
+    return moment
+
+
+VersionStamp = Annotated[AwareDatetime, AfterValidator(_in_calendar)]
+"""A timestamp with an offset whose instant is in years 1 to 9999 *in UTC*
+(``9999-12-31T23:59:59-05:00`` is year 10000 there), as a wait's ``until`` must be:
+a stamp pinned at publish is compared in UTC, where that one cannot be written.
+
+Digits past the microsecond are accepted and dropped, as in a wait's ``until`` and
+every other timestamp journeysim reads (its times hold microseconds), by the API and
+``journeysim validate`` alike: they name no instant the simulator can tell apart."""
+
+
 class TriggerContract(DocumentModel):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -64,6 +83,7 @@ class TriggerContract(DocumentModel):
     subject_field_path: str = "endUserId"
     """Dotted path in the event payload that names the subject."""
     recipient_email_field_path: str | None = None
-    version_at: AwareDatetime
-    """Version stamp; journeys pin it at publish."""
+    version_at: VersionStamp
+    """Version stamp; journeys pin it at publish. Its instant must be in years 1 to
+    9999 in UTC."""
     required_properties: dict[str, JsonType] | None = None

@@ -7,6 +7,7 @@ answer."""
 from __future__ import annotations
 
 import gzip
+import json
 from datetime import datetime
 
 import pytest
@@ -129,3 +130,61 @@ def test_a_bundle_imported_entry_is_not_stamped_before_the_edit_it_follows():
         entries = _audit(api)
         assert entries[-1]["action"] == "bundle-imported"
         _never_backwards(entries)
+
+
+# --- 4: a trigger contract's versionAt in the calendar -----------------------------
+
+
+def _contract(version_at: str, id_: str = "trig-late") -> dict:
+    return {
+        "id": id_,
+        "name": "Late",
+        "eventName": "user.late",
+        "versionAt": version_at,
+    }
+
+
+@pytest.mark.parametrize("version_at", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
+def test_a_version_at_outside_the_calendar_in_utc_is_refused_at_its_pointer(api, version_at):
+    bundle = {"format": FORMAT, "journeys": [], "triggerContracts": [_contract(version_at)]}
+    answer = api.post(IMPORT, json={"bundle": bundle}, headers=SYNC)
+    assert answer.status_code == 400, answer.text
+    [detail] = answer.json()["details"]
+    assert detail["path"] == "/bundle/triggerContracts/0/versionAt"
+    assert detail["type"] == "invalid_document"
+    assert "outside the calendar in UTC (years 1 to 9999)" in detail["message"]
+    contracts = api.get("/api/trigger-contracts", headers=OWNER).json()
+    assert "trig-late" not in [contract["id"] for contract in contracts]
+
+
+def test_the_last_instant_of_the_calendar_is_a_version_at(api):
+    last = _contract("9999-12-31T18:59:59-05:00", "trig-last")
+    bundle = {"format": FORMAT, "journeys": [], "triggerContracts": [last]}
+    answer = api.post(IMPORT, json={"bundle": bundle, "dryRun": True}, headers=SYNC)
+    assert answer.status_code == 200, answer.text
+
+
+def test_validate_refuses_the_same_version_at(run_cli, acme_copy):
+    path = acme_copy / "triggers" / "trig-signup.json"
+    contract = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(
+        json.dumps({**contract, "versionAt": "9999-12-31T23:59:59-05:00"}, indent=2),
+        encoding="utf-8",
+    )
+    result = run_cli("validate", str(acme_copy), "--format", "json")
+    assert result.exit_code == 1, result.stdout
+    findings = json.loads(result.stdout)["findings"]
+    [finding] = [f for f in findings if f["file"].endswith("triggers/trig-signup.json")]
+    assert (finding["code"], finding["path"]) == ("invalid_document", "/versionAt")
+    assert "outside the calendar in UTC (years 1 to 9999)" in finding["message"]
+
+
+def test_digits_past_the_microsecond_are_read_to_the_microsecond(api):
+    """Accepted, as ``journeysim validate`` accepts them (the decision is documented on
+    :data:`simulator.models.trigger.VersionStamp`): stored to the microsecond."""
+    contract = _contract("2026-01-01T00:00:00.123456789Z", "trig-nanos")
+    bundle = {"format": FORMAT, "journeys": [], "triggerContracts": [contract]}
+    assert api.post(IMPORT, json={"bundle": bundle}, headers=SYNC).status_code == 200
+    contracts = api.get("/api/trigger-contracts", headers=OWNER).json()
+    [stored] = [c for c in contracts if c["id"] == "trig-nanos"]
+    assert stored["versionAt"] == "2026-01-01T00:00:00.123456Z"
