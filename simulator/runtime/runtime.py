@@ -125,7 +125,6 @@ from simulator.engine.bandit import ArmStats
 from simulator.engine.clock import Scheduled
 from simulator.engine.dryrun import DEFAULT_START, derive_seed
 from simulator.engine.eligibility import evaluate_entry
-from simulator.engine.masking import mask_name
 from simulator.engine.predicates import lookup
 from simulator.engine.stepper import (
     Awaiting,
@@ -1013,6 +1012,9 @@ class Runtime:
         starts no execution, records, counts and resumes nothing, so nothing of the
         erased person comes back and no record contradicts Step Functions' ``ABORTED``.
         A *new* event naming them (another id) is new data, processed as any.
+
+        The answer names them by their raw ``endUserId``; the API masks it on the way
+        out (:meth:`~simulator.runtime.service.RuntimeService.forget_end_user`).
         """
         with self._lock:
             erased: dict[str, int] = {}
@@ -1052,7 +1054,7 @@ class Runtime:
             if not nothing:
                 self._audit_erasure(workspace_id, {k for k, _ in entries if _names_journey(k)})
             return {
-                "endUserId": mask_name(end_user_id),
+                "endUserId": end_user_id,  # masked by the service, as in every answer
                 "erased": erased,
                 "stoppedExecutions": stopped,
                 "alreadyForgotten": already,

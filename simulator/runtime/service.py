@@ -126,7 +126,12 @@ class RuntimeService:
         # an id over the key limit was never stored (events naming it are refused), and
         # looking it up would be refused by DynamoDB: a 400, as for an event
         check_event_keys([("/endUserId", end_user_id)])
-        return self.ready().forget_end_user(workspace_id, end_user_id)
+        runtime = self.ready()
+        # masked as the executions list and the outbox show it, by the profile that
+        # erasure deletes (one already erased: as any end user without a profile)
+        masker = self._masker(workspace_id, end_user_id)
+        answer = runtime.forget_end_user(workspace_id, end_user_id)
+        return {**answer, "endUserId": masker.identifier(end_user_id)}
 
     def translate_pinpoint(self, workspace_id: str, body: Any) -> dict[str, Any]:
         from simulator.runtime.imports import translate_pinpoint

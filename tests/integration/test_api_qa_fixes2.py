@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 
 import pytest
-from runtime_routes import ADVANCE, OWNER, START, SYNC, signup
+from runtime_routes import ADVANCE, FORGET, OWNER, START, SYNC, signup
 
 from simulator.api.testing import api_client
 
@@ -188,3 +188,23 @@ def test_digits_past_the_microsecond_are_read_to_the_microsecond(api):
     contracts = api.get("/api/trigger-contracts", headers=OWNER).json()
     [stored] = [c for c in contracts if c["id"] == "trig-nanos"]
     assert stored["versionAt"] == "2026-01-01T00:00:00.123456Z"
+
+
+# --- 5: forget-end-user masks the id as every other answer does ---------------------
+
+
+def test_forget_end_user_shows_the_id_as_the_executions_list_and_the_outbox_do():
+    """The answer masked the id as a name (``u•••``), where every other answer masks
+    the subject's PII values in it (``usr_plain_A•••``)."""
+    with api_client(publish=True) as api:
+        end_user_id = "usr_plain_ana"  # a subject with firstName Ana, a PII attribute
+        assert api.post(START, json=signup("e-forget", end_user_id), headers=SYNC).json()["started"]
+        api.post(ADVANCE, json={"by": "PT1M"}, headers=OWNER)
+        listed = api.get("/api/journeys/act-onb-2026/executions", headers=OWNER).json()
+        outbox = api.get("/api/_sim/outbox", headers=OWNER).json()["messages"]
+        shown = {row["endUserId"] for row in (*listed, *outbox)}
+        assert shown == {"usr_plain_A•••"}
+        answer = api.post(FORGET, json={"endUserId": end_user_id}, headers=SYNC)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["endUserId"] == "usr_plain_A•••"
+        assert answer.json()["erased"]["outboxMessages"] == 1
