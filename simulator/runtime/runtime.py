@@ -68,11 +68,6 @@ Documented decisions where the spec is silent:
   field, with the ``limit``) before anything is started (:mod:`simulator.runtime.keys`).
 * **The clock under concurrency.** A move of the clock computes its target from now
   under the runtime's lock (:meth:`Runtime.move_clock`): concurrent advances add up.
-* **A call that fails writes nothing.** What a public call queued is dropped when it
-  raises (:meth:`Runtime._undo`): a dispatch is counted in the step stats with the
-  step it ran, and a clock move that fails part-way leaves the clock, the outbox and
-  the dispatches before the failure as they were. E-mail already handed to SES stays
-  sent.
 * **Pinned versions.** An execution stays on the journey version it started on, and
   renders the communications that version pinned at publish (kept with the version),
   even after the workspace's communication changed (SPEC §1.2).
