@@ -240,11 +240,6 @@ class KvTable:
         with self._lock:
             return [(pk, sk) for pk, partition in self._items().items() for sk in partition]
 
-    @property
-    def pending(self) -> bool:
-        """Whether writes are queued that DynamoDB does not have yet."""
-        return bool(self._queued)
-
     def forget(self) -> None:
         """Drop the mirror and the queued writes: the next read scans the table again
         (after a failed flush, what DynamoDB holds is what counts)."""

@@ -203,20 +203,13 @@ def _flushing(method: Any) -> Any:
     DynamoDB in batches (:func:`~simulator.runtime.kv.flush`) and its audit entries are
     appended, the audit also when the batches fail. A failed flush makes the runtime
     forget what it holds in memory of the tables (:meth:`Runtime._forget`), so its
-    next answers are read from DynamoDB again.
-
-    A call that raises writes nothing (:meth:`Runtime._undo`): a dispatch that failed
-    after its step was counted, or a clock move that failed after running some of the
-    dispatches due, left the counts, the outbox and the clock part-way."""
+    next answers are read from DynamoDB again."""
 
     @functools.wraps(method)
     def call(self: Runtime, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
             try:
                 return method(self, *args, **kwargs)
-            except Exception:
-                self._undo()
-                raise
             finally:
                 try:
                     self._flush_tables()
@@ -270,13 +263,6 @@ class Runtime:
         except BaseException:
             self._forget()
             raise
-
-    def _undo(self) -> None:
-        """Drop what a failed call queued, its audit entries included, when it queued
-        anything: the tables are then what DynamoDB holds (every call flushes before it
-        returns), and Step Functions is put back with them (:meth:`reload`)."""
-        if self._pending_audit or any(table.pending for table in self.tables.values()):
-            self.reload()
 
     def _forget(self) -> None:
         """Drop the tables' mirrors and what was derived from them: the next call

@@ -7,7 +7,6 @@ import pytest
 from runtime_routes import ADVANCE, OWNER, START, SYNC, VIEWER, signup
 
 from simulator.api.testing import api_client
-from simulator.runtime.runtime import Runtime
 from simulator.validation import steps as step_checks
 
 JOURNEY = "/api/journeys/act-onb-2026"
@@ -99,68 +98,6 @@ def test_its_dry_run_ends_calendar_end(published_before_the_check):
     trace = answer.json()
     assert [(s["stepId"], s["decision"]) for s in trace["steps"]][-1] == ("w", "failed")
     assert [w["code"] for w in trace["warnings"]] == ["calendar_end"]
-
-
-class Injected(Exception):
-    """A failure injected after a step was planned and counted, before it was stored."""
-
-
-def _failing_schedule(monkeypatch) -> None:
-    def schedule_at(self, *args):
-        raise Injected
-
-    monkeypatch.setattr(Runtime, "_schedule_at", schedule_at)
-
-
-def _seen(api) -> tuple:
-    executions = api.get(f"{JOURNEY}/executions", headers=OWNER).json()
-    return (
-        _stats(api),
-        [(row["status"], row["currentStepId"]) for row in executions],
-        api.get("/api/_sim/outbox", headers=OWNER).json(),
-        api.get("/api/_sim/clock", headers=OWNER).json(),
-    )
-
-
-def test_a_dispatch_that_fails_writes_nothing(api, monkeypatch):
-    """The failed dispatch had counted its step (``executed`` + 1), sent to the outbox
-    and advanced the record while its wake-up was lost: RUNNING, due never."""
-    started = api.post(START, json=signup("fails"), headers=SYNC).json()["started"]
-    arn = {"executionArn": started[0]["executionArn"]}
-    before = _seen(api)
-    with monkeypatch.context() as failing:
-        _failing_schedule(failing)
-        with pytest.raises(Injected):
-            api.post(DISPATCH, json=arn, headers=SYNC)
-    assert _seen(api) == before
-    # it is still due, and runs (and counts) once
-    assert api.post(DISPATCH, json=arn, headers=SYNC).json()["step"]["stepId"] == "send-welcome"
-    assert _stats(api)["send-welcome"] == (1, 0)
-    assert api.post(DISPATCH, json=arn, headers=SYNC).json()["wakeAt"] is not None
-
-
-def test_a_clock_move_that_fails_part_way_writes_nothing(api, monkeypatch):
-    """A move had run the dispatches due before the failing one, sent their messages
-    and left the clock part-way."""
-    for user in ("usr_plain_ana", "usr_no_first_name"):
-        api.post(START, json=signup(f"e-{user}", user), headers=SYNC)
-    before = _seen(api)
-    calls = []
-
-    def schedule_at(self, *args):  # the second due execution fails
-        calls.append(args)
-        if len(calls) == 2:
-            raise Injected
-        return original(self, *args)
-
-    original = Runtime._schedule_at
-    with monkeypatch.context() as failing:
-        failing.setattr(Runtime, "_schedule_at", schedule_at)
-        with pytest.raises(Injected):
-            api.post(ADVANCE, json={"by": "P1D"}, headers=OWNER)
-    assert _seen(api) == before
-    assert api.post(ADVANCE, json={"by": "P1D"}, headers=OWNER).status_code == 200
-    assert _stats(api)["send-welcome"] == (2, 0)
 
 
 def test_a_journey_last_written_at_the_calendar_end_is_refused_a_later_write(api):
