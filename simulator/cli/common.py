@@ -91,7 +91,7 @@ def number(
                 value = kind(str(text).strip())
             except ValueError:
                 raise typer.BadParameter(f"must be {words}, not {str(text)!r}") from None
-            if not math.isfinite(value):  # nan, inf: no count or percentage is either
+            if kind is float and not math.isfinite(value):  # nan, inf: not a percentage
                 raise typer.BadParameter(f"must be {words}, not {str(text)!r}")
         given = _number_text(value)
         if minimum is not None and value < minimum:
@@ -105,7 +105,7 @@ def number(
 
 def _number_text(value: float) -> str:
     """``12``, ``9007199254740991``, ``99.5``: an integer whole, a float without ``.0``."""
-    return str(value) if isinstance(value, int) else f"{value:g}"
+    return str(value) if isinstance(value, int) else f"{value:.15g}"
 
 
 MAX_SEED = 2**53 - 1

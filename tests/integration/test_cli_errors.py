@@ -74,6 +74,9 @@ def test_an_unknown_format_is_refused_in_the_same_words_by_every_command(
         (["import-pinpoint", "{pinpoint}/boto3-get-journey.json", "--goal-window-days", "0"],
          "'--goal-window-days': must be at least 1, not 0"),
         (["serve", "--port", "http"], "'--port': must be a whole number, not 'http'"),
+        (["serve", "--port", "9" * 400], f"'--port': must be at most 65535, not {'9' * 400}"),
+        (["test", "{acme}", "--fail-under", "1234567.5"],
+         "'--fail-under': must be at most 100, not 1234567.5"),
     ],
 )  # fmt: skip
 def test_a_bad_number_says_what_it_must_be_not_pydantics_words(
