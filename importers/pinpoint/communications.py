@@ -147,8 +147,8 @@ class Catalog:
         sender = getattr(activity.message_config, "from_address", None)
         if sender and not is_sender(sender):
             message = (
-                f"FromAddress {sender!r} is not an e-mail address; the communication has "
-                "no from (SES sends from the workspace's sender)"
+                f"FromAddress {sender!r} is not an e-mail address; the communication is "
+                "imported without a from"
             )
             location = pointer(at, "MessageConfig", "FromAddress")
             report.add(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from email.utils import parseaddr
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -19,15 +19,19 @@ class CommunicationKind(StrEnum):
     TRANSACTIONAL = "transactional"
 
 
-def is_sender(value: str) -> bool:
-    """Whether ``value`` is an e-mail address, bare or with a display name.
+_ADDRESS = r"[^\s@<>,;\"]+@(?:[^\s@<>,;.\"]+\.)+[^\s@<>,;.\"]+"
+_SENDER = re.compile(rf"{_ADDRESS}|[^<>@,;\"]*<{_ADDRESS}>")
 
-    >>> is_sender("Acme <hello@acme.example.com>"), is_sender("not-an-email")
-    (True, False)
+
+def is_sender(value: str) -> bool:
+    """Whether ``value`` is one e-mail address, bare or after a display name.
+
+    >>> is_sender("Acme <hello@acme.example.com>"), is_sender("hello@acme.example.com")
+    (True, True)
+    >>> [is_sender(v) for v in ("not-an-email", "a@b.c, d@e.f", "a@b..c", "a@b.co>")]
+    [False, False, False, False]
     """
-    _, address = parseaddr(value)
-    local, at, domain = address.rpartition("@")
-    return bool(at and local and "." in domain.strip(".")) and not any(c.isspace() for c in address)
+    return _SENDER.fullmatch(value.strip()) is not None
 
 
 def _sender(value: str) -> str:
@@ -39,8 +43,10 @@ def _sender(value: str) -> str:
 
 
 Sender = Annotated[str, AfterValidator(_sender)]
-"""The ``From`` of an e-mail: ``hello@acme.example.com`` or ``Acme <hello@acme.example.com>``
-(SES sends from it); ``not-an-email`` is refused rather than sent from."""
+"""The sender a communication names, as the hosted product sends from it:
+``hello@acme.example.com`` or ``Acme <hello@acme.example.com>``; ``not-an-email`` is
+refused. journeysim's own runtime sends every message through SES from the
+workspace's sender (``journeys@<workspace>.journeysim.invalid``), not from this."""
 
 
 class Communication(DocumentModel):
