@@ -29,6 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from pydantic import ValidationError
+
 from simulator.backend.errors import InvalidTransition
 from simulator.backend.records import JourneyStatus
 from simulator.codes import ApiErrorCode, FindingCode, Severity
@@ -122,11 +124,24 @@ def pinned_world(world: World, communications: Mapping[str, Any]) -> World:
     :func:`pinned_communications` kept them) in place of the workspace's current ones:
     the world that version's executions and its dry-runs run in (SPEC §1.2). ``world``
     itself when nothing differs (a version stored without its documents included)."""
-    pinned = {k: Communication.model_validate(doc) for k, doc in communications.items()}
+    pinned = {k: _pinned(doc) for k, doc in communications.items()}
     changed = {k: c for k, c in pinned.items() if world.communications.get(k) != c}
     if not changed:
         return world
     return replace(world, communications={**world.communications, **changed})
+
+
+def _pinned(document: Mapping[str, Any]) -> Communication:
+    """A pinned communication as it was published. One kept by an earlier journeysim
+    may hold a ``from`` that is not an e-mail address (refused since): the version
+    still runs, without it (nothing sends from it: the runtime sends from the
+    workspace's sender); any other problem is a stored document gone bad, and raises."""
+    try:
+        return Communication.model_validate(document)
+    except ValidationError as exc:
+        if {error["loc"][:1] for error in exc.errors()} != {("from",)}:
+            raise
+        return Communication.model_validate({k: v for k, v in document.items() if k != "from"})
 
 
 def pins_for(journey: Journey, world: World) -> dict[str, Any]:

@@ -191,3 +191,18 @@ def test_moto_lock_is_installed_once():
     install_moto_lock()
     assert BotocoreStubber.process_request is wrapped
     assert getattr(wrapped, "_journeysim_locked", False)
+
+
+def test_a_version_pinned_with_a_from_refused_since_still_runs_without_it():
+    """A state file from before ``from`` had to be an address: its pinned documents
+    made every dry-run and dispatch of that version a 500."""
+    from simulator.backend.lifecycle import pinned_world
+    from simulator.paths import fixtures_dir
+    from simulator.project import load_project
+
+    world = load_project(fixtures_dir() / "acme").world
+    current = world.communications["comm-welcome-email"]
+    stored = {**current.to_wire(), "from": "Acme", "body": "<p>as published</p>"}
+    pinned = pinned_world(world, {"comm-welcome-email": stored}).communications
+    assert pinned["comm-welcome-email"].body == "<p>as published</p>"
+    assert pinned["comm-welcome-email"].from_ is None
