@@ -73,8 +73,9 @@ def in_words(error: Mapping[str, Any]) -> str | None:
     if kind == "missing":
         return "is required"
     if kind in _KINDS:
-        if kind.startswith("int") and isinstance(value, float):
-            return "must be a whole number, written without a decimal point"
+        if kind.startswith("int") and isinstance(value, float) and math.isfinite(value):
+            hint = f" (write {int(value)})" if value.is_integer() else ""
+            return f"must be a whole number, not {value!r}{hint}"
         return f"must be {_KINDS[kind]}, not {describe(value)}"
     if kind == "int_parsing_size":
         return "must be a whole number, and this one is far too large"
@@ -139,7 +140,9 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
-        return "a number" if not isinstance(value, float) or math.isfinite(value) else "NaN"
+        if isinstance(value, float) and not math.isfinite(value):
+            return "NaN" if math.isnan(value) else "infinity"
+        return "a number"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, list | tuple):

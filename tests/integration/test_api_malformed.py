@@ -72,7 +72,7 @@ def test_wrong_types_and_shapes(api, payload):
     assert body["details"] and all("path" in d and "message" in d for d in body["details"])
 
 
-_WHOLE_WRITTEN_WITHOUT_POINT = "must be a whole number, written without a decimal point"
+_WHOLE_WRITTEN_WITHOUT_POINT = "must be a whole number, not 7.0 (write 7)"
 FILE_RULES = [
     ({"steps": []}, "/steps", "a journey needs at least one step (steps[0] is the entry step)"),
     ({"goalEventWindowDays": 7.0}, "/goalEventWindowDays", _WHOLE_WRITTEN_WITHOUT_POINT),
