@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.project import PEEK_BYTES, DocumentKind, declared_id, peek_id
+from simulator.project.yaml_source import parse_yaml
 
 _leaves = st.none() | st.booleans() | st.integers() | st.text(max_size=12)
 _values = st.recursive(
@@ -56,8 +57,13 @@ def test_the_json_look_finds_the_top_level_id_wherever_it_is(
 @settings(max_examples=200, deadline=None)
 @given(document=_objects, document_id=_plain_ids, at=st.integers(min_value=0, max_value=5))
 def test_the_yaml_look_finds_the_top_level_id_of_a_block_mapping(document, document_id, at):
+    """The look agrees with the full reader. PyYAML writes some ids bare that YAML 1.2,
+    as journeysim reads it, takes for numbers (``0E0`` is the float 0): those declare
+    no id, in the look as in the reader."""
     text = yaml.safe_dump(_with_id(document, document_id, at), default_flow_style=False)
-    assert declared_id(text, yaml=True) == document_id
+    read = parse_yaml(text).value["id"]
+    assert declared_id(text, yaml=True) == (read if isinstance(read, str) else None)
+    assert read == document_id or not isinstance(read, str)
 
 
 def test_a_file_is_looked_at_only_in_its_first_bytes(tmp_path: Path):
