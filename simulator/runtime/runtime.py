@@ -881,7 +881,7 @@ class Runtime:
             self._check_time(event)
             triggers = self.tables["triggers"]
             answered = triggers.get(workspace_id, _posted_key(event.id))
-            _refuse_another_event(answered, event)
+            _refuse_another_event(answered, event, end_user_id)
             _refuse_another_event(self._answer(workspace_id, event.id), event)
             if answered is not None:
                 return _answer_only(answered)
@@ -911,7 +911,8 @@ class Runtime:
                 resumed.append(moved.execution_name)
             started = self.start_execution(workspace_id, event).to_wire()
             answer = {"goalsCounted": converted, "resumed": resumed, **started}
-            triggers.put(workspace_id, _posted_key(event.id), {**answer, _DIGEST: _digest(event)})
+            digest = _digest(event, end_user_id)
+            triggers.put(workspace_id, _posted_key(event.id), {**answer, _DIGEST: digest})
             return answer
 
     def _awaiting(self, ws: str, end_user_id: str, event: InboundEvent) -> list[dict[str, Any]]:
@@ -1639,9 +1640,11 @@ _DIGEST = "eventDigest"
 """Where a stored answer keeps the digest of the event it answers (:func:`_digest`)."""
 
 
-def _digest(event: InboundEvent) -> str:
+def _digest(event: InboundEvent, end_user_id: str | None = None) -> str:
     """A digest of what ``event`` says, its id aside: what tells a retry of it from
-    another event under its id. The time is the instant (``Z`` and ``+00:00`` are one).
+    another event under its id. The time is the instant (``Z`` and ``+00:00`` are one);
+    ``end_user_id`` is the end user it was posted for, when given apart from its
+    properties (:meth:`Runtime.post_event`).
 
     >>> at = datetime(2026, 6, 1, 14, tzinfo=UTC)
     >>> one = InboundEvent("e", "x", at, {"endUserId": "u"})
@@ -1653,19 +1656,22 @@ def _digest(event: InboundEvent) -> str:
     said = {
         "name": event.name,
         "at": event.at.astimezone(UTC).isoformat(),
-        "endUserId": event.end_user_id,
+        "endUserId": end_user_id or event.end_user_id,
         "properties": event.properties,
     }
     text = json.dumps(said, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _refuse_another_event(answer: Mapping[str, Any] | None, event: InboundEvent) -> None:
+def _refuse_another_event(
+    answer: Mapping[str, Any] | None, event: InboundEvent, end_user_id: str | None = None
+) -> None:
     """``409 event_id_conflict`` when ``answer``, stored for ``event``'s id, answered
-    another event. An answer kept without a digest (before digests were kept, or as
-    erasure left it) answers any event under its id, as it did."""
+    another event (posted for another end user, with ``end_user_id``). An answer kept
+    without a digest (before digests were kept, or as erasure left it) answers any
+    event under its id, as it did."""
     digest = None if answer is None else answer.get(_DIGEST)
-    if digest is not None and digest != _digest(event):
+    if digest is not None and digest != _digest(event, end_user_id):
         raise EventIdConflict()
 
 

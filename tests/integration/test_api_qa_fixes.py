@@ -236,3 +236,25 @@ def test_a_bad_journey_id_quotes_the_pattern_the_openapi_document_shows():
         # and a leading '_' still gets its own code
         answer = api.post("/api/journeys", json={"id": "_mine", "name": "X"}, headers=OWNER)
         assert answer.json()["code"] == "reserved_journey_id"
+
+
+def test_an_event_id_posted_for_another_end_user_through_the_runtime_is_refused():
+    """``Runtime.post_event`` takes the end user apart from the properties (the scenario
+    runner posts goals with none): its digest left that user out, so one id posted for
+    two end users passed for a retry."""
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from simulator.backend.errors import EventIdConflict
+    from simulator.runtime.runtime import InboundEvent
+
+    with api_client(publish=True) as api:
+        runtime = api.backend.runtime
+        runtime.ensure()  # its tables, as the API's first runtime call makes them
+        ws = "acme"  # fixtures/acme's workspace
+        event = InboundEvent("goal-1", "user.activated", datetime(2026, 6, 1, 16, tzinfo=UTC), {})
+        first = runtime.post_event(ws, event, "usr_plain_ana")
+        assert runtime.post_event(ws, event, "usr_plain_ana") == first
+        with pytest.raises(EventIdConflict):
+            runtime.post_event(ws, event, "usr_activates_day1")
