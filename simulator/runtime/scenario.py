@@ -375,7 +375,7 @@ def run_scenario(
         report.step_stats = runtime.step_stats(ws, published)
         report.branch_performance = runtime.branch_performance(ws, published)
         report.calibrated_impact = runtime.calibrated_impact(ws, journey.id)
-        report.advice = _skip_advice(scenario, contract, report.skipped)
+        report.advice = _skip_advice(scenario, contract, report.skipped, triggered)
         return report
     finally:
         backend.close()
@@ -385,16 +385,20 @@ _SCENARIO_SKIPS = ("missing_required_property", "invalid_required_property")
 """Skip reasons the scenario causes: the properties its arrivals give the trigger."""
 
 
-def _skip_advice(scenario: Scenario, contract: Any, skipped: dict[str, int]) -> list[str]:
+def _skip_advice(
+    scenario: Scenario, contract: Any, skipped: dict[str, int], arrived: int
+) -> list[str]:
     """What to change in the scenario when the trigger contract skipped its arrivals
-    (every arrival has the same ``arrivals.properties``, so all of them were).
+    (every arrival has the same ``arrivals.properties``, so all of them were); ``arrived``
+    is how many arrivals were sent before the run ended (``runFor`` may end it first).
+    ``endUserId`` is never missing: the runner gives every arrival its own.
 
     >>> from simulator.models import TriggerContract
     >>> contract = TriggerContract(id="trig-order", name="Order", eventName="order.placed",
     ...     subjectFieldPath="endUserId", versionAt="2026-01-01T00:00:00Z",
     ...     requiredProperties={"orderId": "string"})
     >>> scenario = Scenario(project=".", journey="j", population=20)
-    >>> print(*_skip_advice(scenario, contract, {"missing_required_property": 20}))
+    >>> print(*_skip_advice(scenario, contract, {"missing_required_property": 20}, 20))
     ... # doctest: +NORMALIZE_WHITESPACE
     20 of 20 arrivals skipped: the trigger contract trig-order requires the property
     orderId: give it under arrivals.properties in the scenario
@@ -404,7 +408,7 @@ def _skip_advice(scenario: Scenario, contract: Any, skipped: dict[str, int]) -> 
     count = sum(skipped.get(reason, 0) for reason in _SCENARIO_SKIPS)
     if not count:
         return []
-    given = scenario.arrivals.properties
+    given = {**scenario.arrivals.properties, "endUserId": "pop_000000"}  # as the runner sends
     required = contract.required_properties or {}
     missing = sorted(name for name in required if name not in given)
     wrong = [
@@ -421,7 +425,7 @@ def _skip_advice(scenario: Scenario, contract: Any, skipped: dict[str, int]) -> 
     else:
         return []
     return [
-        f"{count} of {scenario.population} arrivals skipped: the trigger contract "
+        f"{count} of {arrived} arrivals skipped: the trigger contract "
         f"{contract.id} {how} under arrivals.properties in the scenario"
     ]
 
