@@ -37,6 +37,7 @@ __all__ = [
     "reader_gone",
     "refuse_to_overwrite",
     "seed_option",
+    "shown_path",
     "user_errors",
     "whole_writes_to_stdout",
     "without_cycle_collector",
@@ -233,7 +234,8 @@ def refuse_to_overwrite(
         return
     for path, verb in [*((p, "reads") for p in read), *((p, "writes") for p in writes)]:
         if not os.path.isdir(path) and _same_file(output, path):
-            also = "" if os.path.abspath(path) == os.path.abspath(output) else f" ({_shown(path)})"
+            same = os.path.abspath(path) == os.path.abspath(output)
+            also = "" if same else f" ({shown_path(path)})"
             raise UsageError(
                 f"-o {output} is a file this command {verb}{also}: nothing written; "
                 "give -o another file",
@@ -244,7 +246,7 @@ def refuse_to_overwrite(
         place = _project_place(output, root)
         if place is not None:
             raise UsageError(
-                f"-o {output} is {place} of the project {_shown(root)}: nothing written; "
+                f"-o {output} is {place} of the project {shown_path(root)}: nothing written; "
                 "give -o another file",
                 code="would_overwrite",
                 location="--output",
@@ -272,7 +274,7 @@ def _same_file(one: Path | str, other: Path | str) -> bool:
         return os.path.realpath(one) == os.path.realpath(other)
 
 
-def _shown(path: Path | str) -> str:
+def shown_path(path: Path | str) -> str:
     """``path`` as the CLI shows paths: relative to the working folder when inside it."""
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative

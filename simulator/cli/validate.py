@@ -20,6 +20,7 @@ from simulator.cli.common import (
     chosen,
     emit_report,
     refuse_to_overwrite,
+    shown_path,
     user_errors,
     without_cycle_collector,
 )
@@ -86,7 +87,7 @@ def validate_command(
         log = render(report, ReportFormat.TEXT) if fmt is not ReportFormat.TEXT else None
         emit_report(render(report, fmt), output, log)
     for root in empty:  # clean, but surely not what was meant to be checked
-        shown = _shown(root)
+        shown = shown_path(root)
         typer.echo(
             f"journeysim: warning: {shown} holds no journeys ({shown}/journeys/ is empty or "
             "missing): only its other documents were validated",
@@ -118,12 +119,6 @@ def run(
     refuse_to_overwrite(output, result.read_paths(), projects=roots)
     report = build_report(result.checked_files(), result.findings, strict=strict)
     return report, result.unreadable, result.without_journeys
-
-
-def _shown(root: Path) -> str:
-    """``root`` as the user would type it: relative to the working folder when inside."""
-    here = Path.cwd()
-    return root.relative_to(here).as_posix() if root.is_relative_to(here) else str(root)
 
 
 def register(app: typer.Typer) -> None:

@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
+import typer
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -43,7 +44,7 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
-from simulator.cli.common import MAX_SEED
+from simulator.cli.common import seed_option
 from simulator.cli.simulate import parse_attrs
 from simulator.codes import Override, Severity
 from simulator.durations import parse_timestamp
@@ -234,12 +235,10 @@ class DryRunScreen(Screen):
         """The settings as a request; ``UsageError`` names the field that is wrong."""
         subject = self.query_one("#subject", Select).value
         seed_text = self.query_one("#seed", Input).value.strip()
-        try:
-            seed = int(seed_text) if seed_text else None
-        except ValueError as exc:
-            raise UsageError(f"seed: {seed_text!r} is not a whole number") from exc
-        if seed is not None and not 0 <= seed <= MAX_SEED:  # as --seed and the API's seed
-            raise UsageError(f"seed: must be from 0 to {MAX_SEED}, not {seed}")
+        try:  # the rule and the words of simulate's --seed
+            seed = int(seed_option()(seed_text)) if seed_text else None
+        except typer.BadParameter as exc:
+            raise UsageError(f"seed: {exc.message}") from None
         at_text = self.query_one("#at", Input).value.strip()
         at: datetime | None = None
         if at_text:
