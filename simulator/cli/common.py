@@ -254,13 +254,17 @@ def refuse_to_overwrite(
 
 
 def _project_place(output: Path | str, root: Path | str) -> str | None:
-    """Where in the project at ``root`` ``output`` is, when it is where documents are:
-    ``"a workspace file"`` or ``"in the journeys/ folder"``; else ``None``."""
-    from simulator.project import WORKSPACE_FILES, DocumentKind
+    """Where in the project at ``root`` ``output`` is, when a file there is read as a
+    document: ``"a workspace file"`` or ``"in the journeys/ folder"`` (a ``.json``,
+    ``.yaml`` or ``.yml`` file beneath a document folder); else ``None`` (a JUnit
+    ``report.xml`` in ``journeys/`` is no document, and is not refused)."""
+    from simulator.project import SOURCE_SUFFIXES, WORKSPACE_FILES, DocumentKind
 
     if any(_same_file(output, os.path.join(root, name)) for name in WORKSPACE_FILES):
         return "a workspace file"
     written = Path(os.path.realpath(output))
+    if written.suffix not in SOURCE_SUFFIXES:
+        return None
     for folder in filter(None, (kind.folder for kind in DocumentKind)):
         if written.is_relative_to(os.path.realpath(os.path.join(root, folder))):
             return f"in the {folder}/ folder"

@@ -467,6 +467,17 @@ def test_o_is_never_a_document_of_the_project_the_command_reads_or_writes(
     assert _files(acme_copy) == before
 
 
+def test_o_may_be_a_file_that_is_no_document_inside_a_document_folder(
+    run_cli, acme_copy, monkeypatch
+):
+    """Only files the loader reads as documents are refused: a JUnit report.xml
+    beside the journeys is no journey."""
+    monkeypatch.chdir(acme_copy)
+    result = run_cli("validate", ACT_ONB, "-f", "junit", "-o", "journeys/report.xml")
+    assert result.exit_code == 0, result.stderr
+    assert (acme_copy / "journeys" / "report.xml").read_text().startswith("<?xml")
+
+
 @pytest.mark.parametrize("target", ["{project}/workspace.json", "{project}/journeys/x.json"])
 def test_import_pinpoint_o_is_not_in_a_new_project_folder(run_cli, fixtures_dir, tmp_path, target):
     export = fixtures_dir / "pinpoint" / "boto3-get-journey.json"
