@@ -108,16 +108,10 @@ class Workspace(DocumentModel):
     @classmethod
     def _distinct_credentials(cls, data: Any, handler: Any) -> Workspace:
         workspace = handler(data)
-        clash = _credential_clash(
-            workspace, key_order=list(data) if isinstance(data, Mapping) else ()
-        )
-        repeated = _repeated_members(workspace)
-        if clash is not None and not repeated:
-            raise clash
-        if repeated:  # with the credential errors, if any: one refusal says all
-            found = [] if clash is None else clash.errors()
-            again = [_again(error) for error in found]
-            raise ValidationError.from_exception_data("Workspace", [*again, *repeated])
+        order = list(data) if isinstance(data, Mapping) else ()
+        details = [*_credential_details(workspace, order), *_repeated_members(workspace)]
+        if details:  # one refusal says every repeat
+            raise ValidationError.from_exception_data("Workspace", details)
         return workspace
 
 
@@ -126,8 +120,8 @@ _SECRET_SHOWN = "•••"
 API answers and logs show messages and pointers, and a pointer says enough)."""
 
 
-def _credential_clash(workspace: Workspace, *, key_order: Any = ()) -> ValidationError | None:
-    """The error for the credentials of ``workspace`` that repeat another, else ``None``.
+def _credential_details(workspace: Workspace, key_order: Any = ()) -> list[InitErrorDetails]:
+    """The errors for the credentials of ``workspace`` that repeat another.
 
     Every member token and the ``syncApiKey`` must differ from one another: a token
     names one member (two members sharing one would act as whichever the store found
@@ -139,7 +133,8 @@ def _credential_clash(workspace: Workspace, *, key_order: Any = ()) -> Validatio
     is shown, not even as the error's ``input``: it is a secret.
 
     >>> members = [Member(userId=f"u{i}", role="owner", token="tok_same_1") for i in (0, 1)]
-    >>> clash = _credential_clash(Workspace.model_construct(members=members, sync_api_key=None))
+    >>> found = _credential_details(Workspace.model_construct(members=members, sync_api_key=None))
+    >>> clash = ValidationError.from_exception_data("Workspace", found)
     >>> [(e["loc"], e["msg"], e["input"]) for e in clash.errors()]  # doctest: +NORMALIZE_WHITESPACE
     [(('members', 1, 'token'), 'the same token as members/0/token: each member needs a
     token of its own', '•••')]
@@ -160,14 +155,7 @@ def _credential_clash(workspace: Workspace, *, key_order: Any = ()) -> Validatio
         first = seen.setdefault(secret, loc)
         if first is not loc:
             details.append(_clash(loc, first))
-    return ValidationError.from_exception_data("Workspace", details) if details else None
-
-
-def _again(error: Any) -> InitErrorDetails:
-    """A credential error of :func:`_credential_clash` made again, to join others."""
-    other = (error.get("ctx") or {}).get("other", "")
-    custom = PydanticCustomError("duplicate_credential", error["msg"], {"other": other})
-    return InitErrorDetails(type=custom, loc=error["loc"], input=_SECRET_SHOWN)
+    return details
 
 
 def _repeated_members(workspace: Workspace) -> list[InitErrorDetails]:
