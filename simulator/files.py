@@ -87,7 +87,10 @@ def write_all(texts: Mapping[Path, str], *, make_folders: bool = False) -> None:
                 for parent in reversed([folder, *folder.parents]) if make_folders else ():
                     if not parent.exists():
                         made.append(parent)  # first: an interrupt in mkdir leaves none
-                        parent.mkdir()
+                        try:
+                            parent.mkdir()
+                        except FileExistsError:  # made meanwhile, by another: not ours
+                            made.pop()
                 handle, temporary = _create_beside(target, temporaries)
                 staged[path] = (temporary, target)
                 if kind is None:

@@ -202,6 +202,26 @@ def test_write_all_writes_every_file_or_none(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
 
 
+def test_write_all_leaves_a_folder_someone_else_made_meanwhile(tmp_path, monkeypatch):
+    """A folder made by another process between the look and the mkdir is not this
+    write's: when the write fails, its clean-up must not remove it."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder is wanted")
+    theirs = tmp_path / "theirs"
+    real_mkdir = Path.mkdir
+
+    def raced(path: Path, *args, **kwargs):
+        if path == theirs:
+            real_mkdir(path)  # the other process wins the race
+            raise FileExistsError(17, "File exists", str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", raced)
+    with pytest.raises(OSError):
+        write_all({theirs / "a.json": "{}", blocker / "b.json": "{}"}, make_folders=True)
+    assert theirs.is_dir()  # empty, but theirs
+
+
 def test_write_all_keeps_the_previous_file_when_another_write_fails(tmp_path):
     kept = tmp_path / "kept.json"
     kept.write_text("old")
