@@ -115,7 +115,7 @@ def _tag_words(field: str, ctx: Mapping[str, Any], value: Any) -> str:
     (``"type": null``), what it must be and what it is, not pydantic's ``'None'``."""
     tag = value.get(field, ctx["tag"]) if isinstance(value, Mapping) else ctx["tag"]
     if isinstance(tag, str):
-        return f"unknown {field} {tag!r} (expected one of {ctx['expected_tags']})"
+        return f"unknown {field} {_given(tag)} (expected one of {ctx['expected_tags']})"
     return f"{field} must be one of {ctx['expected_tags']}, not {describe(tag)}"
 
 
