@@ -380,7 +380,8 @@ async def send_error(
 ) -> None:
     """Answer with ``error``'s status and envelope (and the ``extra`` headers, name and
     value bytes), before (instead of) any route's."""
-    payload = json.dumps(envelope(error)).encode("utf-8")
+    # written as the routes' JSONResponse writes it: compact, UTF-8
+    payload = json.dumps(envelope(error), separators=(",", ":"), ensure_ascii=False).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(payload)).encode()),

@@ -199,6 +199,9 @@ def request_error(
     for item in problems:
         where, *loc = item.get("loc", ("body",))
         pointer = json_pointer(loc, body if where == "body" else None)
+        if item.get("type") == "union_tag_invalid":  # at the tag, as validate puts it
+            tag = str((item.get("ctx") or {}).get("discriminator", "")).strip("'\"")
+            pointer = f"{pointer}/{tag}" if tag else pointer
         root = model if where == "body" else None
         details.append(
             problem(

@@ -269,3 +269,19 @@ def test_an_unknown_field_inside_a_branch_rule_predicate_lists_the_predicates_fi
     assert detail["message"] == (
         "unknown field 'nmae' (did you mean 'name'? allowed: kind, name, op, value)"
     )
+
+
+def test_an_unknown_step_type_is_located_at_the_type_as_validate_locates_it(api):
+    body = {"name": "n", "steps": [{"id": "a", "type": "sned"}]}
+    detail = only_detail(api.post("/api/journeys", headers=api.auth(), json=body))
+    assert detail["path"] == "/steps/0/type"
+    assert detail["message"].startswith("unknown type 'sned' (expected one of 'send'")
+
+
+def test_an_error_answered_before_the_route_is_written_as_the_routes_write_theirs(api):
+    """A 415 (and any refusal the middleware makes) came as ``{"error": "..."}`` with
+    spaces, where every route answers compact JSON."""
+    headers = {**api.auth(), "Content-Type": "application/json", "Content-Encoding": "gzip"}
+    response = api.post("/api/journeys", headers=headers, content=b'{"name": "x"}')
+    assert response.status_code == 415
+    assert response.text.startswith('{"error":"')
