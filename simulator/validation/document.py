@@ -167,11 +167,19 @@ def _union_merged(described: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def _alternatives(tails: list[str]) -> str:
     """``'any' or a boolean, not a string`` from ``["'any'", "a boolean, not a string"]``:
-    what the value is (``, not …``) said once, at the end."""
-    kinds = dict.fromkeys(tail.rpartition(", not ")[2] for tail in tails if ", not " in tail)
+    what the value is (``, not …``) said once, at the end. Members that describe it
+    differently (``not a string``, ``not 'x'``) give the most particular words: the
+    value itself before its kind.
+
+    >>> _alternatives(["a whole number, not a string", "'default', not 'x'"])
+    "a whole number or 'default', not 'x'"
+    """
+    kinds = list(dict.fromkeys(tail.rpartition(", not ")[2] for tail in tails if ", not " in tail))
     shapes = dict.fromkeys(tail.rpartition(", not ")[0] or tail for tail in tails)
     said = " or ".join(shapes)
-    return f"{said}, not {next(iter(kinds))}" if len(kinds) == 1 else said
+    particular = [kind for kind in kinds if not kind.startswith(("a ", "an "))]
+    shown = kinds[0] if len(kinds) == 1 else (particular[0] if particular else None)
+    return f"{said}, not {shown}" if shown else said
 
 
 def _describe_error(

@@ -286,3 +286,20 @@ def test_a_from_that_is_not_an_email_address_is_refused(sender):
             "or Acme <hello@example.com>",
         )
     ]
+
+
+@pytest.mark.parametrize(("rule", "said"), [("x", "not 'x'"), (1.5, "not 1.5")])
+def test_a_value_no_member_of_a_union_takes_is_named_once(rule, said):
+    """A step expectation's ``rule`` is a number or ``'default'``: the merged message
+    dropped what was given when the members described it differently."""
+    from simulator.journeytests.model import ScenarioFile
+
+    steps = {"b": [{"rule": rule}]}
+    data = {
+        "journey": "j",
+        "cases": [{"name": "a", "subject": {"id": "u"}, "expect": {"steps": steps}}],
+    }
+    findings = pydantic_findings(refusal(ScenarioFile, data), data, kind="journey test")
+    assert [f.message for f in findings] == [
+        f"journey test: cases/0/expect/steps/b/0/rule must be a whole number or 'default', {said}"
+    ]
