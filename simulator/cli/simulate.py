@@ -437,13 +437,12 @@ def _refuse_invalid_subject(document: Document, findings: list[Finding], world: 
 
     problems = subject_problems(document, findings)
     if problems:
-        message = not_a_valid_subject(problems)
-        source = problems[0].source
-        where = f"{source.file}:{source.line}:{source.column}: " if source else ""
         # The file is named as it is on disk (subjects/usr_plain_A•••.json cannot be
         # opened); what follows may quote the subject's values, and is masked.
-        said = _masked_by_raw(message.removeprefix(where), document.data, world)
-        raise InputError(where + said, code=problems[0].code.value, location=document.name)
+        message = not_a_valid_subject(
+            problems, mask=lambda text: _masked_by_raw(text, document.data, world)
+        )
+        raise InputError(message, code=problems[0].code.value, location=document.name)
 
 
 def _world(project: LoadedProject) -> World:

@@ -7,7 +7,7 @@ where the pointed-at value starts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -109,28 +109,28 @@ def first_error(errors: list[Finding]) -> str:
     >>> first_error([])
     'it could not be read'
     """
-    from simulator.wording import counted
-
     if not errors:
         return "it could not be read"
-    first, more = errors[0], len(errors) - 1
+    return _first_of(errors, f"{errors[0].code.value}: ")
+
+
+def not_a_valid_subject(problems: list[Finding], mask: Callable[[str], str] = str) -> str:
+    """How the CLI says it, at the first problem: ``file:line:col: not a valid subject:
+    <message> (and N more problems)``; the code goes in the caller's ``[code]``. ``mask``
+    rewrites what follows the location (the subject's values it may quote), never the
+    file's name: a location names a file one can open."""
+    return _first_of(problems, "not a valid subject: ", mask)
+
+
+def _first_of(findings: list[Finding], lead: str, mask: Callable[[str], str] = str) -> str:
+    """``file:line:col: <lead><message> (and N more problems)`` for the first finding."""
+    from simulator.wording import counted
+
+    first, more = findings[0], len(findings) - 1
     source = first.source
     where = f"{source.file}:{source.line}:{source.column}: " if source else ""
     others = f" (and {counted(more, 'more problem')})" if more else ""
-    return f"{where}{first.code.value}: {first.message}{others}"
-
-
-def not_a_valid_subject(problems: list[Finding]) -> str:
-    """How the CLI says it, at the first problem: ``file:line:col: not a valid subject:
-    <message> (and N more problems)``; the code goes in the caller's ``[code]``."""
-    from simulator.wording import counted
-
-    first, more = problems[0], len(problems) - 1
-    where = (
-        f"{first.source.file}:{first.source.line}:{first.source.column}: " if first.source else ""
-    )
-    others = f" (and {counted(more, 'more problem')})" if more else ""
-    return f"{where}not a valid subject: {first.message}{others}"
+    return where + mask(f"{lead}{first.message}{others}")
 
 
 _REFERABLE = {
