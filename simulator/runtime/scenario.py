@@ -135,22 +135,33 @@ class ScenarioReport:
         }
 
 
-def _is_journey(value: Any) -> bool:
-    """Whether a document has a journey's shape (steps, no project) rather than a scenario's.
+_OTHER_FILES = (
+    ("steps", "a journey file", "to dry-run this journey for one subject, use journeysim "
+     "simulate {path} --subject-id ID (or --synthetic)"),
+    ("cases", "a journey test file", "to run this journey test, use journeysim test {path}"),
+)  # fmt: skip
+"""The files ``run`` is given by mistake, by the key that tells them (and no
+``project``): what each is, and the command that runs it."""
 
-    >>> _is_journey({"id": "j", "steps": []}), _is_journey({"project": ".", "journey": "j"})
-    (True, False)
+
+def _other_file(value: Any, path: Path) -> str | None:
+    """Why ``value`` (a file's content) is not a scenario but another kind of file, with
+    the command that runs it; ``None`` for anything else.
+
+    >>> _other_file({"id": "j", "steps": []}, Path("j.json"))  # doctest: +ELLIPSIS
+    'j.json is a journey file, not a scenario: ... journeysim simulate j.json ...'
+    >>> _other_file({"project": ".", "journey": "j"}, Path("s.yaml")) is None
+    True
     """
-    return isinstance(value, dict) and "steps" in value and "project" not in value
-
-
-def _is_journey_test(value: Any) -> bool:
-    """Whether a document has a journey test's shape (cases, no project).
-
-    >>> _is_journey_test({"journey": "j", "cases": []}), _is_journey_test({"project": "."})
-    (True, False)
-    """
-    return isinstance(value, dict) and "cases" in value and "project" not in value
+    if not isinstance(value, dict) or "project" in value:
+        return None
+    for key, what, how in _OTHER_FILES:
+        if key in value:
+            return (
+                f"{path} is {what}, not a scenario: run plays a scenario file (project, "
+                f"journey, arrivals, runFor); {how.format(path=path)}"
+            )
+    return None
 
 
 def load_scenario(path: Path) -> tuple[Scenario, Path]:
@@ -183,18 +194,9 @@ def load_scenario(path: Path) -> tuple[Scenario, Path]:
             location=pointer,
         )
 
-    if _is_journey(parsed.value):
-        raise UsageError(
-            f"{path} is a journey file, not a scenario: run plays a scenario file (project, "
-            "journey, arrivals, runFor); to dry-run this journey for one subject, use "
-            f"journeysim simulate {path} --subject-id ID (or --synthetic)"
-        )
-    if _is_journey_test(parsed.value):
-        raise UsageError(
-            f"{path} is a journey test file, not a scenario: run plays a scenario file "
-            "(project, journey, arrivals, runFor); to run this journey test, use "
-            f"journeysim test {path}"
-        )
+    other = _other_file(parsed.value, path)
+    if other is not None:
+        raise UsageError(other)
     try:
         scenario = Scenario.model_validate(parsed.value)
     except ValidationError as exc:
